@@ -1,0 +1,221 @@
+/**
+ * The one definition of an environment file (config/environments/<env>.yaml).
+ *
+ * Every object is `strict`, so a misspelt key is an error instead of a silently ignored
+ * setting. Defaults are the secure choice; turning a protection off is always an explicit key
+ * in the file, where a reviewer sees it.
+ */
+import { z } from 'zod';
+import { cidrContains, cidrsOverlap, parseCidr } from './cidr';
+
+const dns1123Label = z
+  .string()
+  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'a lowercase DNS-1123 label (a-z, 0-9, "-"), starting with a letter')
+  .max(12, 'at most 12 characters (it is part of every resource name)');
+
+const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'an Entra ID object id (UUID)');
+
+const cidr = z.string().refine((v) => parseCidr(v) !== undefined, 'expected an IPv4 network in CIDR form such as 10.20.0.0/16');
+
+const ipOrCidr = z
+  .string()
+  .refine((v) => parseCidr(v.includes('/') ? v : `${v}/32`) !== undefined, 'expected an IPv4 address or CIDR');
+
+const dnsName = z
+  .string()
+  .regex(/^(?=.{4,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lowercase DNS domain such as dev.ai.example.org');
+
+const tagValue = z.string().min(1).max(256);
+
+const vmSize = z.string().regex(/^Standard_[A-Za-z0-9_]+$/, 'an Azure VM size such as Standard_D4ds_v5');
+
+const zones = z.array(z.enum(['1', '2', '3'])).min(1).default(['1', '2', '3']);
+
+const osDiskType = z.enum(['Managed', 'Ephemeral']).default('Managed');
+
+const nodePoolBase = {
+  vmSize,
+  minCount: z.number().int().min(0).max(1000),
+  maxCount: z.number().int().min(1).max(1000),
+  maxPods: z.number().int().min(10).max(250).default(50),
+  osDiskSizeGb: z.number().int().min(30).max(2048).default(128),
+  osDiskType,
+  zones,
+  /** Encryption at host is on unless a VM size cannot do it; turning it off is explicit. */
+  hostEncryption: z.boolean().default(true),
+};
+
+const systemPool = z
+  .object({ ...nodePoolBase, minCount: z.number().int().min(1).max(1000) })
+  .strict();
+
+const workloadPool = z.object(nodePoolBase).strict();
+
+const gpuPool = z
+  .object({
+    ...nodePoolBase,
+    enabled: z.boolean().default(true),
+    /** Scale-from-zero is the point of a GPU pool; a non-zero floor is allowed but visible. */
+    minCount: z.number().int().min(0).max(1000).default(0),
+    gpuModel: z.string().min(1).describe('marketing name of the GPU, used as a node label (e.g. nvidia-a100-80gb)'),
+    gpusPerNode: z.number().int().min(1).max(16),
+    gpuMemoryGiB: z.number().int().min(8).max(512).describe('memory of ONE GPU, used to size model serving'),
+    /** Upper bound of GPUs the environment may ever run; tenant GPU quotas are checked against it. */
+    maxGpus: z.number().int().min(0).max(10000),
+    spot: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** -1 pays up to the on-demand price, which avoids evictions caused by price alone. */
+        maxPrice: z.number().min(-1).default(-1),
+      })
+      .strict()
+      .default({ enabled: false, maxPrice: -1 }),
+  })
+  .strict();
+
+const maintenanceWindow = z
+  .object({
+    dayOfWeek: z.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']),
+    startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM'),
+    utcOffset: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'an offset such as +01:00').default('+00:00'),
+    durationHours: z.number().int().min(4).max(24).default(4),
+  })
+  .strict();
+
+export const environmentSchema = z
+  .object({
+    name: dns1123Label.describe('environment name; must equal the file name'),
+    project: dns1123Label.describe('short project code that prefixes every resource name'),
+    location: z.string().regex(/^[a-z0-9]+$/, 'an Azure region name such as westeurope'),
+    costCenter: z.string().min(1).max(64),
+    /** Optional: pins the provider to one subscription so dev config cannot deploy into prod. */
+    subscriptionId: uuid.optional(),
+    tags: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a lowercase tag key'), tagValue).default({}),
+    state: z
+      .object({
+        resourceGroupName: z.string().min(1).max(90),
+        storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, '3-24 lowercase letters and digits'),
+        containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'a blob container name'),
+      })
+      .strict(),
+    network: z
+      .object({
+        addressSpace: cidr,
+        subnets: z
+          .object({
+            nodes: cidr,
+            apiServer: cidr.describe('at least a /28, delegated to AKS for API server VNet integration'),
+            privateEndpoints: cidr,
+          })
+          .strict(),
+        /** Opens 80/443 from the internet on the node subnet for a public ingress load balancer. */
+        publicIngress: z.boolean().default(false),
+      })
+      .strict(),
+    aks: z
+      .object({
+        kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'a minor version such as "1.31" (patches are automatic)'),
+        privateCluster: z.boolean().default(true),
+        authorizedIpRanges: z.array(ipOrCidr).default([]),
+        adminGroupObjectIds: z.array(uuid).min(1, 'at least one Entra ID group that administers the cluster'),
+        podCidr: cidr.default('192.168.0.0/16'),
+        serviceCidr: cidr.default('172.16.0.0/16'),
+        dnsServiceIp: z.string().regex(/^\d+\.\d+\.\d+\.\d+$/).default('172.16.0.10'),
+        upgrade: z
+          .object({
+            automaticChannel: z.enum(['patch', 'stable', 'rapid', 'node-image']).default('patch'),
+            nodeOsChannel: z.enum(['NodeImage', 'SecurityPatch', 'Unmanaged']).default('NodeImage'),
+            maintenanceWindow,
+          })
+          .strict(),
+        nodePools: z.object({ system: systemPool, workload: workloadPool, gpu: gpuPool }).strict(),
+      })
+      .strict(),
+    /** Public network access to ACR and Key Vault; private endpoints are always created. */
+    publicNetworkAccess: z.boolean().default(false),
+    dns: z.object({ zoneName: dnsName }).strict(),
+    logAnalytics: z
+      .object({
+        retentionDays: z.number().int().min(30).max(730).default(30),
+        dailyQuotaGb: z.number().min(-1).default(-1),
+      })
+      .strict()
+      .default({ retentionDays: 30, dailyQuotaGb: -1 }),
+    keyVault: z
+      .object({ softDeleteRetentionDays: z.number().int().min(7).max(90).default(90) })
+      .strict()
+      .default({ softDeleteRetentionDays: 90 }),
+    containerRegistry: z
+      .object({
+        geoReplicationLocations: z.array(z.string().regex(/^[a-z0-9]+$/)).default([]),
+        untaggedRetentionDays: z.number().int().min(0).max(365).default(7),
+      })
+      .strict()
+      .default({ geoReplicationLocations: [], untaggedRetentionDays: 7 }),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    const { addressSpace, subnets } = env.network;
+    const named = Object.entries(subnets) as [keyof typeof subnets, string][];
+    for (const [key, value] of named) {
+      if (!cidrContains(addressSpace, value)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['network', 'subnets', key],
+          message: `subnet ${value} must lie inside network.addressSpace ${addressSpace}`,
+        });
+      }
+    }
+    for (let i = 0; i < named.length; i++) {
+      for (let j = i + 1; j < named.length; j++) {
+        if (cidrsOverlap(named[i][1], named[j][1])) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['network', 'subnets', named[j][0]],
+            message: `subnet ${named[j][1]} overlaps subnets.${named[i][0]} ${named[i][1]}`,
+          });
+        }
+      }
+    }
+    if ((parseCidr(subnets.apiServer)?.prefix ?? 0) > 28) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'subnets', 'apiServer'], message: 'API server VNet integration needs at least a /28' });
+    }
+    for (const key of ['podCidr', 'serviceCidr'] as const) {
+      if (cidrsOverlap(env.aks[key], addressSpace)) {
+        ctx.addIssue({ code: 'custom', path: ['aks', key], message: `${env.aks[key]} overlaps network.addressSpace ${addressSpace}` });
+      }
+    }
+    if (!cidrContains(env.aks.serviceCidr, `${env.aks.dnsServiceIp}/32`)) {
+      ctx.addIssue({ code: 'custom', path: ['aks', 'dnsServiceIp'], message: `must lie inside aks.serviceCidr ${env.aks.serviceCidr}` });
+    }
+    for (const [pool, spec] of Object.entries(env.aks.nodePools)) {
+      if (spec.minCount > spec.maxCount) {
+        ctx.addIssue({ code: 'custom', path: ['aks', 'nodePools', pool, 'minCount'], message: `minCount ${spec.minCount} exceeds maxCount ${spec.maxCount}` });
+      }
+    }
+    const gpu = env.aks.nodePools.gpu;
+    if (gpu.enabled && gpu.maxGpus > gpu.maxCount * gpu.gpusPerNode) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aks', 'nodePools', 'gpu', 'maxGpus'],
+        message: `maxGpus ${gpu.maxGpus} is more than the pool can hold (maxCount ${gpu.maxCount} x gpusPerNode ${gpu.gpusPerNode})`,
+      });
+    }
+    if (env.aks.privateCluster && env.aks.authorizedIpRanges.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['aks', 'authorizedIpRanges'], message: 'authorized IP ranges apply to a public API server only; remove them or set privateCluster: false' });
+    }
+    if (!env.aks.privateCluster && env.aks.authorizedIpRanges.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aks', 'authorizedIpRanges'],
+        message: 'a public API server must be limited to authorized IP ranges (list your CI egress and office ranges), or set privateCluster: true',
+      });
+    }
+  });
+
+/** The validated environment, with every default filled in. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type NodePoolConfig = z.output<typeof workloadPool>;
+export type GpuPoolConfig = z.output<typeof gpuPool>;

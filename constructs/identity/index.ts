@@ -1,0 +1,62 @@
+/** User-assigned managed identities and the role assignments that give them access. */
+import { Construct } from 'constructs';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+
+export interface ManagedIdentityProps {
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+}
+
+export class ManagedIdentity extends Construct {
+  readonly identity: UserAssignedIdentity;
+
+  constructor(scope: Construct, id: string, props: ManagedIdentityProps) {
+    super(scope, id);
+    this.identity = new UserAssignedIdentity(this, 'identity', {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+    });
+  }
+
+  get id(): string {
+    return this.identity.id;
+  }
+
+  get principalId(): string {
+    return this.identity.principalId;
+  }
+
+  get clientId(): string {
+    return this.identity.clientId;
+  }
+
+  /** Grants `role` on `scope` to this identity. */
+  grant(id: string, role: string, scope: string): RoleAssignment {
+    return grantRole(this, id, { principalId: this.principalId, role, scope, principalType: 'ServicePrincipal' });
+  }
+}
+
+export interface GrantProps {
+  readonly principalId: string;
+  readonly role: string;
+  readonly scope: string;
+  /** Omit when unknown (the deployer may be a person locally and a workload identity in CI). */
+  readonly principalType?: 'ServicePrincipal' | 'Group' | 'User';
+  readonly description?: string;
+}
+
+export function grantRole(scope: Construct, id: string, props: GrantProps): RoleAssignment {
+  return new RoleAssignment(scope, id, {
+    principalId: props.principalId,
+    roleDefinitionName: props.role,
+    scope: props.scope,
+    ...(props.principalType ? { principalType: props.principalType } : {}),
+    // A new identity takes a while to replicate in Entra ID; skipping the check avoids a
+    // spurious "principal not found" on first deploy.
+    skipServicePrincipalAadCheck: props.principalType === 'ServicePrincipal',
+    ...(props.description ? { description: props.description } : {}),
+  });
+}

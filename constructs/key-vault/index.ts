@@ -1,0 +1,62 @@
+/**
+ * The environment's Key Vault: Azure RBAC (no access policies), purge protection and soft
+ * delete, default-deny network ACLs, a private endpoint, and audit logs to Log Analytics.
+ */
+import { Construct } from 'constructs';
+import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
+import { Diagnostics } from '../monitoring';
+import { PrivateEndpoint } from '../private-endpoint';
+
+export interface VaultProps {
+  readonly name: string;
+  readonly privateEndpointName: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly tenantId: string;
+  readonly softDeleteRetentionDays: number;
+  readonly publicNetworkAccess: boolean;
+  readonly privateEndpointSubnetId: string;
+  readonly privateDnsZoneId: string;
+  readonly logAnalyticsWorkspaceId: string;
+}
+
+export class Vault extends Construct {
+  readonly vault: KeyVault;
+
+  constructor(scope: Construct, id: string, props: VaultProps) {
+    super(scope, id);
+    this.vault = new KeyVault(this, 'vault', {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tenantId: props.tenantId,
+      // Premium: keys can be HSM-backed for the workloads that need them.
+      skuName: 'premium',
+      rbacAuthorizationEnabled: true,
+      purgeProtectionEnabled: true,
+      softDeleteRetentionDays: props.softDeleteRetentionDays,
+      publicNetworkAccessEnabled: props.publicNetworkAccess,
+      enabledForDeployment: false,
+      enabledForDiskEncryption: false,
+      enabledForTemplateDeployment: false,
+      networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' },
+    });
+
+    new PrivateEndpoint(this, 'private-endpoint', {
+      name: props.privateEndpointName,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      subnetId: props.privateEndpointSubnetId,
+      targetResourceId: this.vault.id,
+      subresource: 'vault',
+      privateDnsZoneId: props.privateDnsZoneId,
+    });
+
+    new Diagnostics(this, 'diagnostics', {
+      name: 'diag-to-log-analytics',
+      targetResourceId: this.vault.id,
+      workspaceId: props.logAnalyticsWorkspaceId,
+      categoryGroups: ['allLogs'],
+    });
+  }
+}

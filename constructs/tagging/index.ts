@@ -1,0 +1,49 @@
+/**
+ * Tags every taggable Azure resource in a scope. The azurerm provider has no default tags, so
+ * an Aspect does it at synth time: a resource added by a later construct cannot be forgotten.
+ */
+import { IConstruct } from 'constructs';
+import { IAspect, TerraformResource } from 'cdktf';
+
+/** Keys every taggable resource must carry; policies/terraform and the tests check the same list. */
+export const REQUIRED_TAG_KEYS = ['env', 'tenant', 'app', 'cost-center', 'managed-by'] as const;
+
+export type RequiredTags = Record<(typeof REQUIRED_TAG_KEYS)[number], string>;
+
+/** Azure tag values: at most 256 characters; keys at most 512 and none of <>%&\?/. */
+const FORBIDDEN_KEY_CHARS = /[<>%&\\?/]/;
+
+/** True when the generated resource class exposes a `tags` map (the provider schema has one). */
+export function isTaggable(node: IConstruct): node is TerraformResource & { tags: Record<string, string>; tagsInput?: Record<string, string> } {
+  if (!TerraformResource.isTerraformResource(node)) return false;
+  let proto: object | null = Object.getPrototypeOf(node);
+  while (proto && proto !== TerraformResource.prototype) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, 'tags');
+    if (descriptor?.set) return true;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return false;
+}
+
+export class TaggingAspect implements IAspect {
+  private readonly tags: Record<string, string>;
+
+  /**
+   * @param required the five convention tags; a construct may override `tenant` and `app` on a
+   *   resource (a tenant stack does), but never `env` or `managed-by`.
+   * @param extra organisation tags from the environment file (owner, data classification, ...).
+   */
+  constructor(required: RequiredTags, extra: Record<string, string> = {}) {
+    this.tags = { ...extra, ...required };
+    for (const [key, value] of Object.entries(this.tags)) {
+      if (FORBIDDEN_KEY_CHARS.test(key) || key.length > 512) throw new Error(`tag key "${key}" is not allowed by Azure`);
+      if (!value || value.length > 256) throw new Error(`tag "${key}" must have a value of 1-256 characters, got "${value}"`);
+    }
+  }
+
+  visit(node: IConstruct): void {
+    if (!isTaggable(node)) return;
+    const own = node.tagsInput ?? {};
+    node.tags = { ...this.tags, ...own, env: this.tags.env, 'managed-by': this.tags['managed-by'] };
+  }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs the pinned verification tools into .tools/ (git-ignored) and reuses them when
+# present, so CI on a fresh machine gets them and a warm machine pays nothing.
+# Usage: scripts/tools.sh [opa|conftest|checkov ...]   (no argument: all of them)
+set -euo pipefail
+
+OPA_VERSION=v1.22.2
+CONFTEST_VERSION=v0.71.1
+CHECKOV_VERSION=3.3.30
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/.tools"
+bin="$tools/bin"
+mkdir -p "$bin"
+
+log() { printf '[tools] %s\n' "$*" >&2; }
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || {
+    log "error: '$1' is required to install the verification tools ($2)."
+    exit 3
+  }
+}
+
+# A stamp file records the version a binary was built at, so bumping a pin rebuilds it.
+fresh() { [ -x "$bin/$1" ] && [ "$(cat "$tools/$1.version" 2>/dev/null)" = "$2" ]; }
+
+go_tool() { # name module version
+  local name=$1 module=$2 version=$3
+  if fresh "$name" "$version"; then return; fi
+  need go "install Go 1.22+ from your distribution"
+  log "building $name $version with go install (first run only, a few minutes)"
+  GOBIN="$bin" GOFLAGS=-mod=mod CGO_ENABLED=0 go install "$module@$version"
+  echo "$version" >"$tools/$name.version"
+}
+
+checkov_tool() {
+  if fresh checkov "$CHECKOV_VERSION"; then return; fi
+  need python3 "install Python 3.9+ with the venv module"
+  log "installing checkov $CHECKOV_VERSION into .tools/checkov-venv (first run only)"
+  rm -rf "$tools/checkov-venv"
+  python3 -m venv "$tools/checkov-venv"
+  "$tools/checkov-venv/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+  ln -sf "$tools/checkov-venv/bin/checkov" "$bin/checkov"
+  echo "$CHECKOV_VERSION" >"$tools/checkov.version"
+}
+
+want=("$@")
+[ ${#want[@]} -gt 0 ] || want=(opa conftest checkov)
+for t in "${want[@]}"; do
+  case "$t" in
+    opa) go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" ;;
+    conftest) go_tool conftest github.com/open-policy-agent/conftest "$CONFTEST_VERSION" ;;
+    checkov) checkov_tool ;;
+    *) log "error: unknown tool '$t' (known: opa conftest checkov)"; exit 2 ;;
+  esac
+done
+log "ready in $bin: ${want[*]}"
