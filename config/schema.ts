@@ -33,7 +33,9 @@ const vmSize = z.string().regex(/^Standard_[A-Za-z0-9_]+$/, 'an Azure VM size su
 
 const zones = z.array(z.enum(['1', '2', '3'])).min(1).default(['1', '2', '3']);
 
-const osDiskType = z.enum(['Managed', 'Ephemeral']).default('Managed');
+/** Ephemeral OS disks: faster, cheaper, and nothing persists on a node's OS disk. Sizes without a
+ * local temp disk or cache large enough need `Managed`. */
+const osDiskType = z.enum(['Managed', 'Ephemeral']).default('Ephemeral');
 
 const nodePoolBase = {
   vmSize,

@@ -27,7 +27,7 @@ export class ValidationError extends Error {
 }
 
 export function formatProblem(p: Problem): string {
-  const where = `${p.file}:${p.line}:${p.column}`;
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
   const key = p.path ? ` ${p.path}:` : '';
   return `${where}${key} ${p.message}${p.hint ? `\n    hint: ${p.hint}` : ''}`;
 }

@@ -1,0 +1,23 @@
+import { loadEnvironments } from '../../config/load';
+import { buildApp } from '../../main';
+import { listOption, type Command } from '../command';
+import { EXIT } from '../exit-codes';
+import { stacksInDeployOrder } from '../lib/stack-order';
+
+export const stacksCommand: Command = {
+  name: 'stacks',
+  summary: 'List the stacks in deploy order with what each depends on',
+  usage: '[--env <names>] [--json]',
+  help: { env: 'environments to list, comma-separated (default: all)', json: 'print JSON instead of text' },
+  options: { env: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  run(values, _positionals, ctx) {
+    const app = buildApp({ environments: loadEnvironments(listOption(values.env)) });
+    const order = stacksInDeployOrder(app);
+    if (values.json) {
+      ctx.stdout.write(`${JSON.stringify(order, null, 2)}\n`);
+    } else {
+      for (const s of order) ctx.stdout.write(`${s.name}${s.dependsOn.length ? `  (after ${s.dependsOn.join(', ')})` : ''}\n`);
+    }
+    return EXIT.OK;
+  },
+};
