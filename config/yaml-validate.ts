@@ -193,6 +193,9 @@ function describeIssue(issue: z.core.$ZodIssue, actual: unknown): string {
       return `${issue.message.replace(/^Too (small|big): /, '')}, got ${got}`;
     case 'invalid_format':
       return `expected ${issue.message}, got ${got}`;
+    case 'custom':
+      // Cross-field rules already quote the values involved; scalar refinements do not.
+      return issue.message.startsWith('expected ') ? `${issue.message}, got ${got}` : issue.message;
     default:
       return actual === undefined ? issue.message : `${issue.message} (got ${JSON.stringify(actual)})`;
   }

@@ -112,7 +112,8 @@ export class Naming {
 
   private join(rule: NamingRule, segments: string[]): string {
     const cleaned = segments.map((s) => (rule.noSeparator ? s.replace(/[^A-Za-z0-9]/g, '') : s));
-    return cleaned.join(rule.noSeparator ? '' : '-');
+    // "a--b" is legal in a project code but not in every Azure name (Key Vault, Redis).
+    return cleaned.join(rule.noSeparator ? '' : '-').replace(/-{2,}/g, '-');
   }
 
   private hash(kind: string, qualifiers: string[]): string {

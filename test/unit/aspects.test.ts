@@ -1,0 +1,74 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { allowDestroy, PreventDestroyAspect } from '../../constructs/protection';
+import { TaggingAspect } from '../../constructs/tagging';
+
+const required = { env: 'dev', tenant: 'platform', app: 'test', 'cost-center': 'CC-1', 'managed-by': 'cdktf' };
+
+function stackWith(build: (stack: TerraformStack) => void): Record<string, any> {
+  const app = Testing.app() as App;
+  const stack = new TerraformStack(app, 'test');
+  new AzurermProvider(stack, 'azurerm', { features: [{}] });
+  Aspects.of(stack).add(new TaggingAspect(required, { owner: 'platform-team' }));
+  Aspects.of(stack).add(new PreventDestroyAspect());
+  build(stack);
+  return JSON.parse(Testing.synth(stack));
+}
+
+const vnetProps = { name: 'vnet', resourceGroupName: 'rg', location: 'westeurope', addressSpace: ['10.0.0.0/16'] };
+
+describe('TaggingAspect', () => {
+  it('tags a resource that set no tags, leaves untaggable resources alone', () => {
+    const out = stackWith((s) => {
+      new VirtualNetwork(s, 'vnet', vnetProps);
+      new RoleAssignment(s, 'ra', { principalId: 'p', scope: 's', roleDefinitionName: 'Reader' });
+    });
+    assert.deepEqual(out.resource.azurerm_virtual_network.vnet.tags, { ...required, owner: 'platform-team' });
+    assert.equal(out.resource.azurerm_role_assignment.ra.tags, undefined);
+  });
+
+  it('keeps a resource’s own tenant/app, but never lets it change env or managed-by', () => {
+    const out = stackWith((s) => {
+      new VirtualNetwork(s, 'vnet', { ...vnetProps, tags: { tenant: 'acme', env: 'prod', 'managed-by': 'portal', extra: 'x' } });
+    });
+    const tags = out.resource.azurerm_virtual_network.vnet.tags;
+    assert.equal(tags.tenant, 'acme');
+    assert.equal(tags.extra, 'x');
+    assert.equal(tags.env, 'dev');
+    assert.equal(tags['managed-by'], 'cdktf');
+  });
+
+  it('refuses empty or oversized tag values', () => {
+    assert.throws(() => new TaggingAspect({ ...required, 'cost-center': '' }), /cost-center/);
+    assert.throws(() => new TaggingAspect(required, { note: 'x'.repeat(257) }), /note/);
+  });
+});
+
+describe('PreventDestroyAspect', () => {
+  it('protects stateful types, keeps other lifecycle settings, honours an explicit opt-out', () => {
+    const out = stackWith((s) => {
+      new VirtualNetwork(s, 'vnet', { ...vnetProps, lifecycle: { ignoreChanges: ['tags'] } });
+      const scratch = new StorageAccount(s, 'scratch', {
+        name: 'stscratch', resourceGroupName: 'rg', location: 'westeurope', accountTier: 'Standard', accountReplicationType: 'LRS',
+      });
+      allowDestroy(scratch, 'throwaway test data');
+      new RoleAssignment(s, 'ra', { principalId: 'p', scope: 's', roleDefinitionName: 'Reader' });
+    });
+    assert.deepEqual(out.resource.azurerm_virtual_network.vnet.lifecycle, { ignore_changes: ['tags'], prevent_destroy: true });
+    assert.equal(out.resource.azurerm_storage_account.scratch.lifecycle, undefined);
+    assert.equal(out.resource.azurerm_role_assignment.ra.lifecycle, undefined);
+  });
+
+  it('requires a reason to opt out', () => {
+    const app = Testing.app() as App;
+    const stack = new TerraformStack(app, 's');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
+    const vnet = new VirtualNetwork(stack, 'vnet', vnetProps);
+    assert.throws(() => allowDestroy(vnet, '  '), /reason/);
+  });
+});

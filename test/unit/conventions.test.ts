@@ -1,0 +1,106 @@
+/** Tags, prevent_destroy, Azure name rules and state backends across every synthesized stack. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadEnvironment } from '../../config/load';
+import { nameProblem, type ResourceKind } from '../../constructs/naming';
+import { STATEFUL_RESOURCE_TYPES } from '../../constructs/protection';
+import { REQUIRED_TAG_KEYS } from '../../constructs/tagging';
+import { taggableResourceTypes } from '../../cli/lib/policy-data';
+import { synthApp } from '../helpers/synth';
+
+const app = synthApp();
+// Read from the provider's generated types (its schema), not from the aspect under test.
+const taggable = new Set(taggableResourceTypes());
+
+/** Azure name rules by Terraform type, for the resources whose `name` Azure constrains. */
+const NAME_KIND: Record<string, ResourceKind> = {
+  azurerm_resource_group: 'resourceGroup',
+  azurerm_virtual_network: 'virtualNetwork',
+  azurerm_subnet: 'subnet',
+  azurerm_network_security_group: 'networkSecurityGroup',
+  azurerm_private_endpoint: 'privateEndpoint',
+  azurerm_private_dns_zone_virtual_network_link: 'privateDnsZoneLink',
+  azurerm_kubernetes_cluster: 'kubernetesCluster',
+  azurerm_kubernetes_cluster_node_pool: 'nodePool',
+  azurerm_container_registry: 'containerRegistry',
+  azurerm_key_vault: 'keyVault',
+  azurerm_log_analytics_workspace: 'logAnalyticsWorkspace',
+  azurerm_user_assigned_identity: 'userAssignedIdentity',
+  azurerm_monitor_diagnostic_setting: 'diagnosticSetting',
+};
+
+for (const [name, stack] of Object.entries(app.stacks)) {
+  const env = loadEnvironment(name.split('-')[0]);
+
+  describe(`${name}: conventions`, () => {
+    it('has taggable resources (guards the checks below against an empty stack)', () => {
+      assert.ok(stack.resources.filter((r) => taggable.has(r.type)).length >= 3);
+    });
+
+    it('every taggable resource carries env, tenant, app, cost-center and managed-by', () => {
+      for (const r of stack.resources.filter((x) => taggable.has(x.type))) {
+        const tags = r.config.tags ?? {};
+        for (const key of REQUIRED_TAG_KEYS) assert.ok(tags[key], `${r.path} (${r.type}) lacks tag ${key}`);
+        assert.equal(tags.env, env.name, r.path);
+        assert.equal(tags['cost-center'], env.costCenter, r.path);
+        assert.equal(tags['managed-by'], 'cdktf', r.path);
+        assert.equal(tags.app, name.slice(env.name.length + 1), r.path);
+        for (const [k, v] of Object.entries(env.tags)) assert.equal(tags[k], v, `${r.path} lacks organisation tag ${k}`);
+      }
+    });
+
+    it('every stateful resource has prevent_destroy, and nothing else does', () => {
+      for (const r of stack.resources) {
+        const protectedByLifecycle = r.config.lifecycle?.prevent_destroy === true;
+        assert.equal(protectedByLifecycle, STATEFUL_RESOURCE_TYPES.has(r.type), `${r.path} (${r.type})`);
+      }
+    });
+
+    it('every constrained resource name is within Azure length and character rules', () => {
+      let checked = 0;
+      for (const r of stack.resources) {
+        const kind = NAME_KIND[r.type];
+        if (!kind) continue;
+        checked++;
+        assert.equal(nameProblem(kind, r.config.name), undefined, r.path);
+      }
+      assert.ok(checked > 0);
+    });
+
+    it('keeps state in its own azurerm backend key with OIDC auth', () => {
+      const backend = stack.json.terraform.backend;
+      assert.deepEqual(Object.keys(backend), ['azurerm']);
+      assert.equal(backend.azurerm.key, `${name}.tfstate`);
+      assert.equal(backend.azurerm.use_oidc, true);
+      assert.equal(backend.azurerm.use_azuread_auth, true);
+      assert.equal(backend.azurerm.storage_account_name, env.state.storageAccountName);
+      assert.equal(backend.azurerm.access_key, undefined);
+    });
+
+    it('configures the azurerm provider for OIDC and Entra ID storage auth', () => {
+      const [provider] = stack.json.provider.azurerm;
+      assert.equal(provider.use_oidc, true);
+      assert.equal(provider.storage_use_azuread, true);
+      assert.equal(provider.client_secret, undefined);
+    });
+  });
+}
+
+describe('resource names are unique where Azure needs them to be', () => {
+  it('globally unique names differ between environments', () => {
+    const names = (type: string) => Object.values(app.stacks).flatMap((s) => s.of(type).map((r) => r.config.name));
+    for (const type of ['azurerm_container_registry', 'azurerm_key_vault']) {
+      const all = names(type);
+      assert.equal(new Set(all).size, all.length, `${type}: ${all.join(', ')}`);
+    }
+  });
+});
+
+describe('local backend for offline work', () => {
+  it('is used only when asked for', () => {
+    const offline = synthApp({ envs: ['dev'], localBackend: true });
+    for (const stack of Object.values(offline.stacks)) {
+      assert.deepEqual(stack.json.terraform.backend, { local: { path: `terraform.${stack.name}.tfstate` } });
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadEnvironment } from '../../config/load';
+import { ENVIRONMENTS, refId, synthApp } from '../helpers/synth';
+
+const app = synthApp();
+
+for (const envName of ENVIRONMENTS) {
+  const env = loadEnvironment(envName);
+  const network = app.stack(`${envName}-network`);
+
+  describe(`${envName}-network`, () => {
+    const vnet = network.one('azurerm_virtual_network');
+    const subnet = (role: string) => network.one('azurerm_subnet', `subnet-${role}`);
+
+    it('one VNet with the configured address space', () => {
+      assert.deepEqual(vnet.config.address_space, [env.network.addressSpace]);
+    });
+
+    it('subnets for nodes, the API server and private endpoints, with the configured prefixes', () => {
+      assert.deepEqual(subnet('nodes').config.address_prefixes, [env.network.subnets.nodes]);
+      assert.deepEqual(subnet('apiServer').config.address_prefixes, [env.network.subnets.apiServer]);
+      assert.deepEqual(subnet('privateEndpoints').config.address_prefixes, [env.network.subnets.privateEndpoints]);
+      for (const s of network.of('azurerm_subnet')) assert.equal(s.config.default_outbound_access_enabled, false, s.path);
+    });
+
+    it('the API server subnet is delegated to AKS', () => {
+      const [delegation] = subnet('apiServer').config.delegation;
+      assert.equal(delegation.service_delegation.name, 'Microsoft.ContainerService/managedClusters');
+    });
+
+    it('private endpoint subnet enforces NSGs on endpoints', () => {
+      assert.equal(subnet('privateEndpoints').config.private_endpoint_network_policies, 'Enabled');
+    });
+
+    it('every subnet has its own NSG that denies inbound internet traffic', () => {
+      const associations = network.of('azurerm_subnet_network_security_group_association');
+      assert.equal(associations.length, 3);
+      const nsgRefs = new Set(associations.map((a) => a.config.network_security_group_id));
+      assert.equal(nsgRefs.size, 3);
+      for (const s of network.of('azurerm_subnet')) {
+        assert.ok(associations.some((a) => a.config.subnet_id === refId(s)), `${s.path} has no NSG`);
+      }
+      for (const nsg of network.of('azurerm_network_security_group')) {
+        const deny = nsg.config.security_rule.find((r: any) => r.name === 'deny-internet-inbound');
+        assert.ok(deny, `${nsg.path} lacks deny-internet-inbound`);
+        assert.equal(deny.access, 'Deny');
+        assert.equal(deny.source_address_prefix, 'Internet');
+        const opened = nsg.config.security_rule.filter((r: any) => r.access === 'Allow' && r.source_address_prefix === 'Internet');
+        assert.equal(opened.length > 0, env.network.publicIngress && nsg.path.includes('nodes'), `${nsg.path} opens to the internet`);
+      }
+    });
+
+    it('private DNS zones for ACR and Key Vault (and AKS when private), linked to the VNet', () => {
+      const zones = network.of('azurerm_private_dns_zone').map((z) => z.config.name).sort();
+      const expected = ['privatelink.azurecr.io', 'privatelink.vaultcore.azure.net', ...(env.aks.privateCluster ? [`privatelink.${env.location}.azmk8s.io`] : [])].sort();
+      assert.deepEqual(zones, expected);
+      const links = network.of('azurerm_private_dns_zone_virtual_network_link');
+      assert.equal(links.length, zones.length);
+      for (const link of links) {
+        assert.equal(link.config.virtual_network_id, refId(vnet));
+        assert.equal(link.config.registration_enabled, false);
+      }
+    });
+  });
+}
