@@ -6,10 +6,13 @@
  */
 import { App } from 'cdktf';
 import type { EnvironmentConfig } from './config/schema';
+import type { Tenant } from './config/tenant-schema';
 import { addEnvironmentStacks } from './stacks';
 
 export interface BuildAppOptions {
   readonly environments: EnvironmentConfig[];
+  /** Validated tenants (all of them; each environment picks those that list it). */
+  readonly tenants?: Tenant[];
   /** Defaults to $CDKTF_OUTDIR (set by the cdktf CLI) or cdktf.out. */
   readonly outdir?: string;
   readonly localBackend?: boolean;
@@ -17,7 +20,9 @@ export interface BuildAppOptions {
 
 export function buildApp(options: BuildAppOptions): App {
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), hclOutput: false });
-  for (const env of options.environments) addEnvironmentStacks(app, env, { localBackend: options.localBackend });
+  for (const env of options.environments) {
+    addEnvironmentStacks(app, env, { localBackend: options.localBackend, tenants: options.tenants });
+  }
   return app;
 }
 
@@ -32,11 +37,12 @@ export function optionsFromEnvironment(vars: NodeJS.ProcessEnv = process.env): {
 
 if (require.main === module) {
   // Loaded lazily so importing buildApp (tests, the CLI) does not read config files.
-  const { loadEnvironments } = require('./config/load') as typeof import('./config/load');
+  const { loadInputs } = require('./config/inputs') as typeof import('./config/inputs');
   const { ValidationError } = require('./config/yaml-validate') as typeof import('./config/yaml-validate');
   const { envs, localBackend } = optionsFromEnvironment();
   try {
-    buildApp({ environments: loadEnvironments(envs), localBackend }).synth();
+    const { environments, tenants } = loadInputs({ envs });
+    buildApp({ environments, tenants, localBackend }).synth();
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     process.stderr.write(`${err.message}\n`);

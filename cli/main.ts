@@ -8,11 +8,12 @@ import { ValidationError } from '../config/yaml-validate';
 import type { Command, CommandContext } from './command';
 import { stacksCommand } from './commands/stacks';
 import { synthCommand } from './commands/synth';
+import { tenantCommands } from './commands/tenant';
 import { validateCommand } from './commands/validate';
 import { EXIT, MissingToolError, UsageError, type ExitCode } from './exit-codes';
 import { createProgress } from './progress';
 
-export const COMMANDS: Command[] = [synthCommand, validateCommand, stacksCommand];
+export const COMMANDS: Command[] = [synthCommand, validateCommand, stacksCommand, ...tenantCommands];
 
 const GLOBAL_HELP = {
   quiet: 'no progress output on stderr',
@@ -44,17 +45,21 @@ export function rootHelp(): string {
 export async function main(argv: string[], ctx: Partial<CommandContext> = {}): Promise<ExitCode> {
   const stdout = ctx.stdout ?? process.stdout;
   const stderr = ctx.stderr ?? process.stderr;
-  const [name, ...rest] = argv;
+  const [name] = argv;
 
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? stdout : stderr).write(rootHelp());
     return name ? EXIT.OK : EXIT.USAGE;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
+  // Two-word commands (`tenant validate`) win over one-word ones.
+  const cmd = COMMANDS.find((c) => c.name === argv.slice(0, 2).join(' ')) ?? COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    stderr.write(`platform: unknown command "${name}"\n\n${rootHelp()}`);
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${name} `));
+    const detail = group.length ? `"${name}" needs a subcommand: ${group.map((c) => c.name).join(', ')}` : `unknown command "${argv.slice(0, 2).join(' ')}"`;
+    stderr.write(`platform: ${detail}\n\n${rootHelp()}`);
     return EXIT.USAGE;
   }
+  const rest = argv.slice(cmd.name.split(' ').length);
 
   try {
     const { values, positionals } = parseArgs({

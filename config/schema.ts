@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { cidrContains, cidrsOverlap, parseCidr } from './cidr';
+import { isQuantity } from './quantity';
 
 const dns1123Label = z
   .string()
@@ -28,6 +29,14 @@ const dnsName = z
   .regex(/^(?=.{4,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lowercase DNS domain such as dev.ai.example.org');
 
 const tagValue = z.string().min(1).max(256);
+
+/** A Kubernetes quantity; YAML numbers are accepted and kept as strings. */
+export const quantity = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .refine(isQuantity, 'expected a Kubernetes quantity such as "32", "500m" or "128Gi"');
+
+const hostname = z.string().regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'expected a lowercase host name such as dev.azure.com');
 
 const vmSize = z.string().regex(/^Standard_[A-Za-z0-9_]+$/, 'an Azure VM size such as Standard_D4ds_v5');
 
@@ -156,6 +165,27 @@ export const environmentSchema = z
       })
       .strict()
       .default({ geoReplicationLocations: [], untaggedRetentionDays: 7 }),
+    /** What one tenant may ask for in this environment; tenant files are checked against it. */
+    tenancy: z
+      .object({
+        maxQuota: z
+          .object({ cpu: quantity, memory: quantity, gpu: z.number().int().min(0), pods: z.number().int().min(1), storage: quantity })
+          .strict(),
+        /** Git hosts tenants may deploy from through Argo CD. */
+        allowedRepoHosts: z.array(hostname).min(1),
+        ingressNamespace: dns1123Label.max(63).default('ingress-nginx'),
+        monitoringNamespace: dns1123Label.max(63).default('observability'),
+        argocdNamespace: dns1123Label.max(63).default('argocd'),
+        /** Where the LLM router runs; tenant pods may call it. */
+        routerNamespace: dns1123Label.max(63).default('llm-serving'),
+      })
+      .strict(),
+    finops: z
+      .object({
+        /** The billing currency of the subscription; Azure budgets are always in it. */
+        currency: z.enum(['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'JPY', 'AUD', 'CAD']),
+      })
+      .strict(),
   })
   .strict()
   .superRefine((env, ctx) => {
@@ -203,6 +233,16 @@ export const environmentSchema = z
         code: 'custom',
         path: ['aks', 'nodePools', 'gpu', 'maxGpus'],
         message: `maxGpus ${gpu.maxGpus} is more than the pool can hold (maxCount ${gpu.maxCount} x gpusPerNode ${gpu.gpusPerNode})`,
+      });
+    }
+    const tenantGpus = env.tenancy.maxQuota.gpu;
+    if (tenantGpus > (gpu.enabled ? gpu.maxGpus : 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tenancy', 'maxQuota', 'gpu'],
+        message: gpu.enabled
+          ? `a tenant may not get more GPUs (${tenantGpus}) than the environment has (aks.nodePools.gpu.maxGpus ${gpu.maxGpus})`
+          : 'the GPU pool is disabled, so tenancy.maxQuota.gpu must be 0',
       });
     }
     if (env.aks.privateCluster && env.aks.authorizedIpRanges.length > 0) {

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 
 export interface Problem {
@@ -32,11 +32,22 @@ export function formatProblem(p: Problem): string {
   return `${where}${key} ${p.message}${p.hint ? `\n    hint: ${p.hint}` : ''}`;
 }
 
-export interface YamlValidateOptions {
+/** A problem found by a semantic check after the schema passed; positioned by its path. */
+export interface Finding {
+  path: (string | number)[];
+  message: string;
+  hint?: string;
+}
+
+export interface YamlValidateOptions<T = unknown> {
   /** Refuse files larger than this many bytes (a runaway file is a mistake, not config). */
   maxBytes?: number;
   /** Hints keyed by the last path segment, appended to problems on that key. */
   hints?: Record<string, string>;
+  /** Refuse anchors and aliases: they hide what a reviewer approves and can expand without bound. */
+  refuseAliases?: boolean;
+  /** Semantic checks on the parsed value; all their findings are reported together. */
+  checks?: (value: T) => Finding[];
 }
 
 const DEFAULT_MAX_BYTES = 256 * 1024;
@@ -47,7 +58,7 @@ export function displayPath(file: string): string {
 }
 
 /** Validates one YAML file; returns the parsed value or throws a ValidationError. */
-export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, options: YamlValidateOptions = {}): z.output<S> {
+export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, options: YamlValidateOptions<z.output<S>> = {}): z.output<S> {
   const shown = displayPath(file);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let text: string;
@@ -66,7 +77,12 @@ export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, optio
   return validateYamlText(shown, text, schema, options);
 }
 
-export function validateYamlText<S extends z.ZodType>(file: string, text: string, schema: S, options: YamlValidateOptions = {}): z.output<S> {
+export function validateYamlText<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  options: YamlValidateOptions<z.output<S>> = {},
+): z.output<S> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number) => lines.linePos(offset);
@@ -80,9 +96,31 @@ export function validateYamlText<S extends z.ZodType>(file: string, text: string
       }),
     );
   }
+  if (options.refuseAliases) {
+    const aliases = anchorsAndAliases(doc).map((offset) => ({
+      file,
+      ...toLineCol(offset, at),
+      path: '',
+      message: 'YAML anchors and aliases are not allowed',
+      hint: 'write the value out in full, so reviewers see exactly what is approved',
+    }));
+    if (aliases.length > 0) throw new ValidationError(aliases);
+  }
+  if (!doc.contents) {
+    throw new ValidationError([{ file, line: 1, column: 1, path: '', message: 'the file is empty' }]);
+  }
 
   const result = schema.safeParse(doc.toJS());
-  if (result.success) return result.data;
+  if (result.success) {
+    const findings = options.checks?.(result.data) ?? [];
+    if (findings.length === 0) return result.data;
+    throw new ValidationError(
+      findings.map((f) => {
+        const path = f.path.map(String);
+        return { file, ...toLineCol(valuePosition(doc, path), at), path: path.join('.'), message: f.message, ...(f.hint ? { hint: f.hint } : {}) };
+      }),
+    );
+  }
 
   const problems = result.error.issues.flatMap((issue): Problem[] => {
     const path = issue.path.map(String);
@@ -105,6 +143,16 @@ export function validateYamlText<S extends z.ZodType>(file: string, text: string
     return [{ file, ...toLineCol(pos, at), path: path.join('.'), message: describeIssue(issue, actual), ...(hint ? { hint } : {}) }];
   });
   throw new ValidationError(problems);
+}
+
+function anchorsAndAliases(doc: Document): number[] {
+  const offsets: number[] = [];
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node) || (node as { anchor?: string }).anchor) offsets.push(node.range?.[0] ?? 0);
+    },
+  });
+  return offsets;
 }
 
 function toLineCol(offset: number | undefined, at: (o: number) => { line: number; col: number }) {

@@ -19,6 +19,8 @@ export interface EnvironmentStackProps {
   readonly localBackend?: boolean;
   /** Value of the `tenant` tag; `platform` for shared stacks. */
   readonly tenant?: string;
+  /** Value of the `cost-center` tag; the environment's for shared stacks. */
+  readonly costCenter?: string;
 }
 
 export const MANAGED_BY = 'cdktf';
@@ -64,7 +66,7 @@ export abstract class EnvironmentStack extends TerraformStack {
           env: props.env.name,
           tenant: props.tenant ?? 'platform',
           app: concern,
-          'cost-center': props.env.costCenter,
+          'cost-center': props.costCenter ?? props.env.costCenter,
           'managed-by': MANAGED_BY,
         },
         props.env.tags,

@@ -1,23 +1,31 @@
-/** Composes the stacks of one environment in deploy order: network, then platform. */
+/** Composes the stacks of one environment in deploy order: network, platform, then tenants. */
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
+import type { Tenant } from '../config/tenant-schema';
 import type { EnvironmentStack } from './environment-stack';
 import { NetworkStack } from './network-stack';
 import { PlatformStack } from './platform-stack';
+import { TenantStack } from './tenant-stack';
 
 export { stackName } from './environment-stack';
 
 export interface EnvironmentStacksOptions {
   readonly localBackend?: boolean;
+  /** Every validated tenant; those that list this environment get a stack. */
+  readonly tenants?: Tenant[];
 }
-
-/** Concerns in deploy order; later issues append addons, observability, data and tenants. */
-export const CONCERNS = ['network', 'platform'] as const;
 
 export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, options: EnvironmentStacksOptions = {}): EnvironmentStack[] {
   const common = { env, localBackend: options.localBackend };
   const network = new NetworkStack(scope, common);
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);
-  return [network, platform];
+  const tenants = (options.tenants ?? [])
+    .filter((t) => t.spec.environments.includes(env.name))
+    .map((tenant) => {
+      const stack = new TenantStack(scope, { ...common, tenant, network, platform });
+      stack.addDependency(platform);
+      return stack;
+    });
+  return [network, platform, ...tenants];
 }

@@ -6,17 +6,14 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadEnvironments } from '../../config/load';
+import { loadInputs, type InputOptions } from '../../config/inputs';
 import { buildApp } from '../../main';
 import { createProgress, type Progress } from '../progress';
 
-export interface SynthOptions {
-  /** Environment names; empty means every file in config/environments. */
-  readonly envs?: string[];
+export interface SynthOptions extends InputOptions {
   readonly outdir?: string;
   readonly localBackend?: boolean;
   readonly progress?: Progress;
-  readonly environmentsDir?: string;
 }
 
 export interface SynthResult {
@@ -32,11 +29,9 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
   const outdir = resolve(options.outdir ?? DEFAULT_OUTDIR);
   const staging = join(dirname(outdir), `.${basename(outdir)}.staging-${process.pid}`);
 
-  let environments;
+  let inputs;
   try {
-    environments = progress.step('validate environment files', () =>
-      loadEnvironments(options.envs ?? [], ...(options.environmentsDir ? [options.environmentsDir] : [])),
-    );
+    inputs = progress.step('validate environments, models and tenants', () => loadInputs(options));
   } catch (err) {
     removeStale(outdir, progress);
     throw err;
@@ -44,8 +39,9 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
 
   rmSync(staging, { recursive: true, force: true });
   try {
-    progress.step(`synthesize ${environments.map((e) => e.name).join(', ')}`, () =>
-      buildApp({ environments, outdir: staging, localBackend: options.localBackend }).synth(),
+    const { environments, tenants } = inputs;
+    progress.step(`synthesize ${environments.map((e) => e.name).join(', ')} with ${tenants.length} tenants`, () =>
+      buildApp({ environments, tenants, outdir: staging, localBackend: options.localBackend }).synth(),
     );
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);

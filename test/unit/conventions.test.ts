@@ -1,7 +1,7 @@
 /** Tags, prevent_destroy, Azure name rules and state backends across every synthesized stack. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadEnvironment } from '../../config/load';
+import { loadInputs } from '../../config/inputs';
 import { nameProblem, type ResourceKind } from '../../constructs/naming';
 import { STATEFUL_RESOURCE_TYPES } from '../../constructs/protection';
 import { REQUIRED_TAG_KEYS } from '../../constructs/tagging';
@@ -29,8 +29,11 @@ const NAME_KIND: Record<string, ResourceKind> = {
   azurerm_monitor_diagnostic_setting: 'diagnosticSetting',
 };
 
+const inputs = loadInputs();
+
 for (const [name, stack] of Object.entries(app.stacks)) {
-  const env = loadEnvironment(name.split('-')[0]);
+  const env = inputs.allEnvironments.find((e) => name.startsWith(`${e.name}-`))!;
+  const tenant = inputs.tenants.find((t) => name === `${env.name}-tenant-${t.metadata.name}`);
 
   describe(`${name}: conventions`, () => {
     it('has taggable resources (guards the checks below against an empty stack)', () => {
@@ -42,7 +45,8 @@ for (const [name, stack] of Object.entries(app.stacks)) {
         const tags = r.config.tags ?? {};
         for (const key of REQUIRED_TAG_KEYS) assert.ok(tags[key], `${r.path} (${r.type}) lacks tag ${key}`);
         assert.equal(tags.env, env.name, r.path);
-        assert.equal(tags['cost-center'], env.costCenter, r.path);
+        assert.equal(tags.tenant, tenant?.metadata.name ?? 'platform', r.path);
+        assert.equal(tags['cost-center'], tenant?.spec.costCenter ?? env.costCenter, r.path);
         assert.equal(tags['managed-by'], 'cdktf', r.path);
         assert.equal(tags.app, name.slice(env.name.length + 1), r.path);
         for (const [k, v] of Object.entries(env.tags)) assert.equal(tags[k], v, `${r.path} lacks organisation tag ${k}`);

@@ -1,0 +1,55 @@
+/**
+ * Everything synth reads from disk, validated together: environment files, the model
+ * catalogue and tenant files. Problems of all of them are reported in one error.
+ */
+import { ENVIRONMENTS_DIR, listEnvironments, loadEnvironments } from './load';
+import { loadModelCatalogue, MODELS_FILE, type ModelCatalogue } from './models';
+import type { EnvironmentConfig } from './schema';
+import type { Tenant } from './tenant-schema';
+import { loadTenants, tenantFiles, TENANTS_DIR, type LoadedTenant } from './tenants';
+import { ValidationError, type Problem } from './yaml-validate';
+
+export interface InputOptions {
+  /** Environments to synthesize; empty means all. Tenants are validated against all of them. */
+  readonly envs?: string[];
+  readonly environmentsDir?: string;
+  readonly tenantsDir?: string;
+  /** Explicit tenant files instead of every file in tenantsDir. */
+  readonly tenantFiles?: string[];
+  readonly modelsFile?: string;
+}
+
+export interface Inputs {
+  /** The environments to synthesize. */
+  readonly environments: EnvironmentConfig[];
+  readonly allEnvironments: EnvironmentConfig[];
+  readonly models: ModelCatalogue;
+  readonly tenants: Tenant[];
+  readonly tenantFiles: LoadedTenant[];
+}
+
+export function loadInputs(options: InputOptions = {}): Inputs {
+  const problems: Problem[] = [];
+  const attempt = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const dir = options.environmentsDir ?? ENVIRONMENTS_DIR;
+  const wanted = options.envs ?? [];
+  const allNames = [...new Set([...listEnvironments(dir), ...wanted])];
+  const allEnvironments = attempt(() => loadEnvironments(allNames, dir));
+  const models = attempt(() => loadModelCatalogue(options.modelsFile ?? MODELS_FILE));
+  // Tenants can only be checked against valid environments and a valid catalogue.
+  const loaded =
+    allEnvironments && models
+      ? attempt(() => loadTenants(options.tenantFiles ?? tenantFiles(options.tenantsDir ?? TENANTS_DIR), { environments: allEnvironments, models }))
+      : undefined;
+  if (problems.length > 0 || !allEnvironments || !models || !loaded) throw new ValidationError(problems);
+  const environments = wanted.length > 0 ? allEnvironments.filter((e) => wanted.includes(e.name)) : allEnvironments;
+  return { environments, allEnvironments, models, tenants: loaded.map((l) => l.tenant), tenantFiles: loaded };
+}

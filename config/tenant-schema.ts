@@ -1,0 +1,115 @@
+/**
+ * The tenant file format (tenants/<name>.yaml), defined once here. The JSON Schema editors use
+ * (tenants/tenant.schema.json) is generated from it, and the documented defaults in
+ * tenants/README.md are the ones below.
+ */
+import { z } from 'zod';
+import { quantity } from './schema';
+
+export const TENANT_API_VERSION = 'platform.example.org/v1alpha1';
+
+/** Namespaces the platform owns; a tenant can never be named like one. */
+export const RESERVED_TENANT_NAMES = [
+  'default', 'platform', 'infra', 'observability', 'argocd', 'ingress-nginx', 'cert-manager',
+  'external-secrets', 'gatekeeper-system', 'keda', 'nvidia-device-plugin', 'llm-serving', 'agents',
+] as const;
+
+export const DEFAULT_ALERT_THRESHOLDS = [80, 90, 100];
+
+const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected an Entra ID object id (UUID)');
+
+/** `host:port` or `CIDR:port`, e.g. `api.acme.example:443` or `203.0.113.0/24:5432`. */
+export const egressTarget = z
+  .string()
+  .regex(
+    /^(([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}|\d{1,3}(\.\d{1,3}){3}\/\d{1,2}):\d{1,5}$/,
+    'expected host:port or CIDR:port, e.g. api.acme.example:443 or 203.0.113.0/24:5432',
+  );
+
+export const tenantSchema = z
+  .object({
+    apiVersion: z.literal(TENANT_API_VERSION),
+    kind: z.literal('Tenant'),
+    metadata: z
+      .object({
+        name: z
+          .string()
+          .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'expected a DNS-1123 label: lowercase letters, digits and "-", starting with a letter')
+          .max(30, 'at most 30 characters (it prefixes namespaces and Azure resource names)')
+          .describe('tenant name: the namespace, and the file name without .yaml'),
+      })
+      .strict(),
+    spec: z
+      .object({
+        displayName: z.string().min(1).max(80),
+        owners: z
+          .object({
+            entraGroupObjectId: uuid.describe('Entra ID group that administers the tenant namespace'),
+            contacts: z.array(z.email('expected an e-mail address')).min(1).describe('budget alerts go here'),
+            reviewers: z
+              .array(z.string().regex(/^@[A-Za-z0-9][-\w.]*(\/[-\w.]+)?$/, 'expected a GitHub user or team handle such as @acme/search'))
+              .min(1)
+              .describe('CODEOWNERS entries that review this file'),
+          })
+          .strict(),
+        costCenter: z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'expected a cost center code such as CC-4711'),
+        environments: z.array(z.string().min(1)).min(1).describe('environments the tenant is deployed to'),
+        budget: z
+          .object({
+            monthly: z.number().positive().describe('monthly Azure budget in the billing currency'),
+            currency: z.enum(['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'JPY', 'AUD', 'CAD']),
+            alertThresholds: z
+              .array(z.number().int().min(1).max(1000))
+              .min(1)
+              .max(4, 'at most 4: Azure budgets take 5 notifications and one is the 100 % forecast alert')
+              .default(DEFAULT_ALERT_THRESHOLDS)
+              .describe('percent of the monthly budget that triggers an e-mail, ascending'),
+          })
+          .strict(),
+        quota: z
+          .object({
+            cpu: quantity.describe('requests.cpu for the namespace'),
+            memory: quantity.describe('requests.memory for the namespace'),
+            gpu: z.number().int().min(0).default(0).describe('requests.nvidia.com/gpu'),
+            pods: z.number().int().min(1).default(100),
+            storage: quantity.default('100Gi').describe('requests.storage across PVCs'),
+          })
+          .strict(),
+        llm: z
+          .object({
+            models: z.array(z.string()).default([]).describe('model ids from config/models.yaml'),
+            tokensPerMinute: z.number().int().min(1),
+            requestsPerMinute: z.number().int().min(1),
+            monthlyBudget: z.number().min(0).describe('router spend limit in the billing currency'),
+          })
+          .strict()
+          .optional(),
+        gitops: z
+          .object({
+            repoURLs: z.array(z.url({ protocol: /^https$/, error: 'expected an https:// repository URL' })).min(1),
+            path: z.string().regex(/^[^/]?[-\w./]*$/, 'expected a relative path inside the repository').default('.'),
+            targetRevision: z.string().min(1).default('main'),
+          })
+          .strict(),
+        network: z
+          .object({ allowEgressTo: z.array(egressTarget).default([]) })
+          .strict()
+          .default({ allowEgressTo: [] }),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type Tenant = z.output<typeof tenantSchema>;
+
+/** JSON Schema for editors (`# yaml-language-server: $schema=./tenant.schema.json`). */
+export function tenantJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(tenantSchema, { io: 'input', target: 'draft-2020-12' }),
+    $id: 'https://platform.example.org/schemas/tenant.schema.json',
+    title: 'Tenant',
+    description: 'One tenant of the AI-agent platform (tenants/<name>.yaml).',
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * Loads and validates tenants/*.yaml against the schema, the environments they list and the
+ * model catalogue. Every problem of every file is collected before failing, so one CI run tells
+ * a tenant author everything to fix.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { cidrContains, parseCidr } from './cidr';
+import type { ModelCatalogue } from './models';
+import { parseQuantity } from './quantity';
+import type { EnvironmentConfig } from './schema';
+import { RESERVED_TENANT_NAMES, tenantSchema, type Tenant } from './tenant-schema';
+import { displayPath, loadYamlFile, ValidationError, type Finding, type Problem } from './yaml-validate';
+
+export const TENANTS_DIR = resolve(__dirname, '../tenants');
+
+/** Tenant files are at most this big; anything larger is a mistake or an attack. */
+export const MAX_TENANT_FILE_BYTES = 32 * 1024;
+
+export interface LoadedTenant {
+  readonly file: string;
+  readonly tenant: Tenant;
+}
+
+export interface TenantContext {
+  /** Every known environment (a tenant may list only these). */
+  readonly environments: EnvironmentConfig[];
+  readonly models: ModelCatalogue;
+}
+
+const HINTS: Record<string, string> = {
+  name: 'tenant names are DNS-1123 labels, e.g. acme-search',
+  entraGroupObjectId: 'az ad group show --group <name> --query id -o tsv',
+  cpu: 'quote quantities in YAML: cpu: "32"',
+};
+
+export function tenantFiles(dir = TENANTS_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('.'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export function loadTenants(files: string[], ctx: TenantContext): LoadedTenant[] {
+  const problems: Problem[] = [];
+  const loaded: LoadedTenant[] = [];
+  for (const file of files) {
+    try {
+      const tenant = loadYamlFile(file, tenantSchema, {
+        maxBytes: MAX_TENANT_FILE_BYTES,
+        refuseAliases: true,
+        hints: HINTS,
+        checks: (t) => checkTenant(t, basename(file, '.yaml'), ctx),
+      });
+      loaded.push({ file, tenant });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  problems.push(...duplicateNames(loaded));
+  if (problems.length > 0) throw new ValidationError(problems);
+  return loaded;
+}
+
+function duplicateNames(loaded: LoadedTenant[]): Problem[] {
+  const byName = new Map<string, string[]>();
+  for (const { file, tenant } of loaded) byName.set(tenant.metadata.name, [...(byName.get(tenant.metadata.name) ?? []), file]);
+  return [...byName.entries()]
+    .filter(([, files]) => files.length > 1)
+    .flatMap(([name, files]) =>
+      files.map((file) => ({
+        file: displayPath(file),
+        line: 1,
+        column: 1,
+        path: 'metadata.name',
+        message: `tenant name "${name}" is also used by ${files.filter((f) => f !== file).map(displayPath).join(', ')}`,
+        hint: 'tenant names must be unique: they become namespaces',
+      })),
+    );
+}
+
+/** Semantic checks of one tenant that the schema alone cannot express. */
+export function checkTenant(t: Tenant, fileName: string, ctx: TenantContext): Finding[] {
+  const out: Finding[] = [];
+  const { spec } = t;
+  const name = t.metadata.name;
+
+  if (name !== fileName) {
+    out.push({ path: ['metadata', 'name'], message: `name "${name}" does not match the file name ${fileName}.yaml`, hint: `rename the file to ${name}.yaml or the tenant to ${fileName}` });
+  }
+  if ((RESERVED_TENANT_NAMES as readonly string[]).includes(name) || name.startsWith('kube-')) {
+    out.push({ path: ['metadata', 'name'], message: `"${name}" is reserved for the platform`, hint: 'pick a name that identifies the team or product' });
+  }
+
+  const known = new Map(ctx.environments.map((e) => [e.name, e]));
+  const seenEnvs = new Set<string>();
+  spec.environments.forEach((envName, i) => {
+    if (seenEnvs.has(envName)) out.push({ path: ['spec', 'environments', i], message: `environment "${envName}" is listed twice` });
+    seenEnvs.add(envName);
+    const env = known.get(envName);
+    if (!env) {
+      out.push({ path: ['spec', 'environments', i], message: `unknown environment "${envName}"`, hint: `known environments: ${[...known.keys()].join(', ')}` });
+      return;
+    }
+    out.push(...checkAgainstEnvironment(t, env));
+  });
+
+  const thresholds = spec.budget.alertThresholds;
+  thresholds.forEach((v, i) => {
+    if (i > 0 && v <= thresholds[i - 1]) {
+      out.push({ path: ['spec', 'budget', 'alertThresholds', i], message: `thresholds must be strictly ascending; ${v} follows ${thresholds[i - 1]}`, hint: 'e.g. [80, 90, 100]' });
+    }
+  });
+
+  if (spec.llm) {
+    const ids = new Set(ctx.models.models.map((m) => m.id));
+    spec.llm.models.forEach((m, i) => {
+      if (!ids.has(m)) out.push({ path: ['spec', 'llm', 'models', i], message: `unknown model "${m}"`, hint: `models in config/models.yaml: ${[...ids].join(', ')}` });
+    });
+    if (spec.llm.monthlyBudget > spec.budget.monthly) {
+      out.push({
+        path: ['spec', 'llm', 'monthlyBudget'],
+        message: `LLM budget ${spec.llm.monthlyBudget} exceeds the tenant's monthly budget ${spec.budget.monthly}`,
+        hint: 'LLM spend is part of the monthly budget; raise budget.monthly or lower llm.monthlyBudget',
+      });
+    }
+  }
+
+  spec.network.allowEgressTo.forEach((target, i) => {
+    const [host, port] = splitHostPort(target);
+    if (port < 1 || port > 65535) out.push({ path: ['spec', 'network', 'allowEgressTo', i], message: `port ${port} is outside 1-65535` });
+    if (host.includes('/')) {
+      if (!parseCidr(host)) out.push({ path: ['spec', 'network', 'allowEgressTo', i], message: `${host} is not a valid network (host bits set or prefix > 32)` });
+      else if (cidrContains('10.0.0.0/8', host) || cidrContains('172.16.0.0/12', host) || cidrContains('192.168.0.0/16', host)) {
+        out.push({
+          path: ['spec', 'network', 'allowEgressTo', i],
+          message: `${host} is a private range; tenants may not open egress into the platform's networks`,
+          hint: 'reach platform services through their in-cluster Services instead',
+        });
+      }
+    }
+  });
+  return out;
+}
+
+function checkAgainstEnvironment(t: Tenant, env: EnvironmentConfig): Finding[] {
+  const out: Finding[] = [];
+  const { quota, budget, gitops } = t.spec;
+  const limits = env.tenancy.maxQuota;
+  for (const key of ['cpu', 'memory', 'storage'] as const) {
+    if ((parseQuantity(quota[key]) ?? 0) > (parseQuantity(limits[key]) ?? 0)) {
+      out.push({ path: ['spec', 'quota', key], message: `${key} ${quota[key]} exceeds the ${env.name} limit of ${limits[key]}`, hint: 'ask the platform team to raise tenancy.maxQuota, or lower the quota' });
+    }
+  }
+  if (quota.pods > limits.pods) out.push({ path: ['spec', 'quota', 'pods'], message: `pods ${quota.pods} exceeds the ${env.name} limit of ${limits.pods}` });
+  if (quota.gpu > 0 && !env.aks.nodePools.gpu.enabled) {
+    out.push({ path: ['spec', 'quota', 'gpu'], message: `environment ${env.name} has no GPU pool, so the GPU quota must be 0`, hint: `remove ${env.name} from environments or set quota.gpu: 0` });
+  } else if (quota.gpu > limits.gpu) {
+    out.push({ path: ['spec', 'quota', 'gpu'], message: `gpu ${quota.gpu} exceeds the ${env.name} limit of ${limits.gpu}` });
+  }
+  if (budget.currency !== env.finops.currency) {
+    out.push({ path: ['spec', 'budget', 'currency'], message: `${env.name} is billed in ${env.finops.currency}, not ${budget.currency}`, hint: 'Azure budgets are always in the billing currency' });
+  }
+  gitops.repoURLs.forEach((url, i) => {
+    const host = new URL(url).hostname;
+    if (!env.tenancy.allowedRepoHosts.includes(host)) {
+      out.push({ path: ['spec', 'gitops', 'repoURLs', i], message: `repository host ${host} is not allowed in ${env.name}`, hint: `allowed hosts: ${env.tenancy.allowedRepoHosts.join(', ')}` });
+    }
+  });
+  return out;
+}
+
+export function splitHostPort(target: string): [string, number] {
+  const at = target.lastIndexOf(':');
+  return [target.slice(0, at), Number(target.slice(at + 1))];
+}

@@ -1,0 +1,87 @@
+/**
+ * `<env>-tenant-<name>`: everything one tenant gets in one environment. Cluster, network and
+ * workspace come from the platform and network stacks by reference; nothing is copied.
+ */
+import { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { DataAzurermSubscription } from '@cdktf/provider-azurerm/lib/data-azurerm-subscription';
+import type { Tenant } from '../config/tenant-schema';
+import { TenantBudget } from '../constructs/budget';
+import { ClusterAccess } from '../constructs/cluster-access';
+import { routerEntitlement } from '../constructs/tenant/entitlements';
+import { TenantGitOps } from '../constructs/tenant/gitops';
+import { TenantIdentity } from '../constructs/tenant/identity';
+import { TENANT_LABEL } from '../constructs/tenant/labels';
+import { TenantNamespace } from '../constructs/tenant/namespace';
+import { TenantNetworkPolicies } from '../constructs/tenant/network-policies';
+import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
+import type { NetworkStack } from './network-stack';
+import type { PlatformStack } from './platform-stack';
+
+export interface TenantStackProps extends Omit<EnvironmentStackProps, 'tenant' | 'costCenter'> {
+  readonly tenant: Tenant;
+  readonly network: NetworkStack;
+  readonly platform: PlatformStack;
+}
+
+export class TenantStack extends EnvironmentStack {
+  constructor(scope: Construct, props: TenantStackProps) {
+    const t = props.tenant;
+    super(scope, `tenant-${t.metadata.name}`, { ...props, tenant: t.metadata.name, costCenter: t.spec.costCenter });
+    const { env } = props;
+    const { platform } = props;
+    const net = props.network.network;
+
+    // The stack's only Kubernetes provider: every in-cluster resource below goes through it.
+    new ClusterAccess(this, 'cluster-access', {
+      clusterName: platform.aks.cluster.name,
+      resourceGroupName: platform.aks.cluster.resourceGroupName,
+    });
+    const client = new DataAzurermClientConfig(this, 'client', {});
+
+    const identity = new TenantIdentity(this, 'identity', {
+      tenant: t,
+      naming: this.naming,
+      namespace: t.metadata.name,
+      resourceGroupName: this.resourceGroup.name,
+      location: env.location,
+      tenantId: client.tenantId,
+      oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+      clusterId: platform.aks.id,
+      privateEndpointSubnetId: net.subnets.privateEndpoints.id,
+      keyVaultPrivateDnsZoneId: net.privateDnsZones.keyVault.id,
+      logAnalyticsWorkspaceId: platform.logs.workspace.id,
+      softDeleteRetentionDays: env.keyVault.softDeleteRetentionDays,
+      publicNetworkAccess: env.publicNetworkAccess,
+    });
+
+    const ns = new TenantNamespace(this, 'namespace', { tenant: t, workloadIdentityClientId: identity.identity.clientId });
+    new TenantNetworkPolicies(this, 'network-policies', {
+      tenant: t,
+      namespace: ns.name,
+      ingressNamespace: env.tenancy.ingressNamespace,
+      monitoringNamespace: env.tenancy.monitoringNamespace,
+      routerNamespace: env.tenancy.routerNamespace,
+    });
+    new TenantGitOps(this, 'gitops', { tenant: t, namespace: ns.name, argocdNamespace: env.tenancy.argocdNamespace });
+
+    const subscription = new DataAzurermSubscription(this, 'subscription', {});
+    new TenantBudget(this, 'budget', {
+      name: this.naming.name('consumptionBudget', t.metadata.name),
+      subscriptionId: subscription.id,
+      amount: t.spec.budget.monthly,
+      thresholds: t.spec.budget.alertThresholds,
+      contactEmails: t.spec.owners.contacts,
+      tag: { name: TENANT_LABEL, value: t.metadata.name },
+    });
+
+    new TerraformOutput(this, 'tenant_namespace', { value: ns.name });
+    new TerraformOutput(this, 'workload_identity_client_id', { value: identity.identity.clientId, description: 'annotate service accounts with it' });
+    new TerraformOutput(this, 'key_vault_uri', { value: identity.vault.vault.vaultUri });
+    new TerraformOutput(this, 'router_entitlements', {
+      value: routerEntitlement(t) ?? null,
+      description: 'models, TPM/RPM and monthly budget the LLM router enforces for this tenant',
+    });
+  }
+}
