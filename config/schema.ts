@@ -129,6 +129,8 @@ export const environmentSchema = z
       .object({
         kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'a minor version such as "1.31" (patches are automatic)'),
         privateCluster: z.boolean().default(true),
+        /** Cilium FQDN egress policies (Advanced Container Networking security); tenants' host egress needs it. */
+        fqdnEgressFiltering: z.boolean().default(true),
         authorizedIpRanges: z.array(ipOrCidr).default([]),
         adminGroupObjectIds: z.array(uuid).min(1, 'at least one Entra ID group that administers the cluster'),
         podCidr: cidr.default('192.168.0.0/16'),

@@ -138,7 +138,9 @@ export function validateYamlText<S extends z.ZodType>(
       });
     }
     const pos = valuePosition(doc, path);
-    const actual = doc.getIn(path);
+    const node = doc.getIn(path) as unknown;
+    // Collections come back as YAML nodes; messages should show plain values.
+    const actual = node && typeof node === 'object' && 'toJSON' in node ? (node as { toJSON(): unknown }).toJSON() : node;
     const hint = options.hints?.[path[path.length - 1] ?? ''];
     return [{ file, ...toLineCol(pos, at), path: path.join('.'), message: describeIssue(issue, actual), ...(hint ? { hint } : {}) }];
   });
@@ -240,7 +242,7 @@ function describeIssue(issue: z.core.$ZodIssue, actual: unknown): string {
     case 'too_big':
       return `${issue.message.replace(/^Too (small|big): /, '')}, got ${got}`;
     case 'invalid_format':
-      return `expected ${issue.message}, got ${got}`;
+      return `${issue.message.startsWith('expected ') ? '' : 'expected '}${issue.message}, got ${got}`;
     case 'custom':
       // Cross-field rules already quote the values involved; scalar refinements do not.
       return issue.message.startsWith('expected ') ? `${issue.message}, got ${got}` : issue.message;

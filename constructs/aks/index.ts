@@ -130,7 +130,10 @@ export class AksCluster extends Construct {
         dnsServiceIp: config.dnsServiceIp,
         loadBalancerSku: 'standard',
         outboundType: 'loadBalancer',
+        // FQDN-based egress policies; without it tenants' host allow-lists fail closed.
+        ...(config.fqdnEgressFiltering ? { advancedNetworking: { securityEnabled: true, observabilityEnabled: false } } : {}),
       },
+      costAnalysisEnabled: true,
 
       defaultNodePool: {
         name: SYSTEM_POOL_NAME,

@@ -76,6 +76,15 @@ export function toStack(name: string, json: Record<string, any>): SynthedStack {
   };
 }
 
+/** A namespace as written in a namespaced object: literal, or a reference to the namespace resource. */
+export function namespaceOf(stack: SynthedStack, value: string): string {
+  const ref = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(value);
+  if (!ref) return value;
+  const ns = stack.of('kubernetes_namespace_v1').find((r) => r.id === ref[1]);
+  if (!ns) throw new Error(`${stack.name}: dangling namespace reference ${value}`);
+  return ns.config.metadata.name;
+}
+
 /** Terraform's reference to a resource's id, as other resources in the same stack use it. */
 export function refId(r: TfResource): string {
   return `\${${r.type}.${r.id}.id}`;

@@ -38,6 +38,11 @@ for (const envName of ENVIRONMENTS) {
 
     it('run command is off', () => assert.equal(aks.run_command_enabled, false));
 
+    it('FQDN egress filtering (Advanced Container Networking security) and cost analysis are on', () => {
+      assert.deepEqual(aks.network_profile.advanced_networking, { security_enabled: true, observability_enabled: false });
+      assert.equal(aks.cost_analysis_enabled, true);
+    });
+
     it('API server: VNet-integrated; private per config, otherwise fenced by authorized ranges', () => {
       assert.equal(aks.private_cluster_enabled, env.aks.privateCluster);
       assert.equal(aks.private_cluster_public_fqdn_enabled, false);
