@@ -18,7 +18,20 @@ export interface BuildAppOptions {
   readonly localBackend?: boolean;
 }
 
+/**
+ * cdktf records a full stack trace for every token it creates, only to decorate resolution
+ * errors. With hundreds of tenant stacks that is a third of synth time (bench/tenants), so it
+ * is off unless PLATFORM_TOKEN_STACKS=1 asks for it while debugging a token error.
+ */
+export function disableTokenCreationStacks(vars: NodeJS.ProcessEnv = process.env): boolean {
+  if (vars.PLATFORM_TOKEN_STACKS === '1') return false;
+  const stackTrace = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] };
+  stackTrace.captureStackTrace = () => [];
+  return true;
+}
+
 export function buildApp(options: BuildAppOptions): App {
+  disableTokenCreationStacks();
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), hclOutput: false });
   for (const env of options.environments) {
     addEnvironmentStacks(app, env, { localBackend: options.localBackend, tenants: options.tenants });

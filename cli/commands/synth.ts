@@ -1,23 +1,28 @@
 import { listOption, type Command } from '../command';
-import { EXIT } from '../exit-codes';
-import { DEFAULT_OUTDIR, synthesize } from '../lib/synth';
+import { EXIT, UsageError } from '../exit-codes';
+import { DEFAULT_OUTDIR, synthesizeParallel } from '../lib/synth';
 
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Validate the environment files and synthesize every stack to Terraform JSON',
-  usage: '[--env <names>] [--out <dir>] [--local-backend]',
+  usage: '[--env <names>] [--out <dir>] [--local-backend] [--jobs <n>]',
   help: {
     env: 'environments to synthesize, comma-separated (default: every config/environments/*.yaml)',
     out: `output folder (default: ${DEFAULT_OUTDIR})`,
     'local-backend': 'offline work: local state files instead of the azurerm backend (never for deploys)',
+    jobs: 'worker processes (default: one per environment up to the CPU count, for large runs)',
   },
   options: {
     env: { type: 'string', multiple: true },
     out: { type: 'string' },
     'local-backend': { type: 'boolean' },
+    jobs: { type: 'string' },
   },
-  run(values, _positionals, ctx) {
-    const result = synthesize({
+  async run(values, _positionals, ctx) {
+    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+    if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError('--jobs must be a positive integer');
+    const result = await synthesizeParallel({
+      jobs,
       envs: listOption(values.env),
       outdir: values.out as string | undefined,
       localBackend: Boolean(values['local-backend']),

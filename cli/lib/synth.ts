@@ -3,17 +3,29 @@
  * validated first, the app is synthesized into a sibling temporary folder, and only a complete
  * result replaces the output folder. On failure the old output is removed too, because a stale
  * plan-able folder next to a failed run is exactly what gets deployed by mistake.
+ *
+ * Large runs (many tenants, several environments) synthesize environments in parallel worker
+ * processes; the merged result is byte-identical to an in-process run.
  */
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadInputs, type InputOptions } from '../../config/inputs';
+import { loadInputs, type InputOptions, type Inputs } from '../../config/inputs';
 import { buildApp } from '../../main';
 import { createProgress, type Progress } from '../progress';
+import type { WorkerReply, WorkerRequest } from './synth-worker';
 
 export interface SynthOptions extends InputOptions {
   readonly outdir?: string;
   readonly localBackend?: boolean;
   readonly progress?: Progress;
+}
+
+export interface ParallelSynthOptions extends SynthOptions {
+  /** Worker processes; default: one per environment up to the CPU count, for large runs only. */
+  readonly jobs?: number;
 }
 
 export interface SynthResult {
@@ -22,13 +34,27 @@ export interface SynthResult {
   readonly stacks: string[];
 }
 
+interface Manifest {
+  version: string;
+  stacks: Record<string, unknown>;
+}
+
 export const DEFAULT_OUTDIR = 'cdktf.out';
 
-export function synthesize(options: SynthOptions = {}): SynthResult {
+/** Below this many stacks, starting worker processes costs more than it saves. */
+export const PARALLEL_MIN_STACKS = 200;
+
+interface Run {
+  readonly progress: Progress;
+  readonly outdir: string;
+  readonly staging: string;
+  readonly inputs: Inputs;
+}
+
+function begin(options: SynthOptions): Run {
   const progress = options.progress ?? createProgress(true);
   const outdir = resolve(options.outdir ?? DEFAULT_OUTDIR);
   const staging = join(dirname(outdir), `.${basename(outdir)}.staging-${process.pid}`);
-
   let inputs;
   try {
     inputs = progress.step('validate environments, models and tenants', () => loadInputs(options));
@@ -36,25 +62,106 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
     removeStale(outdir, progress);
     throw err;
   }
-
   rmSync(staging, { recursive: true, force: true });
-  try {
-    const { environments, tenants } = inputs;
-    progress.step(`synthesize ${environments.map((e) => e.name).join(', ')} with ${tenants.length} tenants`, () =>
-      buildApp({ environments, tenants, outdir: staging, localBackend: options.localBackend }).synth(),
-    );
-    rmSync(outdir, { recursive: true, force: true });
-    renameSync(staging, outdir);
-  } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
-    removeStale(outdir, progress);
-    throw err;
-  }
+  return { progress, outdir, staging, inputs };
+}
 
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+function commit(run: Run): SynthResult {
+  rmSync(run.outdir, { recursive: true, force: true });
+  renameSync(run.staging, run.outdir);
+  const manifest = JSON.parse(readFileSync(join(run.outdir, 'manifest.json'), 'utf8')) as Manifest;
   const stacks = Object.keys(manifest.stacks);
-  progress.info(`wrote ${stacks.length} stacks to ${outdir}: ${stacks.join(', ')}`);
-  return { outdir, stacks };
+  run.progress.info(`wrote ${stacks.length} stacks to ${run.outdir}`);
+  return { outdir: run.outdir, stacks };
+}
+
+function abort(run: Run, err: unknown): never {
+  rmSync(run.staging, { recursive: true, force: true });
+  removeStale(run.outdir, run.progress);
+  throw err;
+}
+
+function label({ environments, tenants }: Inputs): string {
+  return `synthesize ${environments.map((e) => e.name).join(', ')} with ${tenants.length} tenants`;
+}
+
+/** In-process synthesis. */
+export function synthesize(options: SynthOptions = {}): SynthResult {
+  const run = begin(options);
+  try {
+    const { environments, tenants } = run.inputs;
+    run.progress.step(label(run.inputs), () => buildApp({ environments, tenants, outdir: run.staging, localBackend: options.localBackend }).synth());
+    return commit(run);
+  } catch (err) {
+    return abort(run, err);
+  }
+}
+
+export function stackCount({ environments, tenants }: Pick<Inputs, 'environments' | 'tenants'>): number {
+  return environments.reduce((n, env) => n + 2 + tenants.filter((t) => t.spec.environments.includes(env.name)).length, 0);
+}
+
+/** Synthesis that uses several processes when the run is large enough to profit. */
+export async function synthesizeParallel(options: ParallelSynthOptions = {}): Promise<SynthResult> {
+  const run = begin(options);
+  const { environments, tenants } = run.inputs;
+  const auto = stackCount(run.inputs) >= PARALLEL_MIN_STACKS ? availableParallelism() : 1;
+  const jobs = Math.max(1, Math.min(options.jobs ?? auto, environments.length));
+  if (jobs === 1) {
+    try {
+      run.progress.step(label(run.inputs), () => buildApp({ environments, tenants, outdir: run.staging, localBackend: options.localBackend }).synth());
+      return commit(run);
+    } catch (err) {
+      return abort(run, err);
+    }
+  }
+  try {
+    const buckets = Array.from({ length: jobs }, (_, i) => environments.filter((_e, j) => j % jobs === i));
+    const parts = buckets.map((_envs, i) => join(run.staging, `.part-${i}`));
+    for (const part of parts) mkdirSync(part, { recursive: true });
+    const started = Date.now();
+    run.progress.info(`- ${label(run.inputs)} in ${jobs} processes ...`);
+    await Promise.all(buckets.map((envs, i) => runWorker({ environments: envs, tenants, outdir: parts[i], localBackend: options.localBackend })));
+    mergeParts(run.staging, parts);
+    run.progress.info(`  done: ${label(run.inputs)} (${((Date.now() - started) / 1000).toFixed(2)} s)`);
+    return commit(run);
+  } catch (err) {
+    return abort(run, err);
+  }
+}
+
+function runWorker(request: WorkerRequest): Promise<void> {
+  return new Promise((done, fail) => {
+    // A larger young generation halves scavenge work for synth's many short-lived token objects.
+    const child = fork(resolve(__dirname, 'synth-worker.ts'), [], { execArgv: ['--import', 'tsx', '--max-semi-space-size=128'], serialization: 'advanced' });
+    let reply: WorkerReply | undefined;
+    child.on('message', (m: WorkerReply) => (reply = m));
+    child.on('error', fail);
+    child.on('exit', (code) => {
+      if (reply?.ok) return done();
+      const envs = request.environments.map((e) => e.name).join(', ');
+      fail(new Error(`synth worker for ${envs} failed (exit ${code}): ${reply && !reply.ok ? reply.error : 'no reply'}`));
+    });
+    child.send(request);
+  });
+}
+
+/** cdktf writes its manifest with this stringifier (sorted keys); merging must match it byte for byte. */
+const stableStringify = createRequire(require.resolve('cdktf'))('json-stable-stringify') as (value: unknown, options: { space: number }) => string;
+
+/** Moves every part's stacks into the staging folder and writes one manifest for all of them. */
+function mergeParts(staging: string, parts: string[]): void {
+  const manifests = parts.map((p) => JSON.parse(readFileSync(join(p, 'manifest.json'), 'utf8')) as Manifest);
+  mkdirSync(join(staging, 'stacks'), { recursive: true });
+  const merged: Manifest = { stacks: {}, version: manifests[0].version };
+  manifests.forEach((m, i) => {
+    for (const [name, entry] of Object.entries(m.stacks)) {
+      renameSync(join(parts[i], 'stacks', name), join(staging, 'stacks', name));
+      merged.stacks[name] = entry;
+    }
+  });
+  for (const p of parts) rmSync(p, { recursive: true, force: true });
+  writeFileSync(join(staging, 'manifest.json'), stableStringify(merged, { space: 2 }));
 }
 
 function removeStale(outdir: string, progress: Progress): void {
