@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { loadEnvironment, loadEnvironments } from '../../config/load';
 import { loadModelCatalogue } from '../../config/models';
+import { synthesize } from '../../cli/lib/synth';
 import { loadTenants, MAX_TENANT_FILE_BYTES, type TenantContext } from '../../config/tenants';
 import { formatProblem, ValidationError, type Problem } from '../../config/yaml-validate';
 
@@ -87,6 +88,13 @@ describe('tenant validation: across files', () => {
     const file = writeTenant(dir, 'huge', (t) => `${t}\n# ${'x'.repeat(MAX_TENANT_FILE_BYTES)}\n`);
     const [p] = problemsOf([file]);
     assert.match(p.message, /bytes; the limit is 32768/);
+  });
+
+  it('one bad tenant file stops the whole synth: no stack is written, not even the good ones', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'synth-')), 'cdktf.out');
+    const good = writeTenant(mkdtempSync(join(tmpdir(), 'tenants-')), 'good');
+    assert.throws(() => synthesize({ tenantFiles: [good, join(BAD, 'wrong-type.yaml')], outdir: out }), ValidationError);
+    assert.equal(existsSync(out), false);
   });
 
   it('a missing file is a clean problem', () => {
