@@ -4,22 +4,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { PassThrough } from 'node:stream';
-import { COMMANDS, main } from '../../cli/main';
+import { COMMANDS } from '../../cli/main';
+import { runCli } from '../helpers/cli';
 import { synthesize } from '../../cli/lib/synth';
 import { ENVIRONMENTS_DIR } from '../../config/load';
 import { ValidationError } from '../../config/yaml-validate';
 import { ROOT } from '../helpers/tools';
 
-async function runCli(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: '', err: '' };
-  stdout.on('data', (d) => (chunks.out += d));
-  stderr.on('data', (d) => (chunks.err += d));
-  const code = await main(argv, { stdout, stderr });
-  return { code, ...chunks };
-}
 
 /** An output folder holding a previous (now stale) synth result. */
 function staleOutdir(): string {

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { seededRandom } from '../helpers/random';
 import { NAMING_RULES, Naming, NamingError, nameProblem, regionCode, type ResourceKind } from '../../constructs/naming';
 
 const naming = new Naming({ project: 'aip', env: 'dev', location: 'westeurope' });
@@ -34,11 +35,7 @@ describe('naming convention', () => {
 
   it('property: any valid project/env/region/qualifier gives valid names for every kind, unique per input', () => {
     // Deterministic pseudo-random inputs (no dependency, reproducible failures).
-    let seed = 42;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const rand = seededRandom(42);
     const label = (max: number) => {
       const letters = 'abcdefghijklmnopqrstuvwxyz';
       const chars = `${letters}0123456789-`;

@@ -2,25 +2,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
-import { main } from '../../cli/main';
+import { runCli } from '../helpers/cli';
 import { renderTenantSchema, TENANT_SCHEMA_FILE } from '../../cli/commands/tenant';
 import { CODEOWNERS_FILE } from '../../cli/lib/codeowners';
 import { TENANTS_DIR } from '../../config/tenants';
 
 const BAD = resolve(__dirname, '../fixtures/tenants/bad');
 
-async function runCli(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out = { out: '', err: '' };
-  stdout.on('data', (d) => (out.out += d));
-  stderr.on('data', (d) => (out.err += d));
-  const code = await main(argv, { stdout, stderr });
-  return { code, ...out };
-}
 
 describe('platform tenant validate', () => {
   it('accepts the shipped tenants', async () => {

@@ -12,6 +12,7 @@ import { loadEnvironment, loadEnvironments } from '../../config/load';
 import { loadModelCatalogue } from '../../config/models';
 import { synthesize } from '../../cli/lib/synth';
 import { loadTenants, MAX_TENANT_FILE_BYTES, type TenantContext } from '../../config/tenants';
+import { seededRandom } from '../helpers/random';
 import { formatProblem, ValidationError, type Problem } from '../../config/yaml-validate';
 
 const FIXTURES = resolve(__dirname, '../fixtures');
@@ -107,11 +108,7 @@ describe('tenant validation: random mutations never crash', () => {
   it('every mutation of a valid file ends in success or a positioned, clean report', () => {
     const original = readFileSync(VALID, 'utf8');
     const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
-    let seed = 20261122;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const rand = seededRandom(20261122);
     const junk = ['', ' ', ':', '- ', '&a', '*a', '[', ']', '{', '}', '"', "'", '#', '\t', '!!binary', '~', 'null', '-1', '1e999', 'ü', '\u0000', '<<: *a'];
     const mutations: ((lines: string[]) => void)[] = [
       (l) => l.splice(rand(l.length), 1),
