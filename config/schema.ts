@@ -129,6 +129,12 @@ export const environmentSchema = z
       .object({
         kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'a minor version such as "1.31" (patches are automatic)'),
         privateCluster: z.boolean().default(true),
+        /**
+         * The AKS Azure Policy add-on runs its own Gatekeeper and does not support a second one, so
+         * it is off: admission control is the platform's Gatekeeper with policies/gatekeeper.
+         * Turn it on only for a cluster that uses Azure Policy instead of that library.
+         */
+        azurePolicyAddon: z.boolean().default(false),
         /** Cilium FQDN egress policies (Advanced Container Networking security); tenants' host egress needs it. */
         fqdnEgressFiltering: z.boolean().default(true),
         authorizedIpRanges: z.array(ipOrCidr).default([]),

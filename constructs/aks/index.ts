@@ -161,7 +161,7 @@ export class AksCluster extends Construct {
       maintenanceWindowAutoUpgrade: maintenance,
       maintenanceWindowNodeOs: maintenance,
 
-      azurePolicyEnabled: true,
+      azurePolicyEnabled: config.azurePolicyAddon,
       imageCleanerEnabled: true,
       imageCleanerIntervalHours: 48,
       keyVaultSecretsProvider: { secretRotationEnabled: true, secretRotationInterval: '2m' },

@@ -10,7 +10,6 @@ good_cluster := {
 	"role_based_access_control_enabled": true,
 	"run_command_enabled": false,
 	"sku_tier": "Standard",
-	"azure_policy_enabled": true,
 	"image_cleaner_enabled": true,
 	"private_cluster_enabled": true,
 	"azure_active_directory_role_based_access_control": {"azure_rbac_enabled": true},

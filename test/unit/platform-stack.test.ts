@@ -91,10 +91,12 @@ for (const envName of ENVIRONMENTS) {
       }
     });
 
-    it('Standard tier, Azure Policy, image cleaner, Defender, monitoring', () => {
+    it('Standard tier, image cleaner, Defender, monitoring; the Azure Policy add-on only on request', () => {
       const workspace = refId(platform.one('azurerm_log_analytics_workspace'));
       assert.equal(aks.sku_tier, 'Standard');
-      assert.equal(aks.azure_policy_enabled, true);
+      // Its Gatekeeper would collide with the platform's (policies/gatekeeper).
+      assert.equal(aks.azure_policy_enabled, env.aks.azurePolicyAddon);
+      assert.equal(env.aks.azurePolicyAddon, false);
       assert.equal(aks.image_cleaner_enabled, true);
       assert.ok(aks.image_cleaner_interval_hours <= 168);
       assert.equal(aks.microsoft_defender.log_analytics_workspace_id, workspace);

@@ -1,0 +1,39 @@
+# Images must name an explicit tag that is not "latest" (and, where required, a digest), so
+# that what runs is what was reviewed and a rollback means something.
+package platformimagetag
+
+import data.lib.workload
+import rego.v1
+
+violation contains {"msg": msg} if {
+	some entry in workload.containers
+	image := entry.container.image
+	not workload.exempt_image(image)
+	problem := tag_problem(image)
+	msg := sprintf("%s: image %q %s; fix: pin a version tag%s", [workload.describe(entry), image, problem, digest_hint])
+}
+
+digest_hint := " and its digest (image:tag@sha256:...)" if input.parameters.requireDigest
+
+digest_hint := "" if not input.parameters.requireDigest
+
+tag_problem(image) := "uses the latest tag" if tag(image) == "latest"
+
+tag_problem(image) := "has no tag" if {
+	not tag(image)
+	not contains(image, "@")
+}
+
+tag_problem(image) := "is not pinned by digest" if {
+	input.parameters.requireDigest
+	not contains(image, "@sha256:")
+}
+
+# The tag is what follows the last ":" after the last "/" (a registry port is not a tag).
+tag(image) := t if {
+	name := split(image, "@")[0]
+	parts := split(name, "/")
+	last := parts[count(parts) - 1]
+	contains(last, ":")
+	t := split(last, ":")[1]
+}
