@@ -188,6 +188,18 @@ export const environmentSchema = z
         routerNamespace: dns1123Label.max(63).default('llm-serving'),
       })
       .strict(),
+    /** Gatekeeper constraints in this environment (policies/gatekeeper). */
+    policies: z
+      .object({
+        /** deny blocks at admission; warn and dryrun only report (for rolling a new rule out). */
+        enforcement: z.enum(['deny', 'warn', 'dryrun']).default('deny'),
+        /** Require image digests (image:tag@sha256:...), on top of version tags. */
+        requireDigest: z.boolean().default(false),
+        /** Registries besides the environment's own ACR that workloads may pull from. */
+        allowedRegistries: z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, 'expected a registry host with an optional path, e.g. mcr.microsoft.com')).default([]),
+      })
+      .strict()
+      .default({ enforcement: 'deny', requireDigest: false, allowedRegistries: [] }),
     finops: z
       .object({
         /** The billing currency of the subscription; Azure budgets are always in it. */

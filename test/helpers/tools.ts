@@ -5,7 +5,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 
 export const ROOT = resolve(__dirname, '../..');
 
-export function tool(name: 'opa' | 'conftest' | 'checkov'): string {
+export function tool(name: 'opa' | 'conftest' | 'gator' | 'checkov'): string {
   const path = resolve(ROOT, '.tools/bin', name);
   if (!existsSync(path)) {
     // Not a skip: a suite that silently skips its real validators proves nothing.
