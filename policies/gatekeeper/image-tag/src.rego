@@ -9,7 +9,7 @@ violation contains {"msg": msg} if {
 	some entry in workload.containers
 	image := entry.container.image
 	not workload.exempt_image(image)
-	problem := tag_problem(image)
+	some problem in problems(image)
 	msg := sprintf("%s: image %q %s; fix: pin a version tag%s", [workload.describe(entry), image, problem, digest_hint])
 }
 
@@ -17,17 +17,21 @@ digest_hint := " and its digest (image:tag@sha256:...)" if input.parameters.requ
 
 digest_hint := "" if not input.parameters.requireDigest
 
-tag_problem(image) := "uses the latest tag" if tag(image) == "latest"
+problems(image) := {p | some p in [latest(image), untagged(image), undigested(image)]; p != ""}
 
-tag_problem(image) := "has no tag" if {
+latest(image) := "uses the latest tag" if tag(image) == "latest"
+
+else := ""
+
+untagged(image) := "has no tag" if {
 	not tag(image)
 	not contains(image, "@")
-}
+} else := ""
 
-tag_problem(image) := "is not pinned by digest" if {
+undigested(image) := "is not pinned by digest" if {
 	input.parameters.requireDigest
 	not contains(image, "@sha256:")
-}
+} else := ""
 
 # The tag is what follows the last ":" after the last "/" (a registry port is not a tag).
 tag(image) := t if {

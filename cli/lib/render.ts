@@ -1,0 +1,48 @@
+/**
+ * `platform render`: the cdk8s apps of every environment as plain manifests in
+ * rendered/<env>/<app>/manifests.yaml, the folders Argo CD syncs. Output is deterministic, so a
+ * re-render of unchanged input is byte-identical and `--check` can guard the committed files.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { App } from 'cdk8s';
+import type { EnvironmentConfig } from '../../config/schema';
+import { GatekeeperPoliciesChart } from '../../charts/policies/chart';
+import { environmentPolicyObjects } from './gatekeeper';
+
+export const RENDERED_DIR = resolve(__dirname, '../../rendered');
+
+/** app name -> chart builder; later charts (agents, serving, router) register here. */
+const APPS: Record<string, (app: App, env: EnvironmentConfig) => void> = {
+  'gatekeeper-policies': (app, env) => new GatekeeperPoliciesChart(app, 'gatekeeper-policies', { objects: environmentPolicyObjects(env) }),
+};
+
+/** rendered/<env>/<app>/manifests.yaml paths (relative to rendered/) -> content. */
+export function renderEnvironments(environments: EnvironmentConfig[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const env of environments) {
+    for (const [name, build] of Object.entries(APPS)) {
+      const app = new App();
+      build(app, env);
+      files.set(join(env.name, name, 'manifests.yaml'), app.synthYaml());
+    }
+  }
+  return files;
+}
+
+export function writeRendered(files: Map<string, string>, dir = RENDERED_DIR): void {
+  const envs = new Set([...files.keys()].map((f) => f.split('/')[0]));
+  for (const env of envs) rmSync(join(dir, env), { recursive: true, force: true });
+  for (const [rel, content] of files) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+}
+
+/** Files whose committed content differs from a fresh render, plus committed files no longer rendered. */
+export function staleRendered(files: Map<string, string>, dir = RENDERED_DIR): string[] {
+  const stale = [...files].filter(([rel, content]) => !existsSync(join(dir, rel)) || readFileSync(join(dir, rel), 'utf8') !== content).map(([rel]) => rel);
+  const walk = (d: string): string[] => (existsSync(d) ? readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)])) : []);
+  for (const path of walk(dir)) if (!files.has(relative(dir, path))) stale.push(relative(dir, path));
+  return stale.sort();
+}

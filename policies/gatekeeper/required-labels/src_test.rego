@@ -1,0 +1,18 @@
+package platformrequiredlabels_test
+
+import data.platformrequiredlabels
+import rego.v1
+
+labels := {"tenant": "a", "cost-center": "CC-1"}
+
+deployment(object_labels, pod_labels) := {
+	"review": {"object": {"kind": "Deployment", "metadata": {"name": "d", "labels": object_labels}, "spec": {"template": {"metadata": {"labels": pod_labels}, "spec": {"containers": []}}}}},
+	"parameters": {"labels": ["tenant", "cost-center"]},
+}
+
+test_labelled_allowed if count(platformrequiredlabels.violation) == 0 with input as deployment(labels, labels)
+
+test_pod_template_labels_required if {
+	some v in platformrequiredlabels.violation with input as deployment(labels, {"tenant": "a"})
+	contains(v.msg, "pod template label \"cost-center\"")
+}
