@@ -16,6 +16,10 @@ denials(registry, vault, pes) := {m |
 		"azurerm_container_registry": {"r": registry},
 		"azurerm_key_vault": {"v": vault},
 		"azurerm_private_endpoint": pes,
+		"azurerm_monitor_diagnostic_setting": {
+			"dr": {"target_resource_id": "${azurerm_container_registry.r.id}", "log_analytics_workspace_id": "w"},
+			"dv": {"target_resource_id": "${azurerm_key_vault.v.id}", "log_analytics_workspace_id": "w"},
+		},
 	}}
 }
 

@@ -54,6 +54,11 @@ describe('conftest: policies/terraform', () => {
     }, /no diagnostic setting sends kube-audit-admin/],
     ['ACR admin user on', 'dev-platform', (j) => (first(j.resource.azurerm_container_registry).admin_enabled = true), /admin_enabled must be false/],
     ['state backend without OIDC', 'dev-network', (j) => delete j.terraform.backend.azurerm.use_oidc, /must set use_oidc/],
+    ['the tenant budget removed', 'prod-tenant-acme-search', (j) => delete j.resource.azurerm_consumption_budget_subscription, /tenant stack without a consumption budget/],
+    ['the vault opened to the internet', 'prod-platform', (j) => (first(j.resource.azurerm_key_vault).public_network_access_enabled = true), /public network access must be disabled in prod/],
+    ['the registry logs removed', 'dev-platform', (j) => {
+      for (const [id, d] of Object.entries<any>(j.resource.azurerm_monitor_diagnostic_setting)) if (d.target_resource_id.includes('azurerm_container_registry')) delete j.resource.azurerm_monitor_diagnostic_setting[id];
+    }, /no diagnostic setting sends its logs/],
   ];
   for (const [what, stack, mutate, expected] of mutations) {
     it(`denies the real ${stack} output with ${what}`, () => {

@@ -17,7 +17,7 @@ describe('opa: policies/terraform', () => {
     assert.equal(res.status, 0, res.stderr);
     const denying = results.filter((r) => /denied|warns|needs/.test(r.name));
     assert.ok(denying.length >= 20, `only ${denying.length} denying tests`);
-    for (const file of ['aks_test.rego', 'node_pools_test.rego', 'registry_vault_test.rego', 'tags_lifecycle_test.rego']) {
+    for (const file of ['aks_test.rego', 'node_pools_test.rego', 'registry_vault_test.rego', 'tags_lifecycle_test.rego', 'organisation_test.rego']) {
       assert.ok(results.some((r) => r.location.file.endsWith(file)), `${file} ran no test`);
     }
   });
