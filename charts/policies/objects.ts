@@ -11,10 +11,12 @@ export function templateName(def: PolicyDefinition): string {
   return def.kind.toLowerCase();
 }
 
-/** The Rego sources of a policy: its own module and the shared libraries it imports. */
+/** The sources of a policy: its Rego module, the shared libraries it imports, and optionally CEL. */
 export interface PolicySource {
   readonly rego: string;
   readonly libs: string[];
+  /** `variables` and `validations` for the K8sNativeValidation engine, where the rule fits CEL. */
+  readonly cel?: Record<string, unknown>;
 }
 
 export function constraintTemplate(def: PolicyDefinition, source: PolicySource): Json {
@@ -32,7 +34,10 @@ export function constraintTemplate(def: PolicyDefinition, source: PolicySource):
           target: 'admission.k8s.gatekeeper.sh',
           // Rego v1 through the `code` field; Gatekeeper allows only data.lib/data.inventory
           // imports, and v1 makes `import rego.v1` (kept for opa test) redundant.
-          code: [{ engine: 'Rego', source: { version: 'v1', rego: withoutRegoV1Import(source.rego), libs: source.libs.map(withoutRegoV1Import) } }],
+          code: [
+            ...(source.cel ? [{ engine: 'K8sNativeValidation', source: source.cel }] : []),
+            { engine: 'Rego', source: { version: 'v1', rego: withoutRegoV1Import(source.rego), libs: source.libs.map(withoutRegoV1Import) } },
+          ],
         },
       ],
     },

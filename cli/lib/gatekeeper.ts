@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { EnvironmentConfig } from '../../config/schema';
 import { Naming } from '../../constructs/naming';
 import { POLICIES, type PolicyDefinition, type PolicyEnvironment } from '../../charts/policies/catalog';
@@ -23,7 +23,8 @@ export function toYaml(docs: unknown[]): string {
 export function policySource(def: PolicyDefinition, dir = GATEKEEPER_DIR): PolicySource {
   const rego = readFileSync(join(dir, def.dir, 'src.rego'), 'utf8');
   const libs = [...rego.matchAll(/^import data\.lib\.(\w+)$/gm)].map((m) => readFileSync(join(LIB_DIR, `${m[1]}.rego`), 'utf8'));
-  return { rego, libs };
+  const celFile = join(dir, def.dir, 'src.cel');
+  return { rego, libs, ...(existsSync(celFile) ? { cel: parse(readFileSync(celFile, 'utf8')) } : {}) };
 }
 
 const README = resolve(GATEKEEPER_DIR, '../README.md');

@@ -52,6 +52,17 @@ describe('gatekeeper: policy library', () => {
     for (const def of POLICIES) assert.match(res.stdout, new RegExp(`^ok\\s+\\S*${def.dir}/suite.yaml`, 'm'), def.dir);
   });
 
+  it('where a rule also has a CEL variant, the Rego engine alone passes the same suite', () => {
+    const withCel = POLICIES.filter((d) => readdirSync(join(GATEKEEPER_DIR, d.dir)).includes('src.cel'));
+    assert.ok(withCel.length >= 2);
+    const res = run(tool('gator'), ['verify', '--enable-k8s-native-validation=false', `${GATEKEEPER_DIR}/...`]);
+    assert.equal(res.status, 0, res.stdout + res.stderr);
+    for (const def of withCel) {
+      const template = readFileSync(join(GATEKEEPER_DIR, def.dir, 'template.yaml'), 'utf8');
+      assert.match(template, /engine: K8sNativeValidation[\s\S]*engine: Rego/, def.dir);
+    }
+  });
+
   it('every pod policy is tested against every pod kind it matches, allowed and denied', () => {
     for (const def of POLICIES.filter((d) => d.podCases)) {
       const suite = readFileSync(join(GATEKEEPER_DIR, def.dir, 'suite.yaml'), 'utf8');
