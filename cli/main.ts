@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ValidationError } from '../config/yaml-validate';
 import type { Command, CommandContext } from './command';
 import { policiesCommand, renderCommand } from './commands/render';
+import { reviewCommand } from './commands/review';
 import { stacksCommand } from './commands/stacks';
 import { synthCommand } from './commands/synth';
 import { tenantCommands } from './commands/tenant';
@@ -14,7 +15,7 @@ import { validateCommand } from './commands/validate';
 import { EXIT, MissingToolError, UsageError, type ExitCode } from './exit-codes';
 import { createProgress } from './progress';
 
-export const COMMANDS: Command[] = [synthCommand, renderCommand, validateCommand, stacksCommand, ...tenantCommands, policiesCommand];
+export const COMMANDS: Command[] = [synthCommand, renderCommand, validateCommand, stacksCommand, reviewCommand, ...tenantCommands, policiesCommand];
 
 const GLOBAL_HELP = {
   quiet: 'no progress output on stderr',

@@ -1,0 +1,61 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ValidationError, formatProblem } from '../../config/yaml-validate';
+import type { Command } from '../command';
+import { EXIT, UsageError } from '../exit-codes';
+import { diffSynthOutputs, readSynthOutput } from '../lib/review/diff';
+import { blocking, type Review } from '../lib/review/model';
+import { COMMENT_MARKER, renderJson, renderMarkdown, renderSarif } from '../lib/review/render';
+import { ReviewInputError, synthesizeRef } from '../lib/review/synth-ref';
+import { synthesize } from '../lib/synth';
+import { REPO_ROOT } from '../lib/codeowners';
+
+const FORMATS = ['markdown', 'json', 'sarif'] as const;
+
+/** A review that could not be made still answers the pull request, plainly. */
+function failureMarkdown(base: string, message: string): string {
+  return `${COMMENT_MARKER}\n## Platform review: 🛑 cannot review\n\nBase \`${base}\` → head \`working tree\`.\n\n\`\`\`\n${message}\n\`\`\`\n`;
+}
+
+export const reviewCommand: Command = {
+  name: 'review',
+  summary: 'Compare the synthesized stacks of a base ref with the working tree (offline plan review)',
+  usage: '--base <git-ref> [--format markdown|json|sarif] [--report-dir <dir>]',
+  help: {
+    base: 'git ref to compare against, e.g. origin/main (required)',
+    format: 'what to print on stdout (default markdown)',
+    'report-dir': 'also write review.md, review.json and review.sarif there',
+  },
+  options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, 'report-dir': { type: 'string' } },
+  run(values, _positionals, ctx) {
+    const base = values.base as string | undefined;
+    if (!base) throw new UsageError('--base is required');
+    const format = values.format as (typeof FORMATS)[number];
+    if (!FORMATS.includes(format)) throw new UsageError(`unknown --format ${format}; use one of ${FORMATS.join(', ')}`);
+    const work = mkdtempSync(join(tmpdir(), 'review-'));
+    let review: Review;
+    try {
+      const commit = ctx.progress.step(`synthesize base ${base}`, () => synthesizeRef(REPO_ROOT, base, join(work, 'base')));
+      ctx.progress.step('synthesize working tree', () => synthesize({ outdir: join(work, 'head') }));
+      review = diffSynthOutputs(readSynthOutput(join(work, 'base')), readSynthOutput(join(work, 'head')), { base: `${base} (${commit.slice(0, 12)})`, head: 'working tree' });
+    } catch (err) {
+      if (!(err instanceof ReviewInputError || err instanceof ValidationError)) throw err;
+      const message = err instanceof ValidationError ? `the working tree has invalid input:\n${err.problems.map(formatProblem).join('\n')}` : err.message;
+      ctx.stdout.write(format === 'markdown' ? failureMarkdown(base, message) : `${JSON.stringify({ error: message }, null, 2)}\n`);
+      return EXIT.INVALID_INPUT;
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    const outputs = { markdown: renderMarkdown(review), json: renderJson(review), sarif: renderSarif(review) };
+    if (values['report-dir']) {
+      const dir = resolve(ctx.cwd, String(values['report-dir']));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'review.md'), outputs.markdown);
+      writeFileSync(join(dir, 'review.json'), outputs.json);
+      writeFileSync(join(dir, 'review.sarif'), outputs.sarif);
+    }
+    ctx.stdout.write(outputs[format]);
+    return blocking(review) ? EXIT.INVALID_INPUT : EXIT.OK;
+  },
+};

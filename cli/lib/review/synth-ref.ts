@@ -1,0 +1,51 @@
+/**
+ * Synthesizes a git ref into a folder: a detached temporary worktree, the project's installed
+ * node_modules linked in, and that ref's own `platform synth`. The ref's code decides what it
+ * synthesizes, so the base is reviewed exactly as it was.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A review input that cannot be used; the message is for the pull request, not a stack trace. */
+export class ReviewInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReviewInputError';
+  }
+}
+
+function git(repo: string, args: string[]) {
+  return spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
+}
+
+export function resolveCommit(repo: string, ref: string): string {
+  const res = git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  if (res.status !== 0) {
+    throw new ReviewInputError(`base ref "${ref}" does not exist in this clone; fetch it first (e.g. git fetch origin main) or name an existing branch, tag or commit`);
+  }
+  return res.stdout.trim();
+}
+
+export function synthesizeRef(repo: string, ref: string, outdir: string): string {
+  const commit = resolveCommit(repo, ref);
+  const worktree = join(mkdtempSync(join(tmpdir(), 'review-base-')), 'tree');
+  const added = git(repo, ['worktree', 'add', '--detach', '--quiet', worktree, commit]);
+  if (added.status !== 0) throw new Error(`git worktree add failed: ${added.stderr}`);
+  try {
+    if (!existsSync(join(worktree, 'cli/bin.js'))) {
+      throw new ReviewInputError(`base ${ref} (${commit.slice(0, 12)}) predates the platform CLI and cannot be synthesized for comparison`);
+    }
+    symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'), 'dir');
+    const res = spawnSync(process.execPath, ['cli/bin.js', 'synth', '--quiet', '--out', outdir], { cwd: worktree, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    if (res.status !== 0) {
+      const reason = (res.stderr || res.stdout).trim().split('\n').slice(0, 20).join('\n');
+      throw new ReviewInputError(`base ${ref} (${commit.slice(0, 12)}) does not synthesize:\n${reason}`);
+    }
+    return commit;
+  } finally {
+    git(repo, ['worktree', 'remove', '--force', worktree]);
+    rmSync(join(worktree, '..'), { recursive: true, force: true });
+  }
+}
