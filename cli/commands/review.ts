@@ -6,6 +6,7 @@ import type { Command } from '../command';
 import { EXIT, UsageError } from '../exit-codes';
 import { diffSynthOutputs, readSynthOutput } from '../lib/review/diff';
 import { blocking, type Review } from '../lib/review/model';
+import { policyDelta } from '../lib/review/policy-delta';
 import { COMMENT_MARKER, renderJson, renderMarkdown, renderSarif } from '../lib/review/render';
 import { ReviewInputError, synthesizeRef } from '../lib/review/synth-ref';
 import { synthesize } from '../lib/synth';
@@ -38,7 +39,9 @@ export const reviewCommand: Command = {
     try {
       const commit = ctx.progress.step(`synthesize base ${base}`, () => synthesizeRef(REPO_ROOT, base, join(work, 'base')));
       ctx.progress.step('synthesize working tree', () => synthesize({ outdir: join(work, 'head') }));
-      review = diffSynthOutputs(readSynthOutput(join(work, 'base')), readSynthOutput(join(work, 'head')), { base: `${base} (${commit.slice(0, 12)})`, head: 'working tree' });
+      const diff = diffSynthOutputs(readSynthOutput(join(work, 'base')), readSynthOutput(join(work, 'head')), { base: `${base} (${commit.slice(0, 12)})`, head: 'working tree' });
+      const introduced = ctx.progress.step('policy results new in the head (conftest, checkov)', () => policyDelta(join(work, 'base'), join(work, 'head')));
+      review = { ...diff, findings: [...diff.findings, ...introduced] };
     } catch (err) {
       if (!(err instanceof ReviewInputError || err instanceof ValidationError)) throw err;
       const message = err instanceof ValidationError ? `the working tree has invalid input:\n${err.problems.map(formatProblem).join('\n')}` : err.message;

@@ -1,21 +1,15 @@
-/** Locates the pinned verification tools installed by scripts/tools.sh. */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+/** The pinned verification tools, for tests: a missing tool fails the test (never a skip). */
+import type { SpawnSyncReturns } from 'node:child_process';
+import { REPO, runTool, toolPath, type ToolName } from '../../cli/lib/tools';
 
-export const ROOT = resolve(__dirname, '../..');
+export const ROOT = REPO;
 
-export function tool(name: 'opa' | 'conftest' | 'gator' | 'checkov'): string {
-  const path = resolve(ROOT, '.tools/bin', name);
-  if (!existsSync(path)) {
-    // Not a skip: a suite that silently skips its real validators proves nothing.
-    throw new Error(`${name} is not installed in .tools/bin. Run: npm run tools (or npm test, which installs it)`);
-  }
-  return path;
+export function tool(name: ToolName): string {
+  return toolPath(name);
 }
 
 export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  const result = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
-  if (result.error) throw result.error;
-  return result;
+  const name = (['opa', 'conftest', 'gator', 'checkov'] as ToolName[]).find((t) => cmd === toolPath(t));
+  if (!name) throw new Error(`not a pinned tool: ${cmd}`);
+  return runTool(name, args, env);
 }

@@ -1,0 +1,86 @@
+/**
+ * The pinned verification tools (scripts/tools.sh installs them into .tools/bin) and runners
+ * for conftest and checkov over a synth output, shared by `platform review` and the tests.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { MissingToolError } from '../exit-codes';
+
+export const REPO = resolve(__dirname, '../..');
+export type ToolName = 'opa' | 'conftest' | 'gator' | 'checkov';
+
+export function toolPath(name: ToolName): string {
+  const path = resolve(REPO, '.tools/bin', name);
+  if (!existsSync(path)) throw new MissingToolError(name, 'Run: npm run tools (npm test installs it too).');
+  return path;
+}
+
+export function runTool(name: ToolName, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  const result = spawnSync(toolPath(name), args, { cwd: REPO, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  return result;
+}
+
+/** conftest with policies/terraform over every stack of a synth output: failure messages by stack. */
+export function conftestFailures(outdir: string): { stack: string; msg: string }[] {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const files = Object.values(manifest.stacks).map((s) => join(outdir, s.synthesizedStackPath));
+  if (files.length === 0) return [];
+  const res = runTool('conftest', ['test', '--no-color', '--all-namespaces', '--output', 'json', '--policy', 'policies/terraform', '--data', 'policies/terraform/data', ...files]);
+  if (!res.stdout.trim()) throw new Error(`conftest produced no report: ${res.stderr}`);
+  const results = JSON.parse(res.stdout) as { filename: string; failures?: { msg: string }[] }[];
+  return results.flatMap((r) => (r.failures ?? []).map((f) => ({ stack: basename(dirname(r.filename)), msg: f.msg })));
+}
+
+export interface CheckovSkip {
+  readonly id: string;
+  readonly stacks?: string[];
+  readonly reason: string;
+}
+
+export interface CheckovFinding {
+  readonly id: string;
+  readonly stack: string;
+  readonly path: string;
+  readonly name: string;
+}
+
+export const CHECKOV_SKIPS_FILE = join(REPO, 'policies/checkov/skips.yaml');
+
+export function checkovSkips(file = CHECKOV_SKIPS_FILE): CheckovSkip[] {
+  return (parse(readFileSync(file, 'utf8')) as { skips: CheckovSkip[] }).skips;
+}
+
+export function skipFor(finding: CheckovFinding, skips: CheckovSkip[]): CheckovSkip | undefined {
+  return skips.find((s) => s.id === finding.id && (!s.stacks || s.stacks.includes(finding.stack)));
+}
+
+/** checkov (terraform_json) over a synth output: failed checks, and passed-check counts per stack. */
+export function runCheckov(outdir: string): { findings: CheckovFinding[]; passedByStack: Map<string, number> } {
+  const res = runTool('checkov', ['-d', join(outdir, 'stacks'), '--framework', 'terraform_json', '--output', 'json', '--compact', '--skip-download'], {
+    // Offline: no guideline download, no telemetry.
+    BC_SKIP_MAPPING: 'TRUE',
+    CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false',
+  });
+  if (!res.stdout.trim()) throw new Error(`checkov printed nothing: ${res.stderr.slice(-2000)}`);
+  const parsed = JSON.parse(res.stdout);
+  const reports: any[] = Array.isArray(parsed) ? parsed : [parsed];
+  const passedByStack = new Map<string, number>();
+  for (const r of reports) {
+    for (const p of r.results?.passed_checks ?? []) {
+      const stack = basename(dirname(p.file_path));
+      passedByStack.set(stack, (passedByStack.get(stack) ?? 0) + 1);
+    }
+  }
+  const findings = reports.flatMap((r) =>
+    (r.results?.failed_checks ?? []).map((f: any) => ({
+      id: f.check_id,
+      stack: basename(dirname(f.file_path)),
+      path: f.code_block?.map((l: [number, string]) => l[1]).join('').match(/"path": "([^"]+)"/)?.[1] ?? f.resource,
+      name: f.check_name,
+    })),
+  );
+  return { findings, passedByStack };
+}
