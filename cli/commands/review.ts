@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { ValidationError, formatProblem } from '../../config/yaml-validate';
 import type { Command } from '../command';
 import { EXIT, UsageError } from '../exit-codes';
-import { diffSynthOutputs, readSynthOutput } from '../lib/review/diff';
+import { costDelta } from '../lib/review/cost';
+import { changedStacks, diffSynthOutputs, readSynthOutput } from '../lib/review/diff';
 import { blocking, type Review } from '../lib/review/model';
 import { policyDelta } from '../lib/review/policy-delta';
 import { COMMENT_MARKER, renderJson, renderMarkdown, renderSarif } from '../lib/review/render';
@@ -12,7 +13,7 @@ import { ReviewInputError, synthesizeRef } from '../lib/review/synth-ref';
 import { synthesize } from '../lib/synth';
 import { REPO_ROOT } from '../lib/codeowners';
 
-const FORMATS = ['markdown', 'json', 'sarif'] as const;
+const FORMATS = ['markdown', 'json', 'sarif', 'affected'] as const;
 
 /** A review that could not be made still answers the pull request, plainly. */
 function failureMarkdown(base: string, message: string): string {
@@ -22,10 +23,10 @@ function failureMarkdown(base: string, message: string): string {
 export const reviewCommand: Command = {
   name: 'review',
   summary: 'Compare the synthesized stacks of a base ref with the working tree (offline plan review)',
-  usage: '--base <git-ref> [--format markdown|json|sarif] [--report-dir <dir>]',
+  usage: '--base <git-ref> [--format markdown|json|sarif|affected] [--report-dir <dir>]',
   help: {
     base: 'git ref to compare against, e.g. origin/main (required)',
-    format: 'what to print on stdout (default markdown)',
+    format: 'what to print on stdout (default markdown; affected: the stacks to deploy, in order)',
     'report-dir': 'also write review.md, review.json and review.sarif there',
   },
   options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, 'report-dir': { type: 'string' } },
@@ -39,9 +40,11 @@ export const reviewCommand: Command = {
     try {
       const commit = ctx.progress.step(`synthesize base ${base}`, () => synthesizeRef(REPO_ROOT, base, join(work, 'base')));
       ctx.progress.step('synthesize working tree', () => synthesize({ outdir: join(work, 'head') }));
-      const diff = diffSynthOutputs(readSynthOutput(join(work, 'base')), readSynthOutput(join(work, 'head')), { base: `${base} (${commit.slice(0, 12)})`, head: 'working tree' });
-      const introduced = ctx.progress.step('policy results new in the head (conftest, checkov)', () => policyDelta(join(work, 'base'), join(work, 'head')));
-      review = { ...diff, findings: [...diff.findings, ...introduced] };
+      const [before, after] = [readSynthOutput(join(work, 'base')), readSynthOutput(join(work, 'head'))];
+      const diff = diffSynthOutputs(before, after, { base: `${base} (${commit.slice(0, 12)})`, head: 'working tree' });
+      const changed = changedStacks(before, after);
+      const introduced = ctx.progress.step('policy results new in the head (conftest, checkov)', () => policyDelta(join(work, 'base'), join(work, 'head'), changed));
+      review = { ...diff, findings: [...diff.findings, ...introduced], cost: costDelta(before, after) };
     } catch (err) {
       if (!(err instanceof ReviewInputError || err instanceof ValidationError)) throw err;
       const message = err instanceof ValidationError ? `the working tree has invalid input:\n${err.problems.map(formatProblem).join('\n')}` : err.message;
@@ -50,7 +53,8 @@ export const reviewCommand: Command = {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
-    const outputs = { markdown: renderMarkdown(review), json: renderJson(review), sarif: renderSarif(review) };
+    const affected = review.stacks.filter((s) => s.status === 'added' || s.status === 'changed').map((s) => `${s.name}\n`).join('');
+    const outputs = { markdown: renderMarkdown(review), json: renderJson(review), sarif: renderSarif(review), affected };
     if (values['report-dir']) {
       const dir = resolve(ctx.cwd, String(values['report-dir']));
       mkdirSync(dir, { recursive: true });

@@ -23,10 +23,17 @@ export function runTool(name: ToolName, args: string[], env: NodeJS.ProcessEnv =
   return result;
 }
 
-/** conftest with policies/terraform over every stack of a synth output: failure messages by stack. */
-export function conftestFailures(outdir: string): { stack: string; msg: string }[] {
+/** The synthesized JSON files of a synth output, optionally only of some stacks. */
+export function stackFiles(outdir: string, only?: string[]): string[] {
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  const files = Object.values(manifest.stacks).map((s) => join(outdir, s.synthesizedStackPath));
+  return Object.entries(manifest.stacks)
+    .filter(([name]) => !only || only.includes(name))
+    .map(([, s]) => join(outdir, s.synthesizedStackPath));
+}
+
+/** conftest with policies/terraform over the stacks of a synth output: failure messages by stack. */
+export function conftestFailures(outdir: string, only?: string[]): { stack: string; msg: string }[] {
+  const files = stackFiles(outdir, only);
   if (files.length === 0) return [];
   const res = runTool('conftest', ['test', '--no-color', '--all-namespaces', '--output', 'json', '--policy', 'policies/terraform', '--data', 'policies/terraform/data', ...files]);
   if (!res.stdout.trim()) throw new Error(`conftest produced no report: ${res.stderr}`);
@@ -57,9 +64,11 @@ export function skipFor(finding: CheckovFinding, skips: CheckovSkip[]): CheckovS
   return skips.find((s) => s.id === finding.id && (!s.stacks || s.stacks.includes(finding.stack)));
 }
 
-/** checkov (terraform_json) over a synth output: failed checks, and passed-check counts per stack. */
-export function runCheckov(outdir: string): { findings: CheckovFinding[]; passedByStack: Map<string, number> } {
-  const res = runTool('checkov', ['-d', join(outdir, 'stacks'), '--framework', 'terraform_json', '--output', 'json', '--compact', '--skip-download'], {
+/** checkov (terraform_json) over a synth output (or some of its stacks): failed checks, and passed-check counts per stack. */
+export function runCheckov(outdir: string, only?: string[]): { findings: CheckovFinding[]; passedByStack: Map<string, number> } {
+  if (only && only.length === 0) return { findings: [], passedByStack: new Map() };
+  const target = only ? stackFiles(outdir, only).flatMap((f) => ['-f', f]) : ['-d', join(outdir, 'stacks')];
+  const res = runTool('checkov', [...target, '--framework', 'terraform_json', '--output', 'json', '--compact', '--skip-download'], {
     // Offline: no guideline download, no telemetry.
     BC_SKIP_MAPPING: 'TRUE',
     CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false',

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { changedStacks, readSynthOutput } from '../../cli/lib/review/diff';
 import { policyDelta } from '../../cli/lib/review/policy-delta';
 import { synthApp } from '../helpers/synth';
 
@@ -21,7 +22,9 @@ describe('review: policy results new in the head', () => {
     const json = JSON.parse(readFileSync(file, 'utf8'));
     Object.values<any>(json.resource.azurerm_kubernetes_cluster)[0].local_account_disabled = false;
     writeFileSync(file, JSON.stringify(json));
-    const findings = policyDelta(app.outdir, head);
+    const changed = changedStacks(readSynthOutput(app.outdir), readSynthOutput(head));
+    assert.deepEqual(changed, ['prod-platform']);
+    const findings = policyDelta(app.outdir, head, changed);
     assert.ok(findings.some((f) => f.rule === 'conftest' && f.stack === 'prod-platform' && /local_account_disabled must be true/.test(f.message)));
     assert.ok(findings.some((f) => f.rule === 'checkov CKV_AZURE_141' && f.stack === 'prod-platform'));
     assert.ok(findings.every((f) => f.stack === 'prod-platform'), 'nothing from unchanged stacks');

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { costDelta, loadPrices, stackCost } from '../../cli/lib/review/cost';
 import { diffSynthOutputs, readSynthOutput } from '../../cli/lib/review/diff';
+import { loadEnvironment } from '../../config/load';
 import { blocking } from '../../cli/lib/review/model';
 import { COMMENT_MARKER, renderJson, renderMarkdown, renderSarif } from '../../cli/lib/review/render';
 import { runCli } from '../helpers/cli';
@@ -101,6 +103,43 @@ describe('review: diff of synth outputs', () => {
     const review = diffSynthOutputs(base, head, labels);
     assert.ok(review.findings.some((f) => f.rule === 'stack-removed' && f.stack === 'dev-tenant-contoso-docs'));
     assert.equal(review.tenants[0].status, 'removed');
+  });
+});
+
+describe('review: cost estimate', () => {
+  const prices = loadPrices();
+  const month = (size: string) => prices.vmHourly[size] * prices.hoursPerMonth;
+
+  it('prices node pools from their autoscaling range, spot at the spot factor, plus fixed services', () => {
+    const env = loadEnvironment('dev');
+    const pools = env.aks.nodePools;
+    const cost = stackCost('dev-platform', base.stacks['dev-platform'], prices);
+    const fixed = prices.monthly.aksStandardTier + prices.monthly.containerRegistryPremium + 2 * prices.monthly.privateEndpoint + prices.monthly.dnsZone;
+    const gpu = month(pools.gpu.vmSize) * prices.spotFactor;
+    const expectMin = fixed + month(pools.system.vmSize) * pools.system.minCount + month(pools.workload.vmSize) * pools.workload.minCount + gpu * pools.gpu.minCount;
+    const expectMax = fixed + month(pools.system.vmSize) * pools.system.maxCount + month(pools.workload.vmSize) * pools.workload.maxCount + gpu * pools.gpu.maxCount;
+    assert.ok(Math.abs(cost.min - expectMin) < 0.01, `${cost.min} vs ${expectMin}`);
+    assert.ok(Math.abs(cost.max - expectMax) < 0.01, `${cost.max} vs ${expectMax}`);
+    assert.deepEqual(cost.unpriced, []);
+  });
+
+  it('the delta shows only stacks whose estimate changes, dated', () => {
+    const head = headWith('prod-platform', (j) => {
+      const gpu = entries(j, 'azurerm_kubernetes_cluster_node_pool').find(([, p]) => p.name === 'gpu')![1];
+      gpu.max_count += 1;
+    });
+    const delta = costDelta(base, head, prices);
+    assert.equal(delta.asOf, prices.asOf);
+    assert.deepEqual(delta.stacks.map((s) => s.stack), ['prod-platform']);
+    const [s] = delta.stacks;
+    assert.equal(s.head.min, s.base.min);
+    assert.ok(Math.abs(s.head.max - s.base.max - month('Standard_NC96ads_A100_v4')) < 0.01);
+    assert.match(renderMarkdown({ ...diffSynthOutputs(base, head, labels), cost: delta }), /Cost estimate \(monthly, list prices as of \d{4}-\d{2}-\d{2}; an estimate, not a quote\)/);
+  });
+
+  it('a VM size missing from the price table is named, not silently zero', () => {
+    const head = headWith('dev-platform', (j) => (entries(j, 'azurerm_kubernetes_cluster_node_pool')[0][1].vm_size = 'Standard_X99'));
+    assert.deepEqual(costDelta(base, head, prices).stacks[0].head.unpriced, ['Standard_X99']);
   });
 });
 

@@ -25,6 +25,11 @@ export function readSynthOutput(dir: string): SynthOutput {
   return { manifest, stacks };
 }
 
+/** Stacks whose synthesized JSON differs in any way (resources, providers, backend, outputs). */
+export function changedStacks(base: SynthOutput, head: SynthOutput): string[] {
+  return Object.keys(head.stacks).filter((name) => JSON.stringify(base.stacks[name]) !== JSON.stringify(head.stacks[name]));
+}
+
 /** Attribute names that look like secrets; their values never appear in a review. */
 const SENSITIVE = /(password|secret|token|private_key|access_key|primary_key|secondary_key|connection_string|sas|certificate|kube_config|client_key)/i;
 

@@ -52,6 +52,8 @@ export interface Finding {
   readonly path?: string;
 }
 
+import type { CostDelta } from './cost';
+
 export interface Review {
   readonly base: string;
   readonly head: string;
@@ -60,6 +62,8 @@ export interface Review {
   readonly resources: ResourceChange[];
   readonly tenants: TenantChange[];
   readonly findings: Finding[];
+  /** Monthly estimate from config/prices.yaml, when computed. */
+  readonly cost?: CostDelta;
 }
 
 export function blocking(review: Review): boolean {

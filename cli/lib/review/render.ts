@@ -35,6 +35,34 @@ function tenantsBlock(review: Review): string {
   return ['### Tenants', '', ...lines, ''].join('\n');
 }
 
+function money(n: number, currency: string): string {
+  return `${n.toLocaleString('en-US', { maximumFractionDigits: 0 })} ${currency}`;
+}
+
+function range(min: number, max: number, currency: string): string {
+  return min === max ? money(min, currency) : `${money(min, currency)} - ${money(max, currency)}`;
+}
+
+function costBlock(review: Review): string {
+  const c = review.cost;
+  if (!c || c.stacks.length === 0) return '';
+  const rows = c.stacks.map((s) => {
+    const delta = `${s.head.min - s.base.min >= 0 ? '+' : ''}${money(s.head.min - s.base.min, c.currency)} / ${s.head.max - s.base.max >= 0 ? '+' : ''}${money(s.head.max - s.base.max, c.currency)}`;
+    const unpriced = s.head.unpriced.length ? ` (not priced: ${s.head.unpriced.join(', ')})` : '';
+    return `| ${s.stack} | ${range(s.base.min, s.base.max, c.currency)} | ${range(s.head.min, s.head.max, c.currency)}${unpriced} | ${delta} |`;
+  });
+  const t = c.total;
+  return [
+    `### Cost estimate (monthly, list prices as of ${c.asOf}; an estimate, not a quote)`,
+    '',
+    '| stack | base (min - max nodes) | head | change (min / max) |',
+    '|---|---|---|---|',
+    ...rows,
+    `| **all stacks** | ${range(t.baseMin, t.baseMax, c.currency)} | ${range(t.headMin, t.headMax, c.currency)} | ${money(t.headMin - t.baseMin, c.currency)} / ${money(t.headMax - t.baseMax, c.currency)} |`,
+    '',
+  ].join('\n');
+}
+
 function resourceBlock(r: ResourceChange, withAttributes: boolean): string {
   const head = `${SYMBOL[r.action]} \`${r.path}\` (${r.type})${r.protected && r.action !== 'create' ? ' **protected**' : ''}${r.renamedFrom ? ` (was \`${r.renamedFrom.path}\`?)` : ''}`;
   if (!withAttributes || r.attributes.length === 0) return `- ${head}`;
@@ -56,7 +84,7 @@ function stackDetails(review: Review, withAttributes: boolean): string[] {
 export function renderMarkdown(review: Review, limit = MARKDOWN_LIMIT): string {
   const verdict = blocking(review) ? '🛑 blocking findings' : review.stacks.some((s) => s.status !== 'unchanged') ? '✅ changes, nothing blocking' : '✅ no changes';
   const header = [COMMENT_MARKER, `## Platform review: ${verdict}`, '', `Base \`${review.base}\` → head \`${review.head}\`. Offline comparison of the synthesized stacks; no cloud credentials used.`, ''].join('\n');
-  const fixed = [header, summaryTable(review), findingsBlock(review), tenantsBlock(review)].join('\n');
+  const fixed = [header, summaryTable(review), findingsBlock(review), tenantsBlock(review), costBlock(review)].join('\n');
   // Whole blocks are dropped, most detailed first: attributes, then per-stack lists.
   for (const withAttributes of [true, false]) {
     const details = stackDetails(review, withAttributes);
