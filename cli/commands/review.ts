@@ -10,7 +10,7 @@ import { blocking, type Review } from '../lib/review/model';
 import { policyDelta } from '../lib/review/policy-delta';
 import { COMMENT_MARKER, renderJson, renderMarkdown, renderSarif } from '../lib/review/render';
 import { ReviewInputError, synthesizeRef } from '../lib/review/synth-ref';
-import { synthesize } from '../lib/synth';
+import { synthesizeParallel } from '../lib/synth';
 import { REPO_ROOT } from '../lib/codeowners';
 
 const FORMATS = ['markdown', 'json', 'sarif', 'affected'] as const;
@@ -30,7 +30,7 @@ export const reviewCommand: Command = {
     'report-dir': 'also write review.md, review.json and review.sarif there',
   },
   options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, 'report-dir': { type: 'string' } },
-  run(values, _positionals, ctx) {
+  async run(values, _positionals, ctx) {
     const base = values.base as string | undefined;
     if (!base) throw new UsageError('--base is required');
     const format = values.format as (typeof FORMATS)[number];
@@ -38,8 +38,12 @@ export const reviewCommand: Command = {
     const work = mkdtempSync(join(tmpdir(), 'review-'));
     let review: Review;
     try {
-      const commit = ctx.progress.step(`synthesize base ${base}`, () => synthesizeRef(REPO_ROOT, base, join(work, 'base')));
-      ctx.progress.step('synthesize working tree', () => synthesize({ outdir: join(work, 'head') }));
+      ctx.progress.info(`- synthesize base ${base} and the working tree ...`);
+      // Both sides at once: the base in its worktree process, the head here.
+      const [baseResult, headResult] = await Promise.allSettled([synthesizeRef(REPO_ROOT, base, join(work, 'base')), synthesizeParallel({ outdir: join(work, 'head') })]);
+      if (baseResult.status === 'rejected') throw baseResult.reason;
+      if (headResult.status === 'rejected') throw headResult.reason;
+      const commit = baseResult.value;
       const [before, after] = [readSynthOutput(join(work, 'base')), readSynthOutput(join(work, 'head'))];
       const diff = diffSynthOutputs(before, after, { base: `${base} (${commit.slice(0, 12)})`, head: 'working tree' });
       const changed = changedStacks(before, after);

@@ -3,7 +3,7 @@
  * node_modules linked in, and that ref's own `platform synth`. The ref's code decides what it
  * synthesizes, so the base is reviewed exactly as it was.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,8 @@ export function resolveCommit(repo: string, ref: string): string {
   return res.stdout.trim();
 }
 
-export function synthesizeRef(repo: string, ref: string, outdir: string): string {
+/** Runs in the background, so the head can be synthesized meanwhile; resolves to the commit. */
+export async function synthesizeRef(repo: string, ref: string, outdir: string): Promise<string> {
   const commit = resolveCommit(repo, ref);
   const worktree = join(mkdtempSync(join(tmpdir(), 'review-base-')), 'tree');
   const added = git(repo, ['worktree', 'add', '--detach', '--quiet', worktree, commit]);
@@ -38,9 +39,15 @@ export function synthesizeRef(repo: string, ref: string, outdir: string): string
       throw new ReviewInputError(`base ${ref} (${commit.slice(0, 12)}) predates the platform CLI and cannot be synthesized for comparison`);
     }
     symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'), 'dir');
-    const res = spawnSync(process.execPath, ['cli/bin.js', 'synth', '--quiet', '--out', outdir], { cwd: worktree, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-    if (res.status !== 0) {
-      const reason = (res.stderr || res.stdout).trim().split('\n').slice(0, 20).join('\n');
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((done, fail) => {
+      const child = spawn(process.execPath, ['cli/bin.js', 'synth', '--quiet', '--out', outdir], { cwd: worktree, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let output = '';
+      child.stderr.on('data', (d) => (output += d));
+      child.on('error', fail);
+      child.on('close', (c) => done({ code: c, output }));
+    });
+    if (code !== 0) {
+      const reason = output.trim().split('\n').slice(0, 20).join('\n');
       throw new ReviewInputError(`base ${ref} (${commit.slice(0, 12)}) does not synthesize:\n${reason}`);
     }
     return commit;
