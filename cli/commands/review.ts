@@ -40,7 +40,7 @@ export const reviewCommand: Command = {
     try {
       ctx.progress.info(`- synthesize base ${base} and the working tree ...`);
       // Both sides at once: the base in its worktree process, the head here.
-      const [baseResult, headResult] = await Promise.allSettled([synthesizeRef(REPO_ROOT, base, join(work, 'base')), synthesizeParallel({ outdir: join(work, 'head') })]);
+      const [baseResult, headResult] = await Promise.allSettled([synthesizeRef(REPO_ROOT, base, join(work, 'base')), synthesizeParallel({ outdir: join(work, 'head'), jobs: 1 })]);
       if (baseResult.status === 'rejected') throw baseResult.reason;
       if (headResult.status === 'rejected') throw headResult.reason;
       const commit = baseResult.value;

@@ -24,7 +24,10 @@ export interface SynthOptions extends InputOptions {
 }
 
 export interface ParallelSynthOptions extends SynthOptions {
-  /** Worker processes; default: one per environment up to the CPU count, for large runs only. */
+  /**
+   * Worker processes; default: $PLATFORM_SYNTH_JOBS, else one per environment up to the CPU
+   * count for large runs only.
+   */
   readonly jobs?: number;
 }
 
@@ -106,7 +109,8 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
   const run = begin(options);
   const { environments, tenants } = run.inputs;
   const auto = stackCount(run.inputs) >= PARALLEL_MIN_STACKS ? availableParallelism() : 1;
-  const jobs = Math.max(1, Math.min(options.jobs ?? auto, environments.length));
+  const fromEnv = Number(process.env.PLATFORM_SYNTH_JOBS) || undefined;
+  const jobs = Math.max(1, Math.min(options.jobs ?? fromEnv ?? auto, environments.length));
   if (jobs === 1) {
     try {
       run.progress.step(label(run.inputs), () => buildApp({ environments, tenants, outdir: run.staging, localBackend: options.localBackend }).synth());

@@ -40,7 +40,9 @@ export async function synthesizeRef(repo: string, ref: string, outdir: string): 
     }
     symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'), 'dir');
     const { code, output } = await new Promise<{ code: number | null; output: string }>((done, fail) => {
-      const child = spawn(process.execPath, ['cli/bin.js', 'synth', '--quiet', '--out', outdir], { cwd: worktree, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      // One process per side: the head is synthesized at the same time, so more workers would only compete for the cores.
+      const env = { ...process.env, CI: 'true', PLATFORM_SYNTH_JOBS: '1' };
+      const child = spawn(process.execPath, ['cli/bin.js', 'synth', '--quiet', '--out', outdir], { cwd: worktree, env, stdio: ['ignore', 'ignore', 'pipe'] });
       let output = '';
       child.stderr.on('data', (d) => (output += d));
       child.on('error', fail);
