@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the pinned verification tools into .tools/ (git-ignored) and reuses them when
 # present, so CI on a fresh machine gets them and a warm machine pays nothing.
-# Usage: scripts/tools.sh [opa|conftest|gator|checkov ...]   (no argument: all of them)
+# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|checkov ...]   (no argument: all of them)
 set -euo pipefail
 
 OPA_VERSION=v1.22.2
 CONFTEST_VERSION=v0.71.1
 GATOR_VERSION=v3.23.1
+ACTIONLINT_VERSION=v1.7.12
 CHECKOV_VERSION=3.3.30
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,14 +48,15 @@ checkov_tool() {
 }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(opa conftest gator checkov)
+[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint checkov)
 for t in "${want[@]}"; do
   case "$t" in
     opa) go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" ;;
     conftest) go_tool conftest github.com/open-policy-agent/conftest "$CONFTEST_VERSION" ;;
     gator) go_tool gator github.com/open-policy-agent/gatekeeper/v3/cmd/gator "$GATOR_VERSION" ;;
+    actionlint) go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
     checkov) checkov_tool ;;
-    *) log "error: unknown tool '$t' (known: opa conftest gator checkov)"; exit 2 ;;
+    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint checkov)"; exit 2 ;;
   esac
 done
 log "ready in $bin: ${want[*]}"

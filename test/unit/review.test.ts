@@ -194,3 +194,39 @@ describe('platform review command', () => {
     assert.equal((await runCli(['review'])).code, 2);
   });
 });
+
+describe('review --plan: terraform show -json summaries', () => {
+  it('keeps the full actions array, flags replacements, lists drift apart, drops no-ops', async () => {
+    const { summarizePlan } = await import('../../cli/lib/review/terraform-plan');
+    const plan = {
+      resource_changes: [
+        { address: 'azurerm_key_vault.kv', change: { actions: ['no-op'] } },
+        { address: 'azurerm_kubernetes_cluster.aks', change: { actions: ['update'] } },
+        { address: 'azurerm_subnet.nodes', change: { actions: ['delete', 'create'] } },
+        { address: 'azurerm_role_assignment.r', change: { actions: ['create', 'delete'] } },
+        { address: 'data.azurerm_client_config.c', change: { actions: ['read'] } },
+      ],
+      resource_drift: [{ address: 'azurerm_dns_zone.z', change: { actions: ['update'] } }],
+    };
+    const s = summarizePlan('dev-network', plan);
+    assert.deepEqual(s.changes, [
+      { address: 'azurerm_kubernetes_cluster.aks', actions: ['update'], replace: false },
+      { address: 'azurerm_subnet.nodes', actions: ['delete', 'create'], replace: true },
+      { address: 'azurerm_role_assignment.r', actions: ['create', 'delete'], replace: true },
+    ]);
+    assert.deepEqual(s.drift, [{ address: 'azurerm_dns_zone.z', actions: ['update'], replace: false }]);
+  });
+
+  it('without workload-identity credentials --plan says what is missing and fails', async () => {
+    const saved = { ...process.env };
+    for (const v of ['ARM_CLIENT_ID', 'ARM_TENANT_ID', 'ARM_SUBSCRIPTION_ID']) delete process.env[v];
+    try {
+      const { code, out } = await runCli(['review', '-q', '--base', 'HEAD', '--plan']);
+      if (code === 3) return; // no terraform on this machine: the missing tool is reported instead
+      assert.equal(code, 1);
+      assert.match(out, /--plan needs Azure workload-identity credentials; missing ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID/);
+    } finally {
+      Object.assign(process.env, saved);
+    }
+  });
+});

@@ -53,6 +53,7 @@ export interface Finding {
 }
 
 import type { CostDelta } from './cost';
+import type { PlanSummary } from './terraform-plan';
 
 export interface Review {
   readonly base: string;
@@ -64,6 +65,8 @@ export interface Review {
   readonly findings: Finding[];
   /** Monthly estimate from config/prices.yaml, when computed. */
   readonly cost?: CostDelta;
+  /** Real `terraform plan` summaries (`--plan`), in deploy order. */
+  readonly plans?: PlanSummary[];
 }
 
 export function blocking(review: Review): boolean {

@@ -63,6 +63,16 @@ function costBlock(review: Review): string {
   ].join('\n');
 }
 
+function plansBlock(review: Review): string {
+  if (!review.plans?.length) return '';
+  const lines = review.plans.flatMap((p) => [
+    `- **${p.stack}**: ${p.changes.length} planned change(s)${p.drift.length ? `, ${p.drift.length} drifted outside Terraform` : ''}`,
+    ...p.changes.map((c) => `  - ${c.replace ? '**replace** ' : ''}\`${c.address}\` [${c.actions.join(', ')}]`),
+    ...p.drift.map((c) => `  - drift: \`${c.address}\` [${c.actions.join(', ')}]`),
+  ]);
+  return ['### terraform plan', '', ...lines, ''].join('\n');
+}
+
 function resourceBlock(r: ResourceChange, withAttributes: boolean): string {
   const head = `${SYMBOL[r.action]} \`${r.path}\` (${r.type})${r.protected && r.action !== 'create' ? ' **protected**' : ''}${r.renamedFrom ? ` (was \`${r.renamedFrom.path}\`?)` : ''}`;
   if (!withAttributes || r.attributes.length === 0) return `- ${head}`;
@@ -84,7 +94,7 @@ function stackDetails(review: Review, withAttributes: boolean): string[] {
 export function renderMarkdown(review: Review, limit = MARKDOWN_LIMIT): string {
   const verdict = blocking(review) ? '🛑 blocking findings' : review.stacks.some((s) => s.status !== 'unchanged') ? '✅ changes, nothing blocking' : '✅ no changes';
   const header = [COMMENT_MARKER, `## Platform review: ${verdict}`, '', `Base \`${review.base}\` → head \`${review.head}\`. Offline comparison of the synthesized stacks; no cloud credentials used.`, ''].join('\n');
-  const fixed = [header, summaryTable(review), findingsBlock(review), tenantsBlock(review), costBlock(review)].join('\n');
+  const fixed = [header, summaryTable(review), findingsBlock(review), tenantsBlock(review), costBlock(review), plansBlock(review)].join('\n');
   // Whole blocks are dropped, most detailed first: attributes, then per-stack lists.
   for (const withAttributes of [true, false]) {
     const details = stackDetails(review, withAttributes);
