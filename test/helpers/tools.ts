@@ -9,7 +9,7 @@ export function tool(name: ToolName): string {
 }
 
 export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  const name = (['opa', 'conftest', 'gator', 'checkov'] as ToolName[]).find((t) => cmd === toolPath(t));
+  const name = (['opa', 'conftest', 'gator', 'actionlint', 'checkov'] as ToolName[]).find((t) => cmd === toolPath(t));
   if (!name) throw new Error(`not a pinned tool: ${cmd}`);
   return runTool(name, args, env);
 }

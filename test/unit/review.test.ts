@@ -9,6 +9,7 @@ import { diffSynthOutputs, readSynthOutput } from '../../cli/lib/review/diff';
 import { loadEnvironment } from '../../config/load';
 import { blocking } from '../../cli/lib/review/model';
 import { COMMENT_MARKER, renderJson, renderMarkdown, renderSarif } from '../../cli/lib/review/render';
+import { summarizePlan } from '../../cli/lib/review/terraform-plan';
 import { runCli } from '../helpers/cli';
 import { synthApp } from '../helpers/synth';
 
@@ -196,8 +197,7 @@ describe('platform review command', () => {
 });
 
 describe('review --plan: terraform show -json summaries', () => {
-  it('keeps the full actions array, flags replacements, lists drift apart, drops no-ops', async () => {
-    const { summarizePlan } = await import('../../cli/lib/review/terraform-plan');
+  it('keeps the full actions array, flags replacements, lists drift apart, drops no-ops', () => {
     const plan = {
       resource_changes: [
         { address: 'azurerm_key_vault.kv', change: { actions: ['no-op'] } },

@@ -1,0 +1,122 @@
+/**
+ * The CI/CD pipelines: GitHub workflows pass actionlint; both GitHub and Azure DevOps pipelines
+ * are parsed and checked for what the platform promises (tests and tenant annotations on pull
+ * requests, one review comment updated in place, affected stacks only, dev before prod with an
+ * approval, workload-identity federation and no client secrets, drift checks, supply-chain gates).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { COMMENT_MARKER } from '../../cli/lib/review/render';
+import { ROOT, run, tool } from '../helpers/tools';
+
+const read = (rel: string) => readFileSync(join(ROOT, rel), 'utf8');
+const gh = (name: string) => parse(read(`.github/workflows/${name}.yml`));
+const ado = (name: string) => parse(read(`azure-pipelines/${name}.yml`));
+const runs = (steps: any[]) => steps.map((s) => s.run ?? s.script ?? s.inputs?.inlineScript ?? '').join('\n');
+
+describe('GitHub Actions', () => {
+  it('every workflow passes actionlint', () => {
+    const res = run(tool('actionlint'), ['-color=false']);
+    assert.equal(res.status, 0, res.stdout + res.stderr);
+    assert.ok(readdirSync(join(ROOT, '.github/workflows')).length >= 4);
+  });
+
+  it('pull requests: tenant annotations, tests, synth, review posted as one comment updated in place', () => {
+    const { steps } = gh('pull-request').jobs.verify;
+    const script = runs(steps);
+    assert.match(script, /npx platform tenant validate --format github/);
+    assert.match(script, /npm test/);
+    assert.match(script, /npm run synth/);
+    assert.match(script, /npx platform review --base "origin\/\$\{\{ github.base_ref \}\}" --report-dir review/);
+    const comment = steps.find((s: any) => s.uses?.startsWith('actions/github-script'));
+    assert.ok(comment.with.script.includes(COMMENT_MARKER), 'the comment is found again by the review marker');
+    assert.match(comment.with.script, /updateComment[\s\S]*createComment/);
+    assert.ok(steps.some((s: any) => s.uses?.startsWith('github/codeql-action/upload-sarif')));
+  });
+
+  it('deploy: affected stacks only, dev then prod behind its environment, OIDC login', () => {
+    const { jobs } = gh('deploy');
+    assert.match(runs(jobs.affected.steps), /--format affected/);
+    assert.equal(jobs['deploy-dev'].environment, 'dev');
+    assert.equal(jobs['deploy-prod'].environment, 'prod');
+    assert.deepEqual(jobs['deploy-prod'].needs, ['affected', 'deploy-dev']);
+    for (const job of [jobs['deploy-dev'], jobs['deploy-prod']]) {
+      assert.equal(job.permissions['id-token'], 'write');
+      assert.equal(job.env.ARM_USE_OIDC, 'true');
+      const login = job.steps.find((s: any) => s.uses?.startsWith('azure/login'));
+      assert.ok(login.with['client-id'] && !login.with['client-secret'] && !login.with.creds);
+      assert.match(runs(job.steps), /npx cdktf deploy \$\{\{ needs\.affected\.outputs\.(dev|prod) \}\} --auto-approve/);
+    }
+    assert.equal(gh('deploy').permissions['id-token'], undefined, 'only the deploy jobs get OIDC tokens');
+  });
+
+  it('drift: scheduled, plans with -detailed-exitcode, opens an issue and fails on drift', () => {
+    const wf = gh('drift');
+    assert.ok(wf.on.schedule[0].cron);
+    const script = runs(wf.jobs.plan.steps);
+    assert.match(script, /plan .*-detailed-exitcode/);
+    assert.match(script, /gh issue create/);
+    assert.match(script, /exit 1/);
+  });
+
+  it('supply chain: secret scanning, SBOM, vulnerability threshold, signature verification', () => {
+    const wf = gh('supply-chain');
+    assert.ok(wf.jobs.secrets.steps.some((s: any) => s.uses?.startsWith('trufflesecurity/trufflehog')));
+    const script = runs(wf.jobs.images.steps);
+    assert.match(script, /syft .* -o spdx-json/);
+    assert.match(script, /--severity HIGH,CRITICAL --exit-code 1/);
+    assert.match(script, /cosign verify --certificate-identity/);
+  });
+});
+
+describe('Azure DevOps Pipelines', () => {
+  const steps = (job: any): any[] => job.steps ?? job.strategy.runOnce.deploy.steps;
+  const template = parse(read('azure-pipelines/templates/deploy-env.yml'));
+
+  it('pull requests: annotations for Azure, tests, synth, review thread updated in place', () => {
+    const pr = ado('pull-request');
+    assert.equal(pr.trigger, 'none');
+    const script = runs(steps(pr.jobs[0]));
+    assert.match(script, /npx platform tenant validate --format azure/);
+    assert.match(script, /npm test/);
+    assert.match(script, /npx platform review --base "origin\/\$\(System.PullRequest.TargetBranchName\)"/);
+    assert.match(script, /pr-comment\.mjs/);
+    const commenter = read('azure-pipelines/scripts/pr-comment.mjs');
+    assert.ok(commenter.includes(COMMENT_MARKER));
+    assert.match(commenter, /method: 'PATCH'/);
+  });
+
+  it('deploy: affected stacks, dev stage then prod stage on an approval environment', () => {
+    const { stages } = ado('deploy');
+    assert.deepEqual(stages.map((s: any) => s.stage), ['affected', 'dev', 'prod']);
+    assert.match(runs(stages[0].jobs[0].steps), /--format affected/);
+    assert.equal(stages[1].jobs[0].environment, 'dev');
+    assert.equal(stages[2].jobs[0].environment, 'prod');
+    assert.deepEqual(stages[2].dependsOn, ['affected', 'dev']);
+  });
+
+  it('deploys with workload-identity federation: the service connection ID token, no secret', () => {
+    const cli = template.steps.find((s: any) => s.task === 'AzureCLI@2');
+    assert.equal(cli.inputs.addSpnToEnvironment, true);
+    assert.match(cli.inputs.inlineScript, /ARM_USE_OIDC=true ARM_OIDC_TOKEN="\$idToken"/);
+    assert.match(cli.inputs.inlineScript, /npx cdktf deploy \$\{\{ parameters.stacks \}\}/);
+  });
+
+  it('drift: nightly schedule on main that fails on a planned change', () => {
+    const drift = ado('drift');
+    assert.equal(drift.schedules[0].branches.include[0], 'main');
+    assert.match(runs(drift.jobs[0].steps), /-detailed-exitcode[\s\S]*drift in/);
+  });
+});
+
+describe('no pipeline holds a client secret', () => {
+  it('nowhere in .github or azure-pipelines', () => {
+    const files = ['.github/workflows', '.github/actions/setup', 'azure-pipelines', 'azure-pipelines/templates', 'azure-pipelines/scripts'].flatMap((d) =>
+      readdirSync(join(ROOT, d)).filter((f) => /\.(ya?ml|mjs)$/.test(f)).map((f) => join(d, f)),
+    );
+    for (const f of files) assert.doesNotMatch(read(f), /client-secret|ARM_CLIENT_SECRET|clientSecret|AZURE_CREDENTIALS/, f);
+  });
+});
