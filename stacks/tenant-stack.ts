@@ -79,9 +79,13 @@ export class TenantStack extends EnvironmentStack {
     new TerraformOutput(this, 'tenant_namespace', { value: ns.name });
     new TerraformOutput(this, 'workload_identity_client_id', { value: identity.identity.clientId, description: 'annotate service accounts with it' });
     new TerraformOutput(this, 'key_vault_uri', { value: identity.vault.vault.vaultUri });
-    new TerraformOutput(this, 'router_entitlements', {
-      value: routerEntitlement(t) ?? null,
-      description: 'models, TPM/RPM and monthly budget the LLM router enforces for this tenant',
-    });
+    // No `llm` block means no router access at all, so there is nothing to export.
+    const entitlement = routerEntitlement(t);
+    if (entitlement) {
+      new TerraformOutput(this, 'router_entitlements', {
+        value: entitlement,
+        description: 'models, TPM/RPM and monthly budget the LLM router enforces for this tenant',
+      });
+    }
   }
 }

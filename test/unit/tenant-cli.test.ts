@@ -1,12 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { runCli } from '../helpers/cli';
 import { renderTenantSchema, TENANT_SCHEMA_FILE } from '../../cli/commands/tenant';
 import { CODEOWNERS_FILE } from '../../cli/lib/codeowners';
+import { synthesize } from '../../cli/lib/synth';
 import { TENANTS_DIR } from '../../config/tenants';
 
 const BAD = resolve(__dirname, '../fixtures/tenants/bad');
@@ -57,6 +59,11 @@ describe('platform tenant new / list', () => {
       assert.ok(text.split('\n').filter((l) => l.includes('#')).length >= 10, 'explains its fields');
       const validated = await runCli(['tenant', 'validate', '-q', file]);
       assert.equal(validated.code, 0, validated.out);
+      // The scaffold (no llm block yet) must also synthesize, not only validate.
+      const out = join(mkdtempSync(join(tmpdir(), 'scaffold-')), 'out');
+      const { stacks } = synthesize({ tenantFiles: [file], outdir: out });
+      assert.ok(stacks.includes('dev-tenant-scaffold-test'));
+      assert.equal(JSON.parse(readFileSync(join(out, 'stacks/prod-tenant-scaffold-test/cdk.tf.json'), 'utf8')).output.router_entitlements, undefined);
       assert.equal((await runCli(args)).code, 2);
     } finally {
       rmSync(file, { force: true });
