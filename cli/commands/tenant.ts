@@ -54,6 +54,7 @@ const scaffold: Command = {
     env: 'environments, comma-separated (default: dev)',
     'display-name': 'human-readable name',
     repo: 'GitOps repository URL (default: https://dev.azure.com/<org>/<name>/_git/deploy)',
+    dir: 'folder to write into (default: tenants/)',
   },
   options: {
     'owner-group': { type: 'string' },
@@ -63,6 +64,7 @@ const scaffold: Command = {
     env: { type: 'string', multiple: true },
     'display-name': { type: 'string' },
     repo: { type: 'string' },
+    dir: { type: 'string' },
   },
   allowPositionals: true,
   run(values, positionals, ctx) {
@@ -71,7 +73,7 @@ const scaffold: Command = {
     for (const flag of ['owner-group', 'cost-center', 'contact', 'reviewer']) {
       if (!values[flag]) throw new UsageError(`--${flag} is required`);
     }
-    const file = resolve(TENANTS_DIR, `${name}.yaml`);
+    const file = resolve(values.dir ? resolve(ctx.cwd, String(values.dir)) : TENANTS_DIR, `${name}.yaml`);
     if (existsSync(file)) throw new UsageError(`${displayPath(file)} already exists`);
     const environments = listOption(values.env);
     const { allEnvironments } = loadInputs();

@@ -49,9 +49,11 @@ describe('platform tenant validate', () => {
 
 describe('platform tenant new / list', () => {
   it('scaffolds a valid, commented file, and refuses to overwrite it', async () => {
-    const file = join(TENANTS_DIR, 'scaffold-test.yaml');
+    // A folder of its own: other test files load tenants/ concurrently.
+    const dir = mkdtempSync(join(tmpdir(), 'scaffold-dir-'));
+    const file = join(dir, 'scaffold-test.yaml');
     try {
-      const args = ['tenant', 'new', 'scaffold-test', '--owner-group', '12345678-1234-4234-8234-123456789012', '--cost-center', 'CC-1234', '--contact', 'a@b.example', '--reviewer', '@example-org/scaffold', '--env', 'dev,prod'];
+      const args = ['tenant', 'new', 'scaffold-test', '--dir', dir, '--owner-group', '12345678-1234-4234-8234-123456789012', '--cost-center', 'CC-1234', '--contact', 'a@b.example', '--reviewer', '@example-org/scaffold', '--env', 'dev,prod'];
       const made = await runCli(args);
       assert.equal(made.code, 0, made.err);
       const text = readFileSync(file, 'utf8');
@@ -71,10 +73,11 @@ describe('platform tenant new / list', () => {
   });
 
   it('removes a scaffold that would be invalid and says why', async () => {
-    const { code, err } = await runCli(['tenant', 'new', 'bad-scaffold', '--owner-group', 'not-a-uuid', '--cost-center', 'CC-1', '--contact', 'a@b.example', '--reviewer', '@x/y']);
+    const dir = mkdtempSync(join(tmpdir(), 'scaffold-dir-'));
+    const { code, err } = await runCli(['tenant', 'new', 'bad-scaffold', '--dir', dir, '--owner-group', 'not-a-uuid', '--cost-center', 'CC-1', '--contact', 'a@b.example', '--reviewer', '@x/y']);
     assert.equal(code, 1);
     assert.match(err, /entraGroupObjectId/);
-    assert.equal(existsSync(join(TENANTS_DIR, 'bad-scaffold.yaml')), false);
+    assert.equal(existsSync(join(dir, 'bad-scaffold.yaml')), false);
   });
 
   it('requires the owner group and cost center', async () => {
