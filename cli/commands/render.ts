@@ -1,8 +1,15 @@
 import { loadInputs } from '../../config/inputs';
-import { listOption, type Command } from '../command';
-import { EXIT } from '../exit-codes';
+import { listOption, type Command, type CommandContext } from '../command';
+import { EXIT, type ExitCode } from '../exit-codes';
 import { GATEKEEPER_DIR, generatedPolicyFiles, stalePolicyFiles, writePolicyFiles } from '../lib/gatekeeper';
 import { RENDERED_DIR, renderEnvironments, staleRendered, writeRendered } from '../lib/render';
+
+/** `--check` of a generated folder: exit 0 when current, else list what is stale and how to fix it. */
+function reportStale(ctx: CommandContext, where: string, stale: string[], fix: string): ExitCode {
+  if (stale.length === 0) return EXIT.OK;
+  ctx.stderr.write(`out of date in ${where}:\n${stale.map((s) => `  ${s}`).join('\n')}\nrun: ${fix}\n`);
+  return EXIT.INVALID_INPUT;
+}
 
 export const renderCommand: Command = {
   name: 'render',
@@ -13,12 +20,7 @@ export const renderCommand: Command = {
   run(values, _positionals, ctx) {
     const { environments } = ctx.progress.step('validate inputs', () => loadInputs({ envs: listOption(values.env) }));
     const files = ctx.progress.step('render', () => renderEnvironments(environments));
-    if (values.check) {
-      const stale = staleRendered(files);
-      if (stale.length === 0) return EXIT.OK;
-      ctx.stderr.write(`out of date in ${RENDERED_DIR}:\n${stale.map((s) => `  ${s}`).join('\n')}\nrun: npx platform render\n`);
-      return EXIT.INVALID_INPUT;
-    }
+    if (values.check) return reportStale(ctx, RENDERED_DIR, staleRendered(files), 'npx platform render');
     writeRendered(files);
     ctx.stdout.write(`${[...files.keys()].map((f) => `rendered/${f}`).join('\n')}\n`);
     return EXIT.OK;
@@ -33,12 +35,7 @@ export const policiesCommand: Command = {
   options: { check: { type: 'boolean' } },
   run(values, _positionals, ctx) {
     const files = generatedPolicyFiles();
-    if (values.check) {
-      const stale = stalePolicyFiles(files);
-      if (stale.length === 0) return EXIT.OK;
-      ctx.stderr.write(`out of date in ${GATEKEEPER_DIR}:\n${stale.map((s) => `  ${s}`).join('\n')}\nrun: npx platform policies generate\n`);
-      return EXIT.INVALID_INPUT;
-    }
+    if (values.check) return reportStale(ctx, GATEKEEPER_DIR, stalePolicyFiles(files), 'npx platform policies generate');
     writePolicyFiles(files);
     ctx.stdout.write(`wrote ${files.size} files under policies/gatekeeper\n`);
     return EXIT.OK;
