@@ -5,7 +5,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
-import { DataAzurermSubscription } from '@cdktf/provider-azurerm/lib/data-azurerm-subscription';
 import type { Tenant } from '../config/tenant-schema';
 import { TenantBudget } from '../constructs/budget';
 import { ClusterAccess } from '../constructs/cluster-access';
@@ -66,10 +65,9 @@ export class TenantStack extends EnvironmentStack {
     });
     new TenantGitOps(this, 'gitops', { tenant: t, namespace: ns.name, argocdNamespace: env.tenancy.argocdNamespace });
 
-    const subscription = new DataAzurermSubscription(this, 'subscription', {});
     new TenantBudget(this, 'budget', {
       name: this.naming.name('consumptionBudget', t.metadata.name),
-      subscriptionId: subscription.id,
+      subscriptionId: `/subscriptions/${client.subscriptionId}`,
       amount: t.spec.budget.monthly,
       thresholds: t.spec.budget.alertThresholds,
       contactEmails: t.spec.owners.contacts,

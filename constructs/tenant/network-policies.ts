@@ -31,36 +31,25 @@ export class TenantNetworkPolicies extends Construct {
       new NetworkPolicyV1(this, name, { metadata: metadata(name), spec });
 
     policy('default-deny', { podSelector: all, policyTypes: ['Ingress', 'Egress'] });
-    policy('allow-same-namespace', {
+    // The paths every tenant needs, as one policy (fewer objects: hundreds of tenants are
+    // synthesized and reviewed at once): its own pods, the ingress controller and metric
+    // scraping in; its own pods, cluster DNS and the LLM router out.
+    policy('allow-platform-paths', {
       podSelector: all,
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: all }] }],
-      egress: [{ to: [{ podSelector: all }] }],
-    });
-    policy('allow-dns', {
-      podSelector: all,
-      policyTypes: ['Egress'],
+      ingress: [
+        { from: [{ podSelector: all }] },
+        { from: [{ namespaceSelector: byName(props.ingressNamespace) }] },
+        { from: [{ namespaceSelector: byName(props.monitoringNamespace) }] },
+      ],
       egress: [
+        { to: [{ podSelector: all }] },
         {
           to: [{ namespaceSelector: byName('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
           ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }],
         },
+        { to: [{ namespaceSelector: byName(props.routerNamespace) }], ports: [{ port: '4000', protocol: 'TCP' }] },
       ],
-    });
-    policy('allow-ingress-controller', {
-      podSelector: all,
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: byName(props.ingressNamespace) }] }],
-    });
-    policy('allow-monitoring-scrape', {
-      podSelector: all,
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: byName(props.monitoringNamespace) }] }],
-    });
-    policy('allow-llm-router', {
-      podSelector: all,
-      policyTypes: ['Egress'],
-      egress: [{ to: [{ namespaceSelector: byName(props.routerNamespace) }], ports: [{ port: '4000', protocol: 'TCP' }] }],
     });
 
     const targets = props.tenant.spec.network.allowEgressTo.map(splitHostPort);

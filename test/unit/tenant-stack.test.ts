@@ -2,6 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadInputs } from '../../config/inputs';
+import { loadEnvironment } from '../../config/load';
 import { TENANT_ALLOWED_KINDS } from '../../constructs/tenant/gitops';
 import { RESTRICTED_POD_SECURITY } from '../../constructs/tenant/labels';
 import { namespaceOf, refId, synthApp } from '../helpers/synth';
@@ -24,6 +25,7 @@ describe('tenant stacks exist exactly for the environments each tenant lists', (
 for (const t of inputs.tenants) {
   for (const envName of t.spec.environments) {
     const name = t.metadata.name;
+    const env = loadEnvironment(envName);
     const stack = app.stack(`${envName}-tenant-${name}`);
     const k8s = (type: string) => stack.of(type).map((r) => r.config);
 
@@ -63,7 +65,12 @@ for (const t of inputs.tenants) {
         assert.deepEqual(deny.pod_selector, { match_labels: {} });
         assert.equal(deny.ingress, undefined);
         assert.equal(deny.egress, undefined);
-        for (const p of ['allow-same-namespace', 'allow-dns', 'allow-ingress-controller', 'allow-monitoring-scrape', 'allow-llm-router']) assert.ok(policies.has(p), p);
+        const paths = policies.get('allow-platform-paths')!;
+        const from = paths.ingress.map((r: any) => r.from[0].namespace_selector?.match_labels['kubernetes.io/metadata.name'] ?? 'same namespace');
+        assert.deepEqual(from, ['same namespace', env.tenancy.ingressNamespace, env.tenancy.monitoringNamespace]);
+        const to = paths.egress.map((r: any) => r.to[0].namespace_selector?.match_labels['kubernetes.io/metadata.name'] ?? 'same namespace');
+        assert.deepEqual(to, ['same namespace', 'kube-system', env.tenancy.routerNamespace]);
+        assert.deepEqual(paths.egress[1].ports.map((p: any) => `${p.protocol}/${p.port}`), ['UDP/53', 'TCP/53']);
         const cidrs = t.spec.network.allowEgressTo.filter((e) => e.includes('/'));
         const hosts = t.spec.network.allowEgressTo.filter((e) => !e.includes('/'));
         assert.equal(policies.has('allow-declared-egress-cidr'), cidrs.length > 0);
