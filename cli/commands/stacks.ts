@@ -1,4 +1,7 @@
-import { loadEnvironments } from '../../config/load';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadInputs } from '../../config/inputs';
 import { buildApp } from '../../main';
 import { listOption, type Command } from '../command';
 import { EXIT } from '../exit-codes';
@@ -11,8 +14,11 @@ export const stacksCommand: Command = {
   help: { env: 'environments to list, comma-separated (default: all)', json: 'print JSON instead of text' },
   options: { env: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   run(values, _positionals, ctx) {
-    const app = buildApp({ environments: loadEnvironments(listOption(values.env)) });
-    const order = stacksInDeployOrder(app);
+    const { environments, tenants } = loadInputs({ envs: listOption(values.env) });
+    // cdktf creates its output folder on construction; keep that out of the working tree.
+    const scratch = mkdtempSync(join(tmpdir(), 'stacks-'));
+    const order = stacksInDeployOrder(buildApp({ environments, tenants, outdir: join(scratch, 'out') }));
+    rmSync(scratch, { recursive: true, force: true });
     if (values.json) {
       ctx.stdout.write(`${JSON.stringify(order, null, 2)}\n`);
     } else {

@@ -97,6 +97,7 @@ describe('platform CLI', () => {
     assert.equal(code, 0);
     const order = JSON.parse(out).map((s: { name: string }) => s.name);
     for (const env of ['dev', 'prod']) assert.ok(order.indexOf(`${env}-network`) < order.indexOf(`${env}-platform`));
+    assert.ok(order.indexOf('prod-platform') < order.indexOf('prod-tenant-acme-search'), 'tenant stacks are listed after their platform');
   });
 
   it('validate reports ok per environment', async () => {
