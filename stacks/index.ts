@@ -24,6 +24,7 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
     .filter((t) => t.spec.environments.includes(env.name))
     .map((tenant) => {
       const stack = new TenantStack(scope, { ...common, tenant, network, platform });
+      stack.addDependency(network);
       stack.addDependency(platform);
       return stack;
     });
