@@ -13,6 +13,11 @@ const model = z
     parametersBillion: z.number().positive().max(2000),
     dtype: z.enum(['bfloat16', 'float16', 'fp8', 'int8', 'int4']),
     contextLength: z.number().int().min(1024).max(10_000_000),
+    /** Architecture figures that size the KV cache (from the model's config.json). */
+    layers: z.number().int().min(1).max(1000).describe('num_hidden_layers'),
+    attentionHeads: z.number().int().min(1).max(1000).describe('num_attention_heads'),
+    kvHeads: z.number().int().min(1).max(1000).describe('num_key_value_heads'),
+    headDim: z.number().int().min(8).max(1024).describe('hidden_size / num_attention_heads'),
   })
   .strict();
 
