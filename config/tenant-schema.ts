@@ -28,6 +28,12 @@ export const egressTarget = z
     'expected host:port or CIDR:port, e.g. api.acme.example:443 or 203.0.113.0/24:5432',
   );
 
+/** `api.example:443` -> ['api.example', 443]; `203.0.113.0/24:5432` -> ['203.0.113.0/24', 5432]. */
+export function splitHostPort(target: string): [string, number] {
+  const at = target.lastIndexOf(':');
+  return [target.slice(0, at), Number(target.slice(at + 1))];
+}
+
 export const tenantSchema = z
   .object({
     apiVersion: z.literal(TENANT_API_VERSION),

@@ -9,7 +9,7 @@ import { cidrContains, parseCidr } from './cidr';
 import type { ModelCatalogue } from './models';
 import { parseQuantity } from './quantity';
 import type { EnvironmentConfig } from './schema';
-import { RESERVED_TENANT_NAMES, tenantSchema, type Tenant } from './tenant-schema';
+import { RESERVED_TENANT_NAMES, splitHostPort, tenantSchema, type Tenant } from './tenant-schema';
 import { displayPath, loadYamlFile, ValidationError, type Finding, type Problem } from './yaml-validate';
 
 export const TENANTS_DIR = resolve(__dirname, '../tenants');
@@ -170,9 +170,4 @@ function checkAgainstEnvironment(t: Tenant, env: EnvironmentConfig): Finding[] {
     }
   });
   return out;
-}
-
-export function splitHostPort(target: string): [string, number] {
-  const at = target.lastIndexOf(':');
-  return [target.slice(0, at), Number(target.slice(at + 1))];
 }

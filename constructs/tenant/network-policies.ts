@@ -7,8 +7,7 @@
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
-import type { Tenant } from '../../config/tenant-schema';
-import { splitHostPort } from '../../config/tenants';
+import { splitHostPort, type Tenant } from '../../config/tenant-schema';
 import { tenantLabels } from './labels';
 
 export interface TenantNetworkPoliciesProps {
