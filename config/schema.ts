@@ -188,6 +188,40 @@ export const environmentSchema = z
         routerNamespace: dns1123Label.max(63).default('llm-serving'),
       })
       .strict(),
+    /** PostgreSQL, Redis and Storage of the data stack; Entra ID authentication only. */
+    data: z
+      .object({
+        postgres: z
+          .object({
+            skuName: z.string().regex(/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/, 'expected a Flexible Server SKU such as GP_Standard_D4ds_v5'),
+            version: z.enum(['15', '16']).default('16'),
+            storageMb: z.number().int().min(32768).default(131072),
+            backupRetentionDays: z.number().int().min(7).max(35).default(35),
+            /** Zone-redundant standby in a second zone (not available on Burstable SKUs). */
+            highAvailability: z.boolean().default(true),
+            geoRedundantBackup: z.boolean().default(true),
+            /** The Entra ID group that administers the server (no password login exists). */
+            entraAdmin: z.object({ objectId: z.string().regex(/^[0-9a-f-]{36}$/i, 'expected an Entra ID object id'), principalName: z.string().min(1) }).strict(),
+          })
+          .strict(),
+        redis: z
+          .object({
+            capacity: z.number().int().min(1).max(5).default(1),
+            zones: zones,
+          })
+          .strict()
+          .default({ capacity: 1, zones: ['1', '2', '3'] }),
+        storage: z
+          .object({
+            replication: z.enum(['ZRS', 'GZRS', 'RAGZRS']).default('ZRS'),
+            softDeleteDays: z.number().int().min(7).max(365).default(30),
+            /** Audit logs cannot be changed or deleted for this long. */
+            auditImmutabilityDays: z.number().int().min(1).max(146000).default(365),
+          })
+          .strict()
+          .default({ replication: 'ZRS', softDeleteDays: 30, auditImmutabilityDays: 365 }),
+      })
+      .strict(),
     /** Gatekeeper constraints in this environment (policies/gatekeeper). */
     policies: z
       .object({
@@ -264,6 +298,9 @@ export const environmentSchema = z
           ? `a tenant may not get more GPUs (${tenantGpus}) than the environment has (aks.nodePools.gpu.maxGpus ${gpu.maxGpus})`
           : 'the GPU pool is disabled, so tenancy.maxQuota.gpu must be 0',
       });
+    }
+    if (env.data.postgres.highAvailability && env.data.postgres.skuName.startsWith('B_')) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'postgres', 'highAvailability'], message: 'Burstable (B_) SKUs cannot run a high-availability standby; use a GP_ SKU or set highAvailability: false' });
     }
     if (env.aks.privateCluster && env.aks.authorizedIpRanges.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['aks', 'authorizedIpRanges'], message: 'authorized IP ranges apply to a public API server only; remove them or set privateCluster: false' });

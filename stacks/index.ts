@@ -1,8 +1,9 @@
-/** Composes the stacks of one environment in deploy order: network, platform, then tenants. */
+/** Composes the stacks of one environment in deploy order: network, platform, then data and tenants. */
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
 import type { Tenant } from '../config/tenant-schema';
 import type { EnvironmentStack } from './environment-stack';
+import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
 import { PlatformStack } from './platform-stack';
 import { TenantStack } from './tenant-stack';
@@ -20,6 +21,9 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   const network = new NetworkStack(scope, common);
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);
+  const data = new DataStack(scope, { ...common, network, platform });
+  data.addDependency(network);
+  data.addDependency(platform);
   const tenants = (options.tenants ?? [])
     .filter((t) => t.spec.environments.includes(env.name))
     .map((tenant) => {
@@ -28,5 +32,5 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
       stack.addDependency(platform);
       return stack;
     });
-  return [network, platform, ...tenants];
+  return [network, platform, data, ...tenants];
 }

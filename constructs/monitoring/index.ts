@@ -51,14 +51,14 @@ export class Diagnostics extends Construct {
       ...(props.categories ?? []).map((category) => ({ category })),
       ...(props.categoryGroups ?? []).map((categoryGroup) => ({ categoryGroup })),
     ];
-    if (logs.length === 0) throw new Error(`diagnostic setting ${props.name} sends no logs`);
+    if (logs.length === 0 && props.metrics === false) throw new Error(`diagnostic setting ${props.name} sends nothing`);
     this.setting = new MonitorDiagnosticSetting(this, 'setting', {
       name: props.name,
       targetResourceId: props.targetResourceId,
       logAnalyticsWorkspaceId: props.workspaceId,
       // Resource-specific tables are cheaper to query and to retain than AzureDiagnostics.
       logAnalyticsDestinationType: 'Dedicated',
-      enabledLog: logs,
+      ...(logs.length ? { enabledLog: logs } : {}),
       ...(props.metrics === false ? {} : { enabledMetric: [{ category: 'AllMetrics' }] }),
     });
   }

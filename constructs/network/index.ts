@@ -30,6 +30,9 @@ export interface PlatformNetworkProps {
 export const PRIVATE_DNS_ZONES = {
   containerRegistry: 'privatelink.azurecr.io',
   keyVault: 'privatelink.vaultcore.azure.net',
+  postgres: 'privatelink.postgres.database.azure.com',
+  redis: 'privatelink.redis.cache.windows.net',
+  blob: 'privatelink.blob.core.windows.net',
 } as const;
 
 export function aksPrivateDnsZone(location: string): string {
@@ -108,6 +111,9 @@ export class PlatformNetwork extends Construct {
     this.privateDnsZones = {
       containerRegistry: zone('acr', PRIVATE_DNS_ZONES.containerRegistry),
       keyVault: zone('kv', PRIVATE_DNS_ZONES.keyVault),
+      postgres: zone('psql', PRIVATE_DNS_ZONES.postgres),
+      redis: zone('redis', PRIVATE_DNS_ZONES.redis),
+      blob: zone('blob', PRIVATE_DNS_ZONES.blob),
     };
     if (props.privateApiServer) this.aksPrivateDnsZone = zone('aks', aksPrivateDnsZone(location));
   }

@@ -17,6 +17,7 @@ export const STATEFUL_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'azurerm_virtual_network',
   'azurerm_user_assigned_identity',
   'azurerm_storage_account',
+  'azurerm_storage_container',
   'azurerm_postgresql_flexible_server',
   'azurerm_postgresql_flexible_server_database',
   'azurerm_redis_cache',

@@ -27,6 +27,9 @@ const NAME_KIND: Record<string, ResourceKind> = {
   azurerm_log_analytics_workspace: 'logAnalyticsWorkspace',
   azurerm_user_assigned_identity: 'userAssignedIdentity',
   azurerm_monitor_diagnostic_setting: 'diagnosticSetting',
+  azurerm_postgresql_flexible_server: 'postgresqlFlexibleServer',
+  azurerm_redis_cache: 'redisCache',
+  azurerm_storage_account: 'storageAccount',
 };
 
 const inputs = loadInputs();

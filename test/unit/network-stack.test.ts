@@ -51,9 +51,16 @@ for (const envName of ENVIRONMENTS) {
       }
     });
 
-    it('private DNS zones for ACR and Key Vault (and AKS when private), linked to the VNet', () => {
+    it('private DNS zones for ACR, Key Vault, PostgreSQL, Redis, Blob (and AKS when private), linked to the VNet', () => {
       const zones = network.of('azurerm_private_dns_zone').map((z) => z.config.name).sort();
-      const expected = ['privatelink.azurecr.io', 'privatelink.vaultcore.azure.net', ...(env.aks.privateCluster ? [`privatelink.${env.location}.azmk8s.io`] : [])].sort();
+      const expected = [
+        'privatelink.azurecr.io',
+        'privatelink.vaultcore.azure.net',
+        'privatelink.postgres.database.azure.com',
+        'privatelink.redis.cache.windows.net',
+        'privatelink.blob.core.windows.net',
+        ...(env.aks.privateCluster ? [`privatelink.${env.location}.azmk8s.io`] : []),
+      ].sort();
       assert.deepEqual(zones, expected);
       const links = network.of('azurerm_private_dns_zone_virtual_network_link');
       assert.equal(links.length, zones.length);
