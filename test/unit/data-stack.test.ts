@@ -11,7 +11,7 @@ const app = synthApp();
 for (const envName of ['dev', 'prod']) {
   const env = loadEnvironment(envName);
   const data = app.stack(`${envName}-data`);
-  const pe = (sub: string) => data.of('azurerm_private_endpoint').find((p) => p.config.private_service_connection.subresource_names[0] === sub);
+  const pe = (sub: string) => data.of('azurerm_private_endpoint').find((p) => p.config.private_service_connection.subresource_names[0] === sub)!;
   const diagnosed = (target: string) => data.of('azurerm_monitor_diagnostic_setting').some((d) => d.config.target_resource_id === target);
 
   describe(`${envName}-data`, () => {
