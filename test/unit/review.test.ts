@@ -138,6 +138,16 @@ describe('review: cost estimate', () => {
     assert.match(renderMarkdown({ ...diffSynthOutputs(base, head, labels), cost: delta }), /Cost estimate \(monthly, list prices as of \d{4}-\d{2}-\d{2}; an estimate, not a quote\)/);
   });
 
+  it('data services: PostgreSQL (doubled by its HA standby), its storage, and Redis', () => {
+    const env = loadEnvironment('prod');
+    const cost = stackCost('prod-data', base.stacks['prod-data'], prices);
+    const pg = prices.postgresMonthly[env.data.postgres.skuName] * 2 + (env.data.postgres.storageMb / 1024) * prices.postgresStorageGbMonthly;
+    const redis = prices.redisPremiumMonthly[`P${env.data.redis.capacity}`];
+    const expected = pg + redis + 3 * prices.monthly.privateEndpoint;
+    assert.ok(Math.abs(cost.min - expected) < 0.01, `${cost.min} vs ${expected}`);
+    assert.deepEqual(cost.unpriced, []);
+  });
+
   it('a VM size missing from the price table is named, not silently zero', () => {
     const head = headWith('dev-platform', (j) => (entries(j, 'azurerm_kubernetes_cluster_node_pool')[0][1].vm_size = 'Standard_X99'));
     assert.deepEqual(costDelta(base, head, prices).stacks[0].head.unpriced, ['Standard_X99']);

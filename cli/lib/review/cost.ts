@@ -18,6 +18,9 @@ const priceSchema = z
     hoursPerMonth: z.number().positive(),
     vmHourly: z.record(z.string(), z.number().nonnegative()),
     spotFactor: z.number().min(0).max(1),
+    postgresMonthly: z.record(z.string(), z.number().nonnegative()),
+    postgresStorageGbMonthly: z.number().nonnegative(),
+    redisPremiumMonthly: z.record(z.string(), z.number().nonnegative()),
     monthly: z.object({
       aksStandardTier: z.number(),
       containerRegistryPremium: z.number(),
@@ -40,7 +43,7 @@ export interface StackCost {
   readonly stack: string;
   readonly min: number;
   readonly max: number;
-  /** VM sizes the table does not know; their nodes are not counted. */
+  /** VM sizes and service SKUs the table does not know; they are not counted. */
   readonly unpriced: string[];
 }
 
@@ -76,6 +79,18 @@ export function stackCost(name: string, stack: Json | undefined, prices: PriceTa
   for (const r of each('azurerm_container_registry')) {
     const fixed = m.containerRegistryPremium + (r.georeplications?.length ?? 0) * m.containerRegistryGeoReplica;
     add([fixed, fixed]);
+  }
+  for (const pg of each('azurerm_postgresql_flexible_server')) {
+    const compute = prices.postgresMonthly[pg.sku_name];
+    if (compute === undefined) unpriced.add(pg.sku_name);
+    const monthly = (compute ?? 0) * (pg.high_availability ? 2 : 1) + ((pg.storage_mb ?? 32768) / 1024) * prices.postgresStorageGbMonthly;
+    add([monthly, monthly]);
+  }
+  for (const r of each('azurerm_redis_cache')) {
+    const size = `${r.family}${r.capacity}`;
+    const monthly = prices.redisPremiumMonthly[size];
+    if (r.sku_name !== 'Premium' || monthly === undefined) unpriced.add(`Redis ${r.sku_name} ${size}`);
+    add([(monthly ?? 0) * (r.shard_count ?? 1), (monthly ?? 0) * (r.shard_count ?? 1)]);
   }
   const fixed = each('azurerm_private_endpoint').length * m.privateEndpoint + each('azurerm_dns_zone').length * m.dnsZone + each('azurerm_private_dns_zone').length * m.privateDnsZone;
   add([fixed, fixed]);
