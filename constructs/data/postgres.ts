@@ -9,20 +9,12 @@ import { PostgresqlFlexibleServerActiveDirectoryAdministrator } from '@cdktf/pro
 import { PostgresqlFlexibleServerConfiguration } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-configuration';
 import { PostgresqlFlexibleServerDatabase } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
 import type { EnvironmentConfig } from '../../config/schema';
-import { Diagnostics } from '../monitoring';
-import { PrivateEndpoint } from '../private-endpoint';
+import { connectPrivately, type PrivateServiceProps } from '../private-service';
 
-export interface PostgresProps {
-  readonly name: string;
-  readonly privateEndpointName: string;
-  readonly resourceGroupName: string;
-  readonly location: string;
+export interface PostgresProps extends PrivateServiceProps {
   readonly tenantId: string;
   readonly config: EnvironmentConfig['data']['postgres'];
   readonly databases: string[];
-  readonly privateEndpointSubnetId: string;
-  readonly privateDnsZoneId: string;
-  readonly logAnalyticsWorkspaceId: string;
 }
 
 /** Server parameters the platform sets; `azure.extensions` is the extension allow-list. */
@@ -76,15 +68,6 @@ export class Postgres extends Construct {
     for (const db of props.databases) {
       new PostgresqlFlexibleServerDatabase(this, `db-${db}`, { name: db, serverId, charset: 'UTF8', collation: 'en_US.utf8' });
     }
-    new PrivateEndpoint(this, 'private-endpoint', {
-      name: props.privateEndpointName,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      subnetId: props.privateEndpointSubnetId,
-      targetResourceId: serverId,
-      subresource: 'postgresqlServer',
-      privateDnsZoneId: props.privateDnsZoneId,
-    });
-    new Diagnostics(this, 'diagnostics', { name: 'diag-to-log-analytics', targetResourceId: serverId, workspaceId: props.logAnalyticsWorkspaceId, categoryGroups: ['allLogs'] });
+    connectPrivately(this, props, serverId, 'postgresqlServer');
   }
 }

@@ -1,19 +1,11 @@
 /** Azure Cache for Redis for cross-replica rate limits: TLS only, Entra ID auth, private endpoint. */
 import { Construct } from 'constructs';
 import { RedisCache } from '@cdktf/provider-azurerm/lib/redis-cache';
-import { Diagnostics } from '../monitoring';
-import { PrivateEndpoint } from '../private-endpoint';
+import { connectPrivately, type PrivateServiceProps } from '../private-service';
 
-export interface RedisProps {
-  readonly name: string;
-  readonly privateEndpointName: string;
-  readonly resourceGroupName: string;
-  readonly location: string;
+export interface RedisProps extends PrivateServiceProps {
   readonly capacity: number;
   readonly zones: string[];
-  readonly privateEndpointSubnetId: string;
-  readonly privateDnsZoneId: string;
-  readonly logAnalyticsWorkspaceId: string;
 }
 
 export class Redis extends Construct {
@@ -38,15 +30,6 @@ export class Redis extends Construct {
       redisConfiguration: { activeDirectoryAuthenticationEnabled: true },
       patchSchedule: [{ dayOfWeek: 'Sunday', startHourUtc: 2, maintenanceWindow: 'PT5H' }],
     });
-    new PrivateEndpoint(this, 'private-endpoint', {
-      name: props.privateEndpointName,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      subnetId: props.privateEndpointSubnetId,
-      targetResourceId: this.cache.id,
-      subresource: 'redisCache',
-      privateDnsZoneId: props.privateDnsZoneId,
-    });
-    new Diagnostics(this, 'diagnostics', { name: 'diag-to-log-analytics', targetResourceId: this.cache.id, workspaceId: props.logAnalyticsWorkspaceId, categoryGroups: ['allLogs'] });
+    connectPrivately(this, props, this.cache.id, 'redisCache');
   }
 }

@@ -9,17 +9,10 @@ import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container'
 import { StorageContainerImmutabilityPolicy } from '@cdktf/provider-azurerm/lib/storage-container-immutability-policy';
 import type { EnvironmentConfig } from '../../config/schema';
 import { Diagnostics } from '../monitoring';
-import { PrivateEndpoint } from '../private-endpoint';
+import { connectPrivately, type PrivateServiceProps } from '../private-service';
 
-export interface ArtifactStorageProps {
-  readonly name: string;
-  readonly privateEndpointName: string;
-  readonly resourceGroupName: string;
-  readonly location: string;
+export interface ArtifactStorageProps extends PrivateServiceProps {
   readonly config: EnvironmentConfig['data']['storage'];
-  readonly privateEndpointSubnetId: string;
-  readonly privateDnsZoneId: string;
-  readonly logAnalyticsWorkspaceId: string;
 }
 
 export class ArtifactStorage extends Construct {
@@ -62,22 +55,13 @@ export class ArtifactStorage extends Construct {
       // Appending is allowed (logs are written in blocks); changing or deleting is not.
       protectedAppendWritesEnabled: true,
     });
-    new PrivateEndpoint(this, 'private-endpoint', {
-      name: props.privateEndpointName,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      subnetId: props.privateEndpointSubnetId,
-      targetResourceId: this.account.id,
-      subresource: 'blob',
-      privateDnsZoneId: props.privateDnsZoneId,
-    });
     // Storage logs live on the blob service; the account itself only has metrics.
-    new Diagnostics(this, 'diagnostics', { name: 'diag-to-log-analytics', targetResourceId: this.account.id, workspaceId: props.logAnalyticsWorkspaceId });
     new Diagnostics(this, 'blob-diagnostics', {
       name: 'diag-blob-to-log-analytics',
       targetResourceId: `${this.account.id}/blobServices/default`,
       workspaceId: props.logAnalyticsWorkspaceId,
       categoryGroups: ['allLogs'],
     });
+    connectPrivately(this, props, this.account.id, 'blob', { logs: false });
   }
 }

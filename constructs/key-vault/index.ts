@@ -4,20 +4,12 @@
  */
 import { Construct } from 'constructs';
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
-import { Diagnostics } from '../monitoring';
-import { PrivateEndpoint } from '../private-endpoint';
+import { connectPrivately, type PrivateServiceProps } from '../private-service';
 
-export interface VaultProps {
-  readonly name: string;
-  readonly privateEndpointName: string;
-  readonly resourceGroupName: string;
-  readonly location: string;
+export interface VaultProps extends PrivateServiceProps {
   readonly tenantId: string;
   readonly softDeleteRetentionDays: number;
   readonly publicNetworkAccess: boolean;
-  readonly privateEndpointSubnetId: string;
-  readonly privateDnsZoneId: string;
-  readonly logAnalyticsWorkspaceId: string;
 }
 
 export class Vault extends Construct {
@@ -41,22 +33,6 @@ export class Vault extends Construct {
       enabledForTemplateDeployment: false,
       networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' },
     });
-
-    new PrivateEndpoint(this, 'private-endpoint', {
-      name: props.privateEndpointName,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      subnetId: props.privateEndpointSubnetId,
-      targetResourceId: this.vault.id,
-      subresource: 'vault',
-      privateDnsZoneId: props.privateDnsZoneId,
-    });
-
-    new Diagnostics(this, 'diagnostics', {
-      name: 'diag-to-log-analytics',
-      targetResourceId: this.vault.id,
-      workspaceId: props.logAnalyticsWorkspaceId,
-      categoryGroups: ['allLogs'],
-    });
+    connectPrivately(this, props, this.vault.id, 'vault');
   }
 }

@@ -5,21 +5,13 @@
  */
 import { Construct } from 'constructs';
 import { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry';
-import { Diagnostics } from '../monitoring';
 import { ManagedIdentity } from '../identity';
-import { PrivateEndpoint } from '../private-endpoint';
+import { connectPrivately, type PrivateServiceProps } from '../private-service';
 
-export interface RegistryProps {
-  readonly name: string;
-  readonly privateEndpointName: string;
-  readonly resourceGroupName: string;
-  readonly location: string;
+export interface RegistryProps extends PrivateServiceProps {
   readonly publicNetworkAccess: boolean;
   readonly geoReplicationLocations: string[];
   readonly untaggedRetentionDays: number;
-  readonly privateEndpointSubnetId: string;
-  readonly privateDnsZoneId: string;
-  readonly logAnalyticsWorkspaceId: string;
   /** Identities that pull images (the AKS kubelet identity). */
   readonly pullers: { id: string; identity: ManagedIdentity }[];
 }
@@ -48,23 +40,7 @@ export class Registry extends Construct {
       georeplications: props.geoReplicationLocations.map((location) => ({ location, zoneRedundancyEnabled: true })),
     });
 
-    new PrivateEndpoint(this, 'private-endpoint', {
-      name: props.privateEndpointName,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      subnetId: props.privateEndpointSubnetId,
-      targetResourceId: this.registry.id,
-      subresource: 'registry',
-      privateDnsZoneId: props.privateDnsZoneId,
-    });
-
     for (const puller of props.pullers) puller.identity.grant(`acr-pull-${puller.id}`, 'AcrPull', this.registry.id);
-
-    new Diagnostics(this, 'diagnostics', {
-      name: 'diag-to-log-analytics',
-      targetResourceId: this.registry.id,
-      workspaceId: props.logAnalyticsWorkspaceId,
-      categoryGroups: ['allLogs'],
-    });
+    connectPrivately(this, props, this.registry.id, 'registry');
   }
 }

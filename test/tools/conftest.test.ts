@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, tool } from '../helpers/tools';
+import { runTool } from '../helpers/tools';
 import { synthApp } from '../helpers/synth';
 
 const app = synthApp();
 const stackFiles = Object.keys(app.stacks).map((name) => join(app.outdir, app.manifest.stacks[name].synthesizedStackPath));
 
 function conftest(files: string[]) {
-  const res = run(tool('conftest'), [
+  const res = runTool('conftest', [
     'test', '--no-color', '--all-namespaces', '--output', 'json',
     '--policy', 'policies/terraform', '--data', 'policies/terraform/data', ...files,
   ]);

@@ -16,7 +16,7 @@ import { asKind, referencePod } from '../../charts/policies/samples';
 import { environmentPolicyObjects, GATEKEEPER_DIR, stalePolicyFiles, toYaml } from '../../cli/lib/gatekeeper';
 import { renderEnvironments, staleRendered } from '../../cli/lib/render';
 import { stackManifests } from '../../cli/lib/stack-manifests';
-import { run, tool } from '../helpers/tools';
+import { runTool } from '../helpers/tools';
 import { synthApp } from '../helpers/synth';
 
 const inputs = loadInputs();
@@ -36,7 +36,7 @@ interface GatorResult {
 function gatorTest(objects: Record<string, unknown>[]): GatorResult[] {
   const file = join(mkdtempSync(join(tmpdir(), 'gator-')), 'all.yaml');
   writeFileSync(file, toYaml(objects));
-  const res = run(tool('gator'), ['test', '--filename', file, '--output', 'json']);
+  const res = runTool('gator', ['test', '--filename', file, '--output', 'json']);
   assert.ok(res.stdout.trim() || res.status === 0, `gator test failed without output: ${res.stderr}`);
   return (res.stdout.trim() ? (JSON.parse(res.stdout) as GatorResult[] | null) : null) ?? [];
 }
@@ -47,7 +47,7 @@ describe('gatekeeper: policy library', () => {
   });
 
   it('gator verify passes every suite, and every policy has one', () => {
-    const res = run(tool('gator'), ['verify', `${GATEKEEPER_DIR}/...`]);
+    const res = runTool('gator', ['verify', `${GATEKEEPER_DIR}/...`]);
     assert.equal(res.status, 0, res.stdout + res.stderr);
     for (const def of POLICIES) assert.match(res.stdout, new RegExp(`^ok\\s+\\S*${def.dir}/suite.yaml`, 'm'), def.dir);
   });
@@ -55,7 +55,7 @@ describe('gatekeeper: policy library', () => {
   it('where a rule also has a CEL variant, the Rego engine alone passes the same suite', () => {
     const withCel = POLICIES.filter((d) => readdirSync(join(GATEKEEPER_DIR, d.dir)).includes('src.cel'));
     assert.ok(withCel.length >= 2);
-    const res = run(tool('gator'), ['verify', '--enable-k8s-native-validation=false', `${GATEKEEPER_DIR}/...`]);
+    const res = runTool('gator', ['verify', '--enable-k8s-native-validation=false', `${GATEKEEPER_DIR}/...`]);
     assert.equal(res.status, 0, res.stdout + res.stderr);
     for (const def of withCel) {
       const template = readFileSync(join(GATEKEEPER_DIR, def.dir, 'template.yaml'), 'utf8');
@@ -75,9 +75,9 @@ describe('gatekeeper: policy library', () => {
 
   it('opa test passes for the Rego and its shared library, with strict compile checks', () => {
     const files = regoFiles(GATEKEEPER_DIR);
-    const check = run(tool('opa'), ['check', '--strict', ...files]);
+    const check = runTool('opa', ['check', '--strict', ...files]);
     assert.equal(check.status, 0, check.stdout + check.stderr);
-    const res = run(tool('opa'), ['test', '--format', 'json', ...files]);
+    const res = runTool('opa', ['test', '--format', 'json', ...files]);
     const results = JSON.parse(res.stdout) as { name: string; fail?: boolean; error?: unknown; location: { file: string } }[];
     assert.deepEqual(results.filter((r) => r.fail || r.error).map((r) => r.name), []);
     for (const def of POLICIES) assert.ok(results.some((r) => r.location.file.includes(`/${def.dir}/`)), `${def.dir} has no opa test`);

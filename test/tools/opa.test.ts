@@ -1,16 +1,16 @@
 /** The Rego rules' own unit tests (`opa test`) and a strict compile check. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, tool } from '../helpers/tools';
+import { runTool } from '../helpers/tools';
 
 describe('opa: policies/terraform', () => {
   it('compiles under Rego v1 with strict checks', () => {
-    const res = run(tool('opa'), ['check', '--strict', 'policies/terraform']);
+    const res = runTool('opa', ['check', '--strict', 'policies/terraform']);
     assert.equal(res.status, 0, res.stdout + res.stderr);
   });
 
   it('opa test passes, and every deny rule file has tests that exercise it', () => {
-    const res = run(tool('opa'), ['test', 'policies/terraform', '--format', 'json']);
+    const res = runTool('opa', ['test', 'policies/terraform', '--format', 'json']);
     const results = JSON.parse(res.stdout) as { name: string; location: { file: string }; fail?: boolean; error?: unknown }[];
     const failed = results.filter((r) => r.fail || r.error).map((r) => r.name);
     assert.deepEqual(failed, []);

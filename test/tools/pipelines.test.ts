@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { COMMENT_MARKER } from '../../cli/lib/review/render';
-import { ROOT, run, tool } from '../helpers/tools';
+import { ROOT, runTool } from '../helpers/tools';
 
 const read = (rel: string) => readFileSync(join(ROOT, rel), 'utf8');
 const gh = (name: string) => parse(read(`.github/workflows/${name}.yml`));
@@ -19,7 +19,7 @@ const runs = (steps: any[]) => steps.map((s) => s.run ?? s.script ?? s.inputs?.i
 
 describe('GitHub Actions', () => {
   it('every workflow passes actionlint', () => {
-    const res = run(tool('actionlint'), ['-color=false']);
+    const res = runTool('actionlint', ['-color=false']);
     assert.equal(res.status, 0, res.stdout + res.stderr);
     assert.ok(readdirSync(join(ROOT, '.github/workflows')).length >= 4);
   });
