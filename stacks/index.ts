@@ -10,6 +10,9 @@ import { TenantStack } from './tenant-stack';
 
 export { stackName } from './environment-stack';
 
+/** The stacks every environment has, besides one per tenant (a test checks this against the app). */
+export const SHARED_CONCERNS = ['network', 'platform', 'data'] as const;
+
 export interface EnvironmentStacksOptions {
   readonly localBackend?: boolean;
   /** Every validated tenant; those that list this environment get a stack. */
