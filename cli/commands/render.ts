@@ -18,8 +18,8 @@ export const renderCommand: Command = {
   help: { env: 'environments, comma-separated (default: all)', check: 'write nothing; exit 1 when rendered/ is out of date' },
   options: { env: { type: 'string', multiple: true }, check: { type: 'boolean' } },
   run(values, _positionals, ctx) {
-    const { environments } = ctx.progress.step('validate inputs', () => loadInputs({ envs: listOption(values.env) }));
-    const files = ctx.progress.step('render', () => renderEnvironments(environments));
+    const { environments, models, tenants } = ctx.progress.step('validate inputs', () => loadInputs({ envs: listOption(values.env) }));
+    const files = ctx.progress.step('render', () => renderEnvironments(environments, { models, tenants }));
     if (values.check) return reportStale(ctx, RENDERED_DIR, staleRendered(files), 'npx platform render');
     writeRendered(files);
     ctx.stdout.write(`${[...files.keys()].map((f) => `rendered/${f}`).join('\n')}\n`);

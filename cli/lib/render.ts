@@ -6,24 +6,29 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { App } from 'cdk8s';
-import type { EnvironmentConfig } from '../../config/schema';
+import type { AppBuilder, RenderContext } from '../../charts/app-builder';
 import { GatekeeperPoliciesChart } from '../../charts/policies/chart';
+import { WORKLOAD_APPS } from '../../charts/workloads/apps';
+import type { EnvironmentConfig } from '../../config/schema';
 import { environmentPolicyObjects } from './gatekeeper';
 
 export const RENDERED_DIR = resolve(__dirname, '../../rendered');
 
-/** app name -> chart builder; later charts (agents, serving, router) register here. */
-const APPS: Record<string, (app: App, env: EnvironmentConfig) => void> = {
-  'gatekeeper-policies': (app, env) => new GatekeeperPoliciesChart(app, 'gatekeeper-policies', { objects: environmentPolicyObjects(env) }),
+/** app name -> chart builder. */
+export const APPS: Record<string, AppBuilder> = {
+  'gatekeeper-policies': (app, { env }) => new GatekeeperPoliciesChart(app, 'gatekeeper-policies', { objects: environmentPolicyObjects(env) }),
+  ...WORKLOAD_APPS,
 };
 
+export type RenderInputs = Omit<RenderContext, 'env'>;
+
 /** rendered/<env>/<app>/manifests.yaml paths (relative to rendered/) -> content. */
-export function renderEnvironments(environments: EnvironmentConfig[]): Map<string, string> {
+export function renderEnvironments(environments: EnvironmentConfig[], inputs: RenderInputs): Map<string, string> {
   const files = new Map<string, string>();
   for (const env of environments) {
     for (const [name, build] of Object.entries(APPS)) {
       const app = new App();
-      build(app, env);
+      build(app, { ...inputs, env });
       files.set(join(env.name, name, 'manifests.yaml'), app.synthYaml());
     }
   }

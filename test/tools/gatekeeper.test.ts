@@ -117,7 +117,7 @@ for (const env of inputs.allEnvironments) {
     });
 
     it('conformance: nothing the platform renders or synthesizes violates its own constraints', () => {
-      const rendered = [...renderEnvironments([env])]
+      const rendered = [...renderEnvironments([env], inputs)]
         .filter(([file]) => !file.includes('gatekeeper-policies'))
         .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
       const fromStacks = Object.values(app.stacks)
@@ -146,8 +146,8 @@ for (const env of inputs.allEnvironments) {
 
 describe('rendered manifests', () => {
   it('rendered/ is current and a re-render is byte-identical (npx platform render)', () => {
-    const first = renderEnvironments(inputs.allEnvironments);
+    const first = renderEnvironments(inputs.allEnvironments, inputs);
     assert.deepEqual(staleRendered(first), []);
-    assert.deepEqual([...renderEnvironments(inputs.allEnvironments)], [...first]);
+    assert.deepEqual([...renderEnvironments(inputs.allEnvironments, inputs)], [...first]);
   });
 });
