@@ -1,4 +1,81 @@
-/** The workload apps (agent services, vLLM serving, LLM router) `platform render` writes. */
-import type { AppBuilder } from '../app-builder';
+/**
+ * The workload apps (agent services, vLLM serving, LLM router) `platform render` writes, one
+ * folder each under rendered/<env>/. Builders load config/workloads.yaml and the image lock
+ * (the only I/O), resolve them with the environment, catalogue and tenants, and hand the charts
+ * plain props. An app whose images are not promoted yet, in an environment that requires
+ * digests, renders no objects (docs/workloads.md explains why that is safe).
+ */
+import type { AppBuilder, RenderContext } from '../app-builder';
+import { TENANTS_DIR } from '../../config/tenants';
+import { IMAGE_LOCK_FILE, loadImageLock, loadWorkloadsConfig, positionOf, tenantFile, WORKLOADS_FILE, type ImageName } from '../../config/workloads';
+import { VllmServingChart } from '../serving/vllm';
+import { AgentServicesChart } from './agents';
+import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
+import { LlmRouterChart } from './router';
 
-export const WORKLOAD_APPS: Record<string, AppBuilder> = {};
+export interface WorkloadFiles {
+  readonly workloadsFile?: string;
+  readonly lockFile?: string;
+  readonly tenantsDir?: string;
+}
+
+/** The apps, reading their config from the given files (tests pass fixtures). */
+export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuilder> {
+  const workloadsFile = files.workloadsFile ?? WORKLOADS_FILE;
+  const lockFile = files.lockFile ?? IMAGE_LOCK_FILE;
+  const tenantsDir = files.tenantsDir ?? TENANTS_DIR;
+  const plan = (ctx: RenderContext): WorkloadPlan =>
+    planWorkloads(ctx, loadWorkloadsConfig(workloadsFile), loadImageLock(lockFile), (file, path) =>
+      positionOf(file === 'workloads' ? workloadsFile : file === 'lock' ? lockFile : tenantFile(tenantsDir, file.tenant), path),
+    );
+  /** Every image, or undefined when one is missing (not promoted). */
+  const all = <K extends ImageName>(p: WorkloadPlan, names: K[]): Record<K, ImageRef> | undefined =>
+    names.every((n) => p.images[n]) ? (Object.fromEntries(names.map((n) => [n, p.images[n]])) as Record<K, ImageRef>) : undefined;
+
+  return {
+    'agent-services': (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['gateway', 'orchestrator', 'repo-adapter', 'patch-worker']);
+      if (!images) return;
+      new AgentServicesChart(app, 'agent-services', {
+        plan: p,
+        images: { gateway: images.gateway, orchestrator: images.orchestrator, repoAdapter: images['repo-adapter'], patchWorker: images['patch-worker'] },
+        gatewayHost: `api.${ctx.env.dns.zoneName}`,
+      });
+    },
+    'llm-serving': (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['vllm']);
+      if (!images || p.served.length === 0) return;
+      const s = p.config.serving;
+      new VllmServingChart(app, 'llm-serving', {
+        image: images.vllm,
+        models: p.served,
+        gpuPool: p.gpuPool,
+        cache: s.cache,
+        drainSeconds: s.drainSeconds,
+        waitingPerReplica: s.waitingPerReplica,
+        weightsEndpoints: s.weightsEndpoints,
+      });
+    },
+    'llm-router': (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['litellm']);
+      if (!images) return;
+      new LlmRouterChart(app, 'llm-router', {
+        environment: p.env,
+        image: images.litellm,
+        routes: p.routes,
+        fallbacks: p.fallbacks,
+        entitlements: p.entitlements,
+        minReplicas: p.config.router.minReplicas,
+        maxReplicas: p.config.router.maxReplicas,
+        privateEndpointsCidr: p.privateEndpointsCidr,
+        redisHost: p.redisHost,
+        cloudEndpoints: p.config.router.cloudEndpoints,
+      });
+    },
+  };
+}
+
+export const WORKLOAD_APPS: Record<string, AppBuilder> = workloadApps();

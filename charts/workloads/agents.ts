@@ -1,0 +1,137 @@
+/**
+ * The agent services in namespace `platform`: the gateway (public API behind ingress-nginx,
+ * OIDC, per-tenant rate limits), the orchestrator (runs agent jobs from its queue), the repo
+ * adapter (talks to the tenants' git hosts) and the LLM patch worker (asks the router for patches).
+ * Call graph, and therefore the NetworkPolicies: ingress-nginx -> gateway -> orchestrator ->
+ * {repo adapter, patch worker}; patch worker -> {repo adapter, router}; gateway -> router.
+ */
+import { Construct } from 'constructs';
+import { Chart } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { cidrEgress, INGRESS_NAMESPACE, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
+import type { WorkloadPlan, ImageRef } from './plan';
+import { PlatformService } from './service';
+import { ROUTER_NAME, ROUTER_PORT } from './router';
+
+export const AGENT_PORT = 8080;
+export const AGENT_METRICS_PORT = 9090;
+const HEALTH = { live: '/healthz/live', ready: '/healthz/ready', startup: '/healthz/startup' };
+
+export interface AgentImages {
+  readonly gateway: ImageRef;
+  readonly orchestrator: ImageRef;
+  readonly repoAdapter: ImageRef;
+  readonly patchWorker: ImageRef;
+}
+
+export interface AgentServicesChartProps {
+  readonly plan: WorkloadPlan;
+  readonly images: AgentImages;
+  /** Public host of the gateway (its TLS certificate comes from cert-manager). */
+  readonly gatewayHost: string;
+}
+
+export class AgentServicesChart extends Chart {
+  constructor(scope: Construct, id: string, props: AgentServicesChartProps) {
+    super(scope, id, { disableResourceNameHashes: true, namespace: PLATFORM_NAMESPACE });
+    const { plan, images } = props;
+    const cfg = plan.config.agents;
+    const ns = PLATFORM_NAMESPACE;
+    const url = (name: string, p: number) => `http://${name}.${ns}.svc.cluster.local:${p}`;
+    const to = (name: string, p: number): k8s.NetworkPolicyEgressRule => ({ to: [podPeer(name)], ports: tcp(p) });
+    const cloud = cfg.cloudEndpoints.map(cidrEgress);
+    const common = { namespace: ns, environment: plan.env, httpPort: AGENT_PORT, metricsPort: AGENT_METRICS_PORT, health: HEALTH };
+    const queueTrigger = (metric: string, perReplica: number) => ({ query: `sum(${metric}{namespace="${ns}"})`, threshold: perReplica });
+
+    // Per-tenant limits the gateway enforces before anything reaches the router.
+    const tenantLimits = Object.fromEntries(plan.entitlements.map((e) => [e.tenant, { requestsPerMinute: e.requestsPerMinute, tokensPerMinute: e.tokensPerMinute }]));
+
+    new PlatformService(this, 'gateway', {
+      ...common,
+      name: 'agent-gateway',
+      component: 'gateway',
+      image: images.gateway,
+      resources: { cpuRequest: plan.gateway.cpuRequest, cpuLimit: plan.gateway.cpuLimit, memory: plan.gateway.memory },
+      scaling: { kind: 'cpu', minReplicas: plan.gateway.replicas, maxReplicas: plan.gateway.maxReplicas, targetUtilization: 70 },
+      callers: [namespacePeer(INGRESS_NAMESPACE, { 'app.kubernetes.io/name': 'ingress-nginx' })],
+      egress: [to('agent-orchestrator', AGENT_PORT), to(ROUTER_NAME, ROUTER_PORT), otelEgress, ...cloud],
+      config: {
+        ORCHESTRATOR_URL: url('agent-orchestrator', AGENT_PORT),
+        LLM_ROUTER_URL: url(ROUTER_NAME, ROUTER_PORT),
+        PUBLIC_BASE_URL: `https://${props.gatewayHost}`,
+        TENANT_RATE_LIMITS: JSON.stringify(tenantLimits),
+      },
+    });
+
+    new PlatformService(this, 'orchestrator', {
+      ...common,
+      name: 'agent-orchestrator',
+      component: 'orchestrator',
+      image: images.orchestrator,
+      resources: { cpuRequest: plan.orchestrator.cpuRequest, cpuLimit: plan.orchestrator.cpuLimit, memory: plan.orchestrator.memory },
+      scaling: {
+        kind: 'keda',
+        minReplicas: plan.orchestrator.replicas,
+        maxReplicas: plan.orchestrator.maxReplicas,
+        trigger: queueTrigger('orchestrator_jobs_queued', plan.orchestrator.jobsPerReplica),
+      },
+      callers: [podPeer('agent-gateway')],
+      egress: [to('agent-repo-adapter', AGENT_PORT), to('agent-patch-worker', AGENT_PORT), otelEgress],
+      config: {
+        REPO_ADAPTER_URL: url('agent-repo-adapter', AGENT_PORT),
+        PATCH_WORKER_URL: url('agent-patch-worker', AGENT_PORT),
+        JOBS_PER_REPLICA: String(plan.orchestrator.jobsPerReplica),
+      },
+      // A job step in progress is checkpointed on SIGTERM; give it time.
+      terminationGraceSeconds: 60,
+    });
+
+    new PlatformService(this, 'repo-adapter', {
+      ...common,
+      name: 'agent-repo-adapter',
+      component: 'repo-adapter',
+      image: images.repoAdapter,
+      resources: { cpuRequest: cfg.repoAdapter.cpu, cpuLimit: cfg.repoAdapter.cpu, memory: cfg.repoAdapter.memory },
+      scaling: { kind: 'cpu', minReplicas: cfg.repoAdapter.minReplicas, maxReplicas: cfg.repoAdapter.maxReplicas, targetUtilization: 70 },
+      callers: [podPeer('agent-orchestrator'), podPeer('agent-patch-worker')],
+      egress: [otelEgress, ...cfg.repoHosts.map(cidrEgress), ...cloud],
+      config: { GIT_HTTP_TIMEOUT_SECONDS: '60' },
+      secrets: { GIT_TOKEN: 'agent-repo-adapter-git-token' },
+    });
+
+    new PlatformService(this, 'patch-worker', {
+      ...common,
+      name: 'agent-patch-worker',
+      component: 'patch-worker',
+      image: images.patchWorker,
+      resources: { cpuRequest: cfg.patchWorker.cpu, cpuLimit: cfg.patchWorker.cpu, memory: cfg.patchWorker.memory },
+      scaling: { kind: 'cpu', minReplicas: cfg.patchWorker.minReplicas, maxReplicas: cfg.patchWorker.maxReplicas, targetUtilization: 70 },
+      callers: [podPeer('agent-orchestrator')],
+      egress: [to(ROUTER_NAME, ROUTER_PORT), to('agent-repo-adapter', AGENT_PORT), otelEgress],
+      config: { LLM_ROUTER_URL: url(ROUTER_NAME, ROUTER_PORT), REPO_ADAPTER_URL: url('agent-repo-adapter', AGENT_PORT) },
+      // Its own router key: spend and limits are attributed to the platform, not to a tenant.
+      secrets: { LLM_ROUTER_API_KEY: 'agent-patch-worker-router-key' },
+      // A patch generation can take minutes; let it finish.
+      terminationGraceSeconds: 300,
+    });
+
+    new k8s.KubeIngress(this, 'gateway-ingress', {
+      metadata: {
+        name: 'agent-gateway',
+        namespace: ns,
+        labels: labelsFor({ name: 'agent-gateway', component: 'gateway', version: images.gateway.version }),
+        annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-dns', 'nginx.ingress.kubernetes.io/proxy-body-size': '10m' },
+      },
+      spec: {
+        ingressClassName: 'nginx',
+        tls: [{ hosts: [props.gatewayHost], secretName: 'agent-gateway-tls' }],
+        rules: [
+          {
+            host: props.gatewayHost,
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'agent-gateway', port: { number: AGENT_PORT } } } }] },
+          },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Resolves the loaded inputs (environment, model catalogue, tenants, config/workloads.yaml and
+ * the image lock) into what one environment runs: image references, capacity, served models and
+ * router entitlements. Pure: problems are collected with positions from a locator the caller
+ * passes, and thrown together as one ValidationError, so `platform render` writes nothing.
+ */
+import type { RenderContext } from '../app-builder';
+import type { Model } from '../../config/models';
+import type { ImageLock, ImageName, WorkloadsConfig, EnvironmentWorkloads } from '../../config/workloads';
+import { ValidationError, type Problem } from '../../config/yaml-validate';
+import { Naming } from '../../constructs/naming';
+import { sizeModel, SizingError, type Sizing } from '../serving/sizing';
+import { CapacityError, gatewayCapacity, orchestratorCapacity, vllmStartupSeconds, type Capacity } from './capacity';
+
+/** Where a problem points: a file and a key path inside it. */
+export type Locate = (file: 'workloads' | 'lock' | { tenant: string }, path: (string | number)[]) => Pick<Problem, 'file' | 'line' | 'column'>;
+
+export interface ImageRef {
+  readonly ref: string;
+  /** What goes into app.kubernetes.io/version. */
+  readonly version: string;
+}
+
+export interface ServedModel {
+  readonly model: Model;
+  readonly sizing: Sizing;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly startupSeconds: number;
+}
+
+export interface RouterModel {
+  /** The name clients ask for (a catalogue id). */
+  readonly alias: string;
+  /** The served model answering it (differs for stand-ins). */
+  readonly served: string;
+}
+
+export interface TenantEntitlement {
+  readonly tenant: string;
+  readonly models: string[];
+  readonly tokensPerMinute: number;
+  readonly requestsPerMinute: number;
+  readonly monthlyBudget: number;
+  readonly currency: string;
+}
+
+export interface WorkloadPlan {
+  readonly env: string;
+  readonly registry: string;
+  /** undefined: an environment that requires digests has no promoted digest for it yet. */
+  readonly images: Record<ImageName, ImageRef | undefined>;
+  readonly config: EnvironmentWorkloads;
+  readonly gateway: Capacity;
+  readonly orchestrator: Capacity & { jobsPerReplica: number };
+  readonly served: ServedModel[];
+  readonly routes: RouterModel[];
+  readonly fallbacks: Record<string, string[]>;
+  readonly entitlements: TenantEntitlement[];
+  readonly privateEndpointsCidr: string;
+  readonly postgresHost: string;
+  readonly redisHost: string;
+  readonly gpuPool: RenderContext['env']['aks']['nodePools']['gpu'];
+}
+
+export function resolveImages(ctx: RenderContext, cfg: WorkloadsConfig, lock: ImageLock, registry: string): Record<ImageName, ImageRef | undefined> {
+  const locked = lock.environments[ctx.env.name] ?? {};
+  const out = {} as Record<ImageName, ImageRef | undefined>;
+  for (const [name, img] of Object.entries(cfg.images) as [ImageName, { repository: string; tag: string }][]) {
+    const pin = locked[name];
+    if (pin) {
+      // A promoted image is what runs, even if config already names the next tag: prod moves
+      // only when the pipeline promotes, never because a commit bumped a tag.
+      out[name] = { ref: `${registry}/${img.repository}:${pin.tag}@${pin.digest}`, version: pin.tag };
+    } else if (ctx.env.policies.requireDigest) {
+      out[name] = undefined;
+    } else {
+      out[name] = { ref: `${registry}/${img.repository}:${img.tag}`, version: img.tag };
+    }
+  }
+  return out;
+}
+
+export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: ImageLock, locate: Locate): WorkloadPlan {
+  const { env } = ctx;
+  const problems: Problem[] = [];
+  const envCfg = cfg.environments[env.name];
+  if (!envCfg) {
+    throw new ValidationError([
+      { ...locate('workloads', ['environments']), path: 'environments', message: `environment ${env.name} has no workload settings`, hint: `add environments.${env.name} (copy another environment's block and size it)` },
+    ]);
+  }
+  const at = (...p: (string | number)[]) => ['environments', env.name, ...p];
+  const wl = (path: (string | number)[], message: string, hint?: string) => problems.push({ ...locate('workloads', path), path: path.join('.'), message, ...(hint ? { hint } : {}) });
+
+  for (const [name] of Object.entries(lock.environments[env.name] ?? {})) {
+    if (!(name in cfg.images)) wl(['environments', env.name, name], `image ${name} is not in config/workloads.yaml`);
+  }
+
+  const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });
+  const registry = `${naming.name('containerRegistry')}.azurecr.io`;
+
+  const capacity = <T>(field: string, f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (err) {
+      if (!(err instanceof CapacityError)) throw err;
+      wl(at('agents', field, err.field), err.message, err.hint);
+      return undefined;
+    }
+  };
+  const gateway = capacity('gateway', () => gatewayCapacity(envCfg.agents.gateway));
+  const orchestrator = capacity('orchestrator', () => orchestratorCapacity(envCfg.agents.orchestrator));
+
+  // Models: what tenants in this environment are entitled to, plus what config adds.
+  const catalogue = new Map(ctx.models.models.map((m) => [m.id, m]));
+  const known = [...catalogue.keys()].join(', ');
+  const tenants = ctx.tenants.filter((t) => t.spec.environments.includes(env.name)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  /** alias -> where it was asked for first (for messages). */
+  const wanted = new Map<string, { file: Parameters<Locate>[0]; path: (string | number)[] }>();
+  for (const t of tenants) {
+    (t.spec.llm?.models ?? []).forEach((m, i) => {
+      const where = { file: { tenant: t.metadata.name }, path: ['spec', 'llm', 'models', i] };
+      if (!catalogue.has(m)) problems.push({ ...locate(where.file, where.path), path: where.path.join('.'), message: `unknown model "${m}"`, hint: `models in config/models.yaml: ${known}` });
+      else if (!wanted.has(m)) wanted.set(m, where);
+    });
+  }
+  envCfg.serving.models.forEach((m, i) => {
+    const path = at('serving', 'models', i);
+    if (!catalogue.has(m)) wl(path, `unknown model "${m}"`, `models in config/models.yaml: ${known}`);
+    else if (!wanted.has(m)) wanted.set(m, { file: 'workloads', path });
+  });
+  for (const [alias, target] of Object.entries(envCfg.serving.standIns)) {
+    if (!catalogue.has(alias)) wl(at('serving', 'standIns', alias), `unknown model "${alias}"`, `models in config/models.yaml: ${known}`);
+    if (!catalogue.has(target)) wl(at('serving', 'standIns', alias), `unknown model "${target}"`, `models in config/models.yaml: ${known}`);
+  }
+
+  const aliases = [...wanted.keys()].sort();
+  const routes: RouterModel[] = aliases.map((alias) => ({ alias, served: envCfg.serving.standIns[alias] ?? alias }));
+  const servedIds = [...new Set(routes.map((r) => r.served))].sort();
+  const pool = env.aks.nodePools.gpu;
+  const served: ServedModel[] = [];
+  for (const id of servedIds) {
+    const model = catalogue.get(id);
+    if (!model) continue;
+    const origin = wanted.get(id) ?? wanted.get(routes.find((r) => r.served === id)!.alias)!;
+    if (!pool.enabled) {
+      problems.push({ ...locate(origin.file, origin.path), path: origin.path.join('.'), message: `model ${id} cannot be served: environment ${env.name} has no GPU pool`, hint: `enable aks.nodePools.gpu in config/environments/${env.name}.yaml or remove the entitlement` });
+      continue;
+    }
+    try {
+      const sizing = sizeModel(model, pool);
+      const r = envCfg.serving.perModel[id] ?? envCfg.serving.replicas;
+      served.push({ model, sizing, minReplicas: r.min, maxReplicas: r.max, startupSeconds: vllmStartupSeconds(sizing.weightsGiB, envCfg.serving.weightsMiBps) });
+    } catch (err) {
+      if (!(err instanceof SizingError)) throw err;
+      const [message, fix] = err.message.split('; fix: ');
+      problems.push({
+        ...locate(origin.file, origin.path),
+        path: origin.path.join('.'),
+        message,
+        hint: `${fix}; or let a smaller model answer it here: environments.${env.name}.serving.standIns.${id}: <model> in config/workloads.yaml`,
+      });
+    }
+  }
+  for (const id of Object.keys(envCfg.serving.perModel)) {
+    if (!servedIds.includes(id)) wl(at('serving', 'perModel', id), `model ${id} is not served in ${env.name}`, `served here: ${servedIds.join(', ') || 'none'}`);
+  }
+  const minGpus = served.reduce((n, s) => n + s.minReplicas * s.sizing.gpusPerReplica, 0);
+  if (pool.enabled && minGpus > pool.maxGpus) {
+    wl(at('serving', 'replicas'), `the minimum replicas of the served models need ${minGpus} GPUs, but the pool has at most ${pool.maxGpus} (aks.nodePools.gpu.maxGpus)`, 'lower the minimum replicas, use stand-ins, or grow the GPU pool');
+  }
+
+  for (const [alias, targets] of Object.entries(envCfg.router.fallbacks)) {
+    for (const m of [alias, ...targets]) {
+      if (!aliases.includes(m)) wl(at('router', 'fallbacks', alias), `model ${m} is not routed in ${env.name}`, `routed here: ${aliases.join(', ') || 'none'}`);
+    }
+  }
+
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  const entitlements: TenantEntitlement[] = tenants
+    .filter((t) => t.spec.llm)
+    .map((t) => ({
+      tenant: t.metadata.name,
+      models: [...t.spec.llm!.models].sort(),
+      tokensPerMinute: t.spec.llm!.tokensPerMinute,
+      requestsPerMinute: t.spec.llm!.requestsPerMinute,
+      monthlyBudget: t.spec.llm!.monthlyBudget,
+      currency: t.spec.budget.currency,
+    }));
+
+  return {
+    env: env.name,
+    registry,
+    images: resolveImages(ctx, cfg, lock, registry),
+    config: envCfg,
+    gateway: gateway!,
+    orchestrator: orchestrator!,
+    served,
+    routes,
+    fallbacks: envCfg.router.fallbacks,
+    entitlements,
+    privateEndpointsCidr: env.network.subnets.privateEndpoints,
+    postgresHost: `${naming.name('postgresqlFlexibleServer')}.postgres.database.azure.com`,
+    redisHost: `${naming.name('redisCache')}.redis.cache.windows.net`,
+    gpuPool: pool,
+  };
+}

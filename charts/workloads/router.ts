@@ -1,0 +1,252 @@
+/**
+ * The LLM router in namespace `platform`: LiteLLM proxy (OpenAI-compatible) configured with every
+ * model served in the environment, the fallbacks from config/workloads.yaml and one LiteLLM team
+ * per tenant carrying its entitlements (models, TPM/RPM, monthly budget). Keys and budgets live
+ * in PostgreSQL (database `router`), cross-replica rate limits in Redis.
+ *
+ * Schema migrations run once per sync, not in every replica: the router starts with
+ * DISABLE_SCHEMA_UPDATE, and a Job (an Argo CD Sync hook in the wave before the Deployment)
+ * applies them. Prisma migrate takes a Postgres advisory lock, so even two overlapping runs
+ * cannot interleave. Team entitlements are upserted by a PostSync hook Job through the router's
+ * admin API, which is where LiteLLM keeps them.
+ */
+import { Construct } from 'constructs';
+import { Chart } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { stringify } from 'yaml';
+import { vllmBaseUrl, VLLM_PORT } from '../serving/vllm';
+import {
+  cidrEgress, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, q, RESTRICTED_CONTAINER, RESTRICTED_POD, SERVING_NAMESPACE, tcp,
+  TENANT_NAMESPACE_LABEL,
+} from './common';
+import type { ImageRef, RouterModel, TenantEntitlement } from './plan';
+import { PlatformService } from './service';
+
+export const ROUTER_NAME = 'llm-router';
+export const ROUTER_PORT = 4000;
+const CONFIG_DIR = '/etc/litellm';
+const POSTGRES_PORT = 5432;
+const REDIS_TLS_PORT = 6380;
+/** Key Vault secret names the router reads (docs/workloads.md). */
+export const ROUTER_SECRETS = {
+  LITELLM_MASTER_KEY: 'llm-router-master-key',
+  LITELLM_SALT_KEY: 'llm-router-salt-key',
+  DATABASE_URL: 'llm-router-database-url',
+  AZURE_CLIENT_ID: 'llm-router-client-id',
+} as const;
+
+export interface LlmRouterChartProps {
+  readonly environment: string;
+  readonly image: ImageRef;
+  readonly routes: readonly RouterModel[];
+  readonly fallbacks: Record<string, string[]>;
+  readonly entitlements: readonly TenantEntitlement[];
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** The private-endpoint subnet: Postgres and Redis are reachable only there. */
+  readonly privateEndpointsCidr: string;
+  readonly redisHost: string;
+  /** CIDR:port outside the cluster the router may reach (Entra ID for its workload identity). */
+  readonly cloudEndpoints: readonly string[];
+}
+
+/** LiteLLM's config.yaml. Secrets are `os.environ/` references, never values. */
+export function litellmConfig(props: Pick<LlmRouterChartProps, 'routes' | 'fallbacks'>): Record<string, unknown> {
+  return {
+    model_list: props.routes.map((r) => ({
+      model_name: r.alias,
+      litellm_params: { model: `hosted_vllm/${r.served}`, api_base: vllmBaseUrl(r.served), timeout: 600, stream_timeout: 120 },
+      model_info: { id: r.alias, served_by: r.served },
+    })),
+    router_settings: {
+      routing_strategy: 'simple-shuffle',
+      redis_host: 'os.environ/REDIS_HOST',
+      redis_port: 'os.environ/REDIS_PORT',
+      num_retries: 2,
+      timeout: 600,
+      allowed_fails: 3,
+      cooldown_time: 30,
+      fallbacks: Object.entries(props.fallbacks)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([alias, targets]) => ({ [alias]: targets })),
+    },
+    litellm_settings: { callbacks: ['prometheus'], drop_params: true, request_timeout: 600, telemetry: false },
+    general_settings: {
+      master_key: 'os.environ/LITELLM_MASTER_KEY',
+      database_url: 'os.environ/DATABASE_URL',
+      store_model_in_db: false,
+      // Fail closed: without the database, keys and budgets cannot be checked.
+      allow_requests_on_db_unavailable: false,
+      disable_spend_logs: false,
+      proxy_batch_write_at: 10,
+    },
+  };
+}
+
+/** One LiteLLM team per tenant, as the body of /team/new and /team/update. */
+export function tenantTeams(entitlements: readonly TenantEntitlement[]): Record<string, unknown>[] {
+  return entitlements.map((e) => ({
+    team_id: e.tenant,
+    team_alias: e.tenant,
+    models: e.models,
+    tpm_limit: e.tokensPerMinute,
+    rpm_limit: e.requestsPerMinute,
+    max_budget: e.monthlyBudget,
+    budget_duration: '30d',
+    metadata: { tenant: e.tenant, budget_currency: e.currency, managed_by: 'platform-render' },
+  }));
+}
+
+/** Upserts the teams through the admin API; stdlib only, so the router image runs it. */
+export const SYNC_TEAMS_PY = `"""Create or update one LiteLLM team per tenant from tenants.json (rendered by the platform)."""
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+
+BASE = os.environ["ROUTER_URL"]
+HEADERS = {"Authorization": "Bearer " + os.environ["LITELLM_MASTER_KEY"], "Content-Type": "application/json"}
+
+
+def call(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(BASE + path, data=data, method=method, headers=HEADERS)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status
+
+
+with open(os.path.join(os.path.dirname(__file__), "tenants.json")) as f:
+    teams = json.load(f)
+
+for team in teams:
+    try:
+        call("GET", "/team/info?team_id=" + urllib.parse.quote(team["team_id"]))
+        exists = True
+    except urllib.error.HTTPError as err:
+        if err.code not in (400, 404):
+            raise
+        exists = False
+    call("POST", "/team/update" if exists else "/team/new", team)
+    print(("updated " if exists else "created ") + team["team_id"])
+`;
+
+export class LlmRouterChart extends Chart {
+  constructor(scope: Construct, id: string, props: LlmRouterChartProps) {
+    super(scope, id, { disableResourceNameHashes: true, namespace: PLATFORM_NAMESPACE });
+    const ns = PLATFORM_NAMESPACE;
+    const dbEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) };
+    const redisEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(REDIS_TLS_PORT) };
+    const cloud = props.cloudEndpoints.map(cidrEgress);
+    const routerUrl = `http://${ROUTER_NAME}.${ns}.svc.cluster.local:${ROUTER_PORT}`;
+    const files = {
+      'config.yaml': stringify(litellmConfig(props), { lineWidth: 0, sortMapEntries: false }),
+      'tenants.json': `${JSON.stringify(tenantTeams(props.entitlements), null, 2)}\n`,
+      'sync_teams.py': SYNC_TEAMS_PY,
+    };
+    // Config and secrets exist before the migration hook (wave -1) and the Deployment (wave 0).
+    const earlier = { 'argocd.argoproj.io/sync-wave': '-2' };
+
+    new PlatformService(this, 'router', {
+      name: ROUTER_NAME,
+      component: 'llm-router',
+      namespace: ns,
+      environment: props.environment,
+      image: props.image,
+      httpPort: ROUTER_PORT,
+      health: { live: '/health/liveliness', ready: '/health/readiness' },
+      resources: { cpuRequest: '1', cpuLimit: '2', memory: '2Gi' },
+      scaling: { kind: 'cpu', minReplicas: props.minReplicas, maxReplicas: props.maxReplicas, targetUtilization: 70 },
+      callers: [
+        podPeer('agent-gateway'),
+        podPeer('agent-patch-worker'),
+        podPeer(`${ROUTER_NAME}-team-sync`),
+        { namespaceSelector: { matchExpressions: [{ key: TENANT_NAMESPACE_LABEL, operator: 'Exists' }] } },
+      ],
+      egress: [
+        { to: [namespacePeer(SERVING_NAMESPACE, { 'app.kubernetes.io/component': 'model-server' })], ports: tcp(VLLM_PORT) },
+        dbEgress,
+        redisEgress,
+        otelEgress,
+        ...cloud,
+      ],
+      args: ['--config', `${CONFIG_DIR}/config.yaml`, '--port', String(ROUTER_PORT), '--num_workers', '4'],
+      files: { mountPath: CONFIG_DIR, data: files },
+      config: {
+        REDIS_HOST: props.redisHost,
+        REDIS_PORT: String(REDIS_TLS_PORT),
+        REDIS_SSL: 'True',
+        // Redis accepts Entra ID tokens only (no access keys): the router's workload identity.
+        AZURE_REDIS_AD_TOKEN: 'true',
+        // Migrations are the Job's business; replicas starting together must not race them.
+        DISABLE_SCHEMA_UPDATE: 'true',
+        STORE_MODEL_IN_DB: 'False',
+        LITELLM_LOG: 'INFO',
+        PROMETHEUS_MULTIPROC_DIR: '/tmp/prometheus',
+      },
+      secrets: { ...ROUTER_SECRETS },
+      podLabels: { 'azure.workload.identity/use': 'true' },
+      dependencyAnnotations: earlier,
+      extraEnv: [{ name: 'HOME', value: '/tmp' }],
+      terminationGraceSeconds: 120,
+    });
+
+    const job = (name: string, component: string, hook: Record<string, string>, container: Partial<k8s.Container>, egress: k8s.NetworkPolicyEgressRule[]) => {
+      const labels = labelsFor({ name, component, version: props.image.version });
+      new k8s.KubeJob(this, name, {
+        metadata: { name, namespace: ns, labels, annotations: { ...hook, 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' } },
+        spec: {
+          backoffLimit: 3,
+          activeDeadlineSeconds: 900,
+          template: {
+            metadata: { labels },
+            spec: {
+              restartPolicy: 'Never',
+              serviceAccountName: ROUTER_NAME,
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              securityContext: RESTRICTED_POD,
+              containers: [
+                {
+                  name: component,
+                  image: props.image.ref,
+                  imagePullPolicy: 'IfNotPresent',
+                  envFrom: [{ configMapRef: { name: `${ROUTER_NAME}-config` } }, { secretRef: { name: `${ROUTER_NAME}-secrets` } }],
+                  resources: { requests: { cpu: q('500m'), memory: q('1Gi') }, limits: { cpu: q('1'), memory: q('1Gi') } },
+                  securityContext: RESTRICTED_CONTAINER,
+                  volumeMounts: [{ name: 'files', mountPath: CONFIG_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
+                  ...container,
+                },
+              ],
+              volumes: [{ name: 'files', configMap: { name: `${ROUTER_NAME}-files` } }, { name: 'tmp', emptyDir: { sizeLimit: q('1Gi') } }],
+            },
+          },
+        },
+      });
+      new k8s.KubeNetworkPolicy(this, `${name}-netpol`, {
+        metadata: { name, namespace: ns, labels },
+        spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': name } }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress },
+      });
+    };
+
+    job(
+      `${ROUTER_NAME}-migrate`,
+      'migration',
+      { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1' },
+      {
+        command: ['litellm'],
+        args: ['--config', `${CONFIG_DIR}/config.yaml`, '--use_prisma_migrate', '--skip_server_startup'],
+        env: [{ name: 'HOME', value: '/tmp' }, { name: 'DISABLE_SCHEMA_UPDATE', value: 'false' }, { name: 'USE_PRISMA_MIGRATE', value: 'True' }],
+      },
+      [dbEgress, ...cloud],
+    );
+
+    job(
+      `${ROUTER_NAME}-team-sync`,
+      'team-sync',
+      { 'argocd.argoproj.io/hook': 'PostSync' },
+      { command: ['python3', `${CONFIG_DIR}/sync_teams.py`], env: [{ name: 'ROUTER_URL', value: routerUrl }, { name: 'HOME', value: '/tmp' }] },
+      [{ to: [podPeer(ROUTER_NAME)], ports: tcp(ROUTER_PORT) }],
+    );
+  }
+}

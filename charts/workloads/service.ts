@@ -1,0 +1,199 @@
+/**
+ * One stateless platform service: Deployment (restricted, probed, resourced), Service, PDB,
+ * autoscaling (CPU HPA or KEDA on a Prometheus query), NetworkPolicy admitting only its declared
+ * callers, ServiceMonitor, ConfigMap and Key Vault secrets through an ExternalSecret. The agent
+ * services and the LLM router are all built from it.
+ */
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { POOL_LABEL } from '../../constructs/node-pool';
+import {
+  ExternalSecret, labelsFor, metricsIngress, otelEnv, port, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, ScaledObject, selectorFor, ServiceMonitor,
+  type PrometheusTrigger, type Resources,
+} from './common';
+import type { ImageRef } from './plan';
+
+export type Scaling =
+  | { readonly kind: 'cpu'; readonly minReplicas: number; readonly maxReplicas: number; readonly targetUtilization: number }
+  | { readonly kind: 'keda'; readonly minReplicas: number; readonly maxReplicas: number; readonly trigger: PrometheusTrigger };
+
+export interface HealthPaths {
+  readonly live: string;
+  readonly ready: string;
+  /** Defaults to the liveness path. */
+  readonly startup?: string;
+}
+
+export interface PlatformServiceProps {
+  readonly name: string;
+  readonly component: string;
+  readonly namespace: string;
+  readonly environment: string;
+  readonly image: ImageRef;
+  readonly httpPort: number;
+  /** Where /metrics is served; the HTTP port when omitted. */
+  readonly metricsPort?: number;
+  readonly health: HealthPaths;
+  readonly resources: Resources;
+  readonly scaling: Scaling;
+  /** Who may call the HTTP port. Nobody else can. */
+  readonly callers: k8s.NetworkPolicyPeer[];
+  /** Everything the service may reach besides DNS (which the namespace allows). */
+  readonly egress: k8s.NetworkPolicyEgressRule[];
+  /** Non-secret settings, mounted as environment variables from a ConfigMap. */
+  readonly config?: Record<string, string>;
+  /** Environment variable -> Key Vault secret name. */
+  readonly secrets?: Record<string, string>;
+  /** Files mounted read-only at `mountPath` from the ConfigMap `<name>-files`. */
+  readonly files?: { readonly mountPath: string; readonly data: Record<string, string> };
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly extraEnv?: k8s.EnvVar[];
+  readonly podLabels?: Record<string, string>;
+  readonly serviceAccountAnnotations?: Record<string, string>;
+  /** Seconds between SIGTERM and SIGKILL: in-flight requests finish in this time. */
+  readonly terminationGraceSeconds?: number;
+  readonly annotations?: Record<string, string>;
+  /** Annotations on what the pods depend on (ServiceAccount, ConfigMaps, ExternalSecret), e.g. an earlier Argo CD sync wave. */
+  readonly dependencyAnnotations?: Record<string, string>;
+}
+
+const sha = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
+
+export class PlatformService extends Construct {
+  readonly labels: Record<string, string>;
+  readonly selector: Record<string, string>;
+  /** In-cluster base URL of the HTTP port. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: PlatformServiceProps) {
+    super(scope, id);
+    const { name, namespace } = props;
+    this.labels = labelsFor({ name, component: props.component, version: props.image.version });
+    this.selector = selectorFor(name);
+    this.url = `http://${name}.${namespace}.svc.cluster.local:${props.httpPort}`;
+    const meta = (suffix = '') => ({ name: `${name}${suffix}`, namespace, labels: this.labels });
+    const depMeta = (suffix = '') => ({ ...meta(suffix), ...(props.dependencyAnnotations ? { annotations: props.dependencyAnnotations } : {}) });
+    const metricsPort = props.metricsPort ?? props.httpPort;
+
+    new k8s.KubeServiceAccount(this, 'sa', {
+      metadata: { ...meta(), ...(props.serviceAccountAnnotations || props.dependencyAnnotations ? { annotations: { ...props.dependencyAnnotations, ...props.serviceAccountAnnotations } } : {}) },
+      // Only services that call the Kubernetes API get a token; none of these do.
+      automountServiceAccountToken: false,
+    });
+
+    const envFrom: k8s.EnvFromSource[] = [];
+    if (props.config) {
+      new k8s.KubeConfigMap(this, 'config', { metadata: depMeta('-config'), data: props.config });
+      envFrom.push({ configMapRef: { name: `${name}-config` } });
+    }
+    if (props.secrets && Object.keys(props.secrets).length > 0) {
+      new ExternalSecret(this, 'secrets', { metadata: depMeta('-secrets'), data: props.secrets });
+      envFrom.push({ secretRef: { name: `${name}-secrets` } });
+    }
+    const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: q('1Gi') } }];
+    const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
+    if (props.files) {
+      new k8s.KubeConfigMap(this, 'files', { metadata: depMeta('-files'), data: props.files.data });
+      volumes.push({ name: 'files', configMap: { name: `${name}-files` } });
+      mounts.push({ name: 'files', mountPath: props.files.mountPath, readOnly: true });
+    }
+
+    const probe = (path: string, overrides: Partial<k8s.Probe>): k8s.Probe => ({ httpGet: { path, port: port('http') }, timeoutSeconds: 3, ...overrides });
+    const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: props.httpPort, protocol: 'TCP' }];
+    if (metricsPort !== props.httpPort) ports.push({ name: 'metrics', containerPort: metricsPort, protocol: 'TCP' });
+
+    new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { ...meta(), ...(props.annotations ? { annotations: props.annotations } : {}) },
+      spec: {
+        // No replicas: the autoscaler owns the count, and Argo CD would otherwise reset it on every sync.
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: port(0), maxSurge: port('25%') } },
+        template: {
+          metadata: {
+            labels: { ...this.labels, ...(props.podLabels ?? {}) },
+            // Config changes roll the pods; secret rotation is picked up by the app's reload.
+            annotations: { 'checksum/config': sha([props.config, props.files?.data]) },
+          },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: RESTRICTED_POD,
+            nodeSelector: { [POOL_LABEL]: 'workload' },
+            terminationGracePeriodSeconds: props.terminationGraceSeconds ?? 30,
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selector } },
+              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selector } },
+            ],
+            containers: [
+              {
+                name,
+                image: props.image.ref,
+                imagePullPolicy: 'IfNotPresent',
+                ...(props.command ? { command: props.command } : {}),
+                ...(props.args ? { args: props.args } : {}),
+                ports,
+                env: [...otelEnv(name, namespace, props.environment), ...(props.extraEnv ?? [])],
+                ...(envFrom.length ? { envFrom } : {}),
+                resources: resources(props.resources),
+                securityContext: RESTRICTED_CONTAINER,
+                startupProbe: probe(props.health.startup ?? props.health.live, { periodSeconds: 5, failureThreshold: 24 }),
+                livenessProbe: probe(props.health.live, { periodSeconds: 10, failureThreshold: 3 }),
+                readinessProbe: probe(props.health.ready, { periodSeconds: 5, failureThreshold: 2 }),
+                // Endpoints are removed asynchronously: keep serving while load balancers catch up.
+                lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
+                volumeMounts: mounts,
+              },
+            ],
+            volumes,
+          },
+        },
+      },
+    });
+
+    const servicePorts: k8s.ServicePort[] = [{ name: 'http', port: props.httpPort, targetPort: port('http'), protocol: 'TCP' }];
+    if (metricsPort !== props.httpPort) servicePorts.push({ name: 'metrics', port: metricsPort, targetPort: port('metrics'), protocol: 'TCP' });
+    new k8s.KubeService(this, 'service', { metadata: meta(), spec: { type: 'ClusterIP', selector: this.selector, ports: servicePorts } });
+
+    new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: meta(),
+      spec: { maxUnavailable: port(1), selector: { matchLabels: this.selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    });
+
+    const scaling = props.scaling;
+    if (scaling.kind === 'cpu') {
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+        metadata: meta(),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+          minReplicas: scaling.minReplicas,
+          maxReplicas: scaling.maxReplicas,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.targetUtilization } } }],
+          behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] } },
+        },
+      });
+    } else {
+      new ScaledObject(this, 'scaledobject', { metadata: meta(), deployment: name, minReplicas: scaling.minReplicas, maxReplicas: scaling.maxReplicas, trigger: scaling.trigger });
+    }
+
+    new k8s.KubeNetworkPolicy(this, 'netpol', {
+      metadata: meta(),
+      spec: {
+        podSelector: { matchLabels: this.selector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          ...(props.callers.length ? [{ from: props.callers, ports: [{ protocol: 'TCP', port: port(props.httpPort) }] }] : []),
+          metricsIngress(metricsPort),
+        ],
+        egress: props.egress,
+      },
+    });
+
+    new ServiceMonitor(this, 'servicemonitor', { metadata: meta(), selector: this.selector, port: metricsPort !== props.httpPort ? 'metrics' : 'http' });
+  }
+}
+
+const q = (v: string) => k8s.Quantity.fromString(v);

@@ -1,0 +1,166 @@
+/**
+ * The workload config (config/workloads.yaml) and the promoted-image lock
+ * (config/workloads-images.lock.yaml): what the agent-services, llm-serving and llm-router apps
+ * are rendered from, besides the environment, the model catalogue and the tenants. Everything
+ * that can be wrong is reported as `file:line:col path: message` with a hint, like every other
+ * input of the platform.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LineCounter, parseDocument, type Node } from 'yaml';
+import { z } from 'zod';
+import { parseCidr } from './cidr';
+import { quantity } from './schema';
+import { parseQuantity } from './quantity';
+import { displayPath, loadYamlFile, type Finding, type Problem } from './yaml-validate';
+
+export const WORKLOADS_FILE = resolve(__dirname, 'workloads.yaml');
+export const IMAGE_LOCK_FILE = resolve(__dirname, 'workloads-images.lock.yaml');
+
+/** The images the workload apps run; the keys of `images:`. */
+export const IMAGE_NAMES = ['gateway', 'orchestrator', 'repo-adapter', 'patch-worker', 'vllm', 'litellm'] as const;
+export type ImageName = (typeof IMAGE_NAMES)[number];
+
+const modelId = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a model id from config/models.yaml');
+
+/** `CIDR:port`: NetworkPolicies match addresses, not host names. */
+const cidrPort = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}:\d{1,5}$/, 'expected CIDR:port such as 20.190.128.0/18:443 (NetworkPolicies cannot match host names)')
+  .refine((s) => parseCidr(s.slice(0, s.lastIndexOf(':'))) !== undefined, 'not a valid network (host bits set or prefix > 32)')
+  .refine((s) => { const p = Number(s.slice(s.lastIndexOf(':') + 1)); return p >= 1 && p <= 65535; }, 'port must be 1-65535');
+
+const image = z
+  .object({
+    repository: z
+      .string()
+      .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'expected a repository path inside the environment ACR, e.g. agents/gateway'),
+    tag: z
+      .string({ error: 'the image tag is missing' })
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'expected an image tag such as "1.4.2"')
+      .refine((t) => t !== 'latest', 'the tag "latest" is not allowed: it is not reproducible and Gatekeeper rejects it'),
+  })
+  .strict();
+
+const replicas = z.object({ min: z.number().int().min(1).max(100), max: z.number().int().min(1).max(100) }).strict();
+const positive = (max: number) => z.number().positive().max(max);
+
+const agentsEnv = z
+  .object({
+    gateway: z.object({ expectedRps: positive(1e6), cpuPerReplica: quantity, minReplicas: z.number().int().min(1), maxReplicas: z.number().int().min(1) }).strict(),
+    orchestrator: z.object({ expectedJobs: positive(1e6), cpuPerReplica: quantity, minReplicas: z.number().int().min(1), maxReplicas: z.number().int().min(1) }).strict(),
+    repoAdapter: z.object({ cpu: quantity, memory: quantity, minReplicas: z.number().int().min(1), maxReplicas: z.number().int().min(1) }).strict(),
+    patchWorker: z.object({ cpu: quantity, memory: quantity, minReplicas: z.number().int().min(1), maxReplicas: z.number().int().min(1) }).strict(),
+    /** Where every agent service may go outside the cluster (Entra ID for tokens). */
+    cloudEndpoints: z.array(cidrPort).default([]),
+    /** Git hosts the repo adapter talks to. */
+    repoHosts: z.array(cidrPort).default([]),
+  })
+  .strict();
+
+const servingEnv = z
+  .object({
+    models: z.array(modelId).default([]),
+    /** alias -> served model: the alias is answered by another (smaller) model in this environment. */
+    standIns: z.record(modelId, modelId).default({}),
+    replicas,
+    perModel: z.record(modelId, replicas).default({}),
+    cache: z.object({ storageClassName: z.string().min(1), size: quantity }).strict(),
+    /** Worst-case throughput for fetching and loading weights; sizes the startup probe. */
+    weightsMiBps: z.number().positive().max(100_000).default(100),
+    /** How long a terminating replica keeps finishing in-flight generations. */
+    drainSeconds: z.number().int().min(5).max(3600).default(120),
+    /** Waiting requests per replica KEDA scales towards. */
+    waitingPerReplica: z.number().int().min(1).max(1000).default(4),
+    /** Where model weights are downloaded from (Hugging Face CDN ranges); empty = any public address. */
+    weightsEndpoints: z.array(cidrPort).default([]),
+  })
+  .strict();
+
+const routerEnv = z
+  .object({
+    minReplicas: z.number().int().min(1),
+    maxReplicas: z.number().int().min(1),
+    fallbacks: z.record(modelId, z.array(modelId).min(1)).default({}),
+    cloudEndpoints: z.array(cidrPort).default([]),
+  })
+  .strict();
+
+const environmentWorkloads = z.object({ agents: agentsEnv, serving: servingEnv, router: routerEnv }).strict();
+
+export const workloadsSchema = z
+  .object({
+    images: z.object(Object.fromEntries(IMAGE_NAMES.map((n) => [n, image])) as Record<ImageName, typeof image>).strict(),
+    environments: z.record(z.string(), environmentWorkloads),
+  })
+  .strict();
+
+export type WorkloadsConfig = z.output<typeof workloadsSchema>;
+export type EnvironmentWorkloads = z.output<typeof environmentWorkloads>;
+export type ImageConfig = z.output<typeof image>;
+
+function workloadChecks(cfg: WorkloadsConfig): Finding[] {
+  const out: Finding[] = [];
+  for (const [envName, env] of Object.entries(cfg.environments)) {
+    const at = (...p: (string | number)[]) => ['environments', envName, ...p];
+    const ranges: [string, { minReplicas: number; maxReplicas: number } | { min: number; max: number }][] = [
+      ['agents.gateway', env.agents.gateway], ['agents.orchestrator', env.agents.orchestrator], ['agents.repoAdapter', env.agents.repoAdapter],
+      ['agents.patchWorker', env.agents.patchWorker], ['router', env.router], ['serving.replicas', env.serving.replicas],
+      ...Object.entries(env.serving.perModel).map(([m, r]) => [`serving.perModel.${m}`, r] as [string, { min: number; max: number }]),
+    ];
+    for (const [path, r] of ranges) {
+      const [min, max] = 'min' in r ? [r.min, r.max] : [r.minReplicas, r.maxReplicas];
+      if (min > max) out.push({ path: at(...path.split('.')), message: `minimum replicas ${min} exceed the maximum ${max}`, hint: 'raise the maximum or lower the minimum' });
+    }
+    for (const [path, q] of [['agents.gateway.cpuPerReplica', env.agents.gateway.cpuPerReplica], ['agents.orchestrator.cpuPerReplica', env.agents.orchestrator.cpuPerReplica]] as const) {
+      if ((parseQuantity(q) ?? 0) < 0.1) out.push({ path: at(...path.split('.')), message: `${q} is below 100m`, hint: 'a replica needs at least 100m CPU to serve anything' });
+    }
+    for (const [alias, target] of Object.entries(env.serving.standIns)) {
+      if (alias === target) out.push({ path: at('serving', 'standIns', alias), message: `${alias} stands in for itself`, hint: 'remove the entry' });
+      if (env.serving.standIns[target]) out.push({ path: at('serving', 'standIns', alias), message: `stand-in ${target} has a stand-in itself`, hint: 'point the alias at a model that is served directly' });
+    }
+  }
+  return out;
+}
+
+export function loadWorkloadsConfig(file = WORKLOADS_FILE): WorkloadsConfig {
+  return loadYamlFile(file, workloadsSchema, { refuseAliases: true, checks: workloadChecks, hints: { tag: 'set images.<name>.tag to the version to run, e.g. "1.4.2"' } });
+}
+
+const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected sha256:<64 hex digits>');
+const lockedImage = z.object({ tag: image.shape.tag, digest }).strict();
+
+export const imageLockSchema = z
+  .object({ environments: z.record(z.string(), z.record(z.enum(IMAGE_NAMES, { error: `expected an image of config/workloads.yaml: ${IMAGE_NAMES.join(', ')}` }), lockedImage)) })
+  .strict();
+
+export type ImageLock = z.output<typeof imageLockSchema>;
+
+/** A missing lock file means nothing has been promoted yet (a fresh fork). */
+export function loadImageLock(file = IMAGE_LOCK_FILE): ImageLock {
+  return existsSync(file) ? loadYamlFile(file, imageLockSchema, { refuseAliases: true }) : { environments: {} };
+}
+
+/** Line and column of the value at `path` in a YAML file (1:1 when it cannot be found), for problems found across files. */
+export function positionOf(file: string, path: (string | number)[]): Pick<Problem, 'file' | 'line' | 'column'> {
+  const shown = displayPath(file);
+  try {
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines });
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
+      if (node && typeof node === 'object' && 'range' in node && node.range) {
+        const { line, col } = lines.linePos(node.range[0]);
+        return { file: shown, line, column: col };
+      }
+    }
+  } catch {
+    // An unreadable file still gets named; the position is a convenience.
+  }
+  return { file: shown, line: 1, column: 1 };
+}
+
+/** tenants/<name>.yaml, where render-time problems about a tenant's entitlements point. */
+export function tenantFile(tenantsDir: string, name: string): string {
+  return join(tenantsDir, `${name}.yaml`);
+}
