@@ -1,0 +1,316 @@
+/**
+ * The workload apps (agent-services, llm-serving, llm-router) rendered for dev (tags) and prod
+ * (digests from a fixture lock): upstream schemas, the platform's Gatekeeper constraints, and
+ * properties every workload must have.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App } from 'cdk8s';
+import { parse, parseAllDocuments } from 'yaml';
+import { loadInputs } from '../../config/inputs';
+import { workloadApps } from '../../charts/workloads/apps';
+import { environmentPolicyObjects, toYaml } from '../../cli/lib/gatekeeper';
+import { renderEnvironments } from '../../cli/lib/render';
+import type { RenderContext } from '../../charts/app-builder';
+import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
+import { runTool } from '../helpers/tools';
+
+const FIXTURES = resolve(__dirname, '../fixtures/workloads');
+export const FIXTURE_LOCK = join(FIXTURES, 'images.lock.yaml');
+const inputs = loadInputs();
+const env = (name: string) => inputs.allEnvironments.find((e) => e.name === name)!;
+
+/** app -> objects, rendered with the given files. */
+export function render(envName: string, files: Parameters<typeof workloadApps>[0] = {}, ctx: Partial<RenderContext> = {}): Record<string, any[]> {
+  const out: Record<string, any[]> = {};
+  for (const [name, build] of Object.entries(workloadApps(files))) {
+    const app = new App();
+    build(app, { env: env(envName), models: inputs.models, tenants: inputs.tenants, ...ctx });
+    out[name] = parseAllDocuments(app.synthYaml()).map((d) => d.toJS()).filter(Boolean);
+  }
+  return out;
+}
+
+/** As the add-ons stack creates them (gator needs a namespace's labels to match constraints). */
+const PLATFORM_NAMESPACES = ['platform', 'serving'].map((name) => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name, labels: { 'kubernetes.io/metadata.name': name, 'pod-security.kubernetes.io/enforce': 'restricted' } },
+}));
+
+const dev = render('dev');
+const prod = render('prod', { lockFile: FIXTURE_LOCK });
+const all = (r: Record<string, any[]>) => Object.values(r).flat();
+const podSpecs = (objs: any[]) => objs.filter((o) => o.kind === 'Deployment' || o.kind === 'Job').map((o) => ({ o, spec: o.spec.template.spec, labels: o.spec.template.metadata.labels }));
+const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+describe('workloads: rendering', () => {
+  it('renders all three apps for dev, and for prod once images are promoted', () => {
+    for (const r of [dev, prod]) for (const app of ['agent-services', 'llm-serving', 'llm-router']) assert.ok(r[app].length > 5, app);
+  });
+
+  it('prod without promoted digests renders no workloads, and render still succeeds', () => {
+    const fresh = render('prod', { lockFile: join(FIXTURES, 'missing.lock.yaml') });
+    assert.deepEqual(Object.values(fresh).map((o) => o.length), [0, 0, 0]);
+  });
+
+  it('re-rendering is byte-identical', () => {
+    const once = renderEnvironments([env('dev')], inputs);
+    const twice = renderEnvironments([env('dev')], inputs);
+    assert.deepEqual([...once], [...twice]);
+  });
+
+  it('every object validates against the upstream Kubernetes and CRD schemas', async () => {
+    for (const r of [dev, prod]) assert.deepEqual(await schemaErrors(all(r) as KubeObject[]), []);
+  });
+
+  it('no Secret is rendered: secrets come only from Key Vault through ExternalSecrets', () => {
+    for (const o of [...all(dev), ...all(prod)]) {
+      assert.notEqual(o.kind, 'Secret');
+      if (o.kind === 'ExternalSecret') {
+        assert.equal(o.apiVersion, 'external-secrets.io/v1');
+        assert.deepEqual(o.spec.secretStoreRef, { kind: 'ClusterSecretStore', name: 'platform-key-vault' });
+      }
+    }
+    const text = JSON.stringify(all(dev));
+    assert.doesNotMatch(text, /password=|sk-[A-Za-z0-9]{10}/i);
+  });
+
+  it('conformance: gator test with each environment\'s constraints finds nothing', () => {
+    for (const [name, r] of [['dev', dev], ['prod', prod]] as const) {
+      const file = join(mkdtempSync(join(tmpdir(), 'gator-wl-')), 'all.yaml');
+      writeFileSync(file, toYaml([...environmentPolicyObjects(env(name)), ...PLATFORM_NAMESPACES, ...all(r)]));
+      const res = runTool('gator', ['test', '--filename', file, '--output', 'json']);
+      const violations = (res.stdout.trim() ? (JSON.parse(res.stdout) as any[] | null) : null) ?? [];
+      // The Namespaces are the add-ons stack's objects, judged by its own tests; here they only give gator labels to match.
+      const ours = violations.filter((v) => v.violatingObject?.kind !== 'Namespace');
+      assert.deepEqual(ours.map((v) => `${name} ${v.constraint.metadata.name}: ${v.msg}`), []);
+    }
+  });
+});
+
+describe('workloads: properties of every workload', () => {
+  for (const [name, r] of [['dev', dev], ['prod', prod]] as const) {
+    const objs = all(r);
+    const acr = `craip${name}`;
+
+    it(`${name}: every container is pinned to the environment ACR (digest in prod), resourced, non-root and restricted`, () => {
+      for (const { o, spec } of podSpecs(objs)) {
+        assert.equal(spec.securityContext.runAsNonRoot, true, o.metadata.name);
+        assert.equal(spec.securityContext.seccompProfile.type, 'RuntimeDefault');
+        assert.equal(spec.enableServiceLinks, false, o.metadata.name);
+        assert.equal(spec.automountServiceAccountToken, false, o.metadata.name);
+        for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+          const where = `${o.metadata.name}/${c.name}`;
+          assert.match(c.image, new RegExp(`^${acr}[a-z0-9]*\\.azurecr\\.io/`), where);
+          assert.match(c.image, /:[A-Za-z0-9_][A-Za-z0-9_.-]*(@|$)/, `${where} has a tag`);
+          assert.doesNotMatch(c.image, /:latest(@|$)/, where);
+          if (name === 'prod') assert.match(c.image, /@sha256:[a-f0-9]{64}$/, `${where} pinned by digest`);
+          for (const kind of ['requests', 'limits']) for (const res of ['cpu', 'memory']) assert.ok(c.resources?.[kind]?.[res], `${where} ${kind}.${res}`);
+          assert.equal(c.resources.limits.memory, c.resources.requests.memory, `${where}: memory request = limit`);
+          assert.equal(c.securityContext.allowPrivilegeEscalation, false, where);
+          assert.equal(c.securityContext.readOnlyRootFilesystem, true, where);
+          assert.deepEqual(c.securityContext.capabilities, { drop: ['ALL'] }, where);
+          assert.equal(c.securityContext.privileged, false, where);
+        }
+      }
+    });
+
+    it(`${name}: every Deployment is probed and has a PDB, a NetworkPolicy, an autoscaler, a Service and a ServiceMonitor`, () => {
+      const deployments = objs.filter((o) => o.kind === 'Deployment');
+      assert.ok(deployments.length >= 6);
+      for (const d of deployments) {
+        const labels = d.spec.template.metadata.labels;
+        const ns = d.metadata.namespace;
+        const sameNs = (kind: string) => objs.filter((o) => o.kind === kind && o.metadata.namespace === ns);
+        for (const c of d.spec.template.spec.containers) for (const p of ['startupProbe', 'livenessProbe', 'readinessProbe']) assert.ok(c[p]?.httpGet?.path, `${d.metadata.name}/${c.name} ${p}`);
+        assert.ok(sameNs('PodDisruptionBudget').some((p) => matches(p.spec.selector.matchLabels, labels)), `${d.metadata.name}: PDB`);
+        const policies = sameNs('NetworkPolicy').filter((p) => matches(p.spec.podSelector.matchLabels, labels));
+        assert.ok(policies.length > 0, `${d.metadata.name}: NetworkPolicy`);
+        for (const p of policies) assert.deepEqual(p.spec.policyTypes, ['Ingress', 'Egress']);
+        assert.ok(policies.every((p) => p.spec.ingress.every((rule: any) => rule.from?.length > 0)), `${d.metadata.name}: every ingress rule names its callers`);
+        const scalers = [...sameNs('HorizontalPodAutoscaler'), ...sameNs('ScaledObject')].filter((s) => s.spec.scaleTargetRef.name === d.metadata.name);
+        assert.equal(scalers.length, 1, `${d.metadata.name}: exactly one autoscaler`);
+        assert.equal(d.spec.replicas, undefined, `${d.metadata.name}: the autoscaler owns replicas`);
+        const services = sameNs('Service').filter((s) => matches(s.spec.selector, labels));
+        assert.equal(services.length, 1, `${d.metadata.name}: Service`);
+        assert.ok(sameNs('ServiceMonitor').some((m) => matches(m.spec.selector.matchLabels, services[0].metadata.labels)), `${d.metadata.name}: ServiceMonitor`);
+      }
+    });
+
+    it(`${name}: objects carry the app.kubernetes.io labels and live in the platform namespaces`, () => {
+      for (const o of objs) {
+        assert.ok(['platform', 'serving'].includes(o.metadata.namespace), `${o.kind} ${o.metadata.name}`);
+        for (const l of ['app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app.kubernetes.io/component', 'app.kubernetes.io/version']) assert.ok(o.metadata.labels?.[l], `${o.kind} ${o.metadata.name} ${l}`);
+      }
+    });
+  }
+});
+
+describe('workloads: vLLM serving', () => {
+  const served = (r: Record<string, any[]>) => r['llm-serving'].filter((o) => o.kind === 'Deployment');
+
+  it('serves the union of tenant entitlements, with stand-ins for models the dev pool cannot hold', () => {
+    assert.deepEqual(served(dev).map((d) => d.metadata.name).sort(), ['vllm-llama-3-1-8b-instruct', 'vllm-mistral-7b-instruct-v0-3']);
+    assert.deepEqual(served(prod).map((d) => d.metadata.name).sort(), ['vllm-llama-3-1-70b-instruct', 'vllm-llama-3-1-8b-instruct', 'vllm-qwen2-5-coder-32b-instruct']);
+  });
+
+  it('a 70B replica on prod: 4 GPUs requested = limited, tensor parallel 4, GPU pool scheduling, shm, cache, drain', () => {
+    const d = served(prod).find((x) => x.metadata.name === 'vllm-llama-3-1-70b-instruct');
+    const spec = d.spec.template.spec;
+    const c = spec.containers[0];
+    assert.equal(c.resources.requests['nvidia.com/gpu'], 4);
+    assert.equal(c.resources.limits['nvidia.com/gpu'], 4);
+    const arg = (flag: string) => c.args[c.args.indexOf(flag) + 1];
+    assert.equal(arg('--tensor-parallel-size'), '4');
+    assert.equal(arg('--max-model-len'), '121856');
+    assert.equal(arg('--gpu-memory-utilization'), '0.9');
+    assert.equal(arg('--served-model-name'), 'llama-3-1-70b-instruct');
+    assert.equal(arg('--model'), 'meta-llama/Llama-3.1-70B-Instruct');
+    assert.deepEqual(spec.nodeSelector, { 'platform.example.org/pool': 'gpu', 'platform.example.org/gpu-model': 'nvidia-a100-80gb' });
+    assert.deepEqual(spec.tolerations, [
+      { key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' },
+      { key: 'sku', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' },
+    ]);
+    assert.deepEqual(spec.volumes.find((v: any) => v.name === 'shm').emptyDir, { medium: 'Memory', sizeLimit: '16Gi' });
+    assert.equal(spec.volumes.find((v: any) => v.name === 'cache').persistentVolumeClaim.claimName, 'vllm-llama-3-1-70b-instruct-cache');
+    assert.deepEqual(c.lifecycle.preStop.exec.command, ['sleep', '120']);
+    assert.equal(spec.terminationGracePeriodSeconds, 150);
+    // 130.4 GiB at 100 MiB/s = 1336 s + 180 s of CUDA graph capture = 1516 s -> 152 checks of 10 s.
+    assert.equal(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold, 1520);
+    assert.equal(c.livenessProbe.httpGet.path, '/health');
+    const pvc = prod['llm-serving'].find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'vllm-llama-3-1-70b-instruct-cache');
+    assert.deepEqual(pvc.spec.accessModes, ['ReadWriteMany']);
+  });
+
+  it('dev runs on spot GPU nodes: it tolerates the spot taint too', () => {
+    const spec = served(dev)[0].spec.template.spec;
+    assert.ok(spec.tolerations.some((t: any) => t.key === 'kubernetes.azure.com/scalesetpriority' && t.value === 'spot' && t.effect === 'NoSchedule'));
+  });
+
+  it('KEDA scales each model on its own waiting requests, between the configured replicas', () => {
+    const so = prod['llm-serving'].find((o) => o.kind === 'ScaledObject' && o.metadata.name === 'vllm-llama-3-1-8b-instruct');
+    assert.equal(so.spec.minReplicaCount, 2);
+    assert.equal(so.spec.maxReplicaCount, 4);
+    assert.equal(so.spec.triggers[0].metadata.query, 'sum(vllm:num_requests_waiting{model_name="llama-3-1-8b-instruct"})');
+    assert.equal(so.spec.triggers[0].metadata.serverAddress, 'http://prometheus-operated.observability.svc:9090');
+  });
+
+  it('only the router (namespace platform) and Prometheus reach vLLM', () => {
+    const np = dev['llm-serving'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'vllm-llama-3-1-8b-instruct');
+    assert.deepEqual(np.spec.ingress.map((r: any) => r.from), [
+      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'llm-router' } } }],
+      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+    ]);
+  });
+});
+
+describe('workloads: LLM router', () => {
+  const files = (r: Record<string, any[]>) => r['llm-router'].find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'llm-router-files').data;
+
+  it('lists every entitled model by alias with its in-cluster vLLM endpoint, and the fallbacks', () => {
+    const cfg = parse(files(prod)['config.yaml']);
+    assert.deepEqual(cfg.model_list.map((m: any) => m.model_name), ['llama-3-1-70b-instruct', 'llama-3-1-8b-instruct', 'qwen2-5-coder-32b-instruct']);
+    const m70 = cfg.model_list[0].litellm_params;
+    assert.deepEqual(m70, { model: 'hosted_vllm/llama-3-1-70b-instruct', api_base: 'http://vllm-llama-3-1-70b-instruct.serving.svc.cluster.local:8000/v1', timeout: 600, stream_timeout: 120 });
+    assert.deepEqual(cfg.router_settings.fallbacks, [{ 'llama-3-1-70b-instruct': ['llama-3-1-8b-instruct'] }, { 'qwen2-5-coder-32b-instruct': ['llama-3-1-8b-instruct'] }]);
+    assert.equal(cfg.general_settings.master_key, 'os.environ/LITELLM_MASTER_KEY');
+    assert.equal(cfg.general_settings.database_url, 'os.environ/DATABASE_URL');
+  });
+
+  it('in dev a stand-in answers an alias the pool cannot serve', () => {
+    const cfg = parse(files(dev)['config.yaml']);
+    const m = cfg.model_list.find((x: any) => x.model_name === 'llama-3-1-70b-instruct');
+    assert.equal(m.litellm_params.model, 'hosted_vllm/llama-3-1-8b-instruct');
+  });
+
+  it('one team per tenant of the environment with its models, TPM/RPM and monthly budget', () => {
+    const teams = JSON.parse(files(prod)['tenants.json']);
+    assert.deepEqual(teams.map((t: any) => t.team_id), ['acme-search', 'fabrikam-payments']);
+    const acme = teams[0];
+    assert.deepEqual([acme.models, acme.tpm_limit, acme.rpm_limit, acme.max_budget, acme.budget_duration], [['llama-3-1-70b-instruct', 'llama-3-1-8b-instruct'], 200000, 600, 1500, '30d']);
+    assert.deepEqual(JSON.parse(files(dev)['tenants.json']).map((t: any) => t.team_id), ['acme-search', 'contoso-docs', 'fabrikam-payments']);
+  });
+
+  it('migrations run once as a Sync hook before the Deployment; the replicas never migrate', () => {
+    const job = dev['llm-router'].find((o) => o.kind === 'Job' && o.metadata.name === 'llm-router-migrate');
+    assert.equal(job.metadata.annotations['argocd.argoproj.io/hook'], 'Sync');
+    assert.equal(job.metadata.annotations['argocd.argoproj.io/sync-wave'], '-1');
+    const cm = dev['llm-router'].find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'llm-router-config');
+    assert.equal(cm.data.DISABLE_SCHEMA_UPDATE, 'true');
+    for (const dep of dev['llm-router'].filter((o) => ['ConfigMap', 'ExternalSecret', 'ServiceAccount'].includes(o.kind))) {
+      assert.equal(dep.metadata.annotations?.['argocd.argoproj.io/sync-wave'], '-2', `${dep.kind} ${dep.metadata.name} exists before the hook`);
+    }
+  });
+
+  it('NetworkPolicy: callers are the gateway, the patch worker, the team sync and tenant namespaces; egress only vLLM, the private endpoints, OTLP and declared endpoints', () => {
+    const np = dev['llm-router'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'llm-router');
+    assert.deepEqual(np.spec.ingress[0].from, [
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-gateway' } } },
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-patch-worker' } } },
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'llm-router-team-sync' } } },
+      { namespaceSelector: { matchExpressions: [{ key: 'tenant', operator: 'Exists' }] } },
+    ]);
+    const egress = np.spec.egress.map((r: any) => `${JSON.stringify(r.to[0].ipBlock?.cidr ?? r.to[0].namespaceSelector.matchLabels)}:${r.ports.map((p: any) => p.port).join(',')}`);
+    assert.deepEqual(egress, [
+      '{"kubernetes.io/metadata.name":"serving"}:8000',
+      '"10.40.17.0/24":5432',
+      '"10.40.17.0/24":6380',
+      '{"kubernetes.io/metadata.name":"observability"}:4317',
+      '"20.190.128.0/18":443',
+      '"40.126.0.0/18":443',
+    ]);
+  });
+
+  it('secrets the router needs come from Key Vault by name', () => {
+    const es = dev['llm-router'].find((o) => o.kind === 'ExternalSecret');
+    assert.deepEqual(es.spec.data.map((d: any) => `${d.secretKey}=${d.remoteRef.key}`), [
+      'AZURE_CLIENT_ID=llm-router-client-id',
+      'DATABASE_URL=llm-router-database-url',
+      'LITELLM_MASTER_KEY=llm-router-master-key',
+      'LITELLM_SALT_KEY=llm-router-salt-key',
+    ]);
+  });
+});
+
+describe('workloads: agent services', () => {
+  it('gateway requests follow 1 vCPU per 100 RPS, orchestrator 2 vCPU per 50 jobs (prod)', () => {
+    const dep = (n: string) => prod['agent-services'].find((o) => o.kind === 'Deployment' && o.metadata.name === n);
+    const hpa = prod['agent-services'].find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'agent-gateway');
+    // 800 RPS -> 8 vCPU -> 8 replicas of 1 vCPU.
+    assert.equal(dep('agent-gateway').spec.template.spec.containers[0].resources.requests.cpu, '1');
+    assert.equal(hpa.spec.minReplicas, 8);
+    // 300 jobs -> 12 vCPU -> 6 replicas of 2 vCPU, each absorbing 50 queued jobs.
+    const so = prod['agent-services'].find((o) => o.kind === 'ScaledObject' && o.metadata.name === 'agent-orchestrator');
+    assert.equal(so.spec.minReplicaCount, 6);
+    assert.equal(so.spec.triggers[0].metadata.threshold, '50');
+    assert.equal(so.spec.triggers[0].metadata.query, 'sum(orchestrator_jobs_queued{namespace="platform"})');
+  });
+
+  it('OpenTelemetry is wired into every agent container', () => {
+    for (const d of dev['agent-services'].filter((o) => o.kind === 'Deployment')) {
+      const env = Object.fromEntries(d.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+      assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://otel-collector.observability.svc:4317');
+      assert.equal(env.OTEL_SERVICE_NAME, d.metadata.name);
+    }
+  });
+
+  it('only the declared callers reach each service', () => {
+    const callers = (n: string) =>
+      dev['agent-services'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === n).spec.ingress[0].from.map((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] ?? p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
+    assert.deepEqual(callers('agent-gateway'), ['ingress-nginx']);
+    assert.deepEqual(callers('agent-orchestrator'), ['agent-gateway']);
+    assert.deepEqual(callers('agent-repo-adapter'), ['agent-orchestrator', 'agent-patch-worker']);
+    assert.deepEqual(callers('agent-patch-worker'), ['agent-orchestrator']);
+  });
+
+  it('the gateway is published through ingress-nginx with a cert-manager certificate', () => {
+    const ing = dev['agent-services'].find((o) => o.kind === 'Ingress');
+    assert.equal(ing.spec.ingressClassName, 'nginx');
+    assert.equal(ing.metadata.annotations['cert-manager.io/cluster-issuer'], 'letsencrypt-dns');
+    assert.equal(ing.spec.rules[0].host, 'api.dev.ai.example.org');
+  });
+});
