@@ -113,7 +113,8 @@ export function cidrEgress(target: string): k8s.NetworkPolicyEgressRule {
 
 export const tcp = (...ports: number[]): k8s.NetworkPolicyPort[] => ports.map((p) => ({ protocol: 'TCP', port: port(p) }));
 
-export const otelEgress: k8s.NetworkPolicyEgressRule = { to: [namespacePeer(OBSERVABILITY_NAMESPACE, { 'app.kubernetes.io/name': 'otel-collector' })], ports: tcp(OTLP_GRPC_PORT) };
+/** Namespace-wide on the OTLP port: the collector's pod labels belong to the observability stack's chart. */
+export const otelEgress: k8s.NetworkPolicyEgressRule = { to: [namespacePeer(OBSERVABILITY_NAMESPACE)], ports: tcp(OTLP_GRPC_PORT) };
 
 export const metricsIngress = (metricsPort: number): k8s.NetworkPolicyIngressRule => ({ from: [namespacePeer(OBSERVABILITY_NAMESPACE)], ports: tcp(metricsPort) });
 
