@@ -6,6 +6,7 @@
  * in the file, where a reviewer sees it.
  */
 import { z } from 'zod';
+import { addonDependencyIssues, addonsSchema, observabilitySchema } from './addons-schema';
 import { cidrContains, cidrsOverlap, parseCidr } from './cidr';
 import { isQuantity } from './quantity';
 
@@ -185,7 +186,7 @@ export const environmentSchema = z
         monitoringNamespace: dns1123Label.max(63).default('observability'),
         argocdNamespace: dns1123Label.max(63).default('argocd'),
         /** Where the LLM router runs; tenant pods may call it. */
-        routerNamespace: dns1123Label.max(63).default('llm-serving'),
+        routerNamespace: dns1123Label.max(63).default('platform'),
       })
       .strict(),
     /** PostgreSQL, Redis and Storage of the data stack; Entra ID authentication only. */
@@ -234,6 +235,9 @@ export const environmentSchema = z
       })
       .strict()
       .default({ enforcement: 'deny', requireDigest: false, allowedRegistries: [] }),
+    /** Helm add-ons of the addons and observability stacks (constructs/addons/catalog.ts). */
+    addons: addonsSchema,
+    observability: observabilitySchema,
     finops: z
       .object({
         /** The billing currency of the subscription; Azure budgets are always in it. */
@@ -302,6 +306,7 @@ export const environmentSchema = z
     if (env.data.postgres.highAvailability && env.data.postgres.skuName.startsWith('B_')) {
       ctx.addIssue({ code: 'custom', path: ['data', 'postgres', 'highAvailability'], message: 'Burstable (B_) SKUs cannot run a high-availability standby; use a GP_ SKU or set highAvailability: false' });
     }
+    for (const issue of addonDependencyIssues(env.addons, env.aks.nodePools.gpu.enabled)) ctx.addIssue({ code: 'custom', ...issue });
     if (env.aks.privateCluster && env.aks.authorizedIpRanges.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['aks', 'authorizedIpRanges'], message: 'authorized IP ranges apply to a public API server only; remove them or set privateCluster: false' });
     }

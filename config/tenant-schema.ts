@@ -4,15 +4,13 @@
  * tenants/README.md are the ones below.
  */
 import { z } from 'zod';
+import { PLATFORM_NAMESPACE_NAMES } from '../constructs/addons/namespace-catalog';
 import { quantity } from './schema';
 
 export const TENANT_API_VERSION = 'platform.example.org/v1alpha1';
 
 /** Namespaces the platform owns; a tenant can never be named like one. */
-export const RESERVED_TENANT_NAMES = [
-  'default', 'platform', 'infra', 'observability', 'argocd', 'ingress-nginx', 'cert-manager',
-  'external-secrets', 'gatekeeper-system', 'keda', 'nvidia-device-plugin', 'llm-serving', 'agents',
-] as const;
+export const RESERVED_TENANT_NAMES: readonly string[] = ['default', ...PLATFORM_NAMESPACE_NAMES];
 
 export const DEFAULT_ALERT_THRESHOLDS = [80, 90, 100];
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned verification tools into .tools/ (git-ignored) and reuses them when
 # present, so CI on a fresh machine gets them and a warm machine pays nothing.
-# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|promtool|checkov ...]   (no argument: all of them)
+# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|prometheus|checkov ...]   (no argument: all of them)
 set -euo pipefail
 
 OPA_VERSION=v1.22.2
@@ -9,8 +9,9 @@ CONFTEST_VERSION=v0.71.1
 GATOR_VERSION=v3.23.1
 ACTIONLINT_VERSION=v1.7.12
 CHECKOV_VERSION=3.3.30
-# promtool comes from scripts/promtool/go.mod (Prometheus v0.316.0 = 3.16), see promtool_tool.
-PROMTOOL_VERSION=v0.316.0
+# promtool and amtool are pinned by scripts/promtool/go.mod (a test keeps these in step).
+PROMETHEUS_VERSION=v0.316.0
+ALERTMANAGER_VERSION=v0.34.1
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
@@ -39,16 +40,22 @@ go_tool() { # name module version
 }
 
 # Prometheus' go.mod has replace directives, so `go install promtool@version` is refused; a
-# small module pins it instead and swaps one discovery dependency whose pinned pseudo-version
-# the module proxy no longer serves (promtool never uses Nomad discovery).
-promtool_tool() {
+# small module (scripts/promtool) pins promtool and amtool instead and swaps one discovery
+# dependency whose pinned pseudo-version the module proxy no longer serves (neither tool uses
+# Nomad discovery). Its go.mod hash is part of the stamp, so a version bump rebuilds both.
+prometheus_tools() {
   local version
-  version="$PROMTOOL_VERSION+$(sha256sum "$root/scripts/promtool/go.mod" | cut -c1-12)"
-  if fresh promtool "$version"; then return; fi
+  version="$PROMETHEUS_VERSION+$(sha256sum "$root/scripts/promtool/go.mod" | cut -c1-12)"
+  if fresh promtool "$version" && fresh amtool "$version"; then return; fi
   need go "install Go 1.22+ from your distribution"
-  log "building promtool $PROMTOOL_VERSION (first run only, a few minutes)"
-  (cd "$root/scripts/promtool" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -o "$bin/promtool" github.com/prometheus/prometheus/cmd/promtool)
+  log "building promtool and amtool (Prometheus $PROMETHEUS_VERSION, Alertmanager $ALERTMANAGER_VERSION; first run only, a few minutes)"
+  (
+    cd "$root/scripts/promtool"
+    CGO_ENABLED=0 GOFLAGS=-mod=mod go build -o "$bin/promtool" github.com/prometheus/prometheus/cmd/promtool
+    CGO_ENABLED=0 GOFLAGS=-mod=mod go build -o "$bin/amtool" github.com/prometheus/alertmanager/cmd/amtool
+  )
   echo "$version" >"$tools/promtool.version"
+  echo "$version" >"$tools/amtool.version"
 }
 
 checkov_tool() {
@@ -63,16 +70,16 @@ checkov_tool() {
 }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint promtool checkov)
+[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint prometheus checkov)
 for t in "${want[@]}"; do
   case "$t" in
     opa) go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" ;;
     conftest) go_tool conftest github.com/open-policy-agent/conftest "$CONFTEST_VERSION" ;;
     gator) go_tool gator github.com/open-policy-agent/gatekeeper/v3/cmd/gator "$GATOR_VERSION" ;;
     actionlint) go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
-    promtool) promtool_tool ;;
+    prometheus) prometheus_tools ;;
     checkov) checkov_tool ;;
-    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint promtool checkov)"; exit 2 ;;
+    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint prometheus checkov)"; exit 2 ;;
   esac
 done
 log "ready in $bin: ${want[*]}"

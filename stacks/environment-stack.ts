@@ -33,7 +33,7 @@ export abstract class EnvironmentStack extends TerraformStack {
   readonly env: EnvironmentConfig;
   readonly naming: Naming;
   readonly concern: string;
-  readonly resourceGroup: ResourceGroup;
+  private group?: ResourceGroup;
 
   protected constructor(scope: Construct, concern: string, props: EnvironmentStackProps) {
     const name = stackName(props.env.name, concern);
@@ -73,10 +73,11 @@ export abstract class EnvironmentStack extends TerraformStack {
       ),
     );
     Aspects.of(this).add(new PreventDestroyAspect());
+  }
 
-    this.resourceGroup = new ResourceGroup(this, 'resource-group', {
-      name: this.naming.name('resourceGroup', concern),
-      location: props.env.location,
-    });
+  /** The stack's resource group, created on first use: stacks with only in-cluster objects have none. */
+  get resourceGroup(): ResourceGroup {
+    this.group ??= new ResourceGroup(this, 'resource-group', { name: this.naming.name('resourceGroup', this.concern), location: this.env.location });
+    return this.group;
   }
 }

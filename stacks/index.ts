@@ -1,8 +1,10 @@
-/** Composes the stacks of one environment in deploy order: network, platform, then data and tenants. */
+/** Composes the stacks of one environment in deploy order: network, platform, addons, cluster-config, then data and tenants. */
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
 import type { Tenant } from '../config/tenant-schema';
 import type { EnvironmentStack } from './environment-stack';
+import { AddonsStack } from './addons-stack';
+import { ClusterConfigStack } from './cluster-config-stack';
 import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
 import { PlatformStack } from './platform-stack';
@@ -11,7 +13,7 @@ import { TenantStack } from './tenant-stack';
 export { stackName } from './environment-stack';
 
 /** The stacks every environment has, besides one per tenant (a test checks this against the app). */
-export const SHARED_CONCERNS = ['network', 'platform', 'data'] as const;
+export const SHARED_CONCERNS = ['network', 'platform', 'addons', 'cluster-config', 'data'] as const;
 
 export interface EnvironmentStacksOptions {
   readonly localBackend?: boolean;
@@ -24,6 +26,10 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   const network = new NetworkStack(scope, common);
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);
+  const addons = new AddonsStack(scope, { ...common, network, platform });
+  addons.addDependency(platform);
+  const clusterConfig = new ClusterConfigStack(scope, { ...common, platform });
+  clusterConfig.addDependency(addons);
   const data = new DataStack(scope, { ...common, network, platform });
   data.addDependency(network);
   data.addDependency(platform);
@@ -33,7 +39,9 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
       const stack = new TenantStack(scope, { ...common, tenant, network, platform });
       stack.addDependency(network);
       stack.addDependency(platform);
+      // The tenant's AppProject and Application need Argo CD's CRDs and the platform project.
+      stack.addDependency(clusterConfig);
       return stack;
     });
-  return [network, platform, data, ...tenants];
+  return [network, platform, addons, clusterConfig, data, ...tenants];
 }

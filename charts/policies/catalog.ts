@@ -5,6 +5,8 @@
  * objects its `gator verify` suite is generated from.
  */
 import type { EnvironmentConfig } from '../../config/schema';
+import { ADDONS } from '../../constructs/addons/catalog';
+import { PLATFORM_NAMESPACES } from '../../constructs/addons/namespace-catalog';
 
 export const POD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
 export type PodKind = (typeof POD_KINDS)[number];
@@ -23,12 +25,15 @@ export const SYSTEM_EXEMPTIONS: Exemption[] = [
 ];
 
 /** Platform add-on namespaces that run upstream chart images (pinned by chart version). */
-export const ADDON_NAMESPACES = ['argocd', 'cert-manager', 'external-secrets', 'ingress-nginx', 'keda', 'observability'];
+export const ADDON_NAMESPACES = [...new Set([...Object.values(ADDONS).map((a) => a.namespace), 'node-exporter'])]
+  .filter((ns) => !SYSTEM_EXEMPTIONS.some((e) => e.namespace === ns))
+  .sort();
 
-export const NVIDIA_EXEMPTION: Exemption = {
-  namespace: 'nvidia-device-plugin',
-  reason: 'the NVIDIA device plugin mounts the kubelet device-plugin socket (hostPath) and runs privileged to expose GPUs',
-};
+/** Platform namespaces below Pod Security restricted, each with the reason the namespace catalogue gives. */
+export const PRIVILEGED_EXEMPTIONS: Exemption[] = PLATFORM_NAMESPACES.filter((n) => n.podSecurity !== 'restricted').map((n) => ({
+  namespace: n.name,
+  reason: n.podSecurityReason ?? '',
+}));
 
 type Json = Record<string, unknown>;
 
@@ -126,7 +131,6 @@ export const POLICIES: PolicyDefinition[] = [
         namespace,
         reason: 'platform add-on installed from its upstream Helm chart, pinned by chart version in the add-ons stack; its images are not yet mirrored into ACR',
       })),
-      NVIDIA_EXEMPTION,
     ],
     constraintParameters: (env) => ({ registries: env.registries }),
     sampleParameters: { registries: [SAMPLE_REGISTRY] },
@@ -165,7 +169,7 @@ export const POLICIES: PolicyDefinition[] = [
     blocks: 'privileged containers, host namespaces and ports, added capabilities other than NET_BIND_SERVICE, capabilities not dropping ALL, privilege escalation, root, missing seccomp, volume types outside the list',
     parameters: { allowedVolumeTypes: { type: 'array', items: { type: 'string' } } },
     match: 'pods',
-    exemptions: [...SYSTEM_EXEMPTIONS, NVIDIA_EXEMPTION],
+    exemptions: [...SYSTEM_EXEMPTIONS, ...PRIVILEGED_EXEMPTIONS],
     constraintParameters: () => ({ allowedVolumeTypes: RESTRICTED_VOLUME_TYPES }),
     sampleParameters: { allowedVolumeTypes: ['configMap', 'emptyDir', 'projected', 'secret', 'persistentVolumeClaim'] },
     podCases: [
@@ -262,9 +266,9 @@ export const POLICIES: PolicyDefinition[] = [
     exemptions: [
       ...SYSTEM_EXEMPTIONS,
       { namespace: 'default', reason: 'exists in every cluster; nothing is deployed there (tenant RBAC has no access)' },
-      ...[...ADDON_NAMESPACES, 'platform', 'infra', 'llm-serving', 'agents', 'nvidia-device-plugin'].map((namespace) => ({
-        namespace,
-        reason: 'platform namespace created by the add-ons stack with its own Pod Security level',
+      ...PLATFORM_NAMESPACES.filter((n) => !SYSTEM_EXEMPTIONS.some((e) => e.namespace === n.name)).map((n) => ({
+        namespace: n.name,
+        reason: `platform namespace created by the add-ons stack (Pod Security ${n.podSecurity})`,
       })),
     ],
     constraintParameters: () => ({ labels: ['tenant', 'cost-center'] }),

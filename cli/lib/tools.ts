@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { MissingToolError } from '../exit-codes';
 
 export const REPO = resolve(__dirname, '../..');
-export type ToolName = 'opa' | 'conftest' | 'gator' | 'actionlint' | 'promtool' | 'checkov';
+export type ToolName = 'opa' | 'conftest' | 'gator' | 'actionlint' | 'promtool' | 'amtool' | 'checkov';
 
 export function toolPath(name: ToolName): string {
   const path = resolve(REPO, '.tools/bin', name);

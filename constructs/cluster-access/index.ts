@@ -6,6 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn } from 'cdktf';
 
@@ -15,6 +16,8 @@ export const AKS_AAD_SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 export interface ClusterAccessProps {
   readonly clusterName: string;
   readonly resourceGroupName: string;
+  /** Also configure a Helm provider against the same cluster. */
+  readonly helm?: boolean;
 }
 
 /** kubelogin arguments; `azurecli` works for people and for CI after a federated `az login`. */
@@ -29,6 +32,7 @@ export function kubeloginExec() {
 export class ClusterAccess extends Construct {
   readonly cluster: DataAzurermKubernetesCluster;
   readonly kubernetes: KubernetesProvider;
+  readonly helm?: HelmProvider;
 
   constructor(scope: Construct, id: string, props: ClusterAccessProps) {
     super(scope, id);
@@ -42,5 +46,10 @@ export class ClusterAccess extends Construct {
       clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
       exec: [kubeloginExec()],
     });
+    if (props.helm) {
+      this.helm = new HelmProvider(this, 'helm', {
+        kubernetes: { host: kubeConfig.host, clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate), exec: kubeloginExec() },
+      });
+    }
   }
 }

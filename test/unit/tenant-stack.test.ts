@@ -11,13 +11,13 @@ const app = synthApp();
 const inputs = loadInputs();
 
 describe('tenant stacks exist exactly for the environments each tenant lists', () => {
-  it('one <env>-tenant-<name> stack per listed environment, after the platform stack', () => {
+  it('one <env>-tenant-<name> stack per listed environment, after the platform and cluster-config stacks', () => {
     const expected = inputs.tenants.flatMap((t) => t.spec.environments.map((e) => `${e}-tenant-${t.metadata.name}`)).sort();
     const actual = Object.keys(app.stacks).filter((s) => s.includes('-tenant-')).sort();
     assert.deepEqual(actual, expected);
     for (const s of actual) {
       const env = s.split('-')[0];
-      assert.deepEqual(app.manifest.stacks[s].dependencies.sort(), [`${env}-network`, `${env}-platform`]);
+      assert.deepEqual(app.manifest.stacks[s].dependencies.sort(), [`${env}-cluster-config`, `${env}-network`, `${env}-platform`]);
     }
   });
 });

@@ -1,0 +1,149 @@
+/**
+ * Every Helm chart the platform installs: where it comes from, the exact version, the namespace,
+ * which stack installs it, what it depends on, and whether it may act as cluster-admin (and
+ * why). Versions are exact on purpose: a range would let Helm pick whatever is newest on the
+ * day of a deploy, so two deploys of one commit could differ.
+ */
+import { z } from 'zod';
+
+export const ADDON_NAMES = [
+  'argocd',
+  'ingressNginx',
+  'certManager',
+  'externalSecrets',
+  'gatekeeper',
+  'keda',
+  'nvidiaDevicePlugin',
+  'kubePrometheusStack',
+  'loki',
+  'tempo',
+  'otelCollector',
+] as const;
+export type AddonName = (typeof ADDON_NAMES)[number];
+
+export interface AddonChart {
+  readonly chart: string;
+  readonly repository: string;
+  readonly version: string;
+  readonly namespace: string;
+  readonly stack: 'addons' | 'observability';
+  /** Add-ons that must be enabled too, each with why. */
+  readonly dependsOn: Partial<Record<AddonName, string>>;
+  /** Set only when the chart binds itself to cluster-admin or an equivalent `*` ClusterRole. */
+  readonly clusterAdmin?: string;
+}
+
+/** An exact chart version (SemVer, optional leading v); no ranges, wildcards or `latest`. */
+export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
+export const exactVersion = z
+  .string()
+  .regex(EXACT_VERSION, 'must be an exact chart version such as 9.1.0, not a range: a range lets Helm pick a different chart on every deploy');
+
+export const ADDONS: Record<AddonName, AddonChart> = {
+  argocd: {
+    chart: 'argo-cd',
+    repository: 'https://argoproj.github.io/argo-helm',
+    version: '9.1.0',
+    namespace: 'argocd',
+    stack: 'addons',
+    dependsOn: {
+      externalSecrets: 'the Git credentials of the rendered-manifests repository come from Key Vault through an ExternalSecret',
+      certManager: 'the platform apps it syncs include the ClusterIssuers',
+    },
+    clusterAdmin: 'the application controller applies everything the platform renders, including CRDs and cluster-scoped objects; AppProjects restrict what each app may touch',
+  },
+  ingressNginx: {
+    chart: 'ingress-nginx',
+    repository: 'https://kubernetes.github.io/ingress-nginx',
+    version: '4.13.3',
+    namespace: 'ingress-nginx',
+    stack: 'addons',
+    dependsOn: { certManager: 'ingress TLS certificates are issued by the cert-manager ClusterIssuers' },
+  },
+  certManager: {
+    chart: 'cert-manager',
+    repository: 'https://charts.jetstack.io',
+    version: 'v1.19.1',
+    namespace: 'cert-manager',
+    stack: 'addons',
+    dependsOn: {},
+  },
+  externalSecrets: {
+    chart: 'external-secrets',
+    repository: 'https://charts.external-secrets.io',
+    version: '0.20.4',
+    namespace: 'external-secrets',
+    stack: 'addons',
+    dependsOn: {},
+  },
+  gatekeeper: {
+    chart: 'gatekeeper',
+    repository: 'https://open-policy-agent.github.io/gatekeeper/charts',
+    // The same release as the gator binary that tests the policies (scripts/tools.sh).
+    version: '3.23.1',
+    namespace: 'gatekeeper-system',
+    stack: 'addons',
+    dependsOn: {},
+  },
+  keda: {
+    chart: 'keda',
+    repository: 'https://kedacore.github.io/charts',
+    version: '2.18.1',
+    namespace: 'keda',
+    stack: 'addons',
+    dependsOn: {},
+  },
+  nvidiaDevicePlugin: {
+    chart: 'nvidia-device-plugin',
+    repository: 'https://nvidia.github.io/k8s-device-plugin',
+    version: '0.18.0',
+    namespace: 'nvidia-device-plugin',
+    stack: 'addons',
+    dependsOn: {},
+  },
+  kubePrometheusStack: {
+    chart: 'kube-prometheus-stack',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    version: '79.5.0',
+    namespace: 'observability',
+    stack: 'observability',
+    dependsOn: {
+      externalSecrets: "Alertmanager's receiver keys come from Key Vault through an ExternalSecret",
+      ingressNginx: 'Grafana is reached through the ingress controller',
+    },
+  },
+  loki: {
+    chart: 'loki',
+    repository: 'https://grafana.github.io/helm-charts',
+    version: '6.46.0',
+    namespace: 'observability',
+    stack: 'observability',
+    dependsOn: { kubePrometheusStack: 'Loki is queried through Grafana and monitored by Prometheus' },
+  },
+  tempo: {
+    chart: 'tempo',
+    repository: 'https://grafana.github.io/helm-charts',
+    version: '1.24.0',
+    namespace: 'observability',
+    stack: 'observability',
+    dependsOn: { kubePrometheusStack: 'span metrics are written to Prometheus, traces viewed in Grafana' },
+  },
+  otelCollector: {
+    chart: 'opentelemetry-collector',
+    repository: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+    version: '0.138.0',
+    namespace: 'observability',
+    stack: 'observability',
+    dependsOn: {
+      kubePrometheusStack: 'metrics are exported to Prometheus',
+      loki: 'logs are exported to Loki',
+      tempo: 'traces are exported to Tempo',
+    },
+  },
+};
+
+/** Release name: the chart name, except where service names are part of a contract. */
+export function releaseName(name: AddonName): string {
+  return ADDONS[name].chart;
+}

@@ -1,0 +1,43 @@
+/**
+ * Building blocks of the typed chart values. Every values schema is strict: a key the platform
+ * does not know is an error at compile time (object literals) and at synth time (environment
+ * overrides), instead of a value Helm silently ignores.
+ */
+import { z } from 'zod';
+
+export const quantity = z.union([z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$/, 'a Kubernetes quantity such as 500m or 1Gi'), z.number()]);
+
+export const resources = z.strictObject({
+  requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+});
+export type Resources = z.input<typeof resources>;
+
+export const stringMap = z.record(z.string(), z.string());
+
+export const toleration = z.strictObject({
+  key: z.string(),
+  operator: z.enum(['Equal', 'Exists']),
+  value: z.string().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+});
+
+export const serviceAccount = z.strictObject({
+  create: z.boolean().optional(),
+  name: z.string().optional(),
+  annotations: stringMap.optional(),
+  labels: stringMap.optional(),
+});
+
+/** Pod labels and service-account annotation that opt a pod into Azure workload identity. */
+export const WORKLOAD_IDENTITY_LABEL = { 'azure.workload.identity/use': 'true' } as const;
+export const workloadIdentityAnnotation = (clientId: string) => ({ 'azure.workload.identity/client-id': clientId });
+
+export const pdb = z.strictObject({ enabled: z.boolean().optional(), minAvailable: z.union([z.number(), z.string()]).optional() });
+
+export const autoscaling = z.strictObject({
+  enabled: z.boolean().optional(),
+  minReplicas: z.number().int().min(1).optional(),
+  maxReplicas: z.number().int().min(1).optional(),
+  targetCPUUtilizationPercentage: z.number().int().optional(),
+});

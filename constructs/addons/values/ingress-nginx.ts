@@ -1,0 +1,58 @@
+/** ingress-nginx chart values: internal load balancer unless public ingress is enabled, hardened config. */
+import { z } from 'zod';
+import { autoscaling, resources, stringMap } from './common';
+import type { AddonContext } from '../context';
+
+export const ingressNginxValues = z.strictObject({
+  controller: z
+    .strictObject({
+      replicaCount: z.number().int().min(1).optional(),
+      autoscaling: autoscaling.optional(),
+      minAvailable: z.number().int().min(0).optional(),
+      resources: resources.optional(),
+      ingressClassResource: z.strictObject({ name: z.string().optional(), default: z.boolean().optional() }).optional(),
+      allowSnippetAnnotations: z.boolean().optional(),
+      config: stringMap.optional(),
+      service: z.strictObject({ annotations: stringMap.optional(), externalTrafficPolicy: z.enum(['Local', 'Cluster']).optional() }).optional(),
+      metrics: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+      admissionWebhooks: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+      topologySpreadConstraints: z.array(z.record(z.string(), z.unknown())).optional(),
+    })
+    .optional(),
+});
+export type IngressNginxValues = z.input<typeof ingressNginxValues>;
+
+export const INGRESS_CLASS = 'nginx';
+
+/** A private cluster, or one without public ingress, gets an internal load balancer in the node subnet. */
+export function internalLoadBalancer(env: AddonContext['env']): boolean {
+  return env.aks.privateCluster || !env.network.publicIngress;
+}
+
+export function ingressNginxChartValues(ctx: AddonContext): IngressNginxValues {
+  const ha = ctx.highAvailability;
+  return {
+    controller: {
+      replicaCount: ha ? 3 : 1,
+      autoscaling: { enabled: ha, minReplicas: 3, maxReplicas: 10, targetCPUUtilizationPercentage: 70 },
+      minAvailable: ha ? 2 : 0,
+      resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+      ingressClassResource: { name: INGRESS_CLASS, default: true },
+      // Snippets let any Ingress author inject nginx config (CVE-2021-25742 and successors).
+      allowSnippetAnnotations: false,
+      config: { 'annotations-risk-level': 'Critical', 'ssl-protocols': 'TLSv1.2 TLSv1.3', 'hsts': 'true', 'server-tokens': 'false', 'use-forwarded-headers': 'false' },
+      service: {
+        externalTrafficPolicy: 'Local',
+        annotations: {
+          'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': '/healthz',
+          ...(internalLoadBalancer(ctx.env) ? { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' } : {}),
+        },
+      },
+      metrics: { enabled: true },
+      admissionWebhooks: { enabled: true },
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } } },
+      ],
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/** KEDA chart values: operator and metrics server sized per environment, no pod identity providers. */
+import { z } from 'zod';
+import { resources } from './common';
+import type { AddonContext } from '../context';
+
+export const kedaValues = z.strictObject({
+  operator: z.strictObject({ replicaCount: z.number().int().min(1).optional() }).optional(),
+  metricsServer: z.strictObject({ replicaCount: z.number().int().min(1).optional() }).optional(),
+  podDisruptionBudget: z.strictObject({ operator: z.strictObject({ minAvailable: z.number().int().optional() }).optional(), metricServer: z.strictObject({ minAvailable: z.number().int().optional() }).optional() }).optional(),
+  resources: z.strictObject({ operator: resources.optional(), metricServer: resources.optional() }).optional(),
+  prometheus: z.strictObject({ operator: z.strictObject({ enabled: z.boolean().optional() }).optional(), metricServer: z.strictObject({ enabled: z.boolean().optional() }).optional() }).optional(),
+});
+export type KedaValues = z.input<typeof kedaValues>;
+
+export function kedaChartValues(ctx: AddonContext): KedaValues {
+  const ha = ctx.highAvailability;
+  const replicas = ha ? 2 : 1;
+  return {
+    operator: { replicaCount: replicas },
+    metricsServer: { replicaCount: replicas },
+    podDisruptionBudget: ha ? { operator: { minAvailable: 1 }, metricServer: { minAvailable: 1 } } : {},
+    resources: {
+      operator: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } },
+      metricServer: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } },
+    },
+    prometheus: { operator: { enabled: true }, metricServer: { enabled: true } },
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * kube-prometheus-stack values: Prometheus with a Thanos sidecar shipping blocks to Blob storage,
+ * Alertmanager routed by severity, Grafana with Entra ID login and dashboards from ConfigMaps.
+ */
+import { z } from 'zod';
+import { stringify } from 'yaml';
+import { resources, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
+import { clientId, type AddonContext } from '../context';
+import { INGRESS_CLASS } from './ingress-nginx';
+
+const json = z.record(z.string(), z.unknown());
+const podMetadata = z.strictObject({ labels: stringMap.optional() });
+
+export const kubePrometheusStackValues = z.strictObject({
+  crds: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  defaultRules: z.strictObject({ create: z.boolean().optional() }).optional(),
+  prometheus: z
+    .strictObject({
+      serviceAccount: serviceAccount.optional(),
+      thanosService: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+      prometheusSpec: z
+        .strictObject({
+          replicas: z.number().int().min(1).optional(),
+          retention: z.string().optional(),
+          externalLabels: stringMap.optional(),
+          enableRemoteWriteReceiver: z.boolean().optional(),
+          serviceMonitorSelectorNilUsesHelmValues: z.boolean().optional(),
+          podMonitorSelectorNilUsesHelmValues: z.boolean().optional(),
+          ruleSelectorNilUsesHelmValues: z.boolean().optional(),
+          probeSelectorNilUsesHelmValues: z.boolean().optional(),
+          podMetadata: podMetadata.optional(),
+          resources: resources.optional(),
+          storageSpec: json.optional(),
+          thanos: z.strictObject({ objectStorageConfig: z.strictObject({ existingSecret: z.strictObject({ name: z.string(), key: z.string() }) }) }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  alertmanager: z
+    .strictObject({
+      config: json.optional(),
+      alertmanagerSpec: z.strictObject({ replicas: z.number().int().min(1).optional(), secrets: z.array(z.string()).optional(), retention: z.string().optional(), resources: resources.optional() }).optional(),
+    })
+    .optional(),
+  grafana: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      replicas: z.number().int().min(1).optional(),
+      'grafana.ini': json.optional(),
+      podLabels: stringMap.optional(),
+      serviceAccount: serviceAccount.optional(),
+      ingress: json.optional(),
+      sidecar: json.optional(),
+      additionalDataSources: z.array(json).optional(),
+      resources: resources.optional(),
+    })
+    .optional(),
+  'prometheus-node-exporter': z.strictObject({ namespaceOverride: z.string().optional() }).optional(),
+  thanosRuler: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+});
+export type KubePrometheusStackValues = z.input<typeof kubePrometheusStackValues>;
+
+export const PROMETHEUS_SERVICE_ACCOUNT = 'prometheus';
+export const GRAFANA_SERVICE_ACCOUNT = 'grafana';
+export const THANOS_OBJSTORE_SECRET = 'thanos-objstore';
+/** Secret with the receivers' keys and URLs, synced from Key Vault by an ExternalSecret. */
+export const ALERTMANAGER_RECEIVERS_SECRET = 'alertmanager-receivers';
+/** node-exporter needs the host's PID and network namespaces, so it runs apart from the restricted namespace. */
+export const NODE_EXPORTER_NAMESPACE = 'node-exporter';
+
+export interface ObservabilityEndpoints {
+  readonly storageAccountName: string;
+  readonly thanosContainer: string;
+}
+
+/** Alertmanager routing: P1 pages (and posts to chat), P2 posts to chat, P3 opens a ticket. */
+export function alertmanagerConfig(): Record<string, unknown> {
+  const secret = (key: string) => `/etc/alertmanager/secrets/${ALERTMANAGER_RECEIVERS_SECRET}/${key}`;
+  return {
+    route: {
+      receiver: 'ticket',
+      group_by: ['alertname', 'namespace', 'severity'],
+      group_wait: '30s',
+      group_interval: '5m',
+      repeat_interval: '12h',
+      routes: [
+        { receiver: 'null', matchers: ['alertname=~"Watchdog|InfoInhibitor"'] },
+        // The upstream rules say critical/warning/info; they follow the same ladder.
+        { receiver: 'pager', matchers: ['severity=~"P1|critical"'], repeat_interval: '1h', continue: true },
+        { receiver: 'chat', matchers: ['severity=~"P1|critical"'], repeat_interval: '1h' },
+        { receiver: 'chat', matchers: ['severity=~"P2|warning"'], repeat_interval: '4h' },
+        { receiver: 'ticket', matchers: ['severity=~"P3|info"'], repeat_interval: '24h' },
+      ],
+    },
+    inhibit_rules: [
+      // While something pages, the lesser alerts about the same thing are noise.
+      { source_matchers: ['severity=~"P1|critical"'], target_matchers: ['severity=~"P2|P3|warning|info"'], equal: ['namespace', 'alertname'] },
+      { source_matchers: ['severity=~"P2|warning"'], target_matchers: ['severity=~"P3|info"'], equal: ['namespace', 'alertname'] },
+      { source_matchers: ['alertname="InfoInhibitor"'], target_matchers: ['severity="info"'], equal: ['namespace'] },
+    ],
+    receivers: [
+      { name: 'null' },
+      { name: 'pager', pagerduty_configs: [{ routing_key_file: secret('pagerduty-routing-key'), send_resolved: true }] },
+      { name: 'chat', msteamsv2_configs: [{ webhook_url_file: secret('teams-webhook-url'), send_resolved: true }] },
+      { name: 'ticket', webhook_configs: [{ url_file: secret('ticket-webhook-url'), send_resolved: false }] },
+    ],
+  };
+}
+
+export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheusStackValues {
+  const ha = ctx.highAvailability;
+  const o = ctx.env.observability;
+  const host = `grafana.${ctx.env.dns.zoneName}`;
+  const grafanaSso = o.grafana.sso;
+  return {
+    crds: { enabled: true },
+    defaultRules: { create: true },
+    prometheus: {
+      serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'kubePrometheusStack')) },
+      thanosService: { enabled: true },
+      prometheusSpec: {
+        replicas: ha ? 2 : 1,
+        // Local retention covers queries and the Thanos upload window; history lives in Blob storage.
+        retention: `${o.retention.metricsLocalDays}d`,
+        externalLabels: { environment: ctx.env.name, cluster: ctx.clusterName },
+        enableRemoteWriteReceiver: true,
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+        ruleSelectorNilUsesHelmValues: false,
+        probeSelectorNilUsesHelmValues: false,
+        podMetadata: { labels: { ...WORKLOAD_IDENTITY_LABEL } },
+        resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '8Gi' } },
+        storageSpec: { volumeClaimTemplate: { spec: { storageClassName: 'managed-csi-premium', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${o.prometheusVolumeGi}Gi` } } } } },
+        thanos: { objectStorageConfig: { existingSecret: { name: THANOS_OBJSTORE_SECRET, key: 'objstore.yml' } } },
+      },
+    },
+    alertmanager: {
+      config: alertmanagerConfig(),
+      alertmanagerSpec: { replicas: ha ? 3 : 1, secrets: [ALERTMANAGER_RECEIVERS_SECRET], retention: '120h', resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
+    },
+    grafana: {
+      enabled: true,
+      replicas: ha ? 2 : 1,
+      podLabels: { ...WORKLOAD_IDENTITY_LABEL },
+      serviceAccount: { create: true, name: GRAFANA_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(grafanaSso.clientId) },
+      'grafana.ini': {
+        server: { root_url: `https://${host}` },
+        auth: { disable_login_form: true },
+        'auth.basic': { enabled: false },
+        'auth.anonymous': { enabled: false },
+        // Entra ID login; the app registration trusts Grafana's service account, so no client secret exists.
+        'auth.azuread': {
+          enabled: true,
+          name: 'Entra ID',
+          client_id: grafanaSso.clientId,
+          client_authentication: 'workload_identity',
+          workload_identity_token_file: '/var/run/secrets/azure/tokens/azure-identity-token',
+          scopes: 'openid email profile',
+          auth_url: `https://login.microsoftonline.com/${ctx.tenantId}/oauth2/v2.0/authorize`,
+          token_url: `https://login.microsoftonline.com/${ctx.tenantId}/oauth2/v2.0/token`,
+          allowed_groups: [...grafanaSso.viewerGroupObjectIds, ...grafanaSso.adminGroupObjectIds].join(' '),
+          role_attribute_strict: true,
+          allow_assign_grafana_admin: false,
+          use_pkce: true,
+        },
+        users: { viewers_can_edit: false },
+      },
+      ingress: {
+        enabled: true,
+        ingressClassName: INGRESS_CLASS,
+        annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-dns' },
+        hosts: [host],
+        tls: [{ secretName: 'grafana-tls', hosts: [host] }],
+      },
+      sidecar: {
+        dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL', folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true } },
+        datasources: { enabled: true },
+      },
+      additionalDataSources: [
+        { name: 'Loki', uid: 'loki', type: 'loki', url: 'http://loki-gateway.observability.svc', access: 'proxy' },
+        { name: 'Tempo', uid: 'tempo', type: 'tempo', url: 'http://tempo.observability.svc:3200', access: 'proxy', jsonData: { tracesToLogsV2: { datasourceUid: 'loki' }, serviceMap: { datasourceUid: 'prometheus' } } },
+      ],
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+    },
+    'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE },
+    thanosRuler: { enabled: false },
+  };
+}
+
+/** Thanos' object store: the Blob container, reached with the pod's workload identity. */
+export function thanosObjectStoreConfig(storage: ObservabilityEndpoints): string {
+  return stringify({ type: 'AZURE', config: { storage_account: storage.storageAccountName, container: storage.thanosContainer } }, { lineWidth: 0 });
+}

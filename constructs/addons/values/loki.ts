@@ -1,0 +1,64 @@
+/** Loki chart values: logs on Blob storage through workload identity, retention from config. */
+import { z } from 'zod';
+import { serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
+import { clientId, type AddonContext } from '../context';
+
+const json = z.record(z.string(), z.unknown());
+const replicas = z.strictObject({ replicas: z.number().int().min(0).optional() });
+
+export const lokiValues = z.strictObject({
+  deploymentMode: z.enum(['SingleBinary', 'SimpleScalable']).optional(),
+  loki: z
+    .strictObject({
+      auth_enabled: z.boolean().optional(),
+      podLabels: stringMap.optional(),
+      storage: json.optional(),
+      schemaConfig: json.optional(),
+      limits_config: json.optional(),
+      compactor: json.optional(),
+    })
+    .optional(),
+  serviceAccount: serviceAccount.optional(),
+  singleBinary: replicas.optional(),
+  read: replicas.optional(),
+  write: replicas.optional(),
+  backend: replicas.optional(),
+  minio: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  chunksCache: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  resultsCache: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  lokiCanary: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  test: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+});
+export type LokiValues = z.input<typeof lokiValues>;
+
+export const LOKI_SERVICE_ACCOUNT = 'loki';
+
+export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName: string; container: string }): LokiValues {
+  const ha = ctx.highAvailability;
+  return {
+    deploymentMode: ha ? 'SimpleScalable' : 'SingleBinary',
+    loki: {
+      // One tenant: the platform; tenants are told apart by the namespace label on each stream.
+      auth_enabled: false,
+      podLabels: { ...WORKLOAD_IDENTITY_LABEL },
+      storage: {
+        type: 'azure',
+        bucketNames: { chunks: storage.container, ruler: storage.container, admin: storage.container },
+        azure: { accountName: storage.storageAccountName, useFederatedToken: true },
+      },
+      schemaConfig: { configs: [{ from: '2025-01-01', store: 'tsdb', object_store: 'azure', schema: 'v13', index: { prefix: 'loki_index_', period: '24h' } }] },
+      limits_config: { retention_period: `${ctx.env.observability.retention.logsDays * 24}h`, allow_structured_metadata: true },
+      compactor: { retention_enabled: true, delete_request_store: 'azure' },
+    },
+    serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'loki')) },
+    singleBinary: { replicas: ha ? 0 : 1 },
+    read: { replicas: ha ? 3 : 0 },
+    write: { replicas: ha ? 3 : 0 },
+    backend: { replicas: ha ? 3 : 0 },
+    minio: { enabled: false },
+    chunksCache: { enabled: ha },
+    resultsCache: { enabled: ha },
+    lokiCanary: { enabled: false },
+    test: { enabled: false },
+  };
+}

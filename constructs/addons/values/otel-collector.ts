@@ -1,0 +1,60 @@
+/** OpenTelemetry Collector (gateway mode): OTLP in; metrics to Prometheus, logs to Loki, traces to Tempo. */
+import { z } from 'zod';
+import { autoscaling, resources } from './common';
+import type { AddonContext } from '../context';
+
+export const otelCollectorValues = z.strictObject({
+  mode: z.enum(['deployment', 'daemonset', 'statefulset']).optional(),
+  fullnameOverride: z.string().optional(),
+  image: z.strictObject({ repository: z.string() }).optional(),
+  replicaCount: z.number().int().min(1).optional(),
+  autoscaling: autoscaling.optional(),
+  podDisruptionBudget: z.strictObject({ enabled: z.boolean().optional(), minAvailable: z.number().int().optional() }).optional(),
+  resources: resources.optional(),
+  presets: z.strictObject({ kubernetesAttributes: z.strictObject({ enabled: z.boolean() }).optional() }).optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+});
+export type OtelCollectorValues = z.input<typeof otelCollectorValues>;
+
+/** In-cluster name of the collector: OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.observability.svc:4317. */
+export const OTEL_COLLECTOR_NAME = 'otel-collector';
+
+/** The collector pipeline: what every signal goes through and where it ends up. */
+export function otelCollectorConfig(): Record<string, unknown> {
+  return {
+    receivers: { otlp: { protocols: { grpc: { endpoint: '${env:MY_POD_IP}:4317' }, http: { endpoint: '${env:MY_POD_IP}:4318' } } } },
+    processors: {
+      memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+      batch: { send_batch_size: 8192, timeout: '5s' },
+    },
+    exporters: {
+      prometheusremotewrite: { endpoint: 'http://prometheus-operated.observability.svc:9090/api/v1/write', resource_to_telemetry_conversion: { enabled: true } },
+      'otlphttp/loki': { endpoint: 'http://loki-gateway.observability.svc/otlp' },
+      'otlp/tempo': { endpoint: 'tempo.observability.svc:4317', tls: { insecure: true } },
+    },
+    extensions: { health_check: { endpoint: '${env:MY_POD_IP}:13133' } },
+    service: {
+      extensions: ['health_check'],
+      pipelines: {
+        metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheusremotewrite'] },
+        logs: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlphttp/loki'] },
+        traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp/tempo'] },
+      },
+    },
+  };
+}
+
+export function otelCollectorChartValues(ctx: AddonContext): OtelCollectorValues {
+  const ha = ctx.highAvailability;
+  return {
+    mode: 'deployment',
+    fullnameOverride: OTEL_COLLECTOR_NAME,
+    image: { repository: 'otel/opentelemetry-collector-contrib' },
+    replicaCount: ha ? 2 : 1,
+    autoscaling: { enabled: ha, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 70 },
+    podDisruptionBudget: { enabled: ha, minAvailable: 1 },
+    resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { memory: '2Gi' } },
+    presets: { kubernetesAttributes: { enabled: true } },
+    config: otelCollectorConfig(),
+  };
+}

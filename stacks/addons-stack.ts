@@ -1,0 +1,113 @@
+/**
+ * `<env>-addons`: the cluster add-ons as pinned Helm releases, the platform namespaces they run
+ * in (Pod Security, quotas, default-deny network policies) and the workload identities of the
+ * add-ons that call Azure. Custom resources of these add-ons (ClusterIssuers, the
+ * ClusterSecretStore, Argo CD's root Application) live in `<env>-cluster-config`, because
+ * `kubernetes_manifest` needs a CRD to exist when it plans.
+ */
+import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { ADDONS, type AddonName } from '../constructs/addons/catalog';
+import type { AddonContext } from '../constructs/addons/context';
+import { WorkloadIdentity } from '../constructs/addons/identity';
+import { PLATFORM_NAMESPACES } from '../constructs/addons/namespace-catalog';
+import { PlatformNamespaces } from '../constructs/addons/namespaces';
+import { AddonRelease } from '../constructs/addons/release';
+import { argocdChartValues, argocdValues } from '../constructs/addons/values/argocd';
+import { CERT_MANAGER_SERVICE_ACCOUNT, certManagerChartValues, certManagerValues } from '../constructs/addons/values/cert-manager';
+import { EXTERNAL_SECRETS_SERVICE_ACCOUNT, externalSecretsChartValues, externalSecretsValues } from '../constructs/addons/values/external-secrets';
+import { gatekeeperChartValues, gatekeeperValues } from '../constructs/addons/values/gatekeeper';
+import { ingressNginxChartValues, ingressNginxValues } from '../constructs/addons/values/ingress-nginx';
+import { kedaChartValues, kedaValues } from '../constructs/addons/values/keda';
+import { nvidiaDevicePluginChartValues, nvidiaDevicePluginValues } from '../constructs/addons/values/nvidia-device-plugin';
+import { ClusterAccess } from '../constructs/cluster-access';
+import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
+import type { NetworkStack } from './network-stack';
+import type { PlatformStack } from './platform-stack';
+
+export interface AddonsStackProps extends EnvironmentStackProps {
+  readonly network: NetworkStack;
+  readonly platform: PlatformStack;
+}
+
+/** Add-on -> its values schema and the platform's values for it. */
+const CHARTS = {
+  certManager: { schema: certManagerValues, values: certManagerChartValues },
+  externalSecrets: { schema: externalSecretsValues, values: externalSecretsChartValues },
+  gatekeeper: { schema: gatekeeperValues, values: gatekeeperChartValues },
+  keda: { schema: kedaValues, values: kedaChartValues },
+  nvidiaDevicePlugin: { schema: nvidiaDevicePluginValues, values: nvidiaDevicePluginChartValues },
+  ingressNginx: { schema: ingressNginxValues, values: ingressNginxChartValues },
+  argocd: { schema: argocdValues, values: argocdChartValues },
+} satisfies Partial<Record<AddonName, { schema: unknown; values: (ctx: AddonContext) => object }>>;
+
+/** Install order within the stack; the catalogue's dependencies are added as explicit edges. */
+const ORDER = Object.keys(CHARTS) as (keyof typeof CHARTS)[];
+
+export class AddonsStack extends EnvironmentStack {
+  readonly releases: Partial<Record<AddonName, AddonRelease>> = {};
+  readonly namespaces: PlatformNamespaces;
+
+  constructor(scope: Construct, props: AddonsStackProps) {
+    super(scope, 'addons', props);
+    const { env, platform } = props;
+    const cluster = platform.aks.cluster;
+    new ClusterAccess(this, 'cluster-access', { clusterName: cluster.name, resourceGroupName: cluster.resourceGroupName, helm: true });
+    const client = new DataAzurermClientConfig(this, 'client', {});
+
+    this.namespaces = new PlatformNamespaces(this, 'namespaces', {
+      namespaces: PLATFORM_NAMESPACES,
+      subnets: { nodes: env.network.subnets.nodes, privateEndpoints: env.network.subnets.privateEndpoints },
+      clusterCidrs: [env.aks.podCidr, env.aks.serviceCidr],
+    });
+
+    const identity = (addon: AddonName, serviceAccount: string, roles: Record<string, string[]>) =>
+      new WorkloadIdentity(this, `identity-${addon}`, {
+        name: this.naming.name('userAssignedIdentity', ADDONS[addon].chart),
+        resourceGroupName: this.resourceGroup.name,
+        location: env.location,
+        oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+        namespace: ADDONS[addon].namespace,
+        serviceAccount,
+        roles,
+      });
+    // DNS-01 challenges write TXT records in the environment's zone, and nothing else.
+    const certManager = identity('certManager', CERT_MANAGER_SERVICE_ACCOUNT, { 'DNS Zone Contributor': [platform.dnsZone.id] });
+    // Reads secrets of the platform vault; tenants' vaults are theirs.
+    const externalSecrets = identity('externalSecrets', EXTERNAL_SECRETS_SERVICE_ACCOUNT, { 'Key Vault Secrets User': [platform.vault.vault.id] });
+
+    const ctx: AddonContext = {
+      env,
+      highAvailability: env.addons.highAvailability,
+      tenantId: client.tenantId,
+      clusterName: cluster.name,
+      clientIds: {
+        certManager: certManager.clientId,
+        externalSecrets: externalSecrets.clientId,
+      },
+    };
+
+    for (const addon of ORDER) {
+      if (!env.addons[addon].enabled) continue;
+      const chart = CHARTS[addon];
+      const deps: ITerraformDependable[] = [
+        ...this.namespaces.ready[ADDONS[addon].namespace],
+        ...Object.keys(ADDONS[addon].dependsOn).flatMap((d) => this.releases[d as AddonName]?.release ?? []),
+      ];
+      this.releases[addon] = new AddonRelease(this, addon, {
+        addon,
+        schema: chart.schema,
+        values: chart.values(ctx) as Record<string, unknown>,
+        override: env.addons[addon],
+        dependsOn: deps,
+        // Argo CD's HA redis and Gatekeeper's webhook readiness take longer than the rest.
+        timeoutSeconds: addon === 'argocd' || addon === 'gatekeeper' ? 900 : 600,
+      });
+    }
+
+    new TerraformOutput(this, 'cert_manager_client_id', { value: certManager.clientId });
+    new TerraformOutput(this, 'external_secrets_client_id', { value: externalSecrets.clientId });
+  }
+}
