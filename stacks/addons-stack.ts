@@ -6,7 +6,6 @@
  * `kubernetes_manifest` needs a CRD to exist when it plans.
  */
 import { Construct } from 'constructs';
-import type { ITerraformDependable } from 'cdktf';
 import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { ADDONS, type AddonName } from '../constructs/addons/catalog';
@@ -14,7 +13,7 @@ import type { AddonContext } from '../constructs/addons/context';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { PLATFORM_NAMESPACES } from '../constructs/addons/namespace-catalog';
 import { PlatformNamespaces } from '../constructs/addons/namespaces';
-import { AddonRelease } from '../constructs/addons/release';
+import { installAddon, type AddonReleases } from '../constructs/addons/release';
 import { argocdChartValues, argocdValues } from '../constructs/addons/values/argocd';
 import { CERT_MANAGER_SERVICE_ACCOUNT, certManagerChartValues, certManagerValues } from '../constructs/addons/values/cert-manager';
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT, externalSecretsChartValues, externalSecretsValues } from '../constructs/addons/values/external-secrets';
@@ -47,7 +46,7 @@ const CHARTS = {
 const ORDER = Object.keys(CHARTS) as (keyof typeof CHARTS)[];
 
 export class AddonsStack extends EnvironmentStack {
-  readonly releases: Partial<Record<AddonName, AddonRelease>> = {};
+  readonly releases: AddonReleases = {};
   readonly namespaces: PlatformNamespaces;
 
   constructor(scope: Construct, props: AddonsStackProps) {
@@ -90,18 +89,12 @@ export class AddonsStack extends EnvironmentStack {
     };
 
     for (const addon of ORDER) {
-      if (!env.addons[addon].enabled) continue;
-      const chart = CHARTS[addon];
-      const deps: ITerraformDependable[] = [
-        ...this.namespaces.ready[ADDONS[addon].namespace],
-        ...Object.keys(ADDONS[addon].dependsOn).flatMap((d) => this.releases[d as AddonName]?.release ?? []),
-      ];
-      this.releases[addon] = new AddonRelease(this, addon, {
+      installAddon(this, this.releases, {
         addon,
-        schema: chart.schema,
-        values: chart.values(ctx) as Record<string, unknown>,
-        override: env.addons[addon],
-        dependsOn: deps,
+        schema: CHARTS[addon].schema,
+        values: CHARTS[addon].values(ctx) as Record<string, unknown>,
+        config: env.addons[addon],
+        extra: this.namespaces.ready[ADDONS[addon].namespace],
         // Argo CD's HA redis and Gatekeeper's webhook readiness take longer than the rest.
         timeoutSeconds: addon === 'argocd' || addon === 'gatekeeper' ? 900 : 600,
       });

@@ -1,4 +1,4 @@
-/** Composes the stacks of one environment in deploy order: network, platform, addons, cluster-config, then data and tenants. */
+/** Composes the stacks of one environment in deploy order: network, platform, addons, cluster-config, then observability, data and tenants. */
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
 import type { Tenant } from '../config/tenant-schema';
@@ -7,13 +7,14 @@ import { AddonsStack } from './addons-stack';
 import { ClusterConfigStack } from './cluster-config-stack';
 import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
+import { ObservabilityStack } from './observability-stack';
 import { PlatformStack } from './platform-stack';
 import { TenantStack } from './tenant-stack';
 
 export { stackName } from './environment-stack';
 
 /** The stacks every environment has, besides one per tenant (a test checks this against the app). */
-export const SHARED_CONCERNS = ['network', 'platform', 'addons', 'cluster-config', 'data'] as const;
+export const SHARED_CONCERNS = ['network', 'platform', 'addons', 'cluster-config', 'observability', 'data'] as const;
 
 export interface EnvironmentStacksOptions {
   readonly localBackend?: boolean;
@@ -30,6 +31,9 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   addons.addDependency(platform);
   const clusterConfig = new ClusterConfigStack(scope, { ...common, platform });
   clusterConfig.addDependency(addons);
+  // The receivers' secret and the Grafana ingress need the secret store and issuers.
+  const observability = new ObservabilityStack(scope, { ...common, network, platform });
+  observability.addDependency(clusterConfig);
   const data = new DataStack(scope, { ...common, network, platform });
   data.addDependency(network);
   data.addDependency(platform);
@@ -43,5 +47,5 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
       stack.addDependency(clusterConfig);
       return stack;
     });
-  return [network, platform, addons, clusterConfig, data, ...tenants];
+  return [network, platform, addons, clusterConfig, observability, data, ...tenants];
 }

@@ -8,7 +8,13 @@ import { join, relative, resolve } from 'node:path';
 import { App } from 'cdk8s';
 import type { AppBuilder, RenderContext } from '../../charts/app-builder';
 import { GatekeeperPoliciesChart } from '../../charts/policies/chart';
+import { budgetRuleGroups } from '../../charts/observability/budget-rules';
+import { ObservabilityChart } from '../../charts/observability/chart';
+import { loadDashboards } from '../../charts/observability/dashboards';
+import { sloRuleGroups } from '../../charts/observability/slo';
+import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
+import type { AddonName } from '../../constructs/addons/catalog';
 import type { EnvironmentConfig } from '../../config/schema';
 import { environmentPolicyObjects } from './gatekeeper';
 
@@ -17,10 +23,35 @@ export const RENDERED_DIR = resolve(__dirname, '../../rendered');
 /** app name -> chart builder. */
 export const APPS: Record<string, AppBuilder> = {
   'gatekeeper-policies': (app, { env }) => new GatekeeperPoliciesChart(app, 'gatekeeper-policies', { objects: environmentPolicyObjects(env) }),
+  observability: (app, { env, tenants }) =>
+    new ObservabilityChart(app, 'observability', {
+      ruleSets: { 'platform-slos': sloRuleGroups(), 'tenant-llm-budgets': budgetRuleGroups(tenants, env.name) },
+      dashboards: loadDashboards(),
+    }),
   ...WORKLOAD_APPS,
 };
 
 export type RenderInputs = Omit<RenderContext, 'env'>;
+
+/** The app of apps: rendered/<env>/apps, which the root Application syncs. */
+export const APPS_APP = 'apps';
+
+/** Per app: its sync wave, default namespace, and the add-ons whose CRDs or services it needs. */
+const APP_META: Record<string, { wave: number; namespace: string; requires: AddonName[] }> = {
+  'gatekeeper-policies': { wave: -2, namespace: 'gatekeeper-system', requires: ['gatekeeper'] },
+  observability: { wave: -1, namespace: 'observability', requires: ['kubePrometheusStack', 'externalSecrets'] },
+  'llm-serving': { wave: 0, namespace: 'serving', requires: ['keda', 'kubePrometheusStack'] },
+  'llm-router': { wave: 1, namespace: 'platform', requires: ['externalSecrets', 'kubePrometheusStack'] },
+  'agent-services': { wave: 1, namespace: 'platform', requires: ['keda', 'externalSecrets', 'kubePrometheusStack', 'ingressNginx', 'certManager'] },
+};
+
+/** The Applications of an environment: every registered app whose add-ons are enabled. */
+export function platformApps(env: EnvironmentConfig): { name: string; namespace: string; wave: number }[] {
+  return Object.keys(APPS)
+    .map((name) => ({ name, ...(APP_META[name] ?? { wave: 0, namespace: 'platform', requires: [] }) }))
+    .filter((a) => a.requires.every((addon) => env.addons[addon].enabled))
+    .map(({ name, namespace, wave }) => ({ name, namespace, wave }));
+}
 
 /** rendered/<env>/<app>/manifests.yaml paths (relative to rendered/) -> content. */
 export function renderEnvironments(environments: EnvironmentConfig[], inputs: RenderInputs): Map<string, string> {
@@ -30,6 +61,11 @@ export function renderEnvironments(environments: EnvironmentConfig[], inputs: Re
       const app = new App();
       build(app, { ...inputs, env });
       files.set(join(env.name, name, 'manifests.yaml'), app.synthYaml());
+    }
+    if (env.addons.argocd.enabled) {
+      const app = new App();
+      new PlatformAppsChart(app, APPS_APP, { env: env.name, ...env.addons.gitops, apps: platformApps(env) });
+      files.set(join(env.name, APPS_APP, 'manifests.yaml'), app.synthYaml());
     }
   }
   return files;

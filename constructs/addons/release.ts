@@ -89,3 +89,21 @@ export class AddonRelease extends Construct {
     });
   }
 }
+
+export type AddonReleases = Partial<Record<AddonName, AddonRelease>>;
+
+/**
+ * Installs an enabled add-on after the releases of the add-ons it depends on (catalogue edges)
+ * and after `extra` (its namespace, a secret it reads); records it in `releases`.
+ */
+export function installAddon(
+  scope: Construct,
+  releases: AddonReleases,
+  props: Omit<AddonReleaseProps, 'override' | 'dependsOn'> & { readonly config: { readonly enabled: boolean; readonly version?: string; readonly values?: unknown }; readonly extra?: ITerraformDependable[] },
+): AddonRelease | undefined {
+  if (!props.config.enabled) return undefined;
+  const deps = Object.keys(ADDONS[props.addon].dependsOn).flatMap((d) => releases[d as AddonName]?.release ?? []);
+  const release = new AddonRelease(scope, props.addon, { ...props, override: props.config, dependsOn: [...(props.extra ?? []), ...deps] });
+  releases[props.addon] = release;
+  return release;
+}

@@ -1,0 +1,65 @@
+/**
+ * rendered/<env>/observability: the PrometheusRules (SLOs, tenant LLM budgets), the Grafana
+ * dashboards as ConfigMaps the Grafana sidecar loads, and the ExternalSecret with Alertmanager's
+ * receiver keys from Key Vault.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { PLATFORM_SECRET_STORE } from '../../constructs/addons/cluster-config';
+import { ALERTMANAGER_RECEIVERS_SECRET } from '../../constructs/addons/values/kube-prometheus-stack';
+import { OBSERVABILITY_NAMESPACE } from '../../constructs/addons/namespace-catalog';
+import type { RuleGroup } from './slo';
+
+/** Key Vault secret -> key in the receivers Secret (mounted under /etc/alertmanager/secrets/). */
+export const RECEIVER_SECRETS: Record<string, string> = {
+  'alertmanager-pagerduty-routing-key': 'pagerduty-routing-key',
+  'alertmanager-teams-webhook-url': 'teams-webhook-url',
+  'alertmanager-ticket-webhook-url': 'ticket-webhook-url',
+};
+
+export interface Dashboard {
+  /** File name without .json, also the ConfigMap's suffix. */
+  readonly name: string;
+  readonly json: string;
+}
+
+export interface ObservabilityChartProps {
+  readonly ruleSets: Record<string, RuleGroup[]>;
+  readonly dashboards: readonly Dashboard[];
+}
+
+const labels = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/name': 'observability' };
+
+export class ObservabilityChart extends Chart {
+  constructor(scope: Construct, id: string, props: ObservabilityChartProps) {
+    super(scope, id, { namespace: OBSERVABILITY_NAMESPACE });
+    for (const [name, groups] of Object.entries(props.ruleSets)) {
+      if (groups.length === 0) continue;
+      new ApiObject(this, `rules-${name}`, {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: { name, labels },
+        spec: { groups },
+      });
+    }
+    for (const d of props.dashboards) {
+      new ApiObject(this, `dashboard-${d.name}`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `dashboard-${d.name}`, labels: { ...labels, grafana_dashboard: '1' }, annotations: { grafana_folder: 'Platform' } },
+        data: { [`${d.name}.json`]: d.json },
+      });
+    }
+    new ApiObject(this, 'receivers', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: ALERTMANAGER_RECEIVERS_SECRET, labels },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: PLATFORM_SECRET_STORE },
+        target: { name: ALERTMANAGER_RECEIVERS_SECRET, creationPolicy: 'Owner' },
+        data: Object.entries(RECEIVER_SECRETS).map(([remote, key]) => ({ secretKey: key, remoteRef: { key: remote } })),
+      },
+    });
+  }
+}

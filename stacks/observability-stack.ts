@@ -1,0 +1,110 @@
+/**
+ * `<env>-observability`: kube-prometheus-stack (Prometheus with a Thanos sidecar, Alertmanager,
+ * Grafana), Loki, Tempo and the OpenTelemetry Collector as pinned Helm releases, their Blob
+ * storage with retention per signal, and the workload identities that let them write to it.
+ * Rules, dashboards and the Alertmanager receiver secret are rendered (charts/observability)
+ * and synced by Argo CD.
+ */
+import { Construct } from 'constructs';
+import { Fn, TerraformOutput, type ITerraformDependable } from 'cdktf';
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { ADDONS, type AddonName } from '../constructs/addons/catalog';
+import type { AddonContext } from '../constructs/addons/context';
+import { WorkloadIdentity } from '../constructs/addons/identity';
+import { installAddon, type AddonReleaseProps, type AddonReleases } from '../constructs/addons/release';
+import {
+  kubePrometheusStackChartValues,
+  kubePrometheusStackValues,
+  PROMETHEUS_SERVICE_ACCOUNT,
+  THANOS_OBJSTORE_SECRET,
+  thanosObjectStoreConfig,
+} from '../constructs/addons/values/kube-prometheus-stack';
+import { LOKI_SERVICE_ACCOUNT, lokiChartValues, lokiValues } from '../constructs/addons/values/loki';
+import { otelCollectorChartValues, otelCollectorValues } from '../constructs/addons/values/otel-collector';
+import { TEMPO_SERVICE_ACCOUNT, tempoChartValues, tempoValues } from '../constructs/addons/values/tempo';
+import { ClusterAccess } from '../constructs/cluster-access';
+import { TelemetryStorage, type Signal } from '../constructs/observability/telemetry-storage';
+import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
+import type { NetworkStack } from './network-stack';
+import type { PlatformStack } from './platform-stack';
+
+export interface ObservabilityStackProps extends EnvironmentStackProps {
+  readonly network: NetworkStack;
+  readonly platform: PlatformStack;
+}
+
+const NAMESPACE = ADDONS.kubePrometheusStack.namespace;
+
+export class ObservabilityStack extends EnvironmentStack {
+  readonly storage: TelemetryStorage;
+  readonly releases: AddonReleases = {};
+
+  constructor(scope: Construct, props: ObservabilityStackProps) {
+    super(scope, 'observability', props);
+    const { env, platform } = props;
+    const net = props.network.network;
+    const cluster = platform.aks.cluster;
+    new ClusterAccess(this, 'cluster-access', { clusterName: cluster.name, resourceGroupName: cluster.resourceGroupName, helm: true });
+    const client = new DataAzurermClientConfig(this, 'client', {});
+    const r = env.observability.retention;
+
+    this.storage = new TelemetryStorage(this, 'storage', {
+      name: this.naming.name('storageAccount', 'obs'),
+      privateEndpointName: this.naming.name('privateEndpoint', 'obs-blob'),
+      resourceGroupName: this.resourceGroup.name,
+      location: env.location,
+      privateEndpointSubnetId: net.subnets.privateEndpoints.id,
+      privateDnsZoneId: net.privateDnsZones.blob.id,
+      logAnalyticsWorkspaceId: platform.logs.workspace.id,
+      replication: env.data.storage.replication,
+      retentionDays: { thanos: r.metricsDays, loki: r.logsDays, tempo: r.tracesDays },
+    });
+
+    // Each writer may touch its own container only.
+    const identity = (addon: AddonName, serviceAccount: string, signal: Signal) =>
+      new WorkloadIdentity(this, `identity-${addon}`, {
+        name: this.naming.name('userAssignedIdentity', ADDONS[addon].chart),
+        resourceGroupName: this.resourceGroup.name,
+        location: env.location,
+        oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+        namespace: NAMESPACE,
+        serviceAccount,
+        roles: { 'Storage Blob Data Contributor': [this.storage.containers[signal].id] },
+      });
+    const ids = {
+      kubePrometheusStack: identity('kubePrometheusStack', PROMETHEUS_SERVICE_ACCOUNT, 'thanos'),
+      loki: identity('loki', LOKI_SERVICE_ACCOUNT, 'loki'),
+      tempo: identity('tempo', TEMPO_SERVICE_ACCOUNT, 'tempo'),
+    };
+    const ctx: AddonContext = {
+      env,
+      highAvailability: env.addons.highAvailability,
+      tenantId: client.tenantId,
+      clusterName: cluster.name,
+      clientIds: { kubePrometheusStack: ids.kubePrometheusStack.clientId, loki: ids.loki.clientId, tempo: ids.tempo.clientId },
+    };
+    const account = this.storage.account.name;
+    const container = (s: Signal) => this.storage.containers[s].name;
+
+    // Not a secret (account and container names only), but Prometheus reads it from one.
+    const objstore = new Manifest(this, 'thanos-objstore', {
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: THANOS_OBJSTORE_SECRET, namespace: NAMESPACE },
+        type: 'Opaque',
+        data: { 'objstore.yml': Fn.base64encode(thanosObjectStoreConfig({ storageAccountName: account, thanosContainer: container('thanos') })) },
+      },
+    });
+
+    const install = (addon: AddonName, schema: AddonReleaseProps['schema'], values: object, extra: ITerraformDependable[] = []) =>
+      installAddon(this, this.releases, { addon, schema, values: values as Record<string, unknown>, config: env.addons[addon], extra, timeoutSeconds: 900 });
+    install('kubePrometheusStack', kubePrometheusStackValues, kubePrometheusStackChartValues(ctx), [objstore]);
+    install('loki', lokiValues, lokiChartValues(ctx, { storageAccountName: account, container: container('loki') }));
+    install('tempo', tempoValues, tempoChartValues(ctx, { storageAccountName: account, container: container('tempo') }));
+    install('otelCollector', otelCollectorValues, otelCollectorChartValues(ctx));
+
+    new TerraformOutput(this, 'telemetry_storage_account', { value: account });
+  }
+}
