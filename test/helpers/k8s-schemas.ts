@@ -14,6 +14,7 @@ export interface KubeObject {
 const CRD_PACKAGES: Record<string, string> = {
   'argoproj.io': '@kubernetes-models/argo-cd',
   'cert-manager.io': '@kubernetes-models/cert-manager',
+  'cilium.io': '@kubernetes-models/cilium',
   'external-secrets.io': '@kubernetes-models/external-secrets',
   'keda.sh': '@kubernetes-models/keda',
   'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
@@ -25,6 +26,18 @@ function modulePath(apiVersion: string, kind: string): string | undefined {
   if (!group.includes('.') || group.endsWith('.k8s.io')) return `kubernetes-models/${group}/${version}/${kind}`;
   const pkg = CRD_PACKAGES[group];
   return pkg ? `${pkg}/${group}/${version}/${kind}` : undefined;
+}
+
+/**
+ * A Terraform expression (`${...}`) stands where the value is only known at apply time; the
+ * schema sees a stand-in that is valid for any string format (base64 included), so the check
+ * covers everything around it.
+ */
+function withoutTerraformExpressions(value: unknown): unknown {
+  if (typeof value === 'string') return /^\$\{[\s\S]*\}$/.test(value) ? 'dGVycmFmb3Jt' : value;
+  if (Array.isArray(value)) return value.map(withoutTerraformExpressions);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutTerraformExpressions(v)]));
+  return value;
 }
 
 const describe = (o: KubeObject) => `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`;
@@ -47,7 +60,7 @@ export async function schemaErrors(objects: KubeObject[]): Promise<string[]> {
       continue;
     }
     try {
-      new Model(obj).validate();
+      new Model(withoutTerraformExpressions(obj)).validate();
     } catch (err) {
       errors.push(`${describe(obj)}: ${(err as Error).message}`);
     }

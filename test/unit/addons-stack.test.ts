@@ -1,0 +1,219 @@
+/**
+ * The add-ons, cluster-config and observability stacks: every Kubernetes object against its
+ * upstream schema, properties over every Helm release and platform namespace, least privilege
+ * for the add-ons, and the wiring between identities, service accounts and custom resources.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { ADDONS, ADDON_NAMES, EXACT_VERSION } from '../../constructs/addons/catalog';
+import { PLATFORM_NAMESPACES } from '../../constructs/addons/namespace-catalog';
+import { ADDON_VALUES } from '../../config/addons-schema';
+import { loadInputs } from '../../config/inputs';
+import { stackManifests } from '../../cli/lib/stack-manifests';
+import { platformApps } from '../../cli/lib/render';
+import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
+import { synthApp } from '../helpers/synth';
+import { ROOT } from '../helpers/tools';
+
+const app = synthApp();
+const inputs = loadInputs();
+const rendered = (env: string, name: string) =>
+  parseAllDocuments(readFileSync(join(ROOT, 'rendered', env, name, 'manifests.yaml'), 'utf8'))
+    .map((d) => d.toJS())
+    .filter(Boolean) as KubeObject[];
+
+/** Azure roles an add-on identity may hold, and why; anything else (Owner, Contributor, cluster admin) fails. */
+const ALLOWED_ROLES: Record<string, string> = {
+  'DNS Zone Contributor': 'cert-manager writes DNS-01 TXT records in the environment zone',
+  'Key Vault Secrets User': 'External Secrets reads the platform vault',
+  'Storage Blob Data Contributor': 'Thanos, Loki and Tempo write their own telemetry container',
+};
+
+for (const env of inputs.allEnvironments) {
+  const addons = app.stack(`${env.name}-addons`);
+  const config = app.stack(`${env.name}-cluster-config`);
+  const observability = app.stack(`${env.name}-observability`);
+  const releases = [...addons.of('helm_release'), ...observability.of('helm_release')];
+  const manifests = [addons, config, observability].flatMap((s) => stackManifests(s.json)) as KubeObject[];
+
+  describe(`${env.name}: add-ons`, () => {
+    it('every Kubernetes object of the add-on stacks and the rendered platform apps validates against its upstream schema', async () => {
+      // CiliumNetworkPolicy is validated too (@kubernetes-models/cilium); nothing is skipped.
+      const objects = [...manifests, ...rendered(env.name, 'apps'), ...rendered(env.name, 'observability')];
+      assert.ok(objects.length > 40, `${objects.length} objects`);
+      for (const kind of ['ClusterIssuer', 'ClusterSecretStore', 'Application', 'AppProject', 'PrometheusRule', 'NetworkPolicy', 'ExternalSecret', 'Namespace']) {
+        assert.ok(objects.some((o) => o.kind === kind), `${kind} is among the validated objects`);
+      }
+      assert.deepEqual(await schemaErrors(objects), []);
+    });
+
+    it('the schema check can fail: a NetworkPolicy with a string port range and a ClusterIssuer without a solver type', async () => {
+      const policy = structuredClone(manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-dns')!) as any;
+      policy.spec.egress[0].ports[0].endPort = 'many';
+      const errors = await schemaErrors([policy]);
+      assert.equal(errors.length, 1);
+      assert.match(errors[0], /NetworkPolicy .*endPort/);
+    });
+
+    it('every Helm release is one catalogued chart at an exact version, atomic, waited for, with a timeout and reset values', () => {
+      const enabled = ADDON_NAMES.filter((a) => env.addons[a].enabled);
+      assert.deepEqual(releases.map((r) => r.config.chart).sort(), enabled.map((a) => ADDONS[a].chart).sort());
+      for (const r of releases) {
+        const addon = ADDON_NAMES.find((a) => ADDONS[a].chart === r.config.chart)!;
+        assert.match(r.config.version, EXACT_VERSION, r.path);
+        assert.equal(r.config.version, env.addons[addon].version ?? ADDONS[addon].version);
+        assert.equal(r.config.repository, ADDONS[addon].repository);
+        assert.equal(r.config.namespace, ADDONS[addon].namespace);
+        assert.equal(r.config.atomic, true);
+        assert.equal(r.config.wait, true);
+        assert.equal(r.config.create_namespace, false, 'namespaces come with labels and policies from the stack');
+        assert.ok(r.config.timeout >= 300 && r.config.timeout <= 1800, `${r.path}: timeout ${r.config.timeout}`);
+        assert.equal(r.config.reset_values, true);
+      }
+    });
+
+    it("every release's values are valid YAML that passes the chart's strict schema", () => {
+      for (const r of releases) {
+        const addon = ADDON_NAMES.find((a) => ADDONS[a].chart === r.config.chart)!;
+        const values = parse(r.config.values[0]);
+        const res = ADDON_VALUES[addon].safeParse(values);
+        assert.ok(res.success, `${addon}: ${res.error?.message}`);
+      }
+    });
+
+    it('a release waits for its namespace objects and for the releases of the add-ons it depends on', () => {
+      for (const r of addons.of('helm_release')) {
+        const addon = ADDON_NAMES.find((a) => ADDONS[a].chart === r.config.chart)!;
+        const deps: string[] = r.config.depends_on ?? [];
+        assert.ok(deps.some((d) => d.startsWith('kubernetes_manifest.')), `${addon} waits for its namespace`);
+        for (const dep of Object.keys(ADDONS[addon].dependsOn)) {
+          if (ADDONS[dep as keyof typeof ADDONS].stack !== 'addons') continue;
+          const target = addons.of('helm_release').find((x) => x.config.chart === ADDONS[dep as keyof typeof ADDONS].chart)!;
+          assert.ok(deps.includes(`helm_release.${target.id}`), `${addon} after ${dep}`);
+        }
+      }
+    });
+
+    it('every platform namespace has Pod Security labels, a quota, default limits, default-deny in both directions and DNS', () => {
+      const namespaces = manifests.filter((o) => o.kind === 'Namespace');
+      assert.deepEqual(namespaces.map((n) => n.metadata!.name).sort(), PLATFORM_NAMESPACES.map((n) => n.name).sort());
+      for (const ns of namespaces) {
+        const name = ns.metadata!.name!;
+        const labels = (ns.metadata as any).labels;
+        for (const mode of ['enforce', 'warn', 'audit']) assert.ok(labels[`pod-security.kubernetes.io/${mode}`], `${name} ${mode}`);
+        if (labels['pod-security.kubernetes.io/enforce'] !== 'restricted') assert.ok((ns.metadata as any).annotations?.['platform.example.org/pod-security-reason'], `${name} says why it is not restricted`);
+        const inNs = manifests.filter((o) => o.metadata?.namespace === name);
+        const deny = inNs.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'default-deny') as any;
+        assert.deepEqual(deny?.spec, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, `${name} default-deny`);
+        assert.ok(inNs.some((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-dns'), `${name} DNS`);
+        assert.ok(inNs.some((o) => o.kind === 'ResourceQuota'), `${name} quota`);
+        assert.ok(inNs.some((o) => o.kind === 'LimitRange'), `${name} limit range`);
+      }
+    });
+
+    it('no add-on is cluster-admin unless the catalogue says why; Azure roles are only the listed ones', () => {
+      for (const a of ADDON_NAMES) if (ADDONS[a].clusterAdmin !== undefined) assert.ok(ADDONS[a].clusterAdmin!.length > 40, `${a} explains its cluster-admin`);
+      const all = [...manifests, ...inputs.allEnvironments.flatMap((e) => rendered(e.name, 'apps'))];
+      const bindings = all.filter((o) => /ClusterRoleBinding|RoleBinding/.test(o.kind) && (o as any).roleRef?.name === 'cluster-admin');
+      assert.deepEqual(bindings, []);
+      const roles = [addons, observability].flatMap((s) => s.of('azurerm_role_assignment')).map((r) => r.config.role_definition_name);
+      assert.ok(roles.length >= 2);
+      for (const role of roles) assert.ok(ALLOWED_ROLES[role], `role ${role} is not on the add-on allow-list`);
+    });
+
+    it('Argo CD: SSO through Entra ID with workload identity, no local admin, read-only by default', () => {
+      const values = parse(addons.of('helm_release').find((r) => r.config.chart === 'argo-cd')!.config.values[0]);
+      assert.equal(values.configs.cm['admin.enabled'], false);
+      assert.equal(values.configs.rbac['policy.default'], 'role:readonly');
+      const oidc = parse(values.configs.cm['oidc.config']);
+      assert.equal(oidc.azure.useWorkloadIdentity, true);
+      assert.equal(oidc.clientID, env.addons.argocd.sso.clientId);
+      assert.equal(values['redis-ha'].enabled, env.addons.highAvailability);
+      assert.equal(values.controller.replicas, env.addons.highAvailability ? 2 : 1);
+    });
+
+    it('workload identities trust exactly the service account the chart runs as', () => {
+      const creds = [...addons.of('azurerm_federated_identity_credential'), ...observability.of('azurerm_federated_identity_credential')];
+      const subjects = creds.map((c) => c.config.subject).sort();
+      assert.deepEqual(subjects, [
+        'system:serviceaccount:cert-manager:cert-manager',
+        'system:serviceaccount:external-secrets:external-secrets',
+        'system:serviceaccount:observability:loki',
+        'system:serviceaccount:observability:prometheus',
+        'system:serviceaccount:observability:tempo',
+      ]);
+      for (const r of releases) {
+        const values = parse(r.config.values[0]);
+        const sa = values.serviceAccount ?? values.prometheus?.serviceAccount;
+        if (!sa?.annotations?.['azure.workload.identity/client-id']) continue;
+        assert.ok(subjects.includes(`system:serviceaccount:${r.config.namespace}:${sa.name}`), `${r.config.chart} runs as ${sa.name}`);
+      }
+    });
+
+    it('ingress-nginx gets an internal load balancer unless public ingress is enabled', () => {
+      const values = parse(addons.of('helm_release').find((r) => r.config.chart === 'ingress-nginx')!.config.values[0]);
+      const internal = values.controller.service.annotations['service.beta.kubernetes.io/azure-load-balancer-internal'];
+      assert.equal(internal === 'true', env.aks.privateCluster || !env.network.publicIngress);
+      assert.equal(values.controller.allowSnippetAnnotations, false);
+    });
+
+    it('the NVIDIA device plugin runs only on the GPU pool and tolerates exactly its taints', () => {
+      const values = parse(addons.of('helm_release').find((r) => r.config.chart === 'nvidia-device-plugin')!.config.values[0]);
+      const gpuPool = app.stack(`${env.name}-platform`).of('azurerm_kubernetes_cluster_node_pool').find((p) => p.config.name === 'gpu')!;
+      assert.deepEqual(values.nodeSelector, { 'platform.example.org/pool': 'gpu' });
+      assert.equal(gpuPool.config.node_labels['platform.example.org/pool'], 'gpu');
+      const tolerated = values.tolerations.map((t: any) => `${t.key}=${t.value}:${t.effect}`).sort();
+      assert.deepEqual(tolerated, [...gpuPool.config.node_taints].sort());
+    });
+
+    it('Gatekeeper: audit on, fail-closed webhook with its own and kube-system namespaces exempt', () => {
+      const values = parse(addons.of('helm_release').find((r) => r.config.chart === 'gatekeeper')!.config.values[0]);
+      assert.equal(values.validatingWebhookFailurePolicy, env.addons.gatekeeper.failurePolicy);
+      assert.ok(values.auditInterval > 0);
+      assert.deepEqual(values.controllerManager.exemptNamespaces, ['kube-system', 'gatekeeper-system']);
+      assert.equal(app.stack(`${env.name}-platform`).one('azurerm_kubernetes_cluster').config.azure_policy_enabled, false, 'the AKS Azure Policy add-on would bring a second Gatekeeper');
+    });
+
+    it('cluster-config: the root Application syncs rendered/<env>/apps, which lists one Application per rendered app', () => {
+      const root = manifests.find((o) => o.kind === 'Application') as any;
+      assert.equal(root.spec.source.path, `rendered/${env.name}/apps`);
+      assert.equal(root.spec.source.repoURL, env.addons.gitops.repoURL);
+      const children = rendered(env.name, 'apps') as any[];
+      assert.deepEqual(children.map((c) => c.spec.source.path).sort(), platformApps(env).map((a) => `rendered/${env.name}/${a.name}`).sort());
+      const store = manifests.find((o) => o.kind === 'ClusterSecretStore') as any;
+      assert.equal(store.spec.provider.azurekv.authType, 'WorkloadIdentity');
+      const acme = manifests.find((o) => o.kind === 'ClusterIssuer' && o.metadata?.name === 'letsencrypt-dns') as any;
+      // The zone comes from the platform stack by reference, so the issuer follows a renamed zone.
+      assert.match(acme.spec.acme.solvers[0].dns01.azureDNS.hostedZoneName, /^\$\{data\.terraform_remote_state|^\$\{/);
+      assert.deepEqual(acme.spec.acme.solvers[0].selector.dnsZones.length, 1);
+      assert.match(acme.spec.acme.server, env.addons.certManager.acme.server === 'staging' ? /staging/ : /acme-v02/);
+    });
+
+    it('telemetry storage: private, Entra-only, with a lifecycle rule per signal at the configured retention', () => {
+      const account = observability.one('azurerm_storage_account');
+      assert.equal(account.config.shared_access_key_enabled, false);
+      assert.equal(account.config.public_network_access_enabled, false);
+      const rules = observability.one('azurerm_storage_management_policy').config.rule;
+      const days = Object.fromEntries(rules.map((r: any) => [r.filters.prefix_match[0], r.actions.base_blob.delete_after_days_since_modification_greater_than]));
+      const r = env.observability.retention;
+      assert.deepEqual(days, { 'thanos/': r.metricsDays, 'loki/': r.logsDays, 'tempo/': r.tracesDays });
+    });
+  });
+}
+
+describe('add-on catalogue', () => {
+  it('Gatekeeper runs the release the policies are tested with (gator in scripts/tools.sh)', () => {
+    const tools = readFileSync(join(ROOT, 'scripts/tools.sh'), 'utf8');
+    assert.equal(`v${ADDONS.gatekeeper.version}`, /GATOR_VERSION=(\S+)/.exec(tools)![1]);
+  });
+
+  it('every dependency names an add-on and says why', () => {
+    for (const a of ADDON_NAMES) for (const [dep, why] of Object.entries(ADDONS[a].dependsOn)) {
+      assert.ok(ADDON_NAMES.includes(dep as any), `${a} -> ${dep}`);
+      assert.ok(why!.length > 20);
+    }
+  });
+});
