@@ -4,6 +4,7 @@
  * router entitlements. Pure: problems are collected with positions from a locator the caller
  * passes, and thrown together as one ValidationError, so `platform render` writes nothing.
  */
+import { routerEntitlement, type RouterEntitlement } from '../../constructs/tenant/entitlements';
 import type { RenderContext } from '../app-builder';
 import type { Model } from '../../config/models';
 import type { ImageLock, ImageName, WorkloadsConfig, EnvironmentWorkloads } from '../../config/workloads';
@@ -36,14 +37,8 @@ export interface RouterModel {
   readonly served: string;
 }
 
-export interface TenantEntitlement {
-  readonly tenant: string;
-  readonly models: string[];
-  readonly tokensPerMinute: number;
-  readonly requestsPerMinute: number;
-  readonly monthlyBudget: number;
-  readonly currency: string;
-}
+/** What the router enforces per tenant: the same record the tenant stacks export. */
+export type TenantEntitlement = RouterEntitlement;
 
 export interface WorkloadPlan {
   readonly env: string;
@@ -179,16 +174,7 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
 
   if (problems.length > 0) throw new ValidationError(problems);
 
-  const entitlements: TenantEntitlement[] = tenants
-    .filter((t) => t.spec.llm)
-    .map((t) => ({
-      tenant: t.metadata.name,
-      models: [...t.spec.llm!.models].sort(),
-      tokensPerMinute: t.spec.llm!.tokensPerMinute,
-      requestsPerMinute: t.spec.llm!.requestsPerMinute,
-      monthlyBudget: t.spec.llm!.monthlyBudget,
-      currency: t.spec.budget.currency,
-    }));
+  const entitlements: TenantEntitlement[] = tenants.map(routerEntitlement).filter((e): e is TenantEntitlement => e !== undefined);
 
   return {
     env: env.name,
