@@ -66,6 +66,9 @@ export function gpuPoolLabels(gpu: GpuPoolConfig): Record<string, string> {
   return {
     sku: 'gpu',
     accelerator: 'nvidia',
+    // The NVIDIA device plugin chart's default node affinity looks for this label (or NFD's,
+    // which the platform does not run); without it the plugin schedules nowhere.
+    'nvidia.com/gpu.present': 'true',
     'platform.example.org/gpu-model': gpu.gpuModel,
     'platform.example.org/gpus-per-node': String(gpu.gpusPerNode),
     'platform.example.org/capacity': gpu.spot.enabled ? 'spot' : 'on-demand',

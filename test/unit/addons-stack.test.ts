@@ -153,11 +153,19 @@ for (const env of inputs.allEnvironments) {
       }
     });
 
+    it('Loki keeps as many copies as it has ingesters', () => {
+      const values = parse(observability.of('helm_release').find((r) => r.config.chart === 'loki')!.config.values[0]);
+      const ingesters = values.deploymentMode === 'SingleBinary' ? values.singleBinary.replicas : values.write.replicas;
+      assert.ok(values.loki.commonConfig.replication_factor <= ingesters, `${values.loki.commonConfig.replication_factor} copies, ${ingesters} ingesters`);
+      assert.equal(values.loki.storage.azure.useFederatedToken, true);
+    });
+
     it('ingress-nginx gets an internal load balancer unless public ingress is enabled', () => {
       const values = parse(addons.of('helm_release').find((r) => r.config.chart === 'ingress-nginx')!.config.values[0]);
       const internal = values.controller.service.annotations['service.beta.kubernetes.io/azure-load-balancer-internal'];
       assert.equal(internal === 'true', env.aks.privateCluster || !env.network.publicIngress);
       assert.equal(values.controller.allowSnippetAnnotations, false);
+      assert.equal(values.controller.config['annotations-risk-level'], 'High');
     });
 
     it('the NVIDIA device plugin runs only on the GPU pool and tolerates exactly its taints', () => {
@@ -165,6 +173,10 @@ for (const env of inputs.allEnvironments) {
       const gpuPool = app.stack(`${env.name}-platform`).of('azurerm_kubernetes_cluster_node_pool').find((p) => p.config.name === 'gpu')!;
       assert.deepEqual(values.nodeSelector, { 'platform.example.org/pool': 'gpu' });
       assert.equal(gpuPool.config.node_labels['platform.example.org/pool'], 'gpu');
+      // The chart's default node affinity requires this label (NFD, which would set another, is off).
+      assert.equal(gpuPool.config.node_labels['nvidia.com/gpu.present'], 'true');
+      assert.equal(values.affinity, undefined);
+      assert.equal(values.nfd.enabled, false);
       const tolerated = values.tolerations.map((t: any) => `${t.key}=${t.value}:${t.effect}`).sort();
       assert.deepEqual(tolerated, [...gpuPool.config.node_taints].sort());
     });
@@ -174,6 +186,8 @@ for (const env of inputs.allEnvironments) {
       assert.equal(values.validatingWebhookFailurePolicy, env.addons.gatekeeper.failurePolicy);
       assert.ok(values.auditInterval > 0);
       assert.deepEqual(values.controllerManager.exemptNamespaces, ['kube-system', 'gatekeeper-system']);
+      // The webhook itself skips kube-system (its own namespace it skips unasked).
+      assert.deepEqual(values.validatingWebhookExemptNamespacesLabels, { 'kubernetes.io/metadata.name': ['kube-system'] });
       assert.equal(app.stack(`${env.name}-platform`).one('azurerm_kubernetes_cluster').config.azure_policy_enabled, false, 'the AKS Azure Policy add-on would bring a second Gatekeeper');
     });
 

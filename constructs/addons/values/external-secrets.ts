@@ -11,7 +11,8 @@ export const externalSecretsValues = z.strictObject({
   leaderElect: z.boolean().optional(),
   podDisruptionBudget: pdb.optional(),
   podLabels: stringMap.optional(),
-  serviceAccount: serviceAccount.optional(),
+  // This chart calls service-account labels `extraLabels`.
+  serviceAccount: serviceAccount.omit({ labels: true }).extend({ extraLabels: z.record(z.string(), z.string()).optional() }).optional(),
   resources: resources.optional(),
   webhook: component.optional(),
   certController: component.optional(),

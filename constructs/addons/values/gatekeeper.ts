@@ -22,7 +22,7 @@ export const gatekeeperValues = z.strictObject({
 });
 export type GatekeeperValues = z.input<typeof gatekeeperValues>;
 
-/** Never intercepted by the webhook: what must keep working when Gatekeeper itself is down. */
+/** Exempt from Gatekeeper: what must keep working when Gatekeeper itself is down. */
 export const GATEKEEPER_EXEMPT_NAMESPACES = ['kube-system', 'gatekeeper-system'];
 
 export function gatekeeperChartValues(ctx: AddonContext): GatekeeperValues {
@@ -37,6 +37,9 @@ export function gatekeeperChartValues(ctx: AddonContext): GatekeeperValues {
     // the short timeout bounds what an outage costs the API server (ADR 0002).
     validatingWebhookFailurePolicy: ctx.env.addons.gatekeeper.failurePolicy,
     validatingWebhookTimeoutSeconds: 3,
+    // The webhook's namespaceSelector skips the release namespace by itself; kube-system has to
+    // be excluded here (exemptNamespaces below only allows the ignore label in them).
+    validatingWebhookExemptNamespacesLabels: { 'kubernetes.io/metadata.name': GATEKEEPER_EXEMPT_NAMESPACES.filter((n) => n !== 'gatekeeper-system') },
     mutatingWebhookFailurePolicy: 'Ignore',
     emitAdmissionEvents: true,
     emitAuditEvents: true,

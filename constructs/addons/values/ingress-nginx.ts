@@ -38,9 +38,10 @@ export function ingressNginxChartValues(ctx: AddonContext): IngressNginxValues {
       minAvailable: ha ? 2 : 0,
       resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '1Gi' } },
       ingressClassResource: { name: INGRESS_CLASS, default: true },
-      // Snippets let any Ingress author inject nginx config (CVE-2021-25742 and successors).
+      // Snippets let any Ingress author inject nginx config (CVE-2021-25742 and successors);
+      // annotations above High risk (Critical) are refused too.
       allowSnippetAnnotations: false,
-      config: { 'annotations-risk-level': 'Critical', 'ssl-protocols': 'TLSv1.2 TLSv1.3', 'hsts': 'true', 'server-tokens': 'false', 'use-forwarded-headers': 'false' },
+      config: { 'annotations-risk-level': 'High', 'ssl-protocols': 'TLSv1.2 TLSv1.3', 'hsts': 'true', 'server-tokens': 'false', 'use-forwarded-headers': 'false' },
       service: {
         externalTrafficPolicy: 'Local',
         annotations: {

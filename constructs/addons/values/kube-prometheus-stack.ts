@@ -155,6 +155,9 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
           client_id: grafanaSso.clientId,
           client_authentication: 'workload_identity',
           workload_identity_token_file: '/var/run/secrets/azure/tokens/azure-identity-token',
+          federated_credential_audience: 'api://AzureADTokenExchange',
+          // Only accounts of this organisation's Entra tenant.
+          allowed_organizations: ctx.tenantId,
           scopes: 'openid email profile',
           auth_url: `https://login.microsoftonline.com/${ctx.tenantId}/oauth2/v2.0/authorize`,
           token_url: `https://login.microsoftonline.com/${ctx.tenantId}/oauth2/v2.0/token`,

@@ -11,6 +11,7 @@ export const lokiValues = z.strictObject({
   loki: z
     .strictObject({
       auth_enabled: z.boolean().optional(),
+      commonConfig: z.strictObject({ replication_factor: z.number().int().min(1).optional() }).optional(),
       podLabels: stringMap.optional(),
       storage: json.optional(),
       schemaConfig: json.optional(),
@@ -40,6 +41,8 @@ export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName
     loki: {
       // One tenant: the platform; tenants are told apart by the namespace label on each stream.
       auth_enabled: false,
+      // One ingester in single-binary mode cannot satisfy the chart's default of three copies.
+      commonConfig: { replication_factor: ha ? 3 : 1 },
       podLabels: { ...WORKLOAD_IDENTITY_LABEL },
       storage: {
         type: 'azure',
