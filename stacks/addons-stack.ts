@@ -23,11 +23,9 @@ import { kedaChartValues, kedaValues } from '../constructs/addons/values/keda';
 import { nvidiaDevicePluginChartValues, nvidiaDevicePluginValues } from '../constructs/addons/values/nvidia-device-plugin';
 import { ClusterAccess } from '../constructs/cluster-access';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
-import type { NetworkStack } from './network-stack';
 import type { PlatformStack } from './platform-stack';
 
 export interface AddonsStackProps extends EnvironmentStackProps {
-  readonly network: NetworkStack;
   readonly platform: PlatformStack;
 }
 

@@ -4,15 +4,12 @@
  */
 import { Construct } from 'constructs';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
-import type { GpuPoolConfig, NodePoolConfig } from '../../config/schema';
+import type { NodePoolConfig } from '../../config/schema';
 import { assertValidName } from '../naming';
 
-export const POOL_LABEL = 'platform.example.org/pool';
+import { POOL_LABEL, SPOT_TAINT } from './labels';
 
-/** Taints every GPU node carries: GPU workloads tolerate them, nothing else schedules there. */
-export const GPU_TAINTS = ['nvidia.com/gpu=present:NoSchedule', 'sku=gpu:NoSchedule'] as const;
-/** AKS puts this taint on spot nodes itself; declaring it keeps Terraform from seeing drift. */
-export const SPOT_TAINT = 'kubernetes.azure.com/scalesetpriority=spot:NoSchedule';
+export { GPU_TAINTS, gpuPoolLabels, POOL_LABEL, SPOT_TAINT } from './labels';
 
 export interface NodePoolProps {
   readonly name: string;
@@ -59,18 +56,4 @@ export class NodePool extends Construct {
       lifecycle: { ignoreChanges: ['node_count'] },
     });
   }
-}
-
-/** The GPU pool's labels: what serving workloads select on. */
-export function gpuPoolLabels(gpu: GpuPoolConfig): Record<string, string> {
-  return {
-    sku: 'gpu',
-    accelerator: 'nvidia',
-    // The NVIDIA device plugin chart's default node affinity looks for this label (or NFD's,
-    // which the platform does not run); without it the plugin schedules nowhere.
-    'nvidia.com/gpu.present': 'true',
-    'platform.example.org/gpu-model': gpu.gpuModel,
-    'platform.example.org/gpus-per-node': String(gpu.gpusPerNode),
-    'platform.example.org/capacity': gpu.spot.enabled ? 'spot' : 'on-demand',
-  };
 }

@@ -1,6 +1,6 @@
 /** NVIDIA device plugin chart values: runs only on the GPU pool, tolerating exactly its taints. */
 import { z } from 'zod';
-import { GPU_TAINTS, POOL_LABEL, SPOT_TAINT } from '../../node-pool';
+import { GPU_TAINTS, POOL_LABEL, SPOT_TAINT } from '../../node-pool/labels';
 import { resources, stringMap, toleration } from './common';
 import type { AddonContext } from '../context';
 
