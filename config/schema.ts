@@ -201,8 +201,24 @@ export const environmentSchema = z
             /** Zone-redundant standby in a second zone (not available on Burstable SKUs). */
             highAvailability: z.boolean().default(true),
             geoRedundantBackup: z.boolean().default(true),
-            /** The Entra ID group that administers the server (no password login exists). */
+            /** The Entra ID group that administers the server. */
             entraAdmin: z.object({ objectId: z.string().regex(/^[0-9a-f-]{36}$/i, 'expected an Entra ID object id'), principalName: z.string().min(1) }).strict(),
+            /**
+             * Password logins next to Entra ID, an opt-out for clients that cannot refresh Entra
+             * tokens. Absent (the default), the server accepts Entra ID only. The admin password
+             * is read from the platform Key Vault at apply time and written write-only: it is in
+             * neither plan nor state.
+             */
+            passwordLogin: z
+              .object({
+                reason: z.string().min(30, 'say which client needs password logins and why Entra ID does not work for it'),
+                /** Key Vault secret (platform vault) holding the admin password; seed it before deploying. */
+                adminSecretName: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'a Key Vault secret name').default('postgres-admin-password'),
+                /** Bump to push a rotated password from Key Vault to the server. */
+                adminPasswordVersion: z.number().int().min(1).default(1),
+              })
+              .strict()
+              .optional(),
           })
           .strict(),
         redis: z

@@ -1,11 +1,17 @@
 /**
  * `<env>-data`: PostgreSQL (router keys and budgets, audit), Redis (cross-replica limits) and
- * Storage (artifacts, immutable audit logs). Every service authenticates with Entra ID only, so
- * no password or key is generated, stored in state, or put into Key Vault.
+ * Storage (artifacts, immutable audit logs). Every service authenticates with Entra ID; where an
+ * environment opts PostgreSQL into password logins as well (for the LLM router), the admin
+ * password comes from Key Vault at apply time and is never in plan or state.
  */
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault';
+import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import { RedisCacheAccessPolicyAssignment } from '@cdktf/provider-azurerm/lib/redis-cache-access-policy-assignment';
+import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from '../charts/workloads/names';
+import { WorkloadIdentity } from '../constructs/addons/identity';
 import { ArtifactStorage } from '../constructs/data/storage';
 import { Postgres } from '../constructs/data/postgres';
 import { Redis } from '../constructs/data/redis';
@@ -38,6 +44,7 @@ export class DataStack extends EnvironmentStack {
     const client = new DataAzurermClientConfig(this, 'client', {});
 
     this.postgres = new Postgres(this, 'postgres', {
+      ...(env.data.postgres.passwordLogin ? { adminPassword: this.ephemeralVaultSecret(props.platform, env.data.postgres.passwordLogin.adminSecretName) } : {}),
       ...common,
       name: this.naming.name('postgresqlFlexibleServer'),
       privateEndpointName: this.naming.name('privateEndpoint', 'psql'),
@@ -62,8 +69,54 @@ export class DataStack extends EnvironmentStack {
       privateDnsZoneId: net.privateDnsZones.blob.id,
     });
 
+    this.routerIdentity(props);
+
     new TerraformOutput(this, 'postgres_fqdn', { value: this.postgres.server.fqdn });
     new TerraformOutput(this, 'redis_hostname', { value: this.redis.cache.hostname });
     new TerraformOutput(this, 'storage_blob_endpoint', { value: this.storage.account.primaryBlobEndpoint });
+  }
+
+  /**
+   * The LLM router's workload identity: federated with its service account, a data contributor
+   * on Redis (Entra ID; the cache has no access keys), and its client id in the platform vault,
+   * where the router's ExternalSecret picks it up (rendered manifests cannot know it).
+   */
+  private routerIdentity(props: DataStackProps): void {
+    const { env, platform } = props;
+    const router = new WorkloadIdentity(this, 'router-identity', {
+      name: this.naming.name('userAssignedIdentity', ROUTER_NAME),
+      resourceGroupName: this.resourceGroup.name,
+      location: env.location,
+      oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+      namespace: env.tenancy.routerNamespace,
+      serviceAccount: ROUTER_NAME,
+      roles: {},
+    });
+    new RedisCacheAccessPolicyAssignment(this, 'router-redis-access', {
+      name: ROUTER_NAME,
+      redisCacheId: this.redis.cache.id,
+      accessPolicyName: 'Data Contributor',
+      objectId: router.identity.principalId,
+      objectIdAlias: ROUTER_NAME,
+    });
+    // A client id is an identifier, not a credential; the vault is only how it reaches the pod.
+    new KeyVaultSecret(this, 'router-client-id', {
+      name: ROUTER_CLIENT_ID_SECRET,
+      keyVaultId: platform.vault.vault.id,
+      value: router.clientId,
+      contentType: 'client-id',
+    });
+  }
+
+  /**
+   * A Terraform expression for a secret of the platform vault, read at apply time through an
+   * ephemeral resource (Terraform 1.10+): usable in write-only arguments, never stored.
+   * cdktf 0.21 has no ephemeral blocks, so it is added as a raw override.
+   */
+  private ephemeralVaultSecret(platform: PlatformStack, secretName: string): string {
+    const vault = new DataAzurermKeyVault(this, 'platform-vault', { name: platform.vault.vault.name, resourceGroupName: platform.vault.vault.resourceGroupName });
+    const id = 'postgres_admin_password';
+    this.addOverride(`ephemeral.azurerm_key_vault_secret.${id}`, { name: secretName, key_vault_id: `\${data.azurerm_key_vault.${vault.friendlyUniqueId}.id}` });
+    return `\${ephemeral.azurerm_key_vault_secret.${id}.value}`;
   }
 }

@@ -11,8 +11,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 export const PART_OF = 'ai-agent-platform';
 export const MANAGED_BY = 'platform-render';
 /** Namespaces the add-ons stack creates (Pod Security restricted, default-deny). */
-export const PLATFORM_NAMESPACE = 'platform';
-export const SERVING_NAMESPACE = 'serving';
+export { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from './names';
 export const OBSERVABILITY_NAMESPACE = 'observability';
 export const INGRESS_NAMESPACE = 'ingress-nginx';
 export const CLUSTER_SECRET_STORE = 'platform-key-vault';

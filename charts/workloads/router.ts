@@ -20,9 +20,10 @@ import {
   TENANT_NAMESPACE_LABEL,
 } from './common';
 import type { ImageRef, RouterModel, TenantEntitlement } from './plan';
+import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from './names';
 import { PlatformService } from './service';
 
-export const ROUTER_NAME = 'llm-router';
+export { ROUTER_NAME } from './names';
 export const ROUTER_PORT = 4000;
 const CONFIG_DIR = '/etc/litellm';
 const POSTGRES_PORT = 5432;
@@ -32,7 +33,7 @@ export const ROUTER_SECRETS = {
   LITELLM_MASTER_KEY: 'llm-router-master-key',
   LITELLM_SALT_KEY: 'llm-router-salt-key',
   DATABASE_URL: 'llm-router-database-url',
-  AZURE_CLIENT_ID: 'llm-router-client-id',
+  AZURE_CLIENT_ID: ROUTER_CLIENT_ID_SECRET,
 } as const;
 
 export interface LlmRouterChartProps {

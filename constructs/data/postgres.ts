@@ -1,6 +1,6 @@
 /**
- * PostgreSQL Flexible Server for the router and audit data: Entra ID authentication only (no
- * password exists to leak), private endpoint only, TLS 1.2+, zone-redundant HA and geo-redundant
+ * PostgreSQL Flexible Server for the router and audit data: Entra ID authentication (password
+ * logins only where an environment opts out, with a reason), private endpoint only, TLS 1.2+, zone-redundant HA and geo-redundant
  * backups where configured, pgvector allow-listed, and logs to Log Analytics.
  */
 import { Construct } from 'constructs';
@@ -15,7 +15,14 @@ export interface PostgresProps extends PrivateServiceProps {
   readonly tenantId: string;
   readonly config: EnvironmentConfig['data']['postgres'];
   readonly databases: string[];
+  /**
+   * Only with `config.passwordLogin`: a Terraform expression for the admin password (an
+   * ephemeral value), written write-only so it never reaches plan or state.
+   */
+  readonly adminPassword?: string;
 }
+
+export const POSTGRES_ADMIN_LOGIN = 'psqladmin';
 
 /** Server parameters the platform sets; `azure.extensions` is the extension allow-list. */
 export const POSTGRES_PARAMETERS: Record<string, string> = {
@@ -34,6 +41,10 @@ export class Postgres extends Construct {
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
     const c = props.config;
+    if (Boolean(c.passwordLogin) !== Boolean(props.adminPassword)) throw new Error('postgres: passwordLogin and adminPassword go together');
+    const passwords = c.passwordLogin && props.adminPassword
+      ? { administratorLogin: POSTGRES_ADMIN_LOGIN, administratorPasswordWo: props.adminPassword, administratorPasswordWoVersion: c.passwordLogin.adminPasswordVersion }
+      : {};
     this.server = new PostgresqlFlexibleServer(this, 'server', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
@@ -47,7 +58,8 @@ export class Postgres extends Construct {
       publicNetworkAccessEnabled: false,
       zone: '1',
       ...(c.highAvailability ? { highAvailability: { mode: 'ZoneRedundant', standbyAvailabilityZone: '2' } } : {}),
-      authentication: { activeDirectoryAuthEnabled: true, passwordAuthEnabled: false, tenantId: props.tenantId },
+      authentication: { activeDirectoryAuthEnabled: true, passwordAuthEnabled: Boolean(c.passwordLogin), tenantId: props.tenantId },
+      ...passwords,
       maintenanceWindow: { dayOfWeek: 0, startHour: 2, startMinute: 0 },
       // After a failover Azure swaps the primary and standby zones; that is not drift.
       lifecycle: { ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'] },

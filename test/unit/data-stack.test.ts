@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEnvironment } from '../../config/load';
-import { POSTGRES_PARAMETERS } from '../../constructs/data/postgres';
+import { Testing, TerraformStack } from 'cdktf';
+import { Postgres, POSTGRES_PARAMETERS } from '../../constructs/data/postgres';
 import { DATABASES } from '../../stacks/data-stack';
 import { refId, synthApp } from '../helpers/synth';
 
@@ -17,8 +18,10 @@ for (const envName of ['dev', 'prod']) {
   describe(`${envName}-data`, () => {
     const pg = data.one('azurerm_postgresql_flexible_server');
 
-    it('PostgreSQL: Entra ID only, private, HA and backups as configured, after network and platform', () => {
-      assert.deepEqual(pg.config.authentication, { active_directory_auth_enabled: true, password_auth_enabled: false, tenant_id: pg.config.authentication.tenant_id });
+    it('PostgreSQL: Entra ID, private, HA and backups as configured, after network and platform', () => {
+      const passwords = Boolean(env.data.postgres.passwordLogin);
+      assert.deepEqual(pg.config.authentication, { active_directory_auth_enabled: true, password_auth_enabled: passwords, tenant_id: pg.config.authentication.tenant_id });
+      // Never a plain password argument: only the write-only one, fed by an ephemeral read.
       assert.equal(pg.config.administrator_password, undefined);
       assert.equal(pg.config.public_network_access_enabled, false);
       assert.equal(pg.config.backup_retention_days, env.data.postgres.backupRetentionDays);
@@ -27,6 +30,37 @@ for (const envName of ['dev', 'prod']) {
       assert.equal(pe('postgresqlServer').config.private_service_connection.private_connection_resource_id, refId(pg));
       assert.ok(diagnosed(refId(pg)));
       assert.deepEqual(app.manifest.stacks[`${envName}-data`].dependencies.sort(), [`${envName}-network`, `${envName}-platform`]);
+    });
+
+    it('PostgreSQL password logins (an opt-out with a reason): the admin password is read from the platform vault at apply time, write-only', () => {
+      const opt = env.data.postgres.passwordLogin;
+      if (!opt) {
+        assert.equal(pg.config.administrator_login, undefined);
+        assert.equal(data.json.ephemeral, undefined);
+        return;
+      }
+      assert.ok(opt.reason.length >= 30);
+      assert.equal(pg.config.administrator_password_wo, '${ephemeral.azurerm_key_vault_secret.postgres_admin_password.value}');
+      assert.equal(pg.config.administrator_password_wo_version, opt.adminPasswordVersion);
+      const secret = data.json.ephemeral.azurerm_key_vault_secret.postgres_admin_password;
+      assert.equal(secret.name, opt.adminSecretName);
+      const vault = data.json.data.azurerm_key_vault[/^\$\{data\.azurerm_key_vault\.([^.]+)\.id\}$/.exec(secret.key_vault_id)![1]];
+      assert.match(vault.name, /terraform_remote_state.*platform|\$\{/, 'the platform vault, by reference');
+      assert.doesNotMatch(JSON.stringify(data.json.output ?? {}), /ephemeral/);
+    });
+
+    it('the LLM router identity: federated with its service account, Redis data contributor, client id in the platform vault', () => {
+      const fed = data.one('azurerm_federated_identity_credential');
+      assert.equal(fed.config.subject, `system:serviceaccount:${env.tenancy.routerNamespace}:llm-router`);
+      const identity = data.one('azurerm_user_assigned_identity');
+      const access = data.one('azurerm_redis_cache_access_policy_assignment');
+      assert.equal(access.config.access_policy_name, 'Data Contributor');
+      assert.equal(access.config.object_id, `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
+      assert.equal(access.config.redis_cache_id, refId(data.one('azurerm_redis_cache')));
+      const secret = data.one('azurerm_key_vault_secret');
+      assert.equal(secret.config.name, 'llm-router-client-id');
+      assert.equal(secret.config.value, `\${azurerm_user_assigned_identity.${identity.id}.client_id}`);
+      assert.equal(data.of('azurerm_role_assignment').length, 0, 'no Azure role beyond the Redis data policy');
     });
 
     it('PostgreSQL: TLS 1.2+, pgvector allow-listed, router and audit databases, an Entra admin group', () => {
@@ -72,3 +106,16 @@ for (const envName of ['dev', 'prod']) {
     });
   });
 }
+
+describe('PostgreSQL without the password opt-out', () => {
+  it('accepts Entra ID only and has no admin login', () => {
+    const config = { ...loadEnvironment('dev').data.postgres, passwordLogin: undefined };
+    const stack = new TerraformStack(Testing.app(), 'pg');
+    const props = { name: 'psql-x', privateEndpointName: 'pe-x', resourceGroupName: 'rg', location: 'westeurope', privateEndpointSubnetId: 's', privateDnsZoneId: 'z', logAnalyticsWorkspaceId: 'w', tenantId: 't', config, databases: ['router'] };
+    new Postgres(stack, 'pg', props);
+    const [server] = Object.values<any>(JSON.parse(Testing.synth(stack)).resource.azurerm_postgresql_flexible_server);
+    assert.equal(server.authentication.password_auth_enabled, false);
+    assert.equal(server.administrator_login, undefined);
+    assert.throws(() => new Postgres(new TerraformStack(Testing.app(), 'pg2'), 'pg', { ...props, adminPassword: '${x}' }), /passwordLogin and adminPassword go together/);
+  });
+});
