@@ -206,6 +206,21 @@ for (const env of inputs.allEnvironments) {
       assert.match(acme.spec.acme.server, env.addons.certManager.acme.server === 'staging' ? /staging/ : /acme-v02/);
     });
 
+    it('the platform AppProject admits everything the platform renders, and nothing broader', () => {
+      const project = manifests.find((o) => o.kind === 'AppProject') as any;
+      const allowedNs = new Set(project.spec.destinations.map((d: any) => d.namespace));
+      const allowedKind = (group: string, kind: string) => project.spec.clusterResourceWhitelist.some((w: any) => w.group === group && (w.kind === kind || w.kind === '*'));
+      assert.ok(!project.spec.clusterResourceWhitelist.some((w: any) => w.group === '*'), 'no wildcard group');
+      for (const app of platformApps(env)) {
+        for (const o of rendered(env.name, app.name) as any[]) {
+          const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+          if (o.metadata.namespace) assert.ok(allowedNs.has(o.metadata.namespace), `${app.name}: ${o.kind} in ${o.metadata.namespace}`);
+          else assert.ok(allowedKind(group, o.kind), `${app.name}: cluster-scoped ${group}/${o.kind}`);
+        }
+        assert.ok(allowedNs.has(app.namespace), `${app.name} destination ${app.namespace}`);
+      }
+    });
+
     it('telemetry storage: private, Entra-only, with a lifecycle rule per signal at the configured retention', () => {
       const account = observability.one('azurerm_storage_account');
       assert.equal(account.config.shared_access_key_enabled, false);
