@@ -133,6 +133,8 @@ for (const env of inputs.allEnvironments) {
       assert.equal(oidc.clientID, env.addons.argocd.sso.clientId);
       assert.equal(values['redis-ha'].enabled, env.addons.highAvailability);
       assert.equal(values.controller.replicas, env.addons.highAvailability ? 2 : 1);
+      // The app-of-apps' sync waves only wait when Argo CD assesses child Application health.
+      assert.match(values.configs.cm['resource.customizations.health.argoproj.io_Application'], /obj\.status\.health\.status/);
     });
 
     it('workload identities trust exactly the service account the chart runs as', () => {

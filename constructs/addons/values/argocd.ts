@@ -25,6 +25,7 @@ export const argocdValues = z.strictObject({
           'oidc.config': z.string().optional(),
           'users.anonymous.enabled': z.boolean().optional(),
           'timeout.reconciliation': z.string().optional(),
+          'resource.customizations.health.argoproj.io_Application': z.string().optional(),
         })
         .optional(),
       rbac: z.strictObject({ 'policy.default': z.string().optional(), 'policy.csv': z.string().optional(), scopes: z.string().optional() }).optional(),
@@ -45,6 +46,18 @@ export type ArgocdValues = z.input<typeof argocdValues>;
 /** The service account Argo CD's SSO login runs as; the Entra app registration federates with it. */
 export const ARGOCD_SERVER_SERVICE_ACCOUNT = 'argocd-server';
 
+/**
+ * Argo CD stopped assessing child Applications' health (1.8); without this check the sync waves
+ * of the app-of-apps would not wait for policies before workloads.
+ */
+const APPLICATION_HEALTH = `hs = { status = "Progressing", message = "" }
+if obj.status ~= nil and obj.status.health ~= nil then
+  hs.status = obj.status.health.status
+  if obj.status.health.message ~= nil then hs.message = obj.status.health.message end
+end
+return hs
+`;
+
 export function argocdChartValues(ctx: AddonContext): ArgocdValues {
   const sso = ctx.env.addons.argocd.sso;
   const admins = sso.adminGroupObjectIds.length > 0 ? sso.adminGroupObjectIds : ctx.env.aks.adminGroupObjectIds;
@@ -64,7 +77,10 @@ export function argocdChartValues(ctx: AddonContext): ArgocdValues {
     global: { domain: `argocd.${ctx.env.dns.zoneName}`, logging: { format: 'json' } },
     crds: { install: true, keep: true },
     configs: {
-      cm: { 'admin.enabled': false, 'exec.enabled': false, 'users.anonymous.enabled': false, 'oidc.config': stringify(oidc, { lineWidth: 0 }), 'timeout.reconciliation': '180s' },
+      cm: { 'admin.enabled': false, 'exec.enabled': false, 'users.anonymous.enabled': false, 'oidc.config': stringify(oidc, { lineWidth: 0 }),
+        'timeout.reconciliation': '180s',
+        'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH,
+      },
       rbac: {
         // Everyone who can log in may look; only the platform admins may change anything.
         'policy.default': 'role:readonly',
