@@ -77,7 +77,11 @@ export function argocdChartValues(ctx: AddonContext): ArgocdValues {
     global: { domain: `argocd.${ctx.env.dns.zoneName}`, logging: { format: 'json' } },
     crds: { install: true, keep: true },
     configs: {
-      cm: { 'admin.enabled': false, 'exec.enabled': false, 'users.anonymous.enabled': false, 'oidc.config': stringify(oidc, { lineWidth: 0 }),
+      cm: {
+        'admin.enabled': false,
+        'exec.enabled': false,
+        'users.anonymous.enabled': false,
+        'oidc.config': stringify(oidc, { lineWidth: 0 }),
         'timeout.reconciliation': '180s',
         'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH,
       },
