@@ -84,7 +84,8 @@ export class AddonRelease extends Construct {
       maxHistory: 10,
       // Upgrades replace values with exactly these; nothing set by hand survives.
       resetValues: true,
-      values: [stringify(this.values, { lineWidth: 0, sortMapEntries: true })],
+      // No anchors: shared objects are written out in full, as a reviewer reads them.
+      values: [stringify(this.values, { lineWidth: 0, sortMapEntries: true, aliasDuplicateObjects: false })],
       ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
     });
   }

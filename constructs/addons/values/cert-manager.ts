@@ -1,6 +1,6 @@
 /** cert-manager chart values: CRDs, HA in prod, workload identity for Azure DNS (DNS-01). */
 import { z } from 'zod';
-import { pdb, resources, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
+import { pdb, replicated, resources, serviceAccount, SMALL_CONTROLLER, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import { clientId, type AddonContext } from '../context';
 
 export const certManagerValues = z.strictObject({
@@ -20,19 +20,17 @@ export type CertManagerValues = z.input<typeof certManagerValues>;
 export const CERT_MANAGER_SERVICE_ACCOUNT = 'cert-manager';
 
 export function certManagerChartValues(ctx: AddonContext): CertManagerValues {
-  const ha = ctx.highAvailability;
-  const replicas = ha ? 2 : 1;
+  const component = replicated(ctx.highAvailability);
   return {
     crds: { enabled: true, keep: true },
-    replicaCount: replicas,
-    podDisruptionBudget: { enabled: ha, minAvailable: 1 },
+    ...component,
     podLabels: { ...WORKLOAD_IDENTITY_LABEL },
     serviceAccount: { create: true, name: CERT_MANAGER_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'certManager')), labels: { ...WORKLOAD_IDENTITY_LABEL } },
-    resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+    resources: SMALL_CONTROLLER,
     // DNS-01 self-checks must ask public resolvers: the cluster's resolver may serve a private zone.
     extraArgs: ['--dns01-recursive-nameservers-only', '--dns01-recursive-nameservers=1.1.1.1:53,8.8.8.8:53'],
-    webhook: { replicaCount: replicas, podDisruptionBudget: { enabled: ha, minAvailable: 1 } },
-    cainjector: { replicaCount: replicas, podDisruptionBudget: { enabled: ha, minAvailable: 1 } },
+    webhook: component,
+    cainjector: component,
     prometheus: { enabled: true },
   };
 }

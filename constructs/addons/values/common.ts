@@ -41,3 +41,9 @@ export const autoscaling = z.strictObject({
   maxReplicas: z.number().int().min(1).optional(),
   targetCPUUtilizationPercentage: z.number().int().optional(),
 });
+
+/** Replicas and disruption budget of one controller component: two and a PDB when highly available. */
+export const replicated = (ha: boolean) => ({ replicaCount: ha ? 2 : 1, podDisruptionBudget: { enabled: ha, minAvailable: 1 } });
+
+/** A small controller's requests and memory limit. */
+export const SMALL_CONTROLLER: Resources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } };

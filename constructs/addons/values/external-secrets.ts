@@ -1,6 +1,6 @@
 /** External Secrets Operator chart values: workload identity to Key Vault, no static credentials. */
 import { z } from 'zod';
-import { pdb, resources, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
+import { pdb, replicated, resources, serviceAccount, SMALL_CONTROLLER, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import { clientId, type AddonContext } from '../context';
 
 const component = z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional(), resources: resources.optional() });
@@ -22,17 +22,15 @@ export type ExternalSecretsValues = z.input<typeof externalSecretsValues>;
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
 
 export function externalSecretsChartValues(ctx: AddonContext): ExternalSecretsValues {
-  const ha = ctx.highAvailability;
-  const replicas = ha ? 2 : 1;
+  const component = replicated(ctx.highAvailability);
   return {
     installCRDs: true,
-    replicaCount: replicas,
-    leaderElect: ha,
-    podDisruptionBudget: { enabled: ha, minAvailable: 1 },
+    ...component,
+    leaderElect: ctx.highAvailability,
     podLabels: { ...WORKLOAD_IDENTITY_LABEL },
     serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'externalSecrets')) },
-    resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-    webhook: { replicaCount: replicas, podDisruptionBudget: { enabled: ha, minAvailable: 1 } },
-    certController: { replicaCount: replicas, podDisruptionBudget: { enabled: ha, minAvailable: 1 } },
+    resources: SMALL_CONTROLLER,
+    webhook: component,
+    certController: component,
   };
 }
