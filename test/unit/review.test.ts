@@ -82,6 +82,7 @@ describe('review: diff of synth outputs', () => {
     assert.ok(review.findings.some((f) => f.rule === 'protected-destroy' && /deletes stateful resource dev-platform\/container-registry\/registry/.test(f.message)));
     const secret = review.resources.flatMap((r) => r.attributes).find((a) => a.path === 'client_secret_value')!;
     assert.equal(secret.after, '(sensitive)');
+    assert.equal(secret.before, undefined, 'an added secret reads (unset) -> (sensitive)');
     assert.ok(!renderMarkdown(review).includes('hunter2'));
     assert.ok(!renderJson(review).includes('hunter2'));
   });

@@ -80,7 +80,9 @@ export function attributeDiff(type: string, before: unknown, after: unknown, pre
     return before.flatMap((b, i) => attributeDiff(type, b, after[i], `${prefix}.${i}`));
   }
   const sensitive = SENSITIVE.test(prefix);
-  return [{ path: prefix, before: sensitive ? '(sensitive)' : before, after: sensitive ? '(sensitive)' : after, sensitive, forcesReplacement: forcesNew(type, prefix) }];
+  // Hide values, not whether there is one: "(unset) -> (sensitive)" says a secret was added.
+  const hide = (v: unknown) => (sensitive && v !== undefined ? '(sensitive)' : v);
+  return [{ path: prefix, before: hide(before), after: hide(after), sensitive, forcesReplacement: forcesNew(type, prefix) }];
 }
 
 function isProtected(r: Resource): boolean {
