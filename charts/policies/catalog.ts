@@ -29,6 +29,15 @@ export const ADDON_NAMESPACES = [...new Set([...Object.values(ADDONS).map((a) =>
   .filter((ns) => !SYSTEM_EXEMPTIONS.some((e) => e.namespace === ns))
   .sort();
 
+/**
+ * Add-on namespaces exempt from a workload rule their upstream charts cannot meet, with why. Pod
+ * Security stays enforced there (and by the namespaces' PSA labels); only rules about how the
+ * chart authors pinned, sized and probed their workloads are waived.
+ */
+export function addonExemptions(reason: string): Exemption[] {
+  return ADDON_NAMESPACES.map((namespace) => ({ namespace, reason: `upstream Helm chart pinned by exact version in the add-ons stack; ${reason}` }));
+}
+
 /** Platform namespaces below Pod Security restricted, each with the reason the namespace catalogue gives. */
 export const PRIVILEGED_EXEMPTIONS: Exemption[] = PLATFORM_NAMESPACES.filter((n) => n.podSecurity !== 'restricted').map((n) => ({
   namespace: n.name,
@@ -106,7 +115,7 @@ export const POLICIES: PolicyDefinition[] = [
       exemptImages: { type: 'array', items: { type: 'string' }, description: 'image prefixes exempt from the rule' },
     },
     match: 'pods',
-    exemptions: SYSTEM_EXEMPTIONS,
+    exemptions: [...SYSTEM_EXEMPTIONS, ...addonExemptions('its images are tagged by the chart release, and digests come with the mirror into ACR')],
     constraintParameters: (env) => ({ requireDigest: env.requireDigest }),
     sampleParameters: { requireDigest: false },
     podCases: [
@@ -127,10 +136,7 @@ export const POLICIES: PolicyDefinition[] = [
     match: 'pods',
     exemptions: [
       ...SYSTEM_EXEMPTIONS,
-      ...ADDON_NAMESPACES.map((namespace) => ({
-        namespace,
-        reason: 'platform add-on installed from its upstream Helm chart, pinned by chart version in the add-ons stack; its images are not yet mirrored into ACR',
-      })),
+      ...addonExemptions('its images are not yet mirrored into ACR'),
     ],
     constraintParameters: (env) => ({ registries: env.registries }),
     sampleParameters: { registries: [SAMPLE_REGISTRY] },
@@ -146,7 +152,10 @@ export const POLICIES: PolicyDefinition[] = [
     blocks: 'containers without CPU and memory requests and limits; GPU requests that differ from GPU limits',
     parameters: {},
     match: 'pods',
-    exemptions: SYSTEM_EXEMPTIONS,
+    exemptions: [
+      ...SYSTEM_EXEMPTIONS,
+      ...addonExemptions('requests and memory limits are set through typed values, CPU limits deliberately not (throttled controllers fail health checks); the namespace quota and LimitRange bound them'),
+    ],
     constraintParameters: () => ({}),
     sampleParameters: {},
     podCases: [
@@ -210,7 +219,7 @@ export const POLICIES: PolicyDefinition[] = [
     blocks: 'Deployments and StatefulSets whose containers lack readiness or liveness probes',
     parameters: { probes: { type: 'array', items: { type: 'string' } } },
     match: [{ apiGroups: ['apps'], kinds: ['Deployment', 'StatefulSet'] }],
-    exemptions: SYSTEM_EXEMPTIONS,
+    exemptions: [...SYSTEM_EXEMPTIONS, ...addonExemptions('its probes are the chart authors\' choice, and an atomic release fails an add-on that never becomes ready')],
     constraintParameters: () => ({ probes: ['readinessProbe', 'livenessProbe'] }),
     sampleParameters: { probes: ['readinessProbe', 'livenessProbe'] },
     podKinds: ['Deployment', 'StatefulSet'],

@@ -124,6 +124,19 @@ for (const env of inputs.allEnvironments) {
       for (const role of roles) assert.ok(ALLOWED_ROLES[role], `role ${role} is not on the add-on allow-list`);
     });
 
+    it("Gatekeeper admits the charts' pods: their namespaces are exempt from the pinning, sizing and probe rules, never from Pod Security", () => {
+      const constraints = rendered(env.name, 'gatekeeper-policies').filter((o) => o.apiVersion.startsWith('constraints.gatekeeper.sh')) as any[];
+      const excluded = (kind: string) => new Set<string>(constraints.find((c) => c.kind === kind)!.spec.match.excludedNamespaces ?? []);
+      const privileged = new Set(PLATFORM_NAMESPACES.filter((n) => n.podSecurity !== 'restricted').map((n) => n.name));
+      for (const r of releases) {
+        const ns = r.config.namespace;
+        if (ns === 'gatekeeper-system') continue;
+        for (const kind of ['PlatformImageTag', 'PlatformAllowedRegistries', 'PlatformContainerResources', 'PlatformRequiredProbes']) assert.ok(excluded(kind).has(ns), `${kind} would deny ${r.config.chart} in ${ns}`);
+        assert.equal(excluded('PlatformPodSecurity').has(ns), privileged.has(ns), `${ns}: Pod Security is waived only for privileged namespaces`);
+      }
+      for (const ns of ['platform', 'serving']) assert.ok(!excluded('PlatformContainerResources').has(ns), `the platform's own workloads in ${ns} are checked`);
+    });
+
     it('Argo CD: SSO through Entra ID with workload identity, no local admin, read-only by default', () => {
       const values = parse(addons.of('helm_release').find((r) => r.config.chart === 'argo-cd')!.config.values[0]);
       assert.equal(values.configs.cm['admin.enabled'], false);
