@@ -168,6 +168,20 @@ for (const env of inputs.allEnvironments) {
       }
     });
 
+    it('charts that ship no restricted security context get one (the observability namespace enforces restricted)', () => {
+      const values = (chart: string) => parse(observability.of('helm_release').find((r) => r.config.chart === chart)!.config.values[0]);
+      const seccomp = { type: 'RuntimeDefault' };
+      const tempo = values('tempo');
+      assert.deepEqual(tempo.securityContext.seccompProfile, seccomp);
+      assert.equal(tempo.securityContext.runAsNonRoot, true);
+      assert.deepEqual(tempo.tempo.securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      const otel = values('opentelemetry-collector');
+      assert.deepEqual(otel.podSecurityContext.seccompProfile, seccomp);
+      assert.equal(otel.securityContext.allowPrivilegeEscalation, false);
+      const loki = values('loki');
+      for (const ctx of [loki.loki.podSecurityContext, loki.gateway.podSecurityContext, loki.memcached.podSecurityContext]) assert.deepEqual(ctx.seccompProfile, seccomp);
+    });
+
     it('Loki keeps as many copies as it has ingesters', () => {
       const values = parse(observability.of('helm_release').find((r) => r.config.chart === 'loki')!.config.values[0]);
       const ingesters = values.deploymentMode === 'SingleBinary' ? values.singleBinary.replicas : values.write.replicas;

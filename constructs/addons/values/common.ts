@@ -47,3 +47,20 @@ export const replicated = (ha: boolean) => ({ replicaCount: ha ? 2 : 1, podDisru
 
 /** A small controller's requests and memory limit. */
 export const SMALL_CONTROLLER: Resources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } };
+
+/** Pod and container security contexts for Pod Security `restricted`, for charts that ship none. */
+export const podSecurityContext = z.strictObject({
+  runAsNonRoot: z.boolean().optional(),
+  runAsUser: z.number().int().optional(),
+  runAsGroup: z.number().int().optional(),
+  fsGroup: z.number().int().optional(),
+  seccompProfile: z.strictObject({ type: z.enum(['RuntimeDefault', 'Localhost']) }).optional(),
+});
+export const containerSecurityContext = z.strictObject({
+  allowPrivilegeEscalation: z.boolean().optional(),
+  readOnlyRootFilesystem: z.boolean().optional(),
+  capabilities: z.strictObject({ drop: z.array(z.string()) }).optional(),
+});
+export const RUNTIME_DEFAULT_SECCOMP = { seccompProfile: { type: 'RuntimeDefault' as const } };
+export const restrictedPod = (uid: number) => ({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, ...RUNTIME_DEFAULT_SECCOMP });
+export const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };

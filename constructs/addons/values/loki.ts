@@ -1,6 +1,6 @@
 /** Loki chart values: logs on Blob storage through workload identity, retention from config. */
 import { z } from 'zod';
-import { serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
+import { podSecurityContext, RUNTIME_DEFAULT_SECCOMP, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import { clientId, type AddonContext } from '../context';
 
 const json = z.record(z.string(), z.unknown());
@@ -13,6 +13,7 @@ export const lokiValues = z.strictObject({
       auth_enabled: z.boolean().optional(),
       commonConfig: z.strictObject({ replication_factor: z.number().int().min(1).optional() }).optional(),
       podLabels: stringMap.optional(),
+      podSecurityContext: podSecurityContext.optional(),
       storage: json.optional(),
       schemaConfig: json.optional(),
       limits_config: json.optional(),
@@ -24,6 +25,8 @@ export const lokiValues = z.strictObject({
   read: replicas.optional(),
   write: replicas.optional(),
   backend: replicas.optional(),
+  gateway: z.strictObject({ podSecurityContext: podSecurityContext.optional() }).optional(),
+  memcached: z.strictObject({ podSecurityContext: podSecurityContext.optional() }).optional(),
   minio: z.strictObject({ enabled: z.boolean().optional() }).optional(),
   chunksCache: z.strictObject({ enabled: z.boolean().optional() }).optional(),
   resultsCache: z.strictObject({ enabled: z.boolean().optional() }).optional(),
@@ -44,6 +47,9 @@ export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName
       // One ingester in single-binary mode cannot satisfy the chart's default of three copies.
       commonConfig: { replication_factor: ha ? 3 : 1 },
       podLabels: { ...WORKLOAD_IDENTITY_LABEL },
+      // The chart's pod contexts lack only a seccomp profile, which restricted requires; Helm
+      // merges this into its defaults (non-root uid, dropped capabilities stay as shipped).
+      podSecurityContext: RUNTIME_DEFAULT_SECCOMP,
       storage: {
         type: 'azure',
         bucketNames: { chunks: storage.container, ruler: storage.container, admin: storage.container },
@@ -58,6 +64,8 @@ export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName
     read: { replicas: ha ? 3 : 0 },
     write: { replicas: ha ? 3 : 0 },
     backend: { replicas: ha ? 3 : 0 },
+    gateway: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP },
+    memcached: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP },
     minio: { enabled: false },
     chunksCache: { enabled: ha },
     resultsCache: { enabled: ha },

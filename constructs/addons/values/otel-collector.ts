@@ -1,6 +1,6 @@
 /** OpenTelemetry Collector (gateway mode): OTLP in; metrics to Prometheus, logs to Loki, traces to Tempo. */
 import { z } from 'zod';
-import { autoscaling, resources } from './common';
+import { autoscaling, containerSecurityContext, podSecurityContext, resources, RESTRICTED_CONTAINER, restrictedPod } from './common';
 import type { AddonContext } from '../context';
 
 export const otelCollectorValues = z.strictObject({
@@ -12,6 +12,8 @@ export const otelCollectorValues = z.strictObject({
   podDisruptionBudget: z.strictObject({ enabled: z.boolean().optional(), minAvailable: z.number().int().optional() }).optional(),
   resources: resources.optional(),
   presets: z.strictObject({ kubernetesAttributes: z.strictObject({ enabled: z.boolean() }).optional() }).optional(),
+  podSecurityContext: podSecurityContext.optional(),
+  securityContext: containerSecurityContext.optional(),
   config: z.record(z.string(), z.unknown()).optional(),
 });
 export type OtelCollectorValues = z.input<typeof otelCollectorValues>;
@@ -55,6 +57,9 @@ export function otelCollectorChartValues(ctx: AddonContext): OtelCollectorValues
     podDisruptionBudget: { enabled: ha, minAvailable: 1 },
     resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { memory: '2Gi' } },
     presets: { kubernetesAttributes: { enabled: true } },
+    // The chart's security contexts are empty; the namespace enforces Pod Security restricted.
+    podSecurityContext: restrictedPod(10001),
+    securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
     config: otelCollectorConfig(),
   };
 }
