@@ -86,7 +86,7 @@ export const addonsSchema = z.strictObject({
 export const observabilitySchema = z.strictObject({
   retention: z
     .strictObject({
-      /** On Prometheus' disk; older blocks are read from Blob storage through Thanos. */
+      /** On Prometheus' disk; the Thanos sidecar also ships every block to Blob storage. */
       metricsLocalDays: z.number().int().min(1).max(90).default(15),
       /** In Blob storage (lifecycle rule on the Thanos container). */
       metricsDays: z.number().int().min(30).max(3650).default(395),

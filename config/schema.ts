@@ -207,7 +207,9 @@ export const environmentSchema = z
              * Password logins next to Entra ID, an opt-out for clients that cannot refresh Entra
              * tokens. Absent (the default), the server accepts Entra ID only. The admin password
              * is read from the platform Key Vault at apply time and written write-only: it is in
-             * neither plan nor state.
+             * neither plan nor state. Choose it when the server is created: Azure sets the admin
+             * login once, and the provider replaces a server to add one later (prevent_destroy
+             * then stops the plan).
              */
             passwordLogin: z
               .object({

@@ -31,16 +31,20 @@ export interface AddonsStackProps extends EnvironmentStackProps {
 
 /** Add-on -> its values schema and the platform's values for it. */
 const CHARTS = {
+  gatekeeper: { schema: gatekeeperValues, values: gatekeeperChartValues },
   certManager: { schema: certManagerValues, values: certManagerChartValues },
   externalSecrets: { schema: externalSecretsValues, values: externalSecretsChartValues },
-  gatekeeper: { schema: gatekeeperValues, values: gatekeeperChartValues },
   keda: { schema: kedaValues, values: kedaChartValues },
   nvidiaDevicePlugin: { schema: nvidiaDevicePluginValues, values: nvidiaDevicePluginChartValues },
   ingressNginx: { schema: ingressNginxValues, values: ingressNginxChartValues },
   argocd: { schema: argocdValues, values: argocdChartValues },
 } satisfies Partial<Record<AddonName, { schema: unknown; values: (ctx: AddonContext) => object }>>;
 
-/** Install order within the stack; the catalogue's dependencies are added as explicit edges. */
+/**
+ * Install order within the stack; the catalogue's dependencies are added as explicit edges, and
+ * everything waits for Gatekeeper: its fail-closed webhook is registered before its pods are
+ * ready, and would reject what other charts create in that window.
+ */
 const ORDER = Object.keys(CHARTS) as (keyof typeof CHARTS)[];
 
 export class AddonsStack extends EnvironmentStack {
@@ -56,7 +60,7 @@ export class AddonsStack extends EnvironmentStack {
 
     this.namespaces = new PlatformNamespaces(this, 'namespaces', {
       namespaces: PLATFORM_NAMESPACES,
-      subnets: { nodes: env.network.subnets.nodes, privateEndpoints: env.network.subnets.privateEndpoints },
+      subnets: env.network.subnets,
       clusterCidrs: [env.aks.podCidr, env.aks.serviceCidr],
     });
 
@@ -75,6 +79,7 @@ export class AddonsStack extends EnvironmentStack {
     // Reads secrets of the platform vault; tenants' vaults are theirs.
     const externalSecrets = identity('externalSecrets', EXTERNAL_SECRETS_SERVICE_ACCOUNT, { 'Key Vault Secrets User': [platform.vault.vault.id] });
 
+    const identities: Partial<Record<AddonName, WorkloadIdentity>> = { certManager, externalSecrets };
     const ctx: AddonContext = {
       env,
       highAvailability: env.addons.highAvailability,
@@ -87,12 +92,13 @@ export class AddonsStack extends EnvironmentStack {
     };
 
     for (const addon of ORDER) {
+      const gatekeeper = addon !== 'gatekeeper' && this.releases.gatekeeper ? [this.releases.gatekeeper.release] : [];
       installAddon(this, this.releases, {
         addon,
         schema: CHARTS[addon].schema,
         values: CHARTS[addon].values(ctx) as Record<string, unknown>,
         config: env.addons[addon],
-        extra: this.namespaces.ready[ADDONS[addon].namespace],
+        extra: [...this.namespaces.ready[ADDONS[addon].namespace], ...gatekeeper, ...(identities[addon]?.ready ?? [])],
         // Argo CD's HA redis and Gatekeeper's webhook readiness take longer than the rest.
         timeoutSeconds: addon === 'argocd' || addon === 'gatekeeper' ? 900 : 600,
       });

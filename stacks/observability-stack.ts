@@ -100,9 +100,10 @@ export class ObservabilityStack extends EnvironmentStack {
 
     const install = (addon: AddonName, schema: AddonReleaseProps['schema'], values: object, extra: ITerraformDependable[] = []) =>
       installAddon(this, this.releases, { addon, schema, values: values as Record<string, unknown>, config: env.addons[addon], extra, timeoutSeconds: 900 });
-    install('kubePrometheusStack', kubePrometheusStackValues, kubePrometheusStackChartValues(ctx), [objstore]);
-    install('loki', lokiValues, lokiChartValues(ctx, { storageAccountName: account, container: container('loki') }));
-    install('tempo', tempoValues, tempoChartValues(ctx, { storageAccountName: account, container: container('tempo') }));
+    // Each writer starts only once its token exchange and its container role work.
+    install('kubePrometheusStack', kubePrometheusStackValues, kubePrometheusStackChartValues(ctx), [objstore, ...ids.kubePrometheusStack.ready]);
+    install('loki', lokiValues, lokiChartValues(ctx, { storageAccountName: account, container: container('loki') }), ids.loki.ready);
+    install('tempo', tempoValues, tempoChartValues(ctx, { storageAccountName: account, container: container('tempo') }), ids.tempo.ready);
     install('otelCollector', otelCollectorValues, otelCollectorChartValues(ctx));
 
     new TerraformOutput(this, 'telemetry_storage_account', { value: account });

@@ -23,6 +23,17 @@ export interface PlatformAppsProps {
   readonly apps: readonly RenderedApp[];
 }
 
+/**
+ * Objects whose CRDs arrive in the same sync (constraints after their templates) or from a later
+ * stack (ServiceMonitors with kube-prometheus-stack) fail Argo CD's dry run until the CRD exists;
+ * skipping that dry run and retrying without limit lets every app converge on a first deploy.
+ */
+export const APP_SYNC_POLICY = {
+  automated: { prune: true, selfHeal: true },
+  syncOptions: ['ServerSideApply=true', 'PruneLast=true', 'SkipDryRunOnMissingResource=true'],
+  retry: { limit: -1, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+};
+
 export class PlatformAppsChart extends Chart {
   constructor(scope: Construct, id: string, props: PlatformAppsProps) {
     super(scope, id);
@@ -41,11 +52,7 @@ export class PlatformAppsChart extends Chart {
           project: PLATFORM_PROJECT,
           source: { repoURL: props.repoURL, targetRevision: props.targetRevision, path: `rendered/${props.env}/${app.name}` },
           destination: { server: 'https://kubernetes.default.svc', namespace: app.namespace },
-          syncPolicy: {
-            automated: { prune: true, selfHeal: true },
-            syncOptions: ['ServerSideApply=true', 'PruneLast=true'],
-            retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
-          },
+          syncPolicy: APP_SYNC_POLICY,
         },
       });
     }

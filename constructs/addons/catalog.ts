@@ -49,7 +49,8 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     stack: 'addons',
     dependsOn: {
       externalSecrets: 'the Git credentials of the rendered-manifests repository come from Key Vault through an ExternalSecret',
-      certManager: 'the platform apps it syncs include the ClusterIssuers',
+      certManager: 'the platform apps it syncs include the ClusterIssuers, and its UI certificate comes from one',
+      ingressNginx: 'the UI and the Entra ID sign-in callback are served through the ingress controller',
     },
     clusterAdmin: 'the application controller applies everything the platform renders, including CRDs and cluster-scoped objects; AppProjects restrict what each app may touch',
   },

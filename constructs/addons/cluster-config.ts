@@ -9,6 +9,9 @@ import { ADDONS } from './catalog';
 
 type Manifest = Record<string, any>;
 
+/** Namespaces with ExternalSecrets on the platform vault: Argo CD's repository token, Alertmanager's receivers, the workloads. */
+export const SECRET_READERS = ['argocd', 'observability', 'platform', 'serving'] as const;
+
 export const ACME_ISSUER = 'letsencrypt-dns';
 export const INTERNAL_CA_ISSUER = 'internal-ca';
 export const PLATFORM_SECRET_STORE = 'platform-key-vault';
@@ -90,8 +93,8 @@ export function secretStore(vaultUri: string): Manifest {
     kind: 'ClusterSecretStore',
     metadata: { name: PLATFORM_SECRET_STORE },
     spec: {
-      // Only platform namespaces; tenants use stores on their own vaults.
-      conditions: [{ namespaces: [...PLATFORM_NAMESPACE_NAMES] }],
+      // Only the namespaces whose apps read platform secrets; tenants use their own vaults.
+      conditions: [{ namespaces: [...SECRET_READERS] }],
       provider: {
         azurekv: {
           vaultUrl: vaultUri,
@@ -141,7 +144,7 @@ export function rootApplication(props: GitOpsProps): Manifest {
       project: PLATFORM_PROJECT,
       source: { repoURL: props.repoURL, targetRevision: props.targetRevision, path: `rendered/${props.env}/apps` },
       destination: { server: IN_CLUSTER, namespace: ADDONS.argocd.namespace },
-      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['PruneLast=true'], retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['PruneLast=true'], retry: { limit: -1, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } },
     },
   };
 }

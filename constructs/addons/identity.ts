@@ -4,6 +4,7 @@
  * or key exists anywhere.
  */
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { ManagedIdentity } from '../identity';
 
@@ -20,11 +21,13 @@ export interface WorkloadIdentityProps {
 
 export class WorkloadIdentity extends Construct {
   readonly identity: ManagedIdentity;
+  /** What must exist before a pod can use the identity: the federation and the role assignments. */
+  readonly ready: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
     this.identity = new ManagedIdentity(this, 'identity', { name: props.name, resourceGroupName: props.resourceGroupName, location: props.location });
-    new FederatedIdentityCredential(this, 'federation', {
+    const federation = new FederatedIdentityCredential(this, 'federation', {
       name: `${props.namespace}-${props.serviceAccount}`,
       resourceGroupName: props.resourceGroupName,
       parentId: this.identity.id,
@@ -32,8 +35,9 @@ export class WorkloadIdentity extends Construct {
       issuer: props.oidcIssuerUrl,
       subject: `system:serviceaccount:${props.namespace}:${props.serviceAccount}`,
     });
+    this.ready.push(federation);
     for (const [role, scopes] of Object.entries(props.roles)) {
-      scopes.forEach((s, i) => this.identity.grant(`role-${role.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${i}`, role, s));
+      scopes.forEach((s, i) => this.ready.push(this.identity.grant(`role-${role.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${i}`, role, s)));
     }
   }
 

@@ -23,6 +23,11 @@ export interface PlatformNamespace {
   readonly apiServer?: boolean;
   /** Ports the API server calls for admission webhooks or aggregated APIs. */
   readonly webhookPorts?: number[];
+  /**
+   * Ports on the nodes themselves (kubelet, host-network exporters). Cilium cannot match node
+   * addresses with an ipBlock, so these become `host`/`remote-node` entity rules.
+   */
+  readonly nodePorts?: { readonly ports: number[]; readonly why: string };
   /** HTTPS to addresses outside the cluster, and why. */
   readonly httpsEgress?: string;
   readonly ingressFrom?: NamespacePeer[];
@@ -35,7 +40,7 @@ export interface PlatformNamespace {
 
 /** A subnet of the environment, resolved when the namespaces are built. */
 export interface SubnetRef {
-  readonly subnet: 'nodes' | 'privateEndpoints';
+  readonly subnet: 'nodes' | 'privateEndpoints' | 'apiServer';
 }
 
 export const OBSERVABILITY_NAMESPACE = 'observability';
@@ -122,8 +127,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       { namespace: '*', ports: [4317, 4318], why: 'workloads send OTLP to the collector' },
     ],
     egressTo: [{ namespace: '*', why: 'Prometheus scrapes every namespace' }],
+    nodePorts: { ports: [10250, 9100], why: 'kubelet/cAdvisor and node-exporter (host network) on every node' },
     egressCidrs: [
-      { cidrs: [{ subnet: 'nodes' }], ports: [10250, 9100], why: 'kubelet/cAdvisor and node-exporter on the nodes' },
       { cidrs: [PRIVATE_ENDPOINTS], ports: [443], why: 'Blob storage (Thanos, Loki, Tempo) through its private endpoint' },
     ],
   },

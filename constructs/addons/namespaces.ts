@@ -83,20 +83,30 @@ export class PlatformNamespaces extends Construct {
     if (addon) objects.push(policy('allow-same-namespace', { policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }));
     if (ingress.length > 0) objects.push(policy('allow-ingress', { policyTypes: ['Ingress'], ingress }));
     if (egress.length > 0) objects.push(policy('allow-egress', { policyTypes: ['Egress'], egress }));
-    if (ns.apiServer || ns.webhookPorts) {
-      // The API server is not a pod or a stable CIDR; Cilium knows it as an entity.
-      objects.push(
-        object('allow-api-server', {
-          apiVersion: 'cilium.io/v2',
-          kind: 'CiliumNetworkPolicy',
-          spec: {
-            endpointSelector: {},
-            ...(ns.apiServer ? { egress: [{ toEntities: ['kube-apiserver'] }] } : {}),
-            ...(ns.webhookPorts ? { ingress: [{ fromEntities: ['kube-apiserver', 'remote-node'], toPorts: [{ ports: ns.webhookPorts.map((p) => ({ port: String(p), protocol: 'TCP' })) }] }] } : {}),
-          },
-        }),
-      );
-    }
+    const cilium = ciliumRules(ns, props.subnets.apiServer);
+    if (cilium) objects.push(object('allow-api-server-and-nodes', { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', spec: { endpointSelector: {}, ...cilium } }));
     return objects;
   }
+}
+
+const ciliumPorts = (ports: number[]) => [{ ports: ports.map((p) => ({ port: String(p), protocol: 'TCP' })) }];
+
+/**
+ * What standard NetworkPolicies cannot say on AKS with Cilium: the API server and the nodes are
+ * entities, not pods or stable CIDRs. Webhook calls arrive from the API server entity, from
+ * `remote-node` (konnectivity) or, with API server VNet integration, from its subnet.
+ */
+export function ciliumRules(ns: PlatformNamespace, apiServerSubnet: string): { egress?: unknown[]; ingress?: unknown[] } | undefined {
+  const egress = [
+    ...(ns.apiServer ? [{ toEntities: ['kube-apiserver'] }] : []),
+    ...(ns.nodePorts ? [{ toEntities: ['host', 'remote-node'], toPorts: ciliumPorts(ns.nodePorts.ports) }] : []),
+  ];
+  const ingress = ns.webhookPorts
+    ? [
+        { fromEntities: ['kube-apiserver', 'remote-node'], toPorts: ciliumPorts(ns.webhookPorts) },
+        { fromCIDR: [apiServerSubnet], toPorts: ciliumPorts(ns.webhookPorts) },
+      ]
+    : [];
+  if (egress.length === 0 && ingress.length === 0) return undefined;
+  return { ...(egress.length ? { egress } : {}), ...(ingress.length ? { ingress } : {}) };
 }

@@ -32,6 +32,14 @@ export interface AddonReleaseProps {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Terraform reads every JSON string as a template, so a literal `${...}` or `%{...}` in chart
+ * values (the collector's `${env:MY_POD_IP}`) must be escaped; cdktf's own tokens must not be.
+ */
+export function escapeTemplates(text: string): string {
+  return text.replace(/\$\{(?!TfToken\[)/g, '$$${').replace(/%\{/g, '%%{');
+}
+
 /** Overrides win; objects merge key by key, lists are replaced whole (as Helm does). */
 export function mergeValues(base: Json, override: unknown): Json {
   if (!isObject(override)) return base;
@@ -85,7 +93,7 @@ export class AddonRelease extends Construct {
       // Upgrades replace values with exactly these; nothing set by hand survives.
       resetValues: true,
       // No anchors: shared objects are written out in full, as a reviewer reads them.
-      values: [stringify(this.values, { lineWidth: 0, sortMapEntries: true, aliasDuplicateObjects: false })],
+      values: [escapeTemplates(stringify(this.values, { lineWidth: 0, sortMapEntries: true, aliasDuplicateObjects: false }))],
       ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
     });
   }

@@ -75,6 +75,26 @@ for (const env of inputs.allEnvironments) {
       }
     });
 
+    it('Helm values carry no literal Terraform template: only references cdktf wrote, everything else escaped', () => {
+      for (const r of releases) {
+        const text: string = r.config.values[0];
+        for (const m of text.matchAll(/(?<!\$)\$\{([^}]*)\}/g)) assert.match(m[1], /^(data|azurerm_|kubernetes_|helm_)/, `${r.config.chart}: \${${m[1]}} would be read as a template`);
+        assert.doesNotMatch(text, /(?<!%)%\{/, `${r.config.chart}: %{ would be read as a template directive`);
+      }
+      const otel = releases.find((r) => r.config.chart === 'opentelemetry-collector')!.config.values[0];
+      assert.match(otel, /\$\$\{env:MY_POD_IP\}:4317/);
+    });
+
+    it('every other add-on waits for Gatekeeper (its fail-closed webhook must be serving first); writers wait for their identities', () => {
+      const gatekeeper = addons.of('helm_release').find((r) => r.config.chart === 'gatekeeper')!;
+      for (const r of addons.of('helm_release').filter((x) => x !== gatekeeper)) assert.ok(r.config.depends_on.includes(`helm_release.${gatekeeper.id}`), r.config.chart);
+      for (const chart of ['kube-prometheus-stack', 'loki', 'tempo']) {
+        const deps: string[] = observability.of('helm_release').find((x) => x.config.chart === chart)!.config.depends_on;
+        assert.ok(deps.some((d) => d.startsWith('azurerm_federated_identity_credential.')), `${chart} after its federation`);
+        assert.ok(deps.some((d) => d.startsWith('azurerm_role_assignment.')), `${chart} after its container role`);
+      }
+    });
+
     it("every release's values are valid YAML that passes the chart's strict schema", () => {
       for (const r of releases) {
         const addon = ADDON_NAMES.find((a) => ADDONS[a].chart === r.config.chart)!;
@@ -144,6 +164,8 @@ for (const env of inputs.allEnvironments) {
       const oidc = parse(values.configs.cm['oidc.config']);
       assert.equal(oidc.azure.useWorkloadIdentity, true);
       assert.equal(oidc.clientID, env.addons.argocd.sso.clientId);
+      assert.deepEqual(values.server.ingress, { enabled: true, ingressClassName: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-dns' }, tls: true });
+      assert.equal(values.configs.params['server.insecure'], true, 'TLS ends at the ingress');
       assert.equal(values['redis-ha'].enabled, env.addons.highAvailability);
       assert.equal(values.controller.replicas, env.addons.highAvailability ? 2 : 1);
       // The app-of-apps' sync waves only wait when Argo CD assesses child Application health.
@@ -180,6 +202,28 @@ for (const env of inputs.allEnvironments) {
       assert.equal(otel.securityContext.allowPrivilegeEscalation, false);
       const loki = values('loki');
       for (const ctx of [loki.loki.podSecurityContext, loki.gateway.podSecurityContext, loki.memcached.podSecurityContext]) assert.deepEqual(ctx.seccompProfile, seccomp);
+    });
+
+    it('observability on AKS: no control-plane targets that cannot be scraped, Grafana confined to its namespace, Loki sized', () => {
+      const values = (chart: string) => parse(observability.of('helm_release').find((r) => r.config.chart === chart)!.config.values[0]);
+      const kps = values('kube-prometheus-stack');
+      for (const c of ['kubeControllerManager', 'kubeScheduler', 'kubeEtcd', 'kubeProxy']) assert.equal(kps[c].enabled, false, c);
+      assert.equal(kps.defaultRules.rules.kubeProxy, false);
+      assert.equal(kps.grafana.rbac.namespaced, true);
+      assert.equal(kps.grafana.sidecar.dashboards.searchNamespace, undefined, 'only its own namespace');
+      assert.equal(kps.grafana.replicas, 1);
+      const loki = values('loki');
+      const component = loki.deploymentMode === 'SingleBinary' ? loki.singleBinary : loki.write;
+      assert.match(component.resources.limits.memory, /Gi$/);
+    });
+
+    it('Cilium rules: Prometheus reaches kubelets and node-exporter as node entities; webhooks accept the API server entity, remote nodes and its subnet', () => {
+      const cnp = (ns: string) => manifests.find((o) => o.kind === 'CiliumNetworkPolicy' && o.metadata?.namespace === ns) as any;
+      const obs = cnp('observability');
+      assert.ok(obs.spec.egress.some((e: any) => e.toEntities?.includes('host') && e.toEntities.includes('remote-node') && e.toPorts[0].ports.some((p: any) => p.port === '10250')));
+      const webhook = cnp('cert-manager').spec.ingress;
+      assert.deepEqual(webhook[1].fromCIDR, [env.network.subnets.apiServer]);
+      assert.equal(cnp('platform'), undefined, 'workload namespaces talk to neither');
     });
 
     it('Loki keeps as many copies as it has ingesters', () => {
@@ -228,6 +272,11 @@ for (const env of inputs.allEnvironments) {
       assert.deepEqual(children.map((c) => c.spec.source.path).sort(), platformApps(env).map((a) => `rendered/${env.name}/${a.name}`).sort());
       const store = manifests.find((o) => o.kind === 'ClusterSecretStore') as any;
       assert.equal(store.spec.provider.azurekv.authType, 'WorkloadIdentity');
+      assert.deepEqual(store.spec.conditions[0].namespaces, ['argocd', 'observability', 'platform', 'serving']);
+      for (const c of children) {
+        assert.ok(c.spec.syncPolicy.syncOptions.includes('SkipDryRunOnMissingResource=true'), `${c.metadata.name}: CRDs from the same sync or a later stack`);
+        assert.equal(c.spec.syncPolicy.retry.limit, -1);
+      }
       const acme = manifests.find((o) => o.kind === 'ClusterIssuer' && o.metadata?.name === 'letsencrypt-dns') as any;
       // The zone comes from the platform stack by reference, so the issuer follows a renamed zone.
       assert.match(acme.spec.acme.solvers[0].dns01.azureDNS.hostedZoneName, /^\$\{data\.terraform_remote_state|^\$\{/);

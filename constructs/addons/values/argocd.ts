@@ -3,8 +3,18 @@ import { z } from 'zod';
 import { stringify } from 'yaml';
 import { autoscaling, pdb, resources, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import type { AddonContext } from '../context';
+import { ACME_ISSUER } from '../cluster-config';
+import { INGRESS_CLASS } from './ingress-nginx';
+
+const ingress = z.strictObject({
+  enabled: z.boolean().optional(),
+  ingressClassName: z.string().optional(),
+  annotations: stringMap.optional(),
+  tls: z.boolean().optional(),
+});
 
 const component = z.strictObject({
+  ingress: ingress.optional(),
   replicas: z.number().int().min(1).optional(),
   autoscaling: autoscaling.optional(),
   pdb: pdb.optional(),
@@ -91,10 +101,13 @@ export function argocdChartValues(ctx: AddonContext): ArgocdValues {
         'policy.csv': admins.map((g) => `g, ${g}, role:admin`).join('\n'),
         scopes: '[groups]',
       },
-      params: { 'controller.diff.server.side': true },
+      // TLS ends at the ingress controller (cert-manager certificate); the server speaks HTTP behind it.
+      params: { 'controller.diff.server.side': true, 'server.insecure': true },
     },
     controller: { replicas: replicas(2), pdb: { enabled: ha, minAvailable: 1 }, resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } } },
     server: {
+      // The UI and the SSO callback (https://argocd.<zone>/auth/callback) through the ingress controller.
+      ingress: { enabled: true, ingressClassName: INGRESS_CLASS, annotations: { 'cert-manager.io/cluster-issuer': ACME_ISSUER }, tls: true },
       autoscaling: { enabled: ha, minReplicas: 2, maxReplicas: 5 },
       pdb: { enabled: ha, minAvailable: 1 },
       podLabels: { ...WORKLOAD_IDENTITY_LABEL },

@@ -6,14 +6,20 @@ import { z } from 'zod';
 import { stringify } from 'yaml';
 import { resources, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import { clientId, type AddonContext } from '../context';
+import { ACME_ISSUER } from '../cluster-config';
 import { INGRESS_CLASS } from './ingress-nginx';
 
 const json = z.record(z.string(), z.unknown());
 const podMetadata = z.strictObject({ labels: stringMap.optional() });
+const toggle = z.strictObject({ enabled: z.boolean().optional() });
 
 export const kubePrometheusStackValues = z.strictObject({
   crds: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  defaultRules: z.strictObject({ create: z.boolean().optional() }).optional(),
+  defaultRules: z.strictObject({ create: z.boolean().optional(), rules: z.record(z.string(), z.boolean()).optional() }).optional(),
+  kubeControllerManager: toggle.optional(),
+  kubeScheduler: toggle.optional(),
+  kubeEtcd: toggle.optional(),
+  kubeProxy: toggle.optional(),
   prometheus: z
     .strictObject({
       serviceAccount: serviceAccount.optional(),
@@ -47,6 +53,7 @@ export const kubePrometheusStackValues = z.strictObject({
       enabled: z.boolean().optional(),
       replicas: z.number().int().min(1).optional(),
       'grafana.ini': json.optional(),
+      rbac: z.strictObject({ namespaced: z.boolean().optional() }).optional(),
       podLabels: stringMap.optional(),
       serviceAccount: serviceAccount.optional(),
       ingress: json.optional(),
@@ -114,7 +121,13 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
   const grafanaSso = o.grafana.sso;
   return {
     crds: { enabled: true },
-    defaultRules: { create: true },
+    // AKS runs the control plane (no scrapeable controller manager, scheduler or etcd) and Cilium
+    // replaces kube-proxy: their targets would be down forever and page P1.
+    defaultRules: { create: true, rules: { kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, etcd: false, kubeProxy: false } },
+    kubeControllerManager: { enabled: false },
+    kubeScheduler: { enabled: false },
+    kubeEtcd: { enabled: false },
+    kubeProxy: { enabled: false },
     prometheus: {
       serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'kubePrometheusStack')) },
       thanosService: { enabled: true },
@@ -140,7 +153,11 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
     },
     grafana: {
       enabled: true,
-      replicas: ha ? 2 : 1,
+      // One replica: Grafana keeps sessions and state in a local SQLite file, so a second replica
+      // would log users out on every load-balanced request. Dashboards are provisioned from Git.
+      replicas: 1,
+      // Read ConfigMaps and Secrets of its own namespace only, not every tenant's.
+      rbac: { namespaced: true },
       podLabels: { ...WORKLOAD_IDENTITY_LABEL },
       serviceAccount: { create: true, name: GRAFANA_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(grafanaSso.clientId) },
       'grafana.ini': {
@@ -171,12 +188,13 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
       ingress: {
         enabled: true,
         ingressClassName: INGRESS_CLASS,
-        annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-dns' },
+        annotations: { 'cert-manager.io/cluster-issuer': ACME_ISSUER },
         hosts: [host],
         tls: [{ secretName: 'grafana-tls', hosts: [host] }],
       },
       sidecar: {
-        dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL', folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true } },
+        // Only the platform's rendered dashboards: a tenant cannot inject one by labelling a ConfigMap.
+        dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true } },
         datasources: { enabled: true },
       },
       additionalDataSources: [

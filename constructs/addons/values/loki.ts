@@ -1,10 +1,10 @@
 /** Loki chart values: logs on Blob storage through workload identity, retention from config. */
 import { z } from 'zod';
-import { podSecurityContext, RUNTIME_DEFAULT_SECCOMP, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
+import { podSecurityContext, resources, RUNTIME_DEFAULT_SECCOMP, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import { clientId, type AddonContext } from '../context';
 
 const json = z.record(z.string(), z.unknown());
-const replicas = z.strictObject({ replicas: z.number().int().min(0).optional() });
+const replicas = z.strictObject({ replicas: z.number().int().min(0).optional(), resources: resources.optional() });
 
 export const lokiValues = z.strictObject({
   deploymentMode: z.enum(['SingleBinary', 'SimpleScalable']).optional(),
@@ -60,10 +60,11 @@ export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName
       compactor: { retention_enabled: true, delete_request_store: 'azure' },
     },
     serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'loki')) },
-    singleBinary: { replicas: ha ? 0 : 1 },
-    read: { replicas: ha ? 3 : 0 },
-    write: { replicas: ha ? 3 : 0 },
-    backend: { replicas: ha ? 3 : 0 },
+    // Sized explicitly: without resources the namespace LimitRange's 256 Mi default would apply.
+    singleBinary: { replicas: ha ? 0 : 1, resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } } },
+    read: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '4Gi' } } },
+    write: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } } },
+    backend: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } } },
     gateway: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP },
     memcached: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP },
     minio: { enabled: false },
