@@ -6,34 +6,9 @@
  */
 import { z } from 'zod';
 import { ADDONS, ADDON_NAMES, exactVersion, type AddonName } from '../constructs/addons/catalog';
-import { argocdValues } from '../constructs/addons/values/argocd';
-import { certManagerValues } from '../constructs/addons/values/cert-manager';
-import { externalSecretsValues } from '../constructs/addons/values/external-secrets';
-import { gatekeeperValues } from '../constructs/addons/values/gatekeeper';
-import { ingressNginxValues } from '../constructs/addons/values/ingress-nginx';
-import { kedaValues } from '../constructs/addons/values/keda';
-import { kubePrometheusStackValues } from '../constructs/addons/values/kube-prometheus-stack';
-import { lokiValues } from '../constructs/addons/values/loki';
-import { nvidiaDevicePluginValues } from '../constructs/addons/values/nvidia-device-plugin';
-import { otelCollectorValues } from '../constructs/addons/values/otel-collector';
-import { tempoValues } from '../constructs/addons/values/tempo';
+import { ADDON_VALUES } from '../constructs/addons/values';
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected an Entra ID object or client id (a GUID)');
-
-/** The typed values schema of each add-on's chart. */
-export const ADDON_VALUES: Record<AddonName, z.ZodType> = {
-  argocd: argocdValues,
-  ingressNginx: ingressNginxValues,
-  certManager: certManagerValues,
-  externalSecrets: externalSecretsValues,
-  gatekeeper: gatekeeperValues,
-  keda: kedaValues,
-  nvidiaDevicePlugin: nvidiaDevicePluginValues,
-  kubePrometheusStack: kubePrometheusStackValues,
-  loki: lokiValues,
-  tempo: tempoValues,
-  otelCollector: otelCollectorValues,
-};
 
 function addon<S extends z.ZodType, E extends z.ZodRawShape = {}>(values: S, extra?: E) {
   return z.strictObject({
@@ -54,7 +29,7 @@ export const addonsSchema = z.strictObject({
     repoURL: z.string().regex(/^https:\/\/[^\s]+$/, 'expected an https:// Git URL'),
     targetRevision: z.string().min(1).default('main'),
   }),
-  argocd: addon(argocdValues, {
+  argocd: addon(ADDON_VALUES.argocd, {
     sso: z.strictObject({
       /** The Entra ID app registration Argo CD logs users in with (federated with argocd-server's service account). */
       clientId: uuid,
@@ -62,25 +37,25 @@ export const addonsSchema = z.strictObject({
       adminGroupObjectIds: z.array(uuid).default([]),
     }),
   }),
-  ingressNginx: addon(ingressNginxValues).prefault({}),
-  certManager: addon(certManagerValues, {
+  ingressNginx: addon(ADDON_VALUES.ingressNginx).prefault({}),
+  certManager: addon(ADDON_VALUES.certManager, {
     acme: z.strictObject({
       email: z.string().regex(/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, 'expected an e-mail address'),
       /** Let's Encrypt staging issues untrusted certificates without the production rate limits. */
       server: z.enum(['production', 'staging']).default('production'),
     }),
   }),
-  externalSecrets: addon(externalSecretsValues).prefault({}),
-  gatekeeper: addon(gatekeeperValues, {
+  externalSecrets: addon(ADDON_VALUES.externalSecrets).prefault({}),
+  gatekeeper: addon(ADDON_VALUES.gatekeeper, {
     /** What the API server does when Gatekeeper cannot answer; see ADR 0002 before choosing Ignore. */
     failurePolicy: z.enum(['Fail', 'Ignore']).default('Fail'),
   }).prefault({}),
-  keda: addon(kedaValues).prefault({}),
-  nvidiaDevicePlugin: addon(nvidiaDevicePluginValues).prefault({}),
-  kubePrometheusStack: addon(kubePrometheusStackValues).prefault({}),
-  loki: addon(lokiValues).prefault({}),
-  tempo: addon(tempoValues).prefault({}),
-  otelCollector: addon(otelCollectorValues).prefault({}),
+  keda: addon(ADDON_VALUES.keda).prefault({}),
+  nvidiaDevicePlugin: addon(ADDON_VALUES.nvidiaDevicePlugin).prefault({}),
+  kubePrometheusStack: addon(ADDON_VALUES.kubePrometheusStack).prefault({}),
+  loki: addon(ADDON_VALUES.loki).prefault({}),
+  tempo: addon(ADDON_VALUES.tempo).prefault({}),
+  otelCollector: addon(ADDON_VALUES.otelCollector).prefault({}),
 });
 
 export const observabilitySchema = z.strictObject({

@@ -14,13 +14,13 @@ import { WorkloadIdentity } from '../constructs/addons/identity';
 import { PLATFORM_NAMESPACES } from '../constructs/addons/namespace-catalog';
 import { PlatformNamespaces } from '../constructs/addons/namespaces';
 import { installAddon, type AddonReleases } from '../constructs/addons/release';
-import { argocdChartValues, argocdValues } from '../constructs/addons/values/argocd';
-import { CERT_MANAGER_SERVICE_ACCOUNT, certManagerChartValues, certManagerValues } from '../constructs/addons/values/cert-manager';
-import { EXTERNAL_SECRETS_SERVICE_ACCOUNT, externalSecretsChartValues, externalSecretsValues } from '../constructs/addons/values/external-secrets';
-import { gatekeeperChartValues, gatekeeperValues } from '../constructs/addons/values/gatekeeper';
-import { ingressNginxChartValues, ingressNginxValues } from '../constructs/addons/values/ingress-nginx';
-import { kedaChartValues, kedaValues } from '../constructs/addons/values/keda';
-import { nvidiaDevicePluginChartValues, nvidiaDevicePluginValues } from '../constructs/addons/values/nvidia-device-plugin';
+import { argocdChartValues } from '../constructs/addons/values/argocd';
+import { CERT_MANAGER_SERVICE_ACCOUNT, certManagerChartValues } from '../constructs/addons/values/cert-manager';
+import { EXTERNAL_SECRETS_SERVICE_ACCOUNT, externalSecretsChartValues } from '../constructs/addons/values/external-secrets';
+import { gatekeeperChartValues } from '../constructs/addons/values/gatekeeper';
+import { ingressNginxChartValues } from '../constructs/addons/values/ingress-nginx';
+import { kedaChartValues } from '../constructs/addons/values/keda';
+import { nvidiaDevicePluginChartValues } from '../constructs/addons/values/nvidia-device-plugin';
 import { ClusterAccess } from '../constructs/cluster-access';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
 import type { PlatformStack } from './platform-stack';
@@ -29,16 +29,16 @@ export interface AddonsStackProps extends EnvironmentStackProps {
   readonly platform: PlatformStack;
 }
 
-/** Add-on -> its values schema and the platform's values for it. */
+/** Add-on -> the platform's values for its chart. */
 const CHARTS = {
-  gatekeeper: { schema: gatekeeperValues, values: gatekeeperChartValues },
-  certManager: { schema: certManagerValues, values: certManagerChartValues },
-  externalSecrets: { schema: externalSecretsValues, values: externalSecretsChartValues },
-  keda: { schema: kedaValues, values: kedaChartValues },
-  nvidiaDevicePlugin: { schema: nvidiaDevicePluginValues, values: nvidiaDevicePluginChartValues },
-  ingressNginx: { schema: ingressNginxValues, values: ingressNginxChartValues },
-  argocd: { schema: argocdValues, values: argocdChartValues },
-} satisfies Partial<Record<AddonName, { schema: unknown; values: (ctx: AddonContext) => object }>>;
+  gatekeeper: gatekeeperChartValues,
+  certManager: certManagerChartValues,
+  externalSecrets: externalSecretsChartValues,
+  keda: kedaChartValues,
+  nvidiaDevicePlugin: nvidiaDevicePluginChartValues,
+  ingressNginx: ingressNginxChartValues,
+  argocd: argocdChartValues,
+} satisfies Partial<Record<AddonName, (ctx: AddonContext) => object>>;
 
 /**
  * Install order within the stack; the catalogue's dependencies are added as explicit edges, and
@@ -95,8 +95,7 @@ export class AddonsStack extends EnvironmentStack {
       const gatekeeper = addon !== 'gatekeeper' && this.releases.gatekeeper ? [this.releases.gatekeeper.release] : [];
       installAddon(this, this.releases, {
         addon,
-        schema: CHARTS[addon].schema,
-        values: CHARTS[addon].values(ctx) as Record<string, unknown>,
+        values: CHARTS[addon](ctx) as Record<string, unknown>,
         config: env.addons[addon],
         extra: [...this.namespaces.ready[ADDONS[addon].namespace], ...gatekeeper, ...(identities[addon]?.ready ?? [])],
         // Argo CD's HA redis and Gatekeeper's webhook readiness take longer than the rest.

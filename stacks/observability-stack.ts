@@ -12,17 +12,16 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ADDONS, type AddonName } from '../constructs/addons/catalog';
 import type { AddonContext } from '../constructs/addons/context';
 import { WorkloadIdentity } from '../constructs/addons/identity';
-import { installAddon, type AddonReleaseProps, type AddonReleases } from '../constructs/addons/release';
+import { installAddon, type AddonReleases } from '../constructs/addons/release';
 import {
   kubePrometheusStackChartValues,
-  kubePrometheusStackValues,
   PROMETHEUS_SERVICE_ACCOUNT,
   THANOS_OBJSTORE_SECRET,
   thanosObjectStoreConfig,
 } from '../constructs/addons/values/kube-prometheus-stack';
-import { LOKI_SERVICE_ACCOUNT, lokiChartValues, lokiValues } from '../constructs/addons/values/loki';
-import { otelCollectorChartValues, otelCollectorValues } from '../constructs/addons/values/otel-collector';
-import { TEMPO_SERVICE_ACCOUNT, tempoChartValues, tempoValues } from '../constructs/addons/values/tempo';
+import { LOKI_SERVICE_ACCOUNT, lokiChartValues } from '../constructs/addons/values/loki';
+import { otelCollectorChartValues } from '../constructs/addons/values/otel-collector';
+import { TEMPO_SERVICE_ACCOUNT, tempoChartValues } from '../constructs/addons/values/tempo';
 import { ClusterAccess } from '../constructs/cluster-access';
 import { TelemetryStorage, type Signal } from '../constructs/observability/telemetry-storage';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
@@ -98,13 +97,13 @@ export class ObservabilityStack extends EnvironmentStack {
       },
     });
 
-    const install = (addon: AddonName, schema: AddonReleaseProps['schema'], values: object, extra: ITerraformDependable[] = []) =>
-      installAddon(this, this.releases, { addon, schema, values: values as Record<string, unknown>, config: env.addons[addon], extra, timeoutSeconds: 900 });
+    const install = (addon: AddonName, values: object, extra: ITerraformDependable[] = []) =>
+      installAddon(this, this.releases, { addon, values: values as Record<string, unknown>, config: env.addons[addon], extra, timeoutSeconds: 900 });
     // Each writer starts only once its token exchange and its container role work.
-    install('kubePrometheusStack', kubePrometheusStackValues, kubePrometheusStackChartValues(ctx), [objstore, ...ids.kubePrometheusStack.ready]);
-    install('loki', lokiValues, lokiChartValues(ctx, { storageAccountName: account, container: container('loki') }), ids.loki.ready);
-    install('tempo', tempoValues, tempoChartValues(ctx, { storageAccountName: account, container: container('tempo') }), ids.tempo.ready);
-    install('otelCollector', otelCollectorValues, otelCollectorChartValues(ctx));
+    install('kubePrometheusStack', kubePrometheusStackChartValues(ctx), [objstore, ...ids.kubePrometheusStack.ready]);
+    install('loki', lokiChartValues(ctx, { storageAccountName: account, container: container('loki') }), ids.loki.ready);
+    install('tempo', tempoChartValues(ctx, { storageAccountName: account, container: container('tempo') }), ids.tempo.ready);
+    install('otelCollector', otelCollectorChartValues(ctx));
 
     new TerraformOutput(this, 'telemetry_storage_account', { value: account });
   }

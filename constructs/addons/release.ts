@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { stringify } from 'yaml';
-import type { z } from 'zod';
 import { ADDONS, EXACT_VERSION, releaseName, type AddonName } from './catalog';
+import { ADDON_VALUES } from './values';
 
 export class AddonConfigError extends Error {
   constructor(message: string) {
@@ -21,7 +21,6 @@ export interface AddonReleaseProps {
   readonly addon: AddonName;
   /** The platform's values for the chart (typed by its schema in values/). */
   readonly values: Record<string, unknown>;
-  readonly schema: z.ZodType;
   /** From the environment file: another exact version, value overrides. */
   readonly override?: { readonly version?: string; readonly values?: unknown };
   /** Seconds Helm waits for the release to become ready before rolling it back. */
@@ -64,7 +63,7 @@ export class AddonRelease extends Construct {
     super(scope, id);
     const spec = ADDONS[props.addon];
     this.values = mergeValues(props.values, props.override?.values);
-    const checked = props.schema.safeParse(this.values);
+    const checked = ADDON_VALUES[props.addon].safeParse(this.values);
     if (!checked.success) {
       const issues = checked.error.issues.map((i) => {
         const where = [...i.path, ...(i.code === 'unrecognized_keys' ? [i.keys.join(', ')] : [])].join('.');

@@ -12,7 +12,6 @@ import { parse } from 'yaml';
 import { ENVIRONMENTS_DIR, loadEnvironments } from '../../config/load';
 import { ValidationError, type Problem } from '../../config/yaml-validate';
 import { AddonConfigError, AddonRelease, chartVersion, mergeValues } from '../../constructs/addons/release';
-import { kedaValues } from '../../constructs/addons/values/keda';
 import { Testing, TerraformStack } from 'cdktf';
 import { synthesize } from '../../cli/lib/synth';
 
@@ -93,7 +92,7 @@ describe('add-on configuration', () => {
     const [env] = loadEnvironments(['dev'], writeEnvs(withAddons('  keda:\n    version: 2.17.2\n    values:\n      operator:\n        replicaCount: 3\n')));
     assert.equal(env.addons.keda.version, '2.17.2');
     const stack = new TerraformStack(Testing.app(), 'test');
-    const release = new AddonRelease(stack, 'keda', { addon: 'keda', schema: kedaValues, values: { operator: { replicaCount: 1 }, metricsServer: { replicaCount: 1 } }, override: env.addons.keda });
+    const release = new AddonRelease(stack, 'keda', { addon: 'keda', values: { operator: { replicaCount: 1 }, metricsServer: { replicaCount: 1 } }, override: env.addons.keda });
     const [json] = Object.values<any>(JSON.parse(Testing.synth(stack)).resource.helm_release);
     assert.equal(json.version, '2.17.2');
     assert.deepEqual(parse(json.values[0]), { metricsServer: { replicaCount: 1 }, operator: { replicaCount: 3 } });
@@ -103,7 +102,7 @@ describe('add-on configuration', () => {
   it('values the platform sets in code are checked too: an unknown key names the add-on, the key and the fix', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     assert.throws(
-      () => new AddonRelease(stack, 'keda', { addon: 'keda', schema: kedaValues, values: { operatr: {} } }),
+      () => new AddonRelease(stack, 'keda', { addon: 'keda', values: { operatr: {} } }),
       (err: Error) => err instanceof AddonConfigError && /add-on keda: values for chart keda/.test(err.message) && /operatr/.test(err.message) && /constructs\/addons\/values/.test(err.message),
     );
     assert.throws(() => chartVersion('keda', '2.x'), /add-on keda: chart version "2.x" is not exact/);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ADDONS, ADDON_NAMES, EXACT_VERSION } from '../../constructs/addons/catalog';
 import { PLATFORM_NAMESPACES } from '../../constructs/addons/namespace-catalog';
-import { ADDON_VALUES } from '../../config/addons-schema';
+import { ADDON_VALUES } from '../../constructs/addons/values';
 import { loadInputs } from '../../config/inputs';
 import { stackManifests } from '../../cli/lib/stack-manifests';
 import { platformApps } from '../../cli/lib/render';

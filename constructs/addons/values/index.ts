@@ -1,0 +1,28 @@
+/** The strict values schema of every catalogued chart, shared by the environment schema and the releases. */
+import type { z } from 'zod';
+import type { AddonName } from '../catalog';
+import { argocdValues } from './argocd';
+import { certManagerValues } from './cert-manager';
+import { externalSecretsValues } from './external-secrets';
+import { gatekeeperValues } from './gatekeeper';
+import { ingressNginxValues } from './ingress-nginx';
+import { kedaValues } from './keda';
+import { kubePrometheusStackValues } from './kube-prometheus-stack';
+import { lokiValues } from './loki';
+import { nvidiaDevicePluginValues } from './nvidia-device-plugin';
+import { otelCollectorValues } from './otel-collector';
+import { tempoValues } from './tempo';
+
+export const ADDON_VALUES = {
+  argocd: argocdValues,
+  ingressNginx: ingressNginxValues,
+  certManager: certManagerValues,
+  externalSecrets: externalSecretsValues,
+  gatekeeper: gatekeeperValues,
+  keda: kedaValues,
+  nvidiaDevicePlugin: nvidiaDevicePluginValues,
+  kubePrometheusStack: kubePrometheusStackValues,
+  loki: lokiValues,
+  tempo: tempoValues,
+  otelCollector: otelCollectorValues,
+} satisfies Record<AddonName, z.ZodType>;
