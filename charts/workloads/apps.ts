@@ -24,10 +24,20 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
   const workloadsFile = files.workloadsFile ?? WORKLOADS_FILE;
   const lockFile = files.lockFile ?? IMAGE_LOCK_FILE;
   const tenantsDir = files.tenantsDir ?? TENANTS_DIR;
-  const plan = (ctx: RenderContext): WorkloadPlan =>
-    planWorkloads(ctx, loadWorkloadsConfig(workloadsFile), loadImageLock(lockFile), (file, path) =>
+  // The three apps of one environment share one plan: the files are read and checked once per
+  // environment and render (one render's contexts share their tenants array), not once per app.
+  const plans = new WeakMap<RenderContext['tenants'], WeakMap<RenderContext['env'], WorkloadPlan>>();
+  const plan = (ctx: RenderContext): WorkloadPlan => {
+    const byEnv = plans.get(ctx.tenants) ?? new WeakMap<RenderContext['env'], WorkloadPlan>();
+    plans.set(ctx.tenants, byEnv);
+    const cached = byEnv.get(ctx.env);
+    if (cached) return cached;
+    const fresh = planWorkloads(ctx, loadWorkloadsConfig(workloadsFile), loadImageLock(lockFile), (file, path) =>
       positionOf(file === 'workloads' ? workloadsFile : file === 'lock' ? lockFile : tenantFile(tenantsDir, file.tenant), path),
     );
+    byEnv.set(ctx.env, fresh);
+    return fresh;
+  };
   /** Every image, or undefined when one is missing (not promoted). */
   const all = <K extends ImageName>(p: WorkloadPlan, names: K[]): Record<K, ImageRef> | undefined =>
     names.every((n) => p.images[n]) ? (Object.fromEntries(names.map((n) => [n, p.images[n]])) as Record<K, ImageRef>) : undefined;

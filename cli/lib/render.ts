@@ -14,7 +14,8 @@ import { loadDashboards } from '../../charts/observability/dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
-import type { AddonName } from '../../constructs/addons/catalog';
+import { ADDONS, type AddonName } from '../../constructs/addons/catalog';
+import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import type { EnvironmentConfig } from '../../config/schema';
 import { environmentPolicyObjects } from './gatekeeper';
 
@@ -38,17 +39,17 @@ export const APPS_APP = 'apps';
 
 /** Per app: its sync wave, default namespace, and the add-ons whose CRDs or services it needs. */
 const APP_META: Record<string, { wave: number; namespace: string; requires: AddonName[] }> = {
-  'gatekeeper-policies': { wave: -2, namespace: 'gatekeeper-system', requires: ['gatekeeper'] },
-  observability: { wave: -1, namespace: 'observability', requires: ['kubePrometheusStack', 'externalSecrets'] },
-  'llm-serving': { wave: 0, namespace: 'serving', requires: ['keda', 'kubePrometheusStack'] },
-  'llm-router': { wave: 1, namespace: 'platform', requires: ['externalSecrets', 'kubePrometheusStack'] },
-  'agent-services': { wave: 1, namespace: 'platform', requires: ['keda', 'externalSecrets', 'kubePrometheusStack', 'ingressNginx', 'certManager'] },
+  'gatekeeper-policies': { wave: -2, namespace: ADDONS.gatekeeper.namespace, requires: ['gatekeeper'] },
+  observability: { wave: -1, namespace: ADDONS.kubePrometheusStack.namespace, requires: ['kubePrometheusStack', 'externalSecrets'] },
+  'llm-serving': { wave: 0, namespace: SERVING_NAMESPACE, requires: ['keda', 'kubePrometheusStack'] },
+  'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
+  'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack', 'ingressNginx', 'certManager'] },
 };
 
 /** The Applications of an environment: every registered app whose add-ons are enabled. */
 export function platformApps(env: EnvironmentConfig): { name: string; namespace: string; wave: number }[] {
   return Object.keys(APPS)
-    .map((name) => ({ name, ...(APP_META[name] ?? { wave: 0, namespace: 'platform', requires: [] }) }))
+    .map((name) => ({ name, ...(APP_META[name] ?? { wave: 0, namespace: PLATFORM_NAMESPACE, requires: [] }) }))
     .filter((a) => a.requires.every((addon) => env.addons[addon].enabled))
     .map(({ name, namespace, wave }) => ({ name, namespace, wave }));
 }
