@@ -7,6 +7,8 @@ export const EXIT = {
   USAGE: 2,
   /** A required external tool is missing (run `npm run tools`). */
   MISSING_TOOL: 3,
+  /** `platform review` could not compare (bad base ref, a side that does not synthesize, no credentials for --plan). */
+  CANNOT_REVIEW: 4,
   /** A bug or an unexpected failure. */
   INTERNAL: 70,
 } as const;
@@ -22,7 +24,7 @@ export class UsageError extends Error {
 
 export class MissingToolError extends Error {
   constructor(tool: string, fix: string) {
-    super(`${tool} is not installed. ${fix}`);
+    super(`${tool} ${tool.includes(',') ? 'are' : 'is'} not installed. ${fix}`);
     this.name = 'MissingToolError';
   }
 }

@@ -39,7 +39,7 @@ export function rootHelp(): string {
     '',
     'Run `platform <command> --help` for the options of a command.',
     '',
-    'Exit codes: 0 ok, 1 invalid input or blocking findings, 2 usage error, 3 missing tool, 70 internal error.',
+    'Exit codes: 0 ok, 1 invalid input or blocking findings, 2 usage error, 3 missing tool, 4 could not review, 70 internal error.',
     '',
   ].join('\n');
 }

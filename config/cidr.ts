@@ -38,3 +38,35 @@ export function cidrsOverlap(a: string, b: string): boolean {
   const [bStart, bEnd] = range(b);
   return aStart <= bEnd && bStart <= aEnd;
 }
+
+/** Merged [start, end] address intervals of the ranges (plain addresses count as /32). */
+function intervals(cidrs: string[]): [number, number][] {
+  const sorted = cidrs
+    .map((c) => (c.includes('/') ? c : `${c}/32`))
+    .filter((c) => parseCidr(c))
+    .map(range)
+    .sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [s, e] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && s <= last[1] + 1) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}
+
+/** Whether the union of `outers` covers every address of `inner` (no single range needs to). */
+export function coveredBy(inner: string, outers: string[]): boolean {
+  const [s, e] = range(inner.includes('/') ? inner : `${inner}/32`);
+  return intervals(outers).some(([a, b]) => a <= s && e <= b);
+}
+
+/** Whether the ranges together admit every IPv4 address (0.0.0.0/0, or halves of it, ...). */
+export function coversAllAddresses(cidrs: string[]): boolean {
+  return coveredBy('0.0.0.0/0', cidrs);
+}
+
+/** The prefix length of an address or CIDR (an address is a /32). */
+export function prefixOf(ipOrCidr: string): number {
+  return ipOrCidr.includes('/') ? Number(ipOrCidr.split('/')[1]) : 32;
+}

@@ -99,6 +99,8 @@ const maintenanceWindow = z
 export const environmentSchema = z
   .object({
     name: dns1123Label.describe('environment name; must equal the file name'),
+    /** Production environments get the strictest guard rails and the review blocks on what may lose their data. */
+    tier: z.enum(['production', 'non-production']),
     project: dns1123Label.describe('short project code that prefixes every resource name'),
     location: z.string().regex(/^[a-z0-9]+$/, 'an Azure region name such as westeurope'),
     costCenter: z.string().min(1).max(64),

@@ -101,6 +101,12 @@ export const tenantSchema = z
           .object({ allowEgressTo: z.array(egressTarget).default([]) })
           .strict()
           .default({ allowEgressTo: [] }),
+        /**
+         * Offboarding, step one: the tenant's stacks declare nothing, so the next deploy destroys
+         * what it had (after the approve-destroy label on the pull request). Step two, once that
+         * deploy ran: delete the file. docs/runbooks/offboarding-a-tenant.md
+         */
+        retired: z.boolean().default(false).describe('true to destroy everything the tenant has on the next deploy; then delete the file'),
       })
       .strict(),
   })

@@ -9,7 +9,7 @@ import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
 import { ObservabilityStack } from './observability-stack';
 import { PlatformStack } from './platform-stack';
-import { TenantStack } from './tenant-stack';
+import { RetiredTenantStack, TenantStack } from './tenant-stack';
 
 export { stackName } from './environment-stack';
 
@@ -40,7 +40,8 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   const tenants = (options.tenants ?? [])
     .filter((t) => t.spec.environments.includes(env.name))
     .map((tenant) => {
-      const stack = new TenantStack(scope, { ...common, tenant, network, platform });
+      const props = { ...common, tenant, network, platform };
+      const stack = tenant.spec.retired ? new RetiredTenantStack(scope, props) : new TenantStack(scope, props);
       stack.addDependency(network);
       stack.addDependency(platform);
       // The tenant's AppProject and Application need Argo CD's CRDs and the platform project.

@@ -18,6 +18,9 @@ import { EnvironmentStack, type EnvironmentStackProps } from './environment-stac
 import type { NetworkStack } from './network-stack';
 import type { PlatformStack } from './platform-stack';
 
+/** Output that marks the stack of a retired tenant; the review reads it to treat its deletes as the retirement they are. */
+export const RETIRED_TENANT_OUTPUT = 'tenant_retired';
+
 export interface TenantStackProps extends Omit<EnvironmentStackProps, 'tenant' | 'costCenter'> {
   readonly tenant: Tenant;
   readonly network: NetworkStack;
@@ -85,5 +88,23 @@ export class TenantStack extends EnvironmentStack {
         description: 'models, TPM/RPM and monthly budget the LLM router enforces for this tenant',
       });
     }
+  }
+}
+
+/**
+ * A retired tenant (`retired: true`): the stack keeps its backend and providers but declares no
+ * resources, so the next deploy destroys everything the tenant had (the review lists it and asks
+ * for the approve-destroy label). Once that deploy ran, the tenant file can be deleted.
+ */
+export class RetiredTenantStack extends EnvironmentStack {
+  constructor(scope: Construct, props: TenantStackProps) {
+    const t = props.tenant;
+    super(scope, `tenant-${t.metadata.name}`, { ...props, tenant: t.metadata.name, costCenter: t.spec.costCenter });
+    // Destroying the namespace and its objects needs the Kubernetes provider configured.
+    new ClusterAccess(this, 'cluster-access', {
+      clusterName: props.platform.aks.cluster.name,
+      resourceGroupName: props.platform.aks.cluster.resourceGroupName,
+    });
+    new TerraformOutput(this, RETIRED_TENANT_OUTPUT, { value: true, description: 'the tenant is retired; delete tenants/<name>.yaml after this stack was deployed' });
   }
 }

@@ -1,77 +1,91 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ValidationError, formatProblem } from '../../config/yaml-validate';
-import type { Command } from '../command';
-import { EXIT, UsageError } from '../exit-codes';
-import { costDelta } from '../lib/review/cost';
-import { changedStacks, diffSynthOutputs, readSynthOutput } from '../lib/review/diff';
-import { blocking, type Review } from '../lib/review/model';
-import { policyDelta } from '../lib/review/policy-delta';
-import { COMMENT_MARKER, renderJson, renderMarkdown, renderSarif } from '../lib/review/render';
-import { ReviewInputError, synthesizeRef } from '../lib/review/synth-ref';
-import { planPrerequisites, planStack } from '../lib/review/terraform-plan';
-import { synthesizeParallel } from '../lib/synth';
+import { formatProblem, ValidationError } from '../../config/yaml-validate';
+import type { Command, CommandContext } from '../command';
+import { EXIT, MissingToolError, UsageError, type ExitCode } from '../exit-codes';
 import { REPO_ROOT } from '../lib/codeowners';
+import { blocking, type Review } from '../lib/review/model';
+import { renderFailureMarkdown, renderJson, renderMarkdown, renderSarif } from '../lib/review/render';
+import { affectedStacks, runReview } from '../lib/review/run';
+import { headCommit, pipelineRunUrl, ReviewInputError } from '../lib/review/synth-ref';
 
 const FORMATS = ['markdown', 'json', 'sarif', 'affected'] as const;
+type Format = (typeof FORMATS)[number];
 
-/** A review that could not be made still answers the pull request, plainly. */
-function failureMarkdown(base: string, message: string): string {
-  return `${COMMENT_MARKER}\n## Platform review: 🛑 cannot review\n\nBase \`${base}\` → head \`working tree\`.\n\n\`\`\`\n${message}\n\`\`\`\n`;
+/** The same three files for every outcome, so a pipeline always has a comment and an artifact to publish. */
+function writeReports(dir: string | undefined, files: { markdown: string; json: string; sarif: string }): void {
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'review.md'), files.markdown);
+  writeFileSync(join(dir, 'review.json'), files.json);
+  writeFileSync(join(dir, 'review.sarif'), files.sarif);
+}
+
+/** A review that could not be made: one line on stderr, the reason in every report, and its own exit code. */
+function cannotReview(ctx: CommandContext, base: string, format: Format, reportDir: string | undefined, reason: string, code: ExitCode): ExitCode {
+  const head = { ...headCommit(REPO_ROOT), ...(pipelineRunUrl() ? { runUrl: pipelineRunUrl() } : {}) };
+  const finding = { level: 'error' as const, rule: 'cannot-review', message: reason };
+  const files = {
+    markdown: renderFailureMarkdown(base, head, reason),
+    json: `${JSON.stringify({ error: reason, exitCode: code, base: { ref: base }, head, blocking: true }, null, 2)}\n`,
+    sarif: renderSarif({ findings: [finding], risks: [] }),
+  };
+  writeReports(reportDir, files);
+  ctx.stderr.write(`platform review: cannot review: ${reason.split('\n')[0]}\n`);
+  ctx.stdout.write(format === 'markdown' ? files.markdown : format === 'affected' ? '' : files.json);
+  return code;
 }
 
 export const reviewCommand: Command = {
   name: 'review',
-  summary: 'Compare the synthesized stacks of a base ref with the working tree (offline plan review)',
-  usage: '--base <git-ref> [--format markdown|json|sarif|affected] [--report-dir <dir>] [--plan]',
+  summary: 'Compare the synthesized stacks and rendered apps of a base ref with the working tree (offline plan review)',
+  usage: '--base <git-ref> [--format markdown|json|sarif|affected] [--report-dir <dir>] [--no-policy] [--approve-destroy] [--plan]',
   help: {
     base: 'git ref to compare against, e.g. origin/main (required)',
-    format: 'what to print on stdout (default markdown; affected: the stacks to deploy, in order)',
-    'report-dir': 'also write review.md, review.json and review.sarif there',
+    format: 'what to print on stdout (default markdown; affected: the stacks to deploy, in order, one per line)',
+    'report-dir': 'also write review.md, review.json and review.sarif there, whatever the outcome',
+    'no-policy': 'skip conftest, checkov and gator (the report says so); --format affected never runs them',
+    'approve-destroy': 'the pull request carries the approve-destroy label: a retired tenant may be destroyed',
     plan: 'also run terraform plan for every changed stack (needs Terraform and ARM_* workload-identity credentials)',
   },
-  options: { base: { type: 'string' }, format: { type: 'string', default: 'markdown' }, 'report-dir': { type: 'string' }, plan: { type: 'boolean' } },
+  options: {
+    base: { type: 'string' },
+    format: { type: 'string', default: 'markdown' },
+    'report-dir': { type: 'string' },
+    'no-policy': { type: 'boolean' },
+    'approve-destroy': { type: 'boolean' },
+    plan: { type: 'boolean' },
+  },
   async run(values, _positionals, ctx) {
-    const base = values.base as string | undefined;
-    if (!base) throw new UsageError('--base is required');
-    const format = values.format as (typeof FORMATS)[number];
-    if (!FORMATS.includes(format)) throw new UsageError(`unknown --format ${format}; use one of ${FORMATS.join(', ')}`);
-    const work = mkdtempSync(join(tmpdir(), 'review-'));
+    const base = (values.base as string | undefined) ?? '';
+    const format = values.format as Format;
+    const reportDir = values['report-dir'] ? resolve(ctx.cwd, String(values['report-dir'])) : undefined;
+    if (!FORMATS.includes(format)) return cannotReview(ctx, base, 'markdown', reportDir, `unknown --format ${format}; use one of ${FORMATS.join(', ')}`, EXIT.USAGE);
+    if (!base) return cannotReview(ctx, base, format, reportDir, '--base is required (e.g. --base origin/main)', EXIT.USAGE);
     let review: Review;
     try {
-      if (values.plan) planPrerequisites();
-      ctx.progress.info(`- synthesize base ${base} and the working tree ...`);
-      // Both sides at once: the base in its worktree process, the head here.
-      const [baseResult, headResult] = await Promise.allSettled([synthesizeRef(REPO_ROOT, base, join(work, 'base')), synthesizeParallel({ outdir: join(work, 'head'), jobs: 1 })]);
-      if (baseResult.status === 'rejected') throw baseResult.reason;
-      if (headResult.status === 'rejected') throw headResult.reason;
-      const commit = baseResult.value;
-      const [before, after] = [readSynthOutput(join(work, 'base')), readSynthOutput(join(work, 'head'))];
-      const diff = diffSynthOutputs(before, after, { base: `${base} (${commit.slice(0, 12)})`, head: 'working tree' });
-      const changed = changedStacks(before, after);
-      const introduced = ctx.progress.step('policy results new in the head (conftest, checkov)', () => policyDelta(join(work, 'base'), join(work, 'head'), changed));
-      const toPlan = diff.stacks.filter((s) => s.status === 'added' || s.status === 'changed').map((s) => s.name);
-      const plans = values.plan ? toPlan.map((s) => ctx.progress.step(`terraform plan ${s}`, () => planStack(join(work, 'head'), s))) : undefined;
-      review = { ...diff, findings: [...diff.findings, ...introduced], cost: costDelta(before, after), ...(plans ? { plans } : {}) };
+      review = await runReview({
+        repo: REPO_ROOT,
+        base,
+        // The list of stacks to deploy never depends on the policy tools.
+        policy: !values['no-policy'] && format !== 'affected',
+        gitops: format !== 'affected',
+        plan: Boolean(values.plan),
+        approveDestroy: Boolean(values['approve-destroy']),
+        progress: ctx.progress,
+      });
     } catch (err) {
-      if (!(err instanceof ReviewInputError || err instanceof ValidationError)) throw err;
-      const message = err instanceof ValidationError ? `the working tree has invalid input:\n${err.problems.map(formatProblem).join('\n')}` : err.message;
-      ctx.stdout.write(format === 'markdown' ? failureMarkdown(base, message) : `${JSON.stringify({ error: message }, null, 2)}\n`);
-      return EXIT.INVALID_INPUT;
-    } finally {
-      rmSync(work, { recursive: true, force: true });
+      if (err instanceof MissingToolError) return cannotReview(ctx, base, format, reportDir, err.message, EXIT.MISSING_TOOL);
+      if (err instanceof ValidationError) return cannotReview(ctx, base, format, reportDir, `the working tree has invalid input:\n${err.problems.map(formatProblem).join('\n')}`, EXIT.CANNOT_REVIEW);
+      if (err instanceof ReviewInputError || err instanceof UsageError) return cannotReview(ctx, base, format, reportDir, err.message, EXIT.CANNOT_REVIEW);
+      // A bug still leaves a report behind, then surfaces as an internal error with its stack.
+      cannotReview(ctx, base, format, reportDir, `internal error: ${(err as Error)?.message ?? String(err)}`, EXIT.INTERNAL);
+      throw err;
     }
-    const affected = review.stacks.filter((s) => s.status === 'added' || s.status === 'changed').map((s) => `${s.name}\n`).join('');
-    const outputs = { markdown: renderMarkdown(review), json: renderJson(review), sarif: renderSarif(review), affected };
-    if (values['report-dir']) {
-      const dir = resolve(ctx.cwd, String(values['report-dir']));
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'review.md'), outputs.markdown);
-      writeFileSync(join(dir, 'review.json'), outputs.json);
-      writeFileSync(join(dir, 'review.sarif'), outputs.sarif);
-    }
+    const outputs = { markdown: renderMarkdown(review), json: renderJson(review), sarif: renderSarif(review), affected: affectedStacks(review).map((s) => `${s}\n`).join('') };
+    writeReports(reportDir, outputs);
     ctx.stdout.write(outputs[format]);
+    if (format === 'affected') return EXIT.OK;
     return blocking(review) ? EXIT.INVALID_INPUT : EXIT.OK;
   },
 };

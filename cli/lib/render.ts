@@ -57,10 +57,12 @@ export function platformApps(env: EnvironmentConfig): { name: string; namespace:
 /** rendered/<env>/<app>/manifests.yaml paths (relative to rendered/) -> content. */
 export function renderEnvironments(environments: EnvironmentConfig[], inputs: RenderInputs): Map<string, string> {
   const files = new Map<string, string>();
+  // A retired tenant keeps its file until its stacks are destroyed, but gets nothing in the cluster.
+  const tenants = inputs.tenants.filter((t) => !t.spec.retired);
   for (const env of environments) {
     for (const [name, build] of Object.entries(APPS)) {
       const app = new App();
-      build(app, { ...inputs, env });
+      build(app, { ...inputs, tenants, env });
       files.set(join(env.name, name, 'manifests.yaml'), app.synthYaml());
     }
     if (env.addons.argocd.enabled) {

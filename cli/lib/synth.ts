@@ -36,6 +36,8 @@ export interface SynthResult {
   readonly outdir: string;
   /** Stack names in the order the manifest lists them. */
   readonly stacks: string[];
+  /** The validated inputs the stacks were synthesized from. */
+  readonly inputs: Inputs;
 }
 
 interface Manifest {
@@ -76,7 +78,7 @@ function commit(run: Run): SynthResult {
   const manifest = JSON.parse(readFileSync(join(run.outdir, 'manifest.json'), 'utf8')) as Manifest;
   const stacks = Object.keys(manifest.stacks);
   run.progress.info(`wrote ${stacks.length} stacks to ${run.outdir}`);
-  return { outdir: run.outdir, stacks };
+  return { outdir: run.outdir, stacks, inputs: run.inputs };
 }
 
 function abort(run: Run, err: unknown): never {

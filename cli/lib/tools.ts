@@ -3,9 +3,10 @@
  * for conftest and checkov over a synth output, shared by `platform review` and the tests.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { MissingToolError } from '../exit-codes';
 
 export const REPO = resolve(__dirname, '../..');
@@ -15,6 +16,14 @@ export function toolPath(name: ToolName): string {
   const path = resolve(REPO, '.tools/bin', name);
   if (!existsSync(path)) throw new MissingToolError(name, 'Run: npm run tools (npm test installs it too).');
   return path;
+}
+
+/** Fails before any work when tools are missing, naming all of them and the command that installs them. */
+export function assertTools(names: ToolName[], purpose: string): void {
+  const missing = names.filter((n) => !existsSync(resolve(REPO, '.tools/bin', n)));
+  if (missing.length === 0) return;
+  const tools = ['promtool', 'amtool'].some((t) => missing.includes(t as ToolName)) ? [...new Set(missing.map((m) => (m === 'promtool' || m === 'amtool' ? 'prometheus' : m)))] : missing;
+  throw new MissingToolError(missing.join(', '), `${purpose} needs ${missing.length === 1 ? 'it' : 'them'}. Run: npm run tools -- ${tools.join(' ')}`);
 }
 
 export function runTool(name: ToolName, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
@@ -92,4 +101,25 @@ export function runCheckov(outdir: string, only?: string[]): { findings: Checkov
     })),
   );
   return { findings, passedByStack };
+}
+
+export interface GatorResult {
+  readonly constraint: { kind: string; metadata: { name: string } };
+  readonly msg: string;
+  readonly enforcementAction: string;
+  readonly violatingObject: { kind: string; metadata: { name: string; namespace?: string } };
+}
+
+/** `gator test` over templates, constraints and objects together: every violation (all enforcement actions). */
+export function gatorViolations(objects: Record<string, unknown>[]): GatorResult[] {
+  const dir = mkdtempSync(join(tmpdir(), 'gator-'));
+  try {
+    const file = join(dir, 'all.yaml');
+    writeFileSync(file, objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
+    const res = runTool('gator', ['test', '--filename', file, '--output', 'json']);
+    if (!res.stdout.trim() && res.status !== 0) throw new Error(`gator test failed without output: ${res.stderr}`);
+    return (res.stdout.trim() ? (JSON.parse(res.stdout) as GatorResult[] | null) : null) ?? [];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

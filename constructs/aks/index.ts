@@ -9,6 +9,7 @@ import type { EnvironmentConfig } from '../../config/schema';
 import { Diagnostics } from '../monitoring';
 import { ManagedIdentity } from '../identity';
 import { assertValidName } from '../naming';
+import { temporaryPoolName } from '../node-pool';
 
 type AksConfig = EnvironmentConfig['aks'];
 
@@ -151,7 +152,7 @@ export class AksCluster extends Construct {
         hostEncryptionEnabled: system.hostEncryption,
         nodePublicIpEnabled: false,
         vnetSubnetId: props.nodesSubnetId,
-        temporaryNameForRotation: 'systemtmp',
+        temporaryNameForRotation: temporaryPoolName(SYSTEM_POOL_NAME),
         nodeLabels: { 'platform.example.org/pool': SYSTEM_POOL_NAME },
         upgradeSettings: { maxSurge: '33%', drainTimeoutInMinutes: 30, nodeSoakDurationInMinutes: 0 },
       },

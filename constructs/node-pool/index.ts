@@ -23,6 +23,11 @@ export interface NodePoolProps {
   readonly gpuDriver?: 'Install' | 'None';
 }
 
+/** The name of the pool a rotation creates meanwhile: the pool's name plus "tmp" (pool names are at most 12 characters). */
+export function temporaryPoolName(pool: string): string {
+  return `${pool.slice(0, 9)}tmp`;
+}
+
 export class NodePool extends Construct {
   readonly pool: KubernetesClusterNodePool;
 
@@ -47,6 +52,9 @@ export class NodePool extends Construct {
       hostEncryptionEnabled: config.hostEncryption,
       nodePublicIpEnabled: false,
       vnetSubnetId: props.subnetId,
+      // Without it azurerm 4.x fails mid-apply on a change of vm_size, zones, OS disk or max_pods
+      // (catalog/provider-facts: `rotation`); with it the pool is rotated through a temporary one.
+      temporaryNameForRotation: temporaryPoolName(props.name),
       nodeLabels: { [POOL_LABEL]: props.name, ...(props.labels ?? {}) },
       nodeTaints: [...(props.taints ?? []), ...(props.spot ? [SPOT_TAINT] : [])],
       ...(props.gpuDriver ? { gpuDriver: props.gpuDriver } : {}),

@@ -37,3 +37,17 @@ deny contains msg if {
 	not "kubernetes.azure.com/scalesetpriority=spot:NoSchedule" in r.config.node_taints
 	msg := sprintf("%s: spot pool must declare the AKS spot taint", [r.path])
 }
+
+# azurerm 4.x changes vm_size, zones, OS disk and max_pods by rotating the pool through a
+# temporary one; without the name it fails in the middle of the apply (catalog/provider-facts).
+deny contains msg if {
+	some r in lib.resources("azurerm_kubernetes_cluster_node_pool")
+	not r.config.temporary_name_for_rotation
+	msg := sprintf("%s: node pool %s must set temporary_name_for_rotation", [r.path, r.config.name])
+}
+
+deny contains msg if {
+	some r in lib.resources("azurerm_kubernetes_cluster")
+	not r.config.default_node_pool.temporary_name_for_rotation
+	msg := sprintf("%s: the default node pool must set temporary_name_for_rotation", [r.path])
+}

@@ -9,6 +9,7 @@ good_gpu_pool := {
 	"os_sku": "AzureLinux",
 	"auto_scaling_enabled": true,
 	"node_taints": ["nvidia.com/gpu=present:NoSchedule", "sku=gpu:NoSchedule"],
+	"temporary_name_for_rotation": "gputmp",
 }
 
 pool_denials(pool) := {m | some m in main.deny with input as {"resource": {"azurerm_kubernetes_cluster_node_pool": {"p": pool}}}}
@@ -40,4 +41,14 @@ test_pool_without_host_encryption_denied if {
 
 test_pool_with_public_ips_denied if {
 	"p: node pool must not give nodes public IPs" in pool_denials(object.union(good_gpu_pool, {"node_public_ip_enabled": true}))
+}
+
+test_pool_without_rotation_name_denied if {
+	"p: node pool gpu must set temporary_name_for_rotation" in pool_denials(object.remove(good_gpu_pool, ["temporary_name_for_rotation"]))
+}
+
+cluster_denials(cluster) := {m | some m in main.deny with input as {"resource": {"azurerm_kubernetes_cluster": {"c": cluster}}}}
+
+test_default_pool_without_rotation_name_denied if {
+	"c: the default node pool must set temporary_name_for_rotation" in cluster_denials({"default_node_pool": {"name": "system"}})
 }

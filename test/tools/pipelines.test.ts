@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { COMMENT_MARKER } from '../../cli/lib/review/render';
+import { ARTIFACT_NAME, COMMENT_MARKER } from '../../cli/lib/review/render';
 import { ROOT, runTool } from '../helpers/tools';
 
 const read = (rel: string) => readFileSync(join(ROOT, rel), 'utf8');
@@ -35,6 +35,24 @@ describe('GitHub Actions', () => {
     assert.ok(comment.with.script.includes(COMMENT_MARKER), 'the comment is found again by the review marker');
     assert.match(comment.with.script, /updateComment[\s\S]*createComment/);
     assert.ok(steps.some((s: any) => s.uses?.startsWith('github/codeql-action/upload-sarif')));
+  });
+
+  it('pull requests: a review comment always arrives, the full report is an artifact, approval by label', () => {
+    const wf = gh('pull-request');
+    const { steps } = wf.jobs.verify;
+    assert.ok(wf.on.pull_request.types.includes('labeled') && wf.on.pull_request.types.includes('unlabeled'), 'the approval label re-runs the review');
+    const review = steps.find((s: any) => s.id === 'review');
+    assert.equal(review.if, 'always()', 'the review runs even when a test failed');
+    assert.match(review.env.APPROVE_DESTROY, /contains\(github\.event\.pull_request\.labels\.\*\.name, 'approve-destroy'\)/);
+    assert.match(review.run, /args\+=\(--approve-destroy\)/);
+    const comment = steps.find((s: any) => s.uses?.startsWith('actions/github-script'));
+    assert.equal(comment.if, 'always()');
+    assert.match(comment.with.script, /cannot review[\s\S]*failed before the review ran/, 'no report: the comment says so instead of keeping an old verdict');
+    const artifact = steps.find((s: any) => s.uses?.startsWith('actions/upload-artifact'));
+    assert.equal(artifact.with.name, ARTIFACT_NAME);
+    const fail = steps[steps.length - 1];
+    assert.match(fail.if, /always\(\) && steps\.review\.outputs\.exit != '0'/);
+    for (const code of ['1)', '3)', '4)']) assert.ok(fail.run.includes(code), `exit ${code} is explained`);
   });
 
   it('deploy: affected stacks only, dev then prod behind its environment, OIDC login', () => {
@@ -87,6 +105,14 @@ describe('Azure DevOps Pipelines', () => {
     const commenter = read('azure-pipelines/scripts/pr-comment.mjs');
     assert.ok(commenter.includes(COMMENT_MARKER));
     assert.match(commenter, /method: 'PATCH'/);
+    assert.match(commenter, /cannot review[\s\S]*failed before the review ran/);
+    const all = steps(pr.jobs[0]);
+    const review = all.find((s: any) => /npx platform review/.test(s.script ?? ''));
+    assert.equal(review.condition, 'always()');
+    assert.match(review.script, /pr-labels\.mjs[\s\S]*approve-destroy[\s\S]*--approve-destroy/);
+    assert.equal(all.find((s: any) => /pr-comment\.mjs/.test(s.script ?? '')).condition, 'always()');
+    assert.equal(all.find((s: any) => s.task === 'PublishBuildArtifacts@1').inputs.ArtifactName, ARTIFACT_NAME);
+    assert.match(read('azure-pipelines/scripts/pr-labels.mjs'), /pullRequests\/\$\{process\.env\.SYSTEM_PULLREQUEST_PULLREQUESTID\}\/labels/);
   });
 
   it('deploy: affected stacks, dev stage then prod stage on an approval environment', () => {

@@ -99,23 +99,75 @@ export function stackCost(name: string, stack: Json | undefined, prices: PriceTa
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+export interface EnvironmentCost {
+  readonly env: string;
+  readonly base: { min: number; max: number };
+  readonly head: { min: number; max: number };
+  /** head - base, of the maximum (every pool at its autoscaling maximum). */
+  readonly difference: number;
+  /** Relative to the base maximum; undefined for a new environment. */
+  readonly percent?: number;
+  /** Stacks left out of both sides because one side has something the price table lacks. */
+  readonly notEstimated: string[];
+}
+
+export interface BudgetChange {
+  readonly tenant: string;
+  readonly env: string;
+  readonly before?: number;
+  readonly after?: number;
+}
+
 export interface CostDelta {
   readonly asOf: string;
   readonly currency: string;
-  readonly stacks: { stack: string; base: StackCost; head: StackCost }[];
-  readonly total: { baseMin: number; baseMax: number; headMin: number; headMax: number };
+  /** Stacks whose estimate changes, or that cannot be estimated on either side. */
+  readonly stacks: { stack: string; base: StackCost; head: StackCost; estimated: boolean }[];
+  /** Production first, like every per-environment section. */
+  readonly environments: EnvironmentCost[];
+  readonly budgets: BudgetChange[];
 }
 
-export function costDelta(base: SynthOutput, head: SynthOutput, prices = loadPrices()): CostDelta {
+function budgetAmount(stack: Json | undefined): number | undefined {
+  const b = Object.values<Json>(stack?.resource?.azurerm_consumption_budget_subscription ?? {})[0];
+  return b ? Number(b.amount) : undefined;
+}
+
+/**
+ * A stack with an unpriced SKU on either side is "not estimated": counting the unknown as 0
+ * would show a change of SKU as a saving of the whole old price.
+ */
+export function costDelta(base: SynthOutput, head: SynthOutput, prices = loadPrices(), envOrder: (a: string, b: string) => number = (a, b) => a.localeCompare(b)): CostDelta {
   const names = [...new Set([...Object.keys(base.stacks), ...Object.keys(head.stacks)])].sort();
-  const stacks = names
-    .map((stack) => ({ stack, base: stackCost(stack, base.stacks[stack], prices), head: stackCost(stack, head.stacks[stack], prices) }))
-    .filter((s) => s.base.min !== s.head.min || s.base.max !== s.head.max || s.head.unpriced.length > 0);
-  const sum = (side: 'base' | 'head', key: 'min' | 'max') => round(names.reduce((n, stack) => n + stackCost(stack, (side === 'base' ? base : head).stacks[stack], prices)[key], 0));
-  return {
-    asOf: prices.asOf,
-    currency: prices.currency,
-    stacks,
-    total: { baseMin: sum('base', 'min'), baseMax: sum('base', 'max'), headMin: sum('head', 'min'), headMax: sum('head', 'max') },
-  };
+  const all = names.map((stack) => {
+    const b = stackCost(stack, base.stacks[stack], prices);
+    const h = stackCost(stack, head.stacks[stack], prices);
+    return { stack, base: b, head: h, estimated: b.unpriced.length === 0 && h.unpriced.length === 0 };
+  });
+  const stacks = all.filter((s) => !s.estimated || s.base.min !== s.head.min || s.base.max !== s.head.max);
+  const envs = [...new Set(names.map((n) => n.split('-')[0]))].sort(envOrder);
+  const environments = envs
+    .map((env) => {
+      const mine = all.filter((s) => s.stack.startsWith(`${env}-`));
+      const counted = mine.filter((s) => s.estimated);
+      const sum = (side: 'base' | 'head', key: 'min' | 'max') => round(counted.reduce((n, s) => n + s[side][key], 0));
+      const b = { min: sum('base', 'min'), max: sum('base', 'max') };
+      const h = { min: sum('head', 'min'), max: sum('head', 'max') };
+      const existed = mine.some((s) => base.stacks[s.stack]);
+      return {
+        env,
+        base: b,
+        head: h,
+        difference: round(h.max - b.max),
+        ...(existed && b.max > 0 ? { percent: round(((h.max - b.max) / b.max) * 100) } : {}),
+        notEstimated: mine.filter((s) => !s.estimated).map((s) => s.stack),
+      };
+    })
+    .filter((e) => e.difference !== 0 || e.base.min !== e.head.min || e.notEstimated.length > 0);
+  const budgets = names
+    .filter((n) => /-tenant-/.test(n))
+    .map((n) => ({ tenant: n.replace(/^[^-]+-tenant-/, ''), env: n.split('-')[0], before: budgetAmount(base.stacks[n]), after: budgetAmount(head.stacks[n]) }))
+    .filter((b) => b.before !== b.after)
+    .map((b) => ({ tenant: b.tenant, env: b.env, ...(b.before !== undefined ? { before: b.before } : {}), ...(b.after !== undefined ? { after: b.after } : {}) }));
+  return { asOf: prices.asOf, currency: prices.currency, stacks, environments, budgets };
 }

@@ -1,13 +1,18 @@
 /**
  * Compares two synth outputs (cdktf.out of the base and of the head) without Terraform or a
- * cloud account: stacks added and removed, resources created, changed, likely replaced and
- * deleted (by construct path), attribute diffs with secrets redacted, protected resources at
- * risk, construct renames that would recreate a resource, and what changes for each tenant.
+ * cloud account: stacks added and removed, resources created, changed, rotated, replaced and
+ * deleted (by construct path), attribute diffs with secrets redacted, what the provider does
+ * with each change (catalog/provider-facts), protected resources at risk, construct renames,
+ * and the tenant retirement path.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STATEFUL_RESOURCE_TYPES } from '../../../constructs/protection';
-import type { Action, AttributeChange, Finding, ResourceChange, Review, StackSummary, TenantChange } from './model';
+import { RETIRED_TENANT_OUTPUT } from '../../../stacks/tenant-stack';
+import { leafDiff, redact, SECRET_NAME } from './leaf-diff';
+import { envOf, isProduction, type Action, type AttributeChange, type EnvironmentInfo, type Finding, type ResourceChange, type Review, type StackSummary } from './model';
+import { attributeEffect, isSensitive } from './replacement';
+import { TENANT_STACK, tenantChanges } from './tenants';
 
 type Json = Record<string, any>;
 
@@ -30,27 +35,27 @@ export function changedStacks(base: SynthOutput, head: SynthOutput): string[] {
   return Object.keys(head.stacks).filter((name) => JSON.stringify(base.stacks[name]) !== JSON.stringify(head.stacks[name]));
 }
 
-/** Attribute names that look like secrets; their values never appear in a review. */
-const SENSITIVE = /(password|secret|token|private_key|access_key|primary_key|secondary_key|connection_string|sas|certificate|kube_config|client_key)/i;
+/** The attribute changes of one resource, each with what the provider does with it. */
+export function attributeChanges(type: string, before: Json, after: Json): AttributeChange[] {
+  return leafDiff(before, after).map(({ path, before: b, after: a }) => {
+    const sensitive = SECRET_NAME.test(path) || isSensitive(type, path);
+    const effect = attributeEffect(type, path, before, after);
+    return {
+      path,
+      before: sensitive ? redact(b) : b,
+      after: sensitive ? redact(a) : a,
+      sensitive,
+      effect: effect.effect,
+      ...('reason' in effect ? { reason: effect.reason } : {}),
+    };
+  });
+}
 
-/** Attributes whose change destroys and recreates the resource (azurerm ForceNew, Kubernetes identity). */
-const FORCES_NEW_ANY = new Set(['name', 'location', 'resource_group_name', 'metadata.name', 'metadata.namespace']);
-const FORCES_NEW_BY_TYPE: Record<string, string[]> = {
-  azurerm_kubernetes_cluster: ['dns_prefix', 'node_resource_group', 'private_cluster_enabled', 'network_profile.network_plugin', 'network_profile.pod_cidr', 'network_profile.service_cidr'],
-  azurerm_kubernetes_cluster_node_pool: ['kubernetes_cluster_id', 'vm_size', 'zones', 'os_sku', 'os_disk_type', 'priority', 'host_encryption_enabled', 'vnet_subnet_id'],
-  azurerm_key_vault: ['tenant_id'],
-  azurerm_storage_account: ['account_kind'],
-  azurerm_subnet: ['virtual_network_name'],
-  azurerm_private_endpoint: ['subnet_id', 'private_service_connection.private_connection_resource_id'],
-  azurerm_federated_identity_credential: ['parent_id', 'issuer', 'subject'],
-  azurerm_role_assignment: ['scope', 'principal_id', 'role_definition_name', 'role_definition_id'],
-  azurerm_user_assigned_identity: [],
-  kubernetes_manifest: ['manifest.metadata.name', 'manifest.metadata.namespace', 'manifest.kind', 'manifest.apiVersion'],
-};
-
-function forcesNew(type: string, path: string): boolean {
-  const normalized = path.replace(/\.\d+(?=\.|$)/g, '');
-  return FORCES_NEW_ANY.has(normalized) || (FORCES_NEW_BY_TYPE[type] ?? []).includes(normalized);
+/** The strongest effect decides the action; "may replace" and "fails" are reported as findings on an update. */
+function actionOf(attributes: AttributeChange[]): Action {
+  if (attributes.some((a) => a.effect === 'replace')) return 'replace';
+  if (attributes.some((a) => a.effect === 'rotation')) return 'rotate';
+  return 'update';
 }
 
 interface Resource {
@@ -68,23 +73,6 @@ function resources(stack: Json | undefined): Map<string, Resource> {
   return out;
 }
 
-/** Leaf-level differences between two values, ignoring cdktf's "//" metadata. */
-export function attributeDiff(type: string, before: unknown, after: unknown, prefix = ''): AttributeChange[] {
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (isObject(before) && isObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k !== '//').sort();
-    return keys.flatMap((k) => attributeDiff(type, before[k], after[k], prefix ? `${prefix}.${k}` : k));
-  }
-  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length && before.every(isObject) && after.every(isObject)) {
-    return before.flatMap((b, i) => attributeDiff(type, b, after[i], `${prefix}.${i}`));
-  }
-  const sensitive = SENSITIVE.test(prefix);
-  // Hide values, not whether there is one: "(unset) -> (sensitive)" says a secret was added.
-  const hide = (v: unknown) => (sensitive && v !== undefined ? '(sensitive)' : v);
-  return [{ path: prefix, before: hide(before), after: hide(after), sensitive, forcesReplacement: forcesNew(type, prefix) }];
-}
-
 function isProtected(r: Resource): boolean {
   return r.config.lifecycle?.prevent_destroy === true || STATEFUL_RESOURCE_TYPES.has(r.type);
 }
@@ -94,9 +82,9 @@ function cloudName(r: Resource): string | undefined {
   return r.config.name ?? r.config.metadata?.name ?? r.config.manifest?.metadata?.name;
 }
 
-function deployOrder(manifest: SynthOutput['manifest'][]): Map<string, { deps: string[]; order: number }> {
+function deployOrder(manifests: SynthOutput['manifest'][]): Map<string, { deps: string[]; order: number }> {
   const deps = new Map<string, string[]>();
-  for (const m of manifest) for (const [name, s] of Object.entries(m.stacks)) deps.set(name, [...new Set([...(deps.get(name) ?? []), ...s.dependencies])].sort());
+  for (const m of manifests) for (const [name, s] of Object.entries(m.stacks)) deps.set(name, [...new Set([...(deps.get(name) ?? []), ...s.dependencies])].sort());
   const out = new Map<string, { deps: string[]; order: number }>();
   let order = 0;
   while (out.size < deps.size) {
@@ -107,117 +95,122 @@ function deployOrder(manifest: SynthOutput['manifest'][]): Map<string, { deps: s
   return out;
 }
 
-export function diffSynthOutputs(base: SynthOutput, head: SynthOutput, labels: { base: string; head: string }): Review {
+export const isRetiredTenantStack = (stack: Json | undefined) => stack?.output?.[RETIRED_TENANT_OUTPUT]?.value === true;
+
+export type SynthDiff = Pick<Review, 'stacks' | 'resources' | 'tenants' | 'findings'>;
+
+export function diffSynthOutputs(base: SynthOutput, head: SynthOutput, environments: EnvironmentInfo[]): SynthDiff {
   const order = deployOrder([base.manifest, head.manifest]);
   const names = [...order.keys()].sort((a, b) => order.get(a)!.order - order.get(b)!.order);
   const changes: ResourceChange[] = [];
   const stacks: StackSummary[] = [];
-  const findings: Finding[] = [];
 
   for (const name of names) {
+    const env = envOf(name);
     const before = resources(base.stacks[name]);
     const after = resources(head.stacks[name]);
     const stackChanges: ResourceChange[] = [];
     for (const [key, b] of before) {
       const a = after.get(key);
       if (!a) {
-        stackChanges.push({ stack: name, type: b.type, id: b.id, path: b.path, action: 'delete', attributes: [], protected: isProtected(b) });
+        stackChanges.push({ stack: name, env, type: b.type, id: b.id, path: b.path, action: 'delete', attributes: [], protected: isProtected(b) });
         continue;
       }
-      const attributes = attributeDiff(b.type, b.config, a.config);
+      const attributes = attributeChanges(b.type, b.config, a.config);
       if (attributes.length === 0) continue;
-      const action: Action = attributes.some((x) => x.forcesReplacement) ? 'replace' : 'update';
-      stackChanges.push({ stack: name, type: a.type, id: a.id, path: a.path, action, attributes, protected: isProtected(b) });
+      stackChanges.push({ stack: name, env, type: a.type, id: a.id, path: a.path, action: actionOf(attributes), attributes, protected: isProtected(b) });
     }
     for (const [key, a] of after) {
       if (before.has(key)) continue;
       const renamed = [...before.values()].find((b) => b.type === a.type && !after.has(`${b.type}.${b.id}`) && cloudName(b) !== undefined && cloudName(b) === cloudName(a));
       stackChanges.push({
-        stack: name, type: a.type, id: a.id, path: a.path, action: 'create', attributes: [], protected: false,
+        stack: name, env, type: a.type, id: a.id, path: a.path, action: 'create', attributes: [], protected: false,
         ...(renamed ? { renamedFrom: { id: renamed.id, path: renamed.path } } : {}),
       });
     }
     const count = (action: Action) => stackChanges.filter((c) => c.action === action).length;
-    const status = !base.stacks[name] ? 'added' : !head.stacks[name] ? 'removed' : stackChanges.length ? 'changed' : 'unchanged';
-    stacks.push({ name, status, create: count('create'), update: count('update'), replace: count('replace'), delete: count('delete'), dependsOn: order.get(name)!.deps });
+    const status = !base.stacks[name] ? 'added' : !head.stacks[name] ? 'removed' : stackChanges.length || JSON.stringify(base.stacks[name]) !== JSON.stringify(head.stacks[name]) ? 'changed' : 'unchanged';
+    stacks.push({ name, env, status, create: count('create'), update: count('update'), rotate: count('rotate'), replace: count('replace'), delete: count('delete'), dependsOn: order.get(name)!.deps });
     changes.push(...stackChanges);
   }
 
+  return { stacks, resources: changes, tenants: tenantChanges(base, head, stacks), findings: resourceFindings(base, head, stacks, changes, environments) };
+}
+
+function resourceFindings(base: SynthOutput, head: SynthOutput, stacks: StackSummary[], changes: ResourceChange[], environments: EnvironmentInfo[]): Finding[] {
+  const findings: Finding[] = [];
+  const at = (c: ResourceChange) => ({ env: c.env, stack: c.stack, path: c.path });
   for (const c of changes) {
+    const retiring = isRetiredTenantStack(head.stacks[c.stack]);
     if (c.action === 'create' && c.renamedFrom) {
       findings.push({
         level: 'error',
         rule: 'construct-rename',
-        stack: c.stack,
-        path: c.path,
+        ...at(c),
         message: `${c.path} looks like ${c.renamedFrom.path} renamed: Terraform would destroy ${c.type}.${c.renamedFrom.id} and create ${c.type}.${c.id}. Keep the old construct id, or call .moveFromId("${c.type}.${c.renamedFrom.id}") on the new resource (or .moveTo on the old one) so the state moves instead.`,
       });
     }
-    if ((c.action === 'delete' || c.action === 'replace') && c.protected && !changes.some((x) => x.renamedFrom?.id === c.id && x.stack === c.stack)) {
+    const renamedAway = changes.some((x) => x.renamedFrom?.id === c.id && x.stack === c.stack);
+    if (c.action === 'delete' && retiring) {
+      findings.push({
+        level: 'error',
+        rule: 'tenant-retirement',
+        ...at(c),
+        message: `deletes ${c.path} (${c.type})${c.protected ? ', a stateful resource: its data is lost' : ''}; the tenant is retired, so this needs the approve-destroy label on the pull request`,
+      });
+    } else if ((c.action === 'delete' || c.action === 'replace') && c.protected && !renamedAway) {
+      const why = c.action === 'replace' ? ` because ${c.attributes.filter((a) => a.effect === 'replace').map((a) => a.reason).join('; ')}` : '';
       findings.push({
         level: 'error',
         rule: 'protected-destroy',
-        stack: c.stack,
-        path: c.path,
-        message: `${c.action === 'delete' ? 'deletes' : 'replaces'} stateful resource ${c.path} (${c.type})${c.action === 'replace' ? ` because ${c.attributes.filter((a) => a.forcesReplacement).map((a) => a.path).join(', ')} changed` : ''}; its data is lost and prevent_destroy will stop the apply`,
+        ...at(c),
+        message: `${c.action === 'delete' ? 'deletes' : 'replaces'} stateful resource ${c.path} (${c.type})${why}; its data is lost and prevent_destroy will stop the apply`,
+      });
+    }
+    for (const a of c.attributes.filter((x) => x.effect === 'fails')) {
+      findings.push({ level: 'error', rule: 'will-fail-to-apply', ...at(c), message: `${c.path}: ${a.path} ${JSON.stringify(a.before)} -> ${JSON.stringify(a.after)} will fail to apply: ${a.reason}` });
+    }
+    const unsure = c.attributes.filter((x) => x.effect === 'may-replace');
+    if (unsure.length && c.protected && c.action !== 'replace') {
+      findings.push({
+        level: isProduction(environments, c.env) ? 'error' : 'warning',
+        rule: 'may-replace',
+        ...at(c),
+        message: `${c.path} (${c.type}) may be replaced: ${unsure.map((a) => `${a.path} (${a.reason})`).join('; ')}; confirm with \`npx platform review --plan\` before merging`,
+      });
+    }
+    if (c.action === 'rotate') {
+      const what = c.attributes.filter((a) => a.effect === 'rotation').map((a) => a.path).join(', ');
+      findings.push({
+        level: 'note',
+        rule: 'pool-rotation',
+        ...at(c),
+        message: `${c.path}: ${what} changes by rotating the node pool: a temporary pool is created with the new settings, the old nodes are cordoned and drained (pods restart, PodDisruptionBudgets apply), then the pool is recreated and the temporary one removed; both pools are billed while it runs`,
       });
     }
   }
   for (const s of stacks.filter((x) => x.status === 'removed')) {
-    findings.push({ level: 'error', rule: 'stack-removed', stack: s.name, message: `stack ${s.name} is no longer synthesized; its resources stay in state until destroyed on purpose (cdktf destroy ${s.name})` });
-  }
-
-  return { base: labels.base, head: labels.head, stacks, resources: changes, tenants: tenantChanges(base, head, stacks), findings };
-}
-
-const TENANT_STACK = /^([a-z0-9]+)-tenant-(.+)$/;
-
-function tenantFacts(stack: Json | undefined): Record<string, string> {
-  if (!stack) return {};
-  const facts: Record<string, string> = {};
-  for (const q of Object.values<Json>(stack.resource?.kubernetes_resource_quota_v1 ?? {})) {
-    for (const [k, v] of Object.entries<string>(q.spec?.hard ?? {})) facts[`quota ${k}`] = v;
-  }
-  for (const b of Object.values<Json>(stack.resource?.azurerm_consumption_budget_subscription ?? {})) {
-    facts['monthly budget'] = String(b.amount);
-    facts['budget alerts'] = b.notification.map((n: Json) => `${n.threshold}% ${n.threshold_type}`).join(', ');
-  }
-  const entitlements = stack.output?.router_entitlements?.value;
-  if (entitlements) {
-    facts['LLM models'] = entitlements.models.join(', ');
-    facts['LLM tokens/min'] = String(entitlements.tokensPerMinute);
-    facts['LLM requests/min'] = String(entitlements.requestsPerMinute);
-    facts['LLM monthly budget'] = String(entitlements.monthlyBudget);
-  }
-  for (const m of Object.values<Json>(stack.resource?.kubernetes_manifest ?? {})) {
-    if (m.manifest.kind === 'AppProject') facts['GitOps repositories'] = m.manifest.spec.sourceRepos.join(', ');
-  }
-  return facts;
-}
-
-function tenantChanges(base: SynthOutput, head: SynthOutput, stacks: StackSummary[]): TenantChange[] {
-  const byTenant = new Map<string, StackSummary[]>();
-  for (const s of stacks) {
-    const m = TENANT_STACK.exec(s.name);
-    if (m && s.status !== 'unchanged') byTenant.set(m[2], [...(byTenant.get(m[2]) ?? []), s]);
-  }
-  return [...byTenant.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([tenant, list]) => {
-    const statuses = new Set(list.map((s) => s.status));
-    const status = statuses.size === 1 && statuses.has('added') ? 'added' : statuses.size === 1 && statuses.has('removed') ? 'removed' : 'changed';
-    const details: string[] = [];
-    for (const s of list) {
-      const env = s.name.split('-')[0];
-      if (s.status === 'added') details.push(`${env}: new namespace ${tenant}, quota, network policies, identity, Key Vault, budget and Argo CD project`);
-      else if (s.status === 'removed') details.push(`${env}: namespace ${tenant} and everything in it would be deleted, with its Key Vault (soft-deleted) and budget`);
-      else {
-        const before = tenantFacts(base.stacks[s.name]);
-        const after = tenantFacts(head.stacks[s.name]);
-        for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-          if (before[key] !== after[key]) details.push(`${env}: ${key} ${before[key] ?? '(none)'} -> ${after[key] ?? '(none)'}`);
-        }
-        if (details.length === 0) details.push(`${env}: ${s.update + s.replace} resource(s) change, ${s.create} added, ${s.delete} removed`);
-      }
+    const tenant = TENANT_STACK.exec(s.name)?.[2];
+    const empty = Object.keys(base.stacks[s.name]?.resource ?? {}).length === 0;
+    if (tenant && empty) {
+      findings.push({ level: 'note', rule: 'stack-removed', env: s.env, stack: s.name, message: `stack ${s.name} is gone after the tenant's retirement; delete its state blob ${s.name}.tfstate from the state container (docs/runbooks/offboarding-a-tenant.md)` });
+    } else if (tenant) {
+      findings.push({
+        level: 'error',
+        rule: 'stack-removed',
+        env: s.env,
+        stack: s.name,
+        message: `tenants/${tenant}.yaml was deleted while ${s.name} still has resources: nothing would destroy them. Restore the file, set \`retired: true\` in it, merge and deploy (the review lists what is destroyed), then delete the file (docs/runbooks/offboarding-a-tenant.md)`,
+      });
+    } else {
+      findings.push({
+        level: 'error',
+        rule: 'stack-removed',
+        env: s.env,
+        stack: s.name,
+        message: `stack ${s.name} is no longer synthesized, but its resources stay in its state: destroy them on purpose first (\`terraform -chdir=cdktf.out/stacks/${s.name} destroy\` from the base commit), then remove the stack`,
+      });
     }
-    return { tenant, status, environments: list.map((s) => s.name.split('-')[0]), details };
-  });
+  }
+  return findings;
 }

@@ -1,20 +1,29 @@
 /** What a plan review reports, independent of how it is printed. */
+import type { CostDelta } from './cost';
+import type { GitOpsReview } from './gitops';
+import type { PlanSummary } from './terraform-plan';
 
-export type Action = 'create' | 'update' | 'replace' | 'delete';
+/** `rotate`: the provider changes a node pool in place by rotating it through a temporary pool. */
+export type Action = 'create' | 'update' | 'rotate' | 'replace' | 'delete';
+
+/** What the provider does with one attribute change (from catalog/provider-facts). */
+export type Effect = 'in-place' | 'rotation' | 'replace' | 'may-replace' | 'fails';
 
 export interface AttributeChange {
   /** Dotted path inside the resource, e.g. `default_node_pool.vm_size`. */
   readonly path: string;
   readonly before: unknown;
   readonly after: unknown;
-  /** Shown as (sensitive): the name looks like a secret. */
+  /** Shown as (sensitive): the provider marks it sensitive or the name looks like a secret. */
   readonly sensitive: boolean;
-  /** Changing it makes Azure/Terraform destroy and recreate the resource. */
-  readonly forcesReplacement: boolean;
+  readonly effect: Effect;
+  /** Why, for every effect but in-place: the provider rule and its source. */
+  readonly reason?: string;
 }
 
 export interface ResourceChange {
   readonly stack: string;
+  readonly env: string;
   readonly type: string;
   readonly id: string;
   /** Construct path, what a reviewer recognises. */
@@ -29,9 +38,11 @@ export interface ResourceChange {
 
 export interface StackSummary {
   readonly name: string;
+  readonly env: string;
   readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
   readonly create: number;
   readonly update: number;
+  readonly rotate: number;
   readonly replace: number;
   readonly delete: number;
   readonly dependsOn: string[];
@@ -39,36 +50,68 @@ export interface StackSummary {
 
 export interface TenantChange {
   readonly tenant: string;
-  readonly status: 'added' | 'removed' | 'changed';
+  readonly status: 'added' | 'removed' | 'changed' | 'retired';
   readonly environments: string[];
+  /** Facts per environment, for a new tenant, or the changed facts. */
   readonly details: string[];
 }
 
+export type Level = 'error' | 'warning' | 'note';
+
 export interface Finding {
-  readonly level: 'error' | 'warning' | 'note';
+  readonly level: Level;
   readonly rule: string;
   readonly message: string;
+  readonly env?: string;
   readonly stack?: string;
   readonly path?: string;
+  /** Set when an approval (the approve-destroy label) turned an error into a note. */
+  readonly approved?: string;
 }
 
-import type { CostDelta } from './cost';
-import type { PlanSummary } from './terraform-plan';
+export interface EnvironmentInfo {
+  readonly name: string;
+  readonly tier: 'production' | 'non-production';
+}
 
 export interface Review {
-  readonly base: string;
-  readonly head: string;
+  readonly base: { readonly ref: string; readonly commit: string };
+  readonly head: { readonly commit: string; readonly dirty: boolean; readonly runUrl?: string };
+  /** Production first: the order of every per-environment section. */
+  readonly environments: EnvironmentInfo[];
   /** In deploy order. */
   readonly stacks: StackSummary[];
   readonly resources: ResourceChange[];
   readonly tenants: TenantChange[];
+  /** Security-relevant changes: the risk section. */
+  readonly risks: Finding[];
+  /** Everything else worth saying: destroys, renames, policy results, drift. */
   readonly findings: Finding[];
+  /** Rendered apps (what Argo CD syncs), when reviewed. */
+  readonly gitops?: GitOpsReview;
   /** Monthly estimate from config/prices.yaml, when computed. */
   readonly cost?: CostDelta;
   /** Real `terraform plan` summaries (`--plan`), in deploy order. */
   readonly plans?: PlanSummary[];
+  /** Steps that did not run, each with why (shown in the report). */
+  readonly skipped: string[];
 }
 
-export function blocking(review: Review): boolean {
-  return review.findings.some((f) => f.level === 'error');
+export function blocking(review: Pick<Review, 'findings' | 'risks'>): boolean {
+  return [...review.findings, ...review.risks].some((f) => f.level === 'error');
+}
+
+/** The environment of a stack (`prod-tenant-x` -> prod). */
+export function envOf(stack: string): string {
+  return stack.split('-')[0];
+}
+
+/** Production environments first, then the rest by name; unknown environments count as production. */
+export function environmentOrder(envs: EnvironmentInfo[]): (a: string, b: string) => number {
+  const rank = (name: string) => (envs.find((e) => e.name === name)?.tier === 'non-production' ? 1 : 0);
+  return (a, b) => rank(a) - rank(b) || a.localeCompare(b);
+}
+
+export function isProduction(envs: EnvironmentInfo[], name: string): boolean {
+  return envs.find((e) => e.name === name)?.tier !== 'non-production';
 }

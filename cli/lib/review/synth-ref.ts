@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readRendered } from './gitops';
 
 /** A review input that cannot be used; the message is for the pull request, not a stack trace. */
 export class ReviewInputError extends Error {
@@ -16,7 +17,7 @@ export class ReviewInputError extends Error {
   }
 }
 
-function git(repo: string, args: string[]) {
+export function git(repo: string, args: string[]) {
   return spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
 }
 
@@ -28,8 +29,14 @@ export function resolveCommit(repo: string, ref: string): string {
   return res.stdout.trim();
 }
 
-/** Runs in the background, so the head can be synthesized meanwhile; resolves to the commit. */
-export async function synthesizeRef(repo: string, ref: string, outdir: string): Promise<string> {
+export interface RefSynth {
+  readonly commit: string;
+  /** The ref's committed rendered/ (what Argo CD syncs from it), relative to rendered/. */
+  readonly rendered: Map<string, string>;
+}
+
+/** Runs in the background, so the head can be synthesized meanwhile. */
+export async function synthesizeRef(repo: string, ref: string, outdir: string): Promise<RefSynth> {
   const commit = resolveCommit(repo, ref);
   const worktree = join(mkdtempSync(join(tmpdir(), 'review-base-')), 'tree');
   const added = git(repo, ['worktree', 'add', '--detach', '--quiet', worktree, commit]);
@@ -52,9 +59,23 @@ export async function synthesizeRef(repo: string, ref: string, outdir: string): 
       const reason = output.trim().split('\n').slice(0, 20).join('\n');
       throw new ReviewInputError(`base ${ref} (${commit.slice(0, 12)}) does not synthesize:\n${reason}`);
     }
-    return commit;
+    return { commit, rendered: readRendered(join(worktree, 'rendered')) };
   } finally {
     git(repo, ['worktree', 'remove', '--force', worktree]);
     rmSync(join(worktree, '..'), { recursive: true, force: true });
   }
+}
+
+/** The head as a reviewer names it: the checked-out commit, and whether the tree has changes on top. */
+export function headCommit(repo: string): { commit: string; dirty: boolean } {
+  const rev = git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+  const status = git(repo, ['status', '--porcelain', '--untracked-files=normal']);
+  return { commit: rev.status === 0 ? rev.stdout.trim() : '(no commit)', dirty: status.stdout.trim().length > 0 };
+}
+
+/** The pipeline run that made this review, from the CI system's own variables. */
+export function pipelineRunUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  if (env.SYSTEM_COLLECTIONURI && env.SYSTEM_TEAMPROJECT && env.BUILD_BUILDID) return `${env.SYSTEM_COLLECTIONURI}${encodeURIComponent(env.SYSTEM_TEAMPROJECT)}/_build/results?buildId=${env.BUILD_BUILDID}`;
+  return undefined;
 }

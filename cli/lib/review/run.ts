@@ -1,0 +1,111 @@
+/**
+ * One plan review, start to end: tools checked before any work, base and head synthesized at
+ * once, the stacks diffed with the provider facts, the rendered apps diffed and checked for
+ * drift, new policy results, risks, cost and tenants. Returns the Review; printing and exit
+ * codes are the command's.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Progress } from '../../progress';
+import { renderEnvironments, RENDERED_DIR } from '../render';
+import { synthesizeParallel } from '../synth';
+import { assertTools, type ToolName } from '../tools';
+import { costDelta } from './cost';
+import { changedStacks, diffSynthOutputs, readSynthOutput } from './diff';
+import { newViolations } from './gator-delta';
+import { diffRendered, gitopsFindings, readRendered, renderedDrift, type GitOpsReview } from './gitops';
+import { environmentOrder, envOf, type EnvironmentInfo, type Finding, type Review } from './model';
+import { policyDelta } from './policy-delta';
+import { riskFindings } from './risk';
+import { headCommit, pipelineRunUrl, synthesizeRef } from './synth-ref';
+import { planPrerequisites, planStack } from './terraform-plan';
+
+export interface ReviewOptions {
+  readonly repo: string;
+  readonly base: string;
+  /** conftest, checkov and gator on what changed. */
+  readonly policy: boolean;
+  /** The rendered apps (off for `--format affected`, which only needs the stacks). */
+  readonly gitops: boolean;
+  readonly plan: boolean;
+  /** The pull request carries the approve-destroy label: a tenant retirement may destroy. */
+  readonly approveDestroy: boolean;
+  readonly progress: Progress;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export const POLICY_TOOLS: ToolName[] = ['conftest', 'checkov', 'gator'];
+export const APPROVE_DESTROY_LABEL = 'approve-destroy';
+
+/** Before anything is synthesized: a review that cannot finish should fail in seconds, saying what to install. */
+export function checkPrerequisites(o: Pick<ReviewOptions, 'policy' | 'plan' | 'env'>): void {
+  if (o.policy) assertTools(POLICY_TOOLS, 'the review\'s policy step (or pass --no-policy)');
+  if (o.plan) planPrerequisites(o.env);
+}
+
+function approve(findings: Finding[], approved: boolean): Finding[] {
+  if (!approved) return findings;
+  return findings.map((f) => (f.rule === 'tenant-retirement' && f.level === 'error' ? { ...f, level: 'note', approved: `the ${APPROVE_DESTROY_LABEL} label` } : f));
+}
+
+export async function runReview(o: ReviewOptions): Promise<Review> {
+  checkPrerequisites(o);
+  const head = { ...headCommit(o.repo), ...(pipelineRunUrl(o.env) ? { runUrl: pipelineRunUrl(o.env) } : {}) };
+  const work = mkdtempSync(join(tmpdir(), 'review-'));
+  try {
+    o.progress.info(`- synthesize base ${o.base} and the working tree ...`);
+    // Both sides at once: the base in its worktree process, the head here.
+    const [baseResult, headResult] = await Promise.allSettled([synthesizeRef(o.repo, o.base, join(work, 'base')), synthesizeParallel({ outdir: join(work, 'head'), jobs: 1 })]);
+    if (baseResult.status === 'rejected') throw baseResult.reason;
+    if (headResult.status === 'rejected') throw headResult.reason;
+    const inputs = headResult.value.inputs;
+    const environments: EnvironmentInfo[] = inputs.allEnvironments.map((e) => ({ name: e.name, tier: e.tier }));
+    const before = readSynthOutput(join(work, 'base'));
+    const after = readSynthOutput(join(work, 'head'));
+    const known = new Set(environments.map((e) => e.name));
+    // An environment only the base has is treated as production: its removal must not pass quietly.
+    for (const name of Object.keys(before.stacks).map(envOf)) if (!known.has(name)) (known.add(name), environments.push({ name, tier: 'production' }));
+    environments.sort((a, b) => environmentOrder(environments)(a.name, b.name));
+
+    const diff = o.progress.step('compare the stacks', () => diffSynthOutputs(before, after, environments));
+    const changed = changedStacks(before, after);
+    const skipped: string[] = [];
+    let gitops: GitOpsReview | undefined;
+    if (o.gitops) {
+      gitops = o.progress.step('render the head and compare the rendered apps', () => {
+        const rendered = renderEnvironments(inputs.allEnvironments, inputs);
+        const { apps, objects } = diffRendered(baseResult.value.rendered, rendered);
+        const drift = renderedDrift(readRendered(RENDERED_DIR), rendered, inputs.allEnvironments.map((e) => e.name));
+        const violations = o.policy ? o.progress.step('new Gatekeeper violations (gator)', () => newViolations({ rendered: baseResult.value.rendered, synth: before }, { rendered, synth: after }, changed)) : undefined;
+        return { apps, objects, drift, ...(violations ? { newViolations: violations } : {}) };
+      });
+    } else skipped.push('the rendered apps (not needed for the list of affected stacks)');
+    const policy = o.policy ? o.progress.step('policy results new in the head (conftest, checkov)', () => policyDelta(join(work, 'base'), join(work, 'head'), changed)) : [];
+    if (!o.policy) skipped.push('policy checks (conftest, checkov, gator): --no-policy');
+    const risks = riskFindings({ base: before, head: after, environments }, diff.resources, gitops?.objects ?? []);
+    const toPlan = diff.stacks.filter((s) => s.status === 'added' || s.status === 'changed').map((s) => s.name);
+    const plans = o.plan ? toPlan.map((s) => o.progress.step(`terraform plan ${s}`, () => planStack(join(work, 'head'), s))) : undefined;
+    return {
+      base: { ref: o.base, commit: baseResult.value.commit },
+      head,
+      environments,
+      stacks: diff.stacks,
+      resources: diff.resources,
+      tenants: diff.tenants,
+      risks,
+      findings: approve([...diff.findings, ...(gitops ? gitopsFindings(gitops) : []), ...policy], o.approveDestroy),
+      ...(gitops ? { gitops } : {}),
+      cost: costDelta(before, after, undefined, environmentOrder(environments)),
+      ...(plans ? { plans } : {}),
+      skipped,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The stacks a merge deploys, in deploy order: added and changed ones (retired tenants' included). */
+export function affectedStacks(review: Pick<Review, 'stacks'>): string[] {
+  return review.stacks.filter((s) => s.status === 'added' || s.status === 'changed').map((s) => s.name);
+}
