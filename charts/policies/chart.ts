@@ -5,6 +5,9 @@
 import { Construct } from 'constructs';
 import { ApiObject, Chart } from 'cdk8s';
 
+/** The rendered app (rendered/<env>/gatekeeper-policies) that carries the templates and constraints. */
+export const POLICY_APP = 'gatekeeper-policies';
+
 export interface GatekeeperPoliciesChartProps {
   /** ConstraintTemplates and constraints, as produced by charts/policies/objects.ts. */
   readonly objects: Record<string, any>[];

@@ -76,7 +76,10 @@ export const reviewCommand: Command = {
       });
     } catch (err) {
       if (err instanceof MissingToolError) return cannotReview(ctx, base, format, reportDir, err.message, EXIT.MISSING_TOOL);
-      if (err instanceof ValidationError) return cannotReview(ctx, base, format, reportDir, `the working tree has invalid input:\n${err.problems.map(formatProblem).join('\n')}`, EXIT.CANNOT_REVIEW);
+      if (err instanceof ValidationError) {
+        const n = err.problems.length;
+        return cannotReview(ctx, base, format, reportDir, `the working tree has invalid input (${n} problem${n === 1 ? '' : 's'}): ${err.problems.map(formatProblem).join('\n')}`, EXIT.CANNOT_REVIEW);
+      }
       if (err instanceof ReviewInputError || err instanceof UsageError) return cannotReview(ctx, base, format, reportDir, err.message, EXIT.CANNOT_REVIEW);
       // A bug still leaves a report behind, then surfaces as an internal error with its stack.
       cannotReview(ctx, base, format, reportDir, `internal error: ${(err as Error)?.message ?? String(err)}`, EXIT.INTERNAL);

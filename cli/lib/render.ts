@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative, resolve } from 'node:path';
 import { App } from 'cdk8s';
 import type { AppBuilder, RenderContext } from '../../charts/app-builder';
-import { GatekeeperPoliciesChart } from '../../charts/policies/chart';
+import { GatekeeperPoliciesChart, POLICY_APP } from '../../charts/policies/chart';
 import { budgetRuleGroups } from '../../charts/observability/budget-rules';
 import { ObservabilityChart } from '../../charts/observability/chart';
 import { loadDashboards } from '../../charts/observability/dashboards';
@@ -23,7 +23,7 @@ export const RENDERED_DIR = resolve(__dirname, '../../rendered');
 
 /** app name -> chart builder. */
 export const APPS: Record<string, AppBuilder> = {
-  'gatekeeper-policies': (app, { env }) => new GatekeeperPoliciesChart(app, 'gatekeeper-policies', { objects: environmentPolicyObjects(env) }),
+  [POLICY_APP]: (app, { env }) => new GatekeeperPoliciesChart(app, POLICY_APP, { objects: environmentPolicyObjects(env) }),
   observability: (app, { env, tenants }) =>
     new ObservabilityChart(app, 'observability', {
       ruleSets: { 'platform-slos': sloRuleGroups(), 'tenant-llm-budgets': budgetRuleGroups(tenants, env.name) },
@@ -39,7 +39,7 @@ export const APPS_APP = 'apps';
 
 /** Per app: its sync wave, default namespace, and the add-ons whose CRDs or services it needs. */
 const APP_META: Record<string, { wave: number; namespace: string; requires: AddonName[] }> = {
-  'gatekeeper-policies': { wave: -2, namespace: ADDONS.gatekeeper.namespace, requires: ['gatekeeper'] },
+  [POLICY_APP]: { wave: -2, namespace: ADDONS.gatekeeper.namespace, requires: ['gatekeeper'] },
   observability: { wave: -1, namespace: ADDONS.kubePrometheusStack.namespace, requires: ['kubePrometheusStack', 'externalSecrets'] },
   'llm-serving': { wave: 0, namespace: SERVING_NAMESPACE, requires: ['keda', 'kubePrometheusStack'] },
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { MARKDOWN_LIMIT } from '../../cli/lib/review/render';
 import { ROOT } from './tools';
 
@@ -22,6 +22,8 @@ export interface Edit {
   /** Copy of another file of the tree, with replacements applied. */
   readonly copyFrom?: string;
   readonly delete?: boolean;
+  /** [from, to] dotted key paths of a YAML file: the value at `from` is copied to `to`. */
+  readonly yamlCopy?: [string, string];
 }
 
 export interface Scenario {
@@ -93,6 +95,13 @@ export function cloneWorkingTree(): string {
 function applyEdit(repo: string, e: Edit): void {
   const path = join(repo, e.file);
   if (e.delete) return rmSync(path, { force: true });
+  if (e.yamlCopy) {
+    const doc = parseDocument(readFileSync(path, 'utf8'));
+    const [from, to] = e.yamlCopy.map((p) => p.split('.'));
+    if (!doc.hasIn(from)) throw new Error(`edit of ${e.file}: no ${e.yamlCopy[0]}`);
+    doc.setIn(to, doc.getIn(from, true));
+    return writeFileSync(path, doc.toString());
+  }
   let text = e.write ?? (e.copyFrom ? readFileSync(join(repo, e.copyFrom), 'utf8') : readFileSync(path, 'utf8'));
   for (const [from, to] of e.replace ?? []) {
     if (!text.includes(from)) throw new Error(`edit of ${e.file}: "${from}" does not occur`);
@@ -183,4 +192,30 @@ export function corpusShard(shard: number, of: number): void {
       checkScenario(s, runScenario(repo, s));
     });
   }
+}
+
+/**
+ * Several scenarios applied together (those that edit different files), reviewed as one change:
+ * the comment still fits and names every replaced or deleted resource each scenario expects.
+ */
+export function combinedScenario(scenarios: Scenario[], pick: (n: number) => number): { scenario: Scenario; parts: Scenario[] } {
+  const usable = scenarios.filter((s) => !s.baseEdits?.length && !s.withoutTools && s.expect.verdict !== 'cannot-review' && s.render !== false && s.edits.length > 0);
+  const touched = new Set<string>();
+  const parts: Scenario[] = [];
+  for (const s of usable.filter(() => pick(10) < 5)) {
+    if (s.edits.some((e) => touched.has(e.file))) continue;
+    s.edits.forEach((e) => touched.add(e.file));
+    parts.push(s);
+  }
+  const expected = parts.flatMap((p) => (p.expect.resources ?? []).filter((r) => /: (replace|delete)$/.test(r)));
+  return {
+    parts,
+    scenario: {
+      name: parts.map((p) => p.name).join('+'),
+      description: 'combined',
+      edits: parts.flatMap((p) => p.edits),
+      args: ['--no-policy'],
+      expect: { exit: -1, verdict: 'changes', resources: expected },
+    },
+  };
 }

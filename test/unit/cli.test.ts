@@ -10,6 +10,7 @@ import { synthesize } from '../../cli/lib/synth';
 import { ENVIRONMENTS_DIR } from '../../config/load';
 import { ValidationError } from '../../config/yaml-validate';
 import { ROOT } from '../helpers/tools';
+import { cloneWorkingTree } from '../helpers/review-corpus';
 
 
 /** An output folder holding a previous (now stale) synth result. */
@@ -103,7 +104,16 @@ describe('platform CLI', () => {
   it('validate reports ok per environment', async () => {
     const { code, out } = await runCli(['validate']);
     assert.equal(code, 0);
-    assert.equal(out, 'dev: ok\nprod: ok\nmodels: 4 ok\ntenants: 3 ok\n');
+    assert.equal(out, 'dev: ok\nprod: ok\nmodels: 4 ok\ntenants: 3 ok\nworkloads: ok\n');
+  });
+
+  it('validate checks config/workloads.yaml too, with a located message', () => {
+    const repo = cloneWorkingTree();
+    const file = join(repo, 'config/workloads.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('minReplicas: 2, maxReplicas: 6 }', 'minReplicas: 9, maxReplicas: 6 }'));
+    const res = spawnSync(process.execPath, ['cli/bin.js', 'validate', '-q'], { cwd: repo, encoding: 'utf8' });
+    assert.equal(res.status, 1, res.stdout + res.stderr);
+    assert.match(res.stderr, /config\/workloads\.yaml:\d+:\d+ environments\.dev\.agents\.gateway/);
   });
 
   it('the package bin runs as `platform` (npx platform --help)', () => {

@@ -73,7 +73,8 @@ describe('provider facts', () => {
     has('azurerm_kubernetes_cluster_node_pool', 'rotation', 'vm_size');
     has('azurerm_kubernetes_cluster_node_pool', 'inPlace', 'max_count');
     has('azurerm_redis_cache', 'forceNew', 'zones');
-    has('azurerm_postgresql_flexible_server', 'sensitive', 'administrator_password_wo');
+    has('azurerm_postgresql_flexible_server', 'sensitive', 'administrator_password');
+    has('azurerm_key_vault_secret', 'sensitive', 'value');
     has('helm_release', 'forceNew', 'name');
     has('helm_release', 'inPlace', 'values');
     has('kubernetes_manifest', 'forceNew', 'manifest.metadata.name');

@@ -5,6 +5,7 @@
  * only gain a violation through changed constraints, so unless an environment's policies
  * changed, only changed objects (plus every Namespace, for namespace selectors) are evaluated.
  */
+import { POLICY_APP } from '../../../charts/policies/chart';
 import { stackManifests } from '../stack-manifests';
 import { gatorViolations } from '../tools';
 import type { SynthOutput } from './diff';
@@ -12,8 +13,6 @@ import { objectName, parseManifests, type Violation } from './gitops';
 import { envOf } from './model';
 
 type Json = Record<string, any>;
-
-const POLICY_APP = 'gatekeeper-policies';
 
 interface Side {
   readonly rendered: Map<string, string>;

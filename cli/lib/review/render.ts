@@ -7,6 +7,7 @@
  * rendered at decreasing levels of detail until it does, and only then cut at a line.
  */
 import { objectName, type ObjectChange } from './gitops';
+import { differingParts } from './leaf-diff';
 import { blocking, environmentOrder, type Finding, type ResourceChange, type Review } from './model';
 
 export const MARKDOWN_LIMIT = 60_000;
@@ -31,16 +32,25 @@ interface Detail {
 }
 
 const LEVELS: Detail[] = [
-  { destroysPerEnv: 100, findings: 100, stacks: 200, tenants: 50, tenantLines: 20, gitopsObjects: 150, gitopsFields: true, costRows: 50, resourceDetails: 'attributes' },
-  { destroysPerEnv: 100, findings: 100, stacks: 200, tenants: 50, tenantLines: 20, gitopsObjects: 150, gitopsFields: true, costRows: 50, resourceDetails: 'names' },
-  { destroysPerEnv: 60, findings: 60, stacks: 100, tenants: 30, tenantLines: 12, gitopsObjects: 100, gitopsFields: false, costRows: 30, resourceDetails: 'none' },
-  { destroysPerEnv: 25, findings: 25, stacks: 40, tenants: 15, tenantLines: 8, gitopsObjects: 40, gitopsFields: false, costRows: 15, resourceDetails: 'none' },
+  { destroysPerEnv: 100, findings: 100, stacks: 200, tenants: 50, tenantLines: 60, gitopsObjects: 150, gitopsFields: true, costRows: 50, resourceDetails: 'attributes' },
+  { destroysPerEnv: 100, findings: 100, stacks: 200, tenants: 50, tenantLines: 60, gitopsObjects: 150, gitopsFields: true, costRows: 50, resourceDetails: 'names' },
+  { destroysPerEnv: 60, findings: 60, stacks: 100, tenants: 30, tenantLines: 40, gitopsObjects: 100, gitopsFields: false, costRows: 30, resourceDetails: 'none' },
+  { destroysPerEnv: 25, findings: 25, stacks: 40, tenants: 15, tenantLines: 12, gitopsObjects: 40, gitopsFields: false, costRows: 15, resourceDetails: 'none' },
   { destroysPerEnv: 8, findings: 10, stacks: 10, tenants: 5, tenantLines: 4, gitopsObjects: 0, gitopsFields: false, costRows: 5, resourceDetails: 'none' },
 ];
 
-function value(v: unknown): string {
+function value(v: unknown, limit = 120): string {
   const text = v === undefined ? '(unset)' : JSON.stringify(v);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
+}
+
+/** `before -> after`; two long strings are shown by the part that differs. */
+function change(before: unknown, after: unknown): string {
+  if (typeof before === 'string' && typeof after === 'string' && Math.max(before.length, after.length) > 120) {
+    const [b, a] = differingParts(before, after);
+    return `${value(b, 200)} -> ${value(a, 200)}`;
+  }
+  return `${value(before)} -> ${value(after)}`;
 }
 
 /** Backticks inside inline code would end it early. */
@@ -121,7 +131,7 @@ function tenantsBlock(review: Review, d: Detail): string {
 function objectLine(o: ObjectChange, fields: boolean): string[] {
   const head = `- ${o.action === 'create' ? '+' : o.action === 'delete' ? '-' : '~'} ${objectName(o)} (${o.apiVersion})`;
   if (!fields || o.fields.length === 0) return [head];
-  return [head, '  ```', ...o.fields.slice(0, 12).map((f) => `    ${f.path}: ${value(f.before)} -> ${value(f.after)}`), ...(o.fields.length > 12 ? [`    … ${o.fields.length - 12} more fields`] : []), '  ```'];
+  return [head, '  ```', ...o.fields.slice(0, 12).map((f) => `    ${f.path}: ${change(f.before, f.after)}`), ...(o.fields.length > 12 ? [`    … ${o.fields.length - 12} more fields`] : []), '  ```'];
 }
 
 function gitopsBlock(review: Review, d: Detail): string {
@@ -189,7 +199,7 @@ function plansBlock(review: Review, d: Detail): string {
 function resourceBlock(r: ResourceChange, withAttributes: boolean): string {
   const head = `${SYMBOL[r.action]} ${code(r.path)} (${r.type})${r.protected && r.action !== 'create' ? ' **stateful**' : ''}${r.renamedFrom ? ` (was ${code(r.renamedFrom.path)}?)` : ''}`;
   if (!withAttributes || r.attributes.length === 0) return `- ${head}`;
-  const attrs = r.attributes.slice(0, 30).map((a) => `    ${a.path}: ${value(a.before)} -> ${value(a.after)}${a.effect === 'in-place' ? '' : `  # ${a.effect}`}`);
+  const attrs = r.attributes.slice(0, 30).map((a) => `    ${a.path}: ${change(a.before, a.after)}${a.effect === 'in-place' ? '' : `  # ${a.effect}`}`);
   return [`- ${head}`, '  ```', ...attrs, ...(r.attributes.length > 30 ? [`    … ${r.attributes.length - 30} more attributes`] : []), '  ```'].join('\n');
 }
 

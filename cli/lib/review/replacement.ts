@@ -17,7 +17,8 @@ export type Effect =
 /** cdktf and Terraform meta-arguments: they change how Terraform plans, not the resource. */
 const META = new Set(['//', 'lifecycle', 'depends_on', 'provider', 'count', 'for_each', 'connection', 'provisioner']);
 
-export const normalizePath = (path: string) => path.replace(/\.\d+(?=\.|$)/g, '');
+/** Without list positions: `a.0.b` and `a[name=x].b` are both `a.b`. */
+export const normalizePath = (path: string) => path.replace(/\[[^\]]*\]/g, '').replace(/\.\d+(?=\.|$)/g, '');
 
 /** The path and its ancestors, nearest first: `a.b.c`, `a.b`, `a`. */
 function lineage(path: string): string[] {

@@ -5,6 +5,7 @@
  */
 import { coveredBy, coversAllAddresses, prefixOf } from '../../../config/cidr';
 import type { SynthOutput } from './diff';
+import { POLICY_APP } from '../../../charts/policies/chart';
 import { objectName, type ObjectChange } from './gitops';
 import { envOf, isProduction, type EnvironmentInfo, type Finding, type Level, type ResourceChange } from './model';
 
@@ -44,7 +45,7 @@ interface Context {
   readonly environments: EnvironmentInfo[];
 }
 
-const norm = (p: string) => p.replace(/\.\d+(?=\.|$)/g, '');
+
 
 function resourceConfig(side: SynthOutput, c: Pick<ResourceChange, 'stack' | 'type' | 'id'>): Json | undefined {
   return side.stacks[c.stack]?.resource?.[c.type]?.[c.id];
@@ -111,7 +112,7 @@ function allowLists(ctx: Context, changes: ResourceChange[]): Finding[] {
         env: c.env,
         stack: c.stack,
         path: c.path,
-        message: `${c.path}: ${norm(list)} admits ${added.join(', ')}${everything ? '; together the ranges admit every address (0.0.0.0/0)' : wide.length ? `; ${wide.join(', ')} is wider than /${MIN_ALLOWED_PREFIX}` : ''}`,
+        message: `${c.path}: ${list} admits ${added.join(', ')}${everything ? '; together the ranges admit every address (0.0.0.0/0)' : wide.length ? `; ${wide.join(', ')} is wider than /${MIN_ALLOWED_PREFIX}` : ''}`,
       });
     }
   }
@@ -209,8 +210,19 @@ function admissionPolicies(ctx: Context, objects: ObjectChange[]): Finding[] {
   return out;
 }
 
+/** An Application removed from the app of apps: Argo CD prunes everything it synced. */
+function removedApps(ctx: Context, objects: ObjectChange[]): Finding[] {
+  return objects
+    .filter((o) => o.kind === 'Application' && o.apiVersion.startsWith('argoproj.io/') && o.action === 'delete')
+    .map((o) =>
+      o.name === POLICY_APP
+        ? { level: level(ctx, o.env), rule: 'admission-weakened', env: o.env, message: `Argo CD application ${o.name} is removed from ${o.env}: its ConstraintTemplates and constraints are pruned` }
+        : { level: 'warning' as const, rule: 'gitops-app-removed', env: o.env, message: `Argo CD application ${o.name} is removed from ${o.env}: everything it synced is pruned` },
+    );
+}
+
 export function riskFindings(ctx: Context, changes: ResourceChange[], objects: ObjectChange[] = []): Finding[] {
-  return [...publicAccess(ctx, changes), ...allowLists(ctx, changes), ...addonsAndCharts(ctx, changes), ...roleAssignments(ctx, changes), ...podSecurity(ctx, changes, objects), ...admissionPolicies(ctx, objects)].map((f) => ({
+  return [...publicAccess(ctx, changes), ...allowLists(ctx, changes), ...addonsAndCharts(ctx, changes), ...roleAssignments(ctx, changes), ...podSecurity(ctx, changes, objects), ...admissionPolicies(ctx, objects), ...removedApps(ctx, objects)].map((f) => ({
     ...f,
     env: f.env ?? (f.stack ? envOf(f.stack) : undefined),
   }));

@@ -45,7 +45,8 @@ export async function synthesizeRef(repo: string, ref: string, outdir: string): 
     if (!existsSync(join(worktree, 'cli/bin.js'))) {
       throw new ReviewInputError(`base ${ref} (${commit.slice(0, 12)}) predates the platform CLI and cannot be synthesized for comparison`);
     }
-    symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'), 'dir');
+    // A checkout whose node_modules is itself a link may have committed that link.
+    if (!existsSync(join(worktree, 'node_modules'))) symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'), 'dir');
     const { code, output } = await new Promise<{ code: number | null; output: string }>((done, fail) => {
       // One process per side: the head is synthesized at the same time, so more workers would only compete for the cores.
       const env = { ...process.env, CI: 'true', PLATFORM_SYNTH_JOBS: '1' };
