@@ -2,7 +2,8 @@
  * Benchmark: `platform review` of a one-tenant change with N generated tenants (default 500),
  * each listing dev and prod. A throw-away clone gets the tenants committed as the base, then one
  * tenant's quota changes in its working tree; the full command (base synth in a worktree, head
- * synth, diff, conftest and checkov on the changed stacks, cost) is timed in a fresh process.
+ * synth and render, the stack and rendered-app diffs, conftest, checkov and gator on what
+ * changed, cost) is timed in a fresh process.
  *
  *   npm run bench:review -- [runs] [tenants]     (defaults: 3 runs, 500 tenants)
  */
@@ -28,7 +29,9 @@ sh(work, 'git', ['clone', '--quiet', '--local', '--no-hardlinks', repo, clone]);
 symlinkSync(join(repo, 'node_modules'), join(clone, 'node_modules'), 'dir');
 symlinkSync(join(repo, '.tools'), join(clone, '.tools'), 'dir');
 const files = generateTenants(join(clone, 'tenants'), tenants);
-sh(clone, 'git', ['add', 'tenants']);
+// The base commit is what a real repository holds: its rendered/ matches its tenants.
+sh(clone, process.execPath, ['cli/bin.js', 'render', '--quiet']);
+sh(clone, 'git', ['add', 'tenants', 'rendered']);
 sh(clone, 'git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.org', 'commit', '--quiet', '-m', `${tenants} generated tenants`]);
 const changed = files[Math.floor(files.length / 2)];
 writeFileSync(changed, readFileSync(changed, 'utf8').replace('pods: 50', 'pods: 60'));

@@ -2,7 +2,7 @@
  * The pinned verification tools (scripts/tools.sh installs them into .tools/bin) and runners
  * for conftest and checkov over a synth output, shared by `platform review` and the tests.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -32,6 +32,51 @@ export function runTool(name: ToolName, args: string[], env: NodeJS.ProcessEnv =
   return result;
 }
 
+export interface ToolResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** One tool invocation and how its output is read; run it now (`call`) or alongside others (`callAsync`). */
+export interface ToolCall<T> {
+  readonly name: ToolName;
+  readonly args: string[];
+  readonly env?: NodeJS.ProcessEnv;
+  /** Files the call needs until it has finished. */
+  readonly cleanup?: () => void;
+  parse(res: ToolResult): T;
+}
+
+export function call<T>(c: ToolCall<T>): T {
+  try {
+    return c.parse(runTool(c.name, c.args, c.env));
+  } finally {
+    c.cleanup?.();
+  }
+}
+
+export function callAsync<T>(c: ToolCall<T>): Promise<T> {
+  return new Promise<T>((done, fail) => {
+    // stdin closed: gator reads objects from a piped stdin.
+    const child = spawn(toolPath(c.name), c.args, { cwd: REPO, env: { ...process.env, ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (status) => {
+      try {
+        done(c.parse({ status, stdout, stderr }));
+      } catch (err) {
+        fail(err);
+      } finally {
+        c.cleanup?.();
+      }
+    });
+  });
+}
+
 /** The synthesized JSON files of a synth output, optionally only of some stacks. */
 export function stackFiles(outdir: string, only?: string[]): string[] {
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
@@ -40,14 +85,22 @@ export function stackFiles(outdir: string, only?: string[]): string[] {
     .map(([, s]) => join(outdir, s.synthesizedStackPath));
 }
 
-/** conftest with policies/terraform over the stacks of a synth output: failure messages by stack. */
+/** conftest with policies/terraform over stack files (cdk.tf.json): failure messages by stack. */
+export function conftestCall(files: string[]): ToolCall<{ stack: string; msg: string }[]> {
+  return {
+    name: 'conftest',
+    args: ['test', '--no-color', '--all-namespaces', '--output', 'json', '--policy', 'policies/terraform', '--data', 'policies/terraform/data', ...files],
+    parse(res) {
+      if (!res.stdout.trim()) throw new Error(`conftest produced no report: ${res.stderr}`);
+      const results = JSON.parse(res.stdout) as { filename: string; failures?: { msg: string }[] }[];
+      return results.flatMap((r) => (r.failures ?? []).map((f) => ({ stack: basename(dirname(r.filename)), msg: f.msg })));
+    },
+  };
+}
+
 export function conftestFailures(outdir: string, only?: string[]): { stack: string; msg: string }[] {
   const files = stackFiles(outdir, only);
-  if (files.length === 0) return [];
-  const res = runTool('conftest', ['test', '--no-color', '--all-namespaces', '--output', 'json', '--policy', 'policies/terraform', '--data', 'policies/terraform/data', ...files]);
-  if (!res.stdout.trim()) throw new Error(`conftest produced no report: ${res.stderr}`);
-  const results = JSON.parse(res.stdout) as { filename: string; failures?: { msg: string }[] }[];
-  return results.flatMap((r) => (r.failures ?? []).map((f) => ({ stack: basename(dirname(r.filename)), msg: f.msg })));
+  return files.length === 0 ? [] : call(conftestCall(files));
 }
 
 export interface CheckovSkip {
@@ -73,15 +126,29 @@ export function skipFor(finding: CheckovFinding, skips: CheckovSkip[]): CheckovS
   return skips.find((s) => s.id === finding.id && (!s.stacks || s.stacks.includes(finding.stack)));
 }
 
-/** checkov (terraform_json) over a synth output (or some of its stacks): failed checks, and passed-check counts per stack. */
-export function runCheckov(outdir: string, only?: string[]): { findings: CheckovFinding[]; passedByStack: Map<string, number> } {
-  if (only && only.length === 0) return { findings: [], passedByStack: new Map() };
-  const target = only ? stackFiles(outdir, only).flatMap((f) => ['-f', f]) : ['-d', join(outdir, 'stacks')];
-  const res = runTool('checkov', [...target, '--framework', 'terraform_json', '--output', 'json', '--compact', '--skip-download'], {
+export interface CheckovReport {
+  readonly findings: CheckovFinding[];
+  readonly passedByStack: Map<string, number>;
+}
+
+/** checkov (terraform_json) over a folder of stacks (`-d`) or some stack files (`-f`). */
+export function checkovCall(target: string[]): ToolCall<CheckovReport> {
+  return {
+    name: 'checkov',
+    args: [...target, '--framework', 'terraform_json', '--output', 'json', '--compact', '--skip-download'],
     // Offline: no guideline download, no telemetry.
-    BC_SKIP_MAPPING: 'TRUE',
-    CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false',
-  });
+    env: { BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false' },
+    parse: (res) => parseCheckov(res),
+  };
+}
+
+/** checkov over a synth output (or some of its stacks): failed checks, and passed-check counts per stack. */
+export function runCheckov(outdir: string, only?: string[]): CheckovReport {
+  if (only && only.length === 0) return { findings: [], passedByStack: new Map() };
+  return call(checkovCall(only ? stackFiles(outdir, only).flatMap((f) => ['-f', f]) : ['-d', join(outdir, 'stacks')]));
+}
+
+function parseCheckov(res: ToolResult): CheckovReport {
   if (!res.stdout.trim()) throw new Error(`checkov printed nothing: ${res.stderr.slice(-2000)}`);
   const parsed = JSON.parse(res.stdout);
   const reports: any[] = Array.isArray(parsed) ? parsed : [parsed];
@@ -111,15 +178,19 @@ export interface GatorResult {
 }
 
 /** `gator test` over templates, constraints and objects together: every violation (all enforcement actions). */
-export function gatorViolations(objects: Record<string, unknown>[]): GatorResult[] {
+export function gatorCall(objects: Record<string, unknown>[]): ToolCall<GatorResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'gator-'));
-  try {
-    const file = join(dir, 'all.yaml');
-    writeFileSync(file, objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
-    const res = runTool('gator', ['test', '--filename', file, '--output', 'json']);
-    if (!res.stdout.trim() && res.status !== 0) throw new Error(`gator test failed without output: ${res.stderr}`);
-    return (res.stdout.trim() ? (JSON.parse(res.stdout) as GatorResult[] | null) : null) ?? [];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const file = join(dir, 'all.yaml');
+  writeFileSync(file, objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
+  return {
+    name: 'gator',
+    args: ['test', '--filename', file, '--output', 'json'],
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    parse(res) {
+      if (!res.stdout.trim() && res.status !== 0) throw new Error(`gator test failed without output: ${res.stderr}`);
+      return (res.stdout.trim() ? (JSON.parse(res.stdout) as GatorResult[] | null) : null) ?? [];
+    },
+  };
 }
+
+export const gatorViolations = (objects: Record<string, unknown>[]): GatorResult[] => call(gatorCall(objects));

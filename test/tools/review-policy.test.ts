@@ -11,12 +11,12 @@ import { synthApp } from '../helpers/synth';
 const app = synthApp();
 
 describe('review: policy results new in the head', () => {
-  it('the same output introduces nothing, whether or not the changed stacks are known', () => {
-    assert.deepEqual(policyDelta(app.outdir, app.outdir), []);
-    assert.deepEqual(policyDelta(app.outdir, app.outdir, []), []);
+  it('the same output introduces nothing, whether or not the changed stacks are known', async () => {
+    assert.deepEqual(await policyDelta(app.outdir, app.outdir), []);
+    assert.deepEqual(await policyDelta(app.outdir, app.outdir, []), []);
   });
 
-  it('re-enabling local accounts shows up as a new conftest failure and a new checkov finding', () => {
+  it('re-enabling local accounts shows up as a new conftest failure and a new checkov finding', async () => {
     const head = join(mkdtempSync(join(tmpdir(), 'head-')), 'out');
     cpSync(app.outdir, head, { recursive: true });
     const file = join(head, 'stacks/prod-platform/cdk.tf.json');
@@ -25,7 +25,7 @@ describe('review: policy results new in the head', () => {
     writeFileSync(file, JSON.stringify(json));
     const changed = changedStacks(readSynthOutput(app.outdir), readSynthOutput(head));
     assert.deepEqual(changed, ['prod-platform']);
-    const findings = policyDelta(app.outdir, head, changed);
+    const findings = await policyDelta(app.outdir, head, changed);
     assert.ok(findings.some((f) => f.rule === 'conftest' && f.stack === 'prod-platform' && /local_account_disabled must be true/.test(f.message)));
     assert.ok(findings.some((f) => f.rule === 'checkov CKV_AZURE_141' && f.stack === 'prod-platform'));
     assert.ok(findings.every((f) => f.stack === 'prod-platform'), 'nothing from unchanged stacks');

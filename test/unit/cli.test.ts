@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { COMMANDS } from '../../cli/main';
 import { runCli } from '../helpers/cli';
 import { synthesize } from '../../cli/lib/synth';
+import type { Progress } from '../../cli/progress';
 import { ENVIRONMENTS_DIR } from '../../config/load';
 import { ValidationError } from '../../config/yaml-validate';
 import { ROOT } from '../helpers/tools';
@@ -85,8 +86,9 @@ describe('platform CLI', () => {
         if (label.startsWith('synthesize')) throw new Error('simulated crash after writing stacks');
         return result;
       },
+      stepAsync: (_label: string, work: () => Promise<unknown>) => work(),
       info() {},
-    };
+    } as Progress;
     assert.throws(() => synthesize({ outdir: out, progress: crashing }), /simulated crash/);
     assert.equal(existsSync(out), false);
     const siblings = spawnSync('ls', ['-a', join(out, '..')], { encoding: 'utf8' }).stdout;

@@ -3,11 +3,12 @@
  * Kubernetes objects of its stacks) against that side's own templates and constraints, with
  * `gator test`; what the head violates and the base did not is new. An unchanged object can
  * only gain a violation through changed constraints, so unless an environment's policies
- * changed, only changed objects (plus every Namespace, for namespace selectors) are evaluated.
+ * changed, only the objects that differ are evaluated, with the Namespaces they live in (for
+ * namespace selectors). Both sides run at once.
  */
 import { POLICY_APP } from '../../../charts/policies/chart';
 import { stackManifests } from '../stack-manifests';
-import { gatorViolations } from '../tools';
+import { callAsync, gatorCall } from '../tools';
 import type { SynthOutput } from './diff';
 import { objectName, parseManifests, type Violation } from './gitops';
 import { envOf } from './model';
@@ -19,27 +20,33 @@ interface Side {
   readonly synth: SynthOutput;
 }
 
-function envObjects(side: Side, env: string, keep: (file: string, text: string) => boolean, keepStack: (stack: string) => boolean): Json[] {
-  const policies: Json[] = [];
-  const objects: Json[] = [];
-  for (const [rel, text] of side.rendered) {
-    const [e, app] = rel.split('/');
-    if (e !== env) continue;
-    if (app === POLICY_APP) policies.push(...parseManifests(text));
-    else if (keep(rel, text)) objects.push(...parseManifests(text));
-  }
-  for (const [name, stack] of Object.entries(side.synth.stacks)) {
-    if (envOf(name) !== env) continue;
-    const manifests = stackManifests(stack);
-    objects.push(...(keepStack(name) ? manifests : manifests.filter((m) => m.kind === 'Namespace')));
-  }
-  return [...policies, ...objects];
+const key = (o: Json) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+
+/** The objects of an environment, from the rendered files and stacks given (policies apart). */
+function objects(side: Side, env: string, files: string[], stacks: string[]): { policies: Json[]; objects: Map<string, Json> } {
+  const policies = parseManifests(side.rendered.get(`${env}/${POLICY_APP}/manifests.yaml`) ?? '');
+  const out = new Map<string, Json>();
+  for (const rel of files) for (const o of parseManifests(side.rendered.get(rel) ?? '')) out.set(key(o), o);
+  for (const s of stacks) for (const o of stackManifests(side.synth.stacks[s] ?? {})) out.set(key(o), o);
+  return { policies, objects: out };
 }
 
-function violations(side: Side, env: string, keep: (file: string, text: string) => boolean, keepStack: (stack: string) => boolean): Violation[] {
-  const objects = envObjects(side, env, keep, keepStack);
-  if (!objects.some((o) => o.kind === 'ConstraintTemplate')) return [];
-  return gatorViolations(objects).map((v) => ({
+/** Namespace objects by name, from every stack of the environment. */
+function namespaces(side: Side, env: string): Map<string, Json> {
+  const out = new Map<string, Json>();
+  for (const [name, stack] of Object.entries(side.synth.stacks)) {
+    if (envOf(name) !== env || !stack.resource?.kubernetes_namespace_v1) continue;
+    for (const o of stackManifests({ resource: { kubernetes_namespace_v1: stack.resource.kubernetes_namespace_v1 } })) out.set(o.metadata.name, o);
+  }
+  return out;
+}
+
+async function violations(env: string, policies: Json[], evaluated: Json[], ns: Map<string, Json>): Promise<Violation[]> {
+  if (!policies.some((o) => o.kind === 'ConstraintTemplate') || evaluated.length === 0) return [];
+  const needed = [...new Set(evaluated.map((o) => o.metadata?.namespace).filter(Boolean))].map((n) => ns.get(n)).filter((n): n is Json => n !== undefined);
+  const have = new Set(evaluated.map(key));
+  const found = await callAsync(gatorCall([...policies, ...needed.filter((n) => !have.has(key(n))), ...evaluated]));
+  return found.map((v) => ({
     env,
     constraint: v.constraint.metadata.name,
     object: objectName({ kind: v.violatingObject.kind, namespace: v.violatingObject.metadata.namespace, name: v.violatingObject.metadata.name }),
@@ -49,20 +56,27 @@ function violations(side: Side, env: string, keep: (file: string, text: string) 
 }
 
 /** @param changedStacks stacks whose JSON differs between the sides */
-export function newViolations(base: Side, head: Side, changedStacks: string[]): Violation[] {
+export async function newViolations(base: Side, head: Side, changedStacks: string[]): Promise<Violation[]> {
   const envs = [...new Set([...head.rendered.keys()].map((rel) => rel.split('/')[0]))].sort();
-  const out: Violation[] = [];
-  for (const env of envs) {
-    const policyFile = `${env}/${POLICY_APP}/manifests.yaml`;
-    const policiesChanged = base.rendered.get(policyFile) !== head.rendered.get(policyFile);
-    const changedFiles = [...head.rendered.keys()].filter((rel) => rel.startsWith(`${env}/`) && base.rendered.get(rel) !== head.rendered.get(rel));
-    const stacks = changedStacks.filter((s) => envOf(s) === env && stackManifests(head.synth.stacks[s] ?? {}).length > 0);
-    if (!policiesChanged && changedFiles.length === 0 && stacks.length === 0) continue;
-    const keep = (rel: string) => policiesChanged || changedFiles.includes(rel);
-    const keepStack = (s: string) => policiesChanged || stacks.includes(s);
-    const key = (v: Violation) => `${v.constraint}\u0000${v.object}\u0000${v.message}`;
-    const before = new Set(violations(base, env, keep, keepStack).map(key));
-    out.push(...violations(head, env, keep, keepStack).filter((v) => !before.has(key(v))));
-  }
-  return out;
+  const perEnv = await Promise.all(
+    envs.map(async (env) => {
+      const policyFile = `${env}/${POLICY_APP}/manifests.yaml`;
+      const policiesChanged = base.rendered.get(policyFile) !== head.rendered.get(policyFile);
+      const all = [...new Set([...base.rendered.keys(), ...head.rendered.keys()])].filter((rel) => rel.startsWith(`${env}/`) && rel !== policyFile);
+      const files = policiesChanged ? all : all.filter((rel) => base.rendered.get(rel) !== head.rendered.get(rel));
+      const envStacks = (side: Side) => Object.keys(side.synth.stacks).filter((s) => envOf(s) === env);
+      const stacks = policiesChanged ? [...new Set([...envStacks(base), ...envStacks(head)])] : changedStacks.filter((s) => envOf(s) === env);
+      if (!policiesChanged && files.length === 0 && stacks.length === 0) return [];
+      const b = objects(base, env, files, stacks);
+      const h = objects(head, env, files, stacks);
+      // Only what differs can gain a violation, unless the policies themselves changed.
+      const differs = (k: string) => policiesChanged || JSON.stringify(b.objects.get(k)) !== JSON.stringify(h.objects.get(k));
+      const pick = (side: { objects: Map<string, Json> }) => [...side.objects].filter(([k]) => differs(k)).map(([, o]) => o);
+      const vkey = (v: Violation) => `${v.constraint}\u0000${v.object}\u0000${v.message}`;
+      const [before, after] = await Promise.all([violations(env, b.policies, pick(b), namespaces(base, env)), violations(env, h.policies, pick(h), namespaces(head, env))]);
+      const seen = new Set(before.map(vkey));
+      return after.filter((v) => !seen.has(vkey(v)));
+    }),
+  );
+  return perEnv.flat();
 }

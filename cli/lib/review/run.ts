@@ -54,12 +54,13 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
   const head = { ...headCommit(o.repo), ...(pipelineRunUrl(o.env) ? { runUrl: pipelineRunUrl(o.env) } : {}) };
   const work = mkdtempSync(join(tmpdir(), 'review-'));
   try {
-    o.progress.info(`- synthesize base ${o.base} and the working tree ...`);
-    // Both sides at once: the base in its worktree process, the head here.
-    const [baseResult, headResult] = await Promise.allSettled([synthesizeRef(o.repo, o.base, join(work, 'base')), synthesizeParallel({ outdir: join(work, 'head'), jobs: 1 })]);
-    if (baseResult.status === 'rejected') throw baseResult.reason;
-    if (headResult.status === 'rejected') throw headResult.reason;
-    const inputs = headResult.value.inputs;
+    // The base synthesizes in its worktree process while this one synthesizes and renders the head.
+    const basePromise = o.progress.stepAsync(`synthesize base ${o.base}`, () => synthesizeRef(o.repo, o.base, join(work, 'base')));
+    basePromise.catch(() => undefined);
+    const { inputs } = await o.progress.stepAsync('synthesize the working tree', () => synthesizeParallel({ outdir: join(work, 'head'), jobs: 1 }));
+    const rendered = o.gitops ? o.progress.step('render the working tree', () => renderEnvironments(inputs.allEnvironments, inputs)) : undefined;
+    const baseResult = await basePromise;
+
     const environments: EnvironmentInfo[] = inputs.allEnvironments.map((e) => ({ name: e.name, tier: e.tier }));
     const before = readSynthOutput(join(work, 'base'));
     const after = readSynthOutput(join(work, 'head'));
@@ -72,22 +73,26 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
     const changed = changedStacks(before, after);
     const skipped: string[] = [];
     let gitops: GitOpsReview | undefined;
-    if (o.gitops) {
-      gitops = o.progress.step('render the head and compare the rendered apps', () => {
-        const rendered = renderEnvironments(inputs.allEnvironments, inputs);
-        const { apps, objects } = diffRendered(baseResult.value.rendered, rendered);
-        const drift = renderedDrift(readRendered(RENDERED_DIR), rendered, inputs.allEnvironments.map((e) => e.name));
-        const violations = o.policy ? o.progress.step('new Gatekeeper violations (gator)', () => newViolations({ rendered: baseResult.value.rendered, synth: before }, { rendered, synth: after }, changed)) : undefined;
-        return { apps, objects, drift, ...(violations ? { newViolations: violations } : {}) };
-      });
+    if (rendered) {
+      gitops = o.progress.step('compare the rendered apps', () => ({
+        ...diffRendered(baseResult.rendered, rendered),
+        drift: renderedDrift(readRendered(RENDERED_DIR), rendered, inputs.allEnvironments.map((e) => e.name)),
+      }));
     } else skipped.push('the rendered apps (not needed for the list of affected stacks)');
-    const policy = o.policy ? o.progress.step('policy results new in the head (conftest, checkov)', () => policyDelta(join(work, 'base'), join(work, 'head'), changed)) : [];
-    if (!o.policy) skipped.push('policy checks (conftest, checkov, gator): --no-policy');
+    let policy: Finding[] = [];
+    if (o.policy) {
+      const [found, violations] = await o.progress.stepAsync('policy results new in the head (conftest, checkov, gator)', () => Promise.all([
+        policyDelta(join(work, 'base'), join(work, 'head'), changed),
+        rendered ? newViolations({ rendered: baseResult.rendered, synth: before }, { rendered, synth: after }, changed) : Promise.resolve(undefined),
+      ]));
+      policy = found;
+      if (gitops && violations) gitops = { ...gitops, newViolations: violations };
+    } else skipped.push('policy checks (conftest, checkov, gator): --no-policy');
     const risks = riskFindings({ base: before, head: after, environments }, diff.resources, gitops?.objects ?? []);
     const toPlan = diff.stacks.filter((s) => s.status === 'added' || s.status === 'changed').map((s) => s.name);
     const plans = o.plan ? toPlan.map((s) => o.progress.step(`terraform plan ${s}`, () => planStack(join(work, 'head'), s))) : undefined;
     return {
-      base: { ref: o.base, commit: baseResult.value.commit },
+      base: { ref: o.base, commit: baseResult.commit },
       head,
       environments,
       stacks: diff.stacks,
