@@ -7,7 +7,11 @@ import { loadModelCatalogue, MODELS_FILE, type ModelCatalogue } from './models';
 import type { EnvironmentConfig } from './schema';
 import type { Tenant } from './tenant-schema';
 import { loadTenants, tenantFiles, TENANTS_DIR, type LoadedTenant } from './tenants';
-import { ValidationError, type Problem } from './yaml-validate';
+import { join } from 'node:path';
+import { PRIVATE_ENDPOINTS } from '../catalog/network';
+import { parseCidr } from './cidr';
+import { AZURE_RESERVED_ADDRESSES } from './guard-rails';
+import { positionOf, ValidationError, type Problem } from './yaml-validate';
 
 export interface InputOptions {
   /** Environments to synthesize; empty means all. Tenants are validated against all of them. */
@@ -26,6 +30,25 @@ export interface Inputs {
   readonly models: ModelCatalogue;
   readonly tenants: Tenant[];
   readonly tenantFiles: LoadedTenant[];
+}
+
+/** The private-endpoint subnet must hold the shared endpoints and one per tenant of the environment. */
+function privateEndpointCapacity(environments: EnvironmentConfig[], tenants: Tenant[], dir: string): Problem[] {
+  return environments.flatMap((env) => {
+    const subnet = env.network.subnets.privateEndpoints;
+    const usable = 2 ** (32 - (parseCidr(subnet)?.prefix ?? 32)) - AZURE_RESERVED_ADDRESSES;
+    const count = tenants.filter((t) => t.spec.environments.includes(env.name)).length;
+    const needed = PRIVATE_ENDPOINTS.shared + count * PRIVATE_ENDPOINTS.perTenant;
+    if (needed <= usable) return [];
+    return [
+      {
+        ...positionOf(join(dir, `${env.name}.yaml`), ['network', 'subnets', 'privateEndpoints']),
+        path: 'network.subnets.privateEndpoints',
+        message: `${subnet} has ${usable} usable addresses, but ${env.name} needs ${needed} private endpoints (${PRIVATE_ENDPOINTS.shared} for the platform, ${count} for its tenants' Key Vaults)`,
+        hint: 'give the subnet a shorter prefix inside network.addressSpace',
+      },
+    ];
+  });
 }
 
 export function loadInputs(options: InputOptions = {}): Inputs {
@@ -49,6 +72,7 @@ export function loadInputs(options: InputOptions = {}): Inputs {
     allEnvironments && models
       ? attempt(() => loadTenants(options.tenantFiles ?? tenantFiles(options.tenantsDir ?? TENANTS_DIR), { environments: allEnvironments, models }))
       : undefined;
+  if (allEnvironments && loaded) problems.push(...privateEndpointCapacity(allEnvironments, loaded.map((l) => l.tenant), dir));
   if (problems.length > 0 || !allEnvironments || !models || !loaded) throw new ValidationError(problems);
   const environments = wanted.length > 0 ? allEnvironments.filter((e) => wanted.includes(e.name)) : allEnvironments;
   return { environments, allEnvironments, models, tenants: loaded.map((l) => l.tenant), tenantFiles: loaded };

@@ -11,7 +11,7 @@ export const ENVIRONMENTS_DIR = resolve(__dirname, 'environments');
 
 const HINTS: Record<string, string> = {
   name: 'the name must equal the file name without .yaml, e.g. dev for dev.yaml',
-  kubernetesVersion: 'quote it in YAML ("1.31"), otherwise 1.30 is read as the number 1.3',
+  kubernetesVersion: 'quote it in YAML ("1.35"), otherwise 1.30 is read as the number 1.3',
   adminGroupObjectIds: 'the object id of an Entra ID group: az ad group show --group <name> --query id',
 };
 

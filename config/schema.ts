@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { addonDependencyIssues, addonsSchema, observabilitySchema } from './addons-schema';
 import { cidrContains, cidrsOverlap, parseCidr } from './cidr';
+import { guardRailViolations, RELAXABLE, type RelaxableRule } from './guard-rails';
 import { isQuantity } from './quantity';
 
 const dns1123Label = z
@@ -130,7 +131,7 @@ export const environmentSchema = z
       .strict(),
     aks: z
       .object({
-        kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'a minor version such as "1.31" (patches are automatic)'),
+        kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'a minor version such as "1.35" (patches are automatic)'),
         privateCluster: z.boolean().default(true),
         /**
          * The AKS Azure Policy add-on runs its own Gatekeeper and does not support a second one, so
@@ -255,6 +256,14 @@ export const environmentSchema = z
       })
       .strict()
       .default({ enforcement: 'deny', requireDigest: false, allowedRegistries: [] }),
+    /**
+     * Non-production only: each production guard rail the environment relaxes, with why
+     * (config/guard-rails.ts). Production takes none.
+     */
+    guardRailExceptions: z
+      .object(Object.fromEntries(Object.keys(RELAXABLE).map((k) => [k, z.string().min(30, 'say why this environment needs it (at least 30 characters)').optional()])) as Record<RelaxableRule, z.ZodOptional<z.ZodString>>)
+      .strict()
+      .optional(),
     /** Helm add-ons of the addons and observability stacks (constructs/addons/catalog.ts). */
     addons: addonsSchema,
     observability: observabilitySchema,
@@ -330,6 +339,7 @@ export const environmentSchema = z
     if (env.aks.privateCluster && env.aks.authorizedIpRanges.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['aks', 'authorizedIpRanges'], message: 'authorized IP ranges apply to a public API server only; remove them or set privateCluster: false' });
     }
+    for (const v of guardRailViolations(env)) ctx.addIssue({ code: 'custom', path: v.path, message: v.message });
     if (!env.aks.privateCluster && env.aks.authorizedIpRanges.length === 0) {
       ctx.addIssue({
         code: 'custom',

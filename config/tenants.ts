@@ -51,7 +51,7 @@ export function loadTenants(files: string[], ctx: TenantContext): LoadedTenant[]
         maxBytes: MAX_TENANT_FILE_BYTES,
         refuseAliases: true,
         hints: HINTS,
-        checks: (t) => checkTenant(t, basename(file, '.yaml'), ctx),
+        checks: tenantChecks(basename(file, '.yaml'), ctx),
       });
       loaded.push({ file, tenant });
     } catch (err) {
@@ -81,93 +81,110 @@ function duplicateNames(loaded: LoadedTenant[]): Problem[] {
     );
 }
 
-/** Semantic checks of one tenant that the schema alone cannot express. */
-export function checkTenant(t: Tenant, fileName: string, ctx: TenantContext): Finding[] {
-  const out: Finding[] = [];
-  const { spec } = t;
-  const name = t.metadata.name;
-
-  if (name !== fileName) {
-    out.push({ path: ['metadata', 'name'], message: `name "${name}" does not match the file name ${fileName}.yaml`, hint: `rename the file to ${name}.yaml or the tenant to ${fileName}` });
-  }
-  if ((RESERVED_TENANT_NAMES as readonly string[]).includes(name) || name.startsWith('kube-')) {
-    out.push({ path: ['metadata', 'name'], message: `"${name}" is reserved for the platform`, hint: 'pick a name that identifies the team or product' });
-  }
-
-  const known = new Map(ctx.environments.map((e) => [e.name, e]));
-  const seenEnvs = new Set<string>();
-  spec.environments.forEach((envName, i) => {
-    if (seenEnvs.has(envName)) out.push({ path: ['spec', 'environments', i], message: `environment "${envName}" is listed twice` });
-    seenEnvs.add(envName);
-    const env = known.get(envName);
-    if (!env) {
-      out.push({ path: ['spec', 'environments', i], message: `unknown environment "${envName}"`, hint: `known environments: ${[...known.keys()].join(', ')}` });
-      return;
-    }
-    out.push(...checkAgainstEnvironment(t, env));
-  });
-
-  const thresholds = spec.budget.alertThresholds;
-  thresholds.forEach((v, i) => {
-    if (i > 0 && v <= thresholds[i - 1]) {
-      out.push({ path: ['spec', 'budget', 'alertThresholds', i], message: `thresholds must be strictly ascending; ${v} follows ${thresholds[i - 1]}`, hint: 'e.g. [80, 90, 100]' });
-    }
-  });
-
-  if (spec.llm) {
-    const ids = new Set(ctx.models.models.map((m) => m.id));
-    spec.llm.models.forEach((m, i) => {
-      if (!ids.has(m)) out.push({ path: ['spec', 'llm', 'models', i], message: `unknown model "${m}"`, hint: `models in config/models.yaml: ${[...ids].join(', ')}` });
-    });
-    if (spec.llm.monthlyBudget > spec.budget.monthly) {
-      out.push({
-        path: ['spec', 'llm', 'monthlyBudget'],
-        message: `LLM budget ${spec.llm.monthlyBudget} exceeds the tenant's monthly budget ${spec.budget.monthly}`,
-        hint: 'LLM spend is part of the monthly budget; raise budget.monthly or lower llm.monthlyBudget',
-      });
-    }
-  }
-
-  spec.network.allowEgressTo.forEach((target, i) => {
-    const [host, port] = splitHostPort(target);
-    if (port < 1 || port > 65535) out.push({ path: ['spec', 'network', 'allowEgressTo', i], message: `port ${port} is outside 1-65535` });
-    if (host.includes('/')) {
-      if (!parseCidr(host)) out.push({ path: ['spec', 'network', 'allowEgressTo', i], message: `${host} is not a valid network (host bits set or prefix > 32)` });
-      else if (cidrContains('10.0.0.0/8', host) || cidrContains('172.16.0.0/12', host) || cidrContains('192.168.0.0/16', host)) {
-        out.push({
-          path: ['spec', 'network', 'allowEgressTo', i],
-          message: `${host} is a private range; tenants may not open egress into the platform's networks`,
-          hint: 'reach platform services through their in-cluster Services instead',
-        });
+/**
+ * Semantic checks of one tenant that the schema alone cannot express, as independent units so
+ * that they also run on the parts of a file that parsed when other parts did not.
+ */
+export function tenantChecks(fileName: string, ctx: TenantContext): ((t: Tenant) => Finding[])[] {
+  return [
+    (t) => {
+      const name = t.metadata.name;
+      const out: Finding[] = [];
+      if (name !== fileName) out.push({ path: ['metadata', 'name'], message: `name "${name}" does not match the file name ${fileName}.yaml`, hint: `rename the file to ${name}.yaml or the tenant to ${fileName}` });
+      if ((RESERVED_TENANT_NAMES as readonly string[]).includes(name) || name.startsWith('kube-')) {
+        out.push({ path: ['metadata', 'name'], message: `"${name}" is reserved for the platform`, hint: 'pick a name that identifies the team or product' });
       }
-    }
-  });
-  return out;
+      return out;
+    },
+    (t) => {
+      const out: Finding[] = [];
+      const known = new Map(ctx.environments.map((e) => [e.name, e]));
+      const seen = new Set<string>();
+      t.spec.environments.forEach((envName, i) => {
+        if (seen.has(envName)) out.push({ path: ['spec', 'environments', i], message: `environment "${envName}" is listed twice` });
+        seen.add(envName);
+        if (!known.has(envName)) out.push({ path: ['spec', 'environments', i], message: `unknown environment "${envName}"`, hint: `known environments: ${[...known.keys()].join(', ')}` });
+      });
+      return out;
+    },
+    // Each environment's limits apart, so a broken quota does not hide a wrong currency.
+    ...(['quota', 'budget', 'gitops'] as const).map((part) => (t: Tenant) =>
+      t.spec.environments.flatMap((envName) => {
+        const env = ctx.environments.find((e) => e.name === envName);
+        return env ? checkAgainstEnvironment(t, env, part) : [];
+      }),
+    ),
+    (t) => {
+      const thresholds = t.spec.budget.alertThresholds;
+      return thresholds.flatMap((v, i) =>
+        i > 0 && v <= thresholds[i - 1] ? [{ path: ['spec', 'budget', 'alertThresholds', i], message: `thresholds must be strictly ascending; ${v} follows ${thresholds[i - 1]}`, hint: 'e.g. [80, 90, 100]' }] : [],
+      );
+    },
+    (t) => {
+      if (!t.spec.llm) return [];
+      const ids = new Set(ctx.models.models.map((m) => m.id));
+      return t.spec.llm.models.flatMap((m, i) => (ids.has(m) ? [] : [{ path: ['spec', 'llm', 'models', i], message: `unknown model "${m}"`, hint: `models in config/models.yaml: ${[...ids].join(', ')}` }]));
+    },
+    (t) => {
+      const llm = t.spec.llm;
+      if (!llm || !(llm.monthlyBudget > t.spec.budget.monthly)) return [];
+      return [
+        {
+          path: ['spec', 'llm', 'monthlyBudget'],
+          message: `LLM budget ${llm.monthlyBudget} exceeds the tenant's monthly budget ${t.spec.budget.monthly}`,
+          hint: 'LLM spend is part of the monthly budget; raise budget.monthly or lower llm.monthlyBudget',
+        },
+      ];
+    },
+    (t) =>
+      t.spec.network.allowEgressTo.flatMap((target, i): Finding[] => {
+        const [host, port] = splitHostPort(target);
+        const at = ['spec', 'network', 'allowEgressTo', i];
+        const out: Finding[] = [];
+        if (port < 1 || port > 65535) out.push({ path: at, message: `port ${port} is outside 1-65535` });
+        if (host.includes('/')) {
+          if (!parseCidr(host)) out.push({ path: at, message: `${host} is not a valid network (host bits set or prefix > 32)` });
+          else if (cidrContains('10.0.0.0/8', host) || cidrContains('172.16.0.0/12', host) || cidrContains('192.168.0.0/16', host)) {
+            out.push({ path: at, message: `${host} is a private range; tenants may not open egress into the platform's networks`, hint: 'reach platform services through their in-cluster Services instead' });
+          }
+        }
+        return out;
+      }),
+  ];
 }
 
-function checkAgainstEnvironment(t: Tenant, env: EnvironmentConfig): Finding[] {
+/** All semantic checks of one tenant at once. */
+export function checkTenant(t: Tenant, fileName: string, ctx: TenantContext): Finding[] {
+  return tenantChecks(fileName, ctx).flatMap((check) => check(t));
+}
+
+function checkAgainstEnvironment(t: Tenant, env: EnvironmentConfig, part: 'quota' | 'budget' | 'gitops'): Finding[] {
   const out: Finding[] = [];
-  const { quota, budget, gitops } = t.spec;
-  const limits = env.tenancy.maxQuota;
-  for (const key of ['cpu', 'memory', 'storage'] as const) {
-    if ((parseQuantity(quota[key]) ?? 0) > (parseQuantity(limits[key]) ?? 0)) {
-      out.push({ path: ['spec', 'quota', key], message: `${key} ${quota[key]} exceeds the ${env.name} limit of ${limits[key]}`, hint: 'ask the platform team to raise tenancy.maxQuota, or lower the quota' });
+  if (part === 'quota') {
+    const quota = t.spec.quota;
+    const limits = env.tenancy.maxQuota;
+    for (const key of ['cpu', 'memory', 'storage'] as const) {
+      if ((parseQuantity(quota[key]) ?? 0) > (parseQuantity(limits[key]) ?? 0)) {
+        out.push({ path: ['spec', 'quota', key], message: `${key} ${quota[key]} exceeds the ${env.name} limit of ${limits[key]}`, hint: 'ask the platform team to raise tenancy.maxQuota, or lower the quota' });
+      }
+    }
+    if (quota.pods > limits.pods) out.push({ path: ['spec', 'quota', 'pods'], message: `pods ${quota.pods} exceeds the ${env.name} limit of ${limits.pods}` });
+    if (quota.gpu > 0 && !env.aks.nodePools.gpu.enabled) {
+      out.push({ path: ['spec', 'quota', 'gpu'], message: `environment ${env.name} has no GPU pool, so the GPU quota must be 0`, hint: `remove ${env.name} from environments or set quota.gpu: 0` });
+    } else if (quota.gpu > limits.gpu) {
+      out.push({ path: ['spec', 'quota', 'gpu'], message: `gpu ${quota.gpu} exceeds the ${env.name} limit of ${limits.gpu}` });
     }
   }
-  if (quota.pods > limits.pods) out.push({ path: ['spec', 'quota', 'pods'], message: `pods ${quota.pods} exceeds the ${env.name} limit of ${limits.pods}` });
-  if (quota.gpu > 0 && !env.aks.nodePools.gpu.enabled) {
-    out.push({ path: ['spec', 'quota', 'gpu'], message: `environment ${env.name} has no GPU pool, so the GPU quota must be 0`, hint: `remove ${env.name} from environments or set quota.gpu: 0` });
-  } else if (quota.gpu > limits.gpu) {
-    out.push({ path: ['spec', 'quota', 'gpu'], message: `gpu ${quota.gpu} exceeds the ${env.name} limit of ${limits.gpu}` });
+  if (part === 'budget' && t.spec.budget.currency !== env.finops.currency) {
+    out.push({ path: ['spec', 'budget', 'currency'], message: `${env.name} is billed in ${env.finops.currency}, not ${t.spec.budget.currency}`, hint: 'Azure budgets are always in the billing currency' });
   }
-  if (budget.currency !== env.finops.currency) {
-    out.push({ path: ['spec', 'budget', 'currency'], message: `${env.name} is billed in ${env.finops.currency}, not ${budget.currency}`, hint: 'Azure budgets are always in the billing currency' });
+  if (part === 'gitops') {
+    t.spec.gitops.repoURLs.forEach((url, i) => {
+      const host = new URL(url).hostname;
+      if (!env.tenancy.allowedRepoHosts.includes(host)) {
+        out.push({ path: ['spec', 'gitops', 'repoURLs', i], message: `repository host ${host} is not allowed in ${env.name}`, hint: `allowed hosts: ${env.tenancy.allowedRepoHosts.join(', ')}` });
+      }
+    });
   }
-  gitops.repoURLs.forEach((url, i) => {
-    const host = new URL(url).hostname;
-    if (!env.tenancy.allowedRepoHosts.includes(host)) {
-      out.push({ path: ['spec', 'gitops', 'repoURLs', i], message: `repository host ${host} is not allowed in ${env.name}`, hint: `allowed hosts: ${env.tenancy.allowedRepoHosts.join(', ')}` });
-    }
-  });
   return out;
 }

@@ -5,14 +5,13 @@
  * that can be wrong is reported as `file:line:col path: message` with a hint, like every other
  * input of the platform.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
 import { parseCidr } from './cidr';
 import { quantity } from './schema';
 import { parseQuantity } from './quantity';
-import { displayPath, loadYamlFile, type Finding, type Problem } from './yaml-validate';
+import { loadYamlFile, type Finding } from './yaml-validate';
 
 export const WORKLOADS_FILE = resolve(__dirname, 'workloads.yaml');
 export const IMAGE_LOCK_FILE = resolve(__dirname, 'workloads-images.lock.yaml');
@@ -139,25 +138,6 @@ export type ImageLock = z.output<typeof imageLockSchema>;
 /** A missing lock file means nothing has been promoted yet (a fresh fork). */
 export function loadImageLock(file = IMAGE_LOCK_FILE): ImageLock {
   return existsSync(file) ? loadYamlFile(file, imageLockSchema, { refuseAliases: true }) : { environments: {} };
-}
-
-/** Line and column of the value at `path` in a YAML file (1:1 when it cannot be found), for problems found across files. */
-export function positionOf(file: string, path: (string | number)[]): Pick<Problem, 'file' | 'line' | 'column'> {
-  const shown = displayPath(file);
-  try {
-    const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines });
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
-      if (node && typeof node === 'object' && 'range' in node && node.range) {
-        const { line, col } = lines.linePos(node.range[0]);
-        return { file: shown, line, column: col };
-      }
-    }
-  } catch {
-    // An unreadable file still gets named; the position is a convenience.
-  }
-  return { file: shown, line: 1, column: 1 };
 }
 
 /** tenants/<name>.yaml, where render-time problems about a tenant's entitlements point. */

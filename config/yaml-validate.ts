@@ -46,11 +46,18 @@ export interface YamlValidateOptions<T = unknown> {
   hints?: Record<string, string>;
   /** Refuse anchors and aliases: they hide what a reviewer approves and can expand without bound. */
   refuseAliases?: boolean;
-  /** Semantic checks on the parsed value; all their findings are reported together. */
-  checks?: (value: T) => Finding[];
+  /**
+   * Semantic checks on the parsed value; all their findings are reported together. A list of
+   * independent checks also runs when the schema fails, on what did parse: each check sees the
+   * file with the invalid values taken out, one that cannot run on that is skipped, and nothing
+   * is reported twice for a path the schema already named. So one run reports every problem.
+   */
+  checks?: ((value: T) => Finding[]) | ((value: T) => Finding[])[];
 }
 
 const DEFAULT_MAX_BYTES = 256 * 1024;
+/** Alias expansions a file may make; config never needs more, and more is how expansion bombs work. */
+const MAX_ALIAS_COUNT = 100;
 
 export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
@@ -111,18 +118,27 @@ export function validateYamlText<S extends z.ZodType>(
     throw new ValidationError([{ file, line: 1, column: 1, path: '', message: 'the file is empty' }]);
   }
 
-  const result = schema.safeParse(doc.toJS());
-  if (result.success) {
-    const findings = options.checks?.(result.data) ?? [];
-    if (findings.length === 0) return result.data;
-    throw new ValidationError(
-      findings.map((f) => {
-        const path = f.path.map(String);
-        return { file, ...toLineCol(valuePosition(doc, path), at), path: path.join('.'), message: f.message, ...(f.hint ? { hint: f.hint } : {}) };
-      }),
-    );
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml library stops alias expansion that grows without bound (a "billion laughs" file).
+    const first = anchorsAndAliases(doc)[0];
+    throw new ValidationError([
+      { file, ...toLineCol(first, at), path: '', message: `YAML: ${(err as Error).message} (more than ${MAX_ALIAS_COUNT} alias expansions)`, hint: 'write the values out instead of repeating them through anchors and aliases' },
+    ]);
   }
-
+  const result = schema.safeParse(data);
+  const located = (f: Finding): Problem => {
+    const path = f.path.map(String);
+    return { file, ...toLineCol(valuePosition(doc, path), at), path: path.join('.'), message: f.message, ...(f.hint ? { hint: f.hint } : {}) };
+  };
+  if (result.success) {
+    const checks = Array.isArray(options.checks) ? options.checks : options.checks ? [options.checks] : [];
+    const findings = checks.flatMap((check) => check(result.data));
+    if (findings.length === 0) return result.data;
+    throw new ValidationError(findings.map(located));
+  }
   const problems = result.error.issues.flatMap((issue): Problem[] => {
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
@@ -145,7 +161,32 @@ export function validateYamlText<S extends z.ZodType>(
     const hint = options.hints?.[path[path.length - 1] ?? ''];
     return [{ file, ...toLineCol(pos, at), path: path.join('.'), message: describeIssue(issue, actual), ...(hint ? { hint } : {}) }];
   });
-  throw new ValidationError(problems);
+  const partial = Array.isArray(options.checks) ? semanticOnPartial(data, result.error.issues, options.checks) : [];
+  throw new ValidationError([...problems, ...partial.map(located)]);
+}
+
+/**
+ * Runs independent checks on the data with every value the schema rejected removed. A check
+ * that needs a removed value throws (it reads a property of undefined) and is skipped; a finding
+ * on a path the schema already reported, or below it, is dropped.
+ */
+function semanticOnPartial<T>(data: unknown, issues: z.core.$ZodIssue[], checks: ((value: T) => Finding[])[]): Finding[] {
+  const salvaged = structuredClone(data) as Record<string, unknown>;
+  const bad = issues.map((i) => i.path.map(String));
+  for (const path of bad) {
+    if (path.length === 0) return [];
+    let node: unknown = salvaged;
+    for (const key of path.slice(0, -1)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    if (node && typeof node === 'object') delete (node as Record<string, unknown>)[path[path.length - 1]];
+  }
+  const covered = (p: string[]) => bad.some((b) => b.every((k, i) => p[i] === k));
+  return checks.flatMap((check) => {
+    try {
+      return check(salvaged as T).filter((f) => !covered(f.path.map(String)));
+    } catch {
+      return [];
+    }
+  });
 }
 
 function anchorsAndAliases(doc: Document): number[] {
@@ -257,4 +298,23 @@ function typeName(v: unknown): string {
   if (Array.isArray(v)) return 'list';
   if (typeof v === 'object') return 'mapping';
   return typeof v;
+}
+
+/** Line and column of the value at `path` in a YAML file (1:1 when it cannot be found), for problems found across files. */
+export function positionOf(file: string, path: (string | number)[]): Pick<Problem, 'file' | 'line' | 'column'> {
+  const shown = displayPath(file);
+  try {
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines });
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
+      if (node && typeof node === 'object' && 'range' in node && node.range) {
+        const { line, col } = lines.linePos(node.range[0]);
+        return { file: shown, line, column: col };
+      }
+    }
+  } catch {
+    // An unreadable file still gets named; the position is a convenience.
+  }
+  return { file: shown, line: 1, column: 1 };
 }

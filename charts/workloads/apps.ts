@@ -7,7 +7,8 @@
  */
 import type { AppBuilder, RenderContext } from '../app-builder';
 import { TENANTS_DIR } from '../../config/tenants';
-import { IMAGE_LOCK_FILE, loadImageLock, loadWorkloadsConfig, positionOf, tenantFile, WORKLOADS_FILE, type ImageName } from '../../config/workloads';
+import { IMAGE_LOCK_FILE, loadImageLock, loadWorkloadsConfig, tenantFile, WORKLOADS_FILE, type ImageName } from '../../config/workloads';
+import { positionOf } from '../../config/yaml-validate';
 import { VllmServingChart } from '../serving/vllm';
 import { AgentServicesChart } from './agents';
 import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';

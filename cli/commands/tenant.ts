@@ -1,10 +1,10 @@
 /** `platform tenant ...`: validate, scaffold, list tenants, and keep generated files current. */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadInputs } from '../../config/inputs';
-import { TENANT_API_VERSION, tenantJsonSchema } from '../../config/tenant-schema';
-import { TENANTS_DIR } from '../../config/tenants';
-import { displayPath, ValidationError } from '../../config/yaml-validate';
+import { TENANT_API_VERSION, tenantJsonSchema, tenantSchema } from '../../config/tenant-schema';
+import { tenantChecks, TENANTS_DIR } from '../../config/tenants';
+import { displayPath, validateYamlText, ValidationError } from '../../config/yaml-validate';
 import { listOption, type Command } from '../command';
 import { EXIT, UsageError } from '../exit-codes';
 import { formatProblems, FORMATS, type ProblemFormat } from '../lib/annotations';
@@ -68,42 +68,55 @@ const scaffold: Command = {
   },
   allowPositionals: true,
   run(values, positionals, ctx) {
+    // Every flag mistake at once, named by flag, before anything is written.
     const [name, ...extra] = positionals;
-    if (!name || extra.length) throw new UsageError('give exactly one tenant name');
-    for (const flag of ['owner-group', 'cost-center', 'contact', 'reviewer']) {
-      if (!values[flag]) throw new UsageError(`--${flag} is required`);
-    }
-    const file = resolve(values.dir ? resolve(ctx.cwd, String(values.dir)) : TENANTS_DIR, `${name}.yaml`);
-    if (existsSync(file)) throw new UsageError(`${displayPath(file)} already exists`);
-    const environments = listOption(values.env);
-    const { allEnvironments } = loadInputs();
-    const envs = environments.length ? environments : ['dev'];
-    const currency = allEnvironments.find((e) => e.name === envs[0])?.finops.currency ?? 'EUR';
-    writeFileSync(
-      file,
-      renderTenantFile({
-        name,
-        ownerGroup: String(values['owner-group']),
-        costCenter: String(values['cost-center']),
-        contacts: listOption(values.contact),
-        reviewers: listOption(values.reviewer),
-        environments: envs,
-        displayName: values['display-name'] as string | undefined,
-        currency,
-        repoURL: (values.repo as string | undefined) ?? `https://dev.azure.com/example-org/${name}/_git/deploy`,
-      }),
-    );
+    const mistakes: string[] = [];
+    if (!name) mistakes.push('<name>: give the tenant name, e.g. platform tenant new acme-search ...');
+    if (extra.length) mistakes.push(`<name>: give exactly one tenant name (also got ${extra.join(', ')})`);
+    for (const flag of ['owner-group', 'cost-center', 'contact', 'reviewer']) if (!values[flag]) mistakes.push(`--${flag} is required`);
+    const { allEnvironments, models } = loadInputs();
+    const envs = listOption(values.env).length ? listOption(values.env) : ['dev'];
+    const file = resolve(values.dir ? resolve(ctx.cwd, String(values.dir)) : TENANTS_DIR, `${name ?? 'tenant'}.yaml`);
+    if (name && existsSync(file)) mistakes.push(`<name>: ${displayPath(file)} already exists`);
+    const text = renderTenantFile({
+      name: name ?? 'tenant',
+      ownerGroup: String(values['owner-group'] ?? '00000000-0000-4000-8000-000000000000'),
+      costCenter: String(values['cost-center'] ?? 'CC-0000'),
+      contacts: listOption(values.contact).length ? listOption(values.contact) : ['owner@example.org'],
+      reviewers: listOption(values.reviewer).length ? listOption(values.reviewer) : ['@example-org/owner'],
+      environments: envs,
+      displayName: values['display-name'] as string | undefined,
+      currency: allEnvironments.find((e) => e.name === envs[0])?.finops.currency ?? 'EUR',
+      repoURL: (values.repo as string | undefined) ?? `https://dev.azure.com/example-org/${name ?? 'tenant'}/_git/deploy`,
+    });
     try {
-      loadInputs({ tenantFiles: [file] });
+      validateYamlText(displayPath(file), text, tenantSchema, { checks: tenantChecks(name ?? 'tenant', { environments: allEnvironments, models }) });
     } catch (err) {
-      // Never leave an invalid file behind: the next synth would refuse to run.
-      rmSync(file);
-      throw err;
+      if (!(err instanceof ValidationError)) throw err;
+      mistakes.push(...err.problems.map((p) => `${flagOf(p.path)}: ${p.message}${p.hint ? ` (${p.hint})` : ''}`));
     }
+    if (mistakes.length) throw new UsageError(`${mistakes.length} problem${mistakes.length === 1 ? '' : 's'} with the flags; nothing was written:\n  ${[...new Set(mistakes)].join('\n  ')}`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
     ctx.stdout.write(`wrote ${displayPath(file)} (${TENANT_API_VERSION}); next: npx platform tenant codeowners --write\n`);
     return EXIT.OK;
   },
 };
+
+/** The flag that supplied a value of the scaffolded file, so a problem names what to change. */
+function flagOf(path: string): string {
+  const flags: [RegExp, string][] = [
+    [/^metadata\.name$/, '<name>'],
+    [/^spec\.displayName$/, '--display-name'],
+    [/^spec\.owners\.entraGroupObjectId$/, '--owner-group'],
+    [/^spec\.owners\.contacts/, '--contact'],
+    [/^spec\.owners\.reviewers/, '--reviewer'],
+    [/^spec\.costCenter$/, '--cost-center'],
+    [/^spec\.(environments|quota|budget\.currency)/, '--env'],
+    [/^spec\.gitops\.repoURLs/, '--repo'],
+  ];
+  return flags.find(([re]) => re.test(path))?.[1] ?? path;
+}
 
 const list: Command = {
   name: 'tenant list',

@@ -172,7 +172,7 @@ export class AksCluster extends Construct {
 
       dependsOn: prerequisites,
       lifecycle: {
-        // The autoscaler owns the node count. The version is a minor alias ("1.31"), so the
+        // The autoscaler owns the node count. The version is a minor alias ("1.35"), so the
         // patch auto-upgrade channel does not show up as drift.
         ignoreChanges: ['default_node_pool[0].node_count'],
       },

@@ -71,7 +71,7 @@ describe('environment files', () => {
   });
 
   it('an unquoted Kubernetes version is caught with a hint', () => {
-    const [p] = problems({ 'dev.yaml': edit('kubernetesVersion: "1.31"', 'kubernetesVersion: 1.30') });
+    const [p] = problems({ 'dev.yaml': edit('kubernetesVersion: "1.35"', 'kubernetesVersion: 1.30') });
     assert.equal(p.path, 'aks.kubernetesVersion');
     assert.match(p.message, /expected string, got number 1\.3/);
     assert.match(p.hint!, /quote it/);

@@ -72,18 +72,22 @@ describe('platform tenant new / list', () => {
     }
   });
 
-  it('removes a scaffold that would be invalid and says why', async () => {
+  it('checks the flags before writing anything, and names the flag of each problem', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scaffold-dir-'));
     const { code, err } = await runCli(['tenant', 'new', 'bad-scaffold', '--dir', dir, '--owner-group', 'not-a-uuid', '--cost-center', 'CC-1', '--contact', 'a@b.example', '--reviewer', '@x/y']);
-    assert.equal(code, 1);
-    assert.match(err, /entraGroupObjectId/);
+    assert.equal(code, 2);
+    assert.match(err, /1 problem with the flags; nothing was written:\n  --owner-group: expected an Entra ID object id \(UUID\), got string "not-a-uuid"/);
     assert.equal(existsSync(join(dir, 'bad-scaffold.yaml')), false);
   });
 
-  it('requires the owner group and cost center', async () => {
-    const { code, err } = await runCli(['tenant', 'new', 'x', '--cost-center', 'CC-1']);
+  it('reports every flag problem at once: missing flags, bad values and unknown environments', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scaffold-dir-'));
+    const { code, err } = await runCli(['tenant', 'new', 'Bad_Name', '--dir', dir, '--contact', 'nope', '--reviewer', 'bob', '--env', 'dev,staging']);
     assert.equal(code, 2);
-    assert.match(err, /--owner-group is required/);
+    for (const want of [/--owner-group is required/, /--cost-center is required/, /<name>: expected a DNS-1123 label/, /--contact: expected an e-mail address, got string "nope"/, /--reviewer: expected a GitHub user or team handle/, /--env: unknown environment "staging"/]) {
+      assert.match(err, want);
+    }
+    assert.deepEqual(readdirSync(dir), []);
   });
 
   it('lists tenants with environments, quotas and budgets', async () => {

@@ -4,6 +4,7 @@
  * rule (widened API ranges block everywhere, the rest blocks in production).
  */
 import { coveredBy, coversAllAddresses, prefixOf } from '../../../config/cidr';
+import { MIN_ALLOWED_PREFIX } from '../../../config/guard-rails';
 import type { SynthOutput } from './diff';
 import { POLICY_APP } from '../../../charts/policies/chart';
 import { objectName, type ObjectChange } from './gitops';
@@ -31,8 +32,6 @@ const PUBLIC_SWITCHES: Record<string, [unknown, unknown]> = {
 /** Attribute paths (list indexes removed) that hold IP allow-lists. */
 const ALLOW_LISTS = new Set(['api_server_access_profile.authorized_ip_ranges', 'network_acls.ip_rules', 'network_rules.ip_rules', 'network_rule_set.ip_rule.ip_range']);
 
-/** Allow-list entries narrower than this are reviewed as widening; shorter prefixes block. */
-export const MIN_ALLOWED_PREFIX = 16;
 
 const PSA_LEVELS = ['privileged', 'baseline', 'restricted'];
 const PSA_ENFORCE = 'pod-security.kubernetes.io/enforce';
