@@ -9,6 +9,8 @@ export const EXIT = {
   MISSING_TOOL: 3,
   /** `platform review` could not compare (bad base ref, a side that does not synthesize, no credentials for --plan). */
   CANNOT_REVIEW: 4,
+  /** An output folder stayed locked by another run longer than this one waits (EX_TEMPFAIL). */
+  BUSY: 75,
   /** A bug or an unexpected failure. */
   INTERNAL: 70,
 } as const;

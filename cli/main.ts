@@ -13,6 +13,7 @@ import { synthCommand } from './commands/synth';
 import { tenantCommands } from './commands/tenant';
 import { validateCommand } from './commands/validate';
 import { EXIT, MissingToolError, UsageError, type ExitCode } from './exit-codes';
+import { OutputBusyError, OutputFolderError } from './lib/output-dir';
 import { createProgress } from './progress';
 
 export const COMMANDS: Command[] = [synthCommand, renderCommand, validateCommand, stacksCommand, reviewCommand, ...tenantCommands, policiesCommand];
@@ -39,7 +40,7 @@ export function rootHelp(): string {
     '',
     'Run `platform <command> --help` for the options of a command.',
     '',
-    'Exit codes: 0 ok, 1 invalid input or blocking findings, 2 usage error, 3 missing tool, 4 could not review, 70 internal error.',
+    'Exit codes: 0 ok, 1 invalid input or blocking findings, 2 usage error (also a refused output folder), 3 missing tool, 4 could not review, 70 internal error, 75 output folder busy.',
     '',
   ].join('\n');
 }
@@ -91,6 +92,14 @@ function report(err: unknown, cmd: Command, stderr: NodeJS.WritableStream): Exit
     const n = err.problems.length;
     stderr.write(`platform ${cmd.name}: ${n} problem${n === 1 ? '' : 's'} in the input files; nothing was written.\n${err.message}\n`);
     return EXIT.INVALID_INPUT;
+  }
+  if (err instanceof OutputFolderError) {
+    stderr.write(`platform ${cmd.name}: ${err.message}\n`);
+    return EXIT.USAGE;
+  }
+  if (err instanceof OutputBusyError) {
+    stderr.write(`platform ${cmd.name}: ${err.message}\n`);
+    return EXIT.BUSY;
   }
   if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     stderr.write(`platform ${cmd.name}: ${(err as Error).message}\n\n${commandHelp(cmd)}`);

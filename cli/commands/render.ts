@@ -21,7 +21,7 @@ export const renderCommand: Command = {
     const { environments, models, tenants } = ctx.progress.step('validate inputs', () => loadInputs({ envs: listOption(values.env) }));
     const files = ctx.progress.step('render', () => renderEnvironments(environments, { models, tenants }));
     if (values.check) return reportStale(ctx, RENDERED_DIR, staleRendered(files), 'npx platform render');
-    writeRendered(files);
+    writeRendered(files, undefined, (m) => ctx.progress.info(m));
     ctx.stdout.write(`${[...files.keys()].map((f) => `rendered/${f}`).join('\n')}\n`);
     return EXIT.OK;
   },

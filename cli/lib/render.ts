@@ -4,7 +4,7 @@
  * re-render of unchanged input is byte-identical and `--check` can guard the committed files.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { App } from 'cdk8s';
 import type { AppBuilder, RenderContext } from '../../charts/app-builder';
 import { GatekeeperPoliciesChart, POLICY_APP } from '../../charts/policies/chart';
@@ -18,6 +18,7 @@ import { ADDONS, type AddonName } from '../../constructs/addons/catalog';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import type { EnvironmentConfig } from '../../config/schema';
 import { environmentPolicyObjects } from './gatekeeper';
+import { ioError, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder } from './output-dir';
 
 export const RENDERED_DIR = resolve(__dirname, '../../rendered');
 
@@ -74,19 +75,52 @@ export function renderEnvironments(environments: EnvironmentConfig[], inputs: Re
   return files;
 }
 
-export function writeRendered(files: Map<string, string>, dir = RENDERED_DIR): void {
-  const envs = new Set([...files.keys()].map((f) => f.split('/')[0]));
-  for (const env of envs) rmSync(join(dir, env), { recursive: true, force: true });
-  for (const [rel, content] of files) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), content);
+/**
+ * Writes each environment's apps into a staging folder, then swaps every environment folder in
+ * whole (cli/lib/output-dir.ts): a kill never leaves rendered/ with manifests deleted or half
+ * written, and one render at a time holds the lock.
+ */
+export function writeRendered(files: Map<string, string>, dir = RENDERED_DIR, onWait?: (msg: string) => void): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw ioError(dir, err, 'rendered/');
+  }
+  const lock = lockFolder(dir, { holder: 'platform render', flag: 'rendered/', onWait });
+  const staged = new Map<string, string>();
+  const uninstall = onInterrupt(() => {
+    for (const staging of staged.values()) rmSync(staging, { recursive: true, force: true });
+    lock.release();
+  });
+  try {
+    const envs = [...new Set([...files.keys()].map((f) => f.split('/')[0]))].sort();
+    for (const env of envs) {
+      recoverFolder(join(dir, env));
+      const staging = stagingFolder(join(dir, env));
+      staged.set(env, staging);
+      for (const [rel, content] of files) {
+        if (rel.split('/')[0] !== env) continue;
+        const path = join(staging, relative(env, rel));
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, content);
+      }
+    }
+    for (const env of envs) replaceFolder(staged.get(env)!, join(dir, env), { marker: false });
+  } catch (err) {
+    for (const staging of staged.values()) rmSync(staging, { recursive: true, force: true });
+    if (err instanceof Error && 'code' in err) throw ioError(dir, err, 'rendered/');
+    throw err;
+  } finally {
+    uninstall();
+    lock.release();
   }
 }
 
 /** Files whose committed content differs from a fresh render, plus committed files no longer rendered. */
 export function staleRendered(files: Map<string, string>, dir = RENDERED_DIR): string[] {
   const stale = [...files].filter(([rel, content]) => !existsSync(join(dir, rel)) || readFileSync(join(dir, rel), 'utf8') !== content).map(([rel]) => rel);
-  const walk = (d: string): string[] => (existsSync(d) ? readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)])) : []);
+  // Dot-names are staging folders and locks of a run, not rendered output.
+  const walk = (d: string): string[] => (existsSync(d) ? readdirSync(d, { withFileTypes: true }).filter((e) => !e.name.startsWith('.')).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)])) : []);
   for (const path of walk(dir)) if (!files.has(relative(dir, path))) stale.push(relative(dir, path));
   return stale.sort();
 }

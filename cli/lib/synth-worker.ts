@@ -19,10 +19,15 @@ export type WorkerReply = { ok: true } | { ok: false; error: string };
 // Source-mapped stack traces cost a lot per token and a worker's errors are relayed as text.
 process.setSourceMapsEnabled(false);
 
+// A parent that is gone (killed) takes its staging folder with it: stop instead of writing there.
+process.on('disconnect', () => process.exit(1));
+
 process.once('message', (request: WorkerRequest) => {
   let reply: WorkerReply;
   try {
-    buildApp(request).synth();
+    const app = buildApp(request);
+    if (!process.connected) process.exit(1);
+    app.synth();
     reply = { ok: true };
   } catch (err) {
     reply = { ok: false, error: (err as Error)?.stack ?? String(err) };

@@ -7,15 +7,17 @@
  * Large runs (many tenants, several environments) synthesize environments in parallel worker
  * processes; the merged result is byte-identical to an in-process run.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadInputs, type InputOptions, type Inputs } from '../../config/inputs';
 import { buildApp } from '../../main';
 import { SHARED_CONCERNS } from '../../stacks';
 import { createProgress, type Progress } from '../progress';
+import { checkOutputFolder, ioError, isOwnOutput, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder, type Lock } from './output-dir';
+import { REPO } from './tools';
 import type { WorkerReply, WorkerRequest } from './synth-worker';
 
 export interface SynthOptions extends InputOptions {
@@ -55,26 +57,57 @@ interface Run {
   readonly outdir: string;
   readonly staging: string;
   readonly inputs: Inputs;
+  readonly lock: Lock;
+  /** Workers started by this run, stopped with it. */
+  readonly workers: Set<ChildProcess>;
+  readonly uninstall: () => void;
 }
 
+/** The output folder is checked and locked before anything else, so a refused folder costs nothing. */
 function begin(options: SynthOptions): Run {
   const progress = options.progress ?? createProgress(true);
-  const outdir = resolve(options.outdir ?? DEFAULT_OUTDIR);
-  const staging = join(dirname(outdir), `.${basename(outdir)}.staging-${process.pid}`);
-  let inputs;
+  const outdir = checkOutputFolder(options.outdir ?? DEFAULT_OUTDIR, { repoRoot: REPO, cwd: process.cwd(), flag: '--out' });
   try {
-    inputs = progress.step('validate environments, models and tenants', () => loadInputs(options));
+    mkdirSync(dirname(outdir), { recursive: true });
   } catch (err) {
-    removeStale(outdir, progress);
+    throw ioError(dirname(outdir), err, '--out');
+  }
+  const lock = lockFolder(outdir, { holder: 'platform synth', flag: '--out', onWait: (m) => progress.info(m) });
+  try {
+    for (const note of recoverFolder(outdir)) progress.info(note);
+    let inputs;
+    try {
+      inputs = progress.step('validate environments, models and tenants', () => loadInputs(options));
+    } catch (err) {
+      removeStale(outdir, progress);
+      throw err;
+    }
+    let staging: string;
+    try {
+      staging = stagingFolder(outdir);
+    } catch (err) {
+      throw ioError(dirname(outdir), err, '--out');
+    }
+    const workers = new Set<ChildProcess>();
+    const uninstall = onInterrupt(() => {
+      for (const w of workers) w.kill('SIGKILL');
+      rmSync(staging, { recursive: true, force: true });
+      lock.release();
+    });
+    return { progress, outdir, staging, inputs, lock, workers, uninstall };
+  } catch (err) {
+    lock.release();
     throw err;
   }
-  rmSync(staging, { recursive: true, force: true });
-  return { progress, outdir, staging, inputs };
 }
 
 function commit(run: Run): SynthResult {
-  rmSync(run.outdir, { recursive: true, force: true });
-  renameSync(run.staging, run.outdir);
+  try {
+    replaceFolder(run.staging, run.outdir);
+  } finally {
+    run.uninstall();
+    run.lock.release();
+  }
   const manifest = JSON.parse(readFileSync(join(run.outdir, 'manifest.json'), 'utf8')) as Manifest;
   const stacks = Object.keys(manifest.stacks);
   run.progress.info(`wrote ${stacks.length} stacks to ${run.outdir}`);
@@ -82,8 +115,11 @@ function commit(run: Run): SynthResult {
 }
 
 function abort(run: Run, err: unknown): never {
+  for (const w of run.workers) w.kill('SIGKILL');
   rmSync(run.staging, { recursive: true, force: true });
   removeStale(run.outdir, run.progress);
+  run.uninstall();
+  run.lock.release();
   throw err;
 }
 
@@ -128,7 +164,7 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
     for (const part of parts) mkdirSync(part, { recursive: true });
     const started = Date.now();
     run.progress.info(`- ${label(run.inputs)} in ${jobs} processes ...`);
-    await Promise.all(buckets.map((envs, i) => runWorker({ environments: envs, tenants, outdir: parts[i], localBackend: options.localBackend })));
+    await Promise.all(buckets.map((envs, i) => runWorker({ environments: envs, tenants, outdir: parts[i], localBackend: options.localBackend }, run.workers)));
     mergeParts(run.staging, parts);
     run.progress.info(`  done: ${label(run.inputs)} (${((Date.now() - started) / 1000).toFixed(2)} s)`);
     return commit(run);
@@ -137,14 +173,17 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
   }
 }
 
-function runWorker(request: WorkerRequest): Promise<void> {
+/** A worker's failure stops the others at once: abort removes the staging folder they write into. */
+function runWorker(request: WorkerRequest, workers: Set<ChildProcess>): Promise<void> {
   return new Promise((done, fail) => {
     // A larger young generation halves scavenge work for synth's many short-lived token objects.
     const child = fork(resolve(__dirname, 'synth-worker.ts'), [], { execArgv: ['--import', 'tsx', '--max-semi-space-size=128'], serialization: 'advanced' });
+    workers.add(child);
     let reply: WorkerReply | undefined;
     child.on('message', (m: WorkerReply) => (reply = m));
     child.on('error', fail);
     child.on('exit', (code) => {
+      workers.delete(child);
       if (reply?.ok) return done();
       const envs = request.environments.map((e) => e.name).join(', ');
       fail(new Error(`synth worker for ${envs} failed (exit ${code}): ${reply && !reply.ok ? reply.error : 'no reply'}`));
@@ -171,8 +210,9 @@ function mergeParts(staging: string, parts: string[]): void {
   writeFileSync(join(staging, 'manifest.json'), stableStringify(merged, { space: 2 }));
 }
 
+/** After a failed run, the tool's own previous output no longer matches the inputs: it goes, so it cannot be deployed. */
 function removeStale(outdir: string, progress: Progress): void {
-  if (!existsSync(outdir)) return;
+  if (!existsSync(outdir) || !isOwnOutput(outdir)) return;
   rmSync(outdir, { recursive: true, force: true });
   progress.info(`removed the previous ${outdir} so that no stale output can be deployed`);
 }

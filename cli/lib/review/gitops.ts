@@ -63,6 +63,8 @@ export function readRendered(dir: string): Map<string, string> {
   const walk = (d: string): void => {
     if (!existsSync(d)) return;
     for (const e of readdirSync(d, { withFileTypes: true })) {
+      // Dot-names are staging folders and locks of a render run, not rendered output.
+      if (e.name.startsWith('.')) continue;
       const path = join(d, e.name);
       if (e.isDirectory()) walk(path);
       else if (e.name.endsWith('.yaml')) files.set(relative(dir, path), readFileSync(path, 'utf8'));
