@@ -55,7 +55,11 @@ if (require.main === module) {
   const { envs, localBackend } = optionsFromEnvironment();
   try {
     const { environments, tenants } = loadInputs({ envs });
-    buildApp({ environments, tenants, localBackend }).synth();
+    const app = buildApp({ environments, tenants, localBackend });
+    app.synth();
+    // The cdktf CLI synthesizes into the same folder as `platform synth`: mark it as the tool's.
+    const { markOwnOutput } = require('./cli/lib/output-dir') as typeof import('./cli/lib/output-dir');
+    markOwnOutput(app.outdir);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     process.stderr.write(`${err.message}\n`);

@@ -10,16 +10,18 @@ import { stacksInDeployOrder } from '../lib/stack-order';
 export const stacksCommand: Command = {
   name: 'stacks',
   summary: 'List the stacks in deploy order with what each depends on',
-  usage: '[--env <names>] [--json]',
-  help: { env: 'environments to list, comma-separated (default: all)', json: 'print JSON instead of text' },
-  options: { env: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  usage: '[--env <names>] [--json | --names]',
+  help: { env: 'environments to list, comma-separated (default: all)', json: 'print JSON instead of text', names: 'only the names, one per line (what a deploy of everything applies)' },
+  options: { env: { type: 'string', multiple: true }, json: { type: 'boolean' }, names: { type: 'boolean' } },
   run(values, _positionals, ctx) {
     const { environments, tenants } = loadInputs({ envs: listOption(values.env) });
     // cdktf creates its output folder on construction; keep that out of the working tree.
     const scratch = mkdtempSync(join(tmpdir(), 'stacks-'));
     const order = stacksInDeployOrder(buildApp({ environments, tenants, outdir: join(scratch, 'out') }));
     rmSync(scratch, { recursive: true, force: true });
-    if (values.json) {
+    if (values.names) {
+      ctx.stdout.write(order.map((s) => `${s.name}\n`).join(''));
+    } else if (values.json) {
       ctx.stdout.write(`${JSON.stringify(order, null, 2)}\n`);
     } else {
       for (const s of order) ctx.stdout.write(`${s.name}${s.dependsOn.length ? `  (after ${s.dependsOn.join(', ')})` : ''}\n`);

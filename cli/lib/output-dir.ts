@@ -194,7 +194,7 @@ export function stagingFolder(dir: string): string {
  * removed; a run killed between those two renames is repaired by the next run (recoverFolder).
  */
 export function replaceFolder(staging: string, dir: string, o: { marker: boolean } = { marker: true }): void {
-  if (o.marker) writeFileSync(join(staging, OUTPUT_MARKER), MARKER_TEXT);
+  if (o.marker) markOwnOutput(staging);
   if (!existsSync(dir)) {
     renameSync(staging, dir);
     return;
@@ -220,6 +220,11 @@ function exchange(a: string, b: string): boolean {
   if (process.platform !== 'linux' || process.env.PLATFORM_NO_EXCHANGE === '1') return false;
   const res = spawnSync('python3', ['-c', EXCHANGE, a, b], { stdio: 'ignore' });
   return res.status === 0;
+}
+
+/** Marks a folder the cdktf CLI synthesized through main.ts as the tool's own. */
+export function markOwnOutput(dir: string): void {
+  writeFileSync(join(dir, OUTPUT_MARKER), MARKER_TEXT);
 }
 
 /** Whether a folder was written by this tool. */

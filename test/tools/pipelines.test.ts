@@ -6,11 +6,13 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ARTIFACT_NAME, COMMENT_MARKER } from '../../cli/lib/review/render';
 import { ROOT, runTool } from '../helpers/tools';
+import { cloneWorkingTree } from '../helpers/review-corpus';
 
 const read = (rel: string) => readFileSync(join(ROOT, rel), 'utf8');
 const gh = (name: string) => parse(read(`.github/workflows/${name}.yml`));
@@ -57,7 +59,7 @@ describe('GitHub Actions', () => {
 
   it('deploy: affected stacks only, dev then prod behind its environment, OIDC login', () => {
     const { jobs } = gh('deploy');
-    assert.match(runs(jobs.affected.steps), /--format affected/);
+    assert.match(runs(jobs.affected.steps), /bash scripts\/affected-stacks\.sh "\$BASE" affected\.txt/);
     assert.equal(jobs['deploy-dev'].environment, 'dev');
     assert.equal(jobs['deploy-prod'].environment, 'prod');
     assert.deepEqual(jobs['deploy-prod'].needs, ['affected', 'deploy-dev']);
@@ -90,6 +92,65 @@ describe('GitHub Actions', () => {
   });
 });
 
+describe('deploy pipelines decide what to deploy or fail', () => {
+  const ghStep = gh('deploy').jobs.affected.steps.find((s: any) => s.id === 'stacks');
+  const adoStep = ado('deploy').stages[0].jobs[0].steps.find((s: any) => s.name === 'affected');
+
+  it('both run the one affected-stacks script as its own step, never swallowing its failure', () => {
+    for (const script of [ghStep.run, adoStep.script]) {
+      assert.match(script, /bash scripts\/affected-stacks\.sh /);
+      assert.doesNotMatch(script, /\|\| true\s*$|\|\| true\n/m, 'no "|| true" on the decision');
+    }
+    for (const file of ['.github/workflows/deploy.yml', 'azure-pipelines/deploy.yml']) assert.doesNotMatch(read(file), /platform review[^\n]*\|\| true/);
+    assert.equal(ghStep.env.DEPLOY_ALL, "${{ github.event_name == 'workflow_dispatch' && inputs.deploy-all }}", 'deploying everything is an explicit, manual choice');
+    assert.equal(gh('deploy').on.workflow_dispatch.inputs['deploy-all'].default, false);
+    assert.equal(adoStep.env.DEPLOY_ALL, '${{ parameters.deployAll }}');
+    assert.equal(ado('deploy').parameters.find((p: any) => p.name === 'deployAll').default, false);
+  });
+
+  describe('the affected-stacks step itself', () => {
+    const repo = cloneWorkingTree();
+    const step = (base: string, env: NodeJS.ProcessEnv = {}) => spawnSync('bash', ['scripts/affected-stacks.sh', base, 'affected.txt'], { cwd: repo, encoding: 'utf8', env: { ...process.env, ...env } });
+    const listed = () => readFileSync(join(repo, 'affected.txt'), 'utf8').split('\n').filter(Boolean);
+
+    it('lists the changed stacks in deploy order, without the policy tools', () => {
+      const tenant = join(repo, 'tenants/acme-search.yaml');
+      writeFileSync(tenant, readFileSync(tenant, 'utf8').replace('pods: 200', 'pods: 210'));
+      rmSync(join(repo, '.tools'), { force: true });
+      const res = step('HEAD');
+      assert.equal(res.status, 0, res.stderr);
+      assert.deepEqual(listed(), ['dev-tenant-acme-search', 'prod-tenant-acme-search']);
+    });
+
+    it('fails on a base commit that does not exist (a force push)', () => {
+      rmSync(join(repo, 'affected.txt'), { force: true });
+      const res = step('0123456789abcdef0123456789abcdef01234567');
+      assert.notEqual(res.status, 0);
+      assert.match(res.stderr, /cannot review: base ref .* does not exist/);
+      assert.equal(existsSync(join(repo, 'affected.txt')), false, 'no list is left for the deploy jobs');
+    });
+
+    it('fails when the project cannot run (tools not installed)', () => {
+      rmSync(join(repo, 'node_modules'), { force: true });
+      try {
+        const res = step('HEAD');
+        assert.notEqual(res.status, 0);
+        assert.equal(existsSync(join(repo, 'affected.txt')), false);
+      } finally {
+        symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'), 'dir');
+      }
+    });
+
+    it('deploys everything in order only when DEPLOY_ALL=true says so', () => {
+      const res = step('0123456789abcdef0123456789abcdef01234567', { DEPLOY_ALL: 'true' });
+      assert.equal(res.status, 0, res.stderr);
+      const all = listed();
+      assert.ok(all.indexOf('dev-network') < all.indexOf('dev-platform') && all.indexOf('dev-platform') < all.indexOf('dev-tenant-acme-search'));
+      assert.ok(all.length >= 17);
+    });
+  });
+});
+
 describe('Azure DevOps Pipelines', () => {
   const steps = (job: any): any[] => job.steps ?? job.strategy.runOnce.deploy.steps;
   const template = parse(read('azure-pipelines/templates/deploy-env.yml'));
@@ -118,7 +179,7 @@ describe('Azure DevOps Pipelines', () => {
   it('deploy: affected stacks, dev stage then prod stage on an approval environment', () => {
     const { stages } = ado('deploy');
     assert.deepEqual(stages.map((s: any) => s.stage), ['affected', 'dev', 'prod']);
-    assert.match(runs(stages[0].jobs[0].steps), /--format affected/);
+    assert.match(runs(stages[0].jobs[0].steps), /bash scripts\/affected-stacks\.sh HEAD~1 affected\.txt/);
     assert.equal(stages[1].jobs[0].environment, 'dev');
     assert.equal(stages[2].jobs[0].environment, 'prod');
     assert.deepEqual(stages[2].dependsOn, ['affected', 'dev']);
