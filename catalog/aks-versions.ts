@@ -5,7 +5,8 @@
  *
  * Source: "Supported Kubernetes versions in AKS" (MicrosoftDocs/azure-aks-docs,
  * articles/aks/supported-kubernetes-versions.md, "AKS Kubernetes release calendar", read at
- * commit fb060abe of 2026-08-21 on 2026-11-30). A month means its last day, as the page says.
+ * commit fb060abe of 2026-08-21 on 2026-11-30; 1.29 to 1.31 from its LTS table, which keeps
+ * their community end of life). A month means its last day, as the page says.
  * Add each new version when AKS announces it; the validation compares with the current date.
  */
 export const AKS_VERSIONS_AS_OF = '2026-11-30';
@@ -19,6 +20,9 @@ export interface AksVersion {
 }
 
 export const AKS_VERSIONS: Readonly<Record<string, AksVersion>> = {
+  '1.29': { ga: '2024-03-01', endOfLife: '2025-03-31' },
+  '1.30': { ga: '2024-07-01', endOfLife: '2025-08-22' },
+  '1.31': { ga: '2024-11-01', endOfLife: '2025-11-01' },
   '1.32': { ga: '2025-04-01', endOfLife: '2026-03-31' },
   '1.33': { ga: '2025-06-01', endOfLife: '2026-07-31' },
   '1.34': { ga: '2025-11-01', endOfLife: '2026-11-30' },

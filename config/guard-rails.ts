@@ -118,7 +118,8 @@ function subnets(env: GuardedEnvironment): RuleViolation[] {
   const pools = Object.values(env.aks.nodePools).filter((p) => p.enabled !== false);
   const nodes = pools.reduce((n, p) => n + Math.ceil(p.maxCount * (1 + UPGRADE_SURGE)), 0) + Math.max(...pools.map((p) => p.maxCount));
   const nodeSubnet = env.network.subnets.nodes;
-  if (parseCidr(nodeSubnet) && usable(nodeSubnet) < nodes) {
+  const prefix = parseCidr(nodeSubnet)?.prefix;
+  if (prefix !== undefined && prefix <= SMALLEST_SUBNET_PREFIX && usable(nodeSubnet) < nodes) {
     out.push({
       path: ['network', 'subnets', 'nodes'],
       message: `${nodeSubnet} has ${usable(nodeSubnet)} usable addresses, but the node pools need ${nodes} at their maximum (every pool's maxCount plus a third for upgrade surge, plus one pool rotating)`,

@@ -158,7 +158,8 @@ export function validateYamlText<S extends z.ZodType>(
     const node = doc.getIn(path) as unknown;
     // Collections come back as YAML nodes; messages should show plain values.
     const actual = node && typeof node === 'object' && 'toJSON' in node ? (node as { toJSON(): unknown }).toJSON() : node;
-    const hint = options.hints?.[path[path.length - 1] ?? ''];
+    // Key hints explain a shape mistake; cross-field rules say their own fix.
+    const hint = issue.code === 'custom' ? undefined : options.hints?.[path[path.length - 1] ?? ''];
     return [{ file, ...toLineCol(pos, at), path: path.join('.'), message: describeIssue(issue, actual), ...(hint ? { hint } : {}) }];
   });
   const partial = Array.isArray(options.checks) ? semanticOnPartial(data, result.error.issues, options.checks) : [];

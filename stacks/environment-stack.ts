@@ -64,6 +64,7 @@ export abstract class EnvironmentStack extends TerraformStack {
       new TaggingAspect(
         {
           env: props.env.name,
+          tier: props.env.tier,
           tenant: props.tenant ?? 'platform',
           app: concern,
           'cost-center': props.costCenter ?? props.env.costCenter,

@@ -57,13 +57,14 @@ function matchKinds(def: PolicyDefinition): Json[] {
   ];
 }
 
-export function constraint(def: PolicyDefinition, enforcementAction: string, parameters: Json): Json {
+export function constraint(def: PolicyDefinition, enforcementAction: string, parameters: Json, labels?: Record<string, string>): Json {
   const exemptions = def.exemptions.map((e) => `${e.namespace}: ${e.reason}`).join('\n');
   return {
     apiVersion: 'constraints.gatekeeper.sh/v1beta1',
     kind: def.kind,
     metadata: {
       name: def.dir,
+      ...(labels ? { labels } : {}),
       annotations: { 'argocd.argoproj.io/sync-wave': CONSTRAINT_SYNC_WAVE, ...(exemptions ? { [EXEMPTIONS_ANNOTATION]: exemptions } : {}) },
     },
     spec: {

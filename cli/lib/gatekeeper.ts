@@ -98,11 +98,14 @@ export function policyEnvironment(env: EnvironmentConfig): PolicyEnvironment {
   };
 }
 
+/** Label on an environment's constraints: the Rego guard rails hold production ones to production rules. */
+export const TIER_LABEL = 'platform.example.org/tier';
+
 /** An environment's templates and constraints, in apply order. */
 export function environmentPolicyObjects(env: EnvironmentConfig): Record<string, unknown>[] {
   const penv = policyEnvironment(env);
   return [
     ...POLICIES.map((def) => constraintTemplate(def, policySource(def))),
-    ...POLICIES.map((def) => constraint(def, penv.enforcement, def.constraintParameters(penv))),
+    ...POLICIES.map((def) => constraint(def, penv.enforcement, def.constraintParameters(penv), { [TIER_LABEL]: env.tier })),
   ];
 }

@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import { IAspect, TerraformResource } from 'cdktf';
 
 /** Keys every taggable resource must carry; policies/terraform and the tests check the same list. */
-export const REQUIRED_TAG_KEYS = ['env', 'tenant', 'app', 'cost-center', 'managed-by'] as const;
+export const REQUIRED_TAG_KEYS = ['env', 'tier', 'tenant', 'app', 'cost-center', 'managed-by'] as const;
 
 export type RequiredTags = Record<(typeof REQUIRED_TAG_KEYS)[number], string>;
 
@@ -29,8 +29,9 @@ export class TaggingAspect implements IAspect {
   private readonly tags: Record<string, string>;
 
   /**
-   * @param required the five convention tags; a construct may override `tenant` and `app` on a
-   *   resource (a tenant stack does), but never `env` or `managed-by`.
+   * @param required the convention tags; a construct may override `tenant` and `app` on a
+   *   resource (a tenant stack does), but never `env`, `tier` or `managed-by` (the Rego guard
+   *   rails read `tier` to hold production resources to production rules).
    * @param extra organisation tags from the environment file (owner, data classification, ...).
    */
   constructor(required: RequiredTags, extra: Record<string, string> = {}) {
@@ -44,6 +45,6 @@ export class TaggingAspect implements IAspect {
   visit(node: IConstruct): void {
     if (!isTaggable(node)) return;
     const own = node.tagsInput ?? {};
-    node.tags = { ...this.tags, ...own, env: this.tags.env, 'managed-by': this.tags['managed-by'] };
+    node.tags = { ...this.tags, ...own, env: this.tags.env, tier: this.tags.tier, 'managed-by': this.tags['managed-by'] };
   }
 }

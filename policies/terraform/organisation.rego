@@ -25,13 +25,14 @@ notifying_budget if {
 	count(n.contact_emails) > 0
 }
 
-# Types whose public endpoint must be closed in prod (they are reached through private endpoints).
-private_in_prod := {"azurerm_key_vault", "azurerm_container_registry", "azurerm_postgresql_flexible_server", "azurerm_storage_account"}
+# Types whose public endpoint must be closed in production (they are reached through private
+# endpoints); unset counts as open, the provider's default. Production is the tier tag, not a name.
+private_in_prod := {"azurerm_key_vault", "azurerm_container_registry", "azurerm_postgresql_flexible_server", "azurerm_storage_account", "azurerm_redis_cache"}
 
 deny contains msg if {
 	some r in lib.all_resources
 	r.type in private_in_prod
-	object.get(r.config, ["tags", "env"], "") == "prod"
+	object.get(r.config, ["tags", "tier"], "") == "production"
 	object.get(r.config, "public_network_access_enabled", true) != false
 	msg := sprintf("%s: public network access must be disabled in prod (public_network_access_enabled = false)", [r.path])
 }

@@ -35,18 +35,23 @@ diagnosed_vault(vault) := {"resource": {
 }}
 
 test_public_vault_in_prod_denied if {
-	some m in org_denials(diagnosed_vault({"tags": {"env": "prod"}, "public_network_access_enabled": true}))
+	some m in org_denials(diagnosed_vault({"tags": {"env": "prod", "tier": "production"}, "public_network_access_enabled": true}))
 	contains(m, "public network access must be disabled in prod")
 }
 
 public_access_denials(inp) := {m | some m in org_denials(inp); contains(m, "public network access")}
 
 test_unset_public_access_in_prod_denied if {
-	count(public_access_denials(diagnosed_vault({"tags": {"env": "prod"}}))) == 1
+	count(public_access_denials(diagnosed_vault({"tags": {"env": "prod", "tier": "production"}}))) == 1
 }
 
 test_public_vault_in_dev_allowed if {
-	count(public_access_denials(diagnosed_vault({"tags": {"env": "dev"}, "public_network_access_enabled": true}))) == 0
+	count(public_access_denials(diagnosed_vault({"tags": {"env": "dev", "tier": "non-production"}, "public_network_access_enabled": true}))) == 0
+}
+
+# The tier decides, not the environment's name: a production environment called "live" is held too.
+test_public_vault_in_any_production_denied if {
+	count(public_access_denials(diagnosed_vault({"tags": {"env": "live", "tier": "production"}, "public_network_access_enabled": true}))) == 1
 }
 
 test_undiagnosed_vault_denied if {

@@ -3,7 +3,7 @@ package main
 
 import data.lib
 
-required_tags := {"env", "tenant", "app", "cost-center", "managed-by"}
+required_tags := {"env", "tier", "tenant", "app", "cost-center", "managed-by"}
 
 deny contains msg if {
 	some r in lib.all_resources

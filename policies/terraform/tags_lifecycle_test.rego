@@ -2,7 +2,7 @@ package main_test
 
 import data.main
 
-tags := {"env": "dev", "tenant": "platform", "app": "network", "cost-center": "CC-1", "managed-by": "cdktf"}
+tags := {"env": "dev", "tier": "non-production", "tenant": "platform", "app": "network", "cost-center": "CC-1", "managed-by": "cdktf"}
 
 with_vnet(vnet) := {m |
 	some m in main.deny with input as {"resource": {"azurerm_virtual_network": {"v": vnet}}}
@@ -25,7 +25,7 @@ test_empty_tag_denied if {
 }
 
 test_untagged_resource_denied if {
-	count(with_vnet(protected)) == 5
+	count(with_vnet(protected)) == 6
 }
 
 test_wrong_managed_by_denied if {

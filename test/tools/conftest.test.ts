@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RENDERED_DIR } from '../../cli/lib/render';
 import { runTool } from '../helpers/tools';
 import { synthApp } from '../helpers/synth';
 
@@ -59,10 +60,52 @@ describe('conftest: policies/terraform', () => {
     ['the registry logs removed', 'dev-platform', (j) => {
       for (const [id, d] of Object.entries<any>(j.resource.azurerm_monitor_diagnostic_setting)) if (d.target_resource_id.includes('azurerm_container_registry')) delete j.resource.azurerm_monitor_diagnostic_setting[id];
     }, /no diagnostic setting sends its logs/],
+    // Environment guard rails (config/guard-rails.ts) hold even when a construct is edited by hand.
+    ['a public production API server', 'prod-platform', (j) => (first(j.resource.azurerm_kubernetes_cluster).private_cluster_enabled = false), /a production cluster must have a private API server/],
+    ['an authorized range wider than /16', 'dev-platform', (j) => first(j.resource.azurerm_kubernetes_cluster).api_server_access_profile.authorized_ip_ranges.push('10.0.0.0/8'), /authorized IP range 10\.0\.0\.0\/8 is wider than \/16/],
+    ['authorized ranges that add up to everything', 'dev-platform', (j) => first(j.resource.azurerm_kubernetes_cluster).api_server_access_profile.authorized_ip_ranges.push('0.0.0.0/1', '128.0.0.0/1'), /together admit every address/],
+    ['a /30 node subnet', 'prod-network', (j) => (Object.values<any>(j.resource.azurerm_subnet).find((x) => x.name.includes('nodes')).address_prefixes = ['10.50.0.0/30']), /is smaller than a \/29/],
+    ['a region that does not exist', 'dev-network', (j) => (first(j.resource.azurerm_resource_group).location = 'nowhereland'), /"nowhereland" is not an Azure region/],
+    ['a Kubernetes version AKS does not support', 'prod-platform', (j) => (first(j.resource.azurerm_kubernetes_cluster).kubernetes_version = '1.99'), /Kubernetes 1\.99 is not in AKS support/],
+    ['internet inbound in production', 'prod-network', (j) => {
+      const nsg = first(j.resource.azurerm_network_security_group);
+      nsg.security_rule = [...(nsg.security_rule ?? []), { name: 'web', direction: 'Inbound', access: 'Allow', source_address_prefix: 'Internet', protocol: 'Tcp', destination_port_range: '443', priority: 100 }];
+    }, /production admits no inbound traffic from the internet \(rule web\)/],
   ];
   for (const [what, stack, mutate, expected] of mutations) {
     it(`denies the real ${stack} output with ${what}`, () => {
       const { status, failures } = conftest([mutated(stack, mutate)]);
+      assert.notEqual(status, 0);
+      assert.ok(failures.some((f) => expected.test(f)), failures.join('\n'));
+    });
+  }
+});
+
+describe('conftest: policies/rendered (production admission control)', () => {
+  const files = ['dev', 'prod'].map((env) => join(RENDERED_DIR, env, 'gatekeeper-policies', 'manifests.yaml'));
+  const run = (paths: string[]) => {
+    const res = runTool('conftest', ['test', '--no-color', '--output', 'json', '--policy', 'policies/rendered', '--data', 'policies/terraform/data', ...paths]);
+    return { status: res.status, failures: (JSON.parse(res.stdout) as { failures?: { msg: string }[] }[]).flatMap((r) => (r.failures ?? []).map((f) => f.msg)) };
+  };
+  const mutant = (edit: (text: string) => string) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'rendered-')), 'manifests.yaml');
+    writeFileSync(out, edit(readFileSync(files[1], 'utf8')));
+    return out;
+  };
+
+  it('the rendered constraints of every environment pass', () => {
+    const { status, failures } = run(files);
+    assert.deepEqual(failures, []);
+    assert.equal(status, 0);
+  });
+
+  for (const [what, edit, expected] of [
+    ['enforcement relaxed to warn', (t: string) => t.replaceAll('enforcementAction: deny', 'enforcementAction: warn'), /production constraints deny, got enforcementAction "warn"/],
+    ['digests no longer required', (t: string) => t.replace('requireDigest: true', 'requireDigest: false'), /production requires image digests/],
+    ['docker.io allowed', (t: string) => t.replace(/registries:\n(\s+)- /, 'registries:\n$1- docker.io\n$1- '), /not docker\.io/],
+  ] as [string, (t: string) => string, RegExp][]) {
+    it(`denies the rendered prod constraints with ${what}`, () => {
+      const { status, failures } = run([mutant(edit)]);
       assert.notEqual(status, 0);
       assert.ok(failures.some((f) => expected.test(f)), failures.join('\n'));
     });

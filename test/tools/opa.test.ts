@@ -22,3 +22,13 @@ describe('opa: policies/terraform', () => {
     }
   });
 });
+
+describe('opa: policies/rendered', () => {
+  it('compiles strictly and its tests pass, denying cases included', () => {
+    assert.equal(runTool('opa', ['check', '--strict', 'policies/rendered']).status, 0);
+    const res = runTool('opa', ['test', 'policies/rendered', '--format', 'json']);
+    const results = JSON.parse(res.stdout) as { name: string; fail?: boolean; error?: unknown }[];
+    assert.deepEqual(results.filter((r) => r.fail || r.error).map((r) => r.name), []);
+    assert.ok(results.filter((r) => /denied/.test(r.name)).length >= 3);
+  });
+});

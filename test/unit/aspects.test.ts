@@ -8,7 +8,7 @@ import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { allowDestroy, PreventDestroyAspect } from '../../constructs/protection';
 import { TaggingAspect } from '../../constructs/tagging';
 
-const required = { env: 'dev', tenant: 'platform', app: 'test', 'cost-center': 'CC-1', 'managed-by': 'cdktf' };
+const required = { env: 'dev', tier: 'non-production', tenant: 'platform', app: 'test', 'cost-center': 'CC-1', 'managed-by': 'cdktf' };
 
 function stackWith(build: (stack: TerraformStack) => void): Record<string, any> {
   const app = Testing.app() as App;

@@ -85,7 +85,7 @@ describe('environment files', () => {
 
   it('address plan errors: subnet outside the VNet, overlapping subnets, pod CIDR inside the VNet', () => {
     const text = edit('nodes: 10.40.0.0/20', 'nodes: 10.41.0.0/20')
-      .replace('privateEndpoints: 10.40.17.0/24', 'privateEndpoints: 10.40.16.0/24')
+      .replace('privateEndpoints: 10.40.24.0/21', 'privateEndpoints: 10.40.16.0/24')
       .replace('  adminGroupObjectIds:', '  podCidr: 10.40.128.0/17\n  adminGroupObjectIds:');
     const found = problems({ 'dev.yaml': text }).map((p) => `${p.path}: ${p.message}`);
     assert.ok(found.includes('network.subnets.nodes: subnet 10.41.0.0/20 must lie inside network.addressSpace 10.40.0.0/16'), found.join('\n'));

@@ -1,12 +1,13 @@
 /** Tags, prevent_destroy, Azure name rules and state backends across every synthesized stack. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { PRIVATE_ENDPOINTS } from '../../catalog/network';
 import { loadInputs } from '../../config/inputs';
 import { nameProblem, type ResourceKind } from '../../constructs/naming';
 import { STATEFUL_RESOURCE_TYPES } from '../../constructs/protection';
 import { REQUIRED_TAG_KEYS } from '../../constructs/tagging';
 import { taggableResourceTypes } from '../../cli/lib/policy-data';
-import { synthApp } from '../helpers/synth';
+import { ENVIRONMENTS, synthApp } from '../helpers/synth';
 
 const app = synthApp();
 // Read from the provider's generated types (its schema), not from the aspect under test.
@@ -46,11 +47,12 @@ for (const [name, stack] of Object.entries(app.stacks)) {
       else assert.ok(count >= 3);
     });
 
-    it('every taggable resource carries env, tenant, app, cost-center and managed-by', () => {
+    it('every taggable resource carries env, tier, tenant, app, cost-center and managed-by', () => {
       for (const r of stack.resources.filter((x) => taggable.has(x.type))) {
         const tags = r.config.tags ?? {};
         for (const key of REQUIRED_TAG_KEYS) assert.ok(tags[key], `${r.path} (${r.type}) lacks tag ${key}`);
         assert.equal(tags.env, env.name, r.path);
+        assert.equal(tags.tier, env.tier, r.path);
         assert.equal(tags.tenant, tenant?.metadata.name ?? 'platform', r.path);
         assert.equal(tags['cost-center'], tenant?.spec.costCenter ?? env.costCenter, r.path);
         assert.equal(tags['managed-by'], 'cdktf', r.path);
@@ -95,6 +97,18 @@ for (const [name, stack] of Object.entries(app.stacks)) {
     });
   });
 }
+
+describe('the private-endpoint count the environment validation sizes subnets with', () => {
+  it('matches the endpoints the stacks create: the shared ones and one per tenant', () => {
+    const count = (name: string) => app.stack(name).of('azurerm_private_endpoint').length;
+    for (const env of ENVIRONMENTS) {
+      const names = Object.keys(app.stacks).filter((n) => n.startsWith(`${env}-`));
+      const shared = names.filter((n) => !n.includes('-tenant-')).reduce((n, s) => n + count(s), 0);
+      assert.equal(shared, PRIVATE_ENDPOINTS.shared, `${env}: catalog/network.ts says ${PRIVATE_ENDPOINTS.shared}`);
+      for (const t of names.filter((n) => n.includes('-tenant-'))) assert.equal(count(t), PRIVATE_ENDPOINTS.perTenant, t);
+    }
+  });
+});
 
 describe('resource names are unique where Azure needs them to be', () => {
   it('globally unique names differ between environments', () => {

@@ -257,8 +257,8 @@ describe('workloads: LLM router', () => {
     const egress = np.spec.egress.map((r: any) => `${JSON.stringify(r.to[0].ipBlock?.cidr ?? r.to[0].namespaceSelector.matchLabels)}:${r.ports.map((p: any) => p.port).join(',')}`);
     assert.deepEqual(egress, [
       '{"kubernetes.io/metadata.name":"serving"}:8000',
-      '"10.40.17.0/24":5432',
-      '"10.40.17.0/24":6380',
+      '"10.40.24.0/21":5432',
+      '"10.40.24.0/21":6380',
       '{"kubernetes.io/metadata.name":"observability"}:4317',
       '"20.190.128.0/18":443',
       '"40.126.0.0/18":443',
