@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { COMMANDS } from '../../cli/main';
 import { runCli } from '../helpers/cli';
+import { OUTPUT_MARKER } from '../../cli/lib/output-dir';
 import { synthesize } from '../../cli/lib/synth';
 import type { Progress } from '../../cli/progress';
 import { ENVIRONMENTS_DIR } from '../../config/load';
@@ -14,11 +15,12 @@ import { ROOT } from '../helpers/tools';
 import { cloneWorkingTree } from '../helpers/review-corpus';
 
 
-/** An output folder holding a previous (now stale) synth result. */
+/** An output folder holding a previous (now stale) synth result, marked as the tool's own. */
 function staleOutdir(): string {
   const out = join(mkdtempSync(join(tmpdir(), 'cli-')), 'cdktf.out');
   mkdirSync(join(out, 'stacks', 'dev-platform'), { recursive: true });
   writeFileSync(join(out, 'manifest.json'), '{"stacks":{}}');
+  writeFileSync(join(out, OUTPUT_MARKER), 'previous run\n');
   return out;
 }
 
@@ -92,7 +94,7 @@ describe('platform CLI', () => {
     assert.throws(() => synthesize({ outdir: out, progress: crashing }), /simulated crash/);
     assert.equal(existsSync(out), false);
     const siblings = spawnSync('ls', ['-a', join(out, '..')], { encoding: 'utf8' }).stdout;
-    assert.doesNotMatch(siblings, /staging/, 'the staging folder must be cleaned up');
+    assert.doesNotMatch(siblings, /platform-tmp|platform-lock/, 'the staging folder and the lock must be cleaned up');
   });
 
   it('stacks lists deploy order: every network before its platform', async () => {
