@@ -45,6 +45,7 @@ export const RELAXABLE = {
   publicApiServer: { path: ['aks', 'privateCluster'], secure: 'a private API server (aks.privateCluster: true)', relaxed: (e) => !e.aks.privateCluster },
   publicNetworkAccess: { path: ['publicNetworkAccess'], secure: 'no public network access to ACR and Key Vault (publicNetworkAccess: false)', relaxed: (e) => e.publicNetworkAccess },
   publicIngress: { path: ['network', 'publicIngress'], secure: 'no public ingress on the cluster (network.publicIngress: false)', relaxed: (e) => e.network.publicIngress },
+  egressFirewall: { path: ['network', 'egressFirewall', 'enabled'], secure: 'egress through the firewall allow-list (network.egressFirewall.enabled: true)', relaxed: (e) => !e.network.egressFirewall.enabled },
   admissionEnforcement: { path: ['policies', 'enforcement'], secure: 'Gatekeeper enforcement deny (policies.enforcement: deny)', relaxed: (e) => e.policies.enforcement !== 'deny' },
   imageDigests: { path: ['policies', 'requireDigest'], secure: 'images pinned by digest (policies.requireDigest: true)', relaxed: (e) => !e.policies.requireDigest },
   untrustedRegistries: {
@@ -63,7 +64,11 @@ export interface GuardedEnvironment {
   readonly location: string;
   readonly publicNetworkAccess: boolean;
   readonly guardRailExceptions?: Partial<Record<RelaxableRule, string>>;
-  readonly network: { readonly subnets: Record<'nodes' | 'apiServer' | 'privateEndpoints', string>; readonly publicIngress: boolean };
+  readonly network: {
+    readonly subnets: Record<'nodes' | 'apiServer' | 'privateEndpoints', string>;
+    readonly publicIngress: boolean;
+    readonly egressFirewall: { readonly enabled: boolean };
+  };
   readonly aks: {
     readonly kubernetesVersion: string;
     readonly privateCluster: boolean;

@@ -51,6 +51,19 @@ function privateEndpointCapacity(environments: EnvironmentConfig[], tenants: Ten
   });
 }
 
+/** A subscription plan has one owner: two environments of one subscription cannot both manage Defender. */
+function subscriptionPlanOwners(environments: EnvironmentConfig[], dir: string): Problem[] {
+  const managing = environments.filter((e) => e.subscriptionId && e.security.defenderForContainers === 'manage');
+  return managing
+    .filter((e) => managing.some((o) => o !== e && o.subscriptionId === e.subscriptionId && o.name < e.name))
+    .map((e) => ({
+      ...positionOf(join(dir, `${e.name}.yaml`), ['security']),
+      path: 'security.defenderForContainers',
+      message: `${e.name} and ${managing.find((o) => o !== e && o.subscriptionId === e.subscriptionId)!.name} share subscription ${e.subscriptionId}, and only one stack may manage its Defender for Containers plan`,
+      hint: `set security.defenderForContainers: external (with externalOwner) in ${e.name}.yaml`,
+    }));
+}
+
 export function loadInputs(options: InputOptions = {}): Inputs {
   const problems: Problem[] = [];
   const attempt = <T>(load: () => T): T | undefined => {
@@ -73,6 +86,7 @@ export function loadInputs(options: InputOptions = {}): Inputs {
       ? attempt(() => loadTenants(options.tenantFiles ?? tenantFiles(options.tenantsDir ?? TENANTS_DIR), { environments: allEnvironments, models }))
       : undefined;
   if (allEnvironments && loaded) problems.push(...privateEndpointCapacity(allEnvironments, loaded.map((l) => l.tenant), dir));
+  if (allEnvironments) problems.push(...subscriptionPlanOwners(allEnvironments, dir));
   if (problems.length > 0 || !allEnvironments || !models || !loaded) throw new ValidationError(problems);
   const environments = wanted.length > 0 ? allEnvironments.filter((e) => wanted.includes(e.name)) : allEnvironments;
   return { environments, allEnvironments, models, tenants: loaded.map((l) => l.tenant), tenantFiles: loaded };

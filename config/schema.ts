@@ -123,10 +123,36 @@ export const environmentSchema = z
             nodes: cidr,
             apiServer: cidr.describe('at least a /28, delegated to AKS for API server VNet integration'),
             privateEndpoints: cidr,
+            /** AzureFirewallSubnet, at least a /26; needed when the egress firewall is on. */
+            firewall: cidr.optional(),
           })
           .strict(),
         /** Opens 80/443 from the internet on the node subnet for a public ingress load balancer. */
         publicIngress: z.boolean().default(false),
+        /**
+         * All egress of the nodes through Azure Firewall (user-defined routing) with an FQDN
+         * allow-list built from catalog/egress.ts, the Git hosts and the tenants' declared egress.
+         */
+        egressFirewall: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Premium adds intrusion detection and prevention (IDPS, in Deny mode). */
+            sku: z.enum(['Standard', 'Premium']).default('Premium'),
+            /** Further destinations the platform needs (alert receivers, model downloads), each with why. */
+            allow: z
+              .array(
+                z
+                  .object({
+                    fqdn: z.string().regex(/^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'expected a host name such as hooks.slack.com or *.blob.core.windows.net'),
+                    port: z.number().int().min(1).max(65535).default(443),
+                    reason: z.string().min(20, 'say who needs it and why'),
+                  })
+                  .strict(),
+              )
+              .default([]),
+          })
+          .strict()
+          .default({ enabled: true, sku: 'Premium', allow: [] }),
       })
       .strict(),
     aks: z
@@ -264,6 +290,18 @@ export const environmentSchema = z
       .object(Object.fromEntries(Object.keys(RELAXABLE).map((k) => [k, z.string().min(30, 'say why this environment needs it (at least 30 characters)').optional()])) as Record<RelaxableRule, z.ZodOptional<z.ZodString>>)
       .strict()
       .optional(),
+    security: z
+      .object({
+        /**
+         * Defender for Containers is a subscription plan: `manage` puts it in this environment's
+         * platform stack; `external` when a central security team owns the subscription's plans
+         * (say who in `externalOwner`), so two stacks never fight over one setting.
+         */
+        defenderForContainers: z.enum(['manage', 'external']).default('manage'),
+        externalOwner: z.string().min(10, 'name the team that manages the plan').optional(),
+      })
+      .strict()
+      .default({ defenderForContainers: 'manage' }),
     /** Helm add-ons of the addons and observability stacks (constructs/addons/catalog.ts). */
     addons: addonsSchema,
     observability: observabilitySchema,
@@ -277,7 +315,7 @@ export const environmentSchema = z
   .strict()
   .superRefine((env, ctx) => {
     const { addressSpace, subnets } = env.network;
-    const named = Object.entries(subnets) as [keyof typeof subnets, string][];
+    const named = Object.entries(subnets).filter(([, v]) => v !== undefined) as [keyof typeof subnets, string][];
     for (const [key, value] of named) {
       if (!cidrContains(addressSpace, value)) {
         ctx.addIssue({
@@ -297,6 +335,15 @@ export const environmentSchema = z
           });
         }
       }
+    }
+    if (env.security.defenderForContainers === 'external' && !env.security.externalOwner) {
+      ctx.addIssue({ code: 'custom', path: ['security', 'externalOwner'], message: 'say which team manages the Defender for Containers plan of this subscription' });
+    }
+    if (env.network.egressFirewall.enabled && !subnets.firewall) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'subnets'], message: 'the egress firewall needs network.subnets.firewall (a /26 or larger inside the address space)' });
+    }
+    if (subnets.firewall && (parseCidr(subnets.firewall)?.prefix ?? 0) > 26) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'subnets', 'firewall'], message: 'Azure Firewall needs at least a /26 (AzureFirewallSubnet)' });
     }
     if ((parseCidr(subnets.apiServer)?.prefix ?? 0) > 28) {
       ctx.addIssue({ code: 'custom', path: ['network', 'subnets', 'apiServer'], message: 'API server VNet integration needs at least a /28' });

@@ -66,6 +66,7 @@ export class DataStack extends EnvironmentStack {
       name: this.naming.name('storageAccount'),
       privateEndpointName: this.naming.name('privateEndpoint', 'blob'),
       config: env.data.storage,
+      lockAudit: env.tier === 'production',
       privateDnsZoneId: net.privateDnsZones.blob.id,
     });
 

@@ -24,7 +24,7 @@ export interface EnvironmentStacksOptions {
 
 export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, options: EnvironmentStacksOptions = {}): EnvironmentStack[] {
   const common = { env, localBackend: options.localBackend };
-  const network = new NetworkStack(scope, common);
+  const network = new NetworkStack(scope, { ...common, tenants: options.tenants });
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);
   const addons = new AddonsStack(scope, { ...common, platform });

@@ -6,14 +6,18 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { DnsZone } from '@cdktf/provider-azurerm/lib/dns-zone';
+import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
 import { AksCluster } from '../constructs/aks';
 import { grantRole, ManagedIdentity } from '../constructs/identity';
 import { Vault } from '../constructs/key-vault';
-import { Workspace } from '../constructs/monitoring';
+import { Diagnostics, Workspace } from '../constructs/monitoring';
 import { GPU_TAINTS, gpuPoolLabels, NodePool } from '../constructs/node-pool';
 import { Registry } from '../constructs/registry';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
 import type { NetworkStack } from './network-stack';
+
+/** The Defender for Containers features the plan turns on. */
+export const DEFENDER_CONTAINERS_EXTENSIONS = ['ContainerRegistriesVulnerabilityAssessments', 'AgentlessDiscoveryForKubernetes', 'ContainerSensor'];
 
 export interface PlatformStackProps extends EnvironmentStackProps {
   readonly network: NetworkStack;
@@ -65,7 +69,12 @@ export class PlatformStack extends EnvironmentStack {
       config: env.aks,
       nodesSubnetId: net.subnets.nodes.id,
       apiServerSubnetId: net.subnets.apiServer.id,
-      virtualNetworkId: net.vnet.id,
+      networkScopes: {
+        nodes: net.subnets.nodes.id,
+        apiserver: net.subnets.apiServer.id,
+        ...(props.network.firewall ? { routes: props.network.firewall.routeTable.id } : {}),
+      },
+      outboundType: props.network.firewall ? 'userDefinedRouting' : 'loadBalancer',
       privateDnsZoneId: net.aksPrivateDnsZone?.id,
       logAnalyticsWorkspaceId: workspaceId,
       controlPlaneIdentity: controlPlane,
@@ -136,6 +145,29 @@ export class PlatformStack extends EnvironmentStack {
     });
 
     this.dnsZone = new DnsZone(this, 'dns-zone', { name: env.dns.zoneName, resourceGroupName: rg });
+
+    // Defender for Containers on the subscription: registry image scanning, runtime threat
+    // detection on the nodes (the cluster's Defender profile sends to it), agentless discovery.
+    if (env.security.defenderForContainers === 'manage') {
+      new SecurityCenterSubscriptionPricing(this, 'defender-containers', {
+        tier: 'Standard',
+        resourceType: 'Containers',
+        extension: DEFENDER_CONTAINERS_EXTENSIONS.map((name) => ({ name })),
+      });
+    } else {
+      // Read by the conftest rule that requires the plan, so an owner elsewhere is explicit.
+      new TerraformOutput(this, 'defender_for_containers_owner', { value: env.security.externalOwner ?? '', description: 'who manages the Defender for Containers plan of this subscription' });
+    }
+
+    // The firewall's decisions (resource-specific tables: application, network and DNS rules).
+    if (props.network.firewall) {
+      new Diagnostics(this, 'firewall-diagnostics', {
+        name: 'diag-to-log-analytics',
+        targetResourceId: props.network.firewall.firewall.id,
+        workspaceId,
+        categoryGroups: ['allLogs'],
+      });
+    }
 
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     out('aks_cluster_name', this.aks.cluster.name, 'AKS cluster name (az aks get-credentials)');

@@ -70,6 +70,7 @@ export const CONDITIONAL_RULES: Record<string, ConditionKind> = {
       ['SystemAssigned, UserAssigned', ''],
     ],
   },
+  'azurerm_public_ip:domain_name_label_scope': { kind: 'unless-transition', transitions: [['', '*']] },
   'azurerm_redis_cache:sku_name': { kind: 'order-decrease', order: ['Basic', 'Standard', 'Premium'] },
   'azurerm_storage_account:account_kind': { kind: 'unless-transition', transitions: [['Storage', 'StorageV2']] },
   'azurerm_storage_account:large_file_share_enabled': { kind: 'from-value', value: 'true' },

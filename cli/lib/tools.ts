@@ -103,10 +103,18 @@ export function conftestFailures(outdir: string, only?: string[]): { stack: stri
   return files.length === 0 ? [] : call(conftestCall(files));
 }
 
+/** What covers an accepted checkov finding; test/tools/checkov.test.ts proves it exists. */
+export type CheckovControl =
+  /** A resource of `type` in each of `stacks` (default: some stack) with the `where` values; `every`: all of them must have them. */
+  | { readonly resource: { readonly type: string; readonly stacks?: string[]; readonly where?: Record<string, unknown>; readonly every?: boolean } }
+  | { readonly rego: { readonly file: string; readonly message: string } }
+  | { readonly gatekeeper: string };
+
 export interface CheckovSkip {
   readonly id: string;
   readonly stacks?: string[];
   readonly reason: string;
+  readonly control: CheckovControl;
 }
 
 export interface CheckovFinding {

@@ -22,8 +22,14 @@ export interface AksClusterProps {
   readonly config: AksConfig;
   readonly nodesSubnetId: string;
   readonly apiServerSubnetId: string;
-  /** The VNet holding both subnets: the control plane identity manages its NICs and LB. */
-  readonly virtualNetworkId: string;
+  /**
+   * What the control-plane identity manages in the network (Network Contributor on each): the
+   * node and API-server subnets (NICs, internal load balancers) and, with the egress firewall,
+   * the node subnet's route table. Never the whole VNet.
+   */
+  readonly networkScopes: Record<string, string>;
+  /** `userDefinedRouting` when the node subnet's default route points at the egress firewall. */
+  readonly outboundType: 'loadBalancer' | 'userDefinedRouting';
   /** Required when `config.privateCluster` is true. */
   readonly privateDnsZoneId?: string;
   readonly logAnalyticsWorkspaceId: string;
@@ -65,7 +71,7 @@ export class AksCluster extends Construct {
     // The control plane identity must be able to join subnets, assign the kubelet identity and
     // register the API server's private DNS record before the cluster exists.
     const prerequisites = [
-      props.controlPlaneIdentity.grant('cp-network-contributor', 'Network Contributor', props.virtualNetworkId),
+      ...Object.entries(props.networkScopes).map(([key, scope]) => props.controlPlaneIdentity.grant(`cp-network-${key}`, 'Network Contributor', scope)),
       props.controlPlaneIdentity.grant('cp-identity-operator', 'Managed Identity Operator', props.kubeletIdentity.id),
       ...(config.privateCluster && props.privateDnsZoneId
         ? [props.controlPlaneIdentity.grant('cp-private-dns', 'Private DNS Zone Contributor', props.privateDnsZoneId)]
@@ -130,7 +136,7 @@ export class AksCluster extends Construct {
         serviceCidr: config.serviceCidr,
         dnsServiceIp: config.dnsServiceIp,
         loadBalancerSku: 'standard',
-        outboundType: 'loadBalancer',
+        outboundType: props.outboundType,
         // FQDN-based egress policies; without it tenants' host allow-lists fail closed.
         ...(config.fqdnEgressFiltering ? { advancedNetworking: { securityEnabled: true, observabilityEnabled: false } } : {}),
       },
@@ -168,7 +174,10 @@ export class AksCluster extends Construct {
       keyVaultSecretsProvider: { secretRotationEnabled: true, secretRotationInterval: '2m' },
       microsoftDefender: { logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId },
       omsAgent: { logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId, msiAuthForMonitoringEnabled: true },
-      storageProfile: { blobDriverEnabled: true, diskDriverEnabled: true, fileDriverEnabled: true, snapshotControllerEnabled: true },
+      // Only the drivers the platform uses: disks (Prometheus and other PVs) and Azure Files for
+      // shared model caches over NFS (no account keys; the SMB classes mount with keys and a
+      // Gatekeeper rule refuses them). No blob driver, no snapshots.
+      storageProfile: { blobDriverEnabled: false, diskDriverEnabled: true, fileDriverEnabled: true, snapshotControllerEnabled: false },
 
       dependsOn: prerequisites,
       lifecycle: {

@@ -13,6 +13,11 @@ import { privateContainer, secureBlobAccount } from '../storage';
 
 export interface ArtifactStorageProps extends PrivateServiceProps {
   readonly config: EnvironmentConfig['data']['storage'];
+  /**
+   * Lock the audit container's immutability policy: write-once-read-many for good. Irreversible:
+   * a locked policy can be extended but never shortened or removed (production only).
+   */
+  readonly lockAudit: boolean;
 }
 
 export class ArtifactStorage extends Construct {
@@ -29,6 +34,7 @@ export class ArtifactStorage extends Construct {
       immutabilityPeriodInDays: props.config.auditImmutabilityDays,
       // Appending is allowed (logs are written in blocks); changing or deleting is not.
       protectedAppendWritesEnabled: true,
+      locked: props.lockAudit,
     });
   }
 }

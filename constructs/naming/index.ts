@@ -44,6 +44,10 @@ export const NAMING_RULES = {
   diagnosticSetting: { abbreviation: 'diag', min: 1, max: 260, pattern: /^[^*<>%&:\\?/+]+$/, describe: 'no *<>%&:\\?/+' },
   consumptionBudget: { abbreviation: 'budget', min: 1, max: 63, pattern: /^[A-Za-z0-9][-\w]*$/, describe: 'letters, digits, "-", "_"' },
   postgresqlFlexibleServer: { abbreviation: 'psql', min: 3, max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, describe: 'lowercase letters, digits, "-"', lowercase: true, globallyUnique: true },
+  firewall: { abbreviation: 'afw', min: 1, max: 80, pattern: alnumDashUnderscorePeriod, describe: 'letters, digits, "-", "_", "."; start alphanumeric, end alphanumeric or "_"' },
+  firewallPolicy: { abbreviation: 'afwp', min: 1, max: 80, pattern: alnumDashUnderscorePeriod, describe: 'letters, digits, "-", "_", "."; start alphanumeric, end alphanumeric or "_"' },
+  publicIp: { abbreviation: 'pip', min: 1, max: 80, pattern: alnumDashUnderscorePeriod, describe: 'letters, digits, "-", "_", "."; start alphanumeric, end alphanumeric or "_"' },
+  routeTable: { abbreviation: 'rt', min: 1, max: 80, pattern: alnumDashUnderscorePeriod, describe: 'letters, digits, "-", "_", "."; start alphanumeric, end alphanumeric or "_"' },
   redisCache: { abbreviation: 'redis', min: 1, max: 63, pattern: /^[A-Za-z0-9](?!.*--)[-A-Za-z0-9]*[A-Za-z0-9]$/, describe: 'letters, digits and single "-"', globallyUnique: true },
 } as const satisfies Record<string, NamingRule>;
 

@@ -19,7 +19,7 @@ export interface PlatformNetworkProps {
   readonly resourceGroupName: string;
   readonly location: string;
   readonly addressSpace: string;
-  readonly subnets: Record<SubnetRole, string>;
+  readonly subnets: Record<SubnetRole, string> & { firewall?: string };
   /** Allow 80/443 from the internet to the node subnet (a public ingress load balancer). */
   readonly publicIngress: boolean;
   /** Create the private DNS zone a private AKS API server registers in. */

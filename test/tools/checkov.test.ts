@@ -4,8 +4,40 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkovSkips, runCheckov, skipFor } from '../../cli/lib/tools';
-import { synthApp } from '../helpers/synth';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { POLICIES } from '../../charts/policies/catalog';
+import { checkovSkips, runCheckov, skipFor, type CheckovControl } from '../../cli/lib/tools';
+import { ROOT } from '../helpers/tools';
+import { synthApp, type Synthed } from '../helpers/synth';
+
+/** Why a skip's control does not exist in the synthesized stacks or the policy library, or undefined when it does. */
+function missingControl(control: CheckovControl, synthed: Synthed): string | undefined {
+  if ('gatekeeper' in control) return POLICIES.some((p) => p.dir === control.gatekeeper) ? undefined : `no Gatekeeper policy ${control.gatekeeper}`;
+  if ('rego' in control) {
+    const file = join(ROOT, control.rego.file);
+    if (!existsSync(file)) return `${control.rego.file} does not exist`;
+    return readFileSync(file, 'utf8').includes(control.rego.message) ? undefined : `${control.rego.file} has no rule saying "${control.rego.message}"`;
+  }
+  const { type, stacks, where = {}, every } = control.resource;
+  const names = stacks ?? Object.keys(synthed.stacks);
+  const get = (config: Record<string, any>, path: string) => path.split('.').reduce<any>((v, k) => (Array.isArray(v) ? v[0] : v)?.[k], config);
+  const mismatch = (r: { path: string; config: Record<string, any> }) =>
+    Object.entries(where).map(([path, value]) => (get(r.config, path) === value ? undefined : `${r.path}: ${path} is ${JSON.stringify(get(r.config, path))}, not ${JSON.stringify(value)}`)).find(Boolean);
+  for (const name of names) {
+    const stack = synthed.stacks[name];
+    if (!stack) return `no stack ${name}`;
+    const found = stack.of(type);
+    if (every) {
+      const bad = found.map(mismatch).find(Boolean);
+      if (bad) return bad;
+    } else if (stacks && !found.some((r) => !mismatch(r))) {
+      return found.length === 0 ? `${name} has no ${type}` : mismatch(found[0]);
+    }
+  }
+  const all = names.flatMap((n) => synthed.stacks[n].of(type));
+  return all.some((r) => !mismatch(r)) ? undefined : all.length === 0 ? `no ${type} in any stack` : mismatch(all[0]);
+}
 
 const skips = checkovSkips();
 const app = synthApp();
@@ -15,6 +47,21 @@ describe('checkov: terraform_json baseline', () => {
 
   it('every skip has a reason', () => {
     for (const s of skips) assert.ok(s.reason && s.reason.trim().length > 20, `${s.id} needs a reason`);
+  });
+
+  it('every skip names the control that covers the risk, and the control exists', () => {
+    for (const s of skips) {
+      assert.ok(s.control, `${s.id} names no control`);
+      assert.equal(missingControl(s.control, app), undefined, s.id);
+    }
+  });
+
+  it('a control that does not exist is caught (negative control)', () => {
+    assert.match(missingControl({ resource: { type: 'azurerm_security_center_subscription_pricing', stacks: ['dev-data'] } }, app)!, /dev-data has no azurerm_security_center_subscription_pricing/);
+    assert.match(missingControl({ resource: { type: 'azurerm_storage_account', where: { shared_access_key_enabled: true }, every: true } }, app)!, /shared_access_key_enabled is false, not true/);
+    assert.match(missingControl({ resource: { type: 'helm_release', stacks: ['dev-addons'], where: { chart: 'no-such-chart' } } }, app)!, /chart is .*, not "no-such-chart"/);
+    assert.match(missingControl({ rego: { file: 'policies/terraform/aks.rego', message: 'no such rule text' } }, app)!, /has no rule/);
+    assert.match(missingControl({ gatekeeper: 'notation-signatures' }, app)!, /no Gatekeeper policy/);
   });
 
   it('evaluated checks in every stack (guards against a scan that silently read nothing)', () => {

@@ -71,6 +71,16 @@ describe('conftest: policies/terraform', () => {
       const nsg = first(j.resource.azurerm_network_security_group);
       nsg.security_rule = [...(nsg.security_rule ?? []), { name: 'web', direction: 'Inbound', access: 'Allow', source_address_prefix: 'Internet', protocol: 'Tcp', destination_port_range: '443', priority: 100 }];
     }, /production admits no inbound traffic from the internet \(rule web\)/],
+    // Hardening (docs/adr/0005-cluster-hardening.md).
+    ['egress no longer through the firewall', 'prod-network', (j) => delete j.resource.azurerm_subnet_route_table_association, /production egress must go through the firewall/],
+    ['a load-balancer egress on the production cluster', 'prod-platform', (j) => (first(j.resource.azurerm_kubernetes_cluster).network_profile.outbound_type = 'loadBalancer'), /outbound_type userDefinedRouting/],
+    ['Network Contributor on the whole VNet', 'prod-platform', (j) => {
+      const grant = Object.values<any>(j.resource.azurerm_role_assignment).find((r) => r.role_definition_name === 'Network Contributor');
+      grant.scope = grant.scope.replace(/azurerm_subnet[^}]*id/, 'azurerm_virtual_networknetwork_vnet_0id');
+    }, /Network Contributor on the whole VNet/],
+    ['the blob CSI driver on', 'dev-platform', (j) => (first(j.resource.azurerm_kubernetes_cluster).storage_profile.blob_driver_enabled = true), /storage_profile\.blob_driver_enabled must be false/],
+    ['the Defender for Containers plan removed', 'prod-platform', (j) => delete j.resource.azurerm_security_center_subscription_pricing, /no Defender for Containers plan/],
+    ['the audit immutability policy unlocked', 'prod-data', (j) => (first(j.resource.azurerm_storage_container_immutability_policy).locked = false), /immutability policy must be locked/],
   ];
   for (const [what, stack, mutate, expected] of mutations) {
     it(`denies the real ${stack} output with ${what}`, () => {

@@ -1,3 +1,4 @@
+import { FIREWALL_SUBNET_NAME } from '../../constructs/egress-firewall';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEnvironment } from '../../config/load';
@@ -38,7 +39,8 @@ for (const envName of ENVIRONMENTS) {
       assert.equal(associations.length, 3);
       const nsgRefs = new Set(associations.map((a) => a.config.network_security_group_id));
       assert.equal(nsgRefs.size, 3);
-      for (const s of network.of('azurerm_subnet')) {
+      // Azure refuses an NSG on AzureFirewallSubnet; the firewall itself denies what no rule allows.
+      for (const s of network.of('azurerm_subnet').filter((x) => x.config.name !== FIREWALL_SUBNET_NAME)) {
         assert.ok(associations.some((a) => a.config.subnet_id === refId(s)), `${s.path} has no NSG`);
       }
       for (const nsg of network.of('azurerm_network_security_group')) {

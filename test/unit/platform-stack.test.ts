@@ -118,12 +118,24 @@ for (const envName of ENVIRONMENTS) {
       assert.equal(diag.config.log_analytics_workspace_id, refId(platform.one('azurerm_log_analytics_workspace')));
     });
 
-    it('control plane identity is granted network and identity roles before the cluster is created', () => {
+    it('control plane identity is granted network and identity roles before the cluster is created, never on the whole VNet', () => {
       const grants = platform.of('azurerm_role_assignment').filter((r) => r.path.includes('aks-control-plane-identity'));
-      const roles = grants.map((g) => g.config.role_definition_name).sort();
-      const expected = ['Managed Identity Operator', 'Network Contributor', ...(env.aks.privateCluster ? ['Private DNS Zone Contributor'] : [])].sort();
-      assert.deepEqual(roles, expected);
+      const network = grants.filter((g) => g.config.role_definition_name === 'Network Contributor');
+      const scopes = network.map((g) => /cross-stack-output-(azurerm_[a-z_]+?)(network|egress-firewall)_([a-zA-Z-]+)_/.exec(g.config.scope)?.slice(1).join(':')).sort();
+      const firewall = env.network.egressFirewall.enabled;
+      assert.deepEqual(scopes, ['azurerm_subnet:network:subnet-apiServer', 'azurerm_subnet:network:subnet-nodes', ...(firewall ? ['azurerm_route_table:egress-firewall:route-table'] : [])].sort());
+      assert.ok(!network.some((g) => /virtual_network/.test(g.config.scope)), 'no Network Contributor on the VNet');
+      const others = grants.filter((g) => g.config.role_definition_name !== 'Network Contributor').map((g) => g.config.role_definition_name).sort();
+      assert.deepEqual(others, ['Managed Identity Operator', ...(env.aks.privateCluster ? ['Private DNS Zone Contributor'] : [])].sort());
       for (const g of grants) assert.ok(aks.depends_on.includes(`azurerm_role_assignment.${g.id}`), `${g.path} is not a dependency of the cluster`);
+    });
+
+    it('egress: through the firewall (user-defined routing) where the environment has one, else the load balancer', () => {
+      assert.equal(aks.network_profile.outbound_type, env.network.egressFirewall.enabled ? 'userDefinedRouting' : 'loadBalancer');
+    });
+
+    it('only the CSI drivers the platform uses: disk and Azure Files (NFS), no blob driver or snapshots', () => {
+      assert.deepEqual(aks.storage_profile, { blob_driver_enabled: false, disk_driver_enabled: true, file_driver_enabled: true, snapshot_controller_enabled: false });
     });
   });
 
@@ -202,8 +214,10 @@ for (const envName of ENVIRONMENTS) {
 
     it('every resource with diagnostics sends them to the environment workspace', () => {
       const targets = platform.of('azurerm_monitor_diagnostic_setting').map((d) => d.config.target_resource_id).sort();
-      const expected = ['azurerm_kubernetes_cluster', 'azurerm_container_registry', 'azurerm_key_vault'].map((t) => refId(platform.one(t))).sort();
-      assert.deepEqual(targets, expected);
+      const expected = ['azurerm_kubernetes_cluster', 'azurerm_container_registry', 'azurerm_key_vault'].map((t) => refId(platform.one(t)));
+      const firewall = targets.filter((t) => /cross-stack-output-azurerm_firewallegress-firewall_(firewall_)?[0-9A-F]+id/.test(t));
+      assert.equal(firewall.length, env.network.egressFirewall.enabled ? 1 : 0, 'the firewall logs to the workspace');
+      assert.deepEqual(targets.filter((t) => !firewall.includes(t)), expected.sort());
     });
 
     it('public DNS zone for the environment domain', () => {

@@ -29,6 +29,9 @@ const priceSchema = z
       keyVaultPremium: z.number(),
       dnsZone: z.number(),
       privateDnsZone: z.number(),
+      azureFirewallStandard: z.number(),
+      azureFirewallPremium: z.number(),
+      publicIpStandard: z.number(),
     }).strict(),
   })
   .strict();
@@ -92,7 +95,12 @@ export function stackCost(name: string, stack: Json | undefined, prices: PriceTa
     if (r.sku_name !== 'Premium' || monthly === undefined) unpriced.add(`Redis ${r.sku_name} ${size}`);
     add([(monthly ?? 0) * (r.shard_count ?? 1), (monthly ?? 0) * (r.shard_count ?? 1)]);
   }
-  const fixed = each('azurerm_private_endpoint').length * m.privateEndpoint + each('azurerm_dns_zone').length * m.dnsZone + each('azurerm_private_dns_zone').length * m.privateDnsZone;
+  for (const f of each('azurerm_firewall')) {
+    const monthly = f.sku_tier === 'Premium' ? m.azureFirewallPremium : f.sku_tier === 'Standard' ? m.azureFirewallStandard : undefined;
+    if (monthly === undefined) unpriced.add(`Azure Firewall ${f.sku_tier}`);
+    add([monthly ?? 0, monthly ?? 0]);
+  }
+  const fixed = each('azurerm_public_ip').length * m.publicIpStandard + each('azurerm_private_endpoint').length * m.privateEndpoint + each('azurerm_dns_zone').length * m.dnsZone + each('azurerm_private_dns_zone').length * m.privateDnsZone;
   add([fixed, fixed]);
   return { stack: name, min: round(min), max: round(max), unpriced: [...unpriced].sort() };
 }
