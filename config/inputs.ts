@@ -38,13 +38,14 @@ function privateEndpointCapacity(environments: EnvironmentConfig[], tenants: Ten
     const subnet = env.network.subnets.privateEndpoints;
     const usable = 2 ** (32 - (parseCidr(subnet)?.prefix ?? 32)) - AZURE_RESERVED_ADDRESSES;
     const count = tenants.filter((t) => t.spec.environments.includes(env.name)).length;
-    const needed = PRIVATE_ENDPOINTS.shared + count * PRIVATE_ENDPOINTS.perTenant;
+    const platform = PRIVATE_ENDPOINTS.shared + PRIVATE_ENDPOINTS.driverCreated;
+    const needed = platform + count * PRIVATE_ENDPOINTS.perTenant;
     if (needed <= usable) return [];
     return [
       {
         ...positionOf(join(dir, `${env.name}.yaml`), ['network', 'subnets', 'privateEndpoints']),
         path: 'network.subnets.privateEndpoints',
-        message: `${subnet} has ${usable} usable addresses, but ${env.name} needs ${needed} private endpoints (${PRIVATE_ENDPOINTS.shared} for the platform, ${count} for its tenants' Key Vaults)`,
+        message: `${subnet} has ${usable} usable addresses, but ${env.name} needs ${needed} private endpoints (${platform} for the platform, ${count} for its tenants' Key Vaults)`,
         hint: 'give the subnet a shorter prefix inside network.addressSpace',
       },
     ];

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { PLATFORM_STORAGE_CLASS_NAMES } from '../catalog/storage-classes';
 import { parseCidr } from './cidr';
 import { quantity } from './schema';
 import { parseQuantity } from './quantity';
@@ -64,7 +65,15 @@ const servingEnv = z
     standIns: z.record(modelId, modelId).default({}),
     replicas,
     perModel: z.record(modelId, replicas).default({}),
-    cache: z.object({ storageClassName: z.string().min(1), size: quantity }).strict(),
+    /** A class the platform creates (catalog/storage-classes.ts); the AKS built-in file classes mount with account keys. */
+    cache: z
+      .object({
+        storageClassName: z.string().refine((n) => (PLATFORM_STORAGE_CLASS_NAMES as readonly string[]).includes(n), {
+          message: `not a storage class the platform creates; use one of ${PLATFORM_STORAGE_CLASS_NAMES.join(', ')}`,
+        }),
+        size: quantity,
+      })
+      .strict(),
     /** Worst-case throughput for fetching and loading weights; sizes the startup probe. */
     weightsMiBps: z.number().positive().max(100_000).default(100),
     /** How long a terminating replica keeps finishing in-flight generations. */

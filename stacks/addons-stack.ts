@@ -13,6 +13,7 @@ import type { AddonContext } from '../constructs/addons/context';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { PLATFORM_NAMESPACES } from '../constructs/addons/namespace-catalog';
 import { PlatformNamespaces } from '../constructs/addons/namespaces';
+import { PlatformStorageClasses } from '../constructs/addons/storage-classes';
 import { installAddon, type AddonReleases } from '../constructs/addons/release';
 import { argocdChartValues } from '../constructs/addons/values/argocd';
 import { CERT_MANAGER_SERVICE_ACCOUNT, certManagerChartValues } from '../constructs/addons/values/cert-manager';
@@ -23,9 +24,11 @@ import { kedaChartValues } from '../constructs/addons/values/keda';
 import { nvidiaDevicePluginChartValues } from '../constructs/addons/values/nvidia-device-plugin';
 import { ClusterAccess } from '../constructs/cluster-access';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
+import type { NetworkStack } from './network-stack';
 import type { PlatformStack } from './platform-stack';
 
 export interface AddonsStackProps extends EnvironmentStackProps {
+  readonly network: NetworkStack;
   readonly platform: PlatformStack;
 }
 
@@ -62,6 +65,14 @@ export class AddonsStack extends EnvironmentStack {
       namespaces: PLATFORM_NAMESPACES,
       subnets: env.network.subnets,
       clusterCidrs: [env.aks.podCidr, env.aks.serviceCidr],
+    });
+
+    const net = props.network.network;
+    new PlatformStorageClasses(this, 'storage-classes', {
+      networkResourceGroupName: props.network.resourceGroup.name,
+      vnetName: net.vnet.name,
+      privateEndpointSubnetName: net.subnets.privateEndpoints.name,
+      fileDnsZoneLinkName: net.privateDnsZoneLinks.file.name,
     });
 
     const identity = (addon: AddonName, serviceAccount: string, roles: Record<string, string[]>) =>

@@ -27,7 +27,7 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   const network = new NetworkStack(scope, { ...common, tenants: options.tenants });
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);
-  const addons = new AddonsStack(scope, { ...common, platform });
+  const addons = new AddonsStack(scope, { ...common, network, platform });
   addons.addDependency(platform);
   const clusterConfig = new ClusterConfigStack(scope, { ...common, platform });
   clusterConfig.addDependency(addons);

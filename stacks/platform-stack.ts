@@ -8,6 +8,7 @@ import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurer
 import { DnsZone } from '@cdktf/provider-azurerm/lib/dns-zone';
 import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
 import { AksCluster } from '../constructs/aks';
+import { FileDriverAccess } from '../constructs/aks/file-driver-access';
 import { grantRole, ManagedIdentity } from '../constructs/identity';
 import { Vault } from '../constructs/key-vault';
 import { Diagnostics, Workspace } from '../constructs/monitoring';
@@ -80,6 +81,16 @@ export class PlatformStack extends EnvironmentStack {
       controlPlaneIdentity: controlPlane,
       kubeletIdentity: this.kubeletIdentity,
       tenantId: client.tenantId,
+    });
+
+    new FileDriverAccess(this, 'file-driver-access', {
+      roleName: `${env.project}-${env.name} private endpoints of the Azure Files driver`,
+      networkResourceGroupId: props.network.resourceGroup.id,
+      privateEndpointSubnetId: net.subnets.privateEndpoints.id,
+      fileDnsZoneId: net.privateDnsZones.file.id,
+      nodeResourceGroupId: this.aks.cluster.nodeResourceGroupId,
+      controlPlaneIdentity: controlPlane,
+      kubeletIdentity: this.kubeletIdentity,
     });
 
     const pools = env.aks.nodePools;

@@ -1,6 +1,7 @@
 /** User-assigned managed identities and the role assignments that give them access. */
 import { Construct } from 'constructs';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import type { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 
 export interface ManagedIdentityProps {
@@ -33,15 +34,15 @@ export class ManagedIdentity extends Construct {
     return this.identity.clientId;
   }
 
-  /** Grants `role` on `scope` to this identity. */
-  grant(id: string, role: string, scope: string): RoleAssignment {
+  /** Grants `role` (a built-in role's name or a custom definition) on `scope` to this identity. */
+  grant(id: string, role: string | RoleDefinition, scope: string): RoleAssignment {
     return grantRole(this, id, { principalId: this.principalId, role, scope, principalType: 'ServicePrincipal' });
   }
 }
 
 export interface GrantProps {
   readonly principalId: string;
-  readonly role: string;
+  readonly role: string | RoleDefinition;
   readonly scope: string;
   /** Omit when unknown (the deployer may be a person locally and a workload identity in CI). */
   readonly principalType?: 'ServicePrincipal' | 'Group' | 'User';
@@ -51,7 +52,7 @@ export interface GrantProps {
 export function grantRole(scope: Construct, id: string, props: GrantProps): RoleAssignment {
   return new RoleAssignment(scope, id, {
     principalId: props.principalId,
-    roleDefinitionName: props.role,
+    ...(typeof props.role === 'string' ? { roleDefinitionName: props.role } : { roleDefinitionId: props.role.roleDefinitionResourceId }),
     scope: props.scope,
     ...(props.principalType ? { principalType: props.principalType } : {}),
     // A new identity takes a while to replicate in Entra ID; skipping the check avoids a

@@ -33,6 +33,8 @@ export const PRIVATE_DNS_ZONES = {
   postgres: 'privatelink.postgres.database.azure.com',
   redis: 'privatelink.redis.cache.windows.net',
   blob: 'privatelink.blob.core.windows.net',
+  /** Azure Files accounts the file CSI driver creates; the driver finds this zone and link and only adds records. */
+  file: 'privatelink.file.core.windows.net',
 } as const;
 
 export function aksPrivateDnsZone(location: string): string {
@@ -46,6 +48,8 @@ export class PlatformNetwork extends Construct {
   readonly subnets: Record<SubnetRole, Subnet>;
   readonly securityGroups: Record<SubnetRole, NetworkSecurityGroup>;
   readonly privateDnsZones: Record<keyof typeof PRIVATE_DNS_ZONES, PrivateDnsZone>;
+  /** Each zone's link to the VNet, by the zone's key (`file`: the name the Azure Files driver is told). */
+  readonly privateDnsZoneLinks: Record<string, PrivateDnsZoneVirtualNetworkLink> = {};
   readonly aksPrivateDnsZone?: PrivateDnsZone;
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
@@ -99,7 +103,7 @@ export class PlatformNetwork extends Construct {
 
     const zone = (key: string, name: string) => {
       const z = new PrivateDnsZone(this, `dns-${key}`, { name, resourceGroupName });
-      new PrivateDnsZoneVirtualNetworkLink(this, `dns-link-${key}`, {
+      this.privateDnsZoneLinks[key] = new PrivateDnsZoneVirtualNetworkLink(this, `dns-link-${key}`, {
         name: naming.name('privateDnsZoneLink', key),
         resourceGroupName,
         privateDnsZoneName: z.name,
@@ -114,6 +118,7 @@ export class PlatformNetwork extends Construct {
       postgres: zone('psql', PRIVATE_DNS_ZONES.postgres),
       redis: zone('redis', PRIVATE_DNS_ZONES.redis),
       blob: zone('blob', PRIVATE_DNS_ZONES.blob),
+      file: zone('file', PRIVATE_DNS_ZONES.file),
     };
     if (props.privateApiServer) this.aksPrivateDnsZone = zone('aks', aksPrivateDnsZone(location));
   }

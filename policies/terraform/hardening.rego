@@ -49,8 +49,35 @@ deny contains msg if {
 	some r in lib.resources("azurerm_kubernetes_cluster")
 	some driver in {"blob_driver_enabled", "snapshot_controller_enabled"}
 	object.get(r.config, ["storage_profile", driver], true) != false
-	msg := sprintf("%s: storage_profile.%s must be false: the platform uses only the disk and Azure Files (NFS) drivers", [r.path, driver])
+	msg := sprintf("%s: storage_profile.%s must be false: the platform uses only the disk driver and the Azure Files driver with managed-identity mounts", [r.path, driver])
 }
+
+# Azure Files classes mount with the kubelet's managed identity, never the account key, and
+# reach their account through a private endpoint only.
+file_class_requirements := {"mountWithManagedIdentity": "true", "networkEndpointType": "privateEndpoint", "allowSharedKeyAccess": "false", "publicNetworkAccess": "Disabled"}
+
+deny contains msg if {
+	some r in lib.resources("kubernetes_storage_class_v1")
+	r.config.storage_provisioner == "file.csi.azure.com"
+	some key, want in file_class_requirements
+	object.get(r.config, ["parameters", key], "") != want
+	msg := sprintf("%s: an Azure Files storage class needs parameters.%s: %q", [r.path, key, want])
+}
+
+# A custom role stays narrow: no wildcard over a whole provider, no role or policy writes.
+deny contains msg if {
+	some r in lib.resources("azurerm_role_definition")
+	some p in r.config.permissions
+	some action in p.actions
+	broad_action(action)
+	msg := sprintf("%s: custom role action %q is too broad; list the operations the role needs", [r.path, action])
+}
+
+broad_action(action) if action == "*"
+
+broad_action(action) if regex.match(`^[A-Za-z.]+/\*$`, action)
+
+broad_action(action) if startswith(lower(action), "microsoft.authorization/")
 
 # Defender for Containers: in the production platform stack, or declared as managed elsewhere.
 deny contains msg if {

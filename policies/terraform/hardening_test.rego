@@ -76,3 +76,35 @@ test_unlocked_audit_policy_outside_production_allowed if {
 	resources := {"azurerm_storage_account": {"s": {"tags": hd_tags("non-production")}}, "azurerm_storage_container_immutability_policy": {"p": {"locked": false}}}
 	not hd_about(hd_denials(resources), "must be locked")
 }
+
+hd_file_class(params) := {"kubernetes_storage_class_v1": {"c": {"storage_provisioner": "file.csi.azure.com", "parameters": params}}}
+
+hd_mi_params := {"mountWithManagedIdentity": "true", "networkEndpointType": "privateEndpoint", "allowSharedKeyAccess": "false", "publicNetworkAccess": "Disabled", "protocol": "smb"}
+
+test_managed_identity_file_class_allowed if {
+	count(hd_denials(hd_file_class(hd_mi_params))) == 0
+}
+
+test_key_mounted_file_class_denied if {
+	hd_about(hd_denials(hd_file_class(object.remove(hd_mi_params, ["mountWithManagedIdentity"]))), "parameters.mountWithManagedIdentity")
+}
+
+test_file_class_with_public_account_denied if {
+	hd_about(hd_denials(hd_file_class(object.union(hd_mi_params, {"publicNetworkAccess": "Enabled"}))), "parameters.publicNetworkAccess")
+}
+
+test_disk_class_not_judged_by_the_file_rule if {
+	count(hd_denials({"kubernetes_storage_class_v1": {"d": {"storage_provisioner": "disk.csi.azure.com", "parameters": {}}}})) == 0
+}
+
+hd_role(actions) := {"azurerm_role_definition": {"r": {"permissions": [{"actions": actions}]}}}
+
+test_narrow_custom_role_allowed if {
+	count(hd_denials(hd_role(["Microsoft.Network/privateEndpoints/write", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups/write"]))) == 0
+}
+
+test_wildcard_custom_role_denied if {
+	hd_about(hd_denials(hd_role(["Microsoft.Network/*"])), "too broad")
+	hd_about(hd_denials(hd_role(["*"])), "too broad")
+	hd_about(hd_denials(hd_role(["Microsoft.Authorization/roleAssignments/write"])), "too broad")
+}

@@ -12,6 +12,7 @@ import { ADDONS, ADDON_NAMES, EXACT_VERSION } from '../../constructs/addons/cata
 import { PLATFORM_NAMESPACES } from '../../constructs/addons/namespace-catalog';
 import { ADDON_VALUES } from '../../constructs/addons/values';
 import { loadInputs } from '../../config/inputs';
+import { KEY_MOUNTED_STORAGE_CLASSES, PLATFORM_STORAGE_CLASSES, PLATFORM_STORAGE_CLASS_NAMES, WORKLOAD_UID } from '../../catalog/storage-classes';
 import { stackManifests } from '../../cli/lib/stack-manifests';
 import { platformApps } from '../../cli/lib/render';
 import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
@@ -48,6 +49,24 @@ for (const env of inputs.allEnvironments) {
         assert.ok(objects.some((o) => o.kind === kind), `${kind} is among the validated objects`);
       }
       assert.deepEqual(await schemaErrors(objects), []);
+    });
+
+    it('the platform storage classes: Azure Files mounted with the managed identity, the endpoint in the private-endpoint subnet, the zone and link the network stack made', () => {
+      const classes = addons.of('kubernetes_storage_class_v1');
+      assert.deepEqual(classes.map((c) => c.config.metadata.name).sort(), [...PLATFORM_STORAGE_CLASS_NAMES].sort());
+      const files = classes.find((c) => c.config.metadata.name === PLATFORM_STORAGE_CLASSES.sharedFiles.name)!.config;
+      assert.equal(files.storage_provisioner, 'file.csi.azure.com');
+      const p = files.parameters;
+      assert.equal(p.mountWithManagedIdentity, 'true');
+      assert.equal(p.allowSharedKeyAccess, 'false');
+      assert.equal(p.publicNetworkAccess, 'Disabled');
+      assert.equal(p.networkEndpointType, 'privateEndpoint');
+      assert.match(p.subnetName, /-network\.outputs\.cross-stack-output-azurerm_subnetnetwork_subnet-privateEndpoints_[A-Z0-9]+name\}$/);
+      assert.match(p.vnetLinkName, /-network\.outputs\.cross-stack-output-azurerm_private_dns_zone_virtual_network_linknetwork_dns-link-file_[A-Z0-9]+name\}$/);
+      assert.match(p.vnetResourceGroup, /-network\.outputs\.cross-stack-output-azurerm_resource_groupresource-groupname\}$/);
+      assert.equal(p.privateDNSZoneResourceGroup, p.vnetResourceGroup);
+      assert.ok(files.mount_options.includes(`uid=${WORKLOAD_UID}`));
+      assert.ok(!(KEY_MOUNTED_STORAGE_CLASSES as readonly string[]).some((n) => PLATFORM_STORAGE_CLASS_NAMES.includes(n as never)));
     });
 
     it('the schema check can fail: a NetworkPolicy with a string port range and a ClusterIssuer without a solver type', async () => {

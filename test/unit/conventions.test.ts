@@ -106,6 +106,11 @@ describe('the private-endpoint count the environment validation sizes subnets wi
       const shared = names.filter((n) => !n.includes('-tenant-')).reduce((n, s) => n + count(s), 0);
       assert.equal(shared, PRIVATE_ENDPOINTS.shared, `${env}: catalog/network.ts says ${PRIVATE_ENDPOINTS.shared}`);
       for (const t of names.filter((n) => n.includes('-tenant-'))) assert.equal(count(t), PRIVATE_ENDPOINTS.perTenant, t);
+      const driverCreated = app
+        .stack(`${env}-addons`)
+        .of('kubernetes_storage_class_v1')
+        .filter((c) => c.config.parameters?.networkEndpointType === 'privateEndpoint').length;
+      assert.equal(driverCreated, PRIVATE_ENDPOINTS.driverCreated, `${env}: storage classes whose driver creates a private endpoint`);
     }
   });
 });

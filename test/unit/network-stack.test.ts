@@ -61,6 +61,7 @@ for (const envName of ENVIRONMENTS) {
         'privatelink.postgres.database.azure.com',
         'privatelink.redis.cache.windows.net',
         'privatelink.blob.core.windows.net',
+        'privatelink.file.core.windows.net',
         ...(env.aks.privateCluster ? [`privatelink.${env.location}.azmk8s.io`] : []),
       ].sort();
       assert.deepEqual(zones, expected);

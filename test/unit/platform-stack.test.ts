@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEnvironment } from '../../config/load';
 import { AKS_LOG_CATEGORIES } from '../../constructs/aks';
+import { PRIVATE_ENDPOINT_WRITER_ACTIONS } from '../../constructs/aks/file-driver-access';
 import { ENVIRONMENTS, refId, synthApp } from '../helpers/synth';
 
 const app = synthApp();
@@ -134,8 +135,28 @@ for (const envName of ENVIRONMENTS) {
       assert.equal(aks.network_profile.outbound_type, env.network.egressFirewall.enabled ? 'userDefinedRouting' : 'loadBalancer');
     });
 
-    it('only the CSI drivers the platform uses: disk and Azure Files (NFS), no blob driver or snapshots', () => {
+    it('only the CSI drivers the platform uses: disk and Azure Files (managed-identity mounts), no blob driver or snapshots', () => {
       assert.deepEqual(aks.storage_profile, { blob_driver_enabled: false, disk_driver_enabled: true, file_driver_enabled: true, snapshot_controller_enabled: false });
+    });
+
+    it('the Azure Files driver gets private endpoints in the network resource group and nothing else there; the kubelet mounts with its identity', () => {
+      const role = platform.one('azurerm_role_definition');
+      assert.deepEqual(role.config.permissions, [{ actions: [...PRIVATE_ENDPOINT_WRITER_ACTIONS], not_actions: [] }]);
+      assert.match(role.config.scope, /-network\.outputs\.cross-stack-output-azurerm_resource_groupresource-groupid\}$/);
+      assert.deepEqual(role.config.assignable_scopes, [role.config.scope]);
+      const grants = platform.of('azurerm_role_assignment').filter((r) => r.path.includes('file-driver-access'));
+      const summary = grants.map((g) => `${g.config.principal_id.includes('kubelet') ? 'kubelet' : 'control-plane'} ${g.config.role_definition_name ?? 'custom'} ${/azurerm_(kubernetes_cluster|private_dns_zone|resource_group|subnet)/.exec(g.config.scope)![0]}`).sort();
+      assert.deepEqual(summary, [
+        'control-plane Network Contributor azurerm_subnet',
+        'control-plane Private DNS Zone Contributor azurerm_private_dns_zone',
+        'control-plane custom azurerm_resource_group',
+        'kubelet Storage File Data SMB MI Admin azurerm_kubernetes_cluster',
+      ]);
+      const subnetGrant = grants.find((g) => g.config.role_definition_name === 'Network Contributor')!;
+      assert.match(subnetGrant.config.scope, /subnet-privateEndpoints/);
+      const kubelet = grants.find((g) => g.config.role_definition_name === 'Storage File Data SMB MI Admin')!;
+      assert.equal(kubelet.config.scope, `\${azurerm_kubernetes_cluster.${cluster.id}.node_resource_group_id}`);
+      assert.equal(grants.find((g) => g.config.role_definition_id)!.config.role_definition_id, `\${azurerm_role_definition.${role.id}.role_definition_resource_id}`);
     });
   });
 

@@ -108,6 +108,13 @@ describe('workloads: bad input fails with file, field and fix', () => {
     assert.match(out[0], /workloads\.yaml:\d+:\d+ environments: environment prod has no workload settings\n {4}hint: add environments\.prod/);
   });
 
+  it('a model cache on an AKS built-in file class, which mounts with the account key', () => {
+    const file = workloadsWith((t) => t.replace('cache: { storageClassName: azurefile-mi-premium, size: 512Gi }', 'cache: { storageClassName: azurefile-csi-premium, size: 512Gi }'));
+    const out = problems('prod', { workloadsFile: file, lockFile: FIXTURE_LOCK });
+    assert.equal(out.length, 1, out.join('\n'));
+    assert.match(out[0], /workloads\.yaml:\d+:\d+ environments\.prod\.serving\.cache\.storageClassName: not a storage class the platform creates; use one of azurefile-mi-premium/);
+  });
+
   it('a lock entry that is not a sha256 digest', () => {
     const lock = join(mkdtempSync(join(tmpdir(), 'lock-')), 'lock.yaml');
     writeFileSync(lock, 'environments:\n  prod:\n    vllm: { tag: "v0.9.2", digest: "sha256:abc" }\n');
