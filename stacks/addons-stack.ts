@@ -64,7 +64,7 @@ export class AddonsStack extends EnvironmentStack {
     this.namespaces = new PlatformNamespaces(this, 'namespaces', {
       namespaces: PLATFORM_NAMESPACES,
       subnets: env.network.subnets,
-      clusterCidrs: [env.aks.podCidr, env.aks.serviceCidr],
+      privateCidrs: [env.aks.podCidr, env.aks.serviceCidr, env.network.addressSpace],
     });
 
     const net = props.network.network;

@@ -14,8 +14,12 @@ const tcp = (ports: number[] | undefined, protocol = 'TCP') => (ports ? { ports:
 export interface PlatformNamespacesProps {
   readonly namespaces: readonly PlatformNamespace[];
   readonly subnets: Record<SubnetRef['subnet'], string>;
-  /** Cluster ranges HTTPS egress must not reach (pods and services talk through their own policies). */
-  readonly clusterCidrs: string[];
+  /**
+   * Ranges HTTPS egress must not reach: the pod and service ranges (pods and services talk
+   * through their own policies) and the VNet, so private endpoints are reachable only where the
+   * catalogue lists the private-endpoint subnet for a namespace.
+   */
+  readonly privateCidrs: string[];
 }
 
 export class PlatformNamespaces extends Construct {
@@ -75,7 +79,7 @@ export class PlatformNamespaces extends Construct {
         to: c.cidrs.map((cidr) => ({ ipBlock: { cidr: typeof cidr === 'string' ? cidr : props.subnets[cidr.subnet] } })),
         ...tcp(c.ports, c.protocol),
       })),
-      ...(ns.httpsEgress ? [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: props.clusterCidrs } }], ...tcp([443]) }] : []),
+      ...(ns.httpsEgress ? [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: props.privateCidrs } }], ...tcp([443]) }] : []),
     ];
     // Add-on components talk to each other (server -> repo server -> redis, ...); workload
     // namespaces get no blanket allowance: their charts declare each caller.

@@ -12,6 +12,7 @@ import { ADDONS, ADDON_NAMES, EXACT_VERSION } from '../../constructs/addons/cata
 import { PLATFORM_NAMESPACES } from '../../constructs/addons/namespace-catalog';
 import { ADDON_VALUES } from '../../constructs/addons/values';
 import { loadInputs } from '../../config/inputs';
+import { cidrContains, cidrsOverlap } from '../../config/cidr';
 import { KEY_MOUNTED_STORAGE_CLASSES, PLATFORM_STORAGE_CLASSES, PLATFORM_STORAGE_CLASS_NAMES, WORKLOAD_UID } from '../../catalog/storage-classes';
 import { stackManifests } from '../../cli/lib/stack-manifests';
 import { platformApps } from '../../cli/lib/render';
@@ -25,6 +26,19 @@ const rendered = (env: string, name: string) =>
   parseAllDocuments(readFileSync(join(ROOT, 'rendered', env, name, 'manifests.yaml'), 'utf8'))
     .map((d) => d.toJS())
     .filter(Boolean) as KubeObject[];
+
+/** `namespace cidr` for every NetworkPolicy egress ipBlock that reaches an address of the VNet. */
+function vnetReach(objects: KubeObject[], env: { network: { addressSpace: string } }): string[] {
+  return objects
+    .filter((o) => o.kind === 'NetworkPolicy')
+    .flatMap((o: any) =>
+      (o.spec.egress ?? []).flatMap((rule: any) =>
+        (rule.to ?? [])
+          .filter((peer: any) => peer.ipBlock && cidrsOverlap(peer.ipBlock.cidr, env.network.addressSpace) && !(peer.ipBlock.except ?? []).some((x: string) => cidrContains(x, env.network.addressSpace)))
+          .map((peer: any) => `${o.metadata.namespace} ${peer.ipBlock.cidr}`),
+      ),
+    );
+}
 
 /** Azure roles an add-on identity may hold, and why; anything else (Owner, Contributor, cluster admin) fails. */
 const ALLOWED_ROLES: Record<string, string> = {
@@ -67,6 +81,23 @@ for (const env of inputs.allEnvironments) {
       assert.equal(p.privateDNSZoneResourceGroup, p.vnetResourceGroup);
       assert.ok(files.mount_options.includes(`uid=${WORKLOAD_UID}`));
       assert.ok(!(KEY_MOUNTED_STORAGE_CLASSES as readonly string[]).some((n) => PLATFORM_STORAGE_CLASS_NAMES.includes(n as never)));
+    });
+
+    it('add-on egress reaches the VNet only where the catalogue lists the private-endpoint subnet; HTTPS to the internet excludes the VNet and the cluster ranges', () => {
+      const reachesVnet = vnetReach(manifests, env);
+      const listed = PLATFORM_NAMESPACES.filter((ns) => (ns.egressCidrs ?? []).some((c) => c.cidrs.some((x) => typeof x !== 'string' && x.subnet === 'privateEndpoints'))).map((ns) => `${ns.name} ${env.network.subnets.privateEndpoints}`);
+      assert.deepEqual(reachesVnet.sort(), listed.sort());
+      for (const ns of PLATFORM_NAMESPACES.filter((n) => n.httpsEgress)) {
+        const policy = manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === ns.name && o.metadata?.name === 'allow-egress') as any;
+        const https = policy.spec.egress.find((r: any) => r.to[0].ipBlock?.cidr === '0.0.0.0/0');
+        assert.deepEqual(https.to[0].ipBlock.except, [env.aks.podCidr, env.aks.serviceCidr, env.network.addressSpace], ns.name);
+      }
+    });
+
+    it('the VNet-reach check can fail: an internet rule without the VNet exception reaches it', () => {
+      const policy = structuredClone(manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === 'argocd' && o.metadata?.name === 'allow-egress')!) as any;
+      policy.spec.egress.find((r: any) => r.to[0].ipBlock?.cidr === '0.0.0.0/0').to[0].ipBlock.except = [env.aks.podCidr];
+      assert.deepEqual(vnetReach([policy], env), [`argocd 0.0.0.0/0`]);
     });
 
     it('the schema check can fail: a NetworkPolicy with a string port range and a ClusterIssuer without a solver type', async () => {
