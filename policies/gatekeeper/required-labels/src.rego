@@ -6,6 +6,7 @@ import data.lib.workload
 import rego.v1
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some where, metadata in labelled
 	some label in input.parameters.labels
 	not non_empty(object.get(metadata, ["labels", label], ""))
