@@ -54,9 +54,12 @@ export function constraintTemplate(def: PolicyDefinition, source: PolicySource):
   };
 }
 
-/** Each kind is its own requirement (all are needed), in the quoted JSON form Gatekeeper parses. */
+/**
+ * Each kind is its own requirement (all are needed). Gatekeeper trims the surrounding quotes and
+ * parses the rest as JSON, so the value is the JSON in quotes, not a JSON-encoded string.
+ */
 function requiresSyncData(kinds: readonly SyncedKind[]): string {
-  return JSON.stringify(JSON.stringify(kinds.map((k) => [{ groups: [k.group], versions: [k.version], kinds: [k.kind] }])));
+  return `"${JSON.stringify(kinds.map((k) => [{ groups: [k.group], versions: [k.version], kinds: [k.kind] }]))}"`;
 }
 
 /**
