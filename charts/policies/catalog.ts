@@ -436,7 +436,7 @@ export const POLICIES: PolicyDefinition[] = [
     title: 'Container maximums',
     blocks: `containers above their namespace's CPU or memory maximum, or with a limit more than its ratio times the request (tenants: ${TENANT_CONTAINER_MAXIMUM.cpu} CPUs, ${TENANT_CONTAINER_MAXIMUM.memory}, ratio ${TENANT_CONTAINER_MAXIMUM.ratio}; platform namespaces: their catalogue entry); quantities that do not parse`,
     parameters: {
-      default: { type: 'object', description: 'maximum for namespaces without their own entry (tenants)', properties: { cpu: { type: 'string' }, memory: { type: 'string' }, ratio: { type: 'number' } } },
+      defaultMaximum: { type: 'object', description: 'maximum for namespaces without their own entry (tenants)', properties: { cpu: { type: 'string' }, memory: { type: 'string' }, ratio: { type: 'number' } } },
       namespaces: {
         type: 'array',
         description: 'maximums of the platform namespaces, from the namespace catalogue',
@@ -445,8 +445,8 @@ export const POLICIES: PolicyDefinition[] = [
     },
     match: 'pods',
     exemptions: [...SYSTEM_EXEMPTIONS],
-    constraintParameters: () => ({ default: { ...TENANT_CONTAINER_MAXIMUM }, namespaces: NAMESPACE_CONTAINER_MAXIMUMS }),
-    sampleParameters: { default: { ...TENANT_CONTAINER_MAXIMUM }, namespaces: [{ namespace: 'serving', cpu: '64', memory: '512Gi', ratio: 2, why: 'vLLM stages weights in host memory' }] },
+    constraintParameters: () => ({ defaultMaximum: { ...TENANT_CONTAINER_MAXIMUM }, namespaces: NAMESPACE_CONTAINER_MAXIMUMS }),
+    sampleParameters: { defaultMaximum: { ...TENANT_CONTAINER_MAXIMUM }, namespaces: [{ namespace: 'serving', cpu: '64', memory: '512Gi', ratio: 2, why: 'vLLM stages weights in host memory' }] },
     podCases: [
       { name: 'huge-memory', mutate: (p) => ((container(p).resources.limits as Json).memory = '64Gi'), message: 'memory 64Gi is above the maximum 16Gi for one container in namespace "acme-search"' },
       { name: 'huge-cpu-in-millicores', kinds: ['Deployment'], mutate: (p) => Object.assign(container(p).resources, { requests: { ...(container(p).resources.requests as Json), cpu: '6000m' }, limits: { ...(container(p).resources.limits as Json), cpu: '8000m' } }), message: 'cpu 8000m is above the maximum 4' },

@@ -66,7 +66,8 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
   ...api('storage.k8s.io/v1beta1', ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'], '1.19', '1.22', 'storage.k8s.io/v1'),
   // v1.16
   ...api('extensions/v1beta1', ['NetworkPolicy'], '1.9', '1.16', 'networking.k8s.io/v1'),
-  ...api('extensions/v1beta1', ['PodSecurityPolicy'], '1.11', '1.16', 'policy/v1beta1'),
+  // Its successor policy/v1beta1 was removed in 1.25 with PodSecurityPolicy itself: nothing replaces it.
+  ...api('extensions/v1beta1', ['PodSecurityPolicy'], '1.11', '1.16', ''),
   ...api('extensions/v1beta1', ['DaemonSet', 'Deployment', 'ReplicaSet'], '1.9', '1.16', 'apps/v1'),
   ...api('apps/v1beta1', ['Deployment', 'ReplicaSet', 'StatefulSet'], '1.9', '1.16', 'apps/v1'),
   ...api('apps/v1beta2', ['DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'], '1.9', '1.16', 'apps/v1'),

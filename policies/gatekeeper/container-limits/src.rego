@@ -14,7 +14,7 @@ resources := ["cpu", "memory"]
 maximum := m if {
 	some m in input.parameters.namespaces
 	m.namespace == workload.namespace
-} else := input.parameters["default"]
+} else := input.parameters.defaultMaximum
 
 # What the container may use: its limit, or its request where it sets no limit.
 ceiling(container, resource) := v if {

@@ -4,7 +4,7 @@ import data.platformcontainerlimits
 import rego.v1
 
 params := {
-	"default": {"cpu": "2", "memory": "4Gi", "ratio": 4},
+	"defaultMaximum": {"cpu": "2", "memory": "4Gi", "ratio": 4},
 	"namespaces": [{"namespace": "serving", "cpu": "64", "memory": "512Gi", "ratio": 2}],
 }
 
