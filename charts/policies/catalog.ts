@@ -466,7 +466,7 @@ export const POLICIES: PolicyDefinition[] = [
     dir: 'required-labels',
     kind: 'PlatformRequiredLabels',
     title: 'Cost and ownership labels',
-    blocks: 'workloads in tenant namespaces without `tenant`, `cost-center` and `app.kubernetes.io/name` on the object and its pod template',
+    blocks: "workloads in tenant namespaces without `tenant`, `cost-center` and `app.kubernetes.io/name` on the object and its pod template (and a CronJob's job template)",
     parameters: { labels: { type: 'array', items: { type: 'string' } } },
     match: 'pods',
     tenantOnly: true,
@@ -476,6 +476,18 @@ export const POLICIES: PolicyDefinition[] = [
     podCases: [
       { name: 'no-cost-center', mutate: (p) => delete p.labels['cost-center'], message: 'label "cost-center" is missing' },
       { name: 'empty-tenant', mutate: (p) => (p.labels.tenant = ''), message: 'label "tenant" is missing' },
+    ],
+    objectCases: [
+      {
+        name: 'cronjob-unlabelled-job-template',
+        object: {
+          apiVersion: 'batch/v1',
+          kind: 'CronJob',
+          metadata: { name: 'report', namespace: SAMPLE_TENANT, labels: { tenant: SAMPLE_TENANT, 'cost-center': 'CC-4711', 'app.kubernetes.io/name': 'report' } },
+          spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { metadata: { labels: { tenant: SAMPLE_TENANT, 'cost-center': 'CC-4711', 'app.kubernetes.io/name': 'report' } }, spec: { containers: [], restartPolicy: 'Never' } } } } },
+        },
+        message: 'CronJob/report: job template label "cost-center" is missing',
+      },
     ],
   },
   {

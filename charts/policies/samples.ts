@@ -70,7 +70,7 @@ export function asKind(kind: PodKind, pod: PodSample, name = 'app', namespace = 
     case 'Job':
       return { ...base, spec: { template: { ...template, spec: { ...pod.spec, restartPolicy: 'Never' } } } };
     case 'CronJob':
-      return { ...base, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { ...template, spec: { ...pod.spec, restartPolicy: 'Never' } } } } } };
+      return { ...base, spec: { schedule: '0 * * * *', jobTemplate: { metadata: { labels: pod.labels }, spec: { template: { ...template, spec: { ...pod.spec, restartPolicy: 'Never' } } } } } };
   }
 }
 

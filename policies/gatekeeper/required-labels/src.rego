@@ -17,6 +17,10 @@ labelled["object"] := workload.obj.metadata
 
 labelled["pod template"] := workload.pod_metadata if workload.obj.kind != "Pod"
 
+# The Jobs a CronJob creates carry its job template's labels, and this rule judges those Jobs:
+# an unlabelled job template would have every scheduled run refused long after the CronJob was.
+labelled["job template"] := object.get(workload.obj, ["spec", "jobTemplate", "metadata"], {}) if workload.obj.kind == "CronJob"
+
 non_empty(value) if {
 	is_string(value)
 	value != ""
