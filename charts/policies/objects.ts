@@ -1,11 +1,16 @@
 /** ConstraintTemplate and constraint objects for a policy; pure functions, no I/O. */
-import { type PolicyDefinition, type PolicyEnvironment, POD_KINDS } from './catalog';
+import { type PolicyDefinition, type PolicyEnvironment, type SyncedKind, POD_KINDS } from './catalog';
 
 type Json = Record<string, unknown>;
 
 export const TEMPLATE_SYNC_WAVE = '-10';
 export const CONSTRAINT_SYNC_WAVE = '0';
 const EXEMPTIONS_ANNOTATION = 'platform.example.org/exemptions';
+/** Gatekeeper reads it to report referential templates whose kinds are not synced. */
+const REQUIRES_SYNC_ANNOTATION = 'metadata.gatekeeper.sh/requires-sync-data';
+
+/** The Config singleton Gatekeeper reads its sync list from; the chart does not create one. */
+export const GATEKEEPER_CONFIG = { name: 'config', namespace: 'gatekeeper-system' } as const;
 
 export function templateName(def: PolicyDefinition): string {
   return def.kind.toLowerCase();
@@ -25,7 +30,12 @@ export function constraintTemplate(def: PolicyDefinition, source: PolicySource):
     kind: 'ConstraintTemplate',
     metadata: {
       name: templateName(def),
-      annotations: { 'metadata.gatekeeper.sh/title': def.title, description: `Blocks ${def.blocks}.`, 'argocd.argoproj.io/sync-wave': TEMPLATE_SYNC_WAVE },
+      annotations: {
+        'metadata.gatekeeper.sh/title': def.title,
+        description: `Blocks ${def.blocks}.`,
+        'argocd.argoproj.io/sync-wave': TEMPLATE_SYNC_WAVE,
+        ...(def.syncs?.length ? { [REQUIRES_SYNC_ANNOTATION]: requiresSyncData(def.syncs) } : {}),
+      },
     },
     spec: {
       crd: { spec: { names: { kind: def.kind }, validation: { openAPIV3Schema: { type: 'object', properties: def.parameters } } } },
@@ -41,6 +51,31 @@ export function constraintTemplate(def: PolicyDefinition, source: PolicySource):
         },
       ],
     },
+  };
+}
+
+/**
+ * Each kind is its own requirement (all are needed). Gatekeeper trims the surrounding quotes and
+ * parses the rest as JSON, so the value is the JSON in quotes, not a JSON-encoded string.
+ */
+function requiresSyncData(kinds: readonly SyncedKind[]): string {
+  return `"${JSON.stringify(kinds.map((k) => [{ groups: [k.group], versions: [k.version], kinds: [k.kind] }]))}"`;
+}
+
+/**
+ * Gatekeeper's Config: what it replicates into data.inventory for the referential rules (the
+ * kinds every policy's `syncs` names), in the order the policies name them.
+ */
+export function gatekeeperConfig(defs: readonly PolicyDefinition[]): Json {
+  // Once per kind: Gatekeeper's readiness tracker hung on duplicate entries (open-policy-agent/gatekeeper#2970).
+  const byKey = new Map<string, SyncedKind>();
+  for (const k of defs.flatMap((d) => d.syncs ?? [])) if (!byKey.has(`${k.group}/${k.version}/${k.kind}`)) byKey.set(`${k.group}/${k.version}/${k.kind}`, k);
+  const syncOnly = [...byKey.values()].map((k) => ({ group: k.group, version: k.version, kind: k.kind }));
+  return {
+    apiVersion: 'config.gatekeeper.sh/v1alpha1',
+    kind: 'Config',
+    metadata: { ...GATEKEEPER_CONFIG, annotations: { 'argocd.argoproj.io/sync-wave': TEMPLATE_SYNC_WAVE } },
+    spec: { sync: { syncOnly } },
   };
 }
 

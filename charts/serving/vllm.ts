@@ -11,7 +11,7 @@ import { GPU_TAINTS, POOL_LABEL, SPOT_TAINT } from '../../constructs/node-pool/l
 import type { GpuPoolConfig } from '../../config/schema';
 import {
   cidrEgress, ExternalSecret, labelsFor, metricsIngress, namespacePeer, PLATFORM_NAMESPACE, port, q, RESTRICTED_CONTAINER, RESTRICTED_POD, ScaledObject,
-  selectorFor, SERVING_NAMESPACE, ServiceMonitor, tcp,
+  scratchStorage, selectorFor, SERVING_NAMESPACE, ServiceMonitor, tcp,
 } from '../workloads/common';
 import { STARTUP_PERIOD_SECONDS } from '../workloads/capacity';
 import type { ImageRef, ServedModel } from '../workloads/plan';
@@ -21,6 +21,11 @@ export const VLLM_PORT = 8000;
 export const ROUTER_SELECTOR = { 'app.kubernetes.io/name': 'llm-router' };
 const HF_SECRET = 'vllm-huggingface';
 /** Private ranges: weight downloads go to the public internet, never into platform networks. */
+/**
+ * vLLM's scratch space: Triton, Numba and torch.compile caches under /tmp. The weights live on the
+ * model cache volume and /dev/shm is memory, so neither counts as node disk.
+ */
+const VLLM_TMP_SIZE = '10Gi';
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'];
 
 export interface VllmServingChartProps {
@@ -77,6 +82,8 @@ export class VllmServingChart extends Chart {
       // Host memory: safetensors are staged in RAM while loading, plus vLLM's CPU swap (4 GiB per GPU) and shm.
       const memoryGiB = Math.ceil(sizing.weightsGiB) + 8 + 4 * tp + shmGiB;
       const startupFailures = Math.ceil(served.startupSeconds / STARTUP_PERIOD_SECONDS);
+      // Compiled kernels fill most of /tmp on the first start of a model: ask for it up front.
+      const storage = scratchStorage(VLLM_TMP_SIZE, '8Gi');
 
       new k8s.KubeServiceAccount(this, `${model.id}-sa`, { metadata: meta(), automountServiceAccountToken: false });
 
@@ -139,8 +146,8 @@ export class VllmServingChart extends Chart {
                   ],
                   envFrom: [{ secretRef: { name: HF_SECRET } }],
                   resources: {
-                    requests: { cpu: q(String(4 * tp)), memory: q(`${memoryGiB}Gi`), 'nvidia.com/gpu': q(sizing.gpusPerReplica) },
-                    limits: { cpu: q(String(8 * tp)), memory: q(`${memoryGiB}Gi`), 'nvidia.com/gpu': q(sizing.gpusPerReplica) },
+                    requests: { cpu: q(String(4 * tp)), memory: q(`${memoryGiB}Gi`), 'ephemeral-storage': q(storage.request), 'nvidia.com/gpu': q(sizing.gpusPerReplica) },
+                    limits: { cpu: q(String(8 * tp)), memory: q(`${memoryGiB}Gi`), 'ephemeral-storage': q(storage.limit), 'nvidia.com/gpu': q(sizing.gpusPerReplica) },
                   },
                   securityContext: RESTRICTED_CONTAINER,
                   // Fetching and loading the weights at the worst-case rate, plus CUDA graph capture.
@@ -159,7 +166,7 @@ export class VllmServingChart extends Chart {
               volumes: [
                 { name: 'cache', persistentVolumeClaim: { claimName: `${name}-cache` } },
                 { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: q(`${shmGiB}Gi`) } },
-                { name: 'tmp', emptyDir: { sizeLimit: q('10Gi') } },
+                { name: 'tmp', emptyDir: { sizeLimit: q(VLLM_TMP_SIZE) } },
               ],
             },
           },

@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { parseQuantity } from '../../config/quantity';
 
 export const PART_OF = 'ai-agent-platform';
 export const MANAGED_BY = 'platform-render';
@@ -72,14 +73,32 @@ export interface Resources {
   readonly memory: string;
   /** Extended resources (nvidia.com/gpu): requested exactly as limited. */
   readonly extended?: Record<string, number>;
+  /** Node disk for the container's emptyDirs and logs (its root filesystem is read-only). */
+  readonly ephemeralStorage: EphemeralStorage;
+}
+
+export interface EphemeralStorage {
+  readonly request: string;
+  readonly limit: string;
+}
+
+/**
+ * A container whose only scratch space is a /tmp emptyDir of `tmpSize`: the limit holds that and
+ * the logs the kubelet keeps (5 files of 10Mi by default) with headroom, so a runaway writer is
+ * evicted on its own instead of filling the node's disk and getting its neighbours evicted.
+ */
+export function scratchStorage(tmpSize: string, request = '256Mi'): EphemeralStorage {
+  const tmp = parseQuantity(tmpSize);
+  if (tmp === undefined) throw new Error(`not a quantity: ${tmpSize}`);
+  return { request, limit: `${Math.ceil(tmp / 2 ** 30) + 1}Gi` };
 }
 
 /** Memory request = limit: a pod is never OOM-killed for using what it was promised. */
 export function resources(r: Resources): k8s.ResourceRequirements {
   const extended = Object.fromEntries(Object.entries(r.extended ?? {}).map(([k, v]) => [k, q(v)]));
   return {
-    requests: { cpu: q(r.cpuRequest), memory: q(r.memory), ...extended },
-    limits: { cpu: q(r.cpuLimit), memory: q(r.memory), ...extended },
+    requests: { cpu: q(r.cpuRequest), memory: q(r.memory), 'ephemeral-storage': q(r.ephemeralStorage.request), ...extended },
+    limits: { cpu: q(r.cpuLimit), memory: q(r.memory), 'ephemeral-storage': q(r.ephemeralStorage.limit), ...extended },
   };
 }
 

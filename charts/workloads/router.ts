@@ -16,12 +16,12 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { stringify } from 'yaml';
 import { vllmBaseUrl, VLLM_PORT } from '../serving/vllm';
 import {
-  cidrEgress, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, q, RESTRICTED_CONTAINER, RESTRICTED_POD, SERVING_NAMESPACE, tcp,
+  cidrEgress, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, SERVING_NAMESPACE, tcp,
   TENANT_NAMESPACE_LABEL,
 } from './common';
 import type { ImageRef, RouterModel, TenantEntitlement } from './plan';
 import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from './names';
-import { PlatformService } from './service';
+import { PlatformService, TMP_SIZE } from './service';
 
 export { ROUTER_NAME } from './names';
 export const ROUTER_PORT = 4000;
@@ -213,13 +213,13 @@ export class LlmRouterChart extends Chart {
                   image: props.image.ref,
                   imagePullPolicy: 'IfNotPresent',
                   envFrom: [{ configMapRef: { name: `${ROUTER_NAME}-config` } }, { secretRef: { name: `${ROUTER_NAME}-secrets` } }],
-                  resources: { requests: { cpu: q('500m'), memory: q('1Gi') }, limits: { cpu: q('1'), memory: q('1Gi') } },
+                  resources: resources({ cpuRequest: '500m', cpuLimit: '1', memory: '1Gi', ephemeralStorage: scratchStorage(TMP_SIZE) }),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [{ name: 'files', mountPath: CONFIG_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
                   ...container,
                 },
               ],
-              volumes: [{ name: 'files', configMap: { name: `${ROUTER_NAME}-files` } }, { name: 'tmp', emptyDir: { sizeLimit: q('1Gi') } }],
+              volumes: [{ name: 'files', configMap: { name: `${ROUTER_NAME}-files` } }, { name: 'tmp', emptyDir: { sizeLimit: q(TMP_SIZE) } }],
             },
           },
         },

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { POOL_LABEL } from '../../constructs/node-pool/labels';
 import {
-  ExternalSecret, labelsFor, metricsIngress, otelEnv, port, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, ScaledObject, selectorFor, ServiceMonitor,
+  ExternalSecret, labelsFor, metricsIngress, otelEnv, port, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, ScaledObject, scratchStorage, selectorFor, ServiceMonitor,
   type PrometheusTrigger, type Resources,
 } from './common';
 import type { ImageRef } from './plan';
@@ -35,7 +35,8 @@ export interface PlatformServiceProps {
   /** Where /metrics is served; the HTTP port when omitted. */
   readonly metricsPort?: number;
   readonly health: HealthPaths;
-  readonly resources: Resources;
+  /** CPU and memory; node disk follows from the service's /tmp (TMP_SIZE). */
+  readonly resources: Omit<Resources, 'ephemeralStorage'>;
   readonly scaling: Scaling;
   /** Who may call the HTTP port. Nobody else can. */
   readonly callers: k8s.NetworkPolicyPeer[];
@@ -58,6 +59,9 @@ export interface PlatformServiceProps {
   /** Annotations on what the pods depend on (ServiceAccount, ConfigMaps, ExternalSecret), e.g. an earlier Argo CD sync wave. */
   readonly dependencyAnnotations?: Record<string, string>;
 }
+
+/** The only writable path of a platform service (its root filesystem is read-only). */
+export const TMP_SIZE = '1Gi';
 
 const sha = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
 
@@ -92,7 +96,7 @@ export class PlatformService extends Construct {
       new ExternalSecret(this, 'secrets', { metadata: depMeta('-secrets'), data: props.secrets });
       envFrom.push({ secretRef: { name: `${name}-secrets` } });
     }
-    const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: q('1Gi') } }];
+    const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: q(TMP_SIZE) } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
     if (props.files) {
       new k8s.KubeConfigMap(this, 'files', { metadata: depMeta('-files'), data: props.files.data });
@@ -138,7 +142,7 @@ export class PlatformService extends Construct {
                 ports,
                 env: [...otelEnv(name, namespace, props.environment), ...(props.extraEnv ?? [])],
                 ...(envFrom.length ? { envFrom } : {}),
-                resources: resources(props.resources),
+                resources: resources({ ...props.resources, ephemeralStorage: scratchStorage(TMP_SIZE) }),
                 securityContext: RESTRICTED_CONTAINER,
                 startupProbe: probe(props.health.startup ?? props.health.live, { periodSeconds: 5, failureThreshold: 24 }),
                 livenessProbe: probe(props.health.live, { periodSeconds: 10, failureThreshold: 3 }),

@@ -9,7 +9,7 @@ import { parse, stringify } from 'yaml';
 import type { EnvironmentConfig } from '../../config/schema';
 import { Naming } from '../../constructs/naming';
 import { POLICIES, type PolicyDefinition, type PolicyEnvironment } from '../../charts/policies/catalog';
-import { constraint, constraintTemplate, type PolicySource } from '../../charts/policies/objects';
+import { constraint, constraintTemplate, gatekeeperConfig, type PolicySource } from '../../charts/policies/objects';
 import { suiteDocument, suiteFor } from '../../charts/policies/samples';
 
 export const GATEKEEPER_DIR = resolve(__dirname, '../../policies/gatekeeper');
@@ -39,7 +39,8 @@ function escapeCell(text: string): string {
 export function policyTable(): string {
   const rows = POLICIES.map((def) => {
     const params = Object.keys(def.parameters).map((p) => `\`${p}\``).join(', ') || '-';
-    const scope = def.tenantOnly ? 'tenant namespaces' : def.match === 'pods' ? 'Pods and pod controllers' : def.match.flatMap((m) => m.kinds).join(', ');
+    const kinds = def.match === 'pods' ? 'Pods and pod controllers' : def.match.some((m) => m.kinds.includes('*')) ? 'every kind' : def.match.flatMap((m) => m.kinds).join(', ');
+    const scope = def.tenantOnly ? `${kinds} in tenant namespaces` : kinds;
     const exempt = def.exemptions.length ? def.exemptions.map((e) => `\`${e.namespace}\`: ${e.reason}`).join('<br>') : 'none';
     return `| \`${def.dir}\` (${def.kind}) | ${escapeCell(def.blocks)} | ${scope} | ${params} | ${escapeCell(exempt)} |`;
   });
@@ -95,11 +96,17 @@ export function policyEnvironment(env: EnvironmentConfig): PolicyEnvironment {
     requireDigest: env.policies.requireDigest,
     registries: [`${naming.name('containerRegistry')}.azurecr.io`, ...env.policies.allowedRegistries],
     appsDomain: `apps.${env.dns.zoneName}`,
+    kubernetesVersion: env.aks.kubernetesVersion,
   };
 }
 
 /** Label on an environment's constraints: the Rego guard rails hold production ones to production rules. */
 export const TIER_LABEL = 'platform.example.org/tier';
+
+/** What the gatekeeper-policies app renders: the Config, then the templates and constraints. */
+export function environmentPolicyApp(env: EnvironmentConfig): Record<string, unknown>[] {
+  return [gatekeeperConfig(POLICIES), ...environmentPolicyObjects(env)];
+}
 
 /** An environment's templates and constraints, in apply order. */
 export function environmentPolicyObjects(env: EnvironmentConfig): Record<string, unknown>[] {

@@ -17,14 +17,14 @@ import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { ADDONS, type AddonName } from '../../constructs/addons/catalog';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import type { EnvironmentConfig } from '../../config/schema';
-import { environmentPolicyObjects } from './gatekeeper';
+import { environmentPolicyApp } from './gatekeeper';
 import { ioError, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder } from './output-dir';
 
 export const RENDERED_DIR = resolve(__dirname, '../../rendered');
 
 /** app name -> chart builder. */
 export const APPS: Record<string, AppBuilder> = {
-  [POLICY_APP]: (app, { env }) => new GatekeeperPoliciesChart(app, POLICY_APP, { objects: environmentPolicyObjects(env) }),
+  [POLICY_APP]: (app, { env }) => new GatekeeperPoliciesChart(app, POLICY_APP, { objects: environmentPolicyApp(env) }),
   observability: (app, { env, tenants }) =>
     new ObservabilityChart(app, 'observability', {
       ruleSets: { 'platform-slos': sloRuleGroups(), 'tenant-llm-budgets': budgetRuleGroups(tenants, env.name) },

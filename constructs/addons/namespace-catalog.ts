@@ -21,6 +21,14 @@ export interface PlatformNamespace {
   readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
   /** Talks to the Kubernetes API (operators, controllers). */
   readonly apiServer?: boolean;
+  /**
+   * Why pods here may mount a service-account token that the API server accepts. Unset: every pod
+   * must set `automountServiceAccountToken: false` (Gatekeeper rule service-account-token). Tenant
+   * namespaces never get one: they are not in this list, and tenant validation reserves its names.
+   */
+  readonly serviceAccountToken?: string;
+  /** The largest container the namespace admits (Gatekeeper rule container-limits). */
+  readonly containerMaximum: ContainerMaximum;
   /** Ports the API server calls for admission webhooks or aggregated APIs. */
   readonly webhookPorts?: number[];
   /**
@@ -37,6 +45,22 @@ export interface PlatformNamespace {
   /** Extra egress to IP ranges: CIDRs or the environment's subnets by name, and why. */
   readonly egressCidrs?: { readonly cidrs: (string | SubnetRef)[]; readonly ports: number[]; readonly protocol?: 'TCP' | 'UDP'; readonly why: string }[];
 }
+
+/** Per-container ceilings: quantities as Kubernetes writes them, the ratio as limit / request. */
+export interface ContainerMaximum {
+  readonly cpu: string;
+  readonly memory: string;
+  /** Largest limit / request, for CPU and memory alike. */
+  readonly ratio: number;
+  readonly why: string;
+}
+
+/**
+ * Upstream charts whose container sizes the platform does not set one by one: chart defaults go up
+ * to KEDA's admission webhook (100m CPU request, 1 CPU limit; 100Mi memory request, 1000Mi limit),
+ * hence the ratio of 10.
+ */
+const CHART_DEFAULTS = 'chart defaults reach a limit/request ratio of 10 (KEDA\'s admission webhook: 100m/1 CPU, 100Mi/1000Mi memory)';
 
 /** A subnet of the environment, resolved when the namespaces are built. */
 export interface SubnetRef {
@@ -57,6 +81,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: 'argocd',
     podSecurity: 'restricted',
     quota: { cpu: '16', memory: '32Gi', pods: 60 },
+    containerMaximum: { cpu: '4', memory: '8Gi', ratio: 10, why: `the application controller is limited to 2Gi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'the application controller and the repo server reconcile every rendered object through the API',
     apiServer: true,
     httpsEgress: 'Git and Helm repositories, Entra ID for SSO',
     ingressFrom: [{ namespace: 'ingress-nginx', ports: [8080], why: 'the UI and API through the ingress controller' }, SCRAPE],
@@ -65,6 +91,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: 'ingress-nginx',
     podSecurity: 'restricted',
     quota: { cpu: '16', memory: '16Gi', pods: 30 },
+    containerMaximum: { cpu: '4', memory: '4Gi', ratio: 10, why: `the controller is limited to 1Gi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'the controller watches Ingresses, Services and EndpointSlices',
     apiServer: true,
     webhookPorts: [8443],
     publicPorts: [80, 443],
@@ -75,6 +103,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: 'cert-manager',
     podSecurity: 'restricted',
     quota: { cpu: '4', memory: '4Gi', pods: 20 },
+    containerMaximum: { cpu: '2', memory: '2Gi', ratio: 10, why: `controllers are limited to 512Mi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'the controller, webhook and cainjector read and write Certificates, Secrets and webhook configurations',
     apiServer: true,
     webhookPorts: [10250],
     httpsEgress: "Let's Encrypt ACME, Azure DNS and Entra ID",
@@ -85,6 +115,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: 'external-secrets',
     podSecurity: 'restricted',
     quota: { cpu: '4', memory: '4Gi', pods: 20 },
+    containerMaximum: { cpu: '2', memory: '2Gi', ratio: 10, why: `controllers are limited to 512Mi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'the controller writes the Secrets it syncs from Key Vault',
     apiServer: true,
     webhookPorts: [10250],
     httpsEgress: 'Entra ID token exchange',
@@ -95,6 +127,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: 'gatekeeper-system',
     podSecurity: 'restricted',
     quota: { cpu: '8', memory: '8Gi', pods: 20 },
+    containerMaximum: { cpu: '4', memory: '4Gi', ratio: 10, why: `the controller manager and audit are limited to 1Gi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'Gatekeeper watches every synced kind and its own custom resources',
     apiServer: true,
     webhookPorts: [8443],
     ingressFrom: [SCRAPE],
@@ -103,6 +137,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: 'keda',
     podSecurity: 'restricted',
     quota: { cpu: '4', memory: '4Gi', pods: 20 },
+    containerMaximum: { cpu: '2', memory: '2Gi', ratio: 10, why: `operator and metrics server are limited to 1Gi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'the operator manages HPAs and the metrics server answers the external-metrics API',
     apiServer: true,
     webhookPorts: [6443, 9443],
     ingressFrom: [SCRAPE],
@@ -113,11 +149,15 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     podSecurity: 'privileged',
     podSecurityReason: 'the device plugin mounts the kubelet device-plugin socket (hostPath) to advertise GPUs',
     quota: { cpu: '4', memory: '4Gi', pods: 100 },
+    containerMaximum: { cpu: '1', memory: '1Gi', ratio: 10, why: `the device plugin is limited to 256Mi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'the chart has no value to switch the token off; with no config map and feature discovery off, its service account is bound to no role, so the token grants only API discovery',
   },
   {
     name: OBSERVABILITY_NAMESPACE,
     podSecurity: 'restricted',
     quota: { cpu: '32', memory: '128Gi', pods: 100 },
+    containerMaximum: { cpu: '8', memory: '16Gi', ratio: 10, why: `Prometheus is limited to 8Gi and Loki's and Tempo's components to 4Gi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: "Prometheus discovers its targets, the operator manages the stack, and Grafana's sidecars load dashboards from ConfigMaps",
     apiServer: true,
     webhookPorts: [10250],
     httpsEgress: 'Entra ID token exchange, PagerDuty, Teams and the ticket webhook',
@@ -137,10 +177,24 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     podSecurity: 'privileged',
     podSecurityReason: "node-exporter reads the host's /proc and /sys with the host's PID and network namespaces",
     quota: { cpu: '4', memory: '4Gi', pods: 200 },
+    containerMaximum: { cpu: '1', memory: '1Gi', ratio: 10, why: `node-exporter takes the namespace LimitRange defaults (64Mi/256Mi); ${CHART_DEFAULTS}` },
   },
   // Workload namespaces: the charts in charts/workloads add the allowances of each service.
-  { name: 'platform', podSecurity: 'restricted', quota: { cpu: '64', memory: '128Gi', pods: 200 } },
-  { name: 'serving', podSecurity: 'restricted', quota: { cpu: '256', memory: '2Ti', pods: 200 } },
+  {
+    name: 'platform',
+    podSecurity: 'restricted',
+    quota: { cpu: '64', memory: '128Gi', pods: 200 },
+    // The agent services and the router never call the Kubernetes API: no tokens here.
+    containerMaximum: { cpu: '8', memory: '16Gi', ratio: 4, why: 'the orchestrator bursts to twice its CPU request (4 CPUs in prod); the router is limited to 2 CPUs and 2Gi' },
+  },
+  {
+    name: 'serving',
+    podSecurity: 'restricted',
+    quota: { cpu: '256', memory: '2Ti', pods: 200 },
+    // vLLM stages the weights in host memory while loading: a 70B model at tensor parallelism 4 asks
+    // about 180Gi and 32 CPUs, and the GPU nodes (Standard_NC96ads_A100_v4) have 880Gi and 96 vCPUs.
+    containerMaximum: { cpu: '64', memory: '512Gi', ratio: 2, why: 'vLLM replicas stage model weights in host memory (about 180Gi for a 70B model) and burst to twice their CPU request' },
+  },
 ];
 
 export const PLATFORM_NAMESPACE_NAMES: readonly string[] = PLATFORM_NAMESPACES.map((n) => n.name);

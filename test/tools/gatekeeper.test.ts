@@ -11,11 +11,16 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { loadInputs } from '../../config/inputs';
-import { POLICIES } from '../../charts/policies/catalog';
+import { parseQuantity } from '../../config/quantity';
+import { PLATFORM_NAMESPACES } from '../../constructs/addons/namespace-catalog';
+import { POD_KINDS, POLICIES } from '../../charts/policies/catalog';
+import { DEPRECATED_APIS } from '../../charts/policies/deprecated-apis';
+import { gatekeeperConfig } from '../../charts/policies/objects';
 import { asKind, referencePod } from '../../charts/policies/samples';
-import { environmentPolicyObjects, GATEKEEPER_DIR, stalePolicyFiles, toYaml } from '../../cli/lib/gatekeeper';
+import { environmentPolicyApp, environmentPolicyObjects, GATEKEEPER_DIR, stalePolicyFiles, toYaml } from '../../cli/lib/gatekeeper';
 import { renderEnvironments, staleRendered } from '../../cli/lib/render';
 import { stackManifests } from '../../cli/lib/stack-manifests';
+import { seededRandom } from '../helpers/random';
 import { runTool } from '../helpers/tools';
 import { synthApp } from '../helpers/synth';
 
@@ -83,6 +88,66 @@ describe('gatekeeper: policy library', () => {
     for (const def of POLICIES) assert.ok(results.some((r) => r.location.file.includes(`/${def.dir}/`)), `${def.dir} has no opa test`);
   });
 
+  it('every pod rule decides UPDATEs through lib/workload.rego and its suite proves it for every kind', () => {
+    const podRules = POLICIES.filter((d) => d.podCases);
+    assert.ok(podRules.length >= 12, `${podRules.length} pod rules`);
+    for (const def of podRules) {
+      const rego = readFileSync(join(GATEKEEPER_DIR, def.dir, 'src.rego'), 'utf8');
+      const rules = rego.split(/^violation contains/m).slice(1);
+      for (const rule of rules) assert.match(rule, /^\s*workload\.judged$/m, `${def.dir}: a violation rule does not check workload.judged`);
+      const suite = readFileSync(join(GATEKEEPER_DIR, def.dir, 'suite.yaml'), 'utf8');
+      for (const kind of def.podKinds ?? POD_KINDS) {
+        assert.match(suite, new RegExp(`name: ${kind.toLowerCase()}-update-keeps-`), `${def.dir}: ${kind} unchanged UPDATE`);
+        assert.match(suite, new RegExp(`name: ${kind.toLowerCase()}-update-to-[\\s\\S]*?violations: yes`), `${def.dir}: ${kind} UPDATE to a bad spec`);
+      }
+    }
+  });
+
+  it('the Gatekeeper Config syncs every kind a referential template reads (gator sync test), and a Config without one fails', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gator-sync-'));
+    const templates = environmentPolicyObjects(inputs.allEnvironments[0]).filter((o) => o.kind === 'ConstraintTemplate');
+    const sync = (config: Record<string, unknown>) => {
+      const file = join(dir, 'all.yaml');
+      writeFileSync(file, toYaml([config, ...templates]));
+      return runTool('gator', ['sync', 'test', '--force-omit-gvk-manifest', '--filename', file]);
+    };
+    const config = gatekeeperConfig(POLICIES) as any;
+    assert.deepEqual(config.spec.sync.syncOnly.map((k: any) => k.kind), ['Namespace', 'Ingress', 'HTTPRoute']);
+    assert.deepEqual(config.metadata, { name: 'config', namespace: 'gatekeeper-system', annotations: { 'argocd.argoproj.io/sync-wave': '-10' } });
+    const ok = sync(config);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    const withoutRoutes = { ...config, spec: { sync: { syncOnly: config.spec.sync.syncOnly.filter((k: any) => k.kind !== 'HTTPRoute') } } };
+    const missing = sync(withoutRoutes);
+    assert.notEqual(missing.status, 0, 'a Config without HTTPRoute must fail');
+    assert.match(missing.stdout + missing.stderr, /platformingresshost[\s\S]*HTTPRoute/);
+    for (const env of inputs.allEnvironments) {
+      const configs = environmentPolicyApp(env).filter((o) => o.kind === 'Config');
+      assert.equal(configs.length, 1, `${env.name}: exactly one Gatekeeper Config`);
+    }
+  });
+
+  it('lib/quantity.rego parses quantities as config/quantity.ts does, and refuses what is not one', () => {
+    const random = seededRandom(4711);
+    const suffixes = ['', 'm', 'k', 'M', 'G', 'T', 'Ki', 'Mi', 'Gi', 'Ti'];
+    const digits = () => String(random(5000));
+    const valid = Array.from({ length: 300 }, (_, i) => `${digits()}${i % 3 === 0 ? `.${random(1000)}` : ''}${suffixes[random(suffixes.length)]}`);
+    const invalid = ['1K', '1Gb', '256MB', 'ten', '', '1.2.3', 'Gi', '0x10', '1 Gi', '--1'];
+    const file = join(mkdtempSync(join(tmpdir(), 'quantity-')), 'input.json');
+    writeFileSync(file, JSON.stringify([...valid, ...invalid]));
+    const res = runTool('opa', ['eval', '--format', 'json', '--data', join(GATEKEEPER_DIR, 'lib/quantity.rego'), '--input', file, '{q: n | some q in input; n := data.lib.quantity.parse(q)}']);
+    assert.equal(res.status, 0, res.stderr);
+    const parsed = JSON.parse(res.stdout).result[0].expressions[0].value as Record<string, number>;
+    for (const q of valid) {
+      const expected = parseQuantity(q)!;
+      assert.ok(q in parsed, `${q} did not parse`);
+      assert.ok(Math.abs(parsed[q] - expected) <= Math.abs(expected) * 1e-12, `${q}: rego ${parsed[q]}, ts ${expected}`);
+    }
+    for (const q of invalid) {
+      assert.equal(parseQuantity(q), undefined, `ts parsed ${q}`);
+      assert.ok(!(q in parsed), `rego parsed ${q}`);
+    }
+  });
+
   it('every exemption names its reason', () => {
     for (const def of POLICIES) for (const e of def.exemptions) assert.ok(e.reason.length > 20, `${def.dir}: ${e.namespace}`);
   });
@@ -109,6 +174,20 @@ for (const env of inputs.allEnvironments) {
         const validate = ajv.compile(closed(template.spec.crd.spec.validation.openAPIV3Schema));
         assert.ok(validate(c.spec.parameters), `${c.kind}: ${ajv.errorsText(validate.errors)}`);
       }
+    });
+
+    it('parameters come from the environment and the namespace catalogue', () => {
+      const params = (name: string) => constraints.find((c) => c.metadata.name === name)!.spec.parameters;
+      assert.equal(params('deprecated-apis').kubernetesVersion, env.aks.kubernetesVersion);
+      assert.deepEqual(params('deprecated-apis').apis, DEPRECATED_APIS);
+      assert.deepEqual(
+        params('container-limits').namespaces.map((n: any) => n.namespace),
+        PLATFORM_NAMESPACES.map((n) => n.name),
+      );
+      const tokenNamespaces = params('service-account-token').allowedNamespaces.map((n: any) => n.namespace);
+      assert.deepEqual(tokenNamespaces, PLATFORM_NAMESPACES.filter((n) => n.serviceAccountToken).map((n) => n.name));
+      for (const t of inputs.tenants) assert.ok(!tokenNamespaces.includes(t.metadata.name), `tenant ${t.metadata.name} may mount tokens`);
+      for (const ns of ['platform', 'serving']) assert.ok(!tokenNamespaces.includes(ns), `the platform's own workloads in ${ns} never call the API`);
     });
 
     it('templates apply before constraints (sync waves)', () => {

@@ -6,6 +6,7 @@ import data.lib.workload
 import rego.v1
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	image := entry.container.image
 	not workload.exempt_image(image)

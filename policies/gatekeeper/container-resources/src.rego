@@ -6,6 +6,7 @@ import data.lib.workload
 import rego.v1
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	entry.field != "ephemeralContainers"
 	some kind in ["requests", "limits"]
@@ -15,6 +16,7 @@ violation contains {"msg": msg} if {
 }
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	resources := object.get(entry.container, "resources", {})
 	request := object.get(resources, ["requests", "nvidia.com/gpu"], null)

@@ -10,18 +10,21 @@ spec := workload.pod_spec
 pod_context := object.get(spec, "securityContext", {})
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some field in ["hostNetwork", "hostPID", "hostIPC"]
 	spec[field] == true
 	msg := sprintf("%s/%s: %s is not allowed; fix: remove it", [workload.obj.kind, workload.obj.metadata.name, field])
 }
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	entry.container.securityContext.privileged == true
 	msg := sprintf("%s: privileged is not allowed; fix: remove securityContext.privileged", [workload.describe(entry)])
 }
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	some port in object.get(entry.container, "ports", [])
 	object.get(port, "hostPort", 0) != 0
@@ -29,48 +32,55 @@ violation contains {"msg": msg} if {
 }
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	not object.get(entry.container, ["securityContext", "allowPrivilegeEscalation"], true) == false
-	msg := sprintf("%s: securityContext.allowPrivilegeEscalation must be false", [workload.describe(entry)])
+	msg := sprintf("%s: securityContext.allowPrivilegeEscalation must be false; fix: set it to false", [workload.describe(entry)])
 }
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	drops := {upper(c) | some c in object.get(entry.container, ["securityContext", "capabilities", "drop"], [])}
 	not "ALL" in drops
-	msg := sprintf("%s: securityContext.capabilities.drop must include ALL", [workload.describe(entry)])
+	msg := sprintf("%s: securityContext.capabilities.drop must include ALL; fix: drop ALL (add back NET_BIND_SERVICE only if the process binds a port below 1024)", [workload.describe(entry)])
 }
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	some added in object.get(entry.container, ["securityContext", "capabilities", "add"], [])
 	upper(added) != "NET_BIND_SERVICE"
-	msg := sprintf("%s: capability %s may not be added (only NET_BIND_SERVICE)", [workload.describe(entry), added])
+	msg := sprintf("%s: capability %s may not be added (only NET_BIND_SERVICE); fix: remove it from securityContext.capabilities.add", [workload.describe(entry), added])
 }
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	not runs_as_non_root(entry.container)
 	msg := sprintf("%s: must run as non-root; fix: set securityContext.runAsNonRoot: true (pod or container)", [workload.describe(entry)])
 }
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	object.get(entry.container, ["securityContext", "runAsUser"], object.get(pod_context, "runAsUser", 1)) == 0
-	msg := sprintf("%s: runAsUser 0 (root) is not allowed", [workload.describe(entry)])
+	msg := sprintf("%s: runAsUser 0 (root) is not allowed; fix: run as a non-zero UID (securityContext.runAsUser, or the image's USER)", [workload.describe(entry)])
 }
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some entry in workload.containers
 	not seccomp_confined(entry.container)
-	msg := sprintf("%s: seccompProfile.type must be RuntimeDefault or Localhost (pod or container)", [workload.describe(entry)])
+	msg := sprintf("%s: seccompProfile.type must be RuntimeDefault or Localhost (pod or container); fix: set spec.securityContext.seccompProfile.type: RuntimeDefault", [workload.describe(entry)])
 }
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some volume in object.get(spec, "volumes", [])
 	type := volume_type(volume)
 	not type in input.parameters.allowedVolumeTypes
-	msg := sprintf("%s/%s: volume %q of type %s is not allowed; allowed: %v", [workload.obj.kind, workload.obj.metadata.name, volume.name, type, input.parameters.allowedVolumeTypes])
+	msg := sprintf("%s/%s: volume %q of type %s is not allowed; fix: use one of %v (an emptyDir for scratch space, a persistentVolumeClaim for data)", [workload.obj.kind, workload.obj.metadata.name, volume.name, type, input.parameters.allowedVolumeTypes])
 }
 
 runs_as_non_root(container) if container.securityContext.runAsNonRoot == true

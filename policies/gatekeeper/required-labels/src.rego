@@ -6,6 +6,7 @@ import data.lib.workload
 import rego.v1
 
 violation contains {"msg": msg} if {
+	workload.judged
 	some where, metadata in labelled
 	some label in input.parameters.labels
 	not non_empty(object.get(metadata, ["labels", label], ""))
@@ -15,6 +16,10 @@ violation contains {"msg": msg} if {
 labelled["object"] := workload.obj.metadata
 
 labelled["pod template"] := workload.pod_metadata if workload.obj.kind != "Pod"
+
+# The Jobs a CronJob creates carry its job template's labels, and this rule judges those Jobs:
+# an unlabelled job template would have every scheduled run refused long after the CronJob was.
+labelled["job template"] := object.get(workload.obj, ["spec", "jobTemplate", "metadata"], {}) if workload.obj.kind == "CronJob"
 
 non_empty(value) if {
 	is_string(value)

@@ -16,3 +16,9 @@ test_pod_template_labels_required if {
 	some v in platformrequiredlabels.violation with input as deployment(labels, {"tenant": "a"})
 	contains(v.msg, "pod template label \"cost-center\"")
 }
+
+test_cron_job_template_labels_required if {
+	cron := {"kind": "CronJob", "metadata": {"name": "c", "labels": labels}, "spec": {"jobTemplate": {"spec": {"template": {"metadata": {"labels": labels}, "spec": {"containers": []}}}}}}
+	some v in platformrequiredlabels.violation with input as {"review": {"object": cron}, "parameters": {"labels": ["tenant", "cost-center"]}}
+	contains(v.msg, "CronJob/c: job template label \"tenant\" is missing")
+}

@@ -16,5 +16,5 @@ violation contains {"msg": msg} if {
 	ns := input.review.object
 	ns.kind == "Namespace"
 	object.get(ns.metadata, ["labels", "pod-security.kubernetes.io/enforce"], "") != "restricted"
-	msg := sprintf("Namespace/%s: pod-security.kubernetes.io/enforce must be restricted", [ns.metadata.name])
+	msg := sprintf("Namespace/%s: pod-security.kubernetes.io/enforce must be restricted; fix: label it pod-security.kubernetes.io/enforce=restricted (the tenant stack does)", [ns.metadata.name])
 }
