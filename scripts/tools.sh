@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the pinned verification tools into .tools/ (git-ignored) and reuses them when
 # present, so CI on a fresh machine gets them and a warm machine pays nothing.
-# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|prometheus|checkov ...]   (no argument: all of them)
+# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|helm|prometheus|checkov ...]   (no argument: all of them)
 set -euo pipefail
 
 OPA_VERSION=v1.22.2
 CONFTEST_VERSION=v0.71.1
 GATOR_VERSION=v3.23.1
 ACTIONLINT_VERSION=v1.7.12
+# Helm 3 (the provider's helm 3.1.1 embeds Helm 3 too); renders the pinned charts offline.
+HELM_VERSION=v3.22.0
 CHECKOV_VERSION=3.3.30
 # promtool and amtool are pinned by scripts/promtool/go.mod (a test keeps these in step).
 PROMETHEUS_VERSION=v0.316.0
@@ -70,16 +72,17 @@ checkov_tool() {
 }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint prometheus checkov)
+[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint helm prometheus checkov)
 for t in "${want[@]}"; do
   case "$t" in
     opa) go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" ;;
     conftest) go_tool conftest github.com/open-policy-agent/conftest "$CONFTEST_VERSION" ;;
     gator) go_tool gator github.com/open-policy-agent/gatekeeper/v3/cmd/gator "$GATOR_VERSION" ;;
     actionlint) go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
+    helm) go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" ;;
     prometheus) prometheus_tools ;;
     checkov) checkov_tool ;;
-    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint prometheus checkov)"; exit 2 ;;
+    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint helm prometheus checkov)"; exit 2 ;;
   esac
 done
 log "ready in $bin: ${want[*]}"

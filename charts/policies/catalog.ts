@@ -8,6 +8,7 @@ import type { EnvironmentConfig } from '../../config/schema';
 import { ADDONS } from '../../constructs/addons/catalog';
 import { PLATFORM_NAMESPACES } from '../../constructs/addons/namespace-catalog';
 import { DEPRECATED_APIS } from './deprecated-apis';
+import { KEY_MOUNTED_STORAGE_CLASSES, PLATFORM_STORAGE_CLASS_NAMES } from '../../catalog/storage-classes';
 
 export const POD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
 export type PodKind = (typeof POD_KINDS)[number];
@@ -128,6 +129,15 @@ export const SAMPLE_APPS_DOMAIN = 'apps.dev.ai.example.org';
 export const TENANT_LABELS = ['tenant', 'cost-center'];
 
 const container = (pod: PodSample) => pod.spec.containers[0] as Json & { securityContext: Json; resources: Json; lifecycle?: Json };
+
+const STORAGE_PARAMETERS = { keyMountedClasses: [...KEY_MOUNTED_STORAGE_CLASSES], platformClasses: [...PLATFORM_STORAGE_CLASS_NAMES] };
+
+/** The kinds `match: 'pods'` stands for. */
+export const POD_MATCH = [
+  { apiGroups: [''], kinds: ['Pod'] },
+  { apiGroups: ['apps'], kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'] },
+  { apiGroups: ['batch'], kinds: ['Job', 'CronJob'] },
+];
 
 const NAMESPACE: SyncedKind = { group: '', version: 'v1', kind: 'Namespace' };
 const INGRESS: SyncedKind = { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress' };
@@ -543,6 +553,35 @@ export const POLICIES: PolicyDefinition[] = [
       { name: 'empty-external-ips', object: withSpec(service('ClusterIP'), { externalIPs: [] }) },
       { name: 'external-ips', object: withSpec(service('ClusterIP'), { externalIPs: ['20.50.2.10'] }), message: 'Service/web: spec.externalIPs .*20.50.2.10.* is not allowed' },
       { name: 'platform-namespace', object: { ...withSpec(service('ClusterIP'), { externalIPs: ['10.0.0.10'] }), metadata: { name: 'web', namespace: 'platform' } }, message: 'CVE-2020-8554' },
+    ],
+  },
+  {
+    dir: 'key-mounted-storage',
+    kind: 'PlatformKeyMountedStorage',
+    title: 'No Azure Files mounted with account keys',
+    blocks: 'claims, claim templates and ephemeral volumes of the AKS built-in `azurefile*` classes, and in-tree or inline CSI Azure Files volumes: they mount with the storage account key kept in a Secret; the platform classes (`catalog/storage-classes.ts`) mount with a managed identity',
+    parameters: {
+      keyMountedClasses: { type: 'array', items: { type: 'string' } },
+      platformClasses: { type: 'array', items: { type: 'string' } },
+    },
+    match: [...POD_MATCH, { apiGroups: [''], kinds: ['PersistentVolumeClaim'] }],
+    exemptions: [...SYSTEM_EXEMPTIONS],
+    constraintParameters: () => STORAGE_PARAMETERS,
+    sampleParameters: STORAGE_PARAMETERS,
+    podCases: [
+      { name: 'in-tree-azure-file', mutate: (p) => (p.spec.volumes = [{ name: 'share', azureFile: { secretName: 'storage-key', shareName: 'models' } }]), message: 'volume "share" is an in-tree azureFile volume' },
+      { name: 'inline-csi-azure-file', kinds: ['Deployment'], mutate: (p) => (p.spec.volumes = [{ name: 'share', csi: { driver: 'file.csi.azure.com', volumeAttributes: { secretName: 'storage-key', shareName: 'models' } } }]), message: 'volume "share" is an inline Azure Files CSI volume' },
+      {
+        name: 'ephemeral-key-class',
+        kinds: ['Job'],
+        mutate: (p) => (p.spec.volumes = [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { storageClassName: 'azurefile-csi', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }]),
+        message: 'volume "scratch" is an ephemeral claim of class "azurefile-csi"',
+      },
+    ],
+    objectCases: [
+      { name: 'claim-default-class', object: claim({ tenant: SAMPLE_TENANT, 'cost-center': 'CC-4711' }) },
+      { name: 'claim-platform-class', object: withSpec(claim({}), { storageClassName: PLATFORM_STORAGE_CLASS_NAMES[0] }) },
+      { name: 'claim-key-class', object: withSpec(claim({}), { storageClassName: 'azurefile-csi-premium' }), message: `PersistentVolumeClaim/data: storageClassName "azurefile-csi-premium" mounts Azure Files with the account key; fix: use ${PLATFORM_STORAGE_CLASS_NAMES[0]}` },
     ],
   },
   {

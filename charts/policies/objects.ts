@@ -1,5 +1,5 @@
 /** ConstraintTemplate and constraint objects for a policy; pure functions, no I/O. */
-import { type PolicyDefinition, type PolicyEnvironment, type SyncedKind, POD_KINDS } from './catalog';
+import { type PolicyDefinition, type PolicyEnvironment, type SyncedKind, POD_MATCH } from './catalog';
 
 type Json = Record<string, unknown>;
 
@@ -84,12 +84,7 @@ function withoutRegoV1Import(rego: string): string {
 }
 
 function matchKinds(def: PolicyDefinition): Json[] {
-  if (def.match !== 'pods') return def.match;
-  return [
-    { apiGroups: [''], kinds: ['Pod'] },
-    { apiGroups: ['apps'], kinds: POD_KINDS.filter((k) => ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(k)) },
-    { apiGroups: ['batch'], kinds: ['Job', 'CronJob'] },
-  ];
+  return def.match === 'pods' ? POD_MATCH : def.match;
 }
 
 export function constraint(def: PolicyDefinition, enforcementAction: string, parameters: Json, labels?: Record<string, string>): Json {

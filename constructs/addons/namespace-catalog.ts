@@ -6,8 +6,11 @@
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
+/** Stands for every tenant namespace (labelled `tenant`); not a valid namespace name, so never a real one. */
+export const TENANT_NAMESPACES = '@tenants';
+
 export interface NamespacePeer {
-  /** A namespace name, or `*` for every namespace. */
+  /** A namespace name, `*` for every namespace, or TENANT_NAMESPACES. */
   readonly namespace: string;
   readonly ports?: number[];
   readonly why: string;
@@ -40,6 +43,11 @@ export interface PlatformNamespace {
   readonly httpsEgress?: string;
   readonly ingressFrom?: NamespacePeer[];
   readonly egressTo?: NamespacePeer[];
+  /**
+   * The namespace forwards routed traffic (the ingress controller): besides `egressTo`, it may
+   * reach exactly the ports other entries accept from it in their `ingressFrom`.
+   */
+  readonly forwardsRoutes?: boolean;
   /** Load-balancer traffic from anywhere on these ports (the ingress controller only). */
   readonly publicPorts?: number[];
   /** Extra egress to IP ranges: CIDRs or the environment's subnets by name, and why. */
@@ -97,7 +105,11 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     webhookPorts: [8443],
     publicPorts: [80, 443],
     ingressFrom: [SCRAPE],
-    egressTo: [{ namespace: '*', why: 'proxies to the backends of every Ingress' }],
+    forwardsRoutes: true,
+    egressTo: [
+      { namespace: 'platform', why: "the agent gateway's Ingress (the workload chart's policy admits only the gateway's port)" },
+      { namespace: TENANT_NAMESPACES, why: "tenants' Ingresses (each tenant namespace admits the controller)" },
+    ],
   },
   {
     name: 'cert-manager',

@@ -5,10 +5,22 @@
  */
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import type { NamespacePeer, PlatformNamespace, SubnetRef } from './namespace-catalog';
+import { TENANT_LABEL } from '../tenant/labels';
+import { TENANT_NAMESPACES, type NamespacePeer, type PlatformNamespace, type SubnetRef } from './namespace-catalog';
 
 const byName = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
-const peer = (p: NamespacePeer) => (p.namespace === '*' ? { namespaceSelector: {} } : { namespaceSelector: byName(p.namespace) });
+const peer = (p: NamespacePeer) =>
+  p.namespace === '*'
+    ? { namespaceSelector: {} }
+    : p.namespace === TENANT_NAMESPACES
+      ? { namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] } }
+      : { namespaceSelector: byName(p.namespace) };
+
+/** What a route-forwarding namespace may reach: the ports the other namespaces accept from it. */
+export function routedPeers(ns: PlatformNamespace, all: readonly PlatformNamespace[]): NamespacePeer[] {
+  if (!ns.forwardsRoutes) return [];
+  return all.flatMap((other) => (other.ingressFrom ?? []).filter((p) => p.namespace === ns.name).map((p) => ({ namespace: other.name, ports: p.ports, why: p.why })));
+}
 const tcp = (ports: number[] | undefined, protocol = 'TCP') => (ports ? { ports: ports.map((port) => ({ port, protocol })) } : {});
 
 export interface PlatformNamespacesProps {
@@ -74,7 +86,7 @@ export class PlatformNamespaces extends Construct {
     ];
     const ingress = [...(ns.ingressFrom ?? []).map((p) => ({ from: [peer(p)], ...tcp(p.ports) })), ...(ns.publicPorts ? [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ...tcp(ns.publicPorts) }] : [])];
     const egress = [
-      ...(ns.egressTo ?? []).map((p) => ({ to: [peer(p)], ...tcp(p.ports) })),
+      ...[...(ns.egressTo ?? []), ...routedPeers(ns, props.namespaces)].map((p) => ({ to: [peer(p)], ...tcp(p.ports) })),
       ...(ns.egressCidrs ?? []).map((c) => ({
         to: c.cidrs.map((cidr) => ({ ipBlock: { cidr: typeof cidr === 'string' ? cidr : props.subnets[cidr.subnet] } })),
         ...tcp(c.ports, c.protocol),

@@ -94,6 +94,18 @@ for (const env of inputs.allEnvironments) {
       }
     });
 
+    it('the ingress controller reaches only the namespaces with routes: the ports platform namespaces accept from it, the agent gateway and the tenants', () => {
+      const policy = manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === 'ingress-nginx' && o.metadata?.name === 'allow-egress') as any;
+      const peers = policy.spec.egress.map((r: any) => {
+        const sel = r.to[0].namespaceSelector;
+        const who = sel.matchLabels?.['kubernetes.io/metadata.name'] ?? (sel.matchExpressions?.[0]?.key === 'tenant' && sel.matchExpressions[0].operator === 'Exists' ? 'tenants' : JSON.stringify(sel));
+        return `${who}:${(r.ports ?? []).map((p: any) => p.port).join(',') || 'any'}`;
+      });
+      assert.deepEqual(peers.sort(), ['argocd:8080', 'observability:3000', 'platform:any', 'tenants:any']);
+      const backends = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-ingress').filter((o: any) => o.spec.ingress.some((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'ingress-nginx'));
+      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'observability'], 'every platform namespace that admits the controller is one it can reach');
+    });
+
     it('the VNet-reach check can fail: an internet rule without the VNet exception reaches it', () => {
       const policy = structuredClone(manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === 'argocd' && o.metadata?.name === 'allow-egress')!) as any;
       policy.spec.egress.find((r: any) => r.to[0].ipBlock?.cidr === '0.0.0.0/0').to[0].ipBlock.except = [env.aks.podCidr];
