@@ -15,7 +15,10 @@ claim_class(spec) := object.get(spec, "storageClassName", "")
 violation contains {"msg": msg} if {
 	claim := input.review.object
 	claim.kind == "PersistentVolumeClaim"
-	judged_claim
+
+	# A claim's spec is immutable apart from its size, which the judged view leaves out: a resize
+	# of a claim admitted before this rule is not judged.
+	workload.judged
 	key_mounted(claim_class(claim.spec))
 	msg := sprintf("PersistentVolumeClaim/%s: storageClassName %q mounts Azure Files with the account key; fix: use %s", [claim.metadata.name, claim_class(claim.spec), suggestion])
 }
@@ -44,8 +47,5 @@ key_volume(volume) := sprintf("is an ephemeral claim of class %q, which mounts A
 	class := claim_class(object.get(volume, ["ephemeral", "volumeClaimTemplate", "spec"], {}))
 	key_mounted(class)
 }
-
-# A claim's spec is immutable apart from its size: only a CREATE (or audit) can bring a class.
-judged_claim if not workload.operation in {"UPDATE", "DELETE"}
 
 suggestion := concat(" or ", object.get(input.parameters, "platformClasses", []))

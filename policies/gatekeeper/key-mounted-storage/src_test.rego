@@ -25,7 +25,12 @@ test_default_class_claim_allowed if {
 	count(platformkeymountedstorage.violation) == 0 with input as review(c, "CREATE")
 }
 
-test_claim_resize_not_judged if count(platformkeymountedstorage.violation) == 0 with input as review(claim("azurefile"), "UPDATE")
+test_claim_resize_not_judged if {
+	old := claim("azurefile")
+	new := json.patch(old, [{"op": "add", "path": "/spec/resources", "value": {"requests": {"storage": "20Gi"}}}])
+	doc := {"review": {"object": new, "oldObject": old, "operation": "UPDATE"}, "parameters": params}
+	count(platformkeymountedstorage.violation) == 0 with input as doc
+}
 
 test_in_tree_azure_file_denied if denied(review(pod([{"name": "share", "azureFile": {"secretName": "k", "shareName": "s"}}]), "CREATE"), "in-tree azureFile volume")
 
