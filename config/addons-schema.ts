@@ -5,15 +5,15 @@
  * fails synth instead of being ignored by Helm.
  */
 import { z } from 'zod';
-import { ADDONS, ADDON_NAMES, exactVersion, type AddonName } from '../constructs/addons/catalog';
-import { ADDON_VALUES } from '../constructs/addons/values';
+import { ADDONS, ADDON_NAMES, exactVersion, type AddonName } from '../catalog/addons';
+import { ADDON_VALUES } from '../catalog/chart-values';
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected an Entra ID object or client id (a GUID)');
 
 function addon<S extends z.ZodType, E extends z.ZodRawShape = {}>(values: S, extra?: E) {
   return z.strictObject({
     enabled: z.boolean().default(true),
-    /** Another exact chart version than the catalogue's (constructs/addons/catalog.ts). */
+    /** Another exact chart version than the catalogue's (catalog/addons.ts). */
     version: exactVersion.optional(),
     /** Merged over the platform's values; only keys of the typed schema are accepted. */
     values: values.optional(),

@@ -302,7 +302,7 @@ export const environmentSchema = z
       })
       .strict()
       .default({ defenderForContainers: 'manage' }),
-    /** Helm add-ons of the addons and observability stacks (constructs/addons/catalog.ts). */
+    /** Helm add-ons of the addons and observability stacks (catalog/addons.ts). */
     addons: addonsSchema,
     observability: observabilitySchema,
     finops: z

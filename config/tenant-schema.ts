@@ -4,7 +4,7 @@
  * tenants/README.md are the ones below.
  */
 import { z } from 'zod';
-import { PLATFORM_NAMESPACE_NAMES } from '../constructs/addons/namespace-catalog';
+import { PLATFORM_NAMESPACE_NAMES } from '../catalog/namespaces';
 import { quantity } from './schema';
 
 export const TENANT_API_VERSION = 'platform.example.org/v1alpha1';

@@ -9,7 +9,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import type { EnvironmentConfig } from '../config/schema';
 import { configureStateBackend } from '../constructs/backend';
-import { Naming } from '../constructs/naming';
+import { Naming } from '../catalog/naming';
 import { PreventDestroyAspect } from '../constructs/protection';
 import { TaggingAspect } from '../constructs/tagging';
 

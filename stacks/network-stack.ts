@@ -4,7 +4,7 @@ import { TerraformOutput } from 'cdktf';
 import { ADDON_EGRESS } from '../catalog/egress';
 import type { EnvironmentConfig } from '../config/schema';
 import { splitHostPort, type Tenant } from '../config/tenant-schema';
-import { ADDON_NAMES } from '../constructs/addons/catalog';
+import { ADDON_NAMES } from '../catalog/addons';
 import { EgressFirewall, type EgressRule, type EgressRuleSet } from '../constructs/egress-firewall';
 import { PlatformNetwork } from '../constructs/network';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';

@@ -9,19 +9,17 @@ import { Construct } from 'constructs';
 import { Fn, TerraformOutput, type ITerraformDependable } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { ADDONS, type AddonName } from '../constructs/addons/catalog';
+import { ADDONS, type AddonName } from '../catalog/addons';
 import type { AddonContext } from '../constructs/addons/context';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { installAddon, type AddonReleases } from '../constructs/addons/release';
-import {
-  kubePrometheusStackChartValues,
-  PROMETHEUS_SERVICE_ACCOUNT,
-  THANOS_OBJSTORE_SECRET,
-  thanosObjectStoreConfig,
-} from '../constructs/addons/values/kube-prometheus-stack';
-import { LOKI_SERVICE_ACCOUNT, lokiChartValues } from '../constructs/addons/values/loki';
+import { kubePrometheusStackChartValues, thanosObjectStoreConfig } from '../constructs/addons/values/kube-prometheus-stack';
+import { PROMETHEUS_SERVICE_ACCOUNT, THANOS_OBJSTORE_SECRET } from '../catalog/cluster-names';
+import { lokiChartValues } from '../constructs/addons/values/loki';
+import { LOKI_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { otelCollectorChartValues } from '../constructs/addons/values/otel-collector';
-import { TEMPO_SERVICE_ACCOUNT, tempoChartValues } from '../constructs/addons/values/tempo';
+import { tempoChartValues } from '../constructs/addons/values/tempo';
+import { TEMPO_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { ClusterAccess } from '../constructs/cluster-access';
 import { TelemetryStorage, type Signal } from '../constructs/observability/telemetry-storage';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';

@@ -8,7 +8,7 @@ import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurer
 import type { Tenant } from '../config/tenant-schema';
 import { TenantBudget } from '../constructs/budget';
 import { ClusterAccess } from '../constructs/cluster-access';
-import { routerEntitlement } from '../constructs/tenant/entitlements';
+import { routerEntitlement } from '../config/entitlements';
 import { TenantGitOps } from '../constructs/tenant/gitops';
 import { TenantIdentity } from '../constructs/tenant/identity';
 import { TENANT_LABEL } from '../constructs/tenant/labels';

@@ -5,9 +5,9 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { PLATFORM_SECRET_STORE } from '../../constructs/addons/cluster-config';
-import { ALERTMANAGER_RECEIVERS_SECRET } from '../../constructs/addons/values/kube-prometheus-stack';
-import { OBSERVABILITY_NAMESPACE } from '../../constructs/addons/namespace-catalog';
+import { PLATFORM_SECRET_STORE } from '../../catalog/cluster-names';
+import { ALERTMANAGER_RECEIVERS_SECRET } from '../../catalog/cluster-names';
+import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
 import type { RuleGroup } from './slo';
 
 /** Key Vault secret -> key in the receivers Secret (mounted under /etc/alertmanager/secrets/). */

@@ -6,8 +6,8 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
-import { PLATFORM_PROJECT } from '../../constructs/addons/cluster-config';
-import { ADDONS } from '../../constructs/addons/catalog';
+import { PLATFORM_PROJECT } from '../../catalog/cluster-names';
+import { ADDONS } from '../../catalog/addons';
 
 export interface RenderedApp {
   readonly name: string;

@@ -5,8 +5,8 @@
  * objects its `gator verify` suite is generated from.
  */
 import type { EnvironmentConfig } from '../../config/schema';
-import { ADDONS } from '../../constructs/addons/catalog';
-import { PLATFORM_NAMESPACES } from '../../constructs/addons/namespace-catalog';
+import { ADDONS } from '../../catalog/addons';
+import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { DEPRECATED_APIS } from './deprecated-apis';
 import { KEY_MOUNTED_STORAGE_CLASSES, PLATFORM_STORAGE_CLASS_NAMES } from '../../catalog/storage-classes';
 

@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { GPU_TAINTS, POOL_LABEL, SPOT_TAINT } from '../../constructs/node-pool/labels';
+import { GPU_TAINTS, POOL_LABEL, SPOT_TAINT } from '../../catalog/node-pools';
 import type { GpuPoolConfig } from '../../config/schema';
 import {
   cidrEgress, ExternalSecret, labelsFor, metricsIngress, namespacePeer, PLATFORM_NAMESPACE, port, q, RESTRICTED_CONTAINER, RESTRICTED_POD, ScaledObject,

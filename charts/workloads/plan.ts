@@ -4,12 +4,12 @@
  * router entitlements. Pure: problems are collected with positions from a locator the caller
  * passes, and thrown together as one ValidationError, so `platform render` writes nothing.
  */
-import { routerEntitlement, type RouterEntitlement } from '../../constructs/tenant/entitlements';
+import { routerEntitlement, type RouterEntitlement } from '../../config/entitlements';
 import type { RenderContext } from '../app-builder';
 import type { Model } from '../../config/models';
 import type { ImageLock, ImageName, WorkloadsConfig, EnvironmentWorkloads } from '../../config/workloads';
 import { ValidationError, type Problem } from '../../config/yaml-validate';
-import { Naming } from '../../constructs/naming';
+import { Naming } from '../../catalog/naming';
 import { sizeModel, SizingError, type Sizing } from '../serving/sizing';
 import { CapacityError, gatewayCapacity, orchestratorCapacity, vllmStartupSeconds, type Capacity } from './capacity';
 

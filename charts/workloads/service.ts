@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { POOL_LABEL } from '../../constructs/node-pool/labels';
+import { POOL_LABEL } from '../../catalog/node-pools';
 import {
   ExternalSecret, labelsFor, metricsIngress, otelEnv, port, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, ScaledObject, scratchStorage, selectorFor, ServiceMonitor,
   type PrometheusTrigger, type Resources,

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { EnvironmentConfig } from '../../config/schema';
-import { Naming } from '../../constructs/naming';
+import { Naming } from '../../catalog/naming';
 import { POLICIES, type PolicyDefinition, type PolicyEnvironment } from '../../charts/policies/catalog';
 import { constraint, constraintTemplate, gatekeeperConfig, type PolicySource } from '../../charts/policies/objects';
 import { suiteDocument, suiteFor } from '../../charts/policies/samples';

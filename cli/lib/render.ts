@@ -14,7 +14,7 @@ import { loadDashboards } from '../../charts/observability/dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
-import { ADDONS, type AddonName } from '../../constructs/addons/catalog';
+import { ADDONS, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import type { EnvironmentConfig } from '../../config/schema';
 import { environmentPolicyApp } from './gatekeeper';

@@ -3,20 +3,13 @@
  * Secrets ClusterSecretStore on the platform Key Vault, and Argo CD's platform AppProject and
  * root app-of-apps Application. The cluster-config stack applies them once the CRDs exist.
  */
-import { PLATFORM_NAMESPACE_NAMES } from './namespace-catalog';
-import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from './values/external-secrets';
-import { ADDONS } from './catalog';
+import { PLATFORM_NAMESPACE_NAMES } from '../../catalog/namespaces';
+import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../../catalog/cluster-names';
+import { ADDONS } from '../../catalog/addons';
+import { ACME_ISSUER, INTERNAL_CA_ISSUER, PLATFORM_PROJECT, PLATFORM_SECRET_STORE, REPO_TOKEN_SECRET, ROOT_APPLICATION, SECRET_READERS } from '../../catalog/cluster-names';
 
 type Manifest = Record<string, any>;
 
-/** Namespaces with ExternalSecrets on the platform vault: Argo CD's repository token, Alertmanager's receivers, the workloads. */
-export const SECRET_READERS = ['argocd', 'observability', 'platform', 'serving'] as const;
-
-export const ACME_ISSUER = 'letsencrypt-dns';
-export const INTERNAL_CA_ISSUER = 'internal-ca';
-export const PLATFORM_SECRET_STORE = 'platform-key-vault';
-export const PLATFORM_PROJECT = 'platform';
-export const ROOT_APPLICATION = 'platform-root';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 
 const ACME_SERVERS = {
@@ -148,9 +141,6 @@ export function rootApplication(props: GitOpsProps): Manifest {
     },
   };
 }
-
-/** Key Vault secret holding a read-only token for the platform repository. */
-export const REPO_TOKEN_SECRET = 'argocd-platform-repo-token';
 
 /** Argo CD's credentials for the platform repository, synced from Key Vault (never in state or Git). */
 export function repositoryCredentials(props: GitOpsProps): Manifest {

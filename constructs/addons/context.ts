@@ -1,6 +1,6 @@
 /** What the values builders need besides the environment: identities and names known at synth time. */
 import type { EnvironmentConfig } from '../../config/schema';
-import type { AddonName } from './catalog';
+import type { AddonName } from '../../catalog/addons';
 
 export interface AddonContext {
   readonly env: EnvironmentConfig;

@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { TENANT_LABEL } from '../tenant/labels';
-import { TENANT_NAMESPACES, type NamespacePeer, type PlatformNamespace, type SubnetRef } from './namespace-catalog';
+import { TENANT_NAMESPACES, type NamespacePeer, type PlatformNamespace, type SubnetRef } from '../../catalog/namespaces';
 
 const byName = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
 const peer = (p: NamespacePeer) =>

@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { stringify } from 'yaml';
-import { ADDONS, EXACT_VERSION, releaseName, type AddonName } from './catalog';
-import { ADDON_VALUES } from './values';
+import { ADDONS, EXACT_VERSION, releaseName, type AddonName } from '../../catalog/addons';
+import { ADDON_VALUES } from '../../catalog/chart-values';
 
 export class AddonConfigError extends Error {
   constructor(message: string) {
@@ -50,7 +50,7 @@ export function mergeValues(base: Json, override: unknown): Json {
 export function chartVersion(addon: AddonName, override?: string): string {
   const version = override ?? ADDONS[addon].version;
   if (!EXACT_VERSION.test(version)) {
-    throw new AddonConfigError(`add-on ${addon}: chart version "${version}" is not exact; pin one version such as 1.2.3 in constructs/addons/catalog.ts or addons.${addon}.version`);
+    throw new AddonConfigError(`add-on ${addon}: chart version "${version}" is not exact; pin one version such as 1.2.3 in catalog/addons.ts or addons.${addon}.version`);
   }
   return version;
 }
@@ -71,7 +71,7 @@ export class AddonRelease extends Construct {
       });
       throw new AddonConfigError(
         `add-on ${props.addon}: values for chart ${spec.chart} are not valid:\n${issues.join('\n')}\n` +
-          `  fix: use a key typed in constructs/addons/values/ (add it there first if the chart needs it)`,
+          `  fix: use a key typed in catalog/chart-values/ (add it there first if the chart needs it)`,
       );
     }
     this.release = new Release(this, 'release', {

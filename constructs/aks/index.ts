@@ -8,7 +8,7 @@ import { KubernetesCluster, type KubernetesClusterConfig } from '@cdktf/provider
 import type { EnvironmentConfig } from '../../config/schema';
 import { Diagnostics } from '../monitoring';
 import { ManagedIdentity } from '../identity';
-import { assertValidName } from '../naming';
+import { assertValidName } from '../../catalog/naming';
 import { temporaryPoolName } from '../node-pool';
 
 type AksConfig = EnvironmentConfig['aks'];

@@ -13,7 +13,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { RouteTable } from '@cdktf/provider-azurerm/lib/route-table';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';
-import type { Naming } from '../naming';
+import type { Naming } from '../../catalog/naming';
 
 /** Azure requires this exact subnet name for a firewall. */
 export const FIREWALL_SUBNET_NAME = 'AzureFirewallSubnet';

@@ -10,7 +10,7 @@ import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/pr
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
-import type { Naming } from '../naming';
+import type { Naming } from '../../catalog/naming';
 
 export type SubnetRole = 'nodes' | 'apiServer' | 'privateEndpoints';
 

@@ -5,11 +5,11 @@
 import { Construct } from 'constructs';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import type { NodePoolConfig } from '../../config/schema';
-import { assertValidName } from '../naming';
+import { assertValidName } from '../../catalog/naming';
 
-import { POOL_LABEL, SPOT_TAINT } from './labels';
+import { POOL_LABEL, SPOT_TAINT } from '../../catalog/node-pools';
 
-export { GPU_TAINTS, gpuPoolLabels, POOL_LABEL, SPOT_TAINT } from './labels';
+export { GPU_TAINTS, gpuPoolLabels, POOL_LABEL, SPOT_TAINT } from '../../catalog/node-pools';
 
 export interface NodePoolProps {
   readonly name: string;

@@ -8,7 +8,7 @@ import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federat
 import type { Tenant } from '../../config/tenant-schema';
 import { grantRole, ManagedIdentity } from '../identity';
 import { Vault } from '../key-vault';
-import type { Naming } from '../naming';
+import type { Naming } from '../../catalog/naming';
 import { WORKLOAD_SERVICE_ACCOUNT } from './labels';
 
 export interface TenantIdentityProps {

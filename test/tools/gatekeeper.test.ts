@@ -12,7 +12,7 @@ import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { loadInputs } from '../../config/inputs';
 import { parseQuantity } from '../../config/quantity';
-import { PLATFORM_NAMESPACES } from '../../constructs/addons/namespace-catalog';
+import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { POD_KINDS, POLICIES } from '../../charts/policies/catalog';
 import { DEPRECATED_APIS } from '../../charts/policies/deprecated-apis';
 import { gatekeeperConfig } from '../../charts/policies/objects';

@@ -103,7 +103,7 @@ describe('add-on configuration', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     assert.throws(
       () => new AddonRelease(stack, 'keda', { addon: 'keda', values: { operatr: {} } }),
-      (err: Error) => err instanceof AddonConfigError && /add-on keda: values for chart keda/.test(err.message) && /operatr/.test(err.message) && /constructs\/addons\/values/.test(err.message),
+      (err: Error) => err instanceof AddonConfigError && /add-on keda: values for chart keda/.test(err.message) && /operatr/.test(err.message) && /catalog\/chart-values/.test(err.message),
     );
     assert.throws(() => chartVersion('keda', '2.x'), /add-on keda: chart version "2.x" is not exact/);
   });

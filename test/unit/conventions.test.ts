@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PRIVATE_ENDPOINTS } from '../../catalog/network';
 import { loadInputs } from '../../config/inputs';
-import { nameProblem, type ResourceKind } from '../../constructs/naming';
+import { nameProblem, type ResourceKind } from '../../catalog/naming';
 import { STATEFUL_RESOURCE_TYPES } from '../../constructs/protection';
 import { REQUIRED_TAG_KEYS } from '../../constructs/tagging';
 import { taggableResourceTypes } from '../../cli/lib/policy-data';

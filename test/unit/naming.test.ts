@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom } from '../helpers/random';
-import { NAMING_RULES, Naming, NamingError, nameProblem, regionCode, type ResourceKind } from '../../constructs/naming';
+import { NAMING_RULES, Naming, NamingError, nameProblem, regionCode, type ResourceKind } from '../../catalog/naming';
 
 const naming = new Naming({ project: 'aip', env: 'dev', location: 'westeurope' });
 

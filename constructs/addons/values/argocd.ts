@@ -1,60 +1,11 @@
 /** argo-cd chart values the platform sets: HA in prod, Entra ID SSO, read-only by default. */
-import { z } from 'zod';
 import { stringify } from 'yaml';
-import { autoscaling, pdb, resources, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import type { AddonContext } from '../context';
-import { ACME_ISSUER } from '../cluster-config';
-import { INGRESS_CLASS } from './ingress-nginx';
-
-const ingress = z.strictObject({
-  enabled: z.boolean().optional(),
-  ingressClassName: z.string().optional(),
-  annotations: stringMap.optional(),
-  tls: z.boolean().optional(),
-});
-
-const component = z.strictObject({
-  ingress: ingress.optional(),
-  replicas: z.number().int().min(1).optional(),
-  autoscaling: autoscaling.optional(),
-  pdb: pdb.optional(),
-  resources: resources.optional(),
-  podLabels: stringMap.optional(),
-  serviceAccount: serviceAccount.optional(),
-});
-
-export const argocdValues = z.strictObject({
-  global: z.strictObject({ domain: z.string().optional(), logging: z.strictObject({ format: z.enum(['text', 'json']).optional() }).optional() }).optional(),
-  crds: z.strictObject({ install: z.boolean().optional(), keep: z.boolean().optional() }).optional(),
-  configs: z
-    .strictObject({
-      cm: z
-        .strictObject({
-          'admin.enabled': z.boolean().optional(),
-          'exec.enabled': z.boolean().optional(),
-          'oidc.config': z.string().optional(),
-          'users.anonymous.enabled': z.boolean().optional(),
-          'timeout.reconciliation': z.string().optional(),
-          'resource.customizations.health.argoproj.io_Application': z.string().optional(),
-        })
-        .optional(),
-      rbac: z.strictObject({ 'policy.default': z.string().optional(), 'policy.csv': z.string().optional(), scopes: z.string().optional() }).optional(),
-      params: z.strictObject({ 'server.insecure': z.boolean().optional(), 'controller.diff.server.side': z.boolean().optional() }).optional(),
-    })
-    .optional(),
-  controller: component.optional(),
-  server: component.optional(),
-  repoServer: component.optional(),
-  applicationSet: component.optional(),
-  notifications: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  dex: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  'redis-ha': z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  redis: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-});
-export type ArgocdValues = z.input<typeof argocdValues>;
-
-/** The service account Argo CD's SSO login runs as; the Entra app registration federates with it. */
-export const ARGOCD_SERVER_SERVICE_ACCOUNT = 'argocd-server';
+import { ACME_ISSUER } from '../../../catalog/cluster-names';
+import { INGRESS_CLASS } from '../../../catalog/cluster-names';
+import type { ArgocdValues } from '../../../catalog/chart-values/argocd';
+import { WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
+import { ARGOCD_SERVER_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
 
 /**
  * Argo CD stopped assessing child Applications' health (1.8); without this check the sync waves

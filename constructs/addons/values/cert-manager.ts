@@ -1,23 +1,8 @@
 /** cert-manager chart values: CRDs, HA in prod, workload identity for Azure DNS (DNS-01). */
-import { z } from 'zod';
-import { pdb, replicated, resources, serviceAccount, SMALL_CONTROLLER, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import { clientId, type AddonContext } from '../context';
-
-export const certManagerValues = z.strictObject({
-  crds: z.strictObject({ enabled: z.boolean().optional(), keep: z.boolean().optional() }).optional(),
-  replicaCount: z.number().int().min(1).optional(),
-  podDisruptionBudget: pdb.optional(),
-  podLabels: stringMap.optional(),
-  serviceAccount: serviceAccount.optional(),
-  resources: resources.optional(),
-  extraArgs: z.array(z.string()).optional(),
-  webhook: z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional() }).optional(),
-  cainjector: z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional() }).optional(),
-  prometheus: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-});
-export type CertManagerValues = z.input<typeof certManagerValues>;
-
-export const CERT_MANAGER_SERVICE_ACCOUNT = 'cert-manager';
+import type { CertManagerValues } from '../../../catalog/chart-values/cert-manager';
+import { replicated, SMALL_CONTROLLER, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
+import { CERT_MANAGER_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
 
 export function certManagerChartValues(ctx: AddonContext): CertManagerValues {
   const component = replicated(ctx.highAvailability);

@@ -1,25 +1,8 @@
 /** External Secrets Operator chart values: workload identity to Key Vault, no static credentials. */
-import { z } from 'zod';
-import { pdb, replicated, resources, serviceAccount, SMALL_CONTROLLER, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import { clientId, type AddonContext } from '../context';
-
-const component = z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional(), resources: resources.optional() });
-
-export const externalSecretsValues = z.strictObject({
-  installCRDs: z.boolean().optional(),
-  replicaCount: z.number().int().min(1).optional(),
-  leaderElect: z.boolean().optional(),
-  podDisruptionBudget: pdb.optional(),
-  podLabels: stringMap.optional(),
-  // This chart calls service-account labels `extraLabels`.
-  serviceAccount: serviceAccount.omit({ labels: true }).extend({ extraLabels: z.record(z.string(), z.string()).optional() }).optional(),
-  resources: resources.optional(),
-  webhook: component.optional(),
-  certController: component.optional(),
-});
-export type ExternalSecretsValues = z.input<typeof externalSecretsValues>;
-
-export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
+import type { ExternalSecretsValues } from '../../../catalog/chart-values/external-secrets';
+import { replicated, SMALL_CONTROLLER, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
+import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
 
 export function externalSecretsChartValues(ctx: AddonContext): ExternalSecretsValues {
   const component = replicated(ctx.highAvailability);

@@ -1,29 +1,7 @@
 /** Gatekeeper chart values: audit on, fail-closed admission with the exemptions that keep the cluster repairable. */
-import { z } from 'zod';
-import { resources } from './common';
 import type { AddonContext } from '../context';
-
-export const gatekeeperValues = z.strictObject({
-  replicas: z.number().int().min(1).optional(),
-  auditInterval: z.number().int().min(10).optional(),
-  constraintViolationsLimit: z.number().int().min(1).optional(),
-  auditFromCache: z.boolean().optional(),
-  validatingWebhookFailurePolicy: z.enum(['Fail', 'Ignore']).optional(),
-  validatingWebhookTimeoutSeconds: z.number().int().min(1).max(30).optional(),
-  validatingWebhookExemptNamespacesLabels: z.record(z.string(), z.array(z.string())).optional(),
-  mutatingWebhookFailurePolicy: z.enum(['Fail', 'Ignore']).optional(),
-  emitAdmissionEvents: z.boolean().optional(),
-  emitAuditEvents: z.boolean().optional(),
-  logDenies: z.boolean().optional(),
-  enableExternalData: z.boolean().optional(),
-  controllerManager: z.strictObject({ exemptNamespaces: z.array(z.string()).optional(), resources: resources.optional() }).optional(),
-  audit: z.strictObject({ resources: resources.optional() }).optional(),
-  pdb: z.strictObject({ controllerManager: z.strictObject({ minAvailable: z.number().int().min(0).optional() }).optional() }).optional(),
-});
-export type GatekeeperValues = z.input<typeof gatekeeperValues>;
-
-/** Exempt from Gatekeeper: what must keep working when Gatekeeper itself is down. */
-export const GATEKEEPER_EXEMPT_NAMESPACES = ['kube-system', 'gatekeeper-system'];
+import type { GatekeeperValues } from '../../../catalog/chart-values/gatekeeper';
+import { GATEKEEPER_EXEMPT_NAMESPACES } from '../../../catalog/cluster-names';
 
 export function gatekeeperChartValues(ctx: AddonContext): GatekeeperValues {
   const ha = ctx.highAvailability;

@@ -1,16 +1,6 @@
 /** KEDA chart values: operator and metrics server sized per environment, no pod identity providers. */
-import { z } from 'zod';
-import { resources } from './common';
 import type { AddonContext } from '../context';
-
-export const kedaValues = z.strictObject({
-  operator: z.strictObject({ replicaCount: z.number().int().min(1).optional() }).optional(),
-  metricsServer: z.strictObject({ replicaCount: z.number().int().min(1).optional() }).optional(),
-  podDisruptionBudget: z.strictObject({ operator: z.strictObject({ minAvailable: z.number().int().optional() }).optional(), metricServer: z.strictObject({ minAvailable: z.number().int().optional() }).optional() }).optional(),
-  resources: z.strictObject({ operator: resources.optional(), metricServer: resources.optional() }).optional(),
-  prometheus: z.strictObject({ operator: z.strictObject({ enabled: z.boolean().optional() }).optional(), metricServer: z.strictObject({ enabled: z.boolean().optional() }).optional() }).optional(),
-});
-export type KedaValues = z.input<typeof kedaValues>;
+import type { KedaValues } from '../../../catalog/chart-values/keda';
 
 export function kedaChartValues(ctx: AddonContext): KedaValues {
   const ha = ctx.highAvailability;

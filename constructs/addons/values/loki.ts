@@ -1,41 +1,8 @@
 /** Loki chart values: logs on Blob storage through workload identity, retention from config. */
-import { z } from 'zod';
-import { podSecurityContext, resources, RUNTIME_DEFAULT_SECCOMP, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import { clientId, type AddonContext } from '../context';
-
-const json = z.record(z.string(), z.unknown());
-const replicas = z.strictObject({ replicas: z.number().int().min(0).optional(), resources: resources.optional() });
-
-export const lokiValues = z.strictObject({
-  deploymentMode: z.enum(['SingleBinary', 'SimpleScalable']).optional(),
-  loki: z
-    .strictObject({
-      auth_enabled: z.boolean().optional(),
-      commonConfig: z.strictObject({ replication_factor: z.number().int().min(1).optional() }).optional(),
-      podLabels: stringMap.optional(),
-      podSecurityContext: podSecurityContext.optional(),
-      storage: json.optional(),
-      schemaConfig: json.optional(),
-      limits_config: json.optional(),
-      compactor: json.optional(),
-    })
-    .optional(),
-  serviceAccount: serviceAccount.optional(),
-  singleBinary: replicas.optional(),
-  read: replicas.optional(),
-  write: replicas.optional(),
-  backend: replicas.optional(),
-  gateway: z.strictObject({ podSecurityContext: podSecurityContext.optional() }).optional(),
-  memcached: z.strictObject({ podSecurityContext: podSecurityContext.optional() }).optional(),
-  minio: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  chunksCache: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  resultsCache: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  lokiCanary: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  test: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-});
-export type LokiValues = z.input<typeof lokiValues>;
-
-export const LOKI_SERVICE_ACCOUNT = 'loki';
+import type { LokiValues } from '../../../catalog/chart-values/loki';
+import { RUNTIME_DEFAULT_SECCOMP, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
+import { LOKI_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
 
 export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName: string; container: string }): LokiValues {
   const ha = ctx.highAvailability;

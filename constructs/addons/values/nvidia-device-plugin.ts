@@ -1,18 +1,9 @@
 /** NVIDIA device plugin chart values: runs only on the GPU pool, tolerating exactly its taints. */
-import { z } from 'zod';
-import { GPU_TAINTS, POOL_LABEL, SPOT_TAINT } from '../../node-pool/labels';
-import { resources, stringMap, toleration } from './common';
+import type { z } from 'zod';
+import { GPU_TAINTS, POOL_LABEL, SPOT_TAINT } from '../../../catalog/node-pools';
 import type { AddonContext } from '../context';
-
-export const nvidiaDevicePluginValues = z.strictObject({
-  nodeSelector: stringMap.optional(),
-  tolerations: z.array(toleration).optional(),
-  priorityClassName: z.string().optional(),
-  resources: resources.optional(),
-  gfd: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  nfd: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-});
-export type NvidiaDevicePluginValues = z.input<typeof nvidiaDevicePluginValues>;
+import type { NvidiaDevicePluginValues } from '../../../catalog/chart-values/nvidia-device-plugin';
+import { toleration } from '../../../catalog/chart-values/common';
 
 /** `key=value:Effect` -> a toleration for exactly that taint. */
 export function tolerationFor(taint: string): z.input<typeof toleration> {

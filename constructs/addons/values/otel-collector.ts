@@ -1,25 +1,8 @@
 /** OpenTelemetry Collector (gateway mode): OTLP in; metrics to Prometheus, logs to Loki, traces to Tempo. */
-import { z } from 'zod';
-import { autoscaling, containerSecurityContext, podSecurityContext, resources, RESTRICTED_CONTAINER, restrictedPod } from './common';
 import type { AddonContext } from '../context';
-
-export const otelCollectorValues = z.strictObject({
-  mode: z.enum(['deployment', 'daemonset', 'statefulset']).optional(),
-  fullnameOverride: z.string().optional(),
-  image: z.strictObject({ repository: z.string() }).optional(),
-  replicaCount: z.number().int().min(1).optional(),
-  autoscaling: autoscaling.optional(),
-  podDisruptionBudget: z.strictObject({ enabled: z.boolean().optional(), minAvailable: z.number().int().optional() }).optional(),
-  resources: resources.optional(),
-  presets: z.strictObject({ kubernetesAttributes: z.strictObject({ enabled: z.boolean() }).optional() }).optional(),
-  podSecurityContext: podSecurityContext.optional(),
-  securityContext: containerSecurityContext.optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
-});
-export type OtelCollectorValues = z.input<typeof otelCollectorValues>;
-
-/** In-cluster name of the collector: OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.observability.svc:4317. */
-export const OTEL_COLLECTOR_NAME = 'otel-collector';
+import type { OtelCollectorValues } from '../../../catalog/chart-values/otel-collector';
+import { RESTRICTED_CONTAINER, restrictedPod } from '../../../catalog/chart-values/common';
+import { OTEL_COLLECTOR_NAME } from '../../../catalog/cluster-names';
 
 /** The collector pipeline: what every signal goes through and where it ends up. */
 export function otelCollectorConfig(): Record<string, unknown> {

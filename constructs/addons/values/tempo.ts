@@ -1,26 +1,8 @@
 /** Tempo chart values: traces on Blob storage through workload identity, retention from config. */
-import { z } from 'zod';
-import { containerSecurityContext, podSecurityContext, resources, RESTRICTED_CONTAINER, restrictedPod, serviceAccount, stringMap, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from './common';
 import { clientId, type AddonContext } from '../context';
-
-export const tempoValues = z.strictObject({
-  replicas: z.number().int().min(1).optional(),
-  podLabels: stringMap.optional(),
-  serviceAccount: serviceAccount.optional(),
-  securityContext: podSecurityContext.optional(),
-  tempo: z
-    .strictObject({
-      securityContext: containerSecurityContext.optional(),
-      retention: z.string().optional(),
-      resources: resources.optional(),
-      storage: z.strictObject({ trace: z.record(z.string(), z.unknown()) }).optional(),
-      metricsGenerator: z.strictObject({ enabled: z.boolean().optional(), remoteWriteUrl: z.string().optional() }).optional(),
-    })
-    .optional(),
-});
-export type TempoValues = z.input<typeof tempoValues>;
-
-export const TEMPO_SERVICE_ACCOUNT = 'tempo';
+import type { TempoValues } from '../../../catalog/chart-values/tempo';
+import { RESTRICTED_CONTAINER, restrictedPod, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
+import { TEMPO_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
 
 export function tempoChartValues(ctx: AddonContext, storage: { storageAccountName: string; container: string }): TempoValues {
   return {

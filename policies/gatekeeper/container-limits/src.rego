@@ -1,7 +1,7 @@
 # No container is larger than its namespace allows, and none asks for little while it may use a
 # lot: a limit far above the request overcommits the node, and the scheduler, the quota and the
 # cost reports count the request. Tenant namespaces get the default; platform namespaces get
-# their catalogue entry's maximum (constructs/addons/namespace-catalog.ts), e.g. vLLM's host
+# their catalogue entry's maximum (catalog/namespaces.ts), e.g. vLLM's host
 # memory in `serving`.
 package platformcontainerlimits
 

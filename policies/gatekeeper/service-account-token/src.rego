@@ -1,6 +1,6 @@
 # A pod that mounts a service-account token can call the Kubernetes API as that account; for a
 # workload that never calls the API the token is only something to steal. Pods switch the mount
-# off unless their namespace's catalogue entry (constructs/addons/namespace-catalog.ts) says why
+# off unless their namespace's catalogue entry (catalog/namespaces.ts) says why
 # they call the API. A tenant namespace never may, whatever the parameters list: a Namespace
 # labelled tenant in Gatekeeper's inventory overrides the list.
 package platformserviceaccounttoken

@@ -1,5 +1,5 @@
 /** What the LLM router enforces per tenant, derived from the tenant files of one environment. */
-import type { Tenant } from '../../config/tenant-schema';
+import type { Tenant } from './tenant-schema';
 
 export interface RouterEntitlement {
   readonly tenant: string;

@@ -2,7 +2,6 @@
  * Labels and taints of the node pools, as plain data: the pools carry them, and charts and add-on
  * values select and tolerate them (without loading the provider classes).
  */
-import type { GpuPoolConfig } from '../../config/schema';
 
 export const POOL_LABEL = 'platform.example.org/pool';
 
@@ -12,7 +11,7 @@ export const GPU_TAINTS = ['nvidia.com/gpu=present:NoSchedule', 'sku=gpu:NoSched
 export const SPOT_TAINT = 'kubernetes.azure.com/scalesetpriority=spot:NoSchedule';
 
 /** The GPU pool's labels: what serving workloads select on. */
-export function gpuPoolLabels(gpu: GpuPoolConfig): Record<string, string> {
+export function gpuPoolLabels(gpu: { readonly gpuModel: string; readonly gpusPerNode: number; readonly spot: { readonly enabled: boolean } }): Record<string, string> {
   return {
     sku: 'gpu',
     accelerator: 'nvidia',

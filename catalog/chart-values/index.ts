@@ -1,6 +1,6 @@
 /** The strict values schema of every catalogued chart, shared by the environment schema and the releases. */
 import type { z } from 'zod';
-import type { AddonName } from '../catalog';
+import type { AddonName } from '../addons';
 import { argocdValues } from './argocd';
 import { certManagerValues } from './cert-manager';
 import { externalSecretsValues } from './external-secrets';

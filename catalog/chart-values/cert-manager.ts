@@ -1,0 +1,17 @@
+/** Values schema (strict) — cert-manager chart values: CRDs, HA in prod, workload identity for Azure DNS (DNS-01). */
+import { z } from 'zod';
+import { pdb, resources, serviceAccount, stringMap } from './common';
+
+export const certManagerValues = z.strictObject({
+  crds: z.strictObject({ enabled: z.boolean().optional(), keep: z.boolean().optional() }).optional(),
+  replicaCount: z.number().int().min(1).optional(),
+  podDisruptionBudget: pdb.optional(),
+  podLabels: stringMap.optional(),
+  serviceAccount: serviceAccount.optional(),
+  resources: resources.optional(),
+  extraArgs: z.array(z.string()).optional(),
+  webhook: z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional() }).optional(),
+  cainjector: z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional() }).optional(),
+  prometheus: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+});
+export type CertManagerValues = z.input<typeof certManagerValues>;
