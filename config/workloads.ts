@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { PLATFORM_STORAGE_CLASS_NAMES } from '../catalog/storage-classes';
+import { FILE_STORAGE_CLASS_NAMES } from '../catalog/storage-classes';
 import { parseCidr } from './cidr';
 import { quantity } from './schema';
 import { parseQuantity } from './quantity';
@@ -65,11 +65,11 @@ const servingEnv = z
     standIns: z.record(modelId, modelId).default({}),
     replicas,
     perModel: z.record(modelId, replicas).default({}),
-    /** A class the platform creates (catalog/storage-classes.ts); the AKS built-in file classes mount with account keys. */
+    /** A ReadWriteMany class the platform creates (catalog/storage-classes.ts); the AKS built-in file classes mount with account keys. */
     cache: z
       .object({
-        storageClassName: z.string().refine((n) => (PLATFORM_STORAGE_CLASS_NAMES as readonly string[]).includes(n), {
-          message: `not a storage class the platform creates; use one of ${PLATFORM_STORAGE_CLASS_NAMES.join(', ')}`,
+        storageClassName: z.string().refine((n) => (FILE_STORAGE_CLASS_NAMES as readonly string[]).includes(n), {
+          message: `not a shared (ReadWriteMany) storage class the platform creates; use one of ${FILE_STORAGE_CLASS_NAMES.join(', ')}`,
         }),
         size: quantity,
       })

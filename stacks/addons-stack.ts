@@ -71,6 +71,7 @@ export class AddonsStack extends EnvironmentStack {
 
     const net = props.network.network;
     new PlatformStorageClasses(this, 'storage-classes', {
+      location: env.location,
       networkResourceGroupName: props.network.resourceGroup.name,
       vnetName: net.vnet.name,
       privateEndpointSubnetName: net.subnets.privateEndpoints.name,

@@ -8,7 +8,7 @@ import type { EnvironmentConfig } from '../../config/schema';
 import { ADDONS } from '../../catalog/addons';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { DEPRECATED_APIS } from './deprecated-apis';
-import { KEY_MOUNTED_STORAGE_CLASSES, PLATFORM_STORAGE_CLASS_NAMES } from '../../catalog/storage-classes';
+import { FILE_STORAGE_CLASS_NAMES, KEY_MOUNTED_STORAGE_CLASSES } from '../../catalog/storage-classes';
 
 export const POD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
 export type PodKind = (typeof POD_KINDS)[number];
@@ -130,7 +130,7 @@ export const TENANT_LABELS = ['tenant', 'cost-center'];
 
 const container = (pod: PodSample) => pod.spec.containers[0] as Json & { securityContext: Json; resources: Json; lifecycle?: Json };
 
-const STORAGE_PARAMETERS = { keyMountedClasses: [...KEY_MOUNTED_STORAGE_CLASSES], platformClasses: [...PLATFORM_STORAGE_CLASS_NAMES] };
+const STORAGE_PARAMETERS = { keyMountedClasses: [...KEY_MOUNTED_STORAGE_CLASSES], platformClasses: [...FILE_STORAGE_CLASS_NAMES] };
 
 /** The kinds `match: 'pods'` stands for. */
 export const POD_MATCH = [
@@ -580,8 +580,8 @@ export const POLICIES: PolicyDefinition[] = [
     ],
     objectCases: [
       { name: 'claim-default-class', object: claim({ tenant: SAMPLE_TENANT, 'cost-center': 'CC-4711' }) },
-      { name: 'claim-platform-class', object: withSpec(claim({}), { storageClassName: PLATFORM_STORAGE_CLASS_NAMES[0] }) },
-      { name: 'claim-key-class', object: withSpec(claim({}), { storageClassName: 'azurefile-csi-premium' }), message: `PersistentVolumeClaim/data: storageClassName "azurefile-csi-premium" mounts Azure Files with the account key; fix: use ${PLATFORM_STORAGE_CLASS_NAMES[0]}` },
+      { name: 'claim-platform-class', object: withSpec(claim({}), { storageClassName: FILE_STORAGE_CLASS_NAMES[0] }) },
+      { name: 'claim-key-class', object: withSpec(claim({}), { storageClassName: 'azurefile-csi-premium' }), message: `PersistentVolumeClaim/data: storageClassName "azurefile-csi-premium" mounts Azure Files with the account key; fix: use ${FILE_STORAGE_CLASS_NAMES[0]}` },
     ],
   },
   {

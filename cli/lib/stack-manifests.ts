@@ -29,6 +29,8 @@ const TYPED: Record<string, { apiVersion: string; kind: string; body?: (config: 
   },
 };
 
+const PATCHES = new Set(['kubernetes_annotations', 'kubernetes_labels']);
+
 /** Resolves `${kubernetes_namespace_v1.<id>.metadata[0].name}` to the namespace's literal name. */
 function literal(stack: Json, value: unknown): unknown {
   if (typeof value !== 'string') return value;
@@ -45,6 +47,8 @@ export function stackManifests(stack: Json): Json[] {
         out.push({ ...m, metadata: { ...m.metadata, namespace: literal(stack, m.metadata.namespace) } });
         continue;
       }
+      // Patches of objects the platform does not create (AKS's default StorageClass): nothing to admit.
+      if (PATCHES.has(type)) continue;
       const typed = TYPED[type];
       if (!typed) {
         if (type.startsWith('kubernetes_')) throw new Error(`no manifest conversion for ${type}; add it to TYPED in cli/lib/stack-manifests.ts`);

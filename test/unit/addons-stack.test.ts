@@ -13,7 +13,8 @@ import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { ADDON_VALUES } from '../../catalog/chart-values';
 import { loadInputs } from '../../config/inputs';
 import { cidrContains, cidrsOverlap } from '../../config/cidr';
-import { KEY_MOUNTED_STORAGE_CLASSES, PLATFORM_STORAGE_CLASSES, PLATFORM_STORAGE_CLASS_NAMES, WORKLOAD_UID } from '../../catalog/storage-classes';
+import { KEY_MOUNTED_STORAGE_CLASSES, PLATFORM_STORAGE_CLASSES, PLATFORM_STORAGE_CLASS_NAMES, storageClassSku, WORKLOAD_UID } from '../../catalog/storage-classes';
+import { AZURE_REGIONS } from '../../catalog/azure-regions';
 import { stackManifests } from '../../cli/lib/stack-manifests';
 import { platformApps } from '../../cli/lib/render';
 import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
@@ -81,6 +82,28 @@ for (const env of inputs.allEnvironments) {
       assert.equal(p.privateDNSZoneResourceGroup, p.vnetResourceGroup);
       assert.ok(files.mount_options.includes(`uid=${WORKLOAD_UID}`));
       assert.ok(!(KEY_MOUNTED_STORAGE_CLASSES as readonly string[]).some((n) => PLATFORM_STORAGE_CLASS_NAMES.includes(n as never)));
+    });
+
+    it('claims without a class land on the platform Premium SSD class (zone-redundant where the region has zones); AKS\'s default is unset', () => {
+      const classes = addons.of('kubernetes_storage_class_v1');
+      const defaults = classes.filter((c) => c.config.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+      assert.deepEqual(defaults.map((c) => c.config.metadata.name), [PLATFORM_STORAGE_CLASSES.premiumDisks.name]);
+      const disk = defaults[0].config;
+      assert.equal(disk.storage_provisioner, 'disk.csi.azure.com');
+      assert.equal(disk.parameters.skuName, AZURE_REGIONS[env.location].zones ? 'Premium_ZRS' : 'Premium_LRS');
+      assert.equal(disk.parameters.networkAccessPolicy, 'DenyAll');
+      assert.equal(disk.volume_binding_mode, 'WaitForFirstConsumer');
+      const unset = addons.one('kubernetes_annotations').config;
+      assert.deepEqual([unset.kind, unset.metadata.name, unset.annotations], ['StorageClass', 'default', { 'storageclass.kubernetes.io/is-default-class': 'false' }]);
+      const files = classes.find((c) => c.config.metadata.name === PLATFORM_STORAGE_CLASSES.sharedFiles.name)!.config;
+      assert.equal(files.parameters.skuName, AZURE_REGIONS[env.location].premiumFilesZrs ? 'Premium_ZRS' : 'Premium_LRS');
+    });
+
+    it('the SKU follows the region: locally redundant where the region lacks zone-redundant storage of the kind', () => {
+      assert.equal(storageClassSku(PLATFORM_STORAGE_CLASSES.premiumDisks, 'westeurope'), 'Premium_ZRS');
+      assert.equal(storageClassSku(PLATFORM_STORAGE_CLASSES.premiumDisks, 'northcentralus'), 'Premium_LRS');
+      assert.equal(storageClassSku(PLATFORM_STORAGE_CLASSES.sharedFiles, 'centralus'), 'Premium_LRS');
+      assert.equal(storageClassSku(PLATFORM_STORAGE_CLASSES.sharedFiles, 'swedencentral'), 'Premium_ZRS');
     });
 
     it('add-on egress reaches the VNet only where the catalogue lists the private-endpoint subnet; HTTPS to the internet excludes the VNet and the cluster ranges', () => {

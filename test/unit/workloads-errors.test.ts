@@ -112,7 +112,7 @@ describe('workloads: bad input fails with file, field and fix', () => {
     const file = workloadsWith((t) => t.replace('cache: { storageClassName: azurefile-mi-premium, size: 512Gi }', 'cache: { storageClassName: azurefile-csi-premium, size: 512Gi }'));
     const out = problems('prod', { workloadsFile: file, lockFile: FIXTURE_LOCK });
     assert.equal(out.length, 1, out.join('\n'));
-    assert.match(out[0], /workloads\.yaml:\d+:\d+ environments\.prod\.serving\.cache\.storageClassName: not a storage class the platform creates; use one of azurefile-mi-premium/);
+    assert.match(out[0], /workloads\.yaml:\d+:\d+ environments\.prod\.serving\.cache\.storageClassName: not a shared \(ReadWriteMany\) storage class the platform creates; use one of azurefile-mi-premium/);
   });
 
   it('a lock entry that is not a sha256 digest', () => {
