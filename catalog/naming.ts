@@ -48,6 +48,9 @@ export const NAMING_RULES = {
   firewallPolicy: { abbreviation: 'afwp', min: 1, max: 80, pattern: alnumDashUnderscorePeriod, describe: 'letters, digits, "-", "_", "."; start alphanumeric, end alphanumeric or "_"' },
   publicIp: { abbreviation: 'pip', min: 1, max: 80, pattern: alnumDashUnderscorePeriod, describe: 'letters, digits, "-", "_", "."; start alphanumeric, end alphanumeric or "_"' },
   routeTable: { abbreviation: 'rt', min: 1, max: 80, pattern: alnumDashUnderscorePeriod, describe: 'letters, digits, "-", "_", "."; start alphanumeric, end alphanumeric or "_"' },
+  frontDoorProfile: { abbreviation: 'afd', min: 1, max: 260, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/, describe: 'letters, digits, "-"; start and end alphanumeric' },
+  frontDoorEndpoint: { abbreviation: 'fde', min: 1, max: 46, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/, describe: 'letters, digits, "-"; start and end alphanumeric' },
+  frontDoorWafPolicy: { abbreviation: 'waf', min: 1, max: 128, pattern: /^[A-Za-z][A-Za-z0-9]*$/, describe: 'letters and digits, starting with a letter', noSeparator: true },
   redisCache: { abbreviation: 'redis', min: 1, max: 63, pattern: /^[A-Za-z0-9](?!.*--)[-A-Za-z0-9]*[A-Za-z0-9]$/, describe: 'letters, digits and single "-"', globallyUnique: true },
 } as const satisfies Record<string, NamingRule>;
 

@@ -8,7 +8,7 @@
  */
 import { AKS_VERSIONS, supportedAksVersions } from '../catalog/aks-versions';
 import { AZURE_REGIONS } from '../catalog/azure-regions';
-import { coversAllAddresses, parseCidr, prefixOf } from './cidr';
+import { coversAllAddresses, parseCidr, prefixOf } from '../catalog/cidr';
 
 /** Registries besides the environment's own ACR that production may pull from, each with why it is trusted. */
 export const TRUSTED_REGISTRIES: Readonly<Record<string, string>> = {
@@ -44,7 +44,16 @@ interface Relaxable {
 export const RELAXABLE = {
   publicApiServer: { path: ['aks', 'privateCluster'], secure: 'a private API server (aks.privateCluster: true)', relaxed: (e) => !e.aks.privateCluster },
   publicNetworkAccess: { path: ['publicNetworkAccess'], secure: 'no public network access to ACR and Key Vault (publicNetworkAccess: false)', relaxed: (e) => e.publicNetworkAccess },
-  publicIngress: { path: ['network', 'publicIngress'], secure: 'no public ingress on the cluster (network.publicIngress: false)', relaxed: (e) => e.network.publicIngress },
+  publicIngress: {
+    path: ['network', 'publicIngress'],
+    secure: 'no public ingress on the cluster (network.publicIngress: false; publish hosts through the WAF edge, network.edge.frontDoor)',
+    relaxed: (e) => e.network.publicIngress,
+  },
+  wafDetectionOnly: {
+    path: ['network', 'edge', 'frontDoor', 'wafMode'],
+    secure: 'a WAF that blocks what it detects (network.edge.frontDoor.wafMode: Prevention)',
+    relaxed: (e) => e.network.edge.frontDoor.enabled && e.network.edge.frontDoor.wafMode !== 'Prevention',
+  },
   egressFirewall: { path: ['network', 'egressFirewall', 'enabled'], secure: 'egress through the firewall allow-list (network.egressFirewall.enabled: true)', relaxed: (e) => !e.network.egressFirewall.enabled },
   admissionEnforcement: { path: ['policies', 'enforcement'], secure: 'Gatekeeper enforcement deny (policies.enforcement: deny)', relaxed: (e) => e.policies.enforcement !== 'deny' },
   imageDigests: { path: ['policies', 'requireDigest'], secure: 'images pinned by digest (policies.requireDigest: true)', relaxed: (e) => !e.policies.requireDigest },
@@ -68,6 +77,7 @@ export interface GuardedEnvironment {
     readonly subnets: Record<'nodes' | 'apiServer' | 'privateEndpoints', string>;
     readonly publicIngress: boolean;
     readonly egressFirewall: { readonly enabled: boolean };
+    readonly edge: { readonly frontDoor: { readonly enabled: boolean; readonly wafMode: string } };
   };
   readonly aks: {
     readonly kubernetesVersion: string;

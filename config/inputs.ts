@@ -9,7 +9,7 @@ import type { Tenant } from './tenant-schema';
 import { loadTenants, tenantFiles, TENANTS_DIR, type LoadedTenant } from './tenants';
 import { join } from 'node:path';
 import { PRIVATE_ENDPOINTS } from '../catalog/network';
-import { parseCidr } from './cidr';
+import { parseCidr } from '../catalog/cidr';
 import { AZURE_RESERVED_ADDRESSES } from './guard-rails';
 import { positionOf, ValidationError, type Problem } from './yaml-validate';
 

@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { addonDependencyIssues, addonsSchema, observabilitySchema } from './addons-schema';
-import { cidrContains, cidrsOverlap, parseCidr } from './cidr';
+import { cidrContains, cidrsOverlap, parseCidr } from '../catalog/cidr';
+import { PLATFORM_HOSTS, PLATFORM_HOST_NAMES, type PlatformHostName } from '../catalog/edge';
 import { guardRailViolations, RELAXABLE, type RelaxableRule } from './guard-rails';
 import { isQuantity } from './quantity';
 
@@ -129,6 +130,29 @@ export const environmentSchema = z
           .strict(),
         /** Opens 80/443 from the internet on the node subnet for a public ingress load balancer. */
         publicIngress: z.boolean().default(false),
+        /**
+         * The WAF edge: Azure Front Door Premium with a WAF policy (Microsoft's default rule set and
+         * bot protection) in front of the internal load balancer, reached over Private Link, so the
+         * cluster itself never takes internet traffic. Only hosts listed in `publicHosts` are
+         * published; the rest stay internal.
+         */
+        edge: z
+          .object({
+            frontDoor: z
+              .object({
+                enabled: z.boolean().default(false),
+                /** Prevention blocks what the rules match; Detection only logs it (production refuses it). */
+                wafMode: z.enum(['Prevention', 'Detection']).default('Prevention'),
+                /** Platform hosts (catalog/edge.ts) published to the internet. */
+                publicHosts: z.array(z.custom<PlatformHostName>((v) => typeof v === 'string', 'expected a host name such as api')).default([]),
+                /** Requests per minute one client IP may send before the WAF blocks it. */
+                rateLimitPerMinute: z.number().int().min(10).max(100_000).default(1000),
+              })
+              .strict()
+              .default({ enabled: false, wafMode: 'Prevention', publicHosts: [], rateLimitPerMinute: 1000 }),
+          })
+          .strict()
+          .default({ frontDoor: { enabled: false, wafMode: 'Prevention', publicHosts: [], rateLimitPerMinute: 1000 } }),
         /**
          * All egress of the nodes through Azure Firewall (user-defined routing) with an FQDN
          * allow-list built from catalog/egress.ts, the Git hosts and the tenants' declared egress.
@@ -335,6 +359,22 @@ export const environmentSchema = z
           });
         }
       }
+    }
+    const edge = env.network.edge.frontDoor;
+    // Checked here rather than by an enum, so unknown and internal-only hosts are reported together.
+    const publishable = PLATFORM_HOST_NAMES.filter((h) => PLATFORM_HOSTS[h].publishable).join(', ');
+    for (const [i, host] of edge.publicHosts.entries()) {
+      const known = (PLATFORM_HOST_NAMES as string[]).includes(host);
+      if (!known || !PLATFORM_HOSTS[host].publishable) {
+        const why = known ? `${host} is an operator UI and stays internal` : `${host} is not a platform host (catalog/edge.ts)`;
+        ctx.addIssue({ code: 'custom', path: ['network', 'edge', 'frontDoor', 'publicHosts', i], message: `${why}; publish only ${publishable}` });
+      }
+    }
+    if (edge.publicHosts.length > 0 && !edge.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'edge', 'frontDoor', 'enabled'], message: 'publicHosts are published only through the WAF edge; set network.edge.frontDoor.enabled: true' });
+    }
+    if (edge.enabled && edge.publicHosts.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'edge', 'frontDoor', 'publicHosts'], message: 'the WAF edge is on but publishes nothing; list the hosts to publish or turn it off' });
     }
     if (env.security.defenderForContainers === 'external' && !env.security.externalOwner) {
       ctx.addIssue({ code: 'custom', path: ['security', 'externalOwner'], message: 'say which team manages the Defender for Containers plan of this subscription' });

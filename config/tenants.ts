@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { cidrContains, parseCidr } from './cidr';
+import { cidrContains, parseCidr } from '../catalog/cidr';
 import type { ModelCatalogue } from './models';
 import { parseQuantity } from './quantity';
 import type { EnvironmentConfig } from './schema';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { FILE_STORAGE_CLASS_NAMES } from '../catalog/storage-classes';
-import { parseCidr } from './cidr';
+import { parseCidr } from '../catalog/cidr';
 import { quantity } from './schema';
 import { parseQuantity } from './quantity';
 import { loadYamlFile, type Finding } from './yaml-validate';

@@ -6,6 +6,7 @@ import type { EnvironmentStack } from './environment-stack';
 import { AddonsStack } from './addons-stack';
 import { ClusterConfigStack } from './cluster-config-stack';
 import { DataStack } from './data-stack';
+import { EdgeStack } from './edge-stack';
 import { NetworkStack } from './network-stack';
 import { ObservabilityStack } from './observability-stack';
 import { PlatformStack } from './platform-stack';
@@ -15,6 +16,11 @@ export { stackName } from './environment-stack';
 
 /** The stacks every environment has, besides one per tenant (a test checks this against the app). */
 export const SHARED_CONCERNS = ['network', 'platform', 'addons', 'cluster-config', 'observability', 'data'] as const;
+
+/** The shared stacks of one environment: the WAF edge only where it is on. */
+export function sharedConcerns(env: Pick<EnvironmentConfig, 'network'>): string[] {
+  return [...SHARED_CONCERNS, ...(env.network.edge.frontDoor.enabled ? ['edge'] : [])];
+}
 
 export interface EnvironmentStacksOptions {
   readonly localBackend?: boolean;
@@ -37,6 +43,9 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   const data = new DataStack(scope, { ...common, network, platform });
   data.addDependency(network);
   data.addDependency(platform);
+  // Front Door's Private Link origin is the service AKS creates for the Gateway's load balancer.
+  const edge = env.network.edge.frontDoor.enabled ? [new EdgeStack(scope, { ...common, platform })] : [];
+  for (const e of edge) e.addDependency(clusterConfig);
   const tenants = (options.tenants ?? [])
     .filter((t) => t.spec.environments.includes(env.name))
     .map((tenant) => {
@@ -48,5 +57,5 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
       stack.addDependency(clusterConfig);
       return stack;
     });
-  return [network, platform, addons, clusterConfig, observability, data, ...tenants];
+  return [network, platform, addons, clusterConfig, observability, data, ...edge, ...tenants];
 }

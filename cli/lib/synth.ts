@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadInputs, type InputOptions, type Inputs } from '../../config/inputs';
 import { buildApp } from '../../main';
-import { SHARED_CONCERNS } from '../../stacks';
+import { sharedConcerns } from '../../stacks';
 import { createProgress, type Progress } from '../progress';
 import { checkOutputFolder, ioError, isOwnOutput, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder, type Lock } from './output-dir';
 import { REPO } from './tools';
@@ -140,7 +140,7 @@ export function synthesize(options: SynthOptions = {}): SynthResult {
 }
 
 export function stackCount({ environments, tenants }: Pick<Inputs, 'environments' | 'tenants'>): number {
-  return environments.reduce((n, env) => n + SHARED_CONCERNS.length + tenants.filter((t) => t.spec.environments.includes(env.name)).length, 0);
+  return environments.reduce((n, env) => n + sharedConcerns(env).length + tenants.filter((t) => t.spec.environments.includes(env.name)).length, 0);
 }
 
 /** Synthesis that uses several processes when the run is large enough to profit. */

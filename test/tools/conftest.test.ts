@@ -81,6 +81,10 @@ describe('conftest: policies/terraform', () => {
     ['the blob CSI driver on', 'dev-platform', (j) => (first(j.resource.azurerm_kubernetes_cluster).storage_profile.blob_driver_enabled = true), /storage_profile\.blob_driver_enabled must be false/],
     ['the Defender for Containers plan removed', 'prod-platform', (j) => delete j.resource.azurerm_security_center_subscription_pricing, /no Defender for Containers plan/],
     ['the audit immutability policy unlocked', 'prod-data', (j) => (first(j.resource.azurerm_storage_container_immutability_policy).locked = false), /immutability policy must be locked/],
+    // The WAF edge.
+    ['the WAF only detecting', 'prod-edge', (j) => (first(j.resource.azurerm_cdn_frontdoor_firewall_policy).mode = 'Detection'), /production WAF runs in Detection mode/],
+    ['the origin reached over the internet', 'prod-edge', (j) => delete first(j.resource.azurerm_cdn_frontdoor_origin).private_link, /over Private Link/],
+    ['a domain left out of the WAF', 'prod-edge', (j) => (first(j.resource.azurerm_cdn_frontdoor_security_policy).security_policies.firewall.association.domain = []), /served without the WAF/],
   ];
   for (const [what, stack, mutate, expected] of mutations) {
     it(`denies the real ${stack} output with ${what}`, () => {

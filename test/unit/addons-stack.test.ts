@@ -12,7 +12,7 @@ import { ADDONS, ADDON_NAMES, EXACT_VERSION } from '../../catalog/addons';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { ADDON_VALUES } from '../../catalog/chart-values';
 import { loadInputs } from '../../config/inputs';
-import { cidrContains, cidrsOverlap } from '../../config/cidr';
+import { cidrContains, cidrsOverlap } from '../../catalog/cidr';
 import { KEY_MOUNTED_STORAGE_CLASSES, PLATFORM_STORAGE_CLASSES, PLATFORM_STORAGE_CLASS_NAMES, storageClassSku, WORKLOAD_UID } from '../../catalog/storage-classes';
 import { AZURE_REGIONS } from '../../catalog/azure-regions';
 import { stackManifests } from '../../cli/lib/stack-manifests';

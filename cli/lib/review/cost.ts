@@ -32,6 +32,7 @@ const priceSchema = z
       azureFirewallStandard: z.number(),
       azureFirewallPremium: z.number(),
       publicIpStandard: z.number(),
+      frontDoorPremium: z.number(),
     }).strict(),
   })
   .strict();
@@ -99,6 +100,10 @@ export function stackCost(name: string, stack: Json | undefined, prices: PriceTa
     const monthly = f.sku_tier === 'Premium' ? m.azureFirewallPremium : f.sku_tier === 'Standard' ? m.azureFirewallStandard : undefined;
     if (monthly === undefined) unpriced.add(`Azure Firewall ${f.sku_tier}`);
     add([monthly ?? 0, monthly ?? 0]);
+  }
+  for (const p of each('azurerm_cdn_frontdoor_profile')) {
+    if (p.sku_name !== 'Premium_AzureFrontDoor') unpriced.add(`Front Door ${p.sku_name}`);
+    add(p.sku_name === 'Premium_AzureFrontDoor' ? [m.frontDoorPremium, m.frontDoorPremium] : [0, 0]);
   }
   const fixed = each('azurerm_public_ip').length * m.publicIpStandard + each('azurerm_private_endpoint').length * m.privateEndpoint + each('azurerm_dns_zone').length * m.dnsZone + each('azurerm_private_dns_zone').length * m.privateDnsZone;
   add([fixed, fixed]);

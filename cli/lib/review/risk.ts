@@ -3,7 +3,7 @@
  * rule reads the synthesized stacks or the rendered apps of both sides; what blocks is said per
  * rule (widened API ranges block everywhere, the rest blocks in production).
  */
-import { coveredBy, coversAllAddresses, prefixOf } from '../../../config/cidr';
+import { coveredBy, coversAllAddresses, prefixOf } from '../../../catalog/cidr';
 import { MIN_ALLOWED_PREFIX } from '../../../config/guard-rails';
 import type { SynthOutput } from './diff';
 import { POLICY_APP } from '../../../charts/policies/chart';
