@@ -56,7 +56,8 @@ export function budgetRuleGroups(tenants: readonly Tenant[], env: string): RuleG
           // The router enforces what its team table says; the tenant file is what was agreed.
           alert: 'TenantLLMBudgetNotEnforced',
           // Quiet while the exporter reports nothing at all: TenantLLMSpendUnknown covers that.
-          expr: `((${BUDGET_RECORD} unless on (team) ${ROUTER_BUDGET_RECORD}) or (${BUDGET_RECORD} != on (team) ${ROUTER_BUDGET_RECORD})) and on () (count(${ROUTER_BUDGET_RECORD}) > 0)`,
+          // group_left keeps the record's currency label (one-to-one matching would keep only `team`).
+          expr: `((${BUDGET_RECORD} unless on (team) ${ROUTER_BUDGET_RECORD}) or (${BUDGET_RECORD} != on (team) group_left () ${ROUTER_BUDGET_RECORD})) and on () (count(${ROUTER_BUDGET_RECORD}) > 0)`,
           // The team sync runs after every Argo CD sync: a new tenant waits for one.
           for: '30m',
           labels: { severity: 'P3', audience: 'platform' },

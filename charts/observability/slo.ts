@@ -93,7 +93,9 @@ export function sloRuleGroups(slos: readonly Slo[] = SLOS): RuleGroup[] {
       WINDOWS.map((w) => ({
         record: errorRatioRecord(w),
         // No traffic is no error: the ratio is 0, not NaN, so alerts stay quiet on idle services.
-        expr: `(${slo.errors.replaceAll('$w', w)}) / clamp_min(${slo.total.replaceAll('$w', w)}, 1e-12)`,
+        // Traffic without a single bad event is a ratio of 0 too: SDKs create no series for an
+        // outcome that never happened, and an empty numerator would leave no ratio at all.
+        expr: `((${slo.errors.replaceAll('$w', w)}) or vector(0)) / clamp_min(${slo.total.replaceAll('$w', w)}, 1e-12)`,
         labels: { slo: slo.name, service: SERVICES[slo.service].name },
       })),
     ),
