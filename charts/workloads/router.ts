@@ -61,7 +61,14 @@ export function litellmConfig(props: Pick<LlmRouterChartProps, 'routes' | 'fallb
   return {
     model_list: props.routes.map((r) => ({
       model_name: r.alias,
-      litellm_params: { model: `hosted_vllm/${r.served}`, api_base: vllmBaseUrl(r.served), timeout: 600, stream_timeout: 120 },
+      litellm_params: {
+        model: `hosted_vllm/${r.served}`,
+        api_base: vllmBaseUrl(r.served),
+        timeout: 600,
+        stream_timeout: 120,
+        // Spend is booked per token at the catalogue's chargeback rates (per million there).
+        ...(r.chargeback ? { input_cost_per_token: r.chargeback.inputPerMillionTokens / 1e6, output_cost_per_token: r.chargeback.outputPerMillionTokens / 1e6 } : {}),
+      },
       model_info: { id: r.alias, served_by: r.served },
     })),
     router_settings: {

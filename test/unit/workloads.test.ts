@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { App } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadInputs } from '../../config/inputs';
+import { loadModelCatalogue } from '../../config/models';
 import { workloadApps } from '../../charts/workloads/apps';
 import { environmentPolicyObjects, toYaml } from '../../cli/lib/gatekeeper';
 import { renderEnvironments } from '../../cli/lib/render';
@@ -225,7 +226,15 @@ describe('workloads: LLM router', () => {
     const cfg = parse(files(prod)['config.yaml']);
     assert.deepEqual(cfg.model_list.map((m: any) => m.model_name), ['llama-3-1-70b-instruct', 'llama-3-1-8b-instruct', 'qwen2-5-coder-32b-instruct']);
     const m70 = cfg.model_list[0].litellm_params;
-    assert.deepEqual(m70, { model: 'hosted_vllm/llama-3-1-70b-instruct', api_base: 'http://vllm-llama-3-1-70b-instruct.serving.svc.cluster.local:8000/v1', timeout: 600, stream_timeout: 120 });
+    const rates = loadModelCatalogue().models.find((m) => m.id === 'llama-3-1-70b-instruct')!.chargeback;
+    assert.deepEqual(m70, {
+      model: 'hosted_vllm/llama-3-1-70b-instruct',
+      api_base: 'http://vllm-llama-3-1-70b-instruct.serving.svc.cluster.local:8000/v1',
+      timeout: 600,
+      stream_timeout: 120,
+      input_cost_per_token: rates.inputPerMillionTokens / 1e6,
+      output_cost_per_token: rates.outputPerMillionTokens / 1e6,
+    });
     assert.deepEqual(cfg.router_settings.fallbacks, [{ 'llama-3-1-70b-instruct': ['llama-3-1-8b-instruct'] }, { 'qwen2-5-coder-32b-instruct': ['llama-3-1-8b-instruct'] }]);
     assert.equal(cfg.general_settings.master_key, 'os.environ/LITELLM_MASTER_KEY');
     assert.equal(cfg.general_settings.database_url, 'os.environ/DATABASE_URL');
@@ -235,6 +244,9 @@ describe('workloads: LLM router', () => {
     const cfg = parse(files(dev)['config.yaml']);
     const m = cfg.model_list.find((x: any) => x.model_name === 'llama-3-1-70b-instruct');
     assert.equal(m.litellm_params.model, 'hosted_vllm/llama-3-1-8b-instruct');
+    // The tenant pays the rate of the model that answered, not of the one it asked for.
+    const small = loadModelCatalogue().models.find((x) => x.id === 'llama-3-1-8b-instruct')!.chargeback;
+    assert.equal(m.litellm_params.output_cost_per_token, small.outputPerMillionTokens / 1e6);
   });
 
   it('one team per tenant of the environment with its models, TPM/RPM and monthly budget', () => {
