@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { TENANT_LABEL } from '../tenant/labels';
-import { TENANT_NAMESPACES, type NamespacePeer, type PlatformNamespace, type SubnetRef } from '../../catalog/namespaces';
+import { namespaceQuota, TENANT_NAMESPACES, type NamespacePeer, type PlatformNamespace, type SubnetRef } from '../../catalog/namespaces';
 
 const byName = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
 const peer = (p: NamespacePeer) =>
@@ -32,6 +32,8 @@ export interface PlatformNamespacesProps {
    * catalogue lists the private-endpoint subnet for a namespace.
    */
   readonly privateCidrs: string[];
+  /** Nodes the pools can scale to together: the quotas of DaemonSet namespaces grow with it. */
+  readonly maxNodes: number;
 }
 
 export class PlatformNamespaces extends Construct {
@@ -70,9 +72,10 @@ export class PlatformNamespaces extends Construct {
       new Manifest(scope, id, { manifest: { ...manifest, metadata: { name: id, namespace: ns.name, labels } }, dependsOn: [namespace] });
     const policy = (name: string, spec: Record<string, unknown>) => object(name, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', spec: { podSelector: {}, ...spec } });
 
+    const quota = namespaceQuota(ns, props.maxNodes);
     const objects = [
       namespace,
-      object('quota', { apiVersion: 'v1', kind: 'ResourceQuota', spec: { hard: { 'requests.cpu': ns.quota.cpu, 'limits.memory': ns.quota.memory, pods: String(ns.quota.pods) } } }),
+      object('quota', { apiVersion: 'v1', kind: 'ResourceQuota', spec: { hard: { 'requests.cpu': quota.cpu, 'limits.memory': quota.memory, pods: String(quota.pods) } } }),
       object('defaults', {
         apiVersion: 'v1',
         kind: 'LimitRange',

@@ -1,7 +1,7 @@
 /** Loki chart values: logs on Blob storage through workload identity, retention from config. */
 import { clientId, type AddonContext } from '../context';
 import type { LokiValues } from '../../../catalog/chart-values/loki';
-import { RUNTIME_DEFAULT_SECCOMP, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
+import { HELPER_CONTAINER, RUNTIME_DEFAULT_SECCOMP, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { LOKI_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
 
 export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName: string; container: string }): LokiValues {
@@ -32,7 +32,10 @@ export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName
     read: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '4Gi' } } },
     write: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } } },
     backend: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } } },
-    gateway: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP },
+    gateway: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } } },
+    // The rules sidecar of the backend (or single binary) and the caches' metrics exporters.
+    sidecar: { resources: HELPER_CONTAINER },
+    memcachedExporter: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } } },
     memcached: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP },
     minio: { enabled: false },
     chunksCache: { enabled: ha },
