@@ -120,6 +120,8 @@ export interface CapacityReport {
   readonly overQuota: string[];
   /** Containers whose memory request or limit is left to the LimitRange. */
   readonly unsized: string[];
+  /** Containers with a CPU limit (the platform limits memory only: a throttled controller misses its health checks). */
+  readonly cpuLimited: string[];
 }
 
 const q = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : parseQuantity(v as string));
@@ -200,11 +202,13 @@ export function capacityReport(input: CapacityInput): CapacityReport {
   const sources = podSources(input.objects);
   const byNamespace = new Map<string, PodGroup[]>();
   const unsized: string[] = [];
+  const cpuLimited: string[] = [];
   for (const source of sources) {
     const s = scale(source, input.objects, input.maxNodes);
     if (!s) continue;
     for (const c of [...((source.spec.initContainers ?? []) as Json[]), ...((source.spec.containers ?? []) as Json[])]) {
       const r = (c.resources ?? {}) as Json;
+      if (r.limits?.cpu !== undefined) cpuLimited.push(`${describeObject(source.owner)} container "${c.name}": limits.cpu ${r.limits.cpu}`);
       const missing = [r.requests?.memory === undefined && 'requests.memory', r.limits?.memory === undefined && 'limits.memory'].filter(Boolean);
       if (missing.length > 0) unsized.push(`${describeObject(source.owner)} container "${c.name}": no ${missing.join(' or ')}`);
     }
@@ -234,5 +238,5 @@ export function capacityReport(input: CapacityInput): CapacityReport {
     if (u.memoryLimit > memory) overQuota.push(`${u.namespace}: limits.memory ${gi(u.memoryLimit)} > quota ${u.quota.memory}: ${top('memoryLimit', gi)}`);
     if (u.pods > u.quota.pods) overQuota.push(`${u.namespace}: ${u.pods} pods > quota ${u.quota.pods}`);
   }
-  return { usage, overQuota, unsized };
+  return { usage, overQuota, unsized, cpuLimited };
 }

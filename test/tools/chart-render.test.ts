@@ -171,12 +171,14 @@ describe('chart rendering: the helpers', () => {
     ]);
   });
 
-  it('capacity: replicas, HPA maximums and DaemonSets per node against the quota; unsized containers are named', () => {
+  it('capacity: replicas, HPA maximums and DaemonSets per node against the quota; unsized and CPU-limited containers are named', () => {
     const release = { name: 'demo', namespace: 'demo' } as any;
     const obj = (object: any, hooks: string[] = []): RenderedObject => ({ object, release, source: 'demo/templates/x.yaml', hooks });
-    const pod = (memory?: string) => ({ spec: { containers: [{ name: 'c', resources: { requests: { cpu: '100m', ...(memory ? { memory } : {}) }, ...(memory ? { limits: { memory } } : {}) } }] } });
+    const pod = (memory?: string, cpuLimit?: string) => ({
+      spec: { containers: [{ name: 'c', resources: { requests: { cpu: '100m', ...(memory ? { memory } : {}) }, ...(memory ? { limits: { memory, ...(cpuLimit ? { cpu: cpuLimit } : {}) } } : {}) } }] },
+    });
     const objects = [
-      obj({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'demo' }, spec: { replicas: 2, template: pod('1Gi') } }),
+      obj({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'demo' }, spec: { replicas: 2, template: pod('1Gi', '1') } }),
       obj({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'demo' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 3 } }),
       obj({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'demo' }, spec: { template: pod() } }),
       obj({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'hook', namespace: 'demo' }, spec: { template: pod('64Gi') } }, ['pre-install']),
@@ -194,6 +196,7 @@ describe('chart rendering: the helpers', () => {
     assert.equal(Number(demo.cpuRequest.toFixed(3)), 0.8);
     assert.deepEqual(report.overQuota, ['demo: limits.memory 4.25Gi > quota 4Gi: Deployment demo/web (demo/templates/x.yaml) 3 x 1.00Gi (HPA maxReplicas 3); DaemonSet demo/agent (demo/templates/x.yaml) 5 x 0.25Gi (one per node, 5 nodes)']);
     assert.deepEqual(report.unsized, ['DaemonSet demo/agent (demo/templates/x.yaml) container "c": no requests.memory or limits.memory']);
+    assert.deepEqual(report.cpuLimited, ['Deployment demo/web (demo/templates/x.yaml) container "c": limits.cpu 1']);
     const stranger = capacityReport({ objects, quotas: new Map(), limitRanges: new Map(), maxNodes: 1 });
     assert.deepEqual(stranger.overQuota, ['demo: 4 pods but no ResourceQuota']);
   });
@@ -266,10 +269,10 @@ for (const env of inputs.allEnvironments) {
       assert.deepEqual([...new Set(violations.map((v) => v.constraint.metadata.name))], ['pod-security']);
     });
 
-    it(`every namespace holds its pods at maximum scale within its quota (${maxNodes} nodes), every container sized explicitly`, async () => {
+    it(`every namespace holds its pods at maximum scale within its quota (${maxNodes} nodes), every container sized explicitly, none CPU-limited`, async () => {
       const render = await rendered();
       const report = capacityReport({ objects: render.objects, ...namespaceLimits(env), maxNodes });
-      assert.deepEqual({ overQuota: report.overQuota, unsized: report.unsized }, { overQuota: [], unsized: [] });
+      assert.deepEqual({ overQuota: report.overQuota, unsized: report.unsized, cpuLimited: report.cpuLimited }, { overQuota: [], unsized: [], cpuLimited: [] });
     });
   });
 }
