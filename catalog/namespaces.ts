@@ -4,6 +4,8 @@
  * and tenant validation reserves their names.
  */
 
+import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT } from './cluster-names';
+
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /** Stands for every tenant namespace (labelled `tenant`); not a valid namespace name, so never a real one. */
@@ -12,6 +14,8 @@ export const TENANT_NAMESPACES = '@tenants';
 export interface NamespacePeer {
   /** A namespace name, `*` for every namespace, or TENANT_NAMESPACES. */
   readonly namespace: string;
+  /** Only the pods with these labels in that namespace (default: all of them). */
+  readonly pods?: Readonly<Record<string, string>>;
   readonly ports?: number[];
   readonly why: string;
 }
@@ -95,6 +99,8 @@ export const NODE_AGENTS = {
   // node-exporter reads /proc and /sys; tens of MiB on any node size.
   nodeExporter: { cpuMillis: 20, memoryRequestMi: 32, memoryLimitMi: 128 },
   nvidiaDevicePlugin: { cpuMillis: 50, memoryRequestMi: 64, memoryLimitMi: 256 },
+  // The log agent batches and retries pushes to Loki; its memory limiter starts refusing at 80%.
+  logAgent: { cpuMillis: 100, memoryRequestMi: 128, memoryLimitMi: 512 },
 } as const satisfies Record<string, AgentSize>;
 
 /** Per-container ceilings: quantities as Kubernetes writes them, the ratio as limit / request. */
@@ -228,6 +234,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       { namespace: 'ingress-nginx', ports: [3000], why: 'Grafana through the ingress controller' },
       { namespace: 'keda', ports: [9090], why: 'KEDA queries Prometheus' },
       { namespace: '*', ports: [4317, 4318], why: 'workloads send OTLP to the collector' },
+      { namespace: LOG_AGENT_NAMESPACE, ports: [LOKI_GATEWAY_POD_PORT], why: "the log agent pushes container logs to Loki's gateway" },
     ],
     egressTo: [{ namespace: '*', why: 'Prometheus scrapes every namespace' }],
     nodePorts: { ports: [10250, 9100], why: 'kubelet/cAdvisor and node-exporter (host network) on every node' },
@@ -244,6 +251,21 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       why: 'node-exporter: one pod per node',
     },
     containerMaximum: { cpu: '1', memory: '1Gi', ratio: 10, why: `node-exporter is limited to ${NODE_AGENTS.nodeExporter.memoryLimitMi}Mi; ${CHART_DEFAULTS}` },
+  },
+  {
+    name: LOG_AGENT_NAMESPACE,
+    podSecurity: 'privileged',
+    podSecurityReason:
+      'the log agent reads the container logs of its node from a read-only hostPath volume (/var/log/pods), which Pod Security baseline and restricted both forbid; otherwise it runs as restricted asks (non-root, no capabilities, no privilege escalation, RuntimeDefault seccomp, read-only root)',
+    quota: {
+      perNode: { pods: 1, cpuMillis: NODE_AGENTS.logAgent.cpuMillis, memoryMi: NODE_AGENTS.logAgent.memoryLimitMi },
+      why: 'the log agent: one pod per node',
+    },
+    containerMaximum: { cpu: '1', memory: '1Gi', ratio: 10, why: `the log agent is limited to ${NODE_AGENTS.logAgent.memoryLimitMi}Mi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: "the k8sattributes processor watches the node's pods and the namespaces to label each log line",
+    apiServer: true,
+    // Loki's gateway only: the agent receives nothing and sends nowhere else.
+    egressTo: [{ namespace: OBSERVABILITY_NAMESPACE, pods: LOKI_GATEWAY_POD_LABELS, ports: [LOKI_GATEWAY_POD_PORT], why: "container logs to Loki's gateway (OTLP/HTTP)" }],
   },
   // Workload namespaces: the charts in charts/workloads add the allowances of each service.
   {

@@ -65,6 +65,7 @@ export const podSecurityContext = z.strictObject({
   runAsUser: z.number().int().optional(),
   runAsGroup: z.number().int().optional(),
   fsGroup: z.number().int().optional(),
+  supplementalGroups: z.array(z.number().int()).optional(),
   seccompProfile: z.strictObject({ type: z.enum(['RuntimeDefault', 'Localhost']) }).optional(),
 });
 export const containerSecurityContext = z.strictObject({

@@ -9,12 +9,14 @@ import { TENANT_LABEL } from '../tenant/labels';
 import { namespaceQuota, TENANT_NAMESPACES, type NamespacePeer, type PlatformNamespace, type SubnetRef } from '../../catalog/namespaces';
 
 const byName = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
-const peer = (p: NamespacePeer) =>
-  p.namespace === '*'
+const peer = (p: NamespacePeer) => ({
+  ...(p.namespace === '*'
     ? { namespaceSelector: {} }
     : p.namespace === TENANT_NAMESPACES
       ? { namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] } }
-      : { namespaceSelector: byName(p.namespace) };
+      : { namespaceSelector: byName(p.namespace) }),
+  ...(p.pods ? { podSelector: { matchLabels: { ...p.pods } } } : {}),
+});
 
 /** What a route-forwarding namespace may reach: the ports the other namespaces accept from it. */
 export function routedPeers(ns: PlatformNamespace, all: readonly PlatformNamespace[]): NamespacePeer[] {

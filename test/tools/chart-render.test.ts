@@ -11,9 +11,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { ADDONS, ADDON_NAMES, type AddonName } from '../../catalog/addons';
+import { parse, parseAllDocuments } from 'yaml';
+import { ADDONS, ADDON_NAMES, releaseName, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
+import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, OTEL_LOG_AGENT_NAME } from '../../catalog/cluster-names';
 import { maxNodeCount } from '../../catalog/node-pools';
 import { loadInputs } from '../../config/inputs';
 import type { EnvironmentConfig } from '../../config/schema';
@@ -213,7 +214,8 @@ for (const env of inputs.allEnvironments) {
       assert.deepEqual(render.releases.map((r) => r.chart).sort(), enabled.map((a) => ADDONS[a].chart).sort());
       assert.deepEqual([...render.failures], []);
       for (const r of render.releases) {
-        const addon = ADDON_NAMES.find((a) => ADDONS[a].chart === r.chart) as AddonName;
+        const addon = ADDON_NAMES.find((a) => ADDONS[a].chart === r.chart && releaseName(a) === r.name) as AddonName;
+        assert.ok(addon, `${r.name} (${r.chart}) is no catalogued add-on`);
         assert.equal(r.version, env.addons[addon].version ?? ADDONS[addon].version, r.chart);
         assert.equal(r.namespace, ADDONS[addon].namespace, r.chart);
         assert.ok(render.objects.some((o) => o.release === r), `${r.chart} rendered nothing`);
@@ -267,6 +269,43 @@ for (const env of inputs.allEnvironments) {
       bad.spec.template.spec.hostNetwork = true;
       const violations = gatorViolations([...policyApp(env), ...namespaceObjects(env), bad]);
       assert.deepEqual([...new Set(violations.map((v) => v.constraint.metadata.name))], ['pod-security']);
+    });
+
+    it('the log agent: restricted but for its read-only hostPath of /var/log/pods, pushing to a Loki gateway Service that routes OTLP, and allowed to reach only those pods', async () => {
+      const render = await rendered();
+      const agent = podSources(render.objects).filter((s) => s.namespace === LOG_AGENT_NAMESPACE);
+      assert.deepEqual(agent.map((s) => `${s.owner.object.kind}/${s.owner.object.metadata?.name}`), [`DaemonSet/${OTEL_LOG_AGENT_NAME}-agent`]);
+      const pod = agent[0].spec;
+      assert.deepEqual(podSecurityViolations(pod, agent[0].annotations, 'restricted'), ['volume "pod-logs" is a hostPath', 'volume "pod-logs" of type hostPath']);
+      assert.deepEqual(pod.volumes.filter((v: any) => v.hostPath).map((v: any) => v.hostPath.path), ['/var/log/pods']);
+      const mounts = pod.containers.flatMap((c: any) => c.volumeMounts).filter((m: any) => m.name === 'pod-logs');
+      assert.ok(mounts.length > 0 && mounts.every((m: any) => m.readOnly === true), 'the node\'s logs are mounted read-only');
+      assert.ok(pod.containers.every((c: any) => c.securityContext.readOnlyRootFilesystem === true));
+
+      const config = parse(render.objects.find((o) => o.object.kind === 'ConfigMap' && o.object.metadata?.namespace === LOG_AGENT_NAMESPACE)!.object.data.relay);
+      assert.deepEqual(config.service.pipelines.logs.receivers, ['filelog']);
+      assert.deepEqual(Object.keys(config.service.pipelines), ['logs'], 'the agent runs no pipeline but logs');
+      const endpoint = new URL(config.exporters[config.service.pipelines.logs.exporters[0]].endpoint);
+      const [svcName, svcNamespace] = endpoint.hostname.split('.');
+      const service = render.objects.find((o) => o.object.kind === 'Service' && o.object.metadata?.name === svcName && o.object.metadata?.namespace === svcNamespace);
+      assert.ok(service, `${endpoint.hostname} is a Service the charts render`);
+      const port = (service.object.spec as any).ports.find((p: any) => p.port === Number(endpoint.port || 80));
+      assert.ok(port, `the Service listens on ${endpoint.port || 80}`);
+      const selector = (service.object.spec as any).selector as Record<string, string>;
+      const backends = podSources(render.objects).filter((s) => s.namespace === svcNamespace && Object.entries(selector).every(([k, v]) => (s.owner.object.spec as any).template?.metadata?.labels?.[k] === v));
+      assert.equal(backends.length, 1, 'one Deployment serves the Service');
+      const containerPort = backends[0].spec.containers.flatMap((c: any) => c.ports ?? []).find((p: any) => p.name === port.targetPort || p.containerPort === port.targetPort);
+      assert.equal(containerPort.containerPort, LOKI_GATEWAY_POD_PORT);
+      const nginx = render.objects.find((o) => o.object.kind === 'ConfigMap' && o.object.metadata?.name === svcName && o.object.metadata?.namespace === svcNamespace)!.object.data['nginx.conf'];
+      assert.match(nginx, new RegExp(`location = ${endpoint.pathname}/v1/logs \\{\\s*proxy_pass\\s+http://loki(-write)?\\.`));
+
+      // The namespace's egress (from the add-ons stack) selects exactly those pods on that port.
+      const egress = stackManifests(app.stack(`${env.name}-addons`).json).find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === LOG_AGENT_NAMESPACE && o.metadata.name === 'allow-egress');
+      assert.deepEqual(egress?.spec.egress, [
+        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': svcNamespace } }, podSelector: { matchLabels: { ...LOKI_GATEWAY_POD_LABELS } } }], ports: [{ port: LOKI_GATEWAY_POD_PORT, protocol: 'TCP' }] },
+      ]);
+      const gatewayLabels = (backends[0].owner.object.spec as any).template.metadata.labels;
+      for (const [k, v] of Object.entries(LOKI_GATEWAY_POD_LABELS)) assert.equal(gatewayLabels[k], v, `the gateway pods carry ${k}=${v}`);
     });
 
     it(`every namespace holds its pods at maximum scale within its quota (${maxNodes} nodes), every container sized explicitly, none CPU-limited`, async () => {

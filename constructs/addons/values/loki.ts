@@ -3,6 +3,7 @@ import { clientId, type AddonContext } from '../context';
 import type { LokiValues } from '../../../catalog/chart-values/loki';
 import { HELPER_CONTAINER, RUNTIME_DEFAULT_SECCOMP, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { LOKI_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
+import { TENANT_LABEL } from '../../tenant/labels';
 
 export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName: string; container: string }): LokiValues {
   const ha = ctx.highAvailability;
@@ -23,7 +24,13 @@ export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName
         azure: { accountName: storage.storageAccountName, useFederatedToken: true },
       },
       schemaConfig: { configs: [{ from: '2025-01-01', store: 'tsdb', object_store: 'azure', schema: 'v13', index: { prefix: 'loki_index_', period: '24h' } }] },
-      limits_config: { retention_period: `${ctx.env.observability.retention.logsDays * 24}h`, allow_structured_metadata: true },
+      limits_config: {
+        retention_period: `${ctx.env.observability.retention.logsDays * 24}h`,
+        allow_structured_metadata: true,
+        // Besides Loki's default index labels (namespace, workload, container, cluster, ...), the
+        // log agent's tenant attribute: one stream set per tenant, as small as the namespaces.
+        otlp_config: { resource_attributes: { attributes_config: [{ action: 'index_label', attributes: [TENANT_LABEL] }] } },
+      },
       compactor: { retention_enabled: true, delete_request_store: 'azure' },
     },
     serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'loki')) },
