@@ -30,6 +30,7 @@ describe('GitHub Actions', () => {
     const { steps } = gh('pull-request').jobs.verify;
     const script = runs(steps);
     assert.match(script, /npx platform tenant validate --format github/);
+    assert.match(script, /npx platform images check/);
     assert.match(script, /npm test/);
     assert.match(script, /npm run synth/);
     assert.match(script, /npx platform review --base "origin\/\$\{\{ github.base_ref \}\}" --report-dir review/);
@@ -160,6 +161,7 @@ describe('Azure DevOps Pipelines', () => {
     assert.equal(pr.trigger, 'none');
     const script = runs(steps(pr.jobs[0]));
     assert.match(script, /npx platform tenant validate --format azure/);
+    assert.match(script, /npx platform images check/);
     assert.match(script, /npm test/);
     assert.match(script, /npx platform review --base "origin\/\$\(System.PullRequest.TargetBranchName\)"/);
     assert.match(script, /pr-comment\.mjs/);
