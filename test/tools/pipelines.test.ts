@@ -87,9 +87,11 @@ describe('GitHub Actions', () => {
     const wf = gh('supply-chain');
     assert.ok(wf.jobs.secrets.steps.some((s: any) => s.uses?.startsWith('trufflesecurity/trufflehog')));
     const script = runs(wf.jobs.images.steps);
-    assert.match(script, /syft .* -o spdx-json/);
-    assert.match(script, /--severity HIGH,CRITICAL --exit-code 1/);
-    assert.match(script, /cosign verify --certificate-identity/);
+    assert.match(script, /syft scan .* -o "spdx-json=/);
+    assert.match(script, /scan-gate\.mjs --report .* --env "\$env" --policy pipelines\/service-image\/scan-policy\.json/);
+    assert.match(script, /notation verify "\$image"/);
+    assert.match(script, /no image found under rendered\/: nothing would be scanned"; exit 1/, 'a scan of nothing fails');
+    assert.match(wf.jobs.images['runs-on'], /vars\.DEPLOY_RUNNER/, 'runs where the private registries can be pulled');
   });
 });
 
