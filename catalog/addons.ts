@@ -12,6 +12,7 @@ export const ADDON_NAMES = [
   'certManager',
   'externalSecrets',
   'gatekeeper',
+  'ratify',
   'keda',
   'nvidiaDevicePlugin',
   'kubePrometheusStack',
@@ -89,6 +90,15 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     namespace: 'gatekeeper-system',
     stack: 'addons',
     dependsOn: {},
+  },
+  ratify: {
+    chart: 'ratify',
+    repository: 'https://notaryproject.github.io/ratify',
+    version: '1.15.5',
+    // Gatekeeper calls its external-data provider by in-namespace address, with the CA it mounts.
+    namespace: 'gatekeeper-system',
+    stack: 'addons',
+    dependsOn: { gatekeeper: 'Ratify answers Gatekeeper as an external-data provider (a Gatekeeper Provider object), and the image-signature constraint is a Gatekeeper policy' },
   },
   keda: {
     chart: 'keda',

@@ -40,6 +40,15 @@ export const CERT_MANAGER_SERVICE_ACCOUNT = 'cert-manager';
 
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
 
+/** Ratify's service account (the chart's default name), federated with its workload identity. */
+export const RATIFY_SERVICE_ACCOUNT = 'ratify-admin';
+
+/** The Gatekeeper external-data provider Ratify registers (the chart's name for it). */
+export const RATIFY_PROVIDER = 'ratify-provider';
+
+/** Ratify's HTTPS port for Gatekeeper's external-data calls. */
+export const RATIFY_PROVIDER_PORT = 6001;
+
 export const LOKI_SERVICE_ACCOUNT = 'loki';
 
 export const TEMPO_SERVICE_ACCOUNT = 'tempo';

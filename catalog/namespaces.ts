@@ -4,7 +4,7 @@
  * and tenant validation reserves their names.
  */
 
-import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT } from './cluster-names';
+import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, RATIFY_PROVIDER_PORT } from './cluster-names';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
@@ -189,11 +189,14 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: 'gatekeeper-system',
     podSecurity: 'restricted',
     quota: { cpu: '8', memory: '8Gi', pods: 20 },
-    containerMaximum: { cpu: '4', memory: '4Gi', ratio: 10, why: `the controller manager and audit are limited to 1Gi; ${CHART_DEFAULTS}` },
-    serviceAccountToken: 'Gatekeeper watches every synced kind and its own custom resources',
+    containerMaximum: { cpu: '4', memory: '4Gi', ratio: 10, why: `the controller manager and audit are limited to 1Gi, Ratify to 512Mi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'Gatekeeper watches every synced kind and its own custom resources; Ratify its verifier, store and certificate resources',
     apiServer: true,
     webhookPorts: [8443],
-    ingressFrom: [SCRAPE],
+    httpsEgress: 'Entra ID token exchange (Ratify)',
+    ingressFrom: [SCRAPE, { namespace: 'gatekeeper-system', ports: [RATIFY_PROVIDER_PORT], why: 'the webhook and audit ask Ratify whether an image is signed (external data)' }],
+    egressTo: [{ namespace: 'gatekeeper-system', pods: { 'app.kubernetes.io/name': 'ratify' }, ports: [RATIFY_PROVIDER_PORT], why: 'Gatekeeper asks Ratify whether an image is signed (external data)' }],
+    egressCidrs: [{ cidrs: [PRIVATE_ENDPOINTS], ports: [443], why: 'Ratify reads signatures from the registry and the signing certificate from Key Vault through their private endpoints' }],
   },
   {
     name: 'keda',

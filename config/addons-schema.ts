@@ -50,6 +50,7 @@ export const addonsSchema = z.strictObject({
     /** What the API server does when Gatekeeper cannot answer; see ADR 0002 before choosing Ignore. */
     failurePolicy: z.enum(['Fail', 'Ignore']).default('Fail'),
   }).prefault({}),
+  ratify: addon(ADDON_VALUES.ratify).prefault({}),
   keda: addon(ADDON_VALUES.keda).prefault({}),
   nvidiaDevicePlugin: addon(ADDON_VALUES.nvidiaDevicePlugin).prefault({}),
   kubePrometheusStack: addon(ADDON_VALUES.kubePrometheusStack).prefault({}),

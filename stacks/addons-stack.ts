@@ -18,12 +18,14 @@ import { PlatformStorageClasses } from '../constructs/addons/storage-classes';
 import { installAddon, type AddonReleases } from '../constructs/addons/release';
 import { argocdChartValues } from '../constructs/addons/values/argocd';
 import { certManagerChartValues } from '../constructs/addons/values/cert-manager';
-import { CERT_MANAGER_SERVICE_ACCOUNT } from '../catalog/cluster-names';
+import { CERT_MANAGER_SERVICE_ACCOUNT, RATIFY_SERVICE_ACCOUNT } from '../catalog/cluster-names';
+import { SIGNING_CERTIFICATE_NAME } from '../catalog/supply-chain';
 import { externalSecretsChartValues } from '../constructs/addons/values/external-secrets';
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { gatekeeperChartValues } from '../constructs/addons/values/gatekeeper';
 import { ingressNginxChartValues } from '../constructs/addons/values/ingress-nginx';
 import { kedaChartValues } from '../constructs/addons/values/keda';
+import { ratifyChartValues } from '../constructs/addons/values/ratify';
 import { nvidiaDevicePluginChartValues } from '../constructs/addons/values/nvidia-device-plugin';
 import { ClusterAccess } from '../constructs/cluster-access';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
@@ -38,6 +40,7 @@ export interface AddonsStackProps extends EnvironmentStackProps {
 /** Add-on -> the platform's values for its chart. */
 const CHARTS = {
   gatekeeper: gatekeeperChartValues,
+  ratify: ratifyChartValues,
   certManager: certManagerChartValues,
   externalSecrets: externalSecretsChartValues,
   keda: kedaChartValues,
@@ -95,7 +98,15 @@ export class AddonsStack extends EnvironmentStack {
     // Reads secrets of the platform vault; tenants' vaults are theirs.
     const externalSecrets = identity('externalSecrets', EXTERNAL_SECRETS_SERVICE_ACCOUNT, { 'Key Vault Secrets User': [platform.vault.vault.id] });
 
-    const identities: Partial<Record<AddonName, WorkloadIdentity>> = { certManager, externalSecrets };
+    // Pulls signatures from the platform registry and reads the signing certificate, that one only.
+    const vaultId = platform.vault.vault.id;
+    const ratify = identity('ratify', RATIFY_SERVICE_ACCOUNT, {
+      AcrPull: [platform.registry.registry.id],
+      'Key Vault Certificate User': [`${vaultId}/certificates/${SIGNING_CERTIFICATE_NAME}`],
+      'Key Vault Secrets User': [`${vaultId}/secrets/${SIGNING_CERTIFICATE_NAME}`],
+    });
+
+    const identities: Partial<Record<AddonName, WorkloadIdentity>> = { certManager, externalSecrets, ratify };
     const ctx: AddonContext = {
       env,
       highAvailability: env.addons.highAvailability,
@@ -104,7 +115,10 @@ export class AddonsStack extends EnvironmentStack {
       clientIds: {
         certManager: certManager.clientId,
         externalSecrets: externalSecrets.clientId,
+        ratify: ratify.clientId,
       },
+      vaultUri: platform.vault.vault.vaultUri,
+      registryLoginServer: platform.registry.registry.loginServer,
     };
 
     for (const addon of ORDER) {

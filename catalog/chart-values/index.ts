@@ -11,6 +11,7 @@ import { kubePrometheusStackValues } from './kube-prometheus-stack';
 import { lokiValues } from './loki';
 import { nvidiaDevicePluginValues } from './nvidia-device-plugin';
 import { otelCollectorValues } from './otel-collector';
+import { ratifyValues } from './ratify';
 import { tempoValues } from './tempo';
 
 export const ADDON_VALUES = {
@@ -19,6 +20,7 @@ export const ADDON_VALUES = {
   certManager: certManagerValues,
   externalSecrets: externalSecretsValues,
   gatekeeper: gatekeeperValues,
+  ratify: ratifyValues,
   keda: kedaValues,
   nvidiaDevicePlugin: nvidiaDevicePluginValues,
   kubePrometheusStack: kubePrometheusStackValues,

@@ -10,6 +10,9 @@ export interface AddonContext {
   readonly clusterName: string;
   /** Client ids of the add-ons' user-assigned identities (Terraform references), where a stack made one. */
   readonly clientIds: Readonly<Partial<Record<AddonName, string>>>;
+  /** The platform Key Vault's URI and the registry's login server (Terraform references), for add-ons that read them. */
+  readonly vaultUri?: string;
+  readonly registryLoginServer?: string;
 }
 
 /** The client id of an add-on's workload identity; a stack that installs the add-on must have made it. */

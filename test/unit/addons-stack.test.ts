@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { SIGNING_CERTIFICATE_NAME } from '../../catalog/supply-chain';
 import { ADDONS, ADDON_NAMES, EXACT_VERSION, releaseName, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { ADDON_VALUES } from '../../catalog/chart-values';
@@ -51,7 +52,9 @@ function vnetReach(objects: KubeObject[], env: { network: { addressSpace: string
 /** Azure roles an add-on identity may hold, and why; anything else (Owner, Contributor, cluster admin) fails. */
 const ALLOWED_ROLES: Record<string, string> = {
   'DNS Zone Contributor': 'cert-manager writes DNS-01 TXT records in the environment zone',
-  'Key Vault Secrets User': 'External Secrets reads the platform vault',
+  'Key Vault Secrets User': "External Secrets reads the platform vault; Ratify the signing certificate's secret only",
+  'Key Vault Certificate User': 'Ratify reads the signing certificate, that certificate only',
+  AcrPull: 'Ratify reads signatures from the platform registry',
   'Storage Blob Data Contributor': 'Thanos, Loki and Tempo write their own telemetry container',
 };
 
@@ -264,12 +267,23 @@ for (const env of inputs.allEnvironments) {
       assert.match(values.configs.cm['resource.customizations.health.argoproj.io_Application'], /obj\.status\.health\.status/);
     });
 
+    it("Ratify's identity reads the signing certificate and its secret only, and pulls from the platform registry only", () => {
+      const identity = addons.of('azurerm_user_assigned_identity').find((i) => /ratify/.test(i.config.name))!;
+      const mine = addons.of('azurerm_role_assignment').filter((r) => String(r.config.principal_id).includes(`.${identity.id}.`));
+      const scopes = Object.fromEntries(mine.map((r) => [r.config.role_definition_name, String(r.config.scope)]));
+      assert.deepEqual(Object.keys(scopes).sort(), ['AcrPull', 'Key Vault Certificate User', 'Key Vault Secrets User']);
+      assert.match(scopes['Key Vault Certificate User'], new RegExp(`/certificates/${SIGNING_CERTIFICATE_NAME}$`));
+      assert.match(scopes['Key Vault Secrets User'], new RegExp(`/secrets/${SIGNING_CERTIFICATE_NAME}$`));
+      assert.match(scopes.AcrPull, /outputs\.cross-stack-output-azurerm_container_registrycontainer-registry_\w+id}$/);
+    });
+
     it('workload identities trust exactly the service account the chart runs as', () => {
       const creds = [...addons.of('azurerm_federated_identity_credential'), ...observability.of('azurerm_federated_identity_credential')];
       const subjects = creds.map((c) => c.config.subject).sort();
       assert.deepEqual(subjects, [
         'system:serviceaccount:cert-manager:cert-manager',
         'system:serviceaccount:external-secrets:external-secrets',
+        'system:serviceaccount:gatekeeper-system:ratify-admin',
         'system:serviceaccount:observability:loki',
         'system:serviceaccount:observability:prometheus',
         'system:serviceaccount:observability:tempo',
