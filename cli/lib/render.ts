@@ -20,7 +20,8 @@ import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { ADDONS, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import type { EnvironmentConfig } from '../../config/schema';
-import { environmentPolicyApp } from './gatekeeper';
+import { environmentPolicyApp, imageSignatureObjects } from './gatekeeper';
+import { IMAGE_SIGNATURES_APP } from '../../charts/policies/image-signatures';
 import { ioError, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder } from './output-dir';
 
 export const RENDERED_DIR = resolve(__dirname, '../../rendered');
@@ -28,6 +29,10 @@ export const RENDERED_DIR = resolve(__dirname, '../../rendered');
 /** app name -> chart builder. */
 export const APPS: Record<string, AppBuilder> = {
   [POLICY_APP]: (app, { env }) => new GatekeeperPoliciesChart(app, POLICY_APP, { objects: environmentPolicyApp(env) }),
+  // Same chart shape: a template (wave -10) and its constraint (wave 0).
+  [IMAGE_SIGNATURES_APP]: (app, { env }) => {
+    if (env.addons.ratify.enabled) new GatekeeperPoliciesChart(app, IMAGE_SIGNATURES_APP, { objects: imageSignatureObjects(env) });
+  },
   observability: (app, { env, tenants }) =>
     new ObservabilityChart(app, 'observability', {
       ruleSets: {
@@ -49,6 +54,7 @@ export const APPS_APP = 'apps';
 /** Per app: its sync wave, default namespace, and the add-ons whose CRDs or services it needs. */
 const APP_META: Record<string, { wave: number; namespace: string; requires: AddonName[] }> = {
   [POLICY_APP]: { wave: -2, namespace: ADDONS.gatekeeper.namespace, requires: ['gatekeeper'] },
+  [IMAGE_SIGNATURES_APP]: { wave: -2, namespace: ADDONS.gatekeeper.namespace, requires: ['gatekeeper', 'ratify'] },
   observability: { wave: -1, namespace: ADDONS.kubePrometheusStack.namespace, requires: ['kubePrometheusStack', 'externalSecrets'] },
   'llm-serving': { wave: 0, namespace: SERVING_NAMESPACE, requires: ['keda', 'kubePrometheusStack'] },
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ADDONS, ADDON_NAMES, releaseName, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
-import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, OTEL_LOG_AGENT_NAME } from '../../catalog/cluster-names';
+import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, OTEL_LOG_AGENT_NAME, RATIFY_PROVIDER, RATIFY_PROVIDER_PORT } from '../../catalog/cluster-names';
+import { SIGNING_CERTIFICATE_NAME } from '../../catalog/supply-chain';
 import { maxNodeCount } from '../../catalog/node-pools';
 import { loadInputs } from '../../config/inputs';
 import type { EnvironmentConfig } from '../../config/schema';
@@ -287,6 +288,24 @@ for (const env of inputs.allEnvironments) {
       bad.spec.template.spec.hostNetwork = true;
       const violations = gatorViolations([...policyApp(env), ...namespaceObjects(env), bad]);
       assert.deepEqual([...new Set(violations.map((v) => v.constraint.metadata.name))], ['pod-security']);
+    });
+
+    it("Ratify registers the provider the image-signature constraint names, at its Service's port, and trusts the Key Vault signing certificate", async () => {
+      const render = await rendered();
+      const ratify = render.objects.filter((o) => o.source.startsWith('ratify/')).map((o) => o.object as any);
+      const provider = ratify.find((o) => o.kind === 'Provider' && o.metadata?.name === RATIFY_PROVIDER);
+      assert.ok(provider, `a Provider named ${RATIFY_PROVIDER}`);
+      const url = new URL(provider.spec.url);
+      const service = ratify.find((o) => o.kind === 'Service' && o.metadata?.name === url.hostname.split('.')[0]);
+      assert.equal(url.hostname, `${service?.metadata?.name}.gatekeeper-system`);
+      assert.ok(service.spec.ports.some((p: any) => p.port === RATIFY_PROVIDER_PORT), 'the Service serves the provider port');
+      assert.equal(Number(url.port), RATIFY_PROVIDER_PORT);
+      const constraint = parseAllDocuments(readFileSync(join(ROOT, 'rendered', env.name, 'image-signatures', 'manifests.yaml'), 'utf8')).map((d) => d.toJS()).find((o) => o.kind === 'PlatformImageSignatures');
+      assert.equal(constraint.spec.parameters.provider, provider.metadata.name);
+      const kmp = ratify.find((o) => o.kind === 'KeyManagementProvider');
+      assert.deepEqual(kmp.spec.parameters.certificates.map((c: any) => c.name), [SIGNING_CERTIFICATE_NAME]);
+      const verifier = ratify.find((o) => o.kind === 'Verifier' && o.spec.name === 'notation');
+      assert.match(JSON.stringify(verifier.spec.parameters.trustPolicyDoc), /"registryScopes":\["[a-z0-9]+\.azurecr\.io"\]/);
     });
 
     it('the log agent: restricted but for its read-only hostPath of /var/log/pods, pushing to a Loki gateway Service that routes OTLP, and allowed to reach only those pods', async () => {

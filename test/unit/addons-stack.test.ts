@@ -9,6 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { SIGNING_CERTIFICATE_NAME } from '../../catalog/supply-chain';
+import { RATIFY_PROVIDER } from '../../catalog/cluster-names';
+import { ADDON_NAMESPACES } from '../../charts/policies/catalog';
+import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import { ADDONS, ADDON_NAMES, EXACT_VERSION, releaseName, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { ADDON_VALUES } from '../../catalog/chart-values';
@@ -237,6 +240,17 @@ for (const env of inputs.allEnvironments) {
       const roles = [addons, observability].flatMap((s) => s.of('azurerm_role_assignment')).map((r) => r.config.role_definition_name);
       assert.ok(roles.length >= 2);
       for (const role of roles) assert.ok(ALLOWED_ROLES[role], `role ${role} is not on the add-on allow-list`);
+    });
+
+    it('image signatures: Ratify\'s constraint denies unsigned pods in production and warns elsewhere, in every namespace but the system and add-on ones', () => {
+      const constraint = rendered(env.name, 'image-signatures').find((o) => o.kind === 'PlatformImageSignatures') as any;
+      assert.equal(constraint.spec.enforcementAction, env.tier === 'production' ? 'deny' : 'warn');
+      assert.deepEqual(constraint.spec.match.kinds, [{ apiGroups: [''], kinds: ['Pod'] }]);
+      const excluded = new Set<string>(constraint.spec.match.excludedNamespaces);
+      const tenants = inputs.tenants.filter((t) => t.spec.environments.includes(env.name)).map((t) => t.metadata.name);
+      for (const ns of [PLATFORM_NAMESPACE, SERVING_NAMESPACE, ...tenants]) assert.ok(!excluded.has(ns), `${ns} must run signed images`);
+      for (const ns of ADDON_NAMESPACES) assert.ok(excluded.has(ns), `${ns} runs upstream images`);
+      assert.equal(constraint.spec.parameters.provider, RATIFY_PROVIDER);
     });
 
     it("Gatekeeper admits the charts' pods: their namespaces are exempt from the pinning, sizing and probe rules, never from Pod Security", () => {
