@@ -37,6 +37,7 @@ export const APPS: Record<string, AppBuilder> = {
       },
       dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled)].sort((a, b) => a.name.localeCompare(b.name)),
       monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
+      thanos: { highAvailability: env.addons.highAvailability, metricsDays: env.observability.retention.metricsDays, prometheusVolumeGi: env.observability.prometheusVolumeGi },
     }),
   ...WORKLOAD_APPS,
 };
