@@ -20,7 +20,8 @@ import { operationsRuleGroups, SEVERITY } from '../../charts/observability/opera
 import { sloRuleGroups, type RuleGroup } from '../../charts/observability/slo';
 import { METRICS, SERVICES } from '../../catalog/services';
 import { loadInputs } from '../../config/inputs';
-import { alertmanagerConfig } from '../../constructs/addons/values/kube-prometheus-stack';
+import { ALERTMANAGER_RECEIVER_SECRETS, ALERTMANAGER_RECEIVERS_SECRET } from '../../catalog/cluster-names';
+import { alertmanagerConfig, HEARTBEAT_INTERVAL, HEARTBEAT_RECEIVER } from '../../constructs/addons/values/kube-prometheus-stack';
 import { ROOT, runTool } from '../helpers/tools';
 
 const inputs = loadInputs();
@@ -437,6 +438,17 @@ describe('tenant LLM budget alerts (promtool)', () => {
   });
 });
 
+/** Whether Alertmanager matchers (`l="v"`, `l!="v"`, `l=~"re"`, `l!~"re"`) all match the labels. */
+function matchesAll(matchers: string[], labels: Record<string, string>): boolean {
+  return matchers.every((m) => {
+    const [, name, op, raw] = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"(.*)"$/.exec(m) ?? [];
+    if (!name) throw new Error(`matcher not understood: ${m}`);
+    const value = labels[name] ?? '';
+    const re = new RegExp(`^(?:${raw})$`);
+    return op === '=' ? value === raw : op === '!=' ? value !== raw : op === '=~' ? re.test(value) : !re.test(value);
+  });
+}
+
 describe('Alertmanager configuration (amtool)', () => {
   const file = write('alertmanager.yaml', alertmanagerConfig());
 
@@ -452,7 +464,62 @@ describe('Alertmanager configuration (amtool)', () => {
     assert.equal(routes('severity=P2'), 'chat');
     assert.equal(routes('severity=warning'), 'chat');
     assert.equal(routes('severity=P3'), 'ticket');
-    assert.equal(routes('alertname=Watchdog', 'severity=none'), 'null');
+    assert.equal(routes('alertname=Watchdog', 'severity=none'), HEARTBEAT_RECEIVER);
+    assert.equal(routes('alertname=InfoInhibitor', 'severity=none'), 'null');
+  });
+
+  it("dead-man's switch: the Watchdog, whatever its labels, goes to the heartbeat receiver alone, every minute, ungrouped and never inhibited", () => {
+    for (const extra of [['severity=none'], ['severity=none', 'namespace=observability', 'prometheus=observability/kube-prometheus-stack-prometheus'], ['severity=critical'], ['severity=P1']]) {
+      assert.equal(routes('alertname=Watchdog', ...extra), HEARTBEAT_RECEIVER, extra.join(' '));
+    }
+    const config = alertmanagerConfig() as any;
+    const route = config.route.routes.find((r: any) => r.receiver === HEARTBEAT_RECEIVER);
+    assert.equal(config.route.routes.indexOf(route), 0, 'first, so no other route sees the Watchdog');
+    assert.deepEqual(route.matchers, ['alertname="Watchdog"']);
+    assert.deepEqual(route.group_by, ['alertname'], 'a group of its own');
+    assert.equal(route.continue, undefined);
+    assert.deepEqual([route.group_wait, route.group_interval, route.repeat_interval], ['0s', HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL]);
+    assert.equal(HEARTBEAT_INTERVAL, '1m');
+    // Inhibition: no rule's targets match the Watchdog as Prometheus sends it.
+    const watchdog = { alertname: 'Watchdog', severity: 'none', namespace: 'observability' };
+    assert.deepEqual(config.inhibit_rules.filter((r: any) => matchesAll(r.target_matchers, watchdog)), []);
+    assert.ok(matchesAll(['severity=~".+"'], watchdog), 'the matcher check can match (negative control)');
+    // The URL is read from the receivers Secret, whose key the ExternalSecret fills from Key Vault.
+    const receiver = config.receivers.find((r: any) => r.name === HEARTBEAT_RECEIVER);
+    assert.deepEqual(receiver.webhook_configs.map((w: any) => [w.url_file, w.send_resolved]), [[`/etc/alertmanager/secrets/${ALERTMANAGER_RECEIVERS_SECRET}/${ALERTMANAGER_RECEIVER_SECRETS.heartbeat.key}`, false]]);
+    for (const env of inputs.allEnvironments) {
+      const text = readFileSync(join(ROOT, 'rendered', env.name, 'observability', 'manifests.yaml'), 'utf8');
+      const es = parseAllDocuments(text).map((d) => d.toJS()).find((o) => o?.kind === 'ExternalSecret' && o.spec.target.name === ALERTMANAGER_RECEIVERS_SECRET);
+      assert.ok(es.spec.data.some((d: any) => d.secretKey === ALERTMANAGER_RECEIVER_SECRETS.heartbeat.key && d.remoteRef.key === ALERTMANAGER_RECEIVER_SECRETS.heartbeat.vault), env.name);
+    }
+    // The secret's name is documented where operators seed the vault and in the runbook.
+    for (const doc of ['docs/runbooks/provisioning.md', 'docs/runbooks/dead-mans-switch.md']) assert.ok(readFileSync(join(ROOT, doc), 'utf8').includes(`\`${ALERTMANAGER_RECEIVER_SECRETS.heartbeat.vault}\``), doc);
+  });
+
+  it('nothing but the Watchdog reaches the heartbeat receiver (every rendered alert, every severity, the upstream ones)', () => {
+    const names = new Set(['InfoInhibitor', 'TargetDown', 'KubePodCrashLooping', 'PrometheusNotConnectedToAlertmanagers', 'AlertmanagerFailedToSendAlerts']);
+    for (const env of inputs.allEnvironments) {
+      const text = readFileSync(join(ROOT, 'rendered', env.name, 'observability', 'manifests.yaml'), 'utf8');
+      for (const r of parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o?.kind === 'PrometheusRule')) {
+        for (const a of r.spec.groups.flatMap((g: any) => g.rules).filter((x: any) => x.alert)) names.add(a.alert);
+      }
+    }
+    assert.ok(names.size > 12, `${names.size} alerts`);
+    const reached: string[] = [];
+    for (const name of names) {
+      for (const severity of ['P1', 'P2', 'P3', 'critical', 'warning', 'info', 'none']) {
+        if (routes(`alertname=${name}`, `severity=${severity}`).split(',').includes(HEARTBEAT_RECEIVER)) reached.push(`${name} ${severity}`);
+      }
+    }
+    assert.deepEqual(reached, []);
+  });
+
+  it('the routing test can fail: without the heartbeat route the Watchdog falls through to the ticket receiver', () => {
+    const config = alertmanagerConfig() as any;
+    config.route.routes = config.route.routes.filter((r: any) => r.receiver !== HEARTBEAT_RECEIVER);
+    const broken = write('alertmanager-no-heartbeat.yaml', config);
+    const res = runTool('amtool', ['config', 'routes', 'test', `--config.file=${broken}`, 'alertname=Watchdog', 'severity=none']);
+    assert.equal(res.stdout.trim(), 'ticket');
   });
 
   it('every rendered alert is routed by its severity', () => {

@@ -273,6 +273,8 @@ for (const env of inputs.allEnvironments) {
         'system:serviceaccount:observability:loki',
         'system:serviceaccount:observability:prometheus',
         'system:serviceaccount:observability:tempo',
+        'system:serviceaccount:observability:thanos-compactor',
+        'system:serviceaccount:observability:thanos-store',
       ]);
       for (const r of releases) {
         const values = parse(r.config.values[0]);
