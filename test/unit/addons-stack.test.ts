@@ -52,7 +52,8 @@ function vnetReach(objects: KubeObject[], env: { network: { addressSpace: string
 const ALLOWED_ROLES: Record<string, string> = {
   'DNS Zone Contributor': 'cert-manager writes DNS-01 TXT records in the environment zone',
   'Key Vault Secrets User': 'External Secrets reads the platform vault',
-  'Storage Blob Data Contributor': 'Thanos, Loki and Tempo write their own telemetry container',
+  'Storage Blob Data Contributor': 'the Thanos sidecar and Compactor, Loki and Tempo write their own telemetry container',
+  'Storage Blob Data Reader': "the Thanos Store Gateway reads the sidecar's container",
 };
 
 for (const env of inputs.allEnvironments) {
