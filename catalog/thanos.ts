@@ -10,6 +10,8 @@ import { OBSERVABILITY_NAMESPACE } from './namespaces';
  * The image kube-prometheus-stack 79.5.0 gives the sidecar (`prometheusOperator.thanosImage.tag`):
  * Query, Store Gateway and Compactor read the blocks that sidecar writes, so they run the same
  * release (the chart-render test compares it with the rendered operator's `--thanos-default-base-image`).
+ * Newer releases exist (v0.42.5); move all four together, through the chart's
+ * `prometheusOperator.thanosImage` and this constant.
  */
 export const THANOS_VERSION = 'v0.40.1';
 export const THANOS_IMAGE = `quay.io/thanos/thanos:${THANOS_VERSION}`;

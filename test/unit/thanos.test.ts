@@ -170,7 +170,12 @@ for (const env of inputs.allEnvironments) {
       const kps = parse(stack.of('helm_release').find((r) => r.config.chart === 'kube-prometheus-stack')!.config.values[0]);
       const sidecar = kps.prometheus.prometheusSpec.thanos.objectStorageConfig.existingSecret;
       assert.deepEqual(sidecar, { name: THANOS_OBJSTORE_SECRET, key: 'objstore.yml' });
-      assert.ok(stack.of('kubernetes_manifest').some((m) => m.config.manifest.kind === 'Secret' && m.config.manifest.metadata.name === THANOS_OBJSTORE_SECRET));
+      const objstore = stack.of('kubernetes_manifest').find((m) => m.config.manifest.kind === 'Secret' && m.config.manifest.metadata.name === THANOS_OBJSTORE_SECRET)!;
+      const encoded = /^\$\{base64encode\("(.*)"\)\}$/s.exec(objstore.config.manifest.data['objstore.yml'])?.[1] ?? '';
+      // Workload identity only: no key, no connection string, no IMDS identity; the container is Terraform's.
+      assert.match(encoded, /type: AZURE/);
+      assert.doesNotMatch(encoded, /storage_account_key|storage_connection_string|user_assigned_id|client_secret/);
+      assert.match(encoded, /storage_create_container: false/);
       for (const k of Object.keys(THANOS) as ThanosComponentKey[]) {
         const w = workload(objects, k);
         const volume = w.spec.template.spec.volumes.find((v: Json) => v.secret);

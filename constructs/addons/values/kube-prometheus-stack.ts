@@ -184,7 +184,12 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
   };
 }
 
-/** Thanos' object store: the Blob container, reached with the pod's workload identity. */
+/**
+ * Thanos' object store: the Blob container, reached with the pod's workload identity (no key, no
+ * `user_assigned_id`: the SDK's default credential reads AZURE_CLIENT_ID and the projected token).
+ * The sidecar, the Store Gateway and the Compactor all read this one Secret. Terraform owns the
+ * container, so Thanos does not probe for it or try to create it at start-up.
+ */
 export function thanosObjectStoreConfig(storage: ObservabilityEndpoints): string {
-  return stringify({ type: 'AZURE', config: { storage_account: storage.storageAccountName, container: storage.thanosContainer } }, { lineWidth: 0 });
+  return stringify({ type: 'AZURE', config: { storage_account: storage.storageAccountName, container: storage.thanosContainer, storage_create_container: false } }, { lineWidth: 0 });
 }
