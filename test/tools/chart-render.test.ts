@@ -364,6 +364,11 @@ for (const env of inputs.allEnvironments) {
       assert.ok([undefined, '', PROMETHEUS_REPLICA_LABEL].includes(prometheus.spec.replicaExternalLabelName), 'the operator default, prometheus_replica');
       assert.equal(prometheus.spec.replicaExternalLabelNameClear, undefined);
       assert.equal(prometheus.spec.storage.volumeClaimTemplate.spec.storageClassName, PLATFORM_STORAGE_CLASSES.premiumDisks.name);
+      // The missing-endpoint alerts expect one sidecar per Prometheus replica and every Store Gateway replica.
+      const rules = (app.find((o) => o.kind === 'PrometheusRule' && o.metadata?.name === 'thanos') as any).spec.groups[0].rules.filter((r: any) => r.alert === 'ThanosQueryMissingEndpoints');
+      const store = app.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === THANOS.store.name) as any;
+      const want = Object.fromEntries(rules.map((r: any) => [r.labels.store_type, Number(/< (\d+)$/.exec(r.expr)![1])]));
+      assert.deepEqual(want, { sidecar: prometheus.spec.replicas, store: store.spec.replicas });
 
       // Grafana's default Prometheus data source, as the chart writes it, is Query's HTTP Service.
       const cm = render.objects.find((o) => o.object.kind === 'ConfigMap' && o.object.metadata?.name === 'kube-prometheus-stack-grafana-datasource')!.object as any;

@@ -18,6 +18,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { budgetRuleGroups, BUDGET_THRESHOLDS } from '../../charts/observability/budget-rules';
 import { operationsRuleGroups, SEVERITY } from '../../charts/observability/operations';
 import { sloRuleGroups, type RuleGroup } from '../../charts/observability/slo';
+import { thanosRuleGroups, THANOS_SEVERITY } from '../../charts/observability/thanos-rules';
 import { METRICS, SERVICES } from '../../catalog/services';
 import { loadInputs } from '../../config/inputs';
 import { ALERTMANAGER_RECEIVER_SECRETS, ALERTMANAGER_RECEIVERS_SECRET } from '../../catalog/cluster-names';
@@ -62,7 +63,7 @@ describe('Prometheus rules (promtool)', () => {
     it(`${env.name}: every rendered PrometheusRule passes promtool check rules`, () => {
       const text = readFileSync(join(ROOT, 'rendered', env.name, 'observability', 'manifests.yaml'), 'utf8');
       const rules = parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o?.kind === 'PrometheusRule');
-      assert.deepEqual(rules.map((r) => r.metadata.name).sort(), ['agent-operations', 'platform-slos', 'tenant-llm-budgets']);
+      assert.deepEqual(rules.map((r) => r.metadata.name).sort(), ['agent-operations', 'platform-slos', 'tenant-llm-budgets', 'thanos']);
       for (const r of rules) {
         const res = promtool('check', 'rules', write(`${env.name}-${r.metadata.name}.yaml`, { groups: r.spec.groups }));
         assert.equal(res.status, 0, `${r.metadata.name}: ${res.stdout}${res.stderr}`);
@@ -339,6 +340,134 @@ describe('agent operations alerts (promtool)', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('long-term metrics alerts (promtool)', () => {
+  const groups = thanosRuleGroups({ sidecars: 2, storeGateways: 2 });
+  const rules = groups.flatMap((g) => g.rules) as any[];
+  const ns = { namespace: 'observability' };
+  const expect = (alert: keyof typeof THANOS_SEVERITY, labels: Record<string, string>, annotations: Record<string, string>, pick: (r: any) => boolean = () => true) => {
+    const r = rules.find((x) => x.alert === alert && pick(x));
+    assert.ok(r, alert);
+    return { exp_labels: { ...r.labels, ...labels }, exp_annotations: { ...r.annotations, ...annotations } };
+  };
+
+  it('every Thanos alert exists with its severity and a runbook anchor; the rendered rules expect as many endpoints as each environment runs', () => {
+    assert.deepEqual([...new Set(rules.map((a) => a.alert))].sort(), Object.keys(THANOS_SEVERITY).sort());
+    for (const a of rules) {
+      assert.equal(a.labels.severity, THANOS_SEVERITY[a.alert as keyof typeof THANOS_SEVERITY], a.alert);
+      assert.equal(a.annotations.runbook_url, `docs/runbooks/long-term-metrics.md#${a.alert.toLowerCase()}`);
+    }
+    for (const env of inputs.allEnvironments) {
+      const text = readFileSync(join(ROOT, 'rendered', env.name, 'observability', 'manifests.yaml'), 'utf8');
+      const rendered = parseAllDocuments(text).map((d) => d.toJS()).find((o) => o?.kind === 'PrometheusRule' && o.metadata.name === 'thanos');
+      const replicas = env.addons.highAvailability ? 2 : 1;
+      const missing = rendered.spec.groups[0].rules.filter((r: any) => r.alert === 'ThanosQueryMissingEndpoints');
+      assert.deepEqual(missing.map((r: any) => [r.labels.store_type, r.expr.endsWith(`< ${replicas}`)]), [['sidecar', true], ['store', true]], env.name);
+    }
+  });
+
+  it('a component with no replica up fires after 10 minutes, per component; one that is up stays quiet', () => {
+    promtoolTest('thanos-down', groups, [
+      {
+        name: 'Query up, Store Gateway down, Compactor never scraped',
+        interval: '1m',
+        input_series: [
+          gauge('up', { ...ns, job: 'thanos-query', pod: 'thanos-query-a' }, '1x30'),
+          gauge('up', { ...ns, job: 'thanos-store', pod: 'thanos-store-0' }, '1x5 0x25'),
+        ],
+        alert_rule_test: [
+          { eval_time: '8m', alertname: 'ThanosComponentDown', exp_alerts: [] },
+          {
+            eval_time: '25m',
+            alertname: 'ThanosComponentDown',
+            exp_alerts: [
+              expect('ThanosComponentDown', {}, {}, (r) => r.labels.component === 'thanos-store'),
+              expect('ThanosComponentDown', {}, {}, (r) => r.labels.component === 'thanos-compactor'),
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('a Query pod that reaches one of two sidecars and no Store Gateway fires for each; a fully connected one stays quiet', () => {
+    const conn = (pod: string, storeType: string, ext: string, values: string) =>
+      gauge('thanos_store_nodes_grpc_connections', { ...ns, job: 'thanos-query', pod, store_type: storeType, external_labels: ext }, values);
+    promtoolTest('thanos-endpoints', groups, [
+      {
+        name: 'thanos-query-b lost a sidecar and the Store Gateways',
+        interval: '1m',
+        input_series: [
+          gauge('up', { ...ns, job: 'thanos-query', pod: 'thanos-query-a' }, '1x30'),
+          gauge('up', { ...ns, job: 'thanos-query', pod: 'thanos-query-b' }, '1x30'),
+          conn('thanos-query-a', 'sidecar', 'prometheus_replica=prometheus-0', '1x30'),
+          conn('thanos-query-a', 'sidecar', 'prometheus_replica=prometheus-1', '1x30'),
+          conn('thanos-query-a', 'store', 'cluster=c', '2x30'),
+          conn('thanos-query-b', 'sidecar', 'prometheus_replica=prometheus-0', '1x30'),
+        ],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'ThanosQueryMissingEndpoints', exp_alerts: [] },
+          {
+            eval_time: '20m',
+            alertname: 'ThanosQueryMissingEndpoints',
+            exp_alerts: [
+              expect('ThanosQueryMissingEndpoints', { ...ns, pod: 'thanos-query-b' }, { summary: 'thanos-query thanos-query-b reaches 1 of 2 sidecar endpoints', description: 'Query holds gRPC connections to 1 of the 2 Prometheus sidecars: recent data is missing or not deduplicated.' }, (r) => r.labels.store_type === 'sidecar'),
+              expect('ThanosQueryMissingEndpoints', { ...ns, pod: 'thanos-query-b' }, { summary: 'thanos-query thanos-query-b reaches 0 of 2 store endpoints', description: 'Query holds gRPC connections to 0 of the 2 Store Gateways: history beyond local retention is missing.' }, (r) => r.labels.store_type === 'store'),
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('10 % failing Blob operations for 15 minutes fire for that job; 1 % stays quiet', () => {
+    const ops = (job: string, name: string, perMinute: number) => series(name, { ...ns, job, pod: `${job}-0`, operation: 'get' }, perMinute, 40);
+    promtoolTest('thanos-bucket', groups, [
+      {
+        name: 'the Store Gateway lost its role, the Compactor is fine',
+        interval: '1m',
+        input_series: [
+          ops('thanos-store', 'thanos_objstore_bucket_operations_total', 100),
+          ops('thanos-store', 'thanos_objstore_bucket_operation_failures_total', 10),
+          ops('thanos-compactor', 'thanos_objstore_bucket_operations_total', 100),
+          ops('thanos-compactor', 'thanos_objstore_bucket_operation_failures_total', 1),
+        ],
+        alert_rule_test: [
+          { eval_time: '12m', alertname: 'ThanosBucketOperationsFailing', exp_alerts: [] },
+          { eval_time: '30m', alertname: 'ThanosBucketOperationsFailing', exp_alerts: [expect('ThanosBucketOperationsFailing', { ...ns, job: 'thanos-store' }, { summary: 'thanos-store: 10% of Blob storage operations fail', description: 'More than 5 % of the Blob storage operations of thanos-store have failed for 15 minutes: its identity, role, the private endpoint or the storage account.' })] },
+        ],
+      },
+    ]);
+  });
+
+  it('a halted Compactor fires after 5 minutes; a running one stays quiet', () => {
+    for (const [values, firing] of [['0x5 1x20', true], ['0x25', false]] as const) {
+      promtoolTest(`thanos-halted-${firing}`, groups, [
+        {
+          interval: '1m',
+          input_series: [gauge('thanos_compact_halted', { ...ns, job: 'thanos-compactor', pod: 'thanos-compactor-0' }, values)],
+          alert_rule_test: [{ eval_time: '20m', alertname: 'ThanosCompactorHalted', exp_alerts: firing ? [expect('ThanosCompactorHalted', { ...ns, job: 'thanos-compactor', pod: 'thanos-compactor-0' }, {})] : [] }],
+        },
+      ]);
+    }
+  });
+
+  it('a Compactor whose iterations stopped 7 hours ago fires; one that iterates every 5 minutes stays quiet', () => {
+    const iterations = (values: string) => gauge('thanos_compact_iterations_total', { ...ns, job: 'thanos-compactor', pod: 'thanos-compactor-0' }, values);
+    promtoolTest('thanos-iterations', groups, [
+      {
+        name: 'stopped after an hour',
+        interval: '5m',
+        input_series: [iterations('0+1x12 12x84')],
+        alert_rule_test: [
+          { eval_time: '6h', alertname: 'ThanosCompactorNotIterating', exp_alerts: [] },
+          { eval_time: '8h', alertname: 'ThanosCompactorNotIterating', exp_alerts: [expect('ThanosCompactorNotIterating', { ...ns, job: 'thanos-compactor', pod: 'thanos-compactor-0' }, {})] },
+        ],
+      },
+      { name: 'iterating', interval: '5m', input_series: [iterations('0+1x96')], alert_rule_test: [{ eval_time: '8h', alertname: 'ThanosCompactorNotIterating', exp_alerts: [] }] },
+    ], '5m');
   });
 });
 
