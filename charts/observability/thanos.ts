@@ -178,7 +178,7 @@ export class Thanos extends Construct {
             imagePullPolicy: 'IfNotPresent',
             args: spec.args,
             // The workload identity webhook adds the token file, tenant and authority; the client id is this identity's.
-            env: c.blob ? [{ name: 'AZURE_CLIENT_ID', valueFrom: { secretKeyRef: { name: identitySecretName(c), key: 'AZURE_CLIENT_ID' } } }] : [],
+            ...(c.blob ? { env: [{ name: 'AZURE_CLIENT_ID', valueFrom: { secretKeyRef: { name: identitySecretName(c), key: 'AZURE_CLIENT_ID' } } }] } : {}),
             ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
             // Store Gateway and Compactor are ready after the first sync of the bucket's metadata, which grows with history.
             startupProbe: probe('/-/ready', 60),
