@@ -8,7 +8,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -17,7 +17,8 @@ import { OBSERVABILITY_NAMESPACE, PLATFORM_NAMESPACES } from '../../catalog/name
 import { PLATFORM_STORAGE_CLASSES } from '../../catalog/storage-classes';
 import { grpcEndpoint, PROMETHEUS_REPLICA_LABEL, SIDECAR_DISCOVERY_SERVICE, THANOS, THANOS_PORTS, THANOS_QUERY_URL, THANOS_VERSION } from '../../catalog/thanos';
 import { renderEnvironments } from '../../cli/lib/render';
-import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, OTEL_LOG_AGENT_NAME } from '../../catalog/cluster-names';
+import { ALERTMANAGER_RECEIVERS_SECRET, LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, OTEL_LOG_AGENT_NAME } from '../../catalog/cluster-names';
+import { HEARTBEAT_RECEIVER } from '../../constructs/addons/values/kube-prometheus-stack';
 import { maxNodeCount } from '../../catalog/node-pools';
 import { loadInputs } from '../../config/inputs';
 import type { EnvironmentConfig } from '../../config/schema';
@@ -41,7 +42,7 @@ import { schemaErrors } from '../helpers/k8s-schemas';
 import { podSecurityViolations } from '../helpers/pod-security';
 import { toStack, synthApp } from '../helpers/synth';
 import { endpointFlags, endpointProblems } from '../helpers/thanos';
-import { ROOT } from '../helpers/tools';
+import { ROOT, runTool } from '../helpers/tools';
 
 const inputs = loadInputs();
 const app = synthApp();
@@ -339,6 +340,24 @@ for (const env of inputs.allEnvironments) {
       const over = capacityReport({ objects: [...render.objects, ...app], quotas: tight, limitRanges: quotas.limitRanges, maxNodes }).overQuota;
       assert.equal(over.length, 1);
       assert.match(over[0], new RegExp(`^${OBSERVABILITY_NAMESPACE}: \\d+ pods > quota ${charts.pods}$`));
+    });
+
+    it("the dead-man's switch as the chart deploys it: the chart's own Watchdog rule, with its labels, routes to the heartbeat receiver in the Alertmanager Secret the chart renders", async () => {
+      const render = await rendered();
+      const watchdog = render.objects
+        .filter((o) => o.object.kind === 'PrometheusRule')
+        .flatMap((o) => (o.object.spec as any).groups.flatMap((g: any) => g.rules))
+        .find((r: any) => r.alert === 'Watchdog');
+      assert.ok(watchdog, 'kube-prometheus-stack renders the Watchdog rule');
+      const secret = render.objects.find((o) => o.object.kind === 'Secret' && o.object.metadata?.name === 'alertmanager-kube-prometheus-stack-alertmanager')!.object as any;
+      const file = join(mkdtempSync(join(tmpdir(), 'am-chart-')), 'alertmanager.yaml');
+      writeFileSync(file, Buffer.from(secret.data['alertmanager.yaml'], 'base64'));
+      assert.equal(runTool('amtool', ['check-config', file]).status, 0);
+      const labels = Object.entries({ alertname: 'Watchdog', namespace: OBSERVABILITY_NAMESPACE, ...watchdog.labels }).map(([k, v]) => `${k}=${v}`);
+      assert.equal(runTool('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels]).stdout.trim(), HEARTBEAT_RECEIVER, labels.join(' '));
+      // The receiver's URL file is in the Secret the Alertmanager pods mount.
+      const alertmanager = render.objects.find((o) => o.object.kind === 'Alertmanager')!.object as any;
+      assert.ok(alertmanager.spec.secrets.includes(ALERTMANAGER_RECEIVERS_SECRET));
     });
 
     it("Thanos against the chart: Query reaches every sidecar through the chart's discovery Service; the sidecar runs Query's release; Grafana's Prometheus data source is Query", async () => {
