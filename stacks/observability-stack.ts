@@ -1,9 +1,10 @@
 /**
  * `<env>-observability`: kube-prometheus-stack (Prometheus with a Thanos sidecar, Alertmanager,
  * Grafana), Loki, Tempo, the OpenTelemetry Collector and its log agent as pinned Helm releases, their Blob
- * storage with retention per signal, and the workload identities that let them write to it.
- * Rules, dashboards and the Alertmanager receiver secret are rendered (charts/observability)
- * and synced by Argo CD.
+ * storage with retention per signal, and the workload identities that let them write to it
+ * (and let the Thanos Store Gateway and Compactor read and compact it). Rules, dashboards, the
+ * Alertmanager receiver secret and Thanos Query, Store Gateway and Compactor are rendered
+ * (charts/observability) and synced by Argo CD.
  */
 import { Construct } from 'constructs';
 import { Fn, TerraformOutput, type ITerraformDependable } from 'cdktf';
