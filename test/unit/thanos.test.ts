@@ -19,6 +19,7 @@ import { PLATFORM_STORAGE_CLASSES } from '../../catalog/storage-classes';
 import { PROMETHEUS_REPLICA_LABEL, THANOS, THANOS_BLOB_READERS, THANOS_IMAGE, THANOS_PORTS, thanosRetentionDays, type ThanosComponentKey } from '../../catalog/thanos';
 import { identitySecretName } from '../../charts/observability/thanos';
 import { renderEnvironments } from '../../cli/lib/render';
+import { stackManifests } from '../../cli/lib/stack-manifests';
 import { loadInputs } from '../../config/inputs';
 import type { EnvironmentConfig } from '../../config/schema';
 import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
@@ -206,12 +207,18 @@ for (const env of inputs.allEnvironments) {
       assert.ok(problems.some((p) => p.includes('Storage Blob Data Contributor')), problems.join('\n'));
     });
 
-    it("the namespace's policies admit Thanos' paths: within the namespace, Blob storage on the private endpoints and Entra ID on 443", () => {
+    it("the namespace's network policies (add-ons stack) admit Thanos' paths: within the namespace, Blob storage on the private endpoints and Entra ID on 443", () => {
       const ns = PLATFORM_NAMESPACES.find((n) => n.name === OBSERVABILITY_NAMESPACE)!;
-      // allow-same-namespace (constructs/addons/namespaces.ts) is given to namespaces with an API server, ingress or egress allowance.
-      assert.ok(ns.apiServer || ns.ingressFrom || ns.egressTo, 'Grafana -> Query, Query -> sidecars and Store Gateway stay inside the namespace');
       assert.ok(ns.egressCidrs?.some((e) => e.cidrs.some((c) => typeof c !== 'string' && c.subnet === 'privateEndpoints') && e.ports.includes(443)), 'Blob storage through its private endpoint');
-      assert.ok(ns.httpsEgress, 'Entra ID token exchange');
+      const policies = stackManifests(app.stack(`${env.name}-addons`).json).filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === OBSERVABILITY_NAMESPACE);
+      const byName = (name: string) => policies.find((p) => p.metadata.name === name)?.spec;
+      // Grafana -> Query, Query -> sidecars and Store Gateways: pod to pod inside the namespace, any port.
+      assert.deepEqual(byName('allow-same-namespace'), { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] });
+      const egress = byName('allow-egress').egress as Json[];
+      const peCidr = app.stack(`${env.name}-network`).one('azurerm_subnet', '/subnet-privateEndpoints').config.address_prefixes[0];
+      const https = egress.filter((e) => e.ports?.some((p: Json) => p.port === 443));
+      assert.ok(https.some((e) => e.to.some((t: Json) => t.ipBlock?.cidr === '0.0.0.0/0')), 'Entra ID (HTTPS outside the private ranges)');
+      assert.ok(https.some((e) => e.to.some((t: Json) => t.ipBlock?.cidr === peCidr)), `Blob storage on the private-endpoint subnet ${peCidr}`);
     });
   });
 }
