@@ -30,6 +30,23 @@ export const THANOS_OBJSTORE_SECRET = 'thanos-objstore';
 /** Secret with the receivers' keys and URLs, synced from Key Vault by an ExternalSecret. */
 export const ALERTMANAGER_RECEIVERS_SECRET = 'alertmanager-receivers';
 
+/**
+ * Alertmanager's receiver credentials: the Key Vault secret an operator seeds
+ * (docs/runbooks/provisioning.md) and the key it gets in ALERTMANAGER_RECEIVERS_SECRET, which
+ * Alertmanager reads from /etc/alertmanager/secrets/<secret>/<key>.
+ */
+export const ALERTMANAGER_RECEIVER_SECRETS = {
+  pagerduty: { vault: 'alertmanager-pagerduty-routing-key', key: 'pagerduty-routing-key' },
+  teams: { vault: 'alertmanager-teams-webhook-url', key: 'teams-webhook-url' },
+  ticket: { vault: 'alertmanager-ticket-webhook-url', key: 'ticket-webhook-url' },
+  // The dead-man's switch: the external heartbeat monitor's ping URL, called with the Watchdog every minute.
+  heartbeat: { vault: 'alertmanager-heartbeat-url', key: 'heartbeat-url' },
+} as const satisfies Record<string, { vault: string; key: string }>;
+
+/** The path Alertmanager reads a receiver credential from. */
+export const alertmanagerSecretPath = (receiver: keyof typeof ALERTMANAGER_RECEIVER_SECRETS) =>
+  `/etc/alertmanager/secrets/${ALERTMANAGER_RECEIVERS_SECRET}/${ALERTMANAGER_RECEIVER_SECRETS[receiver].key}`;
+
 /** node-exporter needs the host's PID and network namespaces, so it runs apart from the restricted namespace. */
 export const NODE_EXPORTER_NAMESPACE = 'node-exporter';
 

@@ -14,6 +14,7 @@ import { loadDashboards } from '../../charts/observability/dashboards';
 import { operationsRuleGroups } from '../../charts/observability/operations';
 import { platformDashboards } from '../../charts/observability/platform-dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
+import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
@@ -39,9 +40,12 @@ export const APPS: Record<string, AppBuilder> = {
         'platform-slos': sloRuleGroups(),
         'agent-operations': operationsRuleGroups(),
         'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
+        // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
+        thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
       },
       dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled)].sort((a, b) => a.name.localeCompare(b.name)),
       monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
+      thanos: { highAvailability: env.addons.highAvailability, metricsDays: env.observability.retention.metricsDays, prometheusVolumeGi: env.observability.prometheusVolumeGi },
     }),
   ...WORKLOAD_APPS,
 };

@@ -8,14 +8,18 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ADDONS, ADDON_NAMES, releaseName, type AddonName } from '../../catalog/addons';
-import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
-import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, OTEL_LOG_AGENT_NAME, RATIFY_PROVIDER, RATIFY_PROVIDER_PORT } from '../../catalog/cluster-names';
+import { OBSERVABILITY_NAMESPACE, PLATFORM_NAMESPACES } from '../../catalog/namespaces';
+import { PLATFORM_STORAGE_CLASSES } from '../../catalog/storage-classes';
+import { grpcEndpoint, PROMETHEUS_REPLICA_LABEL, SIDECAR_DISCOVERY_SERVICE, THANOS, THANOS_PORTS, THANOS_QUERY_URL, THANOS_VERSION } from '../../catalog/thanos';
+import { renderEnvironments } from '../../cli/lib/render';
+import { ALERTMANAGER_RECEIVERS_SECRET, LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, OTEL_LOG_AGENT_NAME, RATIFY_PROVIDER, RATIFY_PROVIDER_PORT } from '../../catalog/cluster-names';
 import { SIGNING_CERTIFICATE_NAME } from '../../catalog/supply-chain';
+import { HEARTBEAT_RECEIVER } from '../../constructs/addons/values/kube-prometheus-stack';
 import { maxNodeCount } from '../../catalog/node-pools';
 import { loadInputs } from '../../config/inputs';
 import type { EnvironmentConfig } from '../../config/schema';
@@ -38,7 +42,8 @@ import { capacityReport, podSources, type LimitDefaults, type Quota } from '../h
 import { schemaErrors } from '../helpers/k8s-schemas';
 import { podSecurityViolations } from '../helpers/pod-security';
 import { toStack, synthApp } from '../helpers/synth';
-import { ROOT } from '../helpers/tools';
+import { endpointFlags, endpointProblems } from '../helpers/thanos';
+import { ROOT, runTool } from '../helpers/tools';
 
 const inputs = loadInputs();
 const app = synthApp();
@@ -72,6 +77,16 @@ function namespaceLimits(env: EnvironmentConfig): { quotas: Map<string, Quota>; 
     }
   }
   return { quotas, limitRanges };
+}
+
+/** A rendered cdk8s app of the environment, as chart-rendered objects (its pods share the namespaces' quotas). */
+function renderedApp(env: EnvironmentConfig, name: string): RenderedObject[] {
+  const text = renderEnvironments([env], { models: inputs.models, tenants: inputs.tenants }).get(join(env.name, name, 'manifests.yaml'))!;
+  const release = { stack: `${env.name}-${name}`, address: `rendered/${env.name}/${name}`, name: `${name}-app`, chart: 'cdk8s', version: '-', namespace: OBSERVABILITY_NAMESPACE, values: [], set: [], setList: [], setSensitive: [], includeCrds: false };
+  return parseAllDocuments(text)
+    .map((d) => d.toJS())
+    .filter(Boolean)
+    .map((object) => ({ object, release, source: `rendered/${env.name}/${name}/manifests.yaml`, hooks: [] }));
 }
 
 /** Both environments render at once, while the helper tests run; each test awaits its own. */
@@ -345,10 +360,81 @@ for (const env of inputs.allEnvironments) {
       for (const [k, v] of Object.entries(LOKI_GATEWAY_POD_LABELS)) assert.equal(gatewayLabels[k], v, `the gateway pods carry ${k}=${v}`);
     });
 
-    it(`every namespace holds its pods at maximum scale within its quota (${maxNodes} nodes), every container sized explicitly, none CPU-limited`, async () => {
+    it(`every namespace holds its pods at maximum scale within its quota (${maxNodes} nodes), every container sized explicitly, none CPU-limited`, async (t) => {
       const render = await rendered();
-      const report = capacityReport({ objects: render.objects, ...namespaceLimits(env), maxNodes });
+      // The observability namespace also runs the pods its rendered app adds (Thanos): they count against the same quota.
+      const app = renderedApp(env, 'observability');
+      assert.ok(podSources(app).length >= 3, 'the rendered Thanos pods are counted');
+      const report = capacityReport({ objects: [...render.objects, ...app], ...namespaceLimits(env), maxNodes });
       assert.deepEqual({ overQuota: report.overQuota, unsized: report.unsized, cpuLimited: report.cpuLimited }, { overQuota: [], unsized: [], cpuLimited: [] });
+      const obs = report.usage.find((u) => u.namespace === OBSERVABILITY_NAMESPACE)!;
+      t.diagnostic(`${OBSERVABILITY_NAMESPACE} with the rendered app: ${obs.pods} pods, ${(obs.cpuRequest).toFixed(2)} CPU requested, ${(obs.memoryLimit / 2 ** 30).toFixed(1)}Gi memory limits (quota ${obs.quota?.pods} pods, ${obs.quota?.cpu} CPU, ${obs.quota?.memory})`);
+      // Negative control: the rendered pods are what tips a quota sized for the charts alone.
+      const quotas = namespaceLimits(env);
+      const charts = capacityReport({ objects: render.objects, ...quotas, maxNodes }).usage.find((n) => n.namespace === OBSERVABILITY_NAMESPACE)!;
+      const tight = new Map(quotas.quotas);
+      tight.set(OBSERVABILITY_NAMESPACE, { ...tight.get(OBSERVABILITY_NAMESPACE)!, pods: charts.pods });
+      const over = capacityReport({ objects: [...render.objects, ...app], quotas: tight, limitRanges: quotas.limitRanges, maxNodes }).overQuota;
+      assert.equal(over.length, 1);
+      assert.match(over[0], new RegExp(`^${OBSERVABILITY_NAMESPACE}: \\d+ pods > quota ${charts.pods}$`));
+    });
+
+    it("the dead-man's switch as the chart deploys it: the chart's own Watchdog rule, with its labels, routes to the heartbeat receiver in the Alertmanager Secret the chart renders", async () => {
+      const render = await rendered();
+      const watchdog = render.objects
+        .filter((o) => o.object.kind === 'PrometheusRule')
+        .flatMap((o) => (o.object.spec as any).groups.flatMap((g: any) => g.rules))
+        .find((r: any) => r.alert === 'Watchdog');
+      assert.ok(watchdog, 'kube-prometheus-stack renders the Watchdog rule');
+      const secret = render.objects.find((o) => o.object.kind === 'Secret' && o.object.metadata?.name === 'alertmanager-kube-prometheus-stack-alertmanager')!.object as any;
+      const file = join(mkdtempSync(join(tmpdir(), 'am-chart-')), 'alertmanager.yaml');
+      writeFileSync(file, Buffer.from(secret.data['alertmanager.yaml'], 'base64'));
+      assert.equal(runTool('amtool', ['check-config', file]).status, 0);
+      const labels = Object.entries({ alertname: 'Watchdog', namespace: OBSERVABILITY_NAMESPACE, ...watchdog.labels }).map(([k, v]) => `${k}=${v}`);
+      assert.equal(runTool('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels]).stdout.trim(), HEARTBEAT_RECEIVER, labels.join(' '));
+      // The receiver's URL file is in the Secret the Alertmanager pods mount.
+      const alertmanager = render.objects.find((o) => o.object.kind === 'Alertmanager')!.object as any;
+      assert.ok(alertmanager.spec.secrets.includes(ALERTMANAGER_RECEIVERS_SECRET));
+    });
+
+    it("Thanos against the chart: Query reaches every sidecar through the chart's discovery Service; the sidecar runs Query's release; Grafana's Prometheus data source is Query", async () => {
+      const render = await rendered();
+      const app = renderedApp(env, 'observability').map((o) => o.object);
+      const all = [...render.objects.map((o) => o.object), ...app];
+      const query = app.find((o) => o.kind === 'Deployment' && o.metadata?.name === THANOS.query.name) as any;
+      const endpoints = endpointFlags(query.spec.template.spec.containers[0].args);
+      const sidecars = grpcEndpoint(SIDECAR_DISCOVERY_SERVICE.name, SIDECAR_DISCOVERY_SERVICE.portName);
+      assert.ok(endpoints.includes(sidecars), endpoints.join(' '));
+      for (const e of endpoints) assert.deepEqual(endpointProblems(e, all), [], e);
+      // Negative controls: without the chart's discovery Service, or with a Prometheus that runs no sidecar.
+      const withoutDiscovery = all.filter((o) => !(o.kind === 'Service' && o.metadata?.name === SIDECAR_DISCOVERY_SERVICE.name));
+      assert.deepEqual(endpointProblems(sidecars, withoutDiscovery), [`${sidecars}: no Service ${OBSERVABILITY_NAMESPACE}/${SIDECAR_DISCOVERY_SERVICE.name} is rendered`]);
+      const noSidecar = all.map((o) => (o.kind === 'Prometheus' ? { ...o, spec: { ...(o.spec as any), thanos: undefined } } : o));
+      assert.match(endpointProblems(sidecars, noSidecar)[0], /no pod behind Service .* serves port grpc/);
+
+      // The operator gives the sidecar the release Query, Store Gateway and Compactor run, and labels each replica with the label Query deduplicates on.
+      const operatorArgs = render.objects.flatMap((o) => (o.object.kind === 'Deployment' ? ((o.object.spec as any).template.spec.containers as any[]).flatMap((c) => c.args ?? []) : []));
+      const base = operatorArgs.find((a: string) => a.startsWith('--thanos-default-base-image='));
+      assert.equal(base?.split(':').pop(), THANOS_VERSION);
+      const prometheus = render.objects.find((o) => o.object.kind === 'Prometheus')!.object as any;
+      assert.ok([undefined, '', PROMETHEUS_REPLICA_LABEL].includes(prometheus.spec.replicaExternalLabelName), 'the operator default, prometheus_replica');
+      assert.equal(prometheus.spec.replicaExternalLabelNameClear, undefined);
+      assert.equal(prometheus.spec.storage.volumeClaimTemplate.spec.storageClassName, PLATFORM_STORAGE_CLASSES.premiumDisks.name);
+      // The missing-endpoint alerts expect one sidecar per Prometheus replica and every Store Gateway replica.
+      const rules = (app.find((o) => o.kind === 'PrometheusRule' && o.metadata?.name === 'thanos') as any).spec.groups[0].rules.filter((r: any) => r.alert === 'ThanosQueryMissingEndpoints');
+      const store = app.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === THANOS.store.name) as any;
+      const want = Object.fromEntries(rules.map((r: any) => [r.labels.store_type, Number(/< (\d+)$/.exec(r.expr)![1])]));
+      assert.deepEqual(want, { sidecar: prometheus.spec.replicas, store: store.spec.replicas });
+
+      // Grafana's default Prometheus data source, as the chart writes it, is Query's HTTP Service.
+      const cm = render.objects.find((o) => o.object.kind === 'ConfigMap' && o.object.metadata?.name === 'kube-prometheus-stack-grafana-datasource')!.object as any;
+      const datasources = parse(cm.data['datasource.yaml']).datasources as any[];
+      const prom = datasources.filter((d) => d.type === 'prometheus');
+      assert.deepEqual(prom.map((d) => [d.uid, d.url, d.isDefault]), [['prometheus', THANOS_QUERY_URL, true]]);
+      const url = new URL(THANOS_QUERY_URL);
+      assert.deepEqual(endpointProblems(`${url.hostname}:${url.port}`, all), []);
+      const svc = app.find((o) => o.kind === 'Service' && o.metadata?.name === url.hostname.split('.')[0]) as any;
+      assert.equal(svc.spec.ports.find((p: any) => p.port === Number(url.port)).name, THANOS_PORTS.http.name);
     });
   });
 }

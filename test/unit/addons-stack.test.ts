@@ -58,7 +58,8 @@ const ALLOWED_ROLES: Record<string, string> = {
   'Key Vault Secrets User': "External Secrets reads the platform vault; Ratify the signing certificate's secret only",
   'Key Vault Certificate User': 'Ratify reads the signing certificate, that certificate only',
   AcrPull: 'Ratify reads signatures from the platform registry',
-  'Storage Blob Data Contributor': 'Thanos, Loki and Tempo write their own telemetry container',
+  'Storage Blob Data Contributor': 'the Thanos sidecar and Compactor, Loki and Tempo write their own telemetry container',
+  'Storage Blob Data Reader': "the Thanos Store Gateway reads the sidecar's container",
 };
 
 for (const env of inputs.allEnvironments) {
@@ -301,6 +302,8 @@ for (const env of inputs.allEnvironments) {
         'system:serviceaccount:observability:loki',
         'system:serviceaccount:observability:prometheus',
         'system:serviceaccount:observability:tempo',
+        'system:serviceaccount:observability:thanos-compactor',
+        'system:serviceaccount:observability:thanos-store',
       ]);
       for (const r of releases) {
         const values = parse(r.config.values[0]);
