@@ -40,11 +40,17 @@ export const ADDON_EGRESS: Readonly<Record<string, EgressEntry[]>> = {
     { fqdns: ENTRA, reason: 'workload-identity token for reading Key Vault (the vault itself is reached through its private endpoint)' },
   ],
   gatekeeper: [{ fqdns: DOCKER_HUB, reason: 'Gatekeeper images (docker.io/openpolicyagent) until mirrored into ACR' }],
+  ratify: [
+    { fqdns: GHCR, reason: 'Ratify images (ghcr.io/notaryproject) until mirrored into ACR' },
+    { fqdns: ENTRA, reason: 'workload-identity token for the registry and the signing certificate (both reached through private endpoints)' },
+  ],
   keda: [{ fqdns: GHCR, reason: 'KEDA images (ghcr.io/kedacore) until mirrored into ACR' }],
   nvidiaDevicePlugin: [{ fqdns: ['nvcr.io'], reason: 'NVIDIA device plugin images (nvcr.io/nvidia) until mirrored into ACR' }],
   kubePrometheusStack: [
     { fqdns: [...QUAY, ...K8S_REGISTRY, ...DOCKER_HUB], reason: 'Prometheus, Alertmanager, Thanos (quay.io), kube-state-metrics (registry.k8s.io) and Grafana (docker.io) images until mirrored into ACR' },
     { fqdns: [...ENTRA, 'graph.microsoft.com'], reason: 'Entra ID sign-in to Grafana and its group lookup for the admin role' },
+    { fqdns: ['events.pagerduty.com'], reason: 'Alertmanager P1 pages (PagerDuty Events API v2); the ticket webhook and the heartbeat monitor are per organisation: network.egressFirewall.allow' },
+    { fqdns: ['*.logic.azure.com'], reason: 'Alertmanager P1/P2 chat: Teams workflow webhooks are served by Azure Logic Apps' },
   ],
   loki: [{ fqdns: DOCKER_HUB, reason: 'Loki images (docker.io/grafana) until mirrored into ACR; its Blob storage is reached through a private endpoint' }],
   tempo: [{ fqdns: DOCKER_HUB, reason: 'Tempo images (docker.io/grafana) until mirrored into ACR; its Blob storage is reached through a private endpoint' }],

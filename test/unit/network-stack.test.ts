@@ -14,6 +14,14 @@ for (const envName of ENVIRONMENTS) {
     const vnet = network.one('azurerm_virtual_network');
     const subnet = (role: string) => network.one('azurerm_subnet', `subnet-${role}`);
 
+    it('the egress firewall lets every Alertmanager receiver out: PagerDuty and Teams from the catalogue, the ticket webhook and heartbeat from the environment', () => {
+      if (!env.network.egressFirewall.enabled) return;
+      const group = network.one('azurerm_firewall_policy_rule_collection_group');
+      const fqdns = new Set<string>(group.config.application_rule_collection.flatMap((c: any) => c.rule.flatMap((r: any) => r.destination_fqdns ?? [])));
+      for (const host of ['events.pagerduty.com', '*.logic.azure.com', ...env.network.egressFirewall.allow.map((a) => a.fqdn)]) assert.ok(fqdns.has(host), `${host} is allowed out`);
+      if (env.tier === 'production') assert.ok(env.network.egressFirewall.allow.length >= 2, 'prod names its ticket webhook and heartbeat hosts');
+    });
+
     it('one VNet with the configured address space', () => {
       assert.deepEqual(vnet.config.address_space, [env.network.addressSpace]);
     });
