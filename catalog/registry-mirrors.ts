@@ -1,0 +1,38 @@
+/**
+ * The upstream registries the platform pulls from, each mirrored through the environment's ACR by
+ * an artifact-cache rule: `<acr>/<upstream host>/<path>` serves `<upstream host>/<path>`, pulled
+ * by ACR on first use and kept there. Nodes pull only from ACR (through its private endpoint);
+ * the add-ons' values are re-pointed with `mirrorRegistry` and the chart-render test proves that
+ * no rendered image names another registry.
+ */
+export type UpstreamHost = 'docker.io' | 'quay.io' | 'ghcr.io' | 'registry.k8s.io' | 'nvcr.io';
+
+export interface UpstreamRegistry {
+  readonly host: UpstreamHost;
+  /** Key Vault secrets (names) ACR logs in to the upstream with, where anonymous pulls are throttled. */
+  readonly credentials?: { readonly usernameSecret: string; readonly passwordSecret: string; readonly why: string };
+  readonly why: string;
+}
+
+export const UPSTREAM_REGISTRIES: readonly UpstreamRegistry[] = [
+  {
+    host: 'docker.io',
+    credentials: { usernameSecret: 'acr-cache-dockerhub-username', passwordSecret: 'acr-cache-dockerhub-token', why: 'anonymous Docker Hub pulls are rate-limited per source address, which Azure shares' },
+    why: 'Gatekeeper, Grafana, Loki, Tempo and the OpenTelemetry Collector',
+  },
+  { host: 'quay.io', why: 'Prometheus, Alertmanager, Thanos, the Prometheus operator, Argo CD and cert-manager' },
+  { host: 'ghcr.io', why: 'External Secrets, KEDA, Ratify and Dex' },
+  { host: 'registry.k8s.io', why: 'kube-state-metrics and external-dns' },
+  { host: 'nvcr.io', why: 'the NVIDIA device plugin' },
+];
+
+
+/** The registry part of an image mirrored from `upstream`: `<login server>/<upstream host>`. */
+export function mirrorRegistry(loginServer: string, upstream: UpstreamHost): string {
+  return `${loginServer}/${upstream}`;
+}
+
+/** A cache rule's name: letters, digits and dashes only (the provider's rule). */
+export function cacheRuleName(host: string): string {
+  return `mirror-${host.replace(/[^A-Za-z0-9]+/g, '-')}`;
+}
