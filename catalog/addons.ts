@@ -8,7 +8,7 @@ import { z } from 'zod';
 
 export const ADDON_NAMES = [
   'argocd',
-  'ingressNginx',
+  'envoyGateway',
   'certManager',
   'externalSecrets',
   'gatekeeper',
@@ -53,17 +53,25 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     dependsOn: {
       externalSecrets: 'the Git credentials of the rendered-manifests repository come from Key Vault through an ExternalSecret',
       certManager: 'the platform apps it syncs include the ClusterIssuers, and its UI certificate comes from one',
-      ingressNginx: 'the UI and the Entra ID sign-in callback are served through the ingress controller',
+      envoyGateway: 'the UI and the Entra ID sign-in callback are served through the platform Gateway',
     },
     clusterAdmin: 'the application controller applies everything the platform renders, including CRDs and cluster-scoped objects; AppProjects restrict what each app may touch',
   },
-  ingressNginx: {
-    chart: 'ingress-nginx',
-    repository: 'https://kubernetes.github.io/ingress-nginx',
-    version: '4.13.3',
-    namespace: 'ingress-nginx',
+  /**
+   * The platform's entry point: Envoy Gateway, the Envoy project's Gateway API implementation
+   * (ingress-nginx, its predecessor here, reached end of maintenance in March 2026). The chart
+   * installs the Gateway API CRDs (v1.6.1) and its own with the first install; the GatewayClass,
+   * EnvoyProxy, Gateway and policies are custom resources of the cluster-config stack. It goes in
+   * before cert-manager, whose Gateway API support needs the CRDs when its controller starts.
+   */
+  envoyGateway: {
+    chart: 'gateway-helm',
+    repository: 'oci://docker.io/envoyproxy',
+    version: 'v1.9.0',
+    namespace: 'envoy-gateway-system',
     stack: 'addons',
-    dependsOn: { certManager: 'ingress TLS certificates are issued by the cert-manager ClusterIssuers' },
+    release: 'envoy-gateway',
+    dependsOn: {},
   },
   certManager: {
     chart: 'cert-manager',
@@ -114,7 +122,7 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     stack: 'observability',
     dependsOn: {
       externalSecrets: "Alertmanager's receiver keys come from Key Vault through an ExternalSecret",
-      ingressNginx: 'Grafana is reached through the ingress controller',
+      envoyGateway: 'Grafana is reached through the platform Gateway',
     },
   },
   loki: {

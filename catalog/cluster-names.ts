@@ -60,7 +60,5 @@ export const LOKI_OTLP_ENDPOINT = 'http://loki-gateway.observability.svc/otlp';
 export const LOKI_GATEWAY_POD_LABELS = { 'app.kubernetes.io/name': 'loki', 'app.kubernetes.io/component': 'gateway' } as const;
 export const LOKI_GATEWAY_POD_PORT = 8080;
 
-export const INGRESS_CLASS = 'nginx';
-
 /** Exempt from Gatekeeper: what must keep working when Gatekeeper itself is down. */
 export const GATEKEEPER_EXEMPT_NAMESPACES = ['kube-system', 'gatekeeper-system'];

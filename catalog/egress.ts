@@ -29,7 +29,7 @@ export const ADDON_EGRESS: Readonly<Record<string, EgressEntry[]>> = {
     { fqdns: QUAY, reason: 'Argo CD images (quay.io/argoproj) until they are mirrored into ACR' },
     { fqdns: ENTRA, reason: 'Entra ID single sign-on of the Argo CD UI (workload identity, no client secret)' },
   ],
-  ingressNginx: [{ fqdns: K8S_REGISTRY, reason: 'controller images (registry.k8s.io, served from Artifact Registry) until mirrored into ACR' }],
+  envoyGateway: [{ fqdns: DOCKER_HUB, reason: 'Envoy Gateway and Envoy proxy images (docker.io/envoyproxy) until mirrored into ACR' }],
   certManager: [
     { fqdns: QUAY, reason: 'cert-manager images (quay.io/jetstack) until mirrored into ACR' },
     { fqdns: ['acme-v02.api.letsencrypt.org', 'acme-staging-v02.api.letsencrypt.org'], reason: "ACME orders for the public certificates (Let's Encrypt, production and staging)" },

@@ -37,7 +37,7 @@ export const addonsSchema = z.strictObject({
       adminGroupObjectIds: z.array(uuid).default([]),
     }),
   }),
-  ingressNginx: addon(ADDON_VALUES.ingressNginx).prefault({}),
+  envoyGateway: addon(ADDON_VALUES.envoyGateway).prefault({}),
   certManager: addon(ADDON_VALUES.certManager, {
     acme: z.strictObject({
       email: z.string().regex(/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, 'expected an e-mail address'),

@@ -22,7 +22,7 @@ import { CERT_MANAGER_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { externalSecretsChartValues } from '../constructs/addons/values/external-secrets';
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { gatekeeperChartValues } from '../constructs/addons/values/gatekeeper';
-import { ingressNginxChartValues } from '../constructs/addons/values/ingress-nginx';
+import { envoyGatewayChartValues } from '../constructs/addons/values/envoy-gateway';
 import { kedaChartValues } from '../constructs/addons/values/keda';
 import { nvidiaDevicePluginChartValues } from '../constructs/addons/values/nvidia-device-plugin';
 import { ClusterAccess } from '../constructs/cluster-access';
@@ -38,11 +38,12 @@ export interface AddonsStackProps extends EnvironmentStackProps {
 /** Add-on -> the platform's values for its chart. */
 const CHARTS = {
   gatekeeper: gatekeeperChartValues,
+  // Before cert-manager: its chart brings the Gateway API CRDs cert-manager's Gateway support needs at start.
+  envoyGateway: envoyGatewayChartValues,
   certManager: certManagerChartValues,
   externalSecrets: externalSecretsChartValues,
   keda: kedaChartValues,
   nvidiaDevicePlugin: nvidiaDevicePluginChartValues,
-  ingressNginx: ingressNginxChartValues,
   argocd: argocdChartValues,
 } satisfies Partial<Record<AddonName, (ctx: AddonContext) => object>>;
 
@@ -109,11 +110,13 @@ export class AddonsStack extends EnvironmentStack {
 
     for (const addon of ORDER) {
       const gatekeeper = addon !== 'gatekeeper' && this.releases.gatekeeper ? [this.releases.gatekeeper.release] : [];
+      // cert-manager with Gateway API support starts only once the Gateway API CRDs exist.
+      const gatewayCrds = addon === 'certManager' && this.releases.envoyGateway ? [this.releases.envoyGateway.release] : [];
       installAddon(this, this.releases, {
         addon,
         values: CHARTS[addon](ctx) as Record<string, unknown>,
         config: env.addons[addon],
-        extra: [...this.namespaces.ready[ADDONS[addon].namespace], ...gatekeeper, ...(identities[addon]?.ready ?? [])],
+        extra: [...this.namespaces.ready[ADDONS[addon].namespace], ...gatekeeper, ...gatewayCrds, ...(identities[addon]?.ready ?? [])],
         // Argo CD's HA redis and Gatekeeper's webhook readiness take longer than the rest.
         timeoutSeconds: addon === 'argocd' || addon === 'gatekeeper' ? 900 : 600,
       });

@@ -5,7 +5,7 @@ import { argocdValues } from './argocd';
 import { certManagerValues } from './cert-manager';
 import { externalSecretsValues } from './external-secrets';
 import { gatekeeperValues } from './gatekeeper';
-import { ingressNginxValues } from './ingress-nginx';
+import { envoyGatewayValues } from './envoy-gateway';
 import { kedaValues } from './keda';
 import { kubePrometheusStackValues } from './kube-prometheus-stack';
 import { lokiValues } from './loki';
@@ -15,7 +15,7 @@ import { tempoValues } from './tempo';
 
 export const ADDON_VALUES = {
   argocd: argocdValues,
-  ingressNginx: ingressNginxValues,
+  envoyGateway: envoyGatewayValues,
   certManager: certManagerValues,
   externalSecrets: externalSecretsValues,
   gatekeeper: gatekeeperValues,

@@ -16,6 +16,8 @@ import { platformDashboards } from '../../charts/observability/platform-dashboar
 import { sloRuleGroups } from '../../charts/observability/slo';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
+import { EDGE_APP, EdgeChart } from '../../charts/edge/chart';
+import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { ADDONS, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
@@ -39,6 +41,7 @@ export const APPS: Record<string, AppBuilder> = {
       monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
     }),
   ...WORKLOAD_APPS,
+  [EDGE_APP]: (app, { env }) => new EdgeChart(app, EDGE_APP, { env: env.name, zone: env.dns.zoneName }),
 };
 
 export type RenderInputs = Omit<RenderContext, 'env'>;
@@ -52,7 +55,9 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   observability: { wave: -1, namespace: ADDONS.kubePrometheusStack.namespace, requires: ['kubePrometheusStack', 'externalSecrets'] },
   'llm-serving': { wave: 0, namespace: SERVING_NAMESPACE, requires: ['keda', 'kubePrometheusStack'] },
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
-  'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack', 'ingressNginx', 'certManager'] },
+  'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
+  // Routes to the workloads and add-ons, after them; the Gateway itself is in the cluster-config stack.
+  [EDGE_APP]: { wave: 2, namespace: GATEWAY_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack'] },
 };
 
 /** The Applications of an environment: every registered app whose add-ons are enabled. */

@@ -82,6 +82,10 @@ export class PlatformNetwork extends Construct {
         // firewall), never an undocumented Azure default.
         defaultOutboundAccessEnabled: false,
         ...(role === 'privateEndpoints' ? { privateEndpointNetworkPolicies: 'Enabled' } : {}),
+        // The Private Link service AKS creates for the Gateway's internal load balancer (the WAF
+        // edge's origin) takes its NAT addresses from the node subnet, which Azure allows only with
+        // these policies off.
+        ...(role === 'nodes' ? { privateLinkServiceNetworkPoliciesEnabled: false } : {}),
         ...(role === 'apiServer'
           ? {
               delegation: [
