@@ -82,6 +82,30 @@ export const ADDON_MONITORS: readonly AddonMonitor[] = [
     source: 'envoyproxy/envoy v1.39 (source/common/upstream/upstream_impl.h cluster stats, source/server/server.h server stats), served by Envoy Gateway at :19001/stats/prometheus',
   },
   {
+    addon: 'externalDns',
+    kind: 'ServiceMonitor',
+    name: 'external-dns',
+    // The chart's Service (service.enabled) exposes the controller's `http` port (7979): /metrics and /healthz.
+    selector: { 'app.kubernetes.io/name': 'external-dns', ...instance('externalDns') },
+    port: 'http',
+    path: '/metrics',
+    targets: [{ object: 'external-dns', container: 'external-dns' }],
+    metrics: ['external_dns_controller_last_sync_timestamp_seconds', 'external_dns_registry_errors_total', 'external_dns_source_errors_total'],
+    source: 'kubernetes-sigs/external-dns v0.21.0 controller/metrics.go, pkg/metrics (chart 1.21.1)',
+  },
+  {
+    addon: 'externalDnsPrivate',
+    kind: 'ServiceMonitor',
+    name: 'external-dns-private',
+    // The chart's Service (service.enabled) exposes the controller's `http` port (7979): /metrics and /healthz.
+    selector: { 'app.kubernetes.io/name': 'external-dns', ...instance('externalDnsPrivate') },
+    port: 'http',
+    path: '/metrics',
+    targets: [{ object: 'external-dns-private', container: 'external-dns' }],
+    metrics: ['external_dns_controller_last_sync_timestamp_seconds', 'external_dns_registry_errors_total', 'external_dns_source_errors_total'],
+    source: 'kubernetes-sigs/external-dns v0.21.0 controller/metrics.go, pkg/metrics (chart 1.21.1)',
+  },
+  {
     addon: 'keda',
     kind: 'ServiceMonitor',
     name: 'keda',

@@ -10,6 +10,8 @@ export const ADDON_NAMES = [
   'argocd',
   'envoyGateway',
   'certManager',
+  'externalDns',
+  'externalDnsPrivate',
   'externalSecrets',
   'gatekeeper',
   'keda',
@@ -19,6 +21,7 @@ export const ADDON_NAMES = [
   'tempo',
   'otelCollector',
   'otelLogAgent',
+  'blackboxExporter',
 ] as const;
 export type AddonName = (typeof ADDON_NAMES)[number];
 
@@ -80,6 +83,31 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     namespace: 'cert-manager',
     stack: 'addons',
     dependsOn: {},
+  },
+  /**
+   * DNS records for every route host on the platform Gateway: external-dns reads the HTTPRoutes
+   * attached to it and writes A records (the Gateway's address) with TXT ownership records, one
+   * release per zone because a process serves one provider: the environment's public Azure DNS
+   * zone here, the private zone of the same name (split horizon, inside the VNet) below. Each has a
+   * workload identity with the contributor role on its own zone only.
+   */
+  externalDns: {
+    chart: 'external-dns',
+    repository: 'https://kubernetes-sigs.github.io/external-dns/',
+    version: '1.21.1',
+    namespace: 'external-dns',
+    stack: 'addons',
+    release: 'external-dns',
+    dependsOn: { envoyGateway: 'the records are the hosts of the HTTPRoutes attached to the platform Gateway' },
+  },
+  externalDnsPrivate: {
+    chart: 'external-dns',
+    repository: 'https://kubernetes-sigs.github.io/external-dns/',
+    version: '1.21.1',
+    namespace: 'external-dns',
+    stack: 'addons',
+    release: 'external-dns-private',
+    dependsOn: { envoyGateway: 'the records are the hosts of the HTTPRoutes attached to the platform Gateway' },
   },
   externalSecrets: {
     chart: 'external-secrets',
@@ -169,6 +197,20 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     stack: 'observability',
     release: 'otel-log-agent',
     dependsOn: { loki: 'container logs are pushed to Loki' },
+  },
+  /**
+   * Synthetic checks from inside the cluster: Prometheus' Probe objects (rendered app `edge`) ask
+   * the blackbox exporter to fetch every platform route over HTTPS, through DNS, the Gateway and TLS
+   * as a client would.
+   */
+  blackboxExporter: {
+    chart: 'prometheus-blackbox-exporter',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    version: '11.17.2',
+    namespace: 'observability',
+    stack: 'observability',
+    release: 'blackbox-exporter',
+    dependsOn: { kubePrometheusStack: 'Prometheus runs the Probes and evaluates the probe alerts' },
   },
 };
 

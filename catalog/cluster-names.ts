@@ -40,6 +40,9 @@ export const CERT_MANAGER_SERVICE_ACCOUNT = 'cert-manager';
 
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
 
+/** external-dns' Azure settings (azure.json, no secret in it: workload identity), one ConfigMap per release. */
+export const externalDnsConfigMap = (release: string) => `${release}-azure`;
+
 export const LOKI_SERVICE_ACCOUNT = 'loki';
 
 export const TEMPO_SERVICE_ACCOUNT = 'tempo';
@@ -59,6 +62,12 @@ export const LOKI_OTLP_ENDPOINT = 'http://loki-gateway.observability.svc/otlp';
 /** The Loki chart's labels on its gateway pods, and the pods' port. */
 export const LOKI_GATEWAY_POD_LABELS = { 'app.kubernetes.io/name': 'loki', 'app.kubernetes.io/component': 'gateway' } as const;
 export const LOKI_GATEWAY_POD_PORT = 8080;
+
+/** The blackbox exporter's Service (fullnameOverride) and port: the prober of every Probe. */
+export const BLACKBOX_EXPORTER_NAME = 'blackbox-exporter';
+export const BLACKBOX_EXPORTER_PORT = 9115;
+/** The module that fetches a route over HTTPS and expects a 2xx (configured in the exporter's values). */
+export const HTTPS_PROBE_MODULE = 'https_2xx';
 
 /** Exempt from Gatekeeper: what must keep working when Gatekeeper itself is down. */
 export const GATEKEEPER_EXEMPT_NAMESPACES = ['kube-system', 'gatekeeper-system'];

@@ -192,6 +192,17 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     egressCidrs: [{ cidrs: ['1.1.1.1/32', '8.8.8.8/32'], ports: [53], protocol: 'UDP', why: 'DNS-01 self-checks ask public resolvers' }],
   },
   {
+    name: 'external-dns',
+    podSecurity: 'restricted',
+    // Two releases of one replica each (the chart's Recreate strategy never runs two at once).
+    quota: { cpu: '1', memory: '2Gi', pods: 10 },
+    containerMaximum: { cpu: '1', memory: '1Gi', ratio: 10, why: `external-dns is limited to 256Mi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'external-dns watches Gateways, HTTPRoutes and Namespaces to learn the hosts and the Gateway address',
+    apiServer: true,
+    httpsEgress: 'Azure Resource Manager (DNS records) and Entra ID token exchange',
+    ingressFrom: [SCRAPE],
+  },
+  {
     name: 'external-secrets',
     podSecurity: 'restricted',
     quota: { cpu: '4', memory: '4Gi', pods: 20 },

@@ -8,7 +8,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
-import { ADDONS, type AddonName } from '../catalog/addons';
+import { ADDONS, releaseName, type AddonName } from '../catalog/addons';
 import type { AddonContext } from '../constructs/addons/context';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { PLATFORM_NAMESPACES } from '../catalog/namespaces';
@@ -23,6 +23,9 @@ import { externalSecretsChartValues } from '../constructs/addons/values/external
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { gatekeeperChartValues } from '../constructs/addons/values/gatekeeper';
 import { envoyGatewayChartValues } from '../constructs/addons/values/envoy-gateway';
+import { externalDnsAzureConfig, externalDnsChartValues, externalDnsPrivateChartValues } from '../constructs/addons/values/external-dns';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { externalDnsConfigMap } from '../catalog/cluster-names';
 import { kedaChartValues } from '../constructs/addons/values/keda';
 import { nvidiaDevicePluginChartValues } from '../constructs/addons/values/nvidia-device-plugin';
 import { ClusterAccess } from '../constructs/cluster-access';
@@ -41,6 +44,8 @@ const CHARTS = {
   // Before cert-manager: its chart brings the Gateway API CRDs cert-manager's Gateway support needs at start.
   envoyGateway: envoyGatewayChartValues,
   certManager: certManagerChartValues,
+  externalDns: externalDnsChartValues,
+  externalDnsPrivate: externalDnsPrivateChartValues,
   externalSecrets: externalSecretsChartValues,
   keda: kedaChartValues,
   nvidiaDevicePlugin: nvidiaDevicePluginChartValues,
@@ -83,7 +88,7 @@ export class AddonsStack extends EnvironmentStack {
 
     const identity = (addon: AddonName, serviceAccount: string, roles: Record<string, string[]>) =>
       new WorkloadIdentity(this, `identity-${addon}`, {
-        name: this.naming.name('userAssignedIdentity', ADDONS[addon].chart),
+        name: this.naming.name('userAssignedIdentity', releaseName(addon)),
         resourceGroupName: this.resourceGroup.name,
         location: env.location,
         oidcIssuerUrl: platform.aks.oidcIssuerUrl,
@@ -96,7 +101,27 @@ export class AddonsStack extends EnvironmentStack {
     // Reads secrets of the platform vault; tenants' vaults are theirs.
     const externalSecrets = identity('externalSecrets', EXTERNAL_SECRETS_SERVICE_ACCOUNT, { 'Key Vault Secrets User': [platform.vault.vault.id] });
 
-    const identities: Partial<Record<AddonName, WorkloadIdentity>> = { certManager, externalSecrets };
+    // Route hosts into the environment's zones: each release may write its own zone, and nothing else.
+    const externalDns = identity('externalDns', releaseName('externalDns'), { 'DNS Zone Contributor': [platform.dnsZone.id] });
+    const privateZone = net.platformPrivateDnsZone;
+    const externalDnsPrivate = identity('externalDnsPrivate', releaseName('externalDnsPrivate'), { 'Private DNS Zone Contributor': [privateZone.id] });
+    // azure.json per release (no secret in it: workload identity), before the release that mounts it.
+    const dnsConfig = (addon: 'externalDns' | 'externalDnsPrivate', resourceGroup: string) =>
+      new Manifest(this, `${releaseName(addon)}-azure-config`, {
+        manifest: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: externalDnsConfigMap(releaseName(addon)), namespace: ADDONS[addon].namespace, labels: { 'app.kubernetes.io/part-of': 'platform' } },
+          data: { 'azure.json': externalDnsAzureConfig({ tenantId: client.tenantId, subscriptionId: client.subscriptionId, resourceGroup }) },
+        },
+        dependsOn: this.namespaces.ready[ADDONS[addon].namespace],
+      });
+    const configs: Partial<Record<AddonName, Manifest>> = {
+      externalDns: dnsConfig('externalDns', platform.dnsZone.resourceGroupName),
+      externalDnsPrivate: dnsConfig('externalDnsPrivate', privateZone.resourceGroupName),
+    };
+
+    const identities: Partial<Record<AddonName, WorkloadIdentity>> = { certManager, externalSecrets, externalDns, externalDnsPrivate };
     const ctx: AddonContext = {
       env,
       highAvailability: env.addons.highAvailability,
@@ -105,6 +130,8 @@ export class AddonsStack extends EnvironmentStack {
       clientIds: {
         certManager: certManager.clientId,
         externalSecrets: externalSecrets.clientId,
+        externalDns: externalDns.clientId,
+        externalDnsPrivate: externalDnsPrivate.clientId,
       },
     };
 
@@ -116,7 +143,7 @@ export class AddonsStack extends EnvironmentStack {
         addon,
         values: CHARTS[addon](ctx) as Record<string, unknown>,
         config: env.addons[addon],
-        extra: [...this.namespaces.ready[ADDONS[addon].namespace], ...gatekeeper, ...gatewayCrds, ...(identities[addon]?.ready ?? [])],
+        extra: [...this.namespaces.ready[ADDONS[addon].namespace], ...gatekeeper, ...gatewayCrds, ...(identities[addon]?.ready ?? []), ...(configs[addon] ? [configs[addon]] : [])],
         // Argo CD's HA redis and Gatekeeper's webhook readiness take longer than the rest.
         timeoutSeconds: addon === 'argocd' || addon === 'gatekeeper' ? 900 : 600,
       });

@@ -20,6 +20,7 @@ import { LOKI_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { otelCollectorChartValues } from '../constructs/addons/values/otel-collector';
 import { otelLogAgentChartValues } from '../constructs/addons/values/otel-log-agent';
 import { tempoChartValues } from '../constructs/addons/values/tempo';
+import { blackboxExporterChartValues } from '../constructs/addons/values/blackbox-exporter';
 import { TEMPO_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { ClusterAccess } from '../constructs/cluster-access';
 import { TelemetryStorage, type Signal } from '../constructs/observability/telemetry-storage';
@@ -104,6 +105,7 @@ export class ObservabilityStack extends EnvironmentStack {
     install('tempo', tempoChartValues(ctx, { storageAccountName: account, container: container('tempo') }), ids.tempo.ready);
     install('otelCollector', otelCollectorChartValues(ctx));
     install('otelLogAgent', otelLogAgentChartValues(ctx));
+    install('blackboxExporter', blackboxExporterChartValues(ctx));
 
     new TerraformOutput(this, 'telemetry_storage_account', { value: account });
   }

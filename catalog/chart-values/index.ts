@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AddonName } from '../addons';
 import { argocdValues } from './argocd';
 import { certManagerValues } from './cert-manager';
+import { externalDnsValues } from './external-dns';
 import { externalSecretsValues } from './external-secrets';
 import { gatekeeperValues } from './gatekeeper';
 import { envoyGatewayValues } from './envoy-gateway';
@@ -12,11 +13,15 @@ import { lokiValues } from './loki';
 import { nvidiaDevicePluginValues } from './nvidia-device-plugin';
 import { otelCollectorValues } from './otel-collector';
 import { tempoValues } from './tempo';
+import { blackboxExporterValues } from './blackbox-exporter';
 
 export const ADDON_VALUES = {
   argocd: argocdValues,
   envoyGateway: envoyGatewayValues,
   certManager: certManagerValues,
+  // Two releases of one chart: the public zone and its private twin.
+  externalDns: externalDnsValues,
+  externalDnsPrivate: externalDnsValues,
   externalSecrets: externalSecretsValues,
   gatekeeper: gatekeeperValues,
   keda: kedaValues,
@@ -27,4 +32,5 @@ export const ADDON_VALUES = {
   otelCollector: otelCollectorValues,
   // The log agent is the same chart as the gateway collector, in DaemonSet mode.
   otelLogAgent: otelCollectorValues,
+  blackboxExporter: blackboxExporterValues,
 } satisfies Record<AddonName, z.ZodType>;

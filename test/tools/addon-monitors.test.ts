@@ -22,6 +22,7 @@ import { certManagerChartValues } from '../../constructs/addons/values/cert-mana
 import { externalSecretsChartValues } from '../../constructs/addons/values/external-secrets';
 import { gatekeeperChartValues } from '../../constructs/addons/values/gatekeeper';
 import { envoyGatewayChartValues } from '../../constructs/addons/values/envoy-gateway';
+import { externalDnsChartValues, externalDnsPrivateChartValues } from '../../constructs/addons/values/external-dns';
 import { ENVOY_METRICS_PATH, ENVOY_PROXY_POD_LABELS } from '../../catalog/edge';
 import { envoyProxy } from '../../constructs/edge/gateway';
 import { kedaChartValues } from '../../constructs/addons/values/keda';
@@ -40,6 +41,8 @@ const VALUES: Partial<Record<AddonName, (ctx: AddonContext) => object>> = {
   externalSecrets: externalSecretsChartValues,
   gatekeeper: gatekeeperChartValues,
   envoyGateway: envoyGatewayChartValues,
+  externalDns: externalDnsChartValues,
+  externalDnsPrivate: externalDnsPrivateChartValues,
   keda: kedaChartValues,
 };
 
@@ -55,7 +58,12 @@ function renderChart(addon: AddonName, envName: string): Obj[] {
     highAvailability: env.addons.highAvailability,
     tenantId: '00000000-0000-0000-0000-000000000001',
     clusterName: `aks-${env.name}`,
-    clientIds: { certManager: '00000000-0000-0000-0000-000000000002', externalSecrets: '00000000-0000-0000-0000-000000000003' },
+    clientIds: {
+      certManager: '00000000-0000-0000-0000-000000000002',
+      externalSecrets: '00000000-0000-0000-0000-000000000003',
+      externalDns: '00000000-0000-0000-0000-000000000004',
+      externalDnsPrivate: '00000000-0000-0000-0000-000000000005',
+    },
   };
   const config = env.addons[addon] as { values?: unknown; version?: string };
   const values = join(dir, `${envName}-${addon}.yaml`);

@@ -51,7 +51,8 @@ function vnetReach(objects: KubeObject[], env: { network: { addressSpace: string
 
 /** Azure roles an add-on identity may hold, and why; anything else (Owner, Contributor, cluster admin) fails. */
 const ALLOWED_ROLES: Record<string, string> = {
-  'DNS Zone Contributor': 'cert-manager writes DNS-01 TXT records in the environment zone',
+  'DNS Zone Contributor': 'cert-manager writes DNS-01 TXT records, external-dns the route hosts, in the environment zone',
+  'Private DNS Zone Contributor': 'external-dns (private release) writes the route hosts into the private twin of the zone',
   'Key Vault Secrets User': 'External Secrets reads the platform vault',
   'Storage Blob Data Contributor': 'Thanos, Loki and Tempo write their own telemetry container',
 };
@@ -276,6 +277,8 @@ for (const env of inputs.allEnvironments) {
       const subjects = creds.map((c) => c.config.subject).sort();
       assert.deepEqual(subjects, [
         'system:serviceaccount:cert-manager:cert-manager',
+        'system:serviceaccount:external-dns:external-dns',
+        'system:serviceaccount:external-dns:external-dns-private',
         'system:serviceaccount:external-secrets:external-secrets',
         'system:serviceaccount:observability:loki',
         'system:serviceaccount:observability:prometheus',

@@ -35,7 +35,8 @@ import { stackManifests } from '../../cli/lib/stack-manifests';
 import { chartCrds, schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
 import { synthApp } from '../helpers/synth';
 import { ROOT } from '../helpers/tools';
-import { ADDONS } from '../../catalog/addons';
+import { ADDONS, releaseName } from '../../catalog/addons';
+import { parse } from 'yaml';
 
 type Obj = Record<string, any>;
 
@@ -175,6 +176,86 @@ for (const env of inputs.allEnvironments) {
       // The proxies at their maximum plus a rolling update's one, beside the controller (3 x 1Gi) and certgen.
       assert.ok(parseQuantity(quota.memory)! >= ((max + 1) * perProxy + 3 * 1024 + 128) * 2 ** 20, `quota ${quota.memory} holds ${max + 1} proxies`);
       assert.ok(parseQuantity(quota.cpu)! >= ((max + 1) * (ENVOY_PROXY_SIZE.envoy.cpuMillis + ENVOY_PROXY_SIZE.shutdownManager.cpuMillis) + 350) / 1000);
+    });
+  });
+}
+
+/** A record owner: which external-dns release writes a host into which zone, or the edge stack's Front Door CNAME. */
+export interface DnsOwners {
+  readonly public: string[];
+  readonly private: string[];
+}
+
+type Release = { values: Obj };
+const covers = (release: Release, host: string): boolean => {
+  const v = release.values;
+  const under = (domain: string) => host === domain || host.endsWith(`.${domain}`);
+  return (
+    (v.sources ?? []).includes('gateway-httproute') &&
+    v.gatewayNamespace === GATEWAY_NAMESPACE &&
+    v.extraArgs?.['gateway-name'] === PLATFORM_GATEWAY &&
+    (v.domainFilters ?? []).some(under) &&
+    !(v.excludeDomains ?? []).some(under) &&
+    Boolean(v.txtOwnerId)
+  );
+};
+
+/** Who writes a host's records: in the public zone exactly one owner, in the private zone the private release. */
+export function dnsOwners(host: string, releases: { public?: Release; private?: Release }, frontDoorCnames: string[]): DnsOwners {
+  return {
+    public: [...(releases.public && covers(releases.public, host) ? ['external-dns'] : []), ...(frontDoorCnames.includes(host) ? ['front-door'] : [])],
+    private: releases.private && covers(releases.private, host) ? ['external-dns-private'] : [],
+  };
+}
+
+for (const env of inputs.allEnvironments) {
+  describe(`${env.name}: DNS records for every route host`, () => {
+    const addons = app.stack(`${env.name}-addons`);
+    const release = (addon: 'externalDns' | 'externalDnsPrivate') => {
+      const r = addons.of('helm_release').find((x) => x.config.name === releaseName(addon));
+      return r ? { values: parse(r.config.values[0]) as Obj, config: r.config } : undefined;
+    };
+    const pub = release('externalDns');
+    const priv = release('externalDnsPrivate');
+    const edgeStack = env.network.edge.frontDoor.enabled ? app.stack(`${env.name}-edge`) : undefined;
+    const cnames = (edgeStack?.of('azurerm_dns_cname_record') ?? []).map((r) => `${r.config.name}.${env.dns.zoneName}`);
+
+    it('every platform host and the tenants\' domain has exactly one public record owner and the private release as private owner', () => {
+      assert.ok(pub && priv, 'both external-dns releases are installed');
+      for (const host of [...PLATFORM_HOST_NAMES.map((h) => platformHostname(h, env.dns.zoneName)), `chat.acme-search.${tenantAppsDomain(env.dns.zoneName)}`]) {
+        const owners = dnsOwners(host, { public: pub, private: priv }, cnames);
+        assert.equal(owners.public.length, 1, `${host}: public owners ${owners.public.join(', ') || 'none'}`);
+        assert.deepEqual(owners.private, ['external-dns-private'], host);
+      }
+      assert.equal(pub!.values.provider.name, 'azure');
+      assert.equal(priv!.values.provider.name, 'azure-private-dns');
+      assert.notEqual(pub!.values.txtOwnerId, priv!.values.txtOwnerId);
+      assert.match(pub!.values.txtOwnerId, new RegExp(`-${env.name}-public$`));
+    });
+
+    it('the owner check can fail: a host outside the zone, an excluded host without a Front Door record, a release watching another Gateway', () => {
+      assert.deepEqual(dnsOwners('api.other.example', { public: pub, private: priv }, cnames), { public: [], private: [] });
+      const excluding = { values: { ...pub!.values, excludeDomains: [platformHostname('grafana', env.dns.zoneName)] } };
+      assert.deepEqual(dnsOwners(platformHostname('grafana', env.dns.zoneName), { public: excluding, private: priv }, []).public, []);
+      const elsewhere = { values: { ...priv!.values, extraArgs: { 'gateway-name': 'other' } } };
+      assert.deepEqual(dnsOwners(platformHostname('api', env.dns.zoneName), { public: pub, private: elsewhere }, cnames).private, []);
+    });
+
+    it('each release authenticates by workload identity with the contributor role on its own zone only, and reads azure.json from a ConfigMap', () => {
+      const assignments = addons.of('azurerm_role_assignment');
+      for (const [addon, role] of [['externalDns', 'DNS Zone Contributor'], ['externalDnsPrivate', 'Private DNS Zone Contributor']] as const) {
+        const r = release(addon)!;
+        const name = releaseName(addon);
+        assert.equal(r.values.serviceAccount.name, name);
+        assert.match(r.values.serviceAccount.annotations['azure.workload.identity/client-id'], /^\$\{azurerm_user_assigned_identity\./);
+        assert.equal(r.values.podLabels['azure.workload.identity/use'], 'true');
+        const identity = addons.of('azurerm_user_assigned_identity').find((i) => i.config.name.includes(name) && !(name === 'external-dns' && i.config.name.includes('external-dns-private')))!;
+        const mine = assignments.filter((a) => String(a.config.principal_id).includes(identity.id));
+        assert.deepEqual(mine.map((a) => a.config.role_definition_name), [role], name);
+        assert.match(String(mine[0].config.scope), addon === 'externalDns' ? /azurerm_dns_zone/ : /private_dns_zone/);
+        const cm = stackManifests(addons.json).find((o) => o.kind === 'ConfigMap' && o.metadata.name === r.values.extraVolumes[0].configMap.name);
+        assert.equal(JSON.parse(cm!.data['azure.json']).useWorkloadIdentityExtension, true);
+      }
     });
   });
 }
