@@ -20,6 +20,7 @@ export const PLATFORM_HOSTS = {
   llm: { label: 'llm', why: 'the LLM router (OpenAI-compatible API) for tenant workloads outside the cluster', publishable: true },
   argocd: { label: 'argocd', why: 'the Argo CD UI and API (Entra ID sign-in)', publishable: false },
   grafana: { label: 'grafana', why: 'Grafana (Entra ID sign-in)', publishable: false },
+  demo: { label: 'demo', why: 'a demo service (podinfo) that proves DNS, TLS, the Gateway and a route end to end (smoke test, probe)', publishable: false },
 } as const satisfies Record<string, PlatformHost>;
 
 export type PlatformHostName = keyof typeof PLATFORM_HOSTS;

@@ -172,7 +172,12 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     // The topology injector (a mutating webhook on pods/binding) and the xDS server's certificates.
     webhookPorts: [9443],
     publicPorts: [ENVOY_PORTS.http, ENVOY_PORTS.https],
-    ingressFrom: [SCRAPE],
+    // In-cluster clients of the routes: the probes (observability) and the edge smoke test. The
+    // load-balancer rule below admits the world; these name cluster sources explicitly.
+    ingressFrom: [
+      SCRAPE,
+      { namespace: 'platform', pods: { 'app.kubernetes.io/name': 'edge-smoke' }, ports: [ENVOY_PORTS.https], why: "the edge smoke test (PostSync) fetches every route through the Gateway" },
+    ],
     forwardsRoutes: true,
     egressTo: [
       { namespace: 'platform', why: "the agent gateway's and the LLM router's routes (the workload charts' policies admit only the proxies, on the service ports)" },

@@ -67,6 +67,16 @@ export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> 
     healthPath: '/api/health',
     why: 'dashboards for operators and tenants (Entra ID sign-in)',
   },
+  demo: {
+    host: 'demo',
+    namespace: SERVICES.demo.namespace,
+    service: SERVICES.demo.name,
+    port: SERVICES.demo.httpPort,
+    requestTimeout: '10s',
+    requestsPerSecond: 20,
+    healthPath: '/readyz',
+    why: 'the end-to-end smoke and synthetic checks have a backend the platform controls',
+  },
 };
 
 export const PLATFORM_ROUTE_LIST: readonly PlatformRoute[] = PLATFORM_HOST_NAMES.map((h) => PLATFORM_ROUTES[h]);

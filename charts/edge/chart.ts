@@ -1,12 +1,15 @@
 /**
  * The `edge` app (rendered/<env>/edge): what runs behind and around the platform Gateway of the
  * cluster-config stack: an HTTPRoute and a BackendTrafficPolicy per platform host, in the host's
- * backend namespace. Synced by Argo CD after the workloads.
+ * backend namespace; a Probe per host, the probe alerts and the green/red dashboard (observability).
+ * Synced by Argo CD after the workloads.
  */
 import { Chart, ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { PLATFORM_ROUTE_LIST } from '../../catalog/routes';
 import { platformRoute, routeTrafficPolicy } from './routes';
+import { edgeDashboard, edgeRuleGroups, routeProbe } from './probes';
+import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
 
 export const EDGE_APP = 'edge';
 
@@ -24,6 +27,16 @@ export class EdgeChart extends Chart {
     for (const r of PLATFORM_ROUTE_LIST) {
       add(platformRoute(r, props.zone, EDGE_LABELS));
       add(routeTrafficPolicy(r, EDGE_LABELS));
+      add(routeProbe(r, props.zone, EDGE_LABELS));
     }
+    add({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'platform-edge', namespace: OBSERVABILITY_NAMESPACE, labels: EDGE_LABELS }, spec: { groups: edgeRuleGroups() } });
+    const board = edgeDashboard();
+    add({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      // The Grafana sidecar loads ConfigMaps with this label from the observability namespace.
+      metadata: { name: `dashboard-${board.name}`, namespace: OBSERVABILITY_NAMESPACE, labels: { ...EDGE_LABELS, grafana_dashboard: '1' }, annotations: { grafana_folder: 'Platform' } },
+      data: { [`${board.name}.json`]: board.json },
+    });
   }
 }

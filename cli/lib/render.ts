@@ -17,6 +17,7 @@ import { sloRuleGroups } from '../../charts/observability/slo';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { EDGE_APP, EdgeChart } from '../../charts/edge/chart';
+import { DEMO_APP } from '../../charts/edge/demo';
 import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { ADDONS, type AddonName } from '../../catalog/addons';
@@ -57,7 +58,9 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
   'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
   // Routes to the workloads and add-ons, after them; the Gateway itself is in the cluster-config stack.
-  [EDGE_APP]: { wave: 2, namespace: GATEWAY_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack'] },
+  // The demo service and the PostSync smoke test of every route: after the routes exist.
+  [DEMO_APP]: { wave: 3, namespace: PLATFORM_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack'] },
+  [EDGE_APP]: { wave: 2, namespace: GATEWAY_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack', 'blackboxExporter'] },
 };
 
 /** The Applications of an environment: every registered app whose add-ons are enabled. */

@@ -10,7 +10,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import {
@@ -27,7 +29,7 @@ import {
   tenantAppsDomain,
 } from '../../catalog/edge';
 import { hostListener, PLATFORM_ROUTES } from '../../catalog/routes';
-import { ACME_ISSUER } from '../../catalog/cluster-names';
+import { ACME_ISSUER, BLACKBOX_EXPORTER_NAME, BLACKBOX_EXPORTER_PORT, HTTPS_PROBE_MODULE } from '../../catalog/cluster-names';
 import { namespaceQuota, PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { parseQuantity } from '../../config/quantity';
 import { loadInputs } from '../../config/inputs';
@@ -36,6 +38,7 @@ import { chartCrds, schemaErrors, type KubeObject } from '../helpers/k8s-schemas
 import { synthApp } from '../helpers/synth';
 import { ROOT } from '../helpers/tools';
 import { ADDONS, releaseName } from '../../catalog/addons';
+import { SMOKE_JOB } from '../../charts/edge/smoke';
 import { parse } from 'yaml';
 
 type Obj = Record<string, any>;
@@ -67,6 +70,14 @@ export function certificateProblems(gateway: Obj, listener: Obj): string[] {
   return problems;
 }
 
+/** The HTTPS URLs the rendered Probes fetch for a host, through the blackbox exporter's https module. */
+function probesOf(objects: Obj[], hostname: string): string[] {
+  return objects
+    .filter((o) => o.kind === 'Probe' && o.spec.module === HTTPS_PROBE_MODULE && o.spec.prober.url === `${BLACKBOX_EXPORTER_NAME}.observability.svc:${BLACKBOX_EXPORTER_PORT}`)
+    .flatMap((o) => o.spec.targets.staticConfig.static as string[])
+    .filter((u) => new URL(u).hostname === hostname && u.startsWith('https://'));
+}
+
 for (const env of inputs.allEnvironments) {
   const config = stackManifests(app.stack(`${env.name}-cluster-config`).json);
   const rendered = renderedApps(env.name);
@@ -87,7 +98,7 @@ for (const env of inputs.allEnvironments) {
       assert.equal(gateway.metadata.name, PLATFORM_GATEWAY);
     });
 
-    it('every platform host has an HTTPS listener cert-manager issues a certificate for, a route to the catalogued backend and a rate limit', () => {
+    it('every platform host has an HTTPS listener cert-manager issues a certificate for, a route to the catalogued backend, a rate limit and a probe', () => {
       assert.equal(gateway.metadata.annotations['cert-manager.io/cluster-issuer'], ACME_ISSUER);
       for (const host of PLATFORM_HOST_NAMES) {
         const r = PLATFORM_ROUTES[host];
@@ -106,7 +117,9 @@ for (const env of inputs.allEnvironments) {
         assert.deepEqual(route.spec.rules[0].backendRefs, [{ group: '', kind: 'Service', name: r.service, port: r.port }]);
         const policy = edge.find((o) => o.kind === 'BackendTrafficPolicy' && o.metadata.namespace === r.namespace && o.spec.targetRefs.some((t: Obj) => t.kind === 'HTTPRoute' && t.name === route.metadata.name));
         assert.equal(policy?.spec.rateLimit.local.rules[0].limit.requests, r.requestsPerSecond, `${host}: rate limit`);
+        assert.deepEqual(probesOf(edge, hostname), [`https://${hostname}${r.healthPath}`], `${host}: one HTTPS probe`);
       }
+      assert.deepEqual(probesOf(edge.filter((o) => o.kind !== 'Probe'), platformHostname('api', zone)), [], 'the probe check can fail');
     });
 
     it('the certificate check can fail: a wildcard-free HTTP listener, a missing mode, a foreign-namespace secret and a Gateway without issuer', () => {
@@ -272,5 +285,60 @@ describe('no Ingress is left', () => {
       for (const [name, objects] of Object.entries(renderedApps(env.name))) for (const o of objects) if (['Ingress', 'IngressClass'].includes(o.kind)) found.push(`rendered/${env.name}/${name}: ${o.kind} ${o.metadata?.name}`);
     }
     assert.deepEqual(found, []);
+  });
+});
+
+describe('edge smoke test (PostSync)', () => {
+  const env = inputs.allEnvironments.find((e) => e.name === 'dev')!;
+  const demo = renderedApps('dev')['edge-demo'];
+  const config = demo.find((o) => o.kind === 'ConfigMap' && o.metadata.name === SMOKE_JOB)!;
+  const job = demo.find((o) => o.kind === 'Job' && o.metadata.name === SMOKE_JOB)!;
+
+  it('runs after every sync of the demo app and checks every platform route, the demo included', () => {
+    assert.equal(job.metadata.annotations['argocd.argoproj.io/hook'], 'PostSync');
+    assert.equal(config.metadata.annotations['argocd.argoproj.io/hook'], 'PostSync');
+    const lines = config.data.routes.trim().split('\n');
+    assert.deepEqual(lines, PLATFORM_HOST_NAMES.map((h) => `${platformHostname(h, env.dns.zoneName)} ${PLATFORM_ROUTES[h].healthPath}`));
+    assert.ok(PLATFORM_HOST_NAMES.includes('demo'));
+    const pod = job.spec.template.spec;
+    assert.equal(pod.automountServiceAccountToken, false);
+    assert.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true);
+    const demoDeploy = demo.find((o) => o.kind === 'Deployment' && o.metadata.name === PLATFORM_ROUTES.demo.service)!;
+    assert.equal(pod.containers[0].image, demoDeploy.spec.template.spec.containers[0].image, 'the smoke test runs the pinned demo image');
+  });
+
+  /** Runs the script with stand-ins for nslookup and curl: names in BAD_DNS do not resolve, CODES maps a host to its status (000: TLS failure). */
+  const run = (badDns: string[], codes: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'smoke-'));
+    writeFileSync(join(dir, 'nslookup'), '#!/bin/sh\nfor h in $BAD_DNS; do [ "$h" = "$1" ] && exit 1; done\nexit 0\n', { mode: 0o755 });
+    writeFileSync(
+      join(dir, 'curl'),
+      '#!/bin/sh\nfor a in "$@"; do url="$a"; done\nhost=$(echo "$url" | sed -e "s|https://||" -e "s|/.*||")\ncode=$(echo "$CODES" | tr " " "\\n" | grep "^$host=" | cut -d= -f2)\ncode=${code:-200}\nprintf %s "$code"\n[ "$code" = "000" ] && exit 35\nexit 0\n',
+      { mode: 0o755 },
+    );
+    writeFileSync(join(dir, 'routes'), config.data.routes);
+    writeFileSync(join(dir, 'smoke.sh'), config.data['smoke.sh']);
+    return spawnSync('/bin/sh', [join(dir, 'smoke.sh')], {
+      encoding: 'utf8',
+      env: { PATH: `${dir}:/usr/bin:/bin`, ROUTES_FILE: join(dir, 'routes'), BAD_DNS: badDns.join(' '), CODES: Object.entries(codes).map(([h, c]) => `${h}=${c}`).join(' ') },
+    });
+  };
+
+  it('passes when every route resolves and answers 200, and fails on a name that does not resolve, a TLS failure or a non-200 (negative controls)', () => {
+    const host = (h: (typeof PLATFORM_HOST_NAMES)[number]) => platformHostname(h, env.dns.zoneName);
+    const ok = run([], {});
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.equal(ok.stdout.trim().split('\n').filter((l) => l.startsWith('ok ')).length, PLATFORM_HOST_NAMES.length);
+    const dns = run([host('grafana')], {});
+    assert.equal(dns.status, 1);
+    assert.match(dns.stdout, new RegExp(`FAIL dns ${host('grafana').replace(/\./g, '\\.')}`));
+    const tls = run([], { [host('api')]: '000' });
+    assert.equal(tls.status, 1);
+    assert.match(tls.stdout, /FAIL tls\/http api\./);
+    const notFound = run([], { [host('demo')]: '404' });
+    assert.equal(notFound.status, 1);
+    assert.match(notFound.stdout, /FAIL http demo\..* answered 404/);
+    // The other routes are still checked and reported after one fails.
+    assert.equal(notFound.stdout.split('\n').filter((l) => l.startsWith('ok ')).length, PLATFORM_HOST_NAMES.length - 1);
   });
 });

@@ -56,13 +56,13 @@ const podSpecs = (objs: any[]) => objs.filter((o) => o.kind === 'Deployment' || 
 const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 describe('workloads: rendering', () => {
-  it('renders all three apps for dev, and for prod once images are promoted', () => {
-    for (const r of [dev, prod]) for (const app of ['agent-services', 'llm-serving', 'llm-router']) assert.ok(r[app].length > 5, app);
+  it('renders all four apps for dev, and for prod once images are promoted', () => {
+    for (const r of [dev, prod]) for (const app of ['agent-services', 'llm-serving', 'llm-router', 'edge-demo']) assert.ok(r[app].length > 5, app);
   });
 
   it('prod without promoted digests renders no workloads, and render still succeeds', () => {
     const fresh = render('prod', { lockFile: join(FIXTURES, 'missing.lock.yaml') });
-    assert.deepEqual(Object.values(fresh).map((o) => o.length), [0, 0, 0]);
+    assert.deepEqual(Object.values(fresh).map((o) => o.length), [0, 0, 0, 0]);
   });
 
   it('re-rendering is byte-identical', () => {
