@@ -16,6 +16,8 @@ export const EDGE_APP = 'edge';
 export interface EdgeChartProps {
   readonly env: string;
   readonly zone: string;
+  /** Probes, probe alerts and the dashboard: only where the blackbox exporter and Prometheus run. */
+  readonly probes: boolean;
 }
 
 export const EDGE_LABELS = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/component': 'edge', 'app.kubernetes.io/managed-by': 'platform-render' };
@@ -27,8 +29,9 @@ export class EdgeChart extends Chart {
     for (const r of PLATFORM_ROUTE_LIST) {
       add(platformRoute(r, props.zone, EDGE_LABELS));
       add(routeTrafficPolicy(r, EDGE_LABELS));
-      add(routeProbe(r, props.zone, EDGE_LABELS));
+      if (props.probes) add(routeProbe(r, props.zone, EDGE_LABELS));
     }
+    if (!props.probes) return;
     add({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'platform-edge', namespace: OBSERVABILITY_NAMESPACE, labels: EDGE_LABELS }, spec: { groups: edgeRuleGroups() } });
     const board = edgeDashboard();
     add({

@@ -42,7 +42,8 @@ export const APPS: Record<string, AppBuilder> = {
       monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
     }),
   ...WORKLOAD_APPS,
-  [EDGE_APP]: (app, { env }) => new EdgeChart(app, EDGE_APP, { env: env.name, zone: env.dns.zoneName }),
+  [EDGE_APP]: (app, { env }) =>
+    new EdgeChart(app, EDGE_APP, { env: env.name, zone: env.dns.zoneName, probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled }),
 };
 
 export type RenderInputs = Omit<RenderContext, 'env'>;
@@ -60,7 +61,7 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   // Routes to the workloads and add-ons, after them; the Gateway itself is in the cluster-config stack.
   // The demo service and the PostSync smoke test of every route: after the routes exist.
   [DEMO_APP]: { wave: 3, namespace: PLATFORM_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack'] },
-  [EDGE_APP]: { wave: 2, namespace: GATEWAY_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack', 'blackboxExporter'] },
+  [EDGE_APP]: { wave: 2, namespace: GATEWAY_NAMESPACE, requires: ['envoyGateway', 'certManager'] },
 };
 
 /** The Applications of an environment: every registered app whose add-ons are enabled. */

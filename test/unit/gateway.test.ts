@@ -39,6 +39,8 @@ import { synthApp } from '../helpers/synth';
 import { ROOT } from '../helpers/tools';
 import { ADDONS, releaseName } from '../../catalog/addons';
 import { SMOKE_JOB } from '../../charts/edge/smoke';
+import { EdgeChart } from '../../charts/edge/chart';
+import { App } from 'cdk8s';
 import { parse } from 'yaml';
 
 type Obj = Record<string, any>;
@@ -340,5 +342,19 @@ describe('edge smoke test (PostSync)', () => {
     assert.match(notFound.stdout, /FAIL http demo\..* answered 404/);
     // The other routes are still checked and reported after one fails.
     assert.equal(notFound.stdout.split('\n').filter((l) => l.startsWith('ok ')).length, PLATFORM_HOST_NAMES.length - 1);
+  });
+});
+
+describe('edge app without the blackbox exporter', () => {
+  it('keeps every route and traffic policy, and leaves out only the probes, their alerts and the dashboard', () => {
+    const build = (probes: boolean) => {
+      const a = new App();
+      new EdgeChart(a, 'edge', { env: 'dev', zone: 'dev.ai.example.org', probes });
+      return docs(a.synthYaml()).map((o) => o.kind);
+    };
+    const kinds = (list: string[]) => [...new Set(list)].sort();
+    assert.deepEqual(kinds(build(false)), ['BackendTrafficPolicy', 'HTTPRoute']);
+    assert.deepEqual(kinds(build(true)), ['BackendTrafficPolicy', 'ConfigMap', 'HTTPRoute', 'Probe', 'PrometheusRule']);
+    assert.equal(build(false).filter((k) => k === 'HTTPRoute').length, PLATFORM_HOST_NAMES.length);
   });
 });

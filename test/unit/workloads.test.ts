@@ -368,7 +368,7 @@ describe('workloads: agent services', () => {
 
   it('the gateway is published by the edge app\'s HTTPRoute on the shared Gateway, and no rendered app holds an Ingress', () => {
     const edgeApp = new App();
-    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: env('dev').dns.zoneName });
+    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: env('dev').dns.zoneName, probes: true });
     const edge = parseAllDocuments(edgeApp.synthYaml()).map((d) => d.toJS()).filter(Boolean);
     const route = edge.find((o: any) => o.kind === 'HTTPRoute' && o.spec.hostnames.includes('api.dev.ai.example.org'));
     assert.equal(route.metadata.namespace, 'platform');
