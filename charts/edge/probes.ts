@@ -9,6 +9,9 @@ import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
 import { platformHostname } from '../../catalog/edge';
 import type { PlatformRoute } from '../../catalog/routes';
 import { dashboard } from '../observability/dashboard-builder';
+import { ADDON_MONITORS, monitorJobs, monitorMatchers, monitorNamespace } from '../../catalog/addon-monitors';
+
+const monitor = (name: string) => ADDON_MONITORS.find((m) => m.name === name)!;
 
 type Manifest = Record<string, any>;
 
@@ -20,7 +23,10 @@ export const EDGE_RUNBOOK = 'docs/runbooks/edge.md';
 /** Days of validity left below which a served certificate alerts (cert-manager renews 30 days ahead). */
 export const CERT_EXPIRY_DAYS = 14;
 
-export const EDGE_SEVERITY = { PlatformRouteDown: 'P1', PlatformCertificateExpiringSoon: 'P2' } as const;
+export const EDGE_SEVERITY = { PlatformRouteDown: 'P1', PlatformCertificateExpiringSoon: 'P2', ExternalDnsSyncStale: 'P2', GatewayControllerDown: 'P2' } as const;
+
+/** Minutes without a successful external-dns sync (it syncs every minute and on every route change). */
+export const DNS_SYNC_STALE_MINUTES = 15;
 
 export const probeUrl = (r: PlatformRoute, zone: string) => `https://${platformHostname(r.host, zone)}${r.healthPath}`;
 
@@ -46,6 +52,8 @@ export interface EdgeRuleGroup {
 
 export function edgeRuleGroups(): EdgeRuleGroup[] {
   const runbook = (alert: string) => `${EDGE_RUNBOOK}#${alert.toLowerCase()}`;
+  const dnsJobs = `namespace="${monitorNamespace(monitor('external-dns'))}",job=~"${[...monitorJobs(monitor('external-dns')), ...monitorJobs(monitor('external-dns-private'))].join('|')}"`;
+  const controller = monitorMatchers('envoy-gateway');
   return [
     {
       name: 'platform-edge',
@@ -60,6 +68,30 @@ export function edgeRuleGroups(): EdgeRuleGroup[] {
             summary: 'Platform route {{ $labels.route_host }} has failed its HTTPS probe for 5 minutes',
             description: 'The blackbox exporter cannot get a 2xx from {{ $labels.instance }} through DNS, the Gateway and TLS.',
             runbook_url: runbook('PlatformRouteDown'),
+          },
+        },
+        {
+          alert: 'ExternalDnsSyncStale',
+          // Both releases; a release that stopped syncing leaves new routes without records.
+          expr: `time() - max by (namespace, job) (external_dns_controller_last_sync_timestamp_seconds{${dnsJobs}}) > ${DNS_SYNC_STALE_MINUTES * 60}`,
+          for: '5m',
+          labels: { severity: EDGE_SEVERITY.ExternalDnsSyncStale },
+          annotations: {
+            summary: 'external-dns ({{ $labels.job }}) has not synced DNS records for over 15 minutes',
+            description: 'Routes created or changed since then have no records in its zone; existing records still resolve.',
+            runbook_url: runbook('ExternalDnsSyncStale'),
+          },
+        },
+        {
+          alert: 'GatewayControllerDown',
+          // The proxies keep serving their last configuration; routes, certificates and policies stop changing.
+          expr: `absent(up{${controller}} == 1)`,
+          for: '10m',
+          labels: { severity: EDGE_SEVERITY.GatewayControllerDown },
+          annotations: {
+            summary: 'No Envoy Gateway controller has been up for 10 minutes',
+            description: 'The Envoy proxies serve their last configuration; new or changed routes, listeners and certificates are not applied.',
+            runbook_url: runbook('GatewayControllerDown'),
           },
         },
         {

@@ -56,7 +56,7 @@ describe('edge probe alerts (promtool)', () => {
       assert.deepEqual(rules.map((r) => r.metadata.name), ['platform-edge']);
       const res = promtool('check', 'rules', write(`${env.name}-edge.yaml`, { groups: rules[0].spec.groups }));
       assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);
-      assert.match(res.stdout, /SUCCESS: 2 rules found/);
+      assert.match(res.stdout, /SUCCESS: 4 rules found/);
     });
   }
 
@@ -119,6 +119,56 @@ describe('edge probe alerts (promtool)', () => {
         interval: '30s',
         input_series: [series('probe_ssl_earliest_cert_expiry', target('llm'), `${60 * day}x60`)],
         alert_rule_test: [{ eval_time: '20m', alertname: 'PlatformCertificateExpiringSoon', exp_alerts: [] }],
+      },
+    ]);
+  });
+
+  it('ExternalDnsSyncStale: a release that stopped syncing fires after 15+5 minutes, one that syncs every minute stays quiet', () => {
+    const dns = (job: string) => ({ namespace: 'external-dns', job, service: job, endpoint: 'http' });
+    // external-dns-private synced last at t=0; external-dns keeps syncing (its gauge follows the clock).
+    promtoolTest('dns-stale', [
+      {
+        name: 'private release stuck',
+        interval: '1m',
+        input_series: [series('external_dns_controller_last_sync_timestamp_seconds', dns('external-dns-private'), '0x40'), series('external_dns_controller_last_sync_timestamp_seconds', dns('external-dns'), '0+60x40')],
+        alert_rule_test: [
+          { eval_time: '15m', alertname: 'ExternalDnsSyncStale', exp_alerts: [] },
+          {
+            eval_time: '25m',
+            alertname: 'ExternalDnsSyncStale',
+            exp_alerts: [
+              {
+                exp_labels: { severity: EDGE_SEVERITY.ExternalDnsSyncStale, namespace: 'external-dns', job: 'external-dns-private' },
+                exp_annotations: {
+                  summary: 'external-dns (external-dns-private) has not synced DNS records for over 15 minutes',
+                  description: 'Routes created or changed since then have no records in its zone; existing records still resolve.',
+                  runbook_url: rule('ExternalDnsSyncStale').annotations.runbook_url,
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('GatewayControllerDown: no controller up for 10 minutes fires, one of two replicas down stays quiet', () => {
+    const ctl = (pod: string) => ({ namespace: 'envoy-gateway-system', job: 'envoy-gateway', service: 'envoy-gateway', pod });
+    promtoolTest('controller-down', [
+      {
+        name: 'both replicas down',
+        interval: '1m',
+        input_series: [series('up', ctl('a'), '1 1 0x20'), series('up', ctl('b'), '1 1 0x20')],
+        alert_rule_test: [
+          { eval_time: '8m', alertname: 'GatewayControllerDown', exp_alerts: [] },
+          { eval_time: '14m', alertname: 'GatewayControllerDown', exp_alerts: [{ exp_labels: { severity: EDGE_SEVERITY.GatewayControllerDown }, exp_annotations: rule('GatewayControllerDown').annotations }] },
+        ],
+      },
+      {
+        name: 'one replica down',
+        interval: '1m',
+        input_series: [series('up', ctl('a'), '0x20'), series('up', ctl('b'), '1x20')],
+        alert_rule_test: [{ eval_time: '14m', alertname: 'GatewayControllerDown', exp_alerts: [] }],
       },
     ]);
   });
