@@ -229,9 +229,8 @@ export function clientTrafficPolicy(): Manifest {
         http: { requestReceivedTimeout: '60s', requestHeadersReceivedTimeout: '10s', idleTimeout: '300s' },
         tcp: { tlsHandshakeTimeout: '10s' },
       },
+      // Path normalisation stays Envoy Gateway's default; Argo CD's API carries escaped slashes in resource names.
       connection: { connectionLimit: { value: 10000, closeDelay: '1s' }, bufferLimit: '1Mi' },
-      // Server-side header normalisation: no path tricks reach the backends.
-      path: { disableMergeSlashes: false, escapedSlashesAction: 'UnescapeAndRedirect' },
     },
   };
 }
