@@ -66,6 +66,9 @@ export const RATIFY_PROVIDER = 'ratify-provider';
 /** Ratify's HTTPS port for Gatekeeper's external-data calls. */
 export const RATIFY_PROVIDER_PORT = 6001;
 
+/** external-dns' Azure settings (azure.json, no secret in it: workload identity), one ConfigMap per release. */
+export const externalDnsConfigMap = (release: string) => `${release}-azure`;
+
 export const LOKI_SERVICE_ACCOUNT = 'loki';
 
 export const TEMPO_SERVICE_ACCOUNT = 'tempo';
@@ -86,7 +89,11 @@ export const LOKI_OTLP_ENDPOINT = 'http://loki-gateway.observability.svc/otlp';
 export const LOKI_GATEWAY_POD_LABELS = { 'app.kubernetes.io/name': 'loki', 'app.kubernetes.io/component': 'gateway' } as const;
 export const LOKI_GATEWAY_POD_PORT = 8080;
 
-export const INGRESS_CLASS = 'nginx';
+/** The blackbox exporter's Service (fullnameOverride) and port: the prober of every Probe. */
+export const BLACKBOX_EXPORTER_NAME = 'blackbox-exporter';
+export const BLACKBOX_EXPORTER_PORT = 9115;
+/** The module that fetches a route over HTTPS and expects a 2xx (configured in the exporter's values). */
+export const HTTPS_PROBE_MODULE = 'https_2xx';
 
 /** Exempt from Gatekeeper: what must keep working when Gatekeeper itself is down. */
 export const GATEKEEPER_EXEMPT_NAMESPACES = ['kube-system', 'gatekeeper-system'];

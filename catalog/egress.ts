@@ -29,11 +29,19 @@ export const ADDON_EGRESS: Readonly<Record<string, EgressEntry[]>> = {
     { fqdns: QUAY, reason: 'Argo CD images (quay.io/argoproj) until they are mirrored into ACR' },
     { fqdns: ENTRA, reason: 'Entra ID single sign-on of the Argo CD UI (workload identity, no client secret)' },
   ],
-  ingressNginx: [{ fqdns: K8S_REGISTRY, reason: 'controller images (registry.k8s.io, served from Artifact Registry) until mirrored into ACR' }],
+  envoyGateway: [{ fqdns: DOCKER_HUB, reason: 'Envoy Gateway and Envoy proxy images (docker.io/envoyproxy) until mirrored into ACR' }],
   certManager: [
     { fqdns: QUAY, reason: 'cert-manager images (quay.io/jetstack) until mirrored into ACR' },
     { fqdns: ['acme-v02.api.letsencrypt.org', 'acme-staging-v02.api.letsencrypt.org'], reason: "ACME orders for the public certificates (Let's Encrypt, production and staging)" },
     { fqdns: ['management.azure.com', ...ENTRA], reason: 'DNS-01 challenges: TXT records in the environment DNS zone through Azure Resource Manager, with a workload-identity token' },
+  ],
+  externalDns: [
+    { fqdns: K8S_REGISTRY, reason: 'external-dns images (registry.k8s.io, served from Artifact Registry) until mirrored into ACR' },
+    { fqdns: ['management.azure.com', ...ENTRA], reason: 'A and TXT records in the public DNS zone through Azure Resource Manager, with a workload-identity token' },
+  ],
+  externalDnsPrivate: [
+    { fqdns: K8S_REGISTRY, reason: 'external-dns images (registry.k8s.io, served from Artifact Registry) until mirrored into ACR' },
+    { fqdns: ['management.azure.com', ...ENTRA], reason: 'A and TXT records in the private DNS zone through Azure Resource Manager, with a workload-identity token' },
   ],
   externalSecrets: [
     { fqdns: GHCR, reason: 'External Secrets images (ghcr.io/external-secrets) until mirrored into ACR' },
@@ -55,5 +63,6 @@ export const ADDON_EGRESS: Readonly<Record<string, EgressEntry[]>> = {
   loki: [{ fqdns: DOCKER_HUB, reason: 'Loki images (docker.io/grafana) until mirrored into ACR; its Blob storage is reached through a private endpoint' }],
   tempo: [{ fqdns: DOCKER_HUB, reason: 'Tempo images (docker.io/grafana) until mirrored into ACR; its Blob storage is reached through a private endpoint' }],
   otelCollector: [{ fqdns: DOCKER_HUB, reason: 'OpenTelemetry Collector images (docker.io/otel) until mirrored into ACR' }],
+  blackboxExporter: [{ fqdns: QUAY, reason: 'blackbox exporter images (quay.io/prometheus) until mirrored into ACR' }],
   otelLogAgent: [{ fqdns: DOCKER_HUB, reason: 'OpenTelemetry Collector images of the log agent (docker.io/otel) until mirrored into ACR' }],
 };

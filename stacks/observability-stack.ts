@@ -22,6 +22,7 @@ import { LOKI_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { otelCollectorChartValues } from '../constructs/addons/values/otel-collector';
 import { otelLogAgentChartValues } from '../constructs/addons/values/otel-log-agent';
 import { tempoChartValues } from '../constructs/addons/values/tempo';
+import { blackboxExporterChartValues } from '../constructs/addons/values/blackbox-exporter';
 import { TEMPO_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { THANOS, THANOS_BLOB_READERS } from '../catalog/thanos';
 import { ClusterAccess } from '../constructs/cluster-access';
@@ -108,6 +109,7 @@ export class ObservabilityStack extends EnvironmentStack {
     install('tempo', tempoChartValues(ctx, { storageAccountName: account, container: container('tempo') }), ids.tempo.ready);
     install('otelCollector', otelCollectorChartValues(ctx));
     install('otelLogAgent', otelLogAgentChartValues(ctx));
+    install('blackboxExporter', blackboxExporterChartValues(ctx));
 
     new TerraformOutput(this, 'telemetry_storage_account', { value: account });
   }

@@ -13,5 +13,7 @@ export const certManagerValues = z.strictObject({
   webhook: z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional(), resources: resources.optional() }).optional(),
   cainjector: z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional(), resources: resources.optional() }).optional(),
   prometheus: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  /** The controller's ControllerConfiguration (the chart defaults apiVersion and kind). */
+  config: z.strictObject({ enableGatewayAPI: z.boolean().optional() }).optional(),
 });
 export type CertManagerValues = z.input<typeof certManagerValues>;

@@ -17,6 +17,9 @@ import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
+import { EDGE_APP, EdgeChart } from '../../charts/edge/chart';
+import { DEMO_APP } from '../../charts/edge/demo';
+import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { ADDONS, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
@@ -48,6 +51,8 @@ export const APPS: Record<string, AppBuilder> = {
       thanos: { highAvailability: env.addons.highAvailability, metricsDays: env.observability.retention.metricsDays, prometheusVolumeGi: env.observability.prometheusVolumeGi },
     }),
   ...WORKLOAD_APPS,
+  [EDGE_APP]: (app, { env }) =>
+    new EdgeChart(app, EDGE_APP, { env: env.name, zone: env.dns.zoneName, probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled }),
 };
 
 export type RenderInputs = Omit<RenderContext, 'env'>;
@@ -62,7 +67,11 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   observability: { wave: -1, namespace: ADDONS.kubePrometheusStack.namespace, requires: ['kubePrometheusStack', 'externalSecrets'] },
   'llm-serving': { wave: 0, namespace: SERVING_NAMESPACE, requires: ['keda', 'kubePrometheusStack'] },
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
-  'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack', 'ingressNginx', 'certManager'] },
+  'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
+  // Routes to the workloads and add-ons, after them; the Gateway itself is in the cluster-config stack.
+  // The demo service and the PostSync smoke test of every route: after the routes exist.
+  [DEMO_APP]: { wave: 3, namespace: PLATFORM_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack'] },
+  [EDGE_APP]: { wave: 2, namespace: GATEWAY_NAMESPACE, requires: ['envoyGateway', 'certManager'] },
 };
 
 /** The Applications of an environment: every registered app whose add-ons are enabled. */

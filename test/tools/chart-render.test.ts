@@ -44,6 +44,10 @@ import { podSecurityViolations } from '../helpers/pod-security';
 import { toStack, synthApp } from '../helpers/synth';
 import { endpointFlags, endpointProblems } from '../helpers/thanos';
 import { ROOT, runTool } from '../helpers/tools';
+import { PLATFORM_ROUTE_LIST } from '../../catalog/routes';
+
+const edgeObjects = (env: EnvironmentConfig): Record<string, any>[] =>
+  parseAllDocuments(readFileSync(join(ROOT, 'rendered', env.name, 'edge', 'manifests.yaml'), 'utf8')).map((d) => d.toJS()).filter(Boolean);
 
 const inputs = loadInputs();
 const app = synthApp();
@@ -358,6 +362,31 @@ for (const env of inputs.allEnvironments) {
       ]);
       const gatewayLabels = (backends[0].owner.object.spec as any).template.metadata.labels;
       for (const [k, v] of Object.entries(LOKI_GATEWAY_POD_LABELS)) assert.equal(gatewayLabels[k], v, `the gateway pods carry ${k}=${v}`);
+    });
+
+    it("the edge Probes' prober is the blackbox exporter Service the chart renders, serving the module they name", async () => {
+      const render = await rendered();
+      const probes = edgeObjects(env).filter((o) => o.kind === 'Probe');
+      assert.ok(probes.length >= 4, `${probes.length} probes`);
+      for (const probe of probes) {
+        const [host, port] = probe.spec.prober.url.split(':');
+        const [svcName, svcNamespace] = host.split('.');
+        const service = render.objects.find((o) => o.object.kind === 'Service' && o.object.metadata?.name === svcName && o.object.metadata?.namespace === svcNamespace);
+        assert.ok(service, `${probe.spec.prober.url} is a Service the charts render`);
+        assert.ok((service.object.spec as any).ports.some((p: any) => p.port === Number(port)), `port ${port}`);
+        const config = render.objects.find((o) => o.object.kind === 'ConfigMap' && o.release.chart === 'prometheus-blackbox-exporter')!;
+        assert.ok(parse(config.object.data['blackbox.yaml']).modules[probe.spec.module], `module ${probe.spec.module}`);
+      }
+    });
+
+    it("every platform route's backend is a Service the charts render (Argo CD, Grafana), on the port the route names", async () => {
+      const render = await rendered();
+      for (const r of PLATFORM_ROUTE_LIST.filter((x) => x.namespace !== 'platform')) {
+        const service = render.objects.find((o) => o.object.kind === 'Service' && o.object.metadata?.name === r.service && o.object.metadata?.namespace === r.namespace);
+        assert.ok(service, `${r.host}: Service ${r.namespace}/${r.service}`);
+        assert.ok((service.object.spec as any).ports.some((p: any) => p.port === r.port), `${r.host}: port ${r.port}`);
+      }
+      assert.equal(render.objects.filter((o) => ['Ingress', 'IngressClass'].includes(o.object.kind)).length, 0, 'no chart renders an Ingress');
     });
 
     it(`every namespace holds its pods at maximum scale within its quota (${maxNodes} nodes), every container sized explicitly, none CPU-limited`, async (t) => {

@@ -3,6 +3,7 @@
  * upstream schema, properties over every Helm release and platform namespace, least privilege
  * for the add-ons, and the wiring between identities, service accounts and custom resources.
  */
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, INGRESS_PRIVATE_LINK_SERVICE, ingressAddress } from '../../catalog/edge';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -54,7 +55,8 @@ function vnetReach(objects: KubeObject[], env: { network: { addressSpace: string
 
 /** Azure roles an add-on identity may hold, and why; anything else (Owner, Contributor, cluster admin) fails. */
 const ALLOWED_ROLES: Record<string, string> = {
-  'DNS Zone Contributor': 'cert-manager writes DNS-01 TXT records in the environment zone',
+  'DNS Zone Contributor': 'cert-manager writes DNS-01 TXT records, external-dns the route hosts, in the environment zone',
+  'Private DNS Zone Contributor': 'external-dns (private release) writes the route hosts into the private twin of the zone',
   'Key Vault Secrets User': "External Secrets reads the platform vault; Ratify the signing certificate's secret only",
   'Key Vault Certificate User': 'Ratify reads the signing certificate, that certificate only',
   AcrPull: 'Ratify reads signatures from the platform registry',
@@ -131,16 +133,21 @@ for (const env of inputs.allEnvironments) {
       }
     });
 
-    it('the ingress controller reaches only the namespaces with routes: the ports platform namespaces accept from it, the agent gateway and the tenants', () => {
-      const policy = manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === 'ingress-nginx' && o.metadata?.name === 'allow-egress') as any;
+    it('the Gateway\'s namespace reaches only the namespaces with routes: the ports platform namespaces accept from it, the workloads and the tenants', () => {
+      const policy = manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === GATEWAY_NAMESPACE && o.metadata?.name === 'allow-egress') as any;
       const peers = policy.spec.egress.map((r: any) => {
         const sel = r.to[0].namespaceSelector;
         const who = sel.matchLabels?.['kubernetes.io/metadata.name'] ?? (sel.matchExpressions?.[0]?.key === 'tenant' && sel.matchExpressions[0].operator === 'Exists' ? 'tenants' : JSON.stringify(sel));
         return `${who}:${(r.ports ?? []).map((p: any) => p.port).join(',') || 'any'}`;
       });
       assert.deepEqual(peers.sort(), ['argocd:8080', 'observability:3000', 'platform:any', 'tenants:any']);
-      const backends = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-ingress').filter((o: any) => o.spec.ingress.some((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'ingress-nginx'));
-      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'observability'], 'every platform namespace that admits the controller is one it can reach');
+      const backends = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-ingress').filter((o: any) => o.spec.ingress.some((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE));
+      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'observability'], 'every platform namespace that admits the proxies is one they can reach');
+      // ... and admits only the proxy pods, not the controller beside them.
+      for (const b of backends as any[]) {
+        const rule = b.spec.ingress.find((r: any) => r.from[0].namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE);
+        assert.deepEqual(rule.from[0].podSelector, { matchLabels: { ...ENVOY_PROXY_POD_LABELS } }, b.metadata.namespace);
+      }
     });
 
     it('the VNet-reach check can fail: an internet rule without the VNet exception reaches it', () => {
@@ -274,7 +281,8 @@ for (const env of inputs.allEnvironments) {
       const oidc = parse(values.configs.cm['oidc.config']);
       assert.equal(oidc.azure.useWorkloadIdentity, true);
       assert.equal(oidc.clientID, env.addons.argocd.sso.clientId);
-      assert.deepEqual(values.server.ingress, { enabled: true, ingressClassName: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-dns' }, tls: true });
+      // The UI is routed by the platform Gateway (charts/edge), not by the chart's Ingress.
+      assert.deepEqual(values.server.ingress, { enabled: false });
       assert.equal(values.configs.params['server.insecure'], true, 'TLS ends at the ingress');
       assert.equal(values['redis-ha'].enabled, env.addons.highAvailability);
       assert.equal(values.controller.replicas, env.addons.highAvailability ? 2 : 1);
@@ -297,6 +305,8 @@ for (const env of inputs.allEnvironments) {
       const subjects = creds.map((c) => c.config.subject).sort();
       assert.deepEqual(subjects, [
         'system:serviceaccount:cert-manager:cert-manager',
+        'system:serviceaccount:external-dns:external-dns',
+        'system:serviceaccount:external-dns:external-dns-private',
         'system:serviceaccount:external-secrets:external-secrets',
         'system:serviceaccount:gatekeeper-system:ratify-admin',
         'system:serviceaccount:observability:loki',
@@ -356,12 +366,27 @@ for (const env of inputs.allEnvironments) {
       assert.equal(values.loki.storage.azure.useFederatedToken, true);
     });
 
-    it('ingress-nginx gets an internal load balancer unless public ingress is enabled', () => {
-      const values = parse(addons.of('helm_release').find((r) => r.config.chart === 'ingress-nginx')!.config.values[0]);
-      const internal = values.controller.service.annotations['service.beta.kubernetes.io/azure-load-balancer-internal'];
-      assert.equal(internal === 'true', env.aks.privateCluster || !env.network.publicIngress);
-      assert.equal(values.controller.allowSnippetAnnotations, false);
-      assert.equal(values.controller.config['annotations-risk-level'], 'High');
+    it('Envoy Gateway goes in before cert-manager (its CRDs first), highly available where the environment is, and no ingress-nginx release is left', () => {
+      const releases = addons.of('helm_release');
+      assert.equal(releases.find((r) => r.config.chart === 'ingress-nginx'), undefined);
+      const eg = releases.find((r) => r.config.chart === 'gateway-helm')!;
+      const cm = releases.find((r) => r.config.chart === 'cert-manager')!;
+      assert.equal(eg.config.version, 'v1.9.0');
+      assert.ok((cm.config.depends_on ?? []).some((d: string) => d.includes(eg.id)), 'cert-manager waits for the Gateway API CRDs');
+      const values = parse(eg.config.values[0]);
+      assert.equal(values.crds.enabled, true);
+      assert.equal(values.deployment.replicas, env.addons.highAvailability ? 2 : 1);
+      assert.equal(parse(cm.config.values[0]).config.enableGatewayAPI, true);
+    });
+
+    it('the Gateway gets an internal load balancer on the fixed address unless public ingress is enabled, and the Private Link service only with the WAF edge', () => {
+      const gateway = stackManifests(app.stack(`${env.name}-cluster-config`).json);
+      const proxy = gateway.find((o) => o.kind === 'EnvoyProxy') as any;
+      const annotations = proxy.spec.provider.kubernetes.envoyService.annotations;
+      const internal = env.aks.privateCluster || !env.network.publicIngress;
+      assert.equal(annotations['service.beta.kubernetes.io/azure-load-balancer-internal'] === 'true', internal);
+      if (internal) assert.equal(annotations['service.beta.kubernetes.io/azure-load-balancer-ipv4'], ingressAddress(env.network.subnets.nodes));
+      assert.equal(annotations['service.beta.kubernetes.io/azure-pls-name'] === INGRESS_PRIVATE_LINK_SERVICE, internal && env.network.edge.frontDoor.enabled);
     });
 
     it('the NVIDIA device plugin runs only on the GPU pool and tolerates exactly its taints', () => {

@@ -61,7 +61,7 @@ for (const envName of ENVIRONMENTS) {
       }
     });
 
-    it('private DNS zones for ACR, Key Vault, PostgreSQL, Redis, Blob (and AKS when private), linked to the VNet', () => {
+    it('private DNS zones for ACR, Key Vault, PostgreSQL, Redis, Blob (and AKS when private) and the private twin of the environment zone, linked to the VNet', () => {
       const zones = network.of('azurerm_private_dns_zone').map((z) => z.config.name).sort();
       const expected = [
         'privatelink.azurecr.io',
@@ -71,6 +71,8 @@ for (const envName of ENVIRONMENTS) {
         'privatelink.blob.core.windows.net',
         'privatelink.file.core.windows.net',
         ...(env.aks.privateCluster ? [`privatelink.${env.location}.azmk8s.io`] : []),
+        // Split horizon: external-dns writes the Gateway's hosts here for clients inside the VNet.
+        env.dns.zoneName,
       ].sort();
       assert.deepEqual(zones, expected);
       const links = network.of('azurerm_private_dns_zone_virtual_network_link');

@@ -1,8 +1,6 @@
 /** argo-cd chart values the platform sets: HA in prod, Entra ID SSO, read-only by default. */
 import { stringify } from 'yaml';
 import type { AddonContext } from '../context';
-import { ACME_ISSUER } from '../../../catalog/cluster-names';
-import { INGRESS_CLASS } from '../../../catalog/cluster-names';
 import type { ArgocdValues } from '../../../catalog/chart-values/argocd';
 import { HELPER_CONTAINER, SMALL_CONTROLLER, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { ARGOCD_SERVER_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
@@ -54,13 +52,14 @@ export function argocdChartValues(ctx: AddonContext): ArgocdValues {
         'policy.csv': admins.map((g) => `g, ${g}, role:admin`).join('\n'),
         scopes: '[groups]',
       },
-      // TLS ends at the ingress controller (cert-manager certificate); the server speaks HTTP behind it.
+      // TLS ends at the platform Gateway (cert-manager certificate); the server speaks HTTP behind it.
       params: { 'controller.diff.server.side': true, 'server.insecure': true },
     },
     controller: { replicas: replicas(2), pdb: { enabled: ha, minAvailable: 1 }, resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } } },
     server: {
-      // The UI and the SSO callback (https://argocd.<zone>/auth/callback) through the ingress controller.
-      ingress: { enabled: true, ingressClassName: INGRESS_CLASS, annotations: { 'cert-manager.io/cluster-issuer': ACME_ISSUER }, tls: true },
+      // The UI and the SSO callback (https://argocd.<zone>/auth/callback) through the platform Gateway's
+      // HTTPRoute (charts/edge); the chart's Ingress stays off.
+      ingress: { enabled: false },
       autoscaling: { enabled: ha, minReplicas: 2, maxReplicas: 5 },
       pdb: { enabled: ha, minAvailable: 1 },
       podLabels: { ...WORKLOAD_IDENTITY_LABEL },

@@ -17,5 +17,9 @@ export function certManagerChartValues(ctx: AddonContext): CertManagerValues {
     webhook: { ...component, resources: SMALL_CONTROLLER },
     cainjector: { ...component, resources: SMALL_CONTROLLER },
     prometheus: { enabled: true },
+    // Certificates for the Gateway's HTTPS listeners (cert-manager.io/cluster-issuer on the Gateway).
+    // The Gateway API CRDs must exist when the controller starts: the add-ons stack installs Envoy
+    // Gateway, whose chart brings them, first.
+    ...(ctx.env.addons.envoyGateway.enabled ? { config: { enableGatewayAPI: true } } : {}),
   };
 }

@@ -4,8 +4,7 @@
  */
 import { stringify } from 'yaml';
 import { clientId, type AddonContext } from '../context';
-import { ACME_ISSUER } from '../../../catalog/cluster-names';
-import { INGRESS_CLASS } from '../../../catalog/cluster-names';
+import { platformHostname } from '../../../catalog/edge';
 import type { KubePrometheusStackValues } from '../../../catalog/chart-values/kube-prometheus-stack';
 import { agentResources, HELPER_CONTAINER, SMALL_CONTROLLER, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { NODE_AGENTS } from '../../../catalog/namespaces';
@@ -79,7 +78,7 @@ export function alertmanagerConfig(): Record<string, unknown> {
 export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheusStackValues {
   const ha = ctx.highAvailability;
   const o = ctx.env.observability;
-  const host = `grafana.${ctx.env.dns.zoneName}`;
+  const host = platformHostname('grafana', ctx.env.dns.zoneName);
   const grafanaSso = o.grafana.sso;
   return {
     crds: { enabled: true },
@@ -151,13 +150,8 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
         },
         users: { viewers_can_edit: false },
       },
-      ingress: {
-        enabled: true,
-        ingressClassName: INGRESS_CLASS,
-        annotations: { 'cert-manager.io/cluster-issuer': ACME_ISSUER },
-        hosts: [host],
-        tls: [{ secretName: 'grafana-tls', hosts: [host] }],
-      },
+      // Served through the platform Gateway's HTTPRoute (charts/edge); the chart's Ingress stays off.
+      ingress: { enabled: false },
       sidecar: {
         // Only the platform's rendered dashboards: a tenant cannot inject one by labelling a ConfigMap.
         dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true } },
