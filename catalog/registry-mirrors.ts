@@ -5,6 +5,8 @@
  * the add-ons' values are re-pointed with `mirrorRegistry` and the chart-render test proves that
  * no rendered image names another registry.
  */
+import { Naming } from './naming';
+
 export type UpstreamHost = 'docker.io' | 'quay.io' | 'ghcr.io' | 'registry.k8s.io' | 'nvcr.io';
 
 export interface UpstreamRegistry {
@@ -30,6 +32,15 @@ export const UPSTREAM_REGISTRIES: readonly UpstreamRegistry[] = [
 /** The registry part of an image mirrored from `upstream`: `<login server>/<upstream host>`. */
 export function mirrorRegistry(loginServer: string, upstream: UpstreamHost): string {
   return `${loginServer}/${upstream}`;
+}
+
+/**
+ * The environment's ACR login server, from the naming convention alone: what the cdk8s apps
+ * (rendered without Terraform) pull through, and what Terraform's `login_server` will be.
+ */
+export function registryLoginServer(env: { readonly project: string; readonly name: string; readonly location: string; readonly subscriptionId?: string }): string {
+  const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });
+  return `${naming.name('containerRegistry')}.azurecr.io`;
 }
 
 /** A cache rule's name: letters, digits and dashes only (the provider's rule). */

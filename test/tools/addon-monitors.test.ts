@@ -54,6 +54,7 @@ function renderChart(addon: AddonName, envName: string): Obj[] {
     tenantId: '00000000-0000-0000-0000-000000000001',
     clusterName: `aks-${env.name}`,
     clientIds: { certManager: '00000000-0000-0000-0000-000000000002', externalSecrets: '00000000-0000-0000-0000-000000000003' },
+    registryLoginServer: 'craiptest.azurecr.io',
   };
   const config = env.addons[addon] as { values?: unknown; version?: string };
   const values = join(dir, `${envName}-${addon}.yaml`);
