@@ -5,6 +5,8 @@
  * the add-ons' values are re-pointed with `mirrorRegistry` and the chart-render test proves that
  * no rendered image names another registry.
  */
+import { Naming } from './naming';
+
 export type UpstreamHost = 'docker.io' | 'quay.io' | 'ghcr.io' | 'registry.k8s.io' | 'nvcr.io';
 
 export interface UpstreamRegistry {
@@ -18,11 +20,11 @@ export const UPSTREAM_REGISTRIES: readonly UpstreamRegistry[] = [
   {
     host: 'docker.io',
     credentials: { usernameSecret: 'acr-cache-dockerhub-username', passwordSecret: 'acr-cache-dockerhub-token', why: 'anonymous Docker Hub pulls are rate-limited per source address, which Azure shares' },
-    why: 'Gatekeeper, Grafana, Loki, Tempo and the OpenTelemetry Collector',
+    why: "Gatekeeper, Grafana, Loki (and its gateway and caches), Tempo, the OpenTelemetry Collector, and Argo CD's Redis and HAProxy",
   },
-  { host: 'quay.io', why: 'Prometheus, Alertmanager, Thanos, the Prometheus operator, Argo CD and cert-manager' },
+  { host: 'quay.io', why: "Prometheus, Alertmanager, Thanos, the Prometheus operator, node-exporter, Grafana's sidecar, Argo CD and cert-manager" },
   { host: 'ghcr.io', why: 'External Secrets, KEDA, Ratify and Dex' },
-  { host: 'registry.k8s.io', why: 'kube-state-metrics and external-dns' },
+  { host: 'registry.k8s.io', why: "kube-state-metrics, the Prometheus operator's webhook certificate job and external-dns" },
   { host: 'nvcr.io', why: 'the NVIDIA device plugin' },
 ];
 
@@ -30,6 +32,15 @@ export const UPSTREAM_REGISTRIES: readonly UpstreamRegistry[] = [
 /** The registry part of an image mirrored from `upstream`: `<login server>/<upstream host>`. */
 export function mirrorRegistry(loginServer: string, upstream: UpstreamHost): string {
   return `${loginServer}/${upstream}`;
+}
+
+/**
+ * The environment's ACR login server, from the naming convention alone: what the cdk8s apps
+ * (rendered without Terraform) pull through, and what Terraform's `login_server` will be.
+ */
+export function registryLoginServer(env: { readonly project: string; readonly name: string; readonly location: string; readonly subscriptionId?: string }): string {
+  const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });
+  return `${naming.name('containerRegistry')}.azurecr.io`;
 }
 
 /** A cache rule's name: letters, digits and dashes only (the provider's rule). */

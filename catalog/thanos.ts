@@ -5,6 +5,7 @@
  * components under these names and ports; Grafana's Prometheus data source is `THANOS_QUERY_URL`.
  */
 import { OBSERVABILITY_NAMESPACE } from './namespaces';
+import { mirrorRegistry } from './registry-mirrors';
 
 /**
  * The image kube-prometheus-stack 79.5.0 gives the sidecar (`prometheusOperator.thanosImage.tag`):
@@ -14,7 +15,8 @@ import { OBSERVABILITY_NAMESPACE } from './namespaces';
  * `prometheusOperator.thanosImage` and this constant.
  */
 export const THANOS_VERSION = 'v0.40.1';
-export const THANOS_IMAGE = `quay.io/thanos/thanos:${THANOS_VERSION}`;
+/** Query, Store Gateway and Compactor pull it through the environment's ACR mirror of quay.io, as the operator does the sidecar's. */
+export const thanosImage = (loginServer: string): string => `${mirrorRegistry(loginServer, 'quay.io')}/thanos/thanos:${THANOS_VERSION}`;
 
 /** Every Thanos component's ports, by the names its Services and ServiceMonitors use. */
 export const THANOS_PORTS = { grpc: { name: 'grpc', port: 10901 }, http: { name: 'http', port: 10902 } } as const;

@@ -86,6 +86,7 @@ export class ObservabilityStack extends EnvironmentStack {
       tenantId: client.tenantId,
       clusterName: cluster.name,
       clientIds: { kubePrometheusStack: ids.kubePrometheusStack.clientId, loki: ids.loki.clientId, tempo: ids.tempo.clientId },
+      registryLoginServer: platform.registry.registry.loginServer,
     };
     const account = this.storage.account.name;
     const container = (s: Signal) => this.storage.containers[s].name;

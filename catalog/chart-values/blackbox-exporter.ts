@@ -1,6 +1,6 @@
 /** Values schema (strict) — prometheus-blackbox-exporter chart values: restricted pod (the chart sets no seccomp profile), sized, HTTPS probe modules. */
 import { z } from 'zod';
-import { podSecurityContext, resources } from './common';
+import { imageRegistry, podSecurityContext, resources } from './common';
 
 const httpModule = z.strictObject({
   prober: z.literal('http'),
@@ -17,6 +17,7 @@ const httpModule = z.strictObject({
 });
 
 export const blackboxExporterValues = z.strictObject({
+  image: imageRegistry.optional(),
   fullnameOverride: z.string().optional(),
   replicas: z.number().int().min(1).optional(),
   podDisruptionBudget: z.strictObject({ minAvailable: z.number().int().min(1).optional() }).optional(),

@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { resources, stringMap } from './common';
 
+const fullImage = z.strictObject({ image: z.string() });
+
 export const envoyGatewayValues = z.strictObject({
+  /** Full image references (registry, path and tag) of the controller, the rate limiter and the Envoy proxies it creates. */
+  global: z.strictObject({ images: z.strictObject({ envoyGateway: fullImage, ratelimit: fullImage, envoyProxy: fullImage }).partial() }).optional(),
   crds: z.strictObject({ enabled: z.boolean().optional() }).optional(),
   deployment: z
     .strictObject({

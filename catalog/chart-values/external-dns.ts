@@ -1,8 +1,9 @@
 /** Values schema (strict) — external-dns chart values: Azure public or private DNS with workload identity, Gateway API routes as the source, TXT ownership per environment. */
 import { z } from 'zod';
-import { resources, serviceAccount, stringMap } from './common';
+import { resources, serviceAccount, stringMap, imageRepository } from './common';
 
 export const externalDnsValues = z.strictObject({
+  image: imageRepository.optional(),
   fullnameOverride: z.string().optional(),
   provider: z.strictObject({ name: z.enum(['azure', 'azure-private-dns']) }).optional(),
   sources: z.array(z.enum(['gateway-httproute', 'gateway-grpcroute', 'gateway-tlsroute'])).optional(),

@@ -12,6 +12,7 @@ const trustPolicy = z.strictObject({
 });
 
 export const ratifyValues = z.strictObject({
+  image: z.strictObject({ repository: z.string(), crdRepository: z.string() }).optional(),
   replicaCount: z.number().int().min(1).optional(),
   notation: z.strictObject({ enabled: z.boolean(), trustPolicies: z.array(trustPolicy).min(1) }).optional(),
   cosign: z.strictObject({ enabled: z.boolean() }).optional(),

@@ -22,7 +22,7 @@ import { THANOS_OBJSTORE_SECRET } from '../../catalog/cluster-names';
 import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
 import { PLATFORM_STORAGE_CLASSES } from '../../catalog/storage-classes';
 import {
-  grpcEndpoint, PROMETHEUS_REPLICA_LABEL, SIDECAR_DISCOVERY_SERVICE, THANOS, THANOS_IMAGE, THANOS_PORTS, THANOS_VERSION, thanosRetentionDays, type ThanosComponent, type ThanosComponentKey,
+  grpcEndpoint, PROMETHEUS_REPLICA_LABEL, SIDECAR_DISCOVERY_SERVICE, THANOS, thanosImage, THANOS_PORTS, THANOS_VERSION, thanosRetentionDays, type ThanosComponent, type ThanosComponentKey,
 } from '../../catalog/thanos';
 import { ExternalSecret, labelsFor, RESTRICTED_CONTAINER, RESTRICTED_POD, selectorFor, ServiceMonitor } from '../workloads/common';
 
@@ -33,6 +33,8 @@ export interface ThanosProps {
   readonly metricsDays: number;
   /** One Prometheus replica's volume: the Compactor's scratch disk is as large. */
   readonly prometheusVolumeGi: number;
+  /** The environment's ACR login server: the image comes through its mirror of the upstream registry. */
+  readonly registryLoginServer: string;
 }
 
 /** Sizes per component: CPU and memory requests, memory limit (no CPU limit). */
@@ -61,8 +63,11 @@ const http = THANOS_PORTS.http;
 const grpc = THANOS_PORTS.grpc;
 
 export class Thanos extends Construct {
+  private readonly image: string;
+
   constructor(scope: Construct, id: string, props: ThanosProps) {
     super(scope, id);
+    this.image = thanosImage(props.registryLoginServer);
     const replicas = props.highAvailability ? 2 : 1;
     const retention = thanosRetentionDays(props.metricsDays);
     const storeVolumeGi = Math.max(10, Math.ceil(props.prometheusVolumeGi / 4));
@@ -174,7 +179,7 @@ export class Thanos extends Construct {
         containers: [
           {
             name: 'thanos',
-            image: THANOS_IMAGE,
+            image: this.image,
             imagePullPolicy: 'IfNotPresent',
             args: spec.args,
             // The workload identity webhook adds the token file, tenant and authority; the client id is this identity's.

@@ -16,6 +16,7 @@ import { platformDashboards } from '../../charts/observability/platform-dashboar
 import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
+import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { EDGE_APP, EdgeChart } from '../../charts/edge/chart';
 import { DEMO_APP } from '../../charts/edge/demo';
@@ -48,7 +49,12 @@ export const APPS: Record<string, AppBuilder> = {
       },
       dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled)].sort((a, b) => a.name.localeCompare(b.name)),
       monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
-      thanos: { highAvailability: env.addons.highAvailability, metricsDays: env.observability.retention.metricsDays, prometheusVolumeGi: env.observability.prometheusVolumeGi },
+      thanos: {
+        highAvailability: env.addons.highAvailability,
+        metricsDays: env.observability.retention.metricsDays,
+        prometheusVolumeGi: env.observability.prometheusVolumeGi,
+        registryLoginServer: registryLoginServer(env),
+      },
     }),
   ...WORKLOAD_APPS,
   [EDGE_APP]: (app, { env }) =>

@@ -429,3 +429,29 @@ export function describeObject(o: RenderedObject): string {
   const m = o.object.metadata ?? {};
   return `${o.object.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name ?? '?'} (${o.source})`;
 }
+
+/** Container flags that name an image an operator or controller starts later (the ACME solver, the config reloader, the Thanos sidecar). */
+const IMAGE_FLAG = /^--([a-z0-9-]*image|prometheus-config-reloader)=(.+)$/;
+
+/**
+ * Every image an object names, with where: any `image` string (containers, init containers, and
+ * custom resources such as Prometheus and Alertmanager), and the image flags in container args.
+ * CRDs are skipped: their schemas describe `image` fields, they name none.
+ */
+export function imageReferences(object: Json): { path: string; image: string }[] {
+  if (object.kind === 'CustomResourceDefinition') return [];
+  const out: { path: string; image: string }[] = [];
+  const walk = (value: unknown, path: string, key: string): void => {
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`, key));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`, k);
+    else if (typeof value === 'string') {
+      if (key === 'image') out.push({ path, image: value });
+      else if (key === 'args' || key === 'command') {
+        const flag = IMAGE_FLAG.exec(value);
+        if (flag) out.push({ path: `${path} (--${flag[1]})`, image: flag[2] });
+      }
+    }
+  };
+  walk(object, '', '');
+  return out;
+}

@@ -64,6 +64,7 @@ function renderChart(addon: AddonName, envName: string): Obj[] {
       externalDns: '00000000-0000-0000-0000-000000000004',
       externalDnsPrivate: '00000000-0000-0000-0000-000000000005',
     },
+    registryLoginServer: 'craiptest.azurecr.io',
   };
   const config = env.addons[addon] as { values?: unknown; version?: string };
   const values = join(dir, `${envName}-${addon}.yaml`);

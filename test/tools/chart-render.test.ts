@@ -23,7 +23,8 @@ import { HEARTBEAT_RECEIVER } from '../../constructs/addons/values/kube-promethe
 import { maxNodeCount } from '../../catalog/node-pools';
 import { loadInputs } from '../../config/inputs';
 import type { EnvironmentConfig } from '../../config/schema';
-import { POLICIES, SYSTEM_EXEMPTIONS } from '../../charts/policies/catalog';
+import { POLICIES, SYSTEM_EXEMPTIONS, UNMIRRORED_ADDONS } from '../../charts/policies/catalog';
+import { registryLoginServer, UPSTREAM_REGISTRIES } from '../../catalog/registry-mirrors';
 import { referencePod } from '../../charts/policies/samples';
 import { callAsync, gatorCall, gatorViolations, type GatorResult } from '../../cli/lib/tools';
 import { stackManifests } from '../../cli/lib/stack-manifests';
@@ -31,6 +32,7 @@ import {
   chartArchive,
   ChartUnavailableError,
   describeObject,
+  imageReferences,
   renderStacks,
   resolveTemplate,
   standIn,
@@ -54,7 +56,7 @@ const app = synthApp();
 const stacksOf = (env: EnvironmentConfig) => [`${env.name}-addons`, `${env.name}-observability`];
 
 /** The rules whose add-on exemptions must each be needed by a rendered object (charts/policies/catalog.ts). */
-const CHECKED_EXEMPTIONS = ['readonly-root-filesystem', 'ephemeral-storage'];
+const CHECKED_EXEMPTIONS = ['readonly-root-filesystem', 'ephemeral-storage', 'allowed-registries'];
 const SYSTEM_NAMESPACES = new Set(SYSTEM_EXEMPTIONS.map((e) => e.namespace));
 
 function policyApp(env: EnvironmentConfig): Record<string, any>[] {
@@ -129,13 +131,32 @@ const gatorLines = (violations: GatorResult[]) => violations.map((v) => `${v.con
 
 
 /**
- * Helm test pods a chart renders unconditionally (no value turns them off). Only `helm test`
- * creates them, the platform never runs it, and Pod Security would refuse them if someone did;
- * every other test pod is checked like any pod (Grafana's is turned off in its values).
+ * Helm test pods a chart renders unconditionally (no value turns them off) and whose image no value
+ * changes. Only `helm test` creates them, the platform never runs it, and Pod Security (and the
+ * registry allow-list) would refuse them if someone did; every other test pod is checked like any
+ * pod, its image included (Grafana's is turned off in its values, redis-ha's run mirrored images).
  */
 const UNRUN_TEST_PODS: Record<string, string> = {
-  'ratify/templates/tests/test-connection.yaml': 'the ratify chart has no value to leave out its wget test pod',
+  'ratify/templates/tests/test-connection.yaml': 'the ratify chart has no value to leave out its wget test pod, nor one to change its image (busybox, from Docker Hub)',
 };
+const unrunTestPod = (o: RenderedObject) => Boolean(UNRUN_TEST_PODS[o.source]) && o.hooks.includes('test');
+
+/** The mirrored path prefixes: `<login server>/<upstream host>/`, each served by an ACR cache rule. */
+const mirrorPrefixes = (loginServer: string) => UPSTREAM_REGISTRIES.map((u) => `${loginServer}/${u.host}/`);
+
+/**
+ * Every image of the objects that does not come through the environment's ACR, as
+ * `Kind namespace/name (template) path: image`; with `mirrored`, also an ACR image outside the
+ * cache rules' paths (no rule would fetch it).
+ */
+function foreignImages(objects: readonly RenderedObject[], loginServer: string, mirrored: boolean): string[] {
+  const prefixes = mirrored ? mirrorPrefixes(loginServer) : [`${loginServer}/`];
+  return objects.flatMap((o) =>
+    imageReferences(o.object)
+      .filter((r) => !prefixes.some((p) => r.image.startsWith(p)))
+      .map((r) => `${describeObject(o)} ${r.path}: ${r.image}`),
+  );
+}
 
 describe('chart rendering: the helpers', () => {
   it('a chart version in neither the repository nor the offline cache fails, naming chart and version', async () => {
@@ -275,7 +296,7 @@ for (const env of inputs.allEnvironments) {
       const unrun = new Set<string>();
       for (const source of podSources(render.objects)) {
         // Only a `helm test` would create these, and nothing runs one (see UNRUN_TEST_PODS).
-        if (UNRUN_TEST_PODS[source.owner.source] && source.owner.hooks.includes('test')) {
+        if (unrunTestPod(source.owner)) {
           unrun.add(source.owner.source);
           continue;
         }
@@ -294,6 +315,39 @@ for (const env of inputs.allEnvironments) {
       assert.deepEqual(enabled.filter((src) => !unrun.has(src)), [], 'an entry of UNRUN_TEST_PODS no longer matches a rendered test pod: remove it');
     });
 
+    it("every image of every add-on comes through the environment's ACR mirror (<acr>/<upstream host>/...), and every image of the rendered apps from its ACR", async () => {
+      const render = await rendered();
+      const loginServer = registryLoginServer(env);
+      // The stand-in for the registry's login_server is the name the naming convention gives it.
+      const argocd = render.objects.find((o) => o.object.kind === 'StatefulSet' && o.release.chart === 'argo-cd')!;
+      assert.ok(imageReferences(argocd.object).every((r) => r.image.startsWith(`${loginServer}/`)), `the stand-in login server is ${loginServer}`);
+      // An add-on not yet mirrored would be named in UNMIRRORED_ADDONS, with why (none is).
+      const unmirrored = new Set(UNMIRRORED_ADDONS.map((e) => e.namespace));
+      const addons = render.objects.filter((o) => !unmirrored.has(o.release.namespace) && !unrunTestPod(o));
+      const images = addons.flatMap((o) => imageReferences(o.object));
+      assert.ok(images.length >= 20, `${images.length} images found`);
+      assert.ok(images.some((r) => r.path.includes('--thanos-default-base-image')) && addons.some((o) => o.object.kind === 'Prometheus' && (o.object.spec as any).image), 'the images operators start are checked too');
+      assert.deepEqual(foreignImages(addons, loginServer, true), []);
+      const apps = [...renderEnvironments([env], { models: inputs.models, tenants: inputs.tenants })].flatMap(([file, text]) =>
+        parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean).map((object) => ({ object, release: render.releases[0], source: `rendered/${file}`, hooks: [] }) as RenderedObject),
+      );
+      assert.ok(apps.some((o) => imageReferences(o.object).length > 0), 'the rendered apps name images');
+      assert.deepEqual(foreignImages(apps, loginServer, false), []);
+
+      // Negative controls: an upstream image, and an ACR path no cache rule serves, are each named.
+      const deployment = structuredClone(render.objects.find((o) => o.object.kind === 'Deployment' && o.release.chart === 'keda')!);
+      const container = (deployment.object.spec as any).template.spec.containers[0];
+      container.image = 'ghcr.io/kedacore/keda:2.18.1';
+      assert.deepEqual(foreignImages([deployment], loginServer, true), [`${describeObject(deployment)} .spec.template.spec.containers[0].image: ghcr.io/kedacore/keda:2.18.1`]);
+      container.image = `${loginServer}/kedacore/keda:2.18.1`;
+      assert.equal(foreignImages([deployment], loginServer, true).length, 1);
+      assert.deepEqual(foreignImages([deployment], loginServer, false), []);
+      const operator = structuredClone(render.objects.find((o) => o.object.kind === 'Deployment' && o.source.endsWith('prometheus-operator/deployment.yaml'))!);
+      const args: string[] = (operator.object.spec as any).template.spec.containers[0].args;
+      args.push('--prometheus-default-base-image=quay.io/prometheus/prometheus');
+      assert.match(foreignImages([operator], loginServer, true).join('\n'), /\(--prometheus-default-base-image\): quay\.io\/prometheus\/prometheus$/);
+    });
+
     it("the platform's Gatekeeper constraints admit every rendered object (gator test with rendered/<env>/gatekeeper-policies)", async () => {
       const render = await rendered();
       const violations = (await unexemptedViolations(env, render)).filter((v) => !exempted(env, v));
@@ -305,8 +359,12 @@ for (const env of inputs.allEnvironments) {
       const deployment = render.objects.find((o) => o.object.kind === 'Deployment' && o.object.metadata?.namespace === 'keda')!;
       const bad = structuredClone(deployment.object) as any;
       bad.spec.template.spec.hostNetwork = true;
-      const violations = gatorViolations([...policyApp(env), ...namespaceObjects(env), bad]);
-      assert.deepEqual([...new Set(violations.map((v) => v.constraint.metadata.name))], ['pod-security']);
+      // And a second copy pulling its image straight from upstream: add-on namespaces have no registry exemption.
+      const upstream = structuredClone(deployment.object) as any;
+      upstream.metadata.name = 'upstream';
+      upstream.spec.template.spec.containers[0].image = 'ghcr.io/kedacore/keda:2.18.1';
+      const violations = gatorViolations([...policyApp(env), ...namespaceObjects(env), bad, upstream]);
+      assert.deepEqual([...new Set(violations.map((v) => `${v.constraint.metadata.name}: ${v.violatingObject.metadata.name}`))].sort(), ['allowed-registries: upstream', `pod-security: ${bad.metadata.name}`]);
     });
 
     it("Ratify registers the provider the image-signature constraint names, at its Service's port, and trusts the Key Vault signing certificate", async () => {
@@ -469,7 +527,7 @@ for (const env of inputs.allEnvironments) {
 }
 
 describe('chart rendering: the add-on exemptions', () => {
-  it('each add-on exemption from read-only root filesystems and ephemeral storage is needed by an object some environment renders', async () => {
+  it('each add-on exemption from read-only root filesystems, ephemeral storage and the registry allow-list is needed by an object some environment renders', async () => {
     const needed = new Set<string>();
     const present = new Set<string>();
     for (const env of inputs.allEnvironments) {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { SIGNING_CERTIFICATE_NAME } from '../../catalog/supply-chain';
 import { RATIFY_PROVIDER } from '../../catalog/cluster-names';
-import { ADDON_NAMESPACES } from '../../charts/policies/catalog';
+import { ADDON_NAMESPACES, UNMIRRORED_ADDONS } from '../../charts/policies/catalog';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import { ADDONS, ADDON_NAMES, EXACT_VERSION, releaseName, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
@@ -261,14 +261,15 @@ for (const env of inputs.allEnvironments) {
       assert.equal(constraint.spec.parameters.provider, RATIFY_PROVIDER);
     });
 
-    it("Gatekeeper admits the charts' pods: their namespaces are exempt from the pinning, sizing and probe rules, never from Pod Security", () => {
+    it("Gatekeeper admits the charts' pods: their namespaces are exempt from the pinning, sizing and probe rules, never from Pod Security nor (their images mirrored) the registry allow-list", () => {
       const constraints = rendered(env.name, 'gatekeeper-policies').filter((o) => o.apiVersion.startsWith('constraints.gatekeeper.sh')) as any[];
       const excluded = (kind: string) => new Set<string>(constraints.find((c) => c.kind === kind)!.spec.match.excludedNamespaces ?? []);
       const privileged = new Set(PLATFORM_NAMESPACES.filter((n) => n.podSecurity !== 'restricted').map((n) => n.name));
       for (const r of releases) {
         const ns = r.config.namespace;
         if (ns === 'gatekeeper-system') continue;
-        for (const kind of ['PlatformImageTag', 'PlatformAllowedRegistries', 'PlatformContainerResources', 'PlatformRequiredProbes']) assert.ok(excluded(kind).has(ns), `${kind} would deny ${r.config.chart} in ${ns}`);
+        for (const kind of ['PlatformImageTag', 'PlatformContainerResources', 'PlatformRequiredProbes']) assert.ok(excluded(kind).has(ns), `${kind} would deny ${r.config.chart} in ${ns}`);
+        assert.equal(excluded('PlatformAllowedRegistries').has(ns), UNMIRRORED_ADDONS.some((e) => e.namespace === ns), `${ns}: only an add-on not pulled through the ACR mirror is exempt from the registry allow-list`);
         assert.equal(excluded('PlatformPodSecurity').has(ns), privileged.has(ns), `${ns}: Pod Security is waived only for privileged namespaces`);
       }
       for (const ns of ['platform', 'serving']) assert.ok(!excluded('PlatformContainerResources').has(ns), `the platform's own workloads in ${ns} are checked`);

@@ -16,7 +16,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { THANOS_OBJSTORE_SECRET } from '../../catalog/cluster-names';
 import { OBSERVABILITY_NAMESPACE, PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { PLATFORM_STORAGE_CLASSES } from '../../catalog/storage-classes';
-import { PROMETHEUS_REPLICA_LABEL, THANOS, THANOS_BLOB_READERS, THANOS_IMAGE, THANOS_PORTS, thanosRetentionDays, type ThanosComponentKey } from '../../catalog/thanos';
+import { registryLoginServer } from '../../catalog/registry-mirrors';
+import { PROMETHEUS_REPLICA_LABEL, THANOS, THANOS_BLOB_READERS, thanosImage, THANOS_PORTS, thanosRetentionDays, type ThanosComponentKey } from '../../catalog/thanos';
 import { identitySecretName } from '../../charts/observability/thanos';
 import { renderEnvironments } from '../../cli/lib/render';
 import { stackManifests } from '../../cli/lib/stack-manifests';
@@ -92,7 +93,7 @@ for (const env of inputs.allEnvironments) {
       assert.deepEqual(shape, { query: `Deployment/${ha ? 2 : 1}`, store: `StatefulSet/${ha ? 2 : 1}`, compactor: 'StatefulSet/1' });
       const pdbs = thanos.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name).sort();
       assert.deepEqual(pdbs, ha ? [THANOS.query.name, THANOS.store.name].sort() : []);
-      for (const k of Object.keys(THANOS) as ThanosComponentKey[]) assert.equal(container(workload(objects, k)).image, THANOS_IMAGE);
+      for (const k of Object.keys(THANOS) as ThanosComponentKey[]) assert.equal(container(workload(objects, k)).image, thanosImage(registryLoginServer(env)));
       for (const o of thanos) assert.equal(o.metadata.namespace, OBSERVABILITY_NAMESPACE);
     });
 

@@ -6,7 +6,7 @@
  * is Let's Encrypt staging, whose certificates no client trusts, the chain is not verified; the
  * certificate's expiry is still measured.
  */
-import type { AddonContext } from '../context';
+import { mirror, type AddonContext } from '../context';
 import type { BlackboxExporterValues } from '../../../catalog/chart-values/blackbox-exporter';
 import { BLACKBOX_EXPORTER_NAME, HTTPS_PROBE_MODULE } from '../../../catalog/cluster-names';
 import { restrictedPod } from '../../../catalog/chart-values/common';
@@ -15,6 +15,7 @@ export function blackboxExporterChartValues(ctx: AddonContext): BlackboxExporter
   const ha = ctx.highAvailability;
   return {
     fullnameOverride: BLACKBOX_EXPORTER_NAME,
+    image: { registry: mirror(ctx, 'quay.io') },
     replicas: ha ? 2 : 1,
     ...(ha ? { podDisruptionBudget: { minAvailable: 1 } } : {}),
     // The chart's container runs as 1000 with a read-only root and no capabilities.

@@ -5,15 +5,32 @@
  * The data plane (Envoy proxies, their Service and load balancer) is shaped by the EnvoyProxy of
  * the cluster-config stack (constructs/edge/gateway.ts), not by these values.
  */
-import type { AddonContext } from '../context';
+import { mirrorRepository, type AddonContext } from '../context';
+import { ADDONS } from '../../../catalog/addons';
 import type { EnvoyGatewayValues } from '../../../catalog/chart-values/envoy-gateway';
 
 /** The controller pods' label (the chart's selector). */
 export const ENVOY_GATEWAY_CONTROLLER_LABELS = { 'control-plane': 'envoy-gateway' } as const;
 
+/**
+ * The images gateway-helm v1.9.0 runs: its own controller at the chart's version, and the
+ * rate limiter and Envoy proxy it pins (the chart's values and the controller's built-in default,
+ * per the release's compatibility matrix). Set in full so that each pulls through the ACR mirror.
+ */
+const RATELIMIT_TAG = '17b1956c';
+const ENVOY_PROXY_TAG = 'distroless-v1.39.0';
+
 export function envoyGatewayChartValues(ctx: AddonContext): EnvoyGatewayValues {
   const ha = ctx.highAvailability;
+  const envoyproxy = (name: string, tag: string) => ({ image: `${mirrorRepository(ctx, 'docker.io', `envoyproxy/${name}`)}:${tag}` });
   return {
+    global: {
+      images: {
+        envoyGateway: envoyproxy('gateway', ADDONS.envoyGateway.version),
+        ratelimit: envoyproxy('ratelimit', RATELIMIT_TAG),
+        envoyProxy: envoyproxy('envoy', ENVOY_PROXY_TAG),
+      },
+    },
     // Helm installs crds/ on the first install only; upgrades of the CRDs are a runbook step (docs/runbooks/cluster-upgrade.md).
     crds: { enabled: true },
     deployment: {

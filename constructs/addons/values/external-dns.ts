@@ -11,7 +11,7 @@
  * Door CNAMEs the edge stack owns. Inside the VNet the private zone answers for them with the
  * Gateway's address.
  */
-import { clientId, type AddonContext } from '../context';
+import { clientId, mirrorRepository, type AddonContext } from '../context';
 import type { ExternalDnsValues } from '../../../catalog/chart-values/external-dns';
 import { WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { externalDnsConfigMap } from '../../../catalog/cluster-names';
@@ -31,6 +31,7 @@ function values(ctx: AddonContext, addon: 'externalDns' | 'externalDnsPrivate'):
   const published = scope === 'public' && frontDoor.enabled ? frontDoor.publicHosts.map((h) => platformHostname(h, zone)) : [];
   return {
     fullnameOverride: release,
+    image: { repository: mirrorRepository(ctx, 'registry.k8s.io', 'external-dns/external-dns') },
     provider: { name: scope === 'public' ? 'azure' : 'azure-private-dns' },
     sources: ['gateway-httproute'],
     gatewayNamespace: GATEWAY_NAMESPACE,

@@ -1,5 +1,5 @@
 /** Gatekeeper chart values: audit on, fail-closed admission with the exemptions that keep the cluster repairable. */
-import type { AddonContext } from '../context';
+import { mirrorRepository, type AddonContext } from '../context';
 import type { GatekeeperValues } from '../../../catalog/chart-values/gatekeeper';
 import { GATEKEEPER_EXEMPT_NAMESPACES } from '../../../catalog/cluster-names';
 
@@ -8,7 +8,15 @@ export const GATEKEEPER_WEBHOOK_TIMEOUT_SECONDS = 3;
 
 export function gatekeeperChartValues(ctx: AddonContext): GatekeeperValues {
   const ha = ctx.highAvailability;
+  const crds = mirrorRepository(ctx, 'docker.io', 'openpolicyagent/gatekeeper-crds');
   return {
+    // The controller and audit image, and the CRD image its install and upgrade hooks run.
+    image: { repository: mirrorRepository(ctx, 'docker.io', 'openpolicyagent/gatekeeper'), crdRepository: crds },
+    // The hooks: namespace labelling and the webhook probe after install (on by default), the
+    // label refresh after upgrade and the webhook clean-up before uninstall (off, but mirrored too).
+    postInstall: { labelNamespace: { image: { repository: crds } }, probeWebhook: { image: { repository: mirrorRepository(ctx, 'docker.io', 'curlimages/curl') } } },
+    postUpgrade: { labelNamespace: { image: { repository: crds } } },
+    preUninstall: { deleteWebhookConfigurations: { image: { repository: crds } } },
     replicas: ha ? 3 : 1,
     auditInterval: 60,
     constraintViolationsLimit: 100,

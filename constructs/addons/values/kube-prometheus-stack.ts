@@ -3,7 +3,7 @@
  * Alertmanager routed by severity, Grafana with Entra ID login and dashboards from ConfigMaps.
  */
 import { stringify } from 'yaml';
-import { clientId, type AddonContext } from '../context';
+import { clientId, mirror, type AddonContext } from '../context';
 import { platformHostname } from '../../../catalog/edge';
 import type { KubePrometheusStackValues } from '../../../catalog/chart-values/kube-prometheus-stack';
 import { agentResources, HELPER_CONTAINER, SMALL_CONTROLLER, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
@@ -80,6 +80,8 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
   const o = ctx.env.observability;
   const host = platformHostname('grafana', ctx.env.dns.zoneName);
   const grafanaSso = o.grafana.sso;
+  // Each image's registry through its mirror; repositories and tags stay the chart's.
+  const quay = { registry: mirror(ctx, 'quay.io') };
   return {
     crds: { enabled: true },
     // AKS runs the control plane (no scrapeable controller manager, scheduler or etcd) and Cilium
@@ -93,6 +95,7 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
       serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'kubePrometheusStack')) },
       thanosService: { enabled: true },
       prometheusSpec: {
+        image: quay,
         replicas: ha ? 2 : 1,
         // Local retention covers queries and the Thanos upload window; history lives in Blob storage.
         retention: `${o.retention.metricsLocalDays}d`,
@@ -114,10 +117,11 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
     },
     alertmanager: {
       config: alertmanagerConfig(),
-      alertmanagerSpec: { replicas: ha ? 3 : 1, secrets: [ALERTMANAGER_RECEIVERS_SECRET], retention: '120h', resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
+      alertmanagerSpec: { image: quay, replicas: ha ? 3 : 1, secrets: [ALERTMANAGER_RECEIVERS_SECRET], retention: '120h', resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
     },
     grafana: {
       enabled: true,
+      image: { registry: mirror(ctx, 'docker.io') },
       // One replica: Grafana keeps sessions and state in a local SQLite file, so a second replica
       // would log users out on every load-balanced request. Dashboards are provisioned from Git.
       replicas: 1,
@@ -153,6 +157,7 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
       // Served through the platform Gateway's HTTPRoute (charts/edge); the chart's Ingress stays off.
       ingress: { enabled: false },
       sidecar: {
+        image: quay,
         // Only the platform's rendered dashboards: a tenant cannot inject one by labelling a ConfigMap.
         dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true } },
         // The default Prometheus data source is Thanos Query: both replicas deduplicated, and the
@@ -169,11 +174,19 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
       ],
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     },
-    prometheusOperator: { resources: SMALL_CONTROLLER, prometheusConfigReloader: { resources: HELPER_CONTAINER } },
+    prometheusOperator: {
+      image: quay,
+      resources: SMALL_CONTROLLER,
+      // The operator adds these to the pods it creates: the config reloader, and the Thanos sidecar (catalog/thanos.ts).
+      prometheusConfigReloader: { image: quay, resources: HELPER_CONTAINER },
+      thanosImage: quay,
+      // The hook Jobs that create and patch the admission webhook's certificate.
+      admissionWebhooks: { patch: { image: { registry: mirror(ctx, 'registry.k8s.io') } } },
+    },
     // Memory grows with the number of objects in the cluster (tenants' namespaces included).
-    'kube-state-metrics': { resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
+    'kube-state-metrics': { image: { registry: mirror(ctx, 'registry.k8s.io') }, resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
     // The node-exporter namespace quota is this size times the node count (catalog/namespaces.ts).
-    'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE, resources: agentResources(NODE_AGENTS.nodeExporter) },
+    'prometheus-node-exporter': { image: quay, namespaceOverride: NODE_EXPORTER_NAMESPACE, resources: agentResources(NODE_AGENTS.nodeExporter) },
     thanosRuler: { enabled: false },
   };
 }

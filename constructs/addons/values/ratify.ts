@@ -3,7 +3,7 @@
  * Key Vault, for images of the platform registry; registry and Key Vault reached with workload
  * identity, no stored credential; its own TLS rotated by itself (nothing in Terraform state).
  */
-import { clientId, type AddonContext } from '../context';
+import { clientId, mirrorRepository, type AddonContext } from '../context';
 import type { RatifyValues } from '../../../catalog/chart-values/ratify';
 import { ADDONS } from '../../../catalog/addons';
 import { workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
@@ -19,6 +19,8 @@ function required(value: string | undefined, what: string): string {
 export function ratifyChartValues(ctx: AddonContext): RatifyValues {
   const registry = required(ctx.registryLoginServer, "the registry's login server");
   return {
+    // The verifier and its CRD-upgrade hook image; the tag stays the chart's.
+    image: { repository: mirrorRepository(ctx, 'ghcr.io', 'notaryproject/ratify'), crdRepository: mirrorRepository(ctx, 'ghcr.io', 'notaryproject/ratify-crds') },
     replicaCount: ctx.highAvailability ? 2 : 1,
     notation: {
       enabled: true,
