@@ -34,6 +34,8 @@ export type ConditionKind =
   | { kind: 'never'; reason: string };
 
 export const CONDITIONAL_RULES: Record<string, ConditionKind> = {
+  // Removing a cache rule's credential set replaces the rule (adding or changing one updates it).
+  'azurerm_container_registry_cache_rule:credential_set_id': { kind: 'cleared' },
   'azurerm_kubernetes_cluster:default_node_pool.upgrade_settings.drain_timeout_in_minutes': { kind: 'cleared' },
   'azurerm_kubernetes_cluster:default_node_pool.upgrade_settings.undrainable_node_behavior': { kind: 'cleared' },
   'azurerm_kubernetes_cluster:service_principal.client_id': { kind: 'never', reason: 'the platform uses managed identities; a service principal is never set' },

@@ -12,11 +12,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { ENVOY_PORTS, ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { loadInputs } from '../../config/inputs';
 import { stackManifests } from '../../cli/lib/stack-manifests';
 import { gatorViolations } from '../../cli/lib/tools';
+import { helmReleases } from '../helpers/chart-render';
 import { podSecurityViolations } from '../helpers/pod-security';
 import { synthApp } from '../helpers/synth';
 import { ROOT } from '../helpers/tools';
@@ -36,13 +37,28 @@ function mergeContainer(base: Json, patch: Json): Json {
   return out;
 }
 
+/** The images the controller uses for what it creates, from the synthesized gateway-helm values (`global.images`). */
+interface ControllerImages {
+  readonly envoyProxy: string;
+  readonly envoyGateway: string;
+}
+
+function controllerImages(envName: string): ControllerImages {
+  const release = helmReleases(app, app.stack(`${envName}-addons`)).find((r) => r.chart === 'gateway-helm');
+  assert.ok(release, 'a gateway-helm release');
+  const images = Object.assign({}, ...release.values.map((v) => parse(v)?.global?.images ?? {}));
+  assert.ok(images.envoyProxy?.image && images.envoyGateway?.image, 'the release sets the controller and proxy images');
+  return { envoyProxy: images.envoyProxy.image, envoyGateway: images.envoyGateway.image };
+}
+
 /** The proxy Deployment Envoy Gateway v1.9.0 creates for the platform Gateway from this EnvoyProxy. */
-export function proxyDeployment(envoyProxy: Json, image = 'docker.io/envoyproxy/envoy:distroless-v1.39.0'): Json {
+export function proxyDeployment(envoyProxy: Json, images: ControllerImages): Json {
   const d = envoyProxy.spec.provider.kubernetes.envoyDeployment;
   const envoy = mergeContainer(
     {
       name: 'envoy',
-      image,
+      // The EnvoyProxy's container image if it sets one, else the controller's default proxy image.
+      image: images.envoyProxy,
       args: ['--service-cluster', 'platform', '--config-yaml', '...'],
       ports: [
         { name: 'http-10080', containerPort: ENVOY_PORTS.http, protocol: 'TCP' },
@@ -63,7 +79,8 @@ export function proxyDeployment(envoyProxy: Json, image = 'docker.io/envoyproxy/
   const shutdown = mergeContainer(
     {
       name: 'shutdown-manager',
-      image: 'docker.io/envoyproxy/gateway:v1.9.0',
+      // The controller runs the shutdown manager from its own image.
+      image: images.envoyGateway,
       command: ['envoy-gateway'],
       args: ['envoy', 'shutdown-manager'],
       resources: { requests: { cpu: '10m', memory: '32Mi' } },
@@ -99,6 +116,7 @@ export function proxyDeployment(envoyProxy: Json, image = 'docker.io/envoyproxy/
 for (const env of inputs.allEnvironments) {
   describe(`${env.name}: the Gateway's Envoy proxy pods`, () => {
     const envoyProxy = stackManifests(app.stack(`${env.name}-cluster-config`).json).find((o) => o.kind === 'EnvoyProxy')!;
+    const images = controllerImages(env.name);
     const policies = parseAllDocuments(readFileSync(join(ROOT, 'rendered', env.name, 'gatekeeper-policies', 'manifests.yaml'), 'utf8'))
       .map((d) => d.toJS())
       .filter((o) => o && o.kind !== 'Config');
@@ -106,7 +124,7 @@ for (const env of inputs.allEnvironments) {
     const admit = (deployment: Json) => gatorViolations([...policies, { ...namespace, metadata: { ...namespace.metadata, labels: { ...namespace.metadata.labels, 'kubernetes.io/metadata.name': GATEWAY_NAMESPACE } } }, deployment]);
 
     it('meet Pod Security restricted, with read-only root filesystems for envoy and the shutdown manager, and every Gatekeeper constraint', () => {
-      const deployment = proxyDeployment(envoyProxy);
+      const deployment = proxyDeployment(envoyProxy, images);
       assert.equal(namespace.metadata.labels['pod-security.kubernetes.io/enforce'], 'restricted');
       assert.deepEqual(podSecurityViolations(deployment.spec.template.spec), []);
       for (const c of deployment.spec.template.spec.containers) assert.equal(c.securityContext.readOnlyRootFilesystem, true, c.name);
@@ -116,11 +134,13 @@ for (const env of inputs.allEnvironments) {
     it('the check can fail: a shutdown manager without the patch has a writable root, a privileged envoy breaks Pod Security', () => {
       const unpatched = structuredClone(envoyProxy);
       delete unpatched.spec.provider.kubernetes.envoyDeployment.patch;
-      const found = admit(proxyDeployment(unpatched)).map((v) => v.constraint.metadata.name);
+      const found = admit(proxyDeployment(unpatched, images)).map((v) => v.constraint.metadata.name);
+      const upstream = admit(proxyDeployment(envoyProxy, { ...images, envoyProxy: 'docker.io/envoyproxy/envoy:distroless-v1.39.0' })).map((v) => v.constraint.metadata.name);
+      assert.deepEqual(upstream, ['allowed-registries'], 'a proxy image from outside the ACR mirror is refused');
       assert.ok(found.includes('readonly-root-filesystem'), found.join());
       const privileged = structuredClone(envoyProxy);
       privileged.spec.provider.kubernetes.envoyDeployment.container.securityContext = { ...privileged.spec.provider.kubernetes.envoyDeployment.container.securityContext, allowPrivilegeEscalation: true };
-      assert.ok(podSecurityViolations(proxyDeployment(privileged).spec.template.spec).some((v) => /allowPrivilegeEscalation/.test(v)));
+      assert.ok(podSecurityViolations(proxyDeployment(privileged, images).spec.template.spec).some((v) => /allowPrivilegeEscalation/.test(v)));
     });
   });
 }
