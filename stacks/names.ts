@@ -1,0 +1,17 @@
+/**
+ * Stack names without the stack classes: what the app will contain, known before anything is
+ * constructed (incremental synth plans from it without loading cdktf or the providers).
+ */
+import type { EnvironmentConfig } from '../config/schema';
+
+/** The stacks every environment has, besides one per tenant (a test checks this against the app). */
+export const SHARED_CONCERNS = ['network', 'platform', 'addons', 'cluster-config', 'observability', 'data'] as const;
+
+/** The shared stacks of one environment: the WAF edge only where it is on. */
+export function sharedConcerns(env: Pick<EnvironmentConfig, 'network'>): string[] {
+  return [...SHARED_CONCERNS, ...(env.network.edge.frontDoor.enabled ? ['edge'] : [])];
+}
+
+export function stackName(env: string, concern: string): string {
+  return `${env}-${concern}`;
+}
