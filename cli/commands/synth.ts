@@ -30,7 +30,7 @@ export const synthCommand: Command = {
       outdir: values.out as string | undefined,
       localBackend: Boolean(values['local-backend']),
       progress: ctx.progress,
-      cache: values['no-cache'] ? undefined : SynthCache.open(undefined, { onProblem: (m) => ctx.stderr.write(`${m}\n`) }),
+      cache: SynthCache.forCommand(Boolean(values['no-cache']), (m) => ctx.stderr.write(`${m}\n`)),
     });
     ctx.stdout.write(`${result.stacks.join('\n')}\n`);
     return EXIT.OK;

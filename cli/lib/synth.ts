@@ -47,6 +47,8 @@ export interface CacheSummary {
 }
 
 export interface ParallelSynthOptions extends SynthOptions {
+  /** Told, before any stack is synthesized, how many will be (with a cache: those without a first-level entry). */
+  readonly onPlan?: (toSynthesize: number) => void;
   /**
    * Worker processes; default: $PLATFORM_SYNTH_JOBS, else one per environment up to the CPU
    * count for large runs only.
@@ -222,6 +224,7 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
   } catch (err) {
     return abort(run, err);
   }
+  options.onPlan?.(toSynthesize);
   const auto = toSynthesize >= PARALLEL_MIN_STACKS ? availableParallelism() : 1;
   const fromEnv = Number(process.env.PLATFORM_SYNTH_JOBS) || undefined;
   const jobs = Math.max(1, Math.min(options.jobs ?? fromEnv ?? auto, environments.length));

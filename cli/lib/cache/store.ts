@@ -224,6 +224,15 @@ export class SynthCache {
     return { bytes, removed };
   }
 
+  /**
+   * The cache a command uses: none with `--no-cache` or PLATFORM_SYNTH_CACHE=off (how the review
+   * asks a base synth for a full run), else the default store.
+   */
+  static forCommand(noCache: boolean, onProblem?: (message: string) => void): SynthCache | undefined {
+    if (noCache || process.env.PLATFORM_SYNTH_CACHE === 'off') return undefined;
+    return SynthCache.open(undefined, { onProblem });
+  }
+
   /** Whether the store has an entry file for a fingerprint (tests and diagnostics). */
   has(key: string): boolean {
     return existsSync(join(this.dir, key, 'entry'));
