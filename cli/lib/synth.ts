@@ -20,7 +20,8 @@ import { ENVIRONMENTS_DIR } from '../../config/load';
 import { MODELS_FILE } from '../../config/models';
 import { TENANTS_DIR } from '../../config/tenants';
 import { sharedConcerns } from '../../stacks/names';
-import { firstLevelMisses, synthesizeIncremental, type IncrementalReport, type IncrementalRequest } from './cache/incremental';
+import { IncrementalSynth, type IncrementalReport, type IncrementalRequest } from './cache/incremental';
+import { holdsExactly } from './cache/same-output';
 import type { SynthCache } from './cache/store';
 import { createProgress, type Progress } from '../progress';
 import { checkOutputFolder, ioError, isOwnOutput, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder, type Lock } from './output-dir';
@@ -147,6 +148,17 @@ function commit(run: Run, reports?: { dir: string; parts: IncrementalReport[] })
   return { outdir: run.outdir, stacks, inputs: run.inputs, cache };
 }
 
+/** Every stack came from the cache and the output folder already holds exactly that: nothing to write. */
+function unchanged(run: Run, dir: string, report: IncrementalReport): SynthResult {
+  rmSync(run.staging, { recursive: true, force: true });
+  run.uninstall();
+  run.lock.release();
+  const cache: CacheSummary = { dir, reused: report.reused.length, built: 0, problems: report.problems };
+  run.progress.info(`${run.outdir} is up to date: all ${report.reused.length} stacks have cached fingerprints and the folder holds exactly their output`);
+  writeStats(report.reused.length, cache);
+  return { outdir: run.outdir, stacks: [...report.reused].sort(), inputs: run.inputs, cache };
+}
+
 /**
  * $PLATFORM_SYNTH_STATS names a file for the run's cache figures: the review reads how much
  * the base's own synth reused without parsing its progress output.
@@ -190,14 +202,16 @@ function fullSynth(run: Run, options: SynthOptions): void {
   run.progress.step(label(run.inputs), () => buildApp({ environments, tenants, outdir: run.staging, localBackend: options.localBackend }).synth());
 }
 
-function inProcess(run: Run, options: SynthOptions): SynthResult {
+function inProcess(run: Run, options: SynthOptions, planned?: IncrementalSynth): SynthResult {
   try {
     if (!options.cache) {
       fullSynth(run, options);
       return commit(run);
     }
-    const request = incrementalRequest(run, options, run.inputs.environments, run.staging);
-    const report = run.progress.step(`${label(run.inputs)}, unchanged stacks from the cache`, () => synthesizeIncremental(request));
+    const incremental = planned ?? new IncrementalSynth(incrementalRequest(run, options, run.inputs.environments, run.staging));
+    const complete = incremental.fromCache();
+    if (complete && holdsExactly(run.outdir, complete)) return unchanged(run, options.cache.dir, incremental.report([]));
+    const report = run.progress.step(`${label(run.inputs)}, unchanged stacks from the cache`, () => incremental.run());
     return commit(run, { dir: options.cache.dir, parts: [report] });
   } catch (err) {
     return abort(run, err);
@@ -218,9 +232,11 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
   const run = begin(options);
   const { environments, tenants } = run.inputs;
   let toSynthesize: number;
+  let planned: IncrementalSynth | undefined;
   try {
     // With a cache, what counts is how many stacks have to be synthesized, not how many there are.
-    toSynthesize = options.cache ? firstLevelMisses(incrementalRequest(run, options, environments, run.staging)) : stackCount(run.inputs);
+    planned = options.cache ? new IncrementalSynth(incrementalRequest(run, options, environments, run.staging)) : undefined;
+    toSynthesize = planned ? planned.firstLevelMisses() : stackCount(run.inputs);
   } catch (err) {
     return abort(run, err);
   }
@@ -228,7 +244,7 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
   const auto = toSynthesize >= PARALLEL_MIN_STACKS ? availableParallelism() : 1;
   const fromEnv = Number(process.env.PLATFORM_SYNTH_JOBS) || undefined;
   const jobs = Math.max(1, Math.min(options.jobs ?? fromEnv ?? auto, environments.length));
-  if (jobs === 1) return inProcess(run, options);
+  if (jobs === 1) return inProcess(run, options, planned);
   try {
     const buckets = Array.from({ length: jobs }, (_, i) => environments.filter((_e, j) => j % jobs === i));
     const parts = buckets.map((_envs, i) => join(run.staging, `.part-${i}`));

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { CACHE_FORMAT } from './store';
 import { canonicalJson, FileHashes, sha256 } from './hash';
 import { moduleGraph, type ModuleGraph } from './module-graph';
+import { untraced } from './reads';
 
 /** Files that wire the stacks together: a change to them can change any stack. */
 const COMPOSITION = ['main.ts', 'stacks/index.ts'];
@@ -37,7 +38,10 @@ export function stackModule(concern: string): string {
 export class Fingerprints {
   readonly files = new FileHashes();
   readonly graph: ModuleGraph;
-  private readonly codeMemo = new Map<string, string>();
+  /** By list identity: stackCodeFiles and renderCodeFiles return the same array for the same module. */
+  private readonly codeByList = new WeakMap<string[], string>();
+  private readonly filesMemo = new Map<string, string[]>();
+  private readonly dataMemo = new Map<string, string>();
   private toolchainMemo?: string;
 
   constructor(readonly root: string) {
@@ -47,13 +51,23 @@ export class Fingerprints {
   /** Files (repository-relative) whose content is hashed into a stack's code part. */
   stackCodeFiles(concern: string): string[] {
     const module = stackModule(concern);
-    // Without the convention, every stack depends on all of the app's code: correct, only coarser.
-    const own = existsSync(join(this.root, module)) ? this.graph.closure(module) : this.graph.closure('main.ts');
-    return [...new Set([...own, ...COMPOSITION, ...this.cacheFiles()])].sort();
+    let files = this.filesMemo.get(module);
+    if (!files) {
+      // Without the convention, every stack depends on all of the app's code: correct, only coarser.
+      const own = untraced(() => existsSync(join(this.root, module))) ? this.graph.closure(module) : this.graph.closure('main.ts');
+      files = [...new Set([...own, ...COMPOSITION, ...this.cacheFiles()])].sort();
+      this.filesMemo.set(module, files);
+    }
+    return files;
   }
 
   renderCodeFiles(): string[] {
-    return [...new Set([...this.graph.closure(RENDER_MODULE), ...this.cacheFiles()])].sort();
+    let files = this.filesMemo.get(RENDER_MODULE);
+    if (!files) {
+      files = [...new Set([...this.graph.closure(RENDER_MODULE), ...this.cacheFiles()])].sort();
+      this.filesMemo.set(RENDER_MODULE, files);
+    }
+    return files;
   }
 
   private cacheFiles(): string[] {
@@ -62,11 +76,10 @@ export class Fingerprints {
 
   /** Hash of the content of `files` (each by path and content). */
   code(files: string[]): string {
-    const id = files.join('\n');
-    let h = this.codeMemo.get(id);
+    let h = this.codeByList.get(files);
     if (!h) {
       h = sha256(...files.flatMap((f) => [f, this.files.of(join(this.root, f))]));
-      this.codeMemo.set(id, h);
+      this.codeByList.set(files, h);
     }
     return h;
   }
@@ -77,6 +90,7 @@ export class Fingerprints {
       `node ${process.versions.node.split('.')[0]}`,
       this.files.of(join(this.root, 'package-lock.json')),
       this.files.of(join(this.root, 'tsconfig.json')),
+      this.files.of(join(this.root, 'package.json')),
       ...CDKTF_VARIABLES.map((v) => `${v}=${vars[v] ?? ''}`),
     );
     return this.toolchainMemo;
@@ -84,7 +98,13 @@ export class Fingerprints {
 
   /** Hash of the current content of the data files a build was seen to read. */
   data(reads: string[]): string {
-    return sha256(...reads.flatMap((r) => [r, this.files.of(join(this.root, r))]));
+    const id = reads.join('\n');
+    let h = this.dataMemo.get(id);
+    if (!h) {
+      h = sha256(...reads.flatMap((r) => [r, this.files.of(join(this.root, r))]));
+      this.dataMemo.set(id, h);
+    }
+    return h;
   }
 }
 

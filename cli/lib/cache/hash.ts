@@ -1,6 +1,7 @@
 /** Hashing for fingerprints: content hashes of files and a canonical form of validated inputs. */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { untraced } from './reads';
 
 export function sha256(...parts: (string | Buffer)[]): string {
   const h = createHash('sha256');
@@ -52,7 +53,7 @@ export class FileHashes {
   of(path: string): string {
     let h = this.memo.get(path);
     if (h === undefined) {
-      h = hashPath(path);
+      h = untraced(() => hashPath(path));
       this.memo.set(path, h);
     }
     return h;

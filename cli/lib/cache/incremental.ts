@@ -113,7 +113,13 @@ export function synthesizeIncremental(req: IncrementalRequest): IncrementalRepor
   return new IncrementalSynth(req).run();
 }
 
-class IncrementalSynth {
+/**
+ * Incremental synth in two steps: `fromCache()` looks every stack up and, when the cache holds
+ * all of them, returns the complete output without writing anything (the caller can then see
+ * that the output folder already holds exactly that); `run()` synthesizes what is missing and
+ * writes the whole output.
+ */
+export class IncrementalSynth {
   private readonly cache: SynthCache;
   private readonly fp: Fingerprints;
   private readonly planned: Planned[];
@@ -128,45 +134,75 @@ class IncrementalSynth {
   private readonly rebuild = new Set<string>();
   private readonly outputs = new Map<string, { json: Buffer; manifest: StackManifestEntry }>();
   private incomingIndex?: Map<string, string[]>;
+  private looked = false;
+  private readonly problemsBefore: number;
 
   constructor(private readonly req: IncrementalRequest) {
     this.cache = req.cache;
+    this.problemsBefore = this.cache.stats.problems.length;
     this.tracer = traceReads(req.root, [req.outdir, req.cache.dir, ...(req.notData ?? [])]);
     this.fp = new Fingerprints(req.root);
     this.planned = plan(req, this.fp, new InputHashes());
     this.byName = new Map(this.planned.map((p) => [p.name, p]));
   }
 
-  run(): IncrementalReport {
-    const problemsBefore = this.cache.stats.problems.length;
+  private lookupAll(): void {
+    if (this.looked) return;
+    this.looked = true;
     for (const p of this.planned) {
       const d = readJson<Deps>(this.cache.get(p.key1, 'deps', p.name)?.get('deps'));
       if (d && d.refs && typeof d.refs === 'object' && Array.isArray(d.reads)) this.deps.set(p.name, d);
       else this.rebuild.add(p.name);
     }
-    // With the references of every stack that has a first-level entry; the build below looks
-    // again where a rebuilt consumer's references turn out different.
+    // With the references of every stack that has a first-level entry; the build looks again
+    // where a rebuilt consumer's references turn out different.
     for (const p of this.planned) if (!this.rebuild.has(p.name) && !this.lookup(p)) this.rebuild.add(p.name);
+  }
 
-    const built = this.rebuild.size > 0 ? this.build() : [];
+  /** How many stacks have no first-level entry (existence checks only): what a run will about synthesize. */
+  firstLevelMisses(): number {
+    return this.planned.filter((p) => !this.cache.has(p.key1)).length;
+  }
+
+  /** The complete output (paths relative to the output folder) when every stack is cached, else undefined. */
+  fromCache(): Map<string, Buffer> | undefined {
+    this.lookupAll();
+    if (this.rebuild.size > 0) return undefined;
+    const files = new Map<string, Buffer>([['manifest.json', Buffer.from(this.manifest())]]);
+    for (const p of this.planned) files.set(`stacks/${p.name}/${JSON_PART}`, this.outputs.get(p.name)!.json);
+    return files;
+  }
+
+  report(built: string[]): IncrementalReport {
     const builtSet = new Set(built);
+    return { reused: this.planned.map((p) => p.name).filter((n) => !builtSet.has(n)), built, problems: this.cache.stats.problems.slice(this.problemsBefore) };
+  }
 
-    // Assemble: what was built is in place already; the rest is copied from the cache.
+  private manifest(): string {
     const manifest: { version: string; stacks: Record<string, unknown> } = { version: cdktfVersion(), stacks: {} };
-    const reused: string[] = [];
-    mkdirSync(join(this.req.outdir, 'stacks'), { recursive: true });
     for (const p of this.planned) {
       const out = this.outputs.get(p.name);
       if (!out) throw new Error(`incremental synth: no output for ${p.name}`);
       manifest.stacks[p.name] = out.manifest;
+    }
+    return stableStringify(manifest, { space: 2 });
+  }
+
+  run(): IncrementalReport {
+    this.lookupAll();
+    const built = this.rebuild.size > 0 ? this.build() : [];
+    const builtSet = new Set(built);
+    // Assemble: what was built is in place already; the rest is copied from the cache.
+    mkdirSync(join(this.req.outdir, 'stacks'), { recursive: true });
+    const manifest = this.manifest();
+    for (const p of this.planned) {
       if (builtSet.has(p.name)) continue;
       const dir = join(this.req.outdir, 'stacks', p.name);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, JSON_PART), out.json);
-      reused.push(p.name);
+      writeFileSync(join(dir, JSON_PART), this.outputs.get(p.name)!.json);
     }
-    writeFileSync(join(this.req.outdir, 'manifest.json'), stableStringify(manifest, { space: 2 }));
-    return { reused, built, problems: this.cache.stats.problems.slice(problemsBefore) };
+    writeFileSync(join(this.req.outdir, 'manifest.json'), manifest);
+    return this.report(built);
   }
 
   private referencesBy(consumer: string): Record<string, string[]> {
@@ -341,8 +377,3 @@ function stableJson(v: unknown): string {
   return stableStringify(v, { space: 0 });
 }
 
-/** How many stacks have no first-level entry (a cheap estimate of what a run synthesizes: existence checks only). */
-export function firstLevelMisses(req: IncrementalRequest): number {
-  const planned = plan(req, new Fingerprints(req.root), new InputHashes());
-  return planned.filter((p) => !req.cache.has(p.key1)).length;
-}

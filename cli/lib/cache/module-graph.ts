@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { untraced } from './reads';
 
 /** Comments and string/template contents removed, so that commented-out imports do not count and quotes inside strings do not confuse the scan. */
 export function stripComments(text: string): string {
@@ -134,10 +135,12 @@ export function moduleGraph(root: string): ModuleGraph {
       const start = resolve(root, entry);
       const cached = closures.get(start);
       if (cached) return cached;
-      if (!existsSync(start)) throw new Error(`module graph: ${entry} does not exist`);
+      if (!untraced(() => existsSync(start))) throw new Error(`module graph: ${entry} does not exist`);
       const seen = new Set<string>([start]);
       const queue = [start];
-      while (queue.length) for (const next of importsOf(queue.pop()!)) if (!seen.has(next)) (seen.add(next), queue.push(next));
+      untraced(() => {
+        while (queue.length) for (const next of importsOf(queue.pop()!)) if (!seen.has(next)) (seen.add(next), queue.push(next));
+      });
       const out = [...seen].map((f) => relative(root, f).split(sep).join('/')).sort();
       closures.set(start, out);
       return out;

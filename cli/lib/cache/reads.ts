@@ -13,7 +13,10 @@
 import fs from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 
-const CODE = /\.(ts|tsx|js|cjs|mjs|d\.ts)$/;
+/** Code and the package metadata the module loader reads; the module graph and the toolchain hash cover them. */
+const CODE = /(\.(ts|tsx|js|cjs|mjs|jsx|node)|(^|\/)package\.json|(^|\/)tsconfig\.json)$/;
+/** Probes (existence checks) that module resolution makes: a data file is read, not only probed, in any case. */
+const PROBE_EXT = /\.(json|ts|tsx|js|cjs|mjs|jsx|node)$/;
 /** Paths under these repository folders are the tool's own output or state, never inputs. */
 const IGNORED = ['node_modules', '.git', '.cache', '.tools', 'cdktf.out', 'rendered'];
 
@@ -23,20 +26,40 @@ export interface ReadTracer {
 }
 
 let active: { root: string; seen: Set<string>; ignored: string[] } | undefined;
+let paused = 0;
 
-function record(path: unknown): void {
-  if (!active) return;
+/** Runs `work` without recording: the cache's own hashing and module-graph reads are not build inputs. */
+export function untraced<T>(work: () => T): T {
+  paused++;
+  try {
+    return work();
+  } finally {
+    paused--;
+  }
+}
+
+/** Whether an existence check looks like module resolution (`./x` tried as x.ts, x.json, x/index.ts ...). */
+function isResolutionProbe(abs: string): boolean {
+  if (PROBE_EXT.test(abs)) return true;
+  return untraced(() => ['.ts', '.tsx', '.js', '/index.ts', '/index.js', '/package.json'].some((ext) => fs.existsSync(abs + ext)));
+}
+
+function record(path: unknown, probe: boolean): void {
+  if (!active || paused > 0) return;
   if (typeof path !== 'string' && !(path instanceof URL)) return;
   const abs = resolve(path instanceof URL ? path.pathname : path);
   const rel = relative(active.root, abs);
   if (!rel || rel.startsWith('..') || CODE.test(rel)) return;
   const parts = rel.split(sep);
-  if (IGNORED.includes(parts[0]) || parts.some((p) => p.includes('.platform-tmp-') || p === 'node_modules')) return;
+  if (IGNORED.includes(parts[0]) || parts.some((p) => p.includes('.platform-tmp-') || p.endsWith('.platform-lock') || p === '.platform-output' || p === 'node_modules')) return;
   if (active.ignored.some((o) => abs === o || abs.startsWith(o + sep))) return;
-  active.seen.add(parts.join('/'));
+  const key = parts.join('/');
+  if (active.seen.has(key) || (probe && isResolutionProbe(abs))) return;
+  active.seen.add(key);
 }
 
 const WATCHED = ['readFileSync', 'readdirSync', 'existsSync', 'statSync', 'lstatSync', 'openSync'] as const;
+const PROBES = new Set<string>(['existsSync', 'statSync', 'lstatSync']);
 
 /**
  * Starts recording (once per process; later calls return the same tracer). `ignore` names
@@ -49,8 +72,9 @@ export function traceReads(root: string, ignore: string[] = []): ReadTracer {
     const target = fs as unknown as Record<string, (...args: unknown[]) => unknown>;
     for (const name of WATCHED) {
       const original = target[name];
+      const probe = PROBES.has(name);
       target[name] = function traced(this: unknown, path: unknown, ...rest: unknown[]) {
-        record(path);
+        record(path, probe);
         return original.call(this, path, ...rest);
       };
     }

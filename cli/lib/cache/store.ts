@@ -13,6 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkOutputFolder, ioError, markOwnOutput } from '../output-dir';
+import { untraced } from './reads';
 import { REPO } from '../tools';
 
 /** Bumped whenever the entry layout or what an entry means changes; part of every fingerprint too. */
@@ -112,6 +113,11 @@ export class SynthCache {
 
   /** The parts of a valid entry, or undefined (a miss). `name` only labels reports. */
   get(key: string, kind: string, name: string): Map<string, Buffer> | undefined {
+    // The store's own reads are not inputs of what is being built.
+    return untraced(() => this.read(key, kind, name));
+  }
+
+  private read(key: string, kind: string, name: string): Map<string, Buffer> | undefined {
     if (!KEY.test(key)) throw new Error(`synth cache: not a fingerprint: ${key}`);
     const file = join(this.dir, key, 'entry');
     let raw: Buffer;
@@ -173,6 +179,10 @@ export class SynthCache {
 
   /** Stores an entry; a concurrent run that stored the same fingerprint first wins (same content). */
   put(key: string, kind: string, name: string, parts: Record<string, string | Buffer>): void {
+    untraced(() => this.write(key, kind, name, parts));
+  }
+
+  private write(key: string, kind: string, name: string, parts: Record<string, string | Buffer>): void {
     if (!KEY.test(key)) throw new Error(`synth cache: not a fingerprint: ${key}`);
     const buffers = Object.entries(parts).map(([part, v]) => [part, Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8')] as const);
     const header: Header = { format: CACHE_FORMAT, key, kind, name, parts: buffers.map(([part, b]) => [part, b.length, digest(b)]) };
@@ -235,6 +245,6 @@ export class SynthCache {
 
   /** Whether the store has an entry file for a fingerprint (tests and diagnostics). */
   has(key: string): boolean {
-    return existsSync(join(this.dir, key, 'entry'));
+    return untraced(() => existsSync(join(this.dir, key, 'entry')));
   }
 }
