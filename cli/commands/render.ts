@@ -42,6 +42,7 @@ export const renderCommand: Command = {
         },
       ),
     );
+    cache?.finish();
     if (values.check) return reportStale(ctx, RENDERED_DIR, staleRendered(files), 'npx platform render');
     writeRendered(files, undefined, (m) => ctx.progress.info(m));
     ctx.stdout.write(`${[...files.keys()].map((f) => `rendered/${f}`).join('\n')}\n`);

@@ -126,7 +126,7 @@ function begin(options: SynthOptions): Run {
   }
 }
 
-function commit(run: Run, reports?: { dir: string; parts: IncrementalReport[] }): SynthResult {
+function commit(run: Run, reports?: { dir: string; parts: IncrementalReport[] }, options?: SynthOptions): SynthResult {
   try {
     replaceFolder(run.staging, run.outdir);
   } finally {
@@ -137,6 +137,7 @@ function commit(run: Run, reports?: { dir: string; parts: IncrementalReport[] })
   const stacks = Object.keys(manifest.stacks);
   run.progress.info(`wrote ${stacks.length} stacks to ${run.outdir}`);
   if (!reports) return { outdir: run.outdir, stacks, inputs: run.inputs };
+  options?.cache?.finish();
   const cache: CacheSummary = {
     dir: reports.dir,
     reused: reports.parts.reduce((n, r) => n + r.reused.length, 0),
@@ -212,7 +213,7 @@ function inProcess(run: Run, options: SynthOptions, planned?: IncrementalSynth):
     const complete = incremental.fromCache();
     if (complete && holdsExactly(run.outdir, complete)) return unchanged(run, options.cache.dir, incremental.report([]));
     const report = run.progress.step(`${label(run.inputs)}, unchanged stacks from the cache`, () => incremental.run());
-    return commit(run, { dir: options.cache.dir, parts: [report] });
+    return commit(run, { dir: options.cache.dir, parts: [report] }, options);
   } catch (err) {
     return abort(run, err);
   }
@@ -259,7 +260,7 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
     );
     mergeParts(run.staging, parts);
     run.progress.info(`  done: ${label(run.inputs)} (${((Date.now() - started) / 1000).toFixed(2)} s)`);
-    return commit(run, options.cache ? { dir: options.cache.dir, parts: replies.map((r) => r!) } : undefined);
+    return commit(run, options.cache ? { dir: options.cache.dir, parts: replies.map((r) => r!) } : undefined, options);
   } catch (err) {
     return abort(run, err);
   }

@@ -199,6 +199,11 @@ export class SynthCache {
     }
   }
 
+  /** At the end of a run that wrote entries: keep the store within its bound. */
+  finish(): void {
+    if (this.stats.writes > 0) untraced(() => this.evict());
+  }
+
   /** Total size of the entries, and removal of the least recently used ones beyond the bound; also sweeps what killed runs left. */
   evict(): { bytes: number; removed: number } {
     let names: string[];

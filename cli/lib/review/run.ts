@@ -89,6 +89,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
         )
       : undefined;
     const baseResult = await basePromise!;
+    cache?.finish();
     const synthesis = synthesisSummary(Boolean(cache), headResult, baseResult, renderReport);
 
     const environments: EnvironmentInfo[] = inputs.allEnvironments.map((e) => ({ name: e.name, tier: e.tier }));

@@ -1,0 +1,199 @@
+/**
+ * Property: after any sequence of edits, an incremental synth and render (unchanged stacks and
+ * apps from the cache) write exactly what a full synth and render of the same tree write.
+ *
+ * 200 random edits (seeded) in a copy of the repository: tenants added, removed and changed,
+ * environment values changed, a construct's or a stack's code changed (one edit makes a tenant
+ * stack reference a new attribute of the network stack, so the producer gains an output while
+ * its other consumers come from the cache), catalogue entries changed (the model catalogue, the
+ * egress catalogue, a dashboard file only the render reads, the workload config). Edits are
+ * applied in batches of 8; after each batch a fresh process (the code may have changed) runs
+ * the incremental synth and render from the shared cache and a full synth and render, and
+ * compares them byte for byte. The cache and the incremental output folder carry over from
+ * round to round, as they do on a developer's machine.
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SynthCache } from '../../cli/lib/cache/store';
+import { cloneWorkingTree } from '../helpers/review-corpus';
+import { seededRandom } from '../helpers/random';
+
+const EDITS = 200;
+const BATCH = 8;
+
+interface Toggle {
+  readonly kind: 'code' | 'catalogue' | 'environment';
+  readonly file: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Each toggles between `from` and `to`; `from` must occur exactly once. */
+const TOGGLES: Toggle[] = [
+  // A consumer referencing one more attribute of its producer: the network stack gains a cross-stack output.
+  {
+    kind: 'code',
+    file: 'stacks/tenant-stack.ts',
+    from: "new TerraformOutput(this, 'key_vault_uri', { value: identity.vault.vault.vaultUri });",
+    to: "new TerraformOutput(this, 'key_vault_uri', { value: identity.vault.vault.vaultUri });\n    new TerraformOutput(this, 'nodes_subnet_id', { value: net.subnets.nodes.id });",
+  },
+  { kind: 'code', file: 'constructs/tenant/labels.ts', from: "'app.kubernetes.io/part-of': 'ai-agent-platform',", to: "'app.kubernetes.io/part-of': 'ai-agent-platform-x',"},
+  { kind: 'code', file: 'constructs/addons/release.ts', from: 'timeout: props.timeoutSeconds ?? 600,', to: 'timeout: props.timeoutSeconds ?? 900,' },
+  { kind: 'code', file: 'stacks/network-stack.ts', from: "description: 'ID of the environment VNet'", to: "description: 'ID of the environment virtual network'" },
+  { kind: 'code', file: 'charts/observability/slo.ts', from: "{ long: '1h', short: '5m', factor: 14.4, severity: 'P1' },", to: "{ long: '1h', short: '5m', factor: 14.5, severity: 'P1' }," },
+  { kind: 'catalogue', file: 'catalog/egress.ts', from: "reason: 'Argo CD images (quay.io/argoproj) until they are mirrored into ACR'", to: "reason: 'Argo CD images (quay.io/argoproj) until they are mirrored into the ACR'" },
+  { kind: 'catalogue', file: 'config/models.yaml', from: 'source: meta-llama/Llama-3.1-8B-Instruct\n    parametersBillion: 8\n', to: 'source: meta-llama/Llama-3.1-8B-Instruct\n    parametersBillion: 9\n' },
+  { kind: 'catalogue', file: 'charts/observability/dashboards/tenant.json', from: '"title": "CPU used vs quota"', to: '"title": "CPU used vs quota (cores)"' },
+  { kind: 'catalogue', file: 'config/workloads.yaml', from: 'standIns: {}\n      replicas: { min: 1, max: 2 }', to: 'standIns: {}\n      replicas: { min: 1, max: 3 }' },
+  { kind: 'environment', file: 'config/environments/dev.yaml', from: 'owner: platform-team', to: 'owner: platform-ops' },
+  { kind: 'environment', file: 'config/environments/dev.yaml', from: 'backupRetentionDays: 7\n', to: 'backupRetentionDays: 14\n' },
+  { kind: 'environment', file: 'config/environments/dev.yaml', from: 'minCount: 1\n      maxCount: 6', to: 'minCount: 1\n      maxCount: 5' },
+  { kind: 'environment', file: 'config/environments/prod.yaml', from: 'retentionDays: 90\n', to: 'retentionDays: 120\n' },
+];
+
+const ENVS = [['dev'], ['prod'], ['dev', 'prod']];
+
+function tenantYaml(name: string, o: { envs: string[]; pods: number; monthly: number; egress: string[]; retired: boolean }): string {
+  return `apiVersion: platform.example.org/v1alpha1
+kind: Tenant
+metadata:
+  name: ${name}
+spec:
+  displayName: Property tenant ${name}
+  owners:
+    entraGroupObjectId: 00000000-0000-4000-8000-${Buffer.from(name).toString('hex').slice(-12).padStart(12, '0')}
+    contacts: [${name}@prop.example]
+    reviewers: ["@prop/${name}"]
+  costCenter: CC-${name.length}77
+  environments: [${o.envs.join(', ')}]
+  budget: { monthly: ${o.monthly}, currency: EUR, alertThresholds: [80, 90, 100] }
+  quota: { cpu: "4", memory: 16Gi, gpu: 0, pods: ${o.pods}, storage: 50Gi }
+  llm: { models: [llama-3-1-8b-instruct], tokensPerMinute: 10000, requestsPerMinute: 30, monthlyBudget: 100 }
+  gitops: { repoURLs: ["https://github.com/prop/${name}"], path: k8s }
+  network: { allowEgressTo: [${o.egress.map((e) => `"${e}"`).join(', ')}] }
+${o.retired ? '  retired: true\n' : ''}`;
+}
+
+describe('incremental synth and render (property, 200 random edits)', () => {
+  let repo: string;
+  let work: string;
+  before(() => {
+    repo = cloneWorkingTree();
+    work = mkdtempSync(join(tmpdir(), 'synth-cache-property-'));
+    process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+  });
+
+  it('writes byte for byte what a full synth and render write, after every batch of edits', () => {
+    const rand = seededRandom(19);
+    const pick = <T>(xs: T[]): T => xs[rand(xs.length)];
+    const tenants = new Map<string, { envs: string[]; pods: number; monthly: number; egress: string[]; retired: boolean }>();
+    let next = 0;
+    const addTenant = () => {
+      const name = `prop-${next++}`;
+      tenants.set(name, { envs: pick(ENVS), pods: 40, monthly: 500, egress: [`api.${name}.example:443`], retired: false });
+      writeFileSync(join(repo, 'tenants', `${name}.yaml`), tenantYaml(name, tenants.get(name)!));
+      return `add ${name}`;
+    };
+    for (let i = 0; i < 4; i++) addTenant();
+    const toggle = (t: Toggle) => {
+      const path = join(repo, t.file);
+      const text = readFileSync(path, 'utf8');
+      const [a, b] = text.includes(t.from) ? [t.from, t.to] : [t.to, t.from];
+      assert.equal(text.split(a).length, 2, `${t.file}: "${a.slice(0, 40)}" occurs once`);
+      writeFileSync(path, text.replace(a, b));
+      return `${t.kind} ${t.file}`;
+    };
+    const edits: Record<string, () => string> = {
+      'tenant added': addTenant,
+      'tenant removed': () => {
+        if (tenants.size === 0) return addTenant();
+        const name = pick([...tenants.keys()]);
+        tenants.delete(name);
+        rmSync(join(repo, 'tenants', `${name}.yaml`));
+        return `remove ${name}`;
+      },
+      'tenant changed': () => {
+        if (tenants.size === 0) return addTenant();
+        const name = pick([...tenants.keys()]);
+        const t = tenants.get(name)!;
+        const what = pick(['pods', 'budget', 'egress', 'environments', 'retired']);
+        if (what === 'pods') t.pods = pick([30, 40, 50, 60]);
+        if (what === 'budget') t.monthly = pick([400, 500, 700]);
+        if (what === 'egress') t.egress = t.egress.length > 1 ? t.egress.slice(0, 1) : [...t.egress, `203.0.113.${rand(200)}/32:5432`];
+        if (what === 'environments') t.envs = pick(ENVS);
+        if (what === 'retired') t.retired = !t.retired;
+        writeFileSync(join(repo, 'tenants', `${name}.yaml`), tenantYaml(name, t));
+        return `change ${name} ${what}`;
+      },
+      // The example tenants too (they route the 70B models that prod's router config needs): budget and pods only.
+      'example tenant changed': () => {
+        const file = join(repo, 'tenants', 'acme-search.yaml');
+        const text = readFileSync(file, 'utf8');
+        writeFileSync(file, text.includes('pods: 200') ? text.replace('pods: 200', 'pods: 150') : text.replace('pods: 150', 'pods: 200'));
+        return 'change acme-search pods';
+      },
+      'environment value changed': () => toggle(pick(TOGGLES.filter((t) => t.kind === 'environment'))),
+      "a construct's code changed": () => toggle(pick(TOGGLES.filter((t) => t.kind === 'code'))),
+      'a catalogue entry changed': () => toggle(pick(TOGGLES.filter((t) => t.kind === 'catalogue'))),
+    };
+    const kinds = Object.keys(edits);
+    const seen: Record<string, number> = {};
+    const cache = join(work, 'cache');
+    const incOut = join(work, 'incremental');
+    let total = { edits: 0, reused: 0, built: 0, appsReused: 0 };
+    for (let round = 0; total.edits < EDITS; round++) {
+      const applied: string[] = [];
+      for (let k = 0; k < BATCH && total.edits < EDITS; k++, total.edits++) {
+        // The first rounds take each kind once, so that every kind is exercised whatever the seed.
+        const kind = total.edits < kinds.length ? kinds[total.edits] : kinds[rand(kinds.length)];
+        seen[kind] = (seen[kind] ?? 0) + 1;
+        applied.push(edits[kind]());
+      }
+      const fullOut = join(work, `full-${round}`);
+      const res = spawnSync(process.execPath, ['--import', 'tsx', 'test/helpers/incremental-round.ts', cache, incOut, fullOut], { cwd: repo, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      assert.equal(res.status, 0, `round ${round} (${applied.join('; ')}):\n${res.stderr}`);
+      const r = JSON.parse(res.stdout) as { stacks: number; reused: number; built: number; problems: string[]; apps: number; appsReused: number; appsBuilt: number; synthDiff: string[]; renderDiff: string[] };
+      assert.deepEqual(r.synthDiff, [], `round ${round} (${applied.join('; ')}): cdktf.out differs from a full synth`);
+      assert.deepEqual(r.renderDiff, [], `round ${round} (${applied.join('; ')}): rendered/ differs from a full render`);
+      assert.deepEqual(r.problems, [], `round ${round}: the cache reported problems`);
+      assert.equal(r.reused + r.built, r.stacks);
+      total = { edits: total.edits, reused: total.reused + r.reused, built: total.built + r.built, appsReused: total.appsReused + r.appsReused };
+      rmSync(fullOut, { recursive: true, force: true });
+    }
+    assert.equal(total.edits, EDITS);
+    for (const kind of kinds) assert.ok((seen[kind] ?? 0) > 0, `${kind} was never drawn`);
+    // Not a vacuous pass: the runs did take stacks and apps from the cache, and did rebuild some.
+    assert.ok(total.reused > 0 && total.built > 0 && total.appsReused > 0, JSON.stringify(total));
+    assert.ok(existsSync(cache) && readdirSync(cache).length > 0);
+  });
+
+  it('the comparison catches a cache that hands out a stale stack (negative control)', () => {
+    const cache = join(work, 'cache-negative');
+    const incOut = join(work, 'negative-out');
+    const round = () => {
+      const res = spawnSync(process.execPath, ['--import', 'tsx', 'test/helpers/incremental-round.ts', cache, incOut, join(work, 'negative-full')], { cwd: repo, encoding: 'utf8' });
+      assert.equal(res.status, 0, res.stderr);
+      return JSON.parse(res.stdout) as { synthDiff: string[]; reused: number };
+    };
+    assert.deepEqual(round().synthDiff, []);
+    // A lying cache: the entry of one stack replaced by valid-looking content (correct hashes) of another output.
+    const store = SynthCache.open(cache);
+    const victim = readdirSync(cache).find((key) => {
+      const file = join(cache, key, 'entry');
+      return existsSync(file) && readFileSync(file, 'utf8').split('\n', 1)[0].includes('"kind":"stack","name":"dev-tenant-acme-search"');
+    });
+    assert.ok(victim, 'the stack entry of dev-tenant-acme-search');
+    const parts = store.get(victim, 'stack', 'dev-tenant-acme-search')!;
+    const json = parts.get('cdk.tf.json')!.toString('utf8');
+    assert.ok(json.includes('"amount": 4000'), 'the budget amount is in the stack');
+    store.remove(victim);
+    store.put(victim, 'stack', 'dev-tenant-acme-search', { 'cdk.tf.json': json.replace('"amount": 4000', '"amount": 4001'), 'manifest-entry.json': parts.get('manifest-entry.json')! });
+    const r = round();
+    assert.ok(r.reused > 0);
+    assert.deepEqual(r.synthDiff, ['stacks/dev-tenant-acme-search/cdk.tf.json'], 'the byte comparison sees the stale stack');
+  });
+});
