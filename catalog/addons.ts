@@ -18,6 +18,7 @@ export const ADDON_NAMES = [
   'loki',
   'tempo',
   'otelCollector',
+  'otelLogAgent',
 ] as const;
 export type AddonName = (typeof ADDON_NAMES)[number];
 
@@ -31,6 +32,8 @@ export interface AddonChart {
   readonly dependsOn: Partial<Record<AddonName, string>>;
   /** Set only when the chart binds itself to cluster-admin or an equivalent `*` ClusterRole. */
   readonly clusterAdmin?: string;
+  /** The Helm release name, where it is not the chart's (two releases of one chart). */
+  readonly release?: string;
 }
 
 /** An exact chart version (SemVer, optional leading v); no ranges, wildcards or `latest`. */
@@ -142,9 +145,26 @@ export const ADDONS: Record<AddonName, AddonChart> = {
       tempo: 'traces are exported to Tempo',
     },
   },
+  /**
+   * The log agent: one collector per node tails the container logs under /var/log/pods and pushes
+   * them to Loki. The same chart and image as the gateway collector rather than Promtail (deprecated
+   * since Loki 3.4) or the Grafana Agent (end of life), both superseded by Alloy, or Fluent Bit: the
+   * OpenTelemetry Collector is maintained upstream by the CNCF project whose OTLP the platform's
+   * workloads already speak, so one component, one pinned chart and one configuration language cover
+   * traces, metrics and logs, and Loki takes its OTLP natively (structured metadata, trace ids).
+   */
+  otelLogAgent: {
+    chart: 'opentelemetry-collector',
+    repository: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+    version: '0.138.0',
+    namespace: 'log-agent',
+    stack: 'observability',
+    release: 'otel-log-agent',
+    dependsOn: { loki: 'container logs are pushed to Loki' },
+  },
 };
 
-/** Release name: the chart name, except where service names are part of a contract. */
+/** Release name: the chart name, except where service names are part of a contract or one chart is installed twice. */
 export function releaseName(name: AddonName): string {
-  return ADDONS[name].chart;
+  return ADDONS[name].release ?? ADDONS[name].chart;
 }

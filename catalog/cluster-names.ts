@@ -47,6 +47,19 @@ export const TEMPO_SERVICE_ACCOUNT = 'tempo';
 /** In-cluster name of the collector: OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.observability.svc:4317. */
 export const OTEL_COLLECTOR_NAME = 'otel-collector';
 
+/** The log agent's name (its DaemonSet, service account and cluster role) and namespace. */
+export const OTEL_LOG_AGENT_NAME = 'otel-log-agent';
+export const LOG_AGENT_NAMESPACE = 'log-agent';
+
+/**
+ * Loki's OTLP endpoint: the chart's gateway Service (nginx, port 80 to pod port 8080) routes
+ * /otlp/v1/logs to the write path; OTLP/HTTP exporters append /v1/logs.
+ */
+export const LOKI_OTLP_ENDPOINT = 'http://loki-gateway.observability.svc/otlp';
+/** The Loki chart's labels on its gateway pods, and the pods' port. */
+export const LOKI_GATEWAY_POD_LABELS = { 'app.kubernetes.io/name': 'loki', 'app.kubernetes.io/component': 'gateway' } as const;
+export const LOKI_GATEWAY_POD_PORT = 8080;
+
 export const INGRESS_CLASS = 'nginx';
 
 /** Exempt from Gatekeeper: what must keep working when Gatekeeper itself is down. */

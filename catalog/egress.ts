@@ -49,4 +49,5 @@ export const ADDON_EGRESS: Readonly<Record<string, EgressEntry[]>> = {
   loki: [{ fqdns: DOCKER_HUB, reason: 'Loki images (docker.io/grafana) until mirrored into ACR; its Blob storage is reached through a private endpoint' }],
   tempo: [{ fqdns: DOCKER_HUB, reason: 'Tempo images (docker.io/grafana) until mirrored into ACR; its Blob storage is reached through a private endpoint' }],
   otelCollector: [{ fqdns: DOCKER_HUB, reason: 'OpenTelemetry Collector images (docker.io/otel) until mirrored into ACR' }],
+  otelLogAgent: [{ fqdns: DOCKER_HUB, reason: 'OpenTelemetry Collector images of the log agent (docker.io/otel) until mirrored into ACR' }],
 };

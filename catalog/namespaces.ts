@@ -4,6 +4,8 @@
  * and tenant validation reserves their names.
  */
 
+import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT } from './cluster-names';
+
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /** Stands for every tenant namespace (labelled `tenant`); not a valid namespace name, so never a real one. */
@@ -12,6 +14,8 @@ export const TENANT_NAMESPACES = '@tenants';
 export interface NamespacePeer {
   /** A namespace name, `*` for every namespace, or TENANT_NAMESPACES. */
   readonly namespace: string;
+  /** Only the pods with these labels in that namespace (default: all of them). */
+  readonly pods?: Readonly<Record<string, string>>;
   readonly ports?: number[];
   readonly why: string;
 }
@@ -21,7 +25,7 @@ export interface PlatformNamespace {
   readonly podSecurity: PodSecurityLevel;
   /** Required when podSecurity is not restricted. */
   readonly podSecurityReason?: string;
-  readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
+  readonly quota: NamespaceQuota;
   /** Talks to the Kubernetes API (operators, controllers). */
   readonly apiServer?: boolean;
   /**
@@ -54,6 +58,51 @@ export interface PlatformNamespace {
   readonly egressCidrs?: { readonly cidrs: (string | SubnetRef)[]; readonly ports: number[]; readonly protocol?: 'TCP' | 'UDP'; readonly why: string }[];
 }
 
+/** A ResourceQuota's hard limits: CPU requests, memory limits and pods. */
+export interface FixedQuota {
+  readonly cpu: string;
+  readonly memory: string;
+  readonly pods: number;
+}
+
+/**
+ * The quota of a namespace whose pods are DaemonSets: what its pods take on one node, times every
+ * node the pools can scale to, plus one node's worth for the pod a rolling update starts while the
+ * old one still counts (terminating pods hold their quota until they are gone).
+ */
+export interface PerNodeQuota {
+  readonly perNode: { readonly pods: number; readonly cpuMillis: number; readonly memoryMi: number };
+  readonly why: string;
+}
+
+export type NamespaceQuota = FixedQuota | PerNodeQuota;
+
+/** The ResourceQuota of a namespace in a cluster of at most `maxNodes` nodes (catalog/node-pools.ts maxNodeCount). */
+export function namespaceQuota(ns: Pick<PlatformNamespace, 'quota'>, maxNodes: number): FixedQuota {
+  if (!('perNode' in ns.quota)) return ns.quota;
+  const nodes = maxNodes + 1;
+  const { pods, cpuMillis, memoryMi } = ns.quota.perNode;
+  return { cpu: `${nodes * cpuMillis}m`, memory: `${nodes * memoryMi}Mi`, pods: nodes * pods };
+}
+
+/**
+ * Containers of the node agents (DaemonSets), in plain numbers: the values builders set exactly
+ * these, and the namespaces' quotas multiply them by the node count.
+ */
+export interface AgentSize {
+  readonly cpuMillis: number;
+  readonly memoryRequestMi: number;
+  readonly memoryLimitMi: number;
+}
+
+export const NODE_AGENTS = {
+  // node-exporter reads /proc and /sys; tens of MiB on any node size.
+  nodeExporter: { cpuMillis: 20, memoryRequestMi: 32, memoryLimitMi: 128 },
+  nvidiaDevicePlugin: { cpuMillis: 50, memoryRequestMi: 64, memoryLimitMi: 256 },
+  // The log agent batches and retries pushes to Loki; its memory limiter starts refusing at 80%.
+  logAgent: { cpuMillis: 100, memoryRequestMi: 128, memoryLimitMi: 512 },
+} as const satisfies Record<string, AgentSize>;
+
 /** Per-container ceilings: quantities as Kubernetes writes them, the ratio as limit / request. */
 export interface ContainerMaximum {
   readonly cpu: string;
@@ -64,11 +113,12 @@ export interface ContainerMaximum {
 }
 
 /**
- * Upstream charts whose container sizes the platform does not set one by one: chart defaults go up
- * to KEDA's admission webhook (100m CPU request, 1 CPU limit; 100Mi memory request, 1000Mi limit),
- * hence the ratio of 10.
+ * Upstream charts size their containers with limits up to 10 times the request (KEDA ships 100Mi
+ * requests with 1000Mi limits); the platform's own values stay within 8 (the KEDA operator,
+ * 128Mi/1Gi). The rendered-chart test (test/tools/chart-render.test.ts) runs the container-limits rule
+ * over every container the charts create.
  */
-const CHART_DEFAULTS = 'chart defaults reach a limit/request ratio of 10 (KEDA\'s admission webhook: 100m/1 CPU, 100Mi/1000Mi memory)';
+const CHART_DEFAULTS = 'upstream chart defaults reach a limit/request ratio of 10 (KEDA ships 100Mi/1000Mi)';
 
 /** A subnet of the environment, resolved when the namespaces are built. */
 export interface SubnetRef {
@@ -148,7 +198,9 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
   {
     name: 'keda',
     podSecurity: 'restricted',
-    quota: { cpu: '4', memory: '4Gi', pods: 20 },
+    // Highly available: two operators and two metrics servers at 1Gi each, the 256Mi webhook, and a
+    // rolling update's extra pod.
+    quota: { cpu: '4', memory: '6Gi', pods: 20 },
     containerMaximum: { cpu: '2', memory: '2Gi', ratio: 10, why: `operator and metrics server are limited to 1Gi; ${CHART_DEFAULTS}` },
     serviceAccountToken: 'the operator manages HPAs and the metrics server answers the external-metrics API',
     apiServer: true,
@@ -160,7 +212,12 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: 'nvidia-device-plugin',
     podSecurity: 'privileged',
     podSecurityReason: 'the device plugin mounts the kubelet device-plugin socket (hostPath) to advertise GPUs',
-    quota: { cpu: '4', memory: '4Gi', pods: 100 },
+    quota: {
+      // The chart always renders the MPS control daemon beside the plugin (two containers sized alike, one
+      // of them an init container); it waits for a node labelled for MPS, but a quota cannot count on that.
+      perNode: { pods: 2, cpuMillis: 2 * NODE_AGENTS.nvidiaDevicePlugin.cpuMillis, memoryMi: 2 * NODE_AGENTS.nvidiaDevicePlugin.memoryLimitMi },
+      why: 'the device plugin and the MPS control daemon: one pod each per node',
+    },
     containerMaximum: { cpu: '1', memory: '1Gi', ratio: 10, why: `the device plugin is limited to 256Mi; ${CHART_DEFAULTS}` },
     serviceAccountToken: 'the chart has no value to switch the token off; with no config map and feature discovery off, its service account is bound to no role, so the token grants only API discovery',
   },
@@ -177,6 +234,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       { namespace: 'ingress-nginx', ports: [3000], why: 'Grafana through the ingress controller' },
       { namespace: 'keda', ports: [9090], why: 'KEDA queries Prometheus' },
       { namespace: '*', ports: [4317, 4318], why: 'workloads send OTLP to the collector' },
+      { namespace: LOG_AGENT_NAMESPACE, ports: [LOKI_GATEWAY_POD_PORT], why: "the log agent pushes container logs to Loki's gateway" },
     ],
     egressTo: [{ namespace: '*', why: 'Prometheus scrapes every namespace' }],
     nodePorts: { ports: [10250, 9100], why: 'kubelet/cAdvisor and node-exporter (host network) on every node' },
@@ -188,8 +246,26 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: 'node-exporter',
     podSecurity: 'privileged',
     podSecurityReason: "node-exporter reads the host's /proc and /sys with the host's PID and network namespaces",
-    quota: { cpu: '4', memory: '4Gi', pods: 200 },
-    containerMaximum: { cpu: '1', memory: '1Gi', ratio: 10, why: `node-exporter takes the namespace LimitRange defaults (64Mi/256Mi); ${CHART_DEFAULTS}` },
+    quota: {
+      perNode: { pods: 1, cpuMillis: NODE_AGENTS.nodeExporter.cpuMillis, memoryMi: NODE_AGENTS.nodeExporter.memoryLimitMi },
+      why: 'node-exporter: one pod per node',
+    },
+    containerMaximum: { cpu: '1', memory: '1Gi', ratio: 10, why: `node-exporter is limited to ${NODE_AGENTS.nodeExporter.memoryLimitMi}Mi; ${CHART_DEFAULTS}` },
+  },
+  {
+    name: LOG_AGENT_NAMESPACE,
+    podSecurity: 'privileged',
+    podSecurityReason:
+      'the log agent reads the container logs of its node from a read-only hostPath volume (/var/log/pods), which Pod Security baseline and restricted both forbid; otherwise it runs as restricted asks (non-root, no capabilities, no privilege escalation, RuntimeDefault seccomp, read-only root)',
+    quota: {
+      perNode: { pods: 1, cpuMillis: NODE_AGENTS.logAgent.cpuMillis, memoryMi: NODE_AGENTS.logAgent.memoryLimitMi },
+      why: 'the log agent: one pod per node',
+    },
+    containerMaximum: { cpu: '1', memory: '1Gi', ratio: 10, why: `the log agent is limited to ${NODE_AGENTS.logAgent.memoryLimitMi}Mi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: "the k8sattributes processor watches the node's pods and the namespaces to label each log line",
+    apiServer: true,
+    // Loki's gateway only: the agent receives nothing and sends nowhere else.
+    egressTo: [{ namespace: OBSERVABILITY_NAMESPACE, pods: LOKI_GATEWAY_POD_LABELS, ports: [LOKI_GATEWAY_POD_PORT], why: "container logs to Loki's gateway (OTLP/HTTP)" }],
   },
   // Workload namespaces: the charts in charts/workloads add the allowances of each service.
   {

@@ -23,3 +23,15 @@ export function gpuPoolLabels(gpu: { readonly gpuModel: string; readonly gpusPer
     'platform.example.org/capacity': gpu.spot.enabled ? 'spot' : 'on-demand',
   };
 }
+
+/** The node-pool sizes a node count depends on (the environment's `aks.nodePools`). */
+export interface PoolMaximums {
+  readonly system: { readonly maxCount: number };
+  readonly workload: { readonly maxCount: number };
+  readonly gpu: { readonly maxCount: number; readonly enabled: boolean };
+}
+
+/** Nodes the cluster can have at once when every pool autoscales to its maximum: what a DaemonSet can reach. */
+export function maxNodeCount(pools: PoolMaximums): number {
+  return pools.system.maxCount + pools.workload.maxCount + (pools.gpu.enabled ? pools.gpu.maxCount : 0);
+}

@@ -56,6 +56,7 @@ export const addonsSchema = z.strictObject({
   loki: addon(ADDON_VALUES.loki).prefault({}),
   tempo: addon(ADDON_VALUES.tempo).prefault({}),
   otelCollector: addon(ADDON_VALUES.otelCollector).prefault({}),
+  otelLogAgent: addon(ADDON_VALUES.otelLogAgent).prefault({}),
 });
 
 export const observabilitySchema = z.strictObject({

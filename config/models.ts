@@ -18,6 +18,15 @@ const model = z
     attentionHeads: z.number().int().min(1).max(1000).describe('num_attention_heads'),
     kvHeads: z.number().int().min(1).max(1000).describe('num_key_value_heads'),
     headDim: z.number().int().min(8).max(1024).describe('hidden_size / num_attention_heads'),
+    /**
+     * What a million tokens cost the tenant who uses them, in the chargeback currency
+     * (catalog/chargeback.ts): the router books spend with these rates, and the tenant budget
+     * alerts compare that spend with the budgets. Without them a self-hosted model costs nothing
+     * and no budget ever fires.
+     */
+    chargeback: z
+      .object({ inputPerMillionTokens: z.number().nonnegative().max(1000), outputPerMillionTokens: z.number().nonnegative().max(1000) })
+      .strict(),
   })
   .strict();
 

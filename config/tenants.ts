@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { CHARGEBACK_CURRENCY } from '../catalog/chargeback';
 import { cidrContains, parseCidr } from '../catalog/cidr';
 import type { ModelCatalogue } from './models';
 import { parseQuantity } from './quantity';
@@ -177,6 +178,13 @@ function checkAgainstEnvironment(t: Tenant, env: EnvironmentConfig, part: 'quota
   }
   if (part === 'budget' && t.spec.budget.currency !== env.finops.currency) {
     out.push({ path: ['spec', 'budget', 'currency'], message: `${env.name} is billed in ${env.finops.currency}, not ${t.spec.budget.currency}`, hint: 'Azure budgets are always in the billing currency' });
+  }
+  if (part === 'budget' && t.spec.llm && env.finops.currency !== CHARGEBACK_CURRENCY) {
+    out.push({
+      path: ['spec', 'llm', 'monthlyBudget'],
+      message: `${env.name} is billed in ${env.finops.currency}, but the router books LLM spend in ${CHARGEBACK_CURRENCY} (catalog/chargeback.ts), so this budget could not be compared with the spend`,
+      hint: `leave ${env.name} out of this tenant's environments, or have the platform team move CHARGEBACK_CURRENCY and the rates in config/models.yaml to ${env.finops.currency}`,
+    });
   }
   if (part === 'gitops') {
     t.spec.gitops.repoURLs.forEach((url, i) => {

@@ -18,7 +18,7 @@ export const WORKLOADS_FILE = resolve(__dirname, 'workloads.yaml');
 export const IMAGE_LOCK_FILE = resolve(__dirname, 'workloads-images.lock.yaml');
 
 /** The images the workload apps run; the keys of `images:`. */
-export const IMAGE_NAMES = ['gateway', 'orchestrator', 'repo-adapter', 'patch-worker', 'vllm', 'litellm'] as const;
+export const IMAGE_NAMES = ['gateway', 'orchestrator', 'repo-adapter', 'patch-worker', 'vllm', 'litellm', 'sql-exporter'] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
 
 const modelId = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a model id from config/models.yaml');

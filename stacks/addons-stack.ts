@@ -12,6 +12,7 @@ import { ADDONS, type AddonName } from '../catalog/addons';
 import type { AddonContext } from '../constructs/addons/context';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { PLATFORM_NAMESPACES } from '../catalog/namespaces';
+import { maxNodeCount } from '../catalog/node-pools';
 import { PlatformNamespaces } from '../constructs/addons/namespaces';
 import { PlatformStorageClasses } from '../constructs/addons/storage-classes';
 import { installAddon, type AddonReleases } from '../constructs/addons/release';
@@ -67,6 +68,7 @@ export class AddonsStack extends EnvironmentStack {
       namespaces: PLATFORM_NAMESPACES,
       subnets: env.network.subnets,
       privateCidrs: [env.aks.podCidr, env.aks.serviceCidr, env.network.addressSpace],
+      maxNodes: maxNodeCount(env.aks.nodePools),
     });
 
     const net = props.network.network;

@@ -1,6 +1,6 @@
 /**
  * `<env>-observability`: kube-prometheus-stack (Prometheus with a Thanos sidecar, Alertmanager,
- * Grafana), Loki, Tempo and the OpenTelemetry Collector as pinned Helm releases, their Blob
+ * Grafana), Loki, Tempo, the OpenTelemetry Collector and its log agent as pinned Helm releases, their Blob
  * storage with retention per signal, and the workload identities that let them write to it.
  * Rules, dashboards and the Alertmanager receiver secret are rendered (charts/observability)
  * and synced by Argo CD.
@@ -18,6 +18,7 @@ import { PROMETHEUS_SERVICE_ACCOUNT, THANOS_OBJSTORE_SECRET } from '../catalog/c
 import { lokiChartValues } from '../constructs/addons/values/loki';
 import { LOKI_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { otelCollectorChartValues } from '../constructs/addons/values/otel-collector';
+import { otelLogAgentChartValues } from '../constructs/addons/values/otel-log-agent';
 import { tempoChartValues } from '../constructs/addons/values/tempo';
 import { TEMPO_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { ClusterAccess } from '../constructs/cluster-access';
@@ -102,6 +103,7 @@ export class ObservabilityStack extends EnvironmentStack {
     install('loki', lokiChartValues(ctx, { storageAccountName: account, container: container('loki') }), ids.loki.ready);
     install('tempo', tempoChartValues(ctx, { storageAccountName: account, container: container('tempo') }), ids.tempo.ready);
     install('otelCollector', otelCollectorChartValues(ctx));
+    install('otelLogAgent', otelLogAgentChartValues(ctx));
 
     new TerraformOutput(this, 'telemetry_storage_account', { value: account });
   }

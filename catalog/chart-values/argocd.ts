@@ -9,6 +9,8 @@ const ingress = z.strictObject({
   tls: z.boolean().optional(),
 });
 
+const sized = z.strictObject({ resources: resources.optional() });
+
 const component = z.strictObject({
   ingress: ingress.optional(),
   replicas: z.number().int().min(1).optional(),
@@ -42,9 +44,19 @@ export const argocdValues = z.strictObject({
   server: component.optional(),
   repoServer: component.optional(),
   applicationSet: component.optional(),
-  notifications: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  notifications: z.strictObject({ enabled: z.boolean().optional(), resources: resources.optional() }).optional(),
   dex: z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  'redis-ha': z.strictObject({ enabled: z.boolean().optional() }).optional(),
-  redis: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  'redis-ha': z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      redis: sized.optional(),
+      sentinel: sized.optional(),
+      haproxy: z.strictObject({ resources: resources.optional(), init: sized.optional() }).optional(),
+      // The config-init container of the redis pods.
+      init: sized.optional(),
+      splitBrainDetection: sized.optional(),
+    })
+    .optional(),
+  redis: z.strictObject({ enabled: z.boolean().optional(), resources: resources.optional() }).optional(),
 });
 export type ArgocdValues = z.input<typeof argocdValues>;

@@ -10,8 +10,8 @@ export const certManagerValues = z.strictObject({
   serviceAccount: serviceAccount.optional(),
   resources: resources.optional(),
   extraArgs: z.array(z.string()).optional(),
-  webhook: z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional() }).optional(),
-  cainjector: z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional() }).optional(),
+  webhook: z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional(), resources: resources.optional() }).optional(),
+  cainjector: z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional(), resources: resources.optional() }).optional(),
   prometheus: z.strictObject({ enabled: z.boolean().optional() }).optional(),
 });
 export type CertManagerValues = z.input<typeof certManagerValues>;

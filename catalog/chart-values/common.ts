@@ -9,7 +9,9 @@ export const quantity = z.union([z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$
 
 export const resources = z.strictObject({
   requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
-  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+  // `cpu: null` removes a chart's default CPU limit (Helm drops a value set to null): the platform
+  // limits memory only, since a throttled controller misses its health checks and leader leases.
+  limits: z.strictObject({ cpu: quantity.nullable().optional(), memory: quantity.optional() }).optional(),
 });
 export type Resources = z.input<typeof resources>;
 
@@ -48,12 +50,22 @@ export const replicated = (ha: boolean) => ({ replicaCount: ha ? 2 : 1, podDisru
 /** A small controller's requests and memory limit. */
 export const SMALL_CONTROLLER: Resources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } };
 
+/** A node agent's container resources from its plain-number size (catalog/namespaces.ts NODE_AGENTS). */
+export const agentResources = (size: { readonly cpuMillis: number; readonly memoryRequestMi: number; readonly memoryLimitMi: number }): Resources => ({
+  requests: { cpu: `${size.cpuMillis}m`, memory: `${size.memoryRequestMi}Mi` },
+  limits: { memory: `${size.memoryLimitMi}Mi` },
+});
+
+/** A sidecar or init container that copies files or watches ConfigMaps (config reloaders, k8s-sidecar, script runners). */
+export const HELPER_CONTAINER: Resources = { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } };
+
 /** Pod and container security contexts for Pod Security `restricted`, for charts that ship none. */
 export const podSecurityContext = z.strictObject({
   runAsNonRoot: z.boolean().optional(),
   runAsUser: z.number().int().optional(),
   runAsGroup: z.number().int().optional(),
   fsGroup: z.number().int().optional(),
+  supplementalGroups: z.array(z.number().int()).optional(),
   seccompProfile: z.strictObject({ type: z.enum(['RuntimeDefault', 'Localhost']) }).optional(),
 });
 export const containerSecurityContext = z.strictObject({

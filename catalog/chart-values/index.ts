@@ -25,4 +25,6 @@ export const ADDON_VALUES = {
   loki: lokiValues,
   tempo: tempoValues,
   otelCollector: otelCollectorValues,
+  // The log agent is the same chart as the gateway collector, in DaemonSet mode.
+  otelLogAgent: otelCollectorValues,
 } satisfies Record<AddonName, z.ZodType>;

@@ -6,7 +6,7 @@ export const kedaValues = z.strictObject({
   operator: z.strictObject({ replicaCount: z.number().int().min(1).optional() }).optional(),
   metricsServer: z.strictObject({ replicaCount: z.number().int().min(1).optional() }).optional(),
   podDisruptionBudget: z.strictObject({ operator: z.strictObject({ minAvailable: z.number().int().optional() }).optional(), metricServer: z.strictObject({ minAvailable: z.number().int().optional() }).optional() }).optional(),
-  resources: z.strictObject({ operator: resources.optional(), metricServer: resources.optional() }).optional(),
+  resources: z.strictObject({ operator: resources.optional(), metricServer: resources.optional(), webhooks: resources.optional() }).optional(),
   prometheus: z.strictObject({ operator: z.strictObject({ enabled: z.boolean().optional() }).optional(), metricServer: z.strictObject({ enabled: z.boolean().optional() }).optional() }).optional(),
 });
 export type KedaValues = z.input<typeof kedaValues>;

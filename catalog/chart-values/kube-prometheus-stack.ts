@@ -33,7 +33,7 @@ export const kubePrometheusStackValues = z.strictObject({
           podMetadata: podMetadata.optional(),
           resources: resources.optional(),
           storageSpec: json.optional(),
-          thanos: z.strictObject({ objectStorageConfig: z.strictObject({ existingSecret: z.strictObject({ name: z.string(), key: z.string() }) }) }).optional(),
+          thanos: z.strictObject({ objectStorageConfig: z.strictObject({ existingSecret: z.strictObject({ name: z.string(), key: z.string() }) }), resources: resources.optional() }).optional(),
         })
         .optional(),
     })
@@ -56,9 +56,18 @@ export const kubePrometheusStackValues = z.strictObject({
       sidecar: json.optional(),
       additionalDataSources: z.array(json).optional(),
       resources: resources.optional(),
+      testFramework: toggle.optional(),
     })
     .optional(),
-  'prometheus-node-exporter': z.strictObject({ namespaceOverride: z.string().optional() }).optional(),
+  prometheusOperator: z
+    .strictObject({
+      resources: resources.optional(),
+      // The operator passes these to every config-reloader container it adds to Prometheus and Alertmanager.
+      prometheusConfigReloader: z.strictObject({ resources: resources.optional() }).optional(),
+    })
+    .optional(),
+  'kube-state-metrics': z.strictObject({ resources: resources.optional() }).optional(),
+  'prometheus-node-exporter': z.strictObject({ namespaceOverride: z.string().optional(), resources: resources.optional() }).optional(),
   thanosRuler: z.strictObject({ enabled: z.boolean().optional() }).optional(),
 });
 export type KubePrometheusStackValues = z.input<typeof kubePrometheusStackValues>;

@@ -1,6 +1,21 @@
-/** Values schema (strict) — OpenTelemetry Collector (gateway mode): OTLP in; metrics to Prometheus, logs to Loki, traces to Tempo. */
+/**
+ * Values schema (strict) of the opentelemetry-collector chart, for both of its releases: the
+ * gateway (deployment mode: OTLP in; metrics to Prometheus, logs to Loki, traces to Tempo) and the
+ * log agent (daemonset mode: container logs from the node to Loki).
+ */
 import { z } from 'zod';
-import { autoscaling, containerSecurityContext, podSecurityContext, resources } from './common';
+import { autoscaling, containerSecurityContext, podSecurityContext, quantity, resources } from './common';
+
+const toggle = z.strictObject({ enabled: z.boolean() });
+
+/** The chart's container ports (receivers and the collector's own metrics). */
+export const COLLECTOR_PORTS = ['otlp', 'otlp-http', 'jaeger-compact', 'jaeger-thrift', 'jaeger-grpc', 'zipkin', 'metrics'] as const;
+
+/** The volumes the log agent adds: the node's pod logs (read through hostPath) and scratch space. */
+const extraVolume = z.union([
+  z.strictObject({ name: z.string(), hostPath: z.strictObject({ path: z.string().startsWith('/'), type: z.enum(['Directory', 'File']) }) }),
+  z.strictObject({ name: z.string(), emptyDir: z.strictObject({ sizeLimit: quantity.optional() }) }),
+]);
 
 export const otelCollectorValues = z.strictObject({
   mode: z.enum(['deployment', 'daemonset', 'statefulset']).optional(),
@@ -10,9 +25,18 @@ export const otelCollectorValues = z.strictObject({
   autoscaling: autoscaling.optional(),
   podDisruptionBudget: z.strictObject({ enabled: z.boolean().optional(), minAvailable: z.number().int().optional() }).optional(),
   resources: resources.optional(),
-  presets: z.strictObject({ kubernetesAttributes: z.strictObject({ enabled: z.boolean() }).optional() }).optional(),
+  presets: z.strictObject({ kubernetesAttributes: toggle.optional() }).optional(),
+  /** The chart's receiver ports (otlp, otlp-http, jaeger-*, zipkin, metrics), each on or off. */
+  ports: z
+    .strictObject(Object.fromEntries(COLLECTOR_PORTS.map((p) => [p, toggle.optional()])) as Record<(typeof COLLECTOR_PORTS)[number], z.ZodOptional<typeof toggle>>)
+    .optional(),
   podSecurityContext: podSecurityContext.optional(),
   securityContext: containerSecurityContext.optional(),
+  priorityClassName: z.string().optional(),
+  /** `operator: Exists` without a key tolerates every taint: a node agent belongs on every node. */
+  tolerations: z.array(z.strictObject({ operator: z.literal('Exists') })).optional(),
+  extraVolumes: z.array(extraVolume).optional(),
+  extraVolumeMounts: z.array(z.strictObject({ name: z.string(), mountPath: z.string().startsWith('/'), readOnly: z.boolean().optional() })).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
 });
 export type OtelCollectorValues = z.input<typeof otelCollectorValues>;

@@ -1,10 +1,15 @@
 /**
- * rendered/<env>/observability: the PrometheusRules (SLOs, tenant LLM budgets), the Grafana
- * dashboards as ConfigMaps the Grafana sidecar loads, and the ExternalSecret with Alertmanager's
- * receiver keys from Key Vault.
+ * rendered/<env>/observability: the PrometheusRules (SLOs, agent operations, tenant LLM budgets),
+ * the Grafana dashboards as ConfigMaps the Grafana sidecar loads, the ServiceMonitors and
+ * PodMonitors that scrape the add-ons, and the ExternalSecret with Alertmanager's receiver keys
+ * from Key Vault.
+ *
+ * The monitors live here rather than in the add-ons stack: their CRDs arrive with
+ * kube-prometheus-stack in the observability stack, and Argo CD applies this app after that.
  */
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { MONITOR_NAMESPACE, monitorNamespace, type AddonMonitor } from '../../catalog/addon-monitors';
 import { PLATFORM_SECRET_STORE } from '../../catalog/cluster-names';
 import { ALERTMANAGER_RECEIVERS_SECRET } from '../../catalog/cluster-names';
 import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
@@ -26,7 +31,12 @@ export interface Dashboard {
 export interface ObservabilityChartProps {
   readonly ruleSets: Record<string, RuleGroup[]>;
   readonly dashboards: readonly Dashboard[];
+  /** Scrape configuration for the add-ons enabled in the environment. */
+  readonly monitors: readonly AddonMonitor[];
 }
+
+/** Every scrape of an add-on, as often as the platform's own services are scraped. */
+const SCRAPE_INTERVAL = '30s';
 
 const labels = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/name': 'observability' };
 
@@ -48,6 +58,19 @@ export class ObservabilityChart extends Chart {
         kind: 'ConfigMap',
         metadata: { name: `dashboard-${d.name}`, labels: { ...labels, grafana_dashboard: '1' }, annotations: { grafana_folder: 'Platform' } },
         data: { [`${d.name}.json`]: d.json },
+      });
+    }
+    for (const m of props.monitors) {
+      const endpoint = { port: m.port, path: m.path, interval: SCRAPE_INTERVAL, scheme: 'http' };
+      new ApiObject(this, `monitor-${m.name}`, {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: m.kind,
+        metadata: { name: m.name, namespace: MONITOR_NAMESPACE, labels },
+        spec: {
+          selector: { matchLabels: m.selector },
+          namespaceSelector: { matchNames: [monitorNamespace(m)] },
+          ...(m.kind === 'ServiceMonitor' ? { endpoints: [endpoint] } : { podMetricsEndpoints: [endpoint] }),
+        },
       });
     }
     new ApiObject(this, 'receivers', {

@@ -325,7 +325,6 @@ export const POLICIES: PolicyDefinition[] = [
     match: 'pods',
     exemptions: [
       ...SYSTEM_EXEMPTIONS,
-      { namespace: 'argocd', reason: 'upstream Helm chart pinned by exact version in the add-ons stack; its redis-ha subchart (HA in prod) sets no readOnlyRootFilesystem and offers no value for the HAProxy and sentinel containers' },
       { namespace: 'ingress-nginx', reason: 'upstream Helm chart pinned by exact version in the add-ons stack; the controller rewrites nginx.conf and its temp paths in its image, and the chart sets readOnlyRootFilesystem: false for it' },
       { namespace: 'observability', reason: 'upstream Helm charts pinned by exact version in the observability stack; Tempo\'s chart documents that it fails with a read-only root, and not every container of kube-prometheus-stack and Loki sets it' },
       { namespace: 'nvidia-device-plugin', reason: 'upstream Helm chart pinned by exact version in the add-ons stack; the device-plugin container has no securityContext value for it (its namespace is privileged for the kubelet socket anyway)' },

@@ -8,13 +8,13 @@
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { METRICS, SERVICES } from '../../catalog/services';
 import { cidrEgress, INGRESS_NAMESPACE, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
 import type { WorkloadPlan, ImageRef } from './plan';
 import { PlatformService } from './service';
 import { ROUTER_NAME, ROUTER_PORT } from './router';
 
-export const AGENT_PORT = 8080;
-export const AGENT_METRICS_PORT = 9090;
+const { gateway: GATEWAY, orchestrator: ORCHESTRATOR, repoAdapter: REPO_ADAPTER, patchWorker: PATCH_WORKER } = SERVICES;
 const HEALTH = { live: '/healthz/live', ready: '/healthz/ready', startup: '/healthz/startup' };
 
 export interface AgentImages {
@@ -40,7 +40,7 @@ export class AgentServicesChart extends Chart {
     const url = (name: string, p: number) => `http://${name}.${ns}.svc.cluster.local:${p}`;
     const to = (name: string, p: number): k8s.NetworkPolicyEgressRule => ({ to: [podPeer(name)], ports: tcp(p) });
     const cloud = cfg.cloudEndpoints.map(cidrEgress);
-    const common = { namespace: ns, environment: plan.env, httpPort: AGENT_PORT, metricsPort: AGENT_METRICS_PORT, health: HEALTH };
+    const common = { environment: plan.env, health: HEALTH };
     const queueTrigger = (metric: string, perReplica: number) => ({ query: `sum(${metric}{namespace="${ns}"})`, threshold: perReplica });
 
     // Per-tenant limits the gateway enforces before anything reaches the router.
@@ -48,15 +48,14 @@ export class AgentServicesChart extends Chart {
 
     new PlatformService(this, 'gateway', {
       ...common,
-      name: 'agent-gateway',
-      component: 'gateway',
+      service: GATEWAY,
       image: images.gateway,
       resources: { cpuRequest: plan.gateway.cpuRequest, cpuLimit: plan.gateway.cpuLimit, memory: plan.gateway.memory },
       scaling: { kind: 'cpu', minReplicas: plan.gateway.replicas, maxReplicas: plan.gateway.maxReplicas, targetUtilization: 70 },
       callers: [namespacePeer(INGRESS_NAMESPACE, { 'app.kubernetes.io/name': 'ingress-nginx' })],
-      egress: [to('agent-orchestrator', AGENT_PORT), to(ROUTER_NAME, ROUTER_PORT), otelEgress, ...cloud],
+      egress: [to(ORCHESTRATOR.name, ORCHESTRATOR.httpPort), to(ROUTER_NAME, ROUTER_PORT), otelEgress, ...cloud],
       config: {
-        ORCHESTRATOR_URL: url('agent-orchestrator', AGENT_PORT),
+        ORCHESTRATOR_URL: url(ORCHESTRATOR.name, ORCHESTRATOR.httpPort),
         LLM_ROUTER_URL: url(ROUTER_NAME, ROUTER_PORT),
         PUBLIC_BASE_URL: `https://${props.gatewayHost}`,
         TENANT_RATE_LIMITS: JSON.stringify(tenantLimits),
@@ -65,21 +64,20 @@ export class AgentServicesChart extends Chart {
 
     new PlatformService(this, 'orchestrator', {
       ...common,
-      name: 'agent-orchestrator',
-      component: 'orchestrator',
+      service: ORCHESTRATOR,
       image: images.orchestrator,
       resources: { cpuRequest: plan.orchestrator.cpuRequest, cpuLimit: plan.orchestrator.cpuLimit, memory: plan.orchestrator.memory },
       scaling: {
         kind: 'keda',
         minReplicas: plan.orchestrator.replicas,
         maxReplicas: plan.orchestrator.maxReplicas,
-        trigger: queueTrigger('orchestrator_jobs_queued', plan.orchestrator.jobsPerReplica),
+        trigger: queueTrigger(METRICS.jobsQueued.name, plan.orchestrator.jobsPerReplica),
       },
-      callers: [podPeer('agent-gateway')],
-      egress: [to('agent-repo-adapter', AGENT_PORT), to('agent-patch-worker', AGENT_PORT), otelEgress],
+      callers: [podPeer(GATEWAY.name)],
+      egress: [to(REPO_ADAPTER.name, REPO_ADAPTER.httpPort), to(PATCH_WORKER.name, PATCH_WORKER.httpPort), otelEgress],
       config: {
-        REPO_ADAPTER_URL: url('agent-repo-adapter', AGENT_PORT),
-        PATCH_WORKER_URL: url('agent-patch-worker', AGENT_PORT),
+        REPO_ADAPTER_URL: url(REPO_ADAPTER.name, REPO_ADAPTER.httpPort),
+        PATCH_WORKER_URL: url(PATCH_WORKER.name, PATCH_WORKER.httpPort),
         JOBS_PER_REPLICA: String(plan.orchestrator.jobsPerReplica),
       },
       // A job step in progress is checkpointed on SIGTERM; give it time.
@@ -88,12 +86,11 @@ export class AgentServicesChart extends Chart {
 
     new PlatformService(this, 'repo-adapter', {
       ...common,
-      name: 'agent-repo-adapter',
-      component: 'repo-adapter',
+      service: REPO_ADAPTER,
       image: images.repoAdapter,
       resources: { cpuRequest: cfg.repoAdapter.cpu, cpuLimit: cfg.repoAdapter.cpu, memory: cfg.repoAdapter.memory },
       scaling: { kind: 'cpu', minReplicas: cfg.repoAdapter.minReplicas, maxReplicas: cfg.repoAdapter.maxReplicas, targetUtilization: 70 },
-      callers: [podPeer('agent-orchestrator'), podPeer('agent-patch-worker')],
+      callers: [podPeer(ORCHESTRATOR.name), podPeer(PATCH_WORKER.name)],
       egress: [otelEgress, ...cfg.repoHosts.map(cidrEgress), ...cloud],
       config: { GIT_HTTP_TIMEOUT_SECONDS: '60' },
       secrets: { GIT_TOKEN: 'agent-repo-adapter-git-token' },
@@ -101,14 +98,13 @@ export class AgentServicesChart extends Chart {
 
     new PlatformService(this, 'patch-worker', {
       ...common,
-      name: 'agent-patch-worker',
-      component: 'patch-worker',
+      service: PATCH_WORKER,
       image: images.patchWorker,
       resources: { cpuRequest: cfg.patchWorker.cpu, cpuLimit: cfg.patchWorker.cpu, memory: cfg.patchWorker.memory },
       scaling: { kind: 'cpu', minReplicas: cfg.patchWorker.minReplicas, maxReplicas: cfg.patchWorker.maxReplicas, targetUtilization: 70 },
-      callers: [podPeer('agent-orchestrator')],
-      egress: [to(ROUTER_NAME, ROUTER_PORT), to('agent-repo-adapter', AGENT_PORT), otelEgress],
-      config: { LLM_ROUTER_URL: url(ROUTER_NAME, ROUTER_PORT), REPO_ADAPTER_URL: url('agent-repo-adapter', AGENT_PORT) },
+      callers: [podPeer(ORCHESTRATOR.name)],
+      egress: [to(ROUTER_NAME, ROUTER_PORT), to(REPO_ADAPTER.name, REPO_ADAPTER.httpPort), otelEgress],
+      config: { LLM_ROUTER_URL: url(ROUTER_NAME, ROUTER_PORT), REPO_ADAPTER_URL: url(REPO_ADAPTER.name, REPO_ADAPTER.httpPort) },
       // Its own router key: spend and limits are attributed to the platform, not to a tenant.
       secrets: { LLM_ROUTER_API_KEY: 'agent-patch-worker-router-key' },
       // A patch generation can take minutes; let it finish.
@@ -117,9 +113,9 @@ export class AgentServicesChart extends Chart {
 
     new k8s.KubeIngress(this, 'gateway-ingress', {
       metadata: {
-        name: 'agent-gateway',
+        name: GATEWAY.name,
         namespace: ns,
-        labels: labelsFor({ name: 'agent-gateway', component: 'gateway', version: images.gateway.version }),
+        labels: labelsFor({ name: GATEWAY.name, component: GATEWAY.component, version: images.gateway.version }),
         annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-dns', 'nginx.ingress.kubernetes.io/proxy-body-size': '10m' },
       },
       spec: {
@@ -128,7 +124,7 @@ export class AgentServicesChart extends Chart {
         rules: [
           {
             host: props.gatewayHost,
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'agent-gateway', port: { number: AGENT_PORT } } } }] },
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: GATEWAY.name, port: { number: GATEWAY.httpPort } } } }] },
           },
         ],
       },

@@ -71,11 +71,12 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
     },
     'llm-router': (app, ctx) => {
       const p = plan(ctx);
-      const images = all(p, ['litellm']);
+      const images = all(p, ['litellm', 'sql-exporter']);
       if (!images) return;
       new LlmRouterChart(app, 'llm-router', {
         environment: p.env,
         image: images.litellm,
+        spendExporterImage: images['sql-exporter'],
         routes: p.routes,
         fallbacks: p.fallbacks,
         entitlements: p.entitlements,

@@ -35,6 +35,8 @@ export interface RouterModel {
   readonly alias: string;
   /** The served model answering it (differs for stand-ins). */
   readonly served: string;
+  /** The served model's chargeback rates: a tenant pays for what answered, not what it asked for. */
+  readonly chargeback?: Model['chargeback'];
 }
 
 /** What the router enforces per tenant: the same record the tenant stacks export. */
@@ -131,7 +133,10 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
   }
 
   const aliases = [...wanted.keys()].sort();
-  const routes: RouterModel[] = aliases.map((alias) => ({ alias, served: envCfg.serving.standIns[alias] ?? alias }));
+  const routes: RouterModel[] = aliases.map((alias) => {
+    const served = envCfg.serving.standIns[alias] ?? alias;
+    return { alias, served, chargeback: catalogue.get(served)?.chargeback };
+  });
   const servedIds = [...new Set(routes.map((r) => r.served))].sort();
   const pool = env.aks.nodePools.gpu;
   const served: ServedModel[] = [];

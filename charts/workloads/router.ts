@@ -8,7 +8,8 @@
  * DISABLE_SCHEMA_UPDATE, and a Job (an Argo CD Sync hook in the wave before the Deployment)
  * applies them. Prisma migrate takes a Postgres advisory lock, so even two overlapping runs
  * cannot interleave. Team entitlements are upserted by a PostSync hook Job through the router's
- * admin API, which is where LiteLLM keeps them.
+ * admin API, which is where LiteLLM keeps them. Per-team spend reaches Prometheus through a SQL
+ * exporter on the same database (spend-exporter.ts).
  */
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
@@ -19,14 +20,16 @@ import {
   cidrEgress, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, SERVING_NAMESPACE, tcp,
   TENANT_NAMESPACE_LABEL,
 } from './common';
+import { SERVICES } from '../../catalog/services';
 import type { ImageRef, RouterModel, TenantEntitlement } from './plan';
 import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from './names';
 import { PlatformService, TMP_SIZE } from './service';
+import { SpendExporter } from './spend-exporter';
 
 export { ROUTER_NAME } from './names';
-export const ROUTER_PORT = 4000;
+export const ROUTER_PORT = SERVICES.router.httpPort;
 const CONFIG_DIR = '/etc/litellm';
-const POSTGRES_PORT = 5432;
+export const POSTGRES_PORT = 5432;
 const REDIS_TLS_PORT = 6380;
 /** Key Vault secret names the router reads (docs/workloads.md). */
 export const ROUTER_SECRETS = {
@@ -39,6 +42,8 @@ export const ROUTER_SECRETS = {
 export interface LlmRouterChartProps {
   readonly environment: string;
   readonly image: ImageRef;
+  /** The SQL exporter that reads per-team spend from the router's database. */
+  readonly spendExporterImage: ImageRef;
   readonly routes: readonly RouterModel[];
   readonly fallbacks: Record<string, string[]>;
   readonly entitlements: readonly TenantEntitlement[];
@@ -56,7 +61,14 @@ export function litellmConfig(props: Pick<LlmRouterChartProps, 'routes' | 'fallb
   return {
     model_list: props.routes.map((r) => ({
       model_name: r.alias,
-      litellm_params: { model: `hosted_vllm/${r.served}`, api_base: vllmBaseUrl(r.served), timeout: 600, stream_timeout: 120 },
+      litellm_params: {
+        model: `hosted_vllm/${r.served}`,
+        api_base: vllmBaseUrl(r.served),
+        timeout: 600,
+        stream_timeout: 120,
+        // Spend is booked per token at the catalogue's chargeback rates (per million there).
+        ...(r.chargeback ? { input_cost_per_token: r.chargeback.inputPerMillionTokens / 1e6, output_cost_per_token: r.chargeback.outputPerMillionTokens / 1e6 } : {}),
+      },
       model_info: { id: r.alias, served_by: r.served },
     })),
     router_settings: {
@@ -149,18 +161,15 @@ export class LlmRouterChart extends Chart {
     const earlier = { 'argocd.argoproj.io/sync-wave': '-2' };
 
     new PlatformService(this, 'router', {
-      name: ROUTER_NAME,
-      component: 'llm-router',
-      namespace: ns,
+      service: SERVICES.router,
       environment: props.environment,
       image: props.image,
-      httpPort: ROUTER_PORT,
       health: { live: '/health/liveliness', ready: '/health/readiness' },
       resources: { cpuRequest: '1', cpuLimit: '2', memory: '2Gi' },
       scaling: { kind: 'cpu', minReplicas: props.minReplicas, maxReplicas: props.maxReplicas, targetUtilization: 70 },
       callers: [
-        podPeer('agent-gateway'),
-        podPeer('agent-patch-worker'),
+        podPeer(SERVICES.gateway.name),
+        podPeer(SERVICES.patchWorker.name),
         podPeer(`${ROUTER_NAME}-team-sync`),
         { namespaceSelector: { matchExpressions: [{ key: TENANT_NAMESPACE_LABEL, operator: 'Exists' }] } },
       ],
@@ -249,5 +258,7 @@ export class LlmRouterChart extends Chart {
       { command: ['python3', `${CONFIG_DIR}/sync_teams.py`], env: [{ name: 'ROUTER_URL', value: routerUrl }, { name: 'HOME', value: '/tmp' }] },
       [{ to: [podPeer(ROUTER_NAME)], ports: tcp(ROUTER_PORT) }],
     );
+
+    new SpendExporter(this, 'spend-exporter', { environment: props.environment, image: props.spendExporterImage, databaseEgress: dbEgress });
   }
 }

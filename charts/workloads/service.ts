@@ -1,13 +1,15 @@
 /**
  * One stateless platform service: Deployment (restricted, probed, resourced), Service, PDB,
- * autoscaling (CPU HPA or KEDA on a Prometheus query), NetworkPolicy admitting only its declared
- * callers, ServiceMonitor, ConfigMap and Key Vault secrets through an ExternalSecret. The agent
- * services and the LLM router are all built from it.
+ * autoscaling (CPU HPA or KEDA on a Prometheus query) or a fixed replica count, NetworkPolicy
+ * admitting only its declared callers, ServiceMonitor, ConfigMap and Key Vault secrets through an
+ * ExternalSecret. The agent services, the LLM router and its spend exporter are all built from it;
+ * names and ports come from catalog/services.ts, where the observability app reads them too.
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { POOL_LABEL } from '../../catalog/node-pools';
+import type { PlatformServiceName } from '../../catalog/services';
 import {
   ExternalSecret, labelsFor, metricsIngress, otelEnv, port, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, ScaledObject, scratchStorage, selectorFor, ServiceMonitor,
   type PrometheusTrigger, type Resources,
@@ -16,7 +18,9 @@ import type { ImageRef } from './plan';
 
 export type Scaling =
   | { readonly kind: 'cpu'; readonly minReplicas: number; readonly maxReplicas: number; readonly targetUtilization: number }
-  | { readonly kind: 'keda'; readonly minReplicas: number; readonly maxReplicas: number; readonly trigger: PrometheusTrigger };
+  | { readonly kind: 'keda'; readonly minReplicas: number; readonly maxReplicas: number; readonly trigger: PrometheusTrigger }
+  /** For a service whose load does not grow with traffic (an exporter): no autoscaler, so the Deployment owns the count. */
+  | { readonly kind: 'fixed'; readonly replicas: number };
 
 export interface HealthPaths {
   readonly live: string;
@@ -26,14 +30,10 @@ export interface HealthPaths {
 }
 
 export interface PlatformServiceProps {
-  readonly name: string;
-  readonly component: string;
-  readonly namespace: string;
+  /** Name, namespace, component and ports, from catalog/services.ts. */
+  readonly service: PlatformServiceName;
   readonly environment: string;
   readonly image: ImageRef;
-  readonly httpPort: number;
-  /** Where /metrics is served; the HTTP port when omitted. */
-  readonly metricsPort?: number;
   readonly health: HealthPaths;
   /** CPU and memory; node disk follows from the service's /tmp (TMP_SIZE). */
   readonly resources: Omit<Resources, 'ephemeralStorage'>;
@@ -73,13 +73,12 @@ export class PlatformService extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformServiceProps) {
     super(scope, id);
-    const { name, namespace } = props;
-    this.labels = labelsFor({ name, component: props.component, version: props.image.version });
+    const { name, namespace, component, httpPort, metricsPort } = props.service;
+    this.labels = labelsFor({ name, component, version: props.image.version });
     this.selector = selectorFor(name);
-    this.url = `http://${name}.${namespace}.svc.cluster.local:${props.httpPort}`;
+    this.url = `http://${name}.${namespace}.svc.cluster.local:${httpPort}`;
     const meta = (suffix = '') => ({ name: `${name}${suffix}`, namespace, labels: this.labels });
     const depMeta = (suffix = '') => ({ ...meta(suffix), ...(props.dependencyAnnotations ? { annotations: props.dependencyAnnotations } : {}) });
-    const metricsPort = props.metricsPort ?? props.httpPort;
 
     new k8s.KubeServiceAccount(this, 'sa', {
       metadata: { ...meta(), ...(props.serviceAccountAnnotations || props.dependencyAnnotations ? { annotations: { ...props.dependencyAnnotations, ...props.serviceAccountAnnotations } } : {}) },
@@ -104,14 +103,16 @@ export class PlatformService extends Construct {
       mounts.push({ name: 'files', mountPath: props.files.mountPath, readOnly: true });
     }
 
+    const env = [...(props.service.otlp ? otelEnv(name, namespace, props.environment) : []), ...(props.extraEnv ?? [])];
     const probe = (path: string, overrides: Partial<k8s.Probe>): k8s.Probe => ({ httpGet: { path, port: port('http') }, timeoutSeconds: 3, ...overrides });
-    const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: props.httpPort, protocol: 'TCP' }];
-    if (metricsPort !== props.httpPort) ports.push({ name: 'metrics', containerPort: metricsPort, protocol: 'TCP' });
+    const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: httpPort, protocol: 'TCP' }];
+    if (metricsPort !== httpPort) ports.push({ name: 'metrics', containerPort: metricsPort, protocol: 'TCP' });
 
     new k8s.KubeDeployment(this, 'deployment', {
       metadata: { ...meta(), ...(props.annotations ? { annotations: props.annotations } : {}) },
       spec: {
-        // No replicas: the autoscaler owns the count, and Argo CD would otherwise reset it on every sync.
+        // No replicas under an autoscaler: it owns the count, and Argo CD would otherwise reset it on every sync.
+        ...(props.scaling.kind === 'fixed' ? { replicas: props.scaling.replicas } : {}),
         revisionHistoryLimit: 5,
         selector: { matchLabels: this.selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: port(0), maxSurge: port('25%') } },
@@ -140,7 +141,7 @@ export class PlatformService extends Construct {
                 ...(props.command ? { command: props.command } : {}),
                 ...(props.args ? { args: props.args } : {}),
                 ports,
-                env: [...otelEnv(name, namespace, props.environment), ...(props.extraEnv ?? [])],
+                ...(env.length ? { env } : {}),
                 ...(envFrom.length ? { envFrom } : {}),
                 resources: resources({ ...props.resources, ephemeralStorage: scratchStorage(TMP_SIZE) }),
                 securityContext: RESTRICTED_CONTAINER,
@@ -158,8 +159,8 @@ export class PlatformService extends Construct {
       },
     });
 
-    const servicePorts: k8s.ServicePort[] = [{ name: 'http', port: props.httpPort, targetPort: port('http'), protocol: 'TCP' }];
-    if (metricsPort !== props.httpPort) servicePorts.push({ name: 'metrics', port: metricsPort, targetPort: port('metrics'), protocol: 'TCP' });
+    const servicePorts: k8s.ServicePort[] = [{ name: 'http', port: httpPort, targetPort: port('http'), protocol: 'TCP' }];
+    if (metricsPort !== httpPort) servicePorts.push({ name: 'metrics', port: metricsPort, targetPort: port('metrics'), protocol: 'TCP' });
     new k8s.KubeService(this, 'service', { metadata: meta(), spec: { type: 'ClusterIP', selector: this.selector, ports: servicePorts } });
 
     new k8s.KubePodDisruptionBudget(this, 'pdb', {
@@ -179,7 +180,7 @@ export class PlatformService extends Construct {
           behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] } },
         },
       });
-    } else {
+    } else if (scaling.kind === 'keda') {
       new ScaledObject(this, 'scaledobject', { metadata: meta(), deployment: name, minReplicas: scaling.minReplicas, maxReplicas: scaling.maxReplicas, trigger: scaling.trigger });
     }
 
@@ -189,14 +190,14 @@ export class PlatformService extends Construct {
         podSelector: { matchLabels: this.selector },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [
-          ...(props.callers.length ? [{ from: props.callers, ports: [{ protocol: 'TCP', port: port(props.httpPort) }] }] : []),
+          ...(props.callers.length ? [{ from: props.callers, ports: [{ protocol: 'TCP', port: port(httpPort) }] }] : []),
           metricsIngress(metricsPort),
         ],
         egress: props.egress,
       },
     });
 
-    new ServiceMonitor(this, 'servicemonitor', { metadata: meta(), selector: this.selector, port: metricsPort !== props.httpPort ? 'metrics' : 'http' });
+    new ServiceMonitor(this, 'servicemonitor', { metadata: meta(), selector: this.selector, port: metricsPort !== httpPort ? 'metrics' : 'http' });
   }
 }
 

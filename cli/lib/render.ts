@@ -11,7 +11,10 @@ import { GatekeeperPoliciesChart, POLICY_APP } from '../../charts/policies/chart
 import { budgetRuleGroups } from '../../charts/observability/budget-rules';
 import { ObservabilityChart } from '../../charts/observability/chart';
 import { loadDashboards } from '../../charts/observability/dashboards';
+import { operationsRuleGroups } from '../../charts/observability/operations';
+import { platformDashboards } from '../../charts/observability/platform-dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
+import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { ADDONS, type AddonName } from '../../catalog/addons';
@@ -29,8 +32,13 @@ export const APPS: Record<string, AppBuilder> = {
   [POLICY_APP]: (app, { env }) => new GatekeeperPoliciesChart(app, POLICY_APP, { objects: environmentPolicyApp(env) }),
   observability: (app, { env, tenants }) =>
     new ObservabilityChart(app, 'observability', {
-      ruleSets: { 'platform-slos': sloRuleGroups(), 'tenant-llm-budgets': budgetRuleGroups(tenants, env.name) },
-      dashboards: loadDashboards(),
+      ruleSets: {
+        'platform-slos': sloRuleGroups(),
+        'agent-operations': operationsRuleGroups(),
+        'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
+      },
+      dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled)].sort((a, b) => a.name.localeCompare(b.name)),
+      monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
     }),
   ...WORKLOAD_APPS,
 };

@@ -6,15 +6,17 @@
 import { Construct } from 'constructs';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { TENANT_LABEL } from '../tenant/labels';
-import { TENANT_NAMESPACES, type NamespacePeer, type PlatformNamespace, type SubnetRef } from '../../catalog/namespaces';
+import { namespaceQuota, TENANT_NAMESPACES, type NamespacePeer, type PlatformNamespace, type SubnetRef } from '../../catalog/namespaces';
 
 const byName = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
-const peer = (p: NamespacePeer) =>
-  p.namespace === '*'
+const peer = (p: NamespacePeer) => ({
+  ...(p.namespace === '*'
     ? { namespaceSelector: {} }
     : p.namespace === TENANT_NAMESPACES
       ? { namespaceSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] } }
-      : { namespaceSelector: byName(p.namespace) };
+      : { namespaceSelector: byName(p.namespace) }),
+  ...(p.pods ? { podSelector: { matchLabels: { ...p.pods } } } : {}),
+});
 
 /** What a route-forwarding namespace may reach: the ports the other namespaces accept from it. */
 export function routedPeers(ns: PlatformNamespace, all: readonly PlatformNamespace[]): NamespacePeer[] {
@@ -32,6 +34,8 @@ export interface PlatformNamespacesProps {
    * catalogue lists the private-endpoint subnet for a namespace.
    */
   readonly privateCidrs: string[];
+  /** Nodes the pools can scale to together: the quotas of DaemonSet namespaces grow with it. */
+  readonly maxNodes: number;
 }
 
 export class PlatformNamespaces extends Construct {
@@ -70,9 +74,10 @@ export class PlatformNamespaces extends Construct {
       new Manifest(scope, id, { manifest: { ...manifest, metadata: { name: id, namespace: ns.name, labels } }, dependsOn: [namespace] });
     const policy = (name: string, spec: Record<string, unknown>) => object(name, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', spec: { podSelector: {}, ...spec } });
 
+    const quota = namespaceQuota(ns, props.maxNodes);
     const objects = [
       namespace,
-      object('quota', { apiVersion: 'v1', kind: 'ResourceQuota', spec: { hard: { 'requests.cpu': ns.quota.cpu, 'limits.memory': ns.quota.memory, pods: String(ns.quota.pods) } } }),
+      object('quota', { apiVersion: 'v1', kind: 'ResourceQuota', spec: { hard: { 'requests.cpu': quota.cpu, 'limits.memory': quota.memory, pods: String(quota.pods) } } }),
       object('defaults', {
         apiVersion: 'v1',
         kind: 'LimitRange',

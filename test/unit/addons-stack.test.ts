@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { ADDONS, ADDON_NAMES, EXACT_VERSION } from '../../catalog/addons';
+import { ADDONS, ADDON_NAMES, EXACT_VERSION, releaseName, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { ADDON_VALUES } from '../../catalog/chart-values';
 import { loadInputs } from '../../config/inputs';
@@ -22,6 +22,13 @@ import { synthApp } from '../helpers/synth';
 import { ROOT } from '../helpers/tools';
 
 const app = synthApp();
+
+/** The catalogued add-on a release installs: its chart and release name (one chart may be installed twice). */
+function addonOf(r: { config: Record<string, any> }): AddonName {
+  const addon = ADDON_NAMES.find((a) => ADDONS[a].chart === r.config.chart && releaseName(a) === r.config.name);
+  if (!addon) throw new Error(`release ${r.config.name} (${r.config.chart}) is no catalogued add-on`);
+  return addon;
+}
 const inputs = loadInputs();
 const rendered = (env: string, name: string) =>
   parseAllDocuments(readFileSync(join(ROOT, 'rendered', env, name, 'manifests.yaml'), 'utf8'))
@@ -147,7 +154,7 @@ for (const env of inputs.allEnvironments) {
       const enabled = ADDON_NAMES.filter((a) => env.addons[a].enabled);
       assert.deepEqual(releases.map((r) => r.config.chart).sort(), enabled.map((a) => ADDONS[a].chart).sort());
       for (const r of releases) {
-        const addon = ADDON_NAMES.find((a) => ADDONS[a].chart === r.config.chart)!;
+        const addon = addonOf(r);
         assert.match(r.config.version, EXACT_VERSION, r.path);
         assert.equal(r.config.version, env.addons[addon].version ?? ADDONS[addon].version);
         assert.equal(r.config.repository, ADDONS[addon].repository);
@@ -166,7 +173,7 @@ for (const env of inputs.allEnvironments) {
         for (const m of text.matchAll(/(?<!\$)\$\{([^}]*)\}/g)) assert.match(m[1], /^(data|azurerm_|kubernetes_|helm_)/, `${r.config.chart}: \${${m[1]}} would be read as a template`);
         assert.doesNotMatch(text, /(?<!%)%\{/, `${r.config.chart}: %{ would be read as a template directive`);
       }
-      const otel = releases.find((r) => r.config.chart === 'opentelemetry-collector')!.config.values[0];
+      const otel = releases.find((r) => r.config.name === releaseName('otelCollector'))!.config.values[0];
       assert.match(otel, /\$\$\{env:MY_POD_IP\}:4317/);
     });
 
@@ -182,7 +189,7 @@ for (const env of inputs.allEnvironments) {
 
     it("every release's values are valid YAML that passes the chart's strict schema", () => {
       for (const r of releases) {
-        const addon = ADDON_NAMES.find((a) => ADDONS[a].chart === r.config.chart)!;
+        const addon = addonOf(r);
         const values = parse(r.config.values[0]);
         const res = ADDON_VALUES[addon].safeParse(values);
         assert.ok(res.success, `${addon}: ${res.error?.message}`);
@@ -191,7 +198,7 @@ for (const env of inputs.allEnvironments) {
 
     it('a release waits for its namespace objects and for the releases of the add-ons it depends on', () => {
       for (const r of addons.of('helm_release')) {
-        const addon = ADDON_NAMES.find((a) => ADDONS[a].chart === r.config.chart)!;
+        const addon = addonOf(r);
         const deps: string[] = r.config.depends_on ?? [];
         assert.ok(deps.some((d) => d.startsWith('kubernetes_manifest.')), `${addon} waits for its namespace`);
         for (const dep of Object.keys(ADDONS[addon].dependsOn)) {

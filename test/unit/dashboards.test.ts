@@ -1,16 +1,22 @@
 /**
- * Grafana dashboards kept as files: valid JSON, unique uids, Prometheus queries only, and every
- * metric a panel queries is produced by a rule of ours or by an exporter the platform runs.
+ * Grafana dashboards (files and dashboards built from the catalogues): valid JSON, unique uids,
+ * Prometheus queries only, and every metric a panel queries is produced by a rule of ours, by a
+ * service of the telemetry contract (catalog/services.ts), by an add-on the platform scrapes
+ * (catalog/addon-monitors.ts) or by an exporter kube-prometheus-stack runs.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDashboards } from '../../charts/observability/dashboards';
+import { platformDashboards } from '../../charts/observability/platform-dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
-import { budgetRuleGroups, ROUTER_SPEND } from '../../charts/observability/budget-rules';
+import { operationsRuleGroups } from '../../charts/observability/operations';
+import { budgetRuleGroups } from '../../charts/observability/budget-rules';
+import { ADDON_MONITORS } from '../../catalog/addon-monitors';
+import { METRICS, type ContractMetric } from '../../catalog/services';
 import { loadInputs } from '../../config/inputs';
 
-/** Metric -> who produces it (an exporter the platform installs, or a service contract). */
-const EXPORTED: Record<string, string> = {
+/** Metric -> who produces it: what kube-prometheus-stack and vLLM export (not ours to catalogue). */
+const UPSTREAM: Record<string, string> = {
   node_cpu_seconds_total: 'node-exporter (kube-prometheus-stack)',
   node_memory_MemAvailable_bytes: 'node-exporter',
   node_memory_MemTotal_bytes: 'node-exporter',
@@ -21,6 +27,7 @@ const EXPORTED: Record<string, string> = {
   kube_pod_container_status_restarts_total: 'kube-state-metrics',
   kube_namespace_labels: 'kube-state-metrics',
   kube_resourcequota: 'kube-state-metrics',
+  kube_deployment_spec_replicas: 'kube-state-metrics',
   container_cpu_usage_seconds_total: 'kubelet cAdvisor (kube-prometheus-stack)',
   container_memory_working_set_bytes: 'kubelet cAdvisor',
   apiserver_request_duration_seconds_bucket: 'API server (kube-prometheus-stack)',
@@ -30,37 +37,40 @@ const EXPORTED: Record<string, string> = {
   'vllm:gpu_cache_usage_perc': 'vLLM',
   'vllm:e2e_request_latency_seconds_bucket': 'vLLM',
   'vllm:generation_tokens_total': 'vLLM',
-  http_server_request_duration_seconds_bucket: 'agent services over OTLP (OpenTelemetry HTTP semantic conventions)',
-  http_server_request_duration_seconds_count: 'agent services over OTLP',
-  agent_variant_runs_total: 'orchestrator over OTLP',
-  [ROUTER_SPEND]: 'LiteLLM router',
+};
+
+const contractNames = (Object.values(METRICS) as ContractMetric[]).flatMap((m) => (m.type === 'histogram' ? ['_bucket', '_count', '_sum'].map((s) => m.name + s) : [m.name]));
+export const EXPORTED: Record<string, string> = {
+  ...UPSTREAM,
+  ...Object.fromEntries(contractNames.map((n) => [n, 'platform service (catalog/services.ts)'])),
+  ...Object.fromEntries(ADDON_MONITORS.flatMap((m) => m.metrics.map((n) => [n, `${m.addon} (catalog/addon-monitors.ts)`]))),
 };
 
 const FUNCTIONS_AND_KEYWORDS = new Set([
   'sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'irate', 'histogram_quantile', 'label_values', 'by', 'without', 'on', 'ignoring',
-  'group_left', 'group_right', 'and', 'or', 'unless', 'clamp_min', 'vector', 'offset', 'bool',
+  'group_left', 'group_right', 'and', 'or', 'unless', 'clamp_min', 'vector', 'offset', 'bool', 'time', 'round', 'absent_over_time',
 ]);
 
 /** Metric names a PromQL expression reads (label matchers, ranges, grouping and strings removed). */
-function metricNames(expr: string): string[] {
+export function metricNames(expr: string): string[] {
   const stripped = expr
     .replace(/label_values\(([\s\S]*),\s*\w+\)\s*$/, '$1')
     .replace(/"(?:[^"\\]|\\.)*"/g, '""')
     .replace(/\{[^}]*\}/g, ' ')
     .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
+    .replace(/(?<![A-Za-z0-9_:.])\d+(\.\d+)?(e[+-]?\d+)?/gi, ' ');
   return [...stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)].map((m) => m[0]).filter((t) => !FUNCTIONS_AND_KEYWORDS.has(t) && !/^\d/.test(t));
 }
 
-const recorded = new Set(
-  [...sloRuleGroups(), ...budgetRuleGroups(loadInputs().tenants, 'dev')].flatMap((g) => g.rules).flatMap((r: any) => (r.record ? [r.record] : [])),
-);
+const ruleGroups = [...sloRuleGroups(), ...operationsRuleGroups(), ...budgetRuleGroups(loadInputs().tenants, 'dev')];
+const recorded = new Set(ruleGroups.flatMap((g) => g.rules).flatMap((r: any) => (r.record ? [r.record] : [])));
 
 describe('Grafana dashboards', () => {
-  const dashboards = loadDashboards();
+  const dashboards = [...loadDashboards(), ...platformDashboards()].sort((a, b) => a.name.localeCompare(b.name));
 
-  it('cluster, tenant, GPU and SLO dashboards exist as valid JSON with unique uids and titles', () => {
-    assert.deepEqual(dashboards.map((d) => d.name), ['cluster', 'gpu', 'slo', 'tenant']);
+  it('cluster, tenant, GPU, SLO, agents, ingress, Argo CD, Gatekeeper and certificate dashboards exist as valid JSON with unique uids and titles', () => {
+    assert.deepEqual(dashboards.map((d) => d.name), ['agents', 'argocd', 'certificates', 'cluster', 'gatekeeper', 'gpu', 'ingress', 'slo', 'tenant']);
     const parsed = dashboards.map((d) => JSON.parse(d.json));
     const uids = parsed.map((d) => d.uid);
     assert.equal(new Set(uids).size, uids.length);
@@ -89,9 +99,22 @@ describe('Grafana dashboards', () => {
     assert.deepEqual(unknown, []);
   });
 
+  it('every rule expression names only metrics that a rule records or a source produces', () => {
+    const unknown = ruleGroups.flatMap((g) => g.rules).flatMap((r: any) => metricNames(String(r.expr)).filter((m) => !EXPORTED[m] && !recorded.has(m)).map((m) => `${r.alert ?? r.record}: ${m}`));
+    assert.deepEqual(unknown, []);
+  });
+
+  it('the add-on dashboards exist only where the add-on is enabled', () => {
+    const names = (off: string) => platformDashboards((a) => a !== off).map((d) => d.name);
+    assert.ok(!names('argocd').includes('argocd'));
+    assert.ok(!names('gatekeeper').includes('gatekeeper'));
+    assert.ok(names('keda').includes('argocd'));
+  });
+
   it('the metric extraction sees through selectors, ranges and grouping (so the check can fail)', () => {
     assert.deepEqual(metricNames('sum by (le, model_name) (rate(vllm:e2e_request_latency_seconds_bucket{x="a b"}[5m]))'), ['vllm:e2e_request_latency_seconds_bucket']);
     assert.deepEqual(metricNames('1 - a_total / on (team) group_left (currency) b:c'), ['a_total', 'b:c']);
+    assert.deepEqual(metricNames('x / clamp_min(y2, 1e-12) > 0.5'), ['x', 'y2']);
     assert.ok(!EXPORTED.made_up_metric && !recorded.has('made_up_metric'));
   });
 

@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { costDelta, loadPrices, stackCost } from '../../cli/lib/review/cost';
+import { CHARGEBACK_CURRENCY } from '../../catalog/chargeback';
 import { diffSynthOutputs, readSynthOutput, type SynthOutput } from '../../cli/lib/review/diff';
 import { loadEnvironment } from '../../config/load';
 import { blocking, type EnvironmentInfo, type Review } from '../../cli/lib/review/model';
@@ -175,6 +176,10 @@ describe('review: diff of synth outputs with the provider facts', () => {
 describe('review: cost estimate', () => {
   const prices = loadPrices();
   const month = (size: string) => prices.vmHourly[size] * prices.hoursPerMonth;
+
+  it('the price table is in the chargeback currency, so estimates and LLM spend add up', () => {
+    assert.equal(prices.currency, CHARGEBACK_CURRENCY);
+  });
 
   it('prices node pools from their autoscaling range, spot at the spot factor, plus fixed services', () => {
     const env = loadEnvironment('dev');

@@ -98,6 +98,27 @@ describe('tenant validation: across files', () => {
     assert.equal(existsSync(out), false);
   });
 
+  it('an LLM budget in an environment billed outside the chargeback currency is refused, located at the budget (negative control: no LLM, no problem)', () => {
+    const usd = ctx.environments.map((e) => ({ ...e, finops: { ...e.finops, currency: 'USD' as const } }));
+    const inUsd = (t: string) => t.replace('currency: EUR', 'currency: USD');
+    const dir = mkdtempSync(join(tmpdir(), 'tenants-'));
+    const withLlm = writeTenant(dir, 'spends', inUsd);
+    const withoutLlm = writeTenant(dir, 'frugal', (t) => inUsd(t).replace(/  llm:\n(    .*\n)+/, ''));
+    const problems = (files: string[]) => {
+      try {
+        loadTenants(files, { ...ctx, environments: usd });
+        return [];
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        return err.problems.map((p) => formatProblem({ ...p, file: basename(p.file) }));
+      }
+    };
+    const found = problems([withLlm]);
+    assert.equal(found.length, 2, found.join('\n'));
+    assert.match(found[0], /^spends\.yaml:\d+:\d+ spec\.llm\.monthlyBudget: dev is billed in USD, but the router books LLM spend in EUR/);
+    assert.deepEqual(problems([withoutLlm]), []);
+  });
+
   it('a missing file is a clean problem', () => {
     const [p] = problemsOf([join(FIXTURES, 'tenants/does-not-exist.yaml')]);
     assert.equal(p.message, 'file not found');

@@ -11,10 +11,13 @@ import { join, resolve } from 'node:path';
 import { App } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadInputs } from '../../config/inputs';
+import { loadModelCatalogue } from '../../config/models';
 import { workloadApps } from '../../charts/workloads/apps';
 import { environmentPolicyObjects, toYaml } from '../../cli/lib/gatekeeper';
 import { renderEnvironments } from '../../cli/lib/render';
 import type { RenderContext } from '../../charts/app-builder';
+import { SERVICES } from '../../catalog/services';
+import { TEAM_SPEND_QUERY } from '../../charts/workloads/spend-exporter';
 import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
 import { runTool } from '../helpers/tools';
 
@@ -40,6 +43,9 @@ const PLATFORM_NAMESPACES = ['platform', 'serving'].map((name) => ({
   kind: 'Namespace',
   metadata: { name, labels: { 'kubernetes.io/metadata.name': name, 'pod-security.kubernetes.io/enforce': 'restricted' } },
 }));
+
+/** Deployments whose load does not grow with traffic: a fixed replica count instead of an autoscaler. */
+const FIXED_REPLICAS = [SERVICES.spendExporter.name];
 
 const dev = render('dev');
 const prod = render('prod', { lockFile: FIXTURE_LOCK });
@@ -133,8 +139,13 @@ describe('workloads: properties of every workload', () => {
         for (const p of policies) assert.deepEqual(p.spec.policyTypes, ['Ingress', 'Egress']);
         assert.ok(policies.every((p) => p.spec.ingress.every((rule: any) => rule.from?.length > 0)), `${d.metadata.name}: every ingress rule names its callers`);
         const scalers = [...sameNs('HorizontalPodAutoscaler'), ...sameNs('ScaledObject')].filter((s) => s.spec.scaleTargetRef.name === d.metadata.name);
-        assert.equal(scalers.length, 1, `${d.metadata.name}: exactly one autoscaler`);
-        assert.equal(d.spec.replicas, undefined, `${d.metadata.name}: the autoscaler owns replicas`);
+        if (FIXED_REPLICAS.includes(d.metadata.name)) {
+          assert.equal(scalers.length, 0, `${d.metadata.name}: a fixed count and no autoscaler`);
+          assert.ok(d.spec.replicas >= 1, `${d.metadata.name}: replicas`);
+        } else {
+          assert.equal(scalers.length, 1, `${d.metadata.name}: exactly one autoscaler`);
+          assert.equal(d.spec.replicas, undefined, `${d.metadata.name}: the autoscaler owns replicas`);
+        }
         const services = sameNs('Service').filter((s) => matches(s.spec.selector, labels));
         assert.equal(services.length, 1, `${d.metadata.name}: Service`);
         assert.ok(sameNs('ServiceMonitor').some((m) => matches(m.spec.selector.matchLabels, services[0].metadata.labels)), `${d.metadata.name}: ServiceMonitor`);
@@ -215,7 +226,15 @@ describe('workloads: LLM router', () => {
     const cfg = parse(files(prod)['config.yaml']);
     assert.deepEqual(cfg.model_list.map((m: any) => m.model_name), ['llama-3-1-70b-instruct', 'llama-3-1-8b-instruct', 'qwen2-5-coder-32b-instruct']);
     const m70 = cfg.model_list[0].litellm_params;
-    assert.deepEqual(m70, { model: 'hosted_vllm/llama-3-1-70b-instruct', api_base: 'http://vllm-llama-3-1-70b-instruct.serving.svc.cluster.local:8000/v1', timeout: 600, stream_timeout: 120 });
+    const rates = loadModelCatalogue().models.find((m) => m.id === 'llama-3-1-70b-instruct')!.chargeback;
+    assert.deepEqual(m70, {
+      model: 'hosted_vllm/llama-3-1-70b-instruct',
+      api_base: 'http://vllm-llama-3-1-70b-instruct.serving.svc.cluster.local:8000/v1',
+      timeout: 600,
+      stream_timeout: 120,
+      input_cost_per_token: rates.inputPerMillionTokens / 1e6,
+      output_cost_per_token: rates.outputPerMillionTokens / 1e6,
+    });
     assert.deepEqual(cfg.router_settings.fallbacks, [{ 'llama-3-1-70b-instruct': ['llama-3-1-8b-instruct'] }, { 'qwen2-5-coder-32b-instruct': ['llama-3-1-8b-instruct'] }]);
     assert.equal(cfg.general_settings.master_key, 'os.environ/LITELLM_MASTER_KEY');
     assert.equal(cfg.general_settings.database_url, 'os.environ/DATABASE_URL');
@@ -225,6 +244,9 @@ describe('workloads: LLM router', () => {
     const cfg = parse(files(dev)['config.yaml']);
     const m = cfg.model_list.find((x: any) => x.model_name === 'llama-3-1-70b-instruct');
     assert.equal(m.litellm_params.model, 'hosted_vllm/llama-3-1-8b-instruct');
+    // The tenant pays the rate of the model that answered, not of the one it asked for.
+    const small = loadModelCatalogue().models.find((x) => x.id === 'llama-3-1-8b-instruct')!.chargeback;
+    assert.equal(m.litellm_params.output_cost_per_token, small.outputPerMillionTokens / 1e6);
   });
 
   it('one team per tenant of the environment with its models, TPM/RPM and monthly budget', () => {
@@ -241,7 +263,8 @@ describe('workloads: LLM router', () => {
     assert.equal(job.metadata.annotations['argocd.argoproj.io/sync-wave'], '-1');
     const cm = dev['llm-router'].find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'llm-router-config');
     assert.equal(cm.data.DISABLE_SCHEMA_UPDATE, 'true');
-    for (const dep of dev['llm-router'].filter((o) => ['ConfigMap', 'ExternalSecret', 'ServiceAccount'].includes(o.kind))) {
+    // The router's own dependencies; the spend exporter in the same app waits for no hook.
+    for (const dep of dev['llm-router'].filter((o) => ['ConfigMap', 'ExternalSecret', 'ServiceAccount'].includes(o.kind) && o.metadata.name.startsWith('llm-router'))) {
       assert.equal(dep.metadata.annotations?.['argocd.argoproj.io/sync-wave'], '-2', `${dep.kind} ${dep.metadata.name} exists before the hook`);
     }
   });
@@ -273,6 +296,38 @@ describe('workloads: LLM router', () => {
       'LITELLM_MASTER_KEY=llm-router-master-key',
       'LITELLM_SALT_KEY=llm-router-salt-key',
     ]);
+  });
+});
+
+describe('workloads: LLM spend exporter', () => {
+  const of = (r: Record<string, any[]>, kind: string, name = 'llm-spend-exporter') => r['llm-router'].find((o) => o.kind === kind && o.metadata.name === name);
+
+  it('runs the mirrored sql_exporter, digest-pinned in prod, once, without OpenTelemetry settings, probed on /healthz', () => {
+    const d = of(prod, 'Deployment');
+    const c = d.spec.template.spec.containers[0];
+    assert.match(c.image, /^craipprod[a-z0-9]*\.azurecr\.io\/mirror\/burningalchemist\/sql_exporter:0\.24\.6@sha256:[a-f0-9]{64}$/);
+    assert.equal(d.spec.replicas, 1);
+    assert.equal(c.env, undefined, 'no OTEL_* settings: it only answers scrapes');
+    assert.deepEqual([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path], ['/healthz', '/healthz']);
+    assert.deepEqual(c.ports, [{ name: 'http', containerPort: 9399, protocol: 'TCP' }]);
+    assert.ok(c.args.includes('--config.file=/etc/sql_exporter/sql_exporter.yml'));
+  });
+
+  it('reads one table of the router database with the DSN from Key Vault; the file holds no secret', () => {
+    const cfg = parse(of(dev, 'ConfigMap', 'llm-spend-exporter-files').data['sql_exporter.yml']);
+    assert.equal(cfg.target, undefined, 'the target comes from SQLEXPORTER_TARGET_*');
+    assert.deepEqual(cfg.collectors[0].queries, [{ query_name: 'teams', query: TEAM_SPEND_QUERY }]);
+    assert.deepEqual(cfg.collectors[0].metrics.map((m: any) => `${m.metric_name}{${m.key_labels}}=${m.values}`), ['llm_router_team_spend{team}=spend', 'llm_router_team_max_budget{team}=max_budget']);
+    assert.equal(of(dev, 'ConfigMap', 'llm-spend-exporter-config').data.SQLEXPORTER_TARGET_COLLECTORS, cfg.collectors[0].collector_name);
+    const es = of(dev, 'ExternalSecret', 'llm-spend-exporter-secrets');
+    assert.deepEqual(es.spec.data.map((x: any) => `${x.secretKey}=${x.remoteRef.key}`), ['SQLEXPORTER_TARGET_DSN=llm-spend-exporter-database-url']);
+  });
+
+  it('NetworkPolicy: only Prometheus gets in, only PostgreSQL in the private-endpoint subnet is reached', () => {
+    const np = of(dev, 'NetworkPolicy');
+    assert.deepEqual(np.spec.ingress, [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }], ports: [{ protocol: 'TCP', port: 9399 }] }]);
+    assert.deepEqual(np.spec.egress, [{ to: [{ ipBlock: { cidr: '10.40.24.0/21' } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
+    assert.deepEqual(of(dev, 'ServiceMonitor').spec.endpoints.map((e: any) => e.port), ['http']);
   });
 });
 

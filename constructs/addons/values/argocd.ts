@@ -4,7 +4,7 @@ import type { AddonContext } from '../context';
 import { ACME_ISSUER } from '../../../catalog/cluster-names';
 import { INGRESS_CLASS } from '../../../catalog/cluster-names';
 import type { ArgocdValues } from '../../../catalog/chart-values/argocd';
-import { WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
+import { HELPER_CONTAINER, SMALL_CONTROLLER, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { ARGOCD_SERVER_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
 
 /**
@@ -18,6 +18,8 @@ if obj.status ~= nil and obj.status.health ~= nil then
 end
 return hs
 `;
+
+const REDIS = { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } };
 
 export function argocdChartValues(ctx: AddonContext): ArgocdValues {
   const sso = ctx.env.addons.argocd.sso;
@@ -70,10 +72,18 @@ export function argocdChartValues(ctx: AddonContext): ArgocdValues {
       pdb: { enabled: ha, minAvailable: 1 },
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     },
-    applicationSet: { replicas: replicas(2), pdb: { enabled: ha, minAvailable: 1 } },
-    notifications: { enabled: true },
+    applicationSet: { replicas: replicas(2), pdb: { enabled: ha, minAvailable: 1 }, resources: SMALL_CONTROLLER },
+    notifications: { enabled: true, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } } },
     dex: { enabled: false },
-    'redis-ha': { enabled: ha },
-    redis: { enabled: !ha },
+    // Redis holds only Argo CD's cache (manifests, app state): it is rebuilt from Git when lost.
+    'redis-ha': {
+      enabled: ha,
+      redis: { resources: REDIS },
+      sentinel: { resources: HELPER_CONTAINER },
+      haproxy: { resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } }, init: { resources: HELPER_CONTAINER } },
+      init: { resources: HELPER_CONTAINER },
+      splitBrainDetection: { resources: HELPER_CONTAINER },
+    },
+    redis: { enabled: !ha, resources: REDIS },
   };
 }

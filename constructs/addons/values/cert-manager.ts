@@ -14,8 +14,8 @@ export function certManagerChartValues(ctx: AddonContext): CertManagerValues {
     resources: SMALL_CONTROLLER,
     // DNS-01 self-checks must ask public resolvers: the cluster's resolver may serve a private zone.
     extraArgs: ['--dns01-recursive-nameservers-only', '--dns01-recursive-nameservers=1.1.1.1:53,8.8.8.8:53'],
-    webhook: component,
-    cainjector: component,
+    webhook: { ...component, resources: SMALL_CONTROLLER },
+    cainjector: { ...component, resources: SMALL_CONTROLLER },
     prometheus: { enabled: true },
   };
 }

@@ -13,7 +13,7 @@ export function externalSecretsChartValues(ctx: AddonContext): ExternalSecretsVa
     podLabels: { ...WORKLOAD_IDENTITY_LABEL },
     serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'externalSecrets')) },
     resources: SMALL_CONTROLLER,
-    webhook: component,
-    certController: component,
+    webhook: { ...component, resources: SMALL_CONTROLLER },
+    certController: { ...component, resources: SMALL_CONTROLLER },
   };
 }

@@ -9,9 +9,13 @@ export function kedaChartValues(ctx: AddonContext): KedaValues {
     operator: { replicaCount: replicas },
     metricsServer: { replicaCount: replicas },
     podDisruptionBudget: ha ? { operator: { minAvailable: 1 }, metricServer: { minAvailable: 1 } } : {},
+    // The chart limits every component to 1 CPU and 1000Mi; `cpu: null` drops the CPU limit (the
+    // platform limits memory only), and the admission webhook, which only validates ScaledObjects,
+    // gets a size of its own instead of the chart's 1000Mi.
     resources: {
-      operator: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } },
-      metricServer: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } },
+      operator: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: null, memory: '1Gi' } },
+      metricServer: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: null, memory: '1Gi' } },
+      webhooks: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: null, memory: '256Mi' } },
     },
     prometheus: { operator: { enabled: true }, metricServer: { enabled: true } },
   };

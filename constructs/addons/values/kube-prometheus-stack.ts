@@ -7,7 +7,8 @@ import { clientId, type AddonContext } from '../context';
 import { ACME_ISSUER } from '../../../catalog/cluster-names';
 import { INGRESS_CLASS } from '../../../catalog/cluster-names';
 import type { KubePrometheusStackValues } from '../../../catalog/chart-values/kube-prometheus-stack';
-import { WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
+import { agentResources, HELPER_CONTAINER, SMALL_CONTROLLER, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
+import { NODE_AGENTS } from '../../../catalog/namespaces';
 import { ALERTMANAGER_RECEIVERS_SECRET, GRAFANA_SERVICE_ACCOUNT, NODE_EXPORTER_NAMESPACE, PROMETHEUS_SERVICE_ACCOUNT, THANOS_OBJSTORE_SECRET } from '../../../catalog/cluster-names';
 
 export interface ObservabilityEndpoints {
@@ -79,7 +80,11 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
         podMetadata: { labels: { ...WORKLOAD_IDENTITY_LABEL } },
         resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '8Gi' } },
         storageSpec: { volumeClaimTemplate: { spec: { storageClassName: 'managed-csi-premium', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${o.prometheusVolumeGi}Gi` } } } } },
-        thanos: { objectStorageConfig: { existingSecret: { name: THANOS_OBJSTORE_SECRET, key: 'objstore.yml' } } },
+        thanos: {
+          objectStorageConfig: { existingSecret: { name: THANOS_OBJSTORE_SECRET, key: 'objstore.yml' } },
+          // The sidecar uploads finished blocks and answers store queries for the recent ones.
+          resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+        },
       },
     },
     alertmanager: {
@@ -131,14 +136,22 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
         // Only the platform's rendered dashboards: a tenant cannot inject one by labelling a ConfigMap.
         dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true } },
         datasources: { enabled: true },
+        resources: HELPER_CONTAINER,
       },
+      // The chart's `helm test` pod runs as root without a seccomp profile, which the namespace's
+      // Pod Security (restricted) refuses; releases are checked by Helm's wait and the rendered-chart test.
+      testFramework: { enabled: false },
       additionalDataSources: [
         { name: 'Loki', uid: 'loki', type: 'loki', url: 'http://loki-gateway.observability.svc', access: 'proxy' },
         { name: 'Tempo', uid: 'tempo', type: 'tempo', url: 'http://tempo.observability.svc:3200', access: 'proxy', jsonData: { tracesToLogsV2: { datasourceUid: 'loki' }, serviceMap: { datasourceUid: 'prometheus' } } },
       ],
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     },
-    'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE },
+    prometheusOperator: { resources: SMALL_CONTROLLER, prometheusConfigReloader: { resources: HELPER_CONTAINER } },
+    // Memory grows with the number of objects in the cluster (tenants' namespaces included).
+    'kube-state-metrics': { resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
+    // The node-exporter namespace quota is this size times the node count (catalog/namespaces.ts).
+    'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE, resources: agentResources(NODE_AGENTS.nodeExporter) },
     thanosRuler: { enabled: false },
   };
 }

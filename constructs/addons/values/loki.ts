@@ -1,8 +1,9 @@
 /** Loki chart values: logs on Blob storage through workload identity, retention from config. */
 import { clientId, type AddonContext } from '../context';
 import type { LokiValues } from '../../../catalog/chart-values/loki';
-import { RUNTIME_DEFAULT_SECCOMP, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
+import { HELPER_CONTAINER, RUNTIME_DEFAULT_SECCOMP, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { LOKI_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
+import { TENANT_LABEL } from '../../tenant/labels';
 
 export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName: string; container: string }): LokiValues {
   const ha = ctx.highAvailability;
@@ -23,7 +24,13 @@ export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName
         azure: { accountName: storage.storageAccountName, useFederatedToken: true },
       },
       schemaConfig: { configs: [{ from: '2025-01-01', store: 'tsdb', object_store: 'azure', schema: 'v13', index: { prefix: 'loki_index_', period: '24h' } }] },
-      limits_config: { retention_period: `${ctx.env.observability.retention.logsDays * 24}h`, allow_structured_metadata: true },
+      limits_config: {
+        retention_period: `${ctx.env.observability.retention.logsDays * 24}h`,
+        allow_structured_metadata: true,
+        // Besides Loki's default index labels (namespace, workload, container, cluster, ...), the
+        // log agent's tenant attribute: one stream set per tenant, as small as the namespaces.
+        otlp_config: { resource_attributes: { attributes_config: [{ action: 'index_label', attributes: [TENANT_LABEL] }] } },
+      },
       compactor: { retention_enabled: true, delete_request_store: 'azure' },
     },
     serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'loki')) },
@@ -32,7 +39,10 @@ export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName
     read: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '4Gi' } } },
     write: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } } },
     backend: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } } },
-    gateway: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP },
+    gateway: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } } },
+    // The rules sidecar of the backend (or single binary) and the caches' metrics exporters.
+    sidecar: { resources: HELPER_CONTAINER },
+    memcachedExporter: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } } },
     memcached: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP },
     minio: { enabled: false },
     chunksCache: { enabled: ha },

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import { GPU_TAINTS, POOL_LABEL, SPOT_TAINT } from '../../../catalog/node-pools';
 import type { AddonContext } from '../context';
 import type { NvidiaDevicePluginValues } from '../../../catalog/chart-values/nvidia-device-plugin';
-import { toleration } from '../../../catalog/chart-values/common';
+import { agentResources, toleration } from '../../../catalog/chart-values/common';
+import { NODE_AGENTS } from '../../../catalog/namespaces';
 
 /** `key=value:Effect` -> a toleration for exactly that taint. */
 export function tolerationFor(taint: string): z.input<typeof toleration> {
@@ -18,7 +19,8 @@ export function nvidiaDevicePluginChartValues(ctx: AddonContext): NvidiaDevicePl
     nodeSelector: { [POOL_LABEL]: 'gpu' },
     tolerations: [...GPU_TAINTS, ...(gpu.spot.enabled ? [SPOT_TAINT] : [])].map(tolerationFor),
     priorityClassName: 'system-node-critical',
-    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+    // The namespace quota is this size times the node count (catalog/namespaces.ts).
+    resources: agentResources(NODE_AGENTS.nvidiaDevicePlugin),
     // Feature discovery is for the full GPU operator; the pool's labels already say what the nodes are.
     gfd: { enabled: false },
     nfd: { enabled: false },

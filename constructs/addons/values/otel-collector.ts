@@ -2,7 +2,7 @@
 import type { AddonContext } from '../context';
 import type { OtelCollectorValues } from '../../../catalog/chart-values/otel-collector';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../../../catalog/chart-values/common';
-import { OTEL_COLLECTOR_NAME } from '../../../catalog/cluster-names';
+import { LOKI_OTLP_ENDPOINT, OTEL_COLLECTOR_NAME } from '../../../catalog/cluster-names';
 
 /** The collector pipeline: what every signal goes through and where it ends up. */
 export function otelCollectorConfig(): Record<string, unknown> {
@@ -14,7 +14,7 @@ export function otelCollectorConfig(): Record<string, unknown> {
     },
     exporters: {
       prometheusremotewrite: { endpoint: 'http://prometheus-operated.observability.svc:9090/api/v1/write', resource_to_telemetry_conversion: { enabled: true } },
-      'otlphttp/loki': { endpoint: 'http://loki-gateway.observability.svc/otlp' },
+      'otlphttp/loki': { endpoint: LOKI_OTLP_ENDPOINT },
       'otlp/tempo': { endpoint: 'tempo.observability.svc:4317', tls: { insecure: true } },
     },
     extensions: { health_check: { endpoint: '${env:MY_POD_IP}:13133' } },

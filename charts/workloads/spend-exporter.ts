@@ -1,0 +1,86 @@
+/**
+ * Per-team LLM spend for the tenant budget alerts, read from the router's database by
+ * burningalchemist/sql_exporter. LiteLLM's own Prometheus metrics (litellm_spend_metric_total and
+ * the rest) come from its enterprise package and stay empty without a licence; the spend the router
+ * enforces budgets against is in its table "LiteLLM_TeamTable" either way.
+ *
+ * The exporter logs in as a read-only role that may select three columns of that table and nothing
+ * else (docs/workloads.md shows how it is created); its connection URL comes from Key Vault. One
+ * replica: spend changes every few seconds at most and a gap of a scrape or two does not matter to a
+ * budget alert, while every replica is another client of the router's database.
+ */
+import { Construct } from 'constructs';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { stringify } from 'yaml';
+import { METRICS, SERVICES } from '../../catalog/services';
+import type { ImageRef } from './plan';
+import { PlatformService } from './service';
+
+export const SPEND_EXPORTER = SERVICES.spendExporter;
+/** Key Vault secret with the read-only role's connection URL (docs/workloads.md). */
+export const SPEND_EXPORTER_DATABASE_SECRET = 'llm-spend-exporter-database-url';
+/** The database role the exporter logs in as; the URL in Key Vault names it. */
+export const SPEND_READER_ROLE = 'llm_spend_reader';
+const CONFIG_DIR = '/etc/sql_exporter';
+const COLLECTOR = 'llm_router_team_spend';
+
+/**
+ * The only query: the team id is the tenant name (charts/workloads/router.ts, tenantTeams), `spend`
+ * is what the router compares with `max_budget` before every request and resets each budget period.
+ */
+export const TEAM_SPEND_QUERY = 'SELECT team_id AS team, spend, max_budget FROM "LiteLLM_TeamTable"';
+
+/** sql_exporter.yml: the target (the DSN) comes from the environment, so the file holds no secret. */
+export function sqlExporterConfig(): Record<string, unknown> {
+  return {
+    global: {
+      scrape_timeout: '10s',
+      scrape_timeout_offset: '500ms',
+      // Results are cached for a minute: Prometheus scrapes every 30 s and the table is small,
+      // but the router's database serves requests first.
+      min_interval: '60s',
+      max_connections: 1,
+      max_idle_connections: 1,
+      max_connection_lifetime: '10m',
+    },
+    collectors: [
+      {
+        collector_name: COLLECTOR,
+        metrics: [
+          { metric_name: METRICS.teamSpend.name, type: 'gauge', help: METRICS.teamSpend.help, key_labels: ['team'], values: ['spend'], query_ref: 'teams' },
+          { metric_name: METRICS.teamMaxBudget.name, type: 'gauge', help: METRICS.teamMaxBudget.help, key_labels: ['team'], values: ['max_budget'], query_ref: 'teams' },
+        ],
+        queries: [{ query_name: 'teams', query: TEAM_SPEND_QUERY }],
+      },
+    ],
+  };
+}
+
+export interface SpendExporterProps {
+  readonly environment: string;
+  readonly image: ImageRef;
+  /** The router's egress rule to PostgreSQL (its private endpoint). */
+  readonly databaseEgress: k8s.NetworkPolicyEgressRule;
+}
+
+export class SpendExporter extends Construct {
+  constructor(scope: Construct, id: string, props: SpendExporterProps) {
+    super(scope, id);
+    new PlatformService(this, 'exporter', {
+      service: SPEND_EXPORTER,
+      environment: props.environment,
+      image: props.image,
+      health: { live: '/healthz', ready: '/healthz' },
+      resources: { cpuRequest: '50m', cpuLimit: '200m', memory: '128Mi' },
+      scaling: { kind: 'fixed', replicas: 1 },
+      // Nobody calls it; Prometheus reaches the metrics port through the policy's scrape rule.
+      callers: [],
+      egress: [props.databaseEgress],
+      args: [`--config.file=${CONFIG_DIR}/sql_exporter.yml`, `--web.listen-address=:${SPEND_EXPORTER.httpPort}`, '--log.format=json'],
+      files: { mountPath: CONFIG_DIR, data: { 'sql_exporter.yml': stringify(sqlExporterConfig(), { lineWidth: 0 }) } },
+      // The target is set by environment (SQLEXPORTER_TARGET_*): a target in the file would need the DSN there.
+      config: { SQLEXPORTER_TARGET_COLLECTORS: COLLECTOR },
+      secrets: { SQLEXPORTER_TARGET_DSN: SPEND_EXPORTER_DATABASE_SECRET },
+    });
+  }
+}
