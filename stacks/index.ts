@@ -27,6 +27,7 @@ export interface EnvironmentStacksOptions {
 
 export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, options: EnvironmentStacksOptions = {}): EnvironmentStack[] {
   const common = { env, localBackend: options.localBackend };
+  // The only shared stack given the tenant list (TENANT_LIST_CONCERNS in names.ts: the synth cache relies on it).
   const network = new NetworkStack(scope, { ...common, tenants: options.tenants });
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);

@@ -12,6 +12,15 @@ export function sharedConcerns(env: Pick<EnvironmentConfig, 'network'>): string[
   return [...SHARED_CONCERNS, ...(env.network.edge.frontDoor.enabled ? ['edge'] : [])];
 }
 
+/**
+ * The shared stacks built from the tenant list (the network's firewall allows every tenant's
+ * declared egress). Only these depend on every tenant's file; the other shared stacks depend on
+ * tenants only through the cross-stack outputs tenant stacks reference in them, which the
+ * synth cache keys separately (a test checks that editing every tenant changes no other shared
+ * stack).
+ */
+export const TENANT_LIST_CONCERNS: readonly string[] = ['network'];
+
 export function stackName(env: string, concern: string): string {
   return `${env}-${concern}`;
 }

@@ -5,6 +5,9 @@
  * Prints one JSON line.
  *
  *   node --import tsx test/helpers/incremental-round.ts <cache dir> <incremental out> <full out>
+ *
+ * The fault tests (synth-cache-faults.test.ts) run it too, in the repository itself: it only
+ * writes into the three folders it is given.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -57,7 +60,8 @@ process.stdout.write(
     stacks: full.stacks.length,
     reused: inc.cache?.reused ?? 0,
     built: inc.cache?.built ?? 0,
-    problems: inc.cache?.problems ?? [],
+    // Every damaged or foreign entry the run found, the stacks' and the rendered apps'.
+    problems: cache.stats.problems,
     apps: fullRendered.size,
     appsReused: renderReport.reused,
     appsBuilt: renderReport.built,

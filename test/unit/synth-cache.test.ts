@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack } from 'cdktf';
@@ -19,6 +19,7 @@ import { markOwnOutput } from '../../cli/lib/output-dir';
 import { synthesisLine } from '../../cli/lib/review/render';
 import { loadInputs } from '../../config/inputs';
 import { buildApp } from '../../main';
+import { TENANT_LIST_CONCERNS } from '../../stacks/names';
 import { ROOT } from '../helpers/tools';
 
 const key = (s: string) => sha256(s);
@@ -194,6 +195,37 @@ describe('stack fingerprints', () => {
     // A consumer's fingerprint holds its producers' code: what it references are their construct paths.
     assert.ok(tenant.includes('stacks/network-stack.ts') && tenant.includes('stacks/platform-stack.ts'));
     for (const files of [tenant, addons]) for (const f of ['main.ts', 'stacks/index.ts', 'cli/lib/cache/incremental.ts']) assert.ok(files.includes(f), f);
+  });
+});
+
+describe('shared stacks and the tenant list', () => {
+  it('only the TENANT_LIST_CONCERNS stacks change when every tenant\'s content changes (the other shared stacks\' fingerprints leave tenants out)', () => {
+    const inputs = loadInputs();
+    const synth = (tenants: typeof inputs.tenants) => {
+      const outdir = tmp('tenant-list-');
+      buildApp({ environments: inputs.environments, tenants, outdir }).synth();
+      const out = new Map<string, string>();
+      for (const name of readdirSync(join(outdir, 'stacks'))) out.set(name, readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+      return out;
+    };
+    const before = synth(inputs.tenants);
+    // The same stacks, every tenant's content different: egress, budget, quota, contacts.
+    const edited = inputs.tenants.map((t) => {
+      const c = structuredClone(t);
+      c.spec.network.allowEgressTo = [...c.spec.network.allowEgressTo, `api.${c.metadata.name}-changed.example:443`];
+      c.spec.budget.monthly += 1;
+      c.spec.quota.pods += 1;
+      c.spec.owners.contacts = [...c.spec.owners.contacts, `extra@${c.metadata.name}.example`];
+      return c;
+    });
+    const after = synth(edited);
+    assert.deepEqual([...after.keys()], [...before.keys()]);
+    const changed = [...before.keys()].filter((name) => before.get(name) !== after.get(name));
+    const shared = changed.filter((name) => !inputs.tenants.some((t) => name.endsWith(`-tenant-${t.metadata.name}`)));
+    const concerns = [...new Set(shared.map((name) => name.split('-').slice(1).join('-')))].sort();
+    // Negative control: the edit does reach the stacks built from the tenant list, and the tenant stacks.
+    assert.deepEqual(concerns, [...TENANT_LIST_CONCERNS].sort(), `shared stacks changed by tenant content: ${shared.join(', ')}`);
+    assert.ok(changed.length > shared.length, 'the tenant stacks changed too');
   });
 });
 

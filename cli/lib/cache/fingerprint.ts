@@ -7,7 +7,8 @@
  * - the toolchain: package-lock.json (cdktf, the providers, cdk8s, tsx), tsconfig.json, the
  *   Node.js major version, and the environment variables cdktf reads;
  * - the validated inputs it is built from: its environment, its tenant (a tenant stack) or
- *   every tenant (the shared stacks: the network's firewall lists every tenant's egress), the
+ *   every tenant (the shared stacks built from the tenant list, TENANT_LIST_CONCERNS: the
+ *   network's firewall lists every tenant's egress; the other shared stacks get no tenant), the
  *   model catalogue (rendered apps), and synth options such as the local backend;
  * - in the second-level key (see incremental.ts): the cross-stack outputs its consumers
  *   reference, and the content of every data file the build was seen to read (reads.ts).

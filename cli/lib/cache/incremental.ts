@@ -32,7 +32,7 @@ import { dirname, join } from 'node:path';
 import type { App, TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../../../config/schema';
 import type { Tenant } from '../../../config/tenant-schema';
-import { sharedConcerns, stackName } from '../../../stacks/names';
+import { sharedConcerns, stackName, TENANT_LIST_CONCERNS } from '../../../stacks/names';
 import { sha256 } from './hash';
 import { Fingerprints, InputHashes, readJson, stackModule } from './fingerprint';
 import { traceReads } from './reads';
@@ -98,7 +98,7 @@ function plan(req: IncrementalRequest, fp: Fingerprints, inputs: InputHashes): P
       sha256('stack', toolchain, name, fp.code(fp.stackCodeFiles(concern)), envHash, tenantHash, `localBackend=${Boolean(req.localBackend)}`);
     for (const concern of sharedConcerns(env)) {
       const name = stackName(env.name, concern);
-      out.push({ name, env, concern, key1: key1(name, concern, everyTenant) });
+      out.push({ name, env, concern, key1: key1(name, concern, TENANT_LIST_CONCERNS.includes(concern) ? everyTenant : 'no tenant list') });
     }
     for (const tenant of req.tenants.filter((t) => t.spec.environments.includes(env.name))) {
       const concern = `tenant-${tenant.metadata.name}`;
