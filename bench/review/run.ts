@@ -19,7 +19,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { sampleTreeRss } from '../rss';
+import { childrenCpuSeconds, sampleTreeRss } from '../rss';
 import { generateTenants } from '../tenants/generate';
 
 const runs = Number(process.argv[2] ?? 3);
@@ -35,9 +35,10 @@ function sh(cwd: string, cmd: string, args: string[]) {
 }
 
 /** Runs the review in a fresh process, sampling the peak memory of its process tree. */
-function review(clone: string, args: string[]): Promise<{ ms: number; peakMb: number; code: number | null; out: string; err: string }> {
+function review(clone: string, args: string[]): Promise<{ ms: number; cpu: number; peakMb: number; code: number | null; out: string; err: string }> {
   return new Promise((done, fail) => {
     const start = performance.now();
+    const cpu0 = childrenCpuSeconds();
     const child = spawn(process.execPath, ['cli/bin.js', 'review', '--quiet', '--base', 'HEAD', '--format', 'json', ...args], { cwd: clone });
     const rss = sampleTreeRss(50, child.pid);
     let out = '';
@@ -47,7 +48,7 @@ function review(clone: string, args: string[]): Promise<{ ms: number; peakMb: nu
     child.on('error', fail);
     child.on('close', (code) => {
       const ms = performance.now() - start;
-      done({ ms, peakMb: rss.stop(), code, out, err });
+      done({ ms, cpu: childrenCpuSeconds() - cpu0, peakMb: rss.stop(), code, out, err });
     });
   });
 }
@@ -57,6 +58,7 @@ interface Row {
   tenants: number;
   stacks: number;
   times: number[];
+  cpu: number[];
   peaks: number[];
   reused: string;
 }
@@ -85,7 +87,7 @@ async function bench(tenants: number): Promise<Row[]> {
     writeFileSync(changed, readFileSync(changed, 'utf8').replace('pods: 50', 'pods: 60'));
 
     for (const mode of modes) {
-      const row: Row = { mode, tenants, stacks: 0, times: [], peaks: [], reused: '' };
+      const row: Row = { mode, tenants, stacks: 0, times: [], cpu: [], peaks: [], reused: '' };
       for (let i = 0; i < runs; i++) {
         rmSync(cacheDir, { recursive: true, force: true });
         if (mode === 'warm') cpSync(warmCache, cacheDir, { recursive: true });
@@ -98,8 +100,9 @@ async function bench(tenants: number): Promise<Row[]> {
         const syn = r.synthesis;
         row.reused = syn?.cache ? `head ${syn.head.reused}/${syn.head.stacks}, base ${syn.base ? `${syn.base.reused}/${syn.base.stacks}` : 'full'}` : 'none (--no-cache)';
         row.times.push(res.ms);
+        row.cpu.push(res.cpu);
         row.peaks.push(res.peakMb);
-        process.stderr.write(`${mode} N=${tenants} run ${i + 1}/${runs}: ${res.ms.toFixed(0)} ms, peak ${res.peakMb.toFixed(0)} MB, reused ${row.reused} (load ${load()})\n`);
+        process.stderr.write(`${mode} N=${tenants} run ${i + 1}/${runs}: ${res.ms.toFixed(0)} ms, cpu ${res.cpu.toFixed(1)} s, peak ${res.peakMb.toFixed(0)} MB, reused ${row.reused} (load ${load()})\n`);
       }
       rows.push(row);
     }
@@ -119,9 +122,9 @@ async function main(): Promise<void> {
     [
       `platform review, one-tenant change: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores; load average ${before} before, ${load()} after)`,
       '',
-      '| cache | tenants | stacks per side | median | min | max | peak RSS (median) | stacks reused (last run) |',
-      '|---|---|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.mode} | ${r.tenants} | ${r.stacks} | ${s(median(r.times))} | ${s(Math.min(...r.times))} | ${s(Math.max(...r.times))} | ${median(r.peaks).toFixed(0)} MB | ${r.reused} |`),
+      '| cache | tenants | stacks per side | median | min | max | CPU user+sys (median) | peak RSS (median) | stacks reused (last run) |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.mode} | ${r.tenants} | ${r.stacks} | ${s(median(r.times))} | ${s(Math.min(...r.times))} | ${s(Math.max(...r.times))} | ${median(r.cpu).toFixed(1)} s | ${median(r.peaks).toFixed(0)} MB | ${r.reused} |`),
       '',
     ].join('\n'),
   );

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { childrenCpuSeconds } from '../rss';
 import { generateTenants } from './generate';
 
 const [runsArg, ...sizeArgs] = process.argv.slice(2);
@@ -30,6 +31,7 @@ interface Sample {
   validateMs: number;
   synthMs: number;
   wallMs: number;
+  cpuS: number;
   peakMb: number;
   reused: number;
   built: number;
@@ -40,10 +42,11 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 
 function measure(mode: string, work: string): Sample {
   const start = performance.now();
+  const cpu0 = childrenCpuSeconds();
   const res = spawnSync(process.execPath, ['--import', 'tsx', child, mode === 'nocache' ? 'nocache' : 'cached', work], { encoding: 'utf8' });
   const wallMs = performance.now() - start;
   if (res.status !== 0) throw new Error(`${mode} failed:\n${res.stderr}`);
-  return { ...(JSON.parse(res.stdout) as Omit<Sample, 'wallMs'>), wallMs };
+  return { ...(JSON.parse(res.stdout) as Omit<Sample, 'wallMs' | 'cpuS'>), wallMs, cpuS: childrenCpuSeconds() - cpu0 };
 }
 
 const rows: string[] = [];
@@ -62,12 +65,12 @@ for (const mode of modes) {
         if (mode === 'noop' && s.built !== 0) throw new Error(`a no-op run synthesized ${s.built} stacks`);
         if (mode === 'cold' && s.reused !== 0) throw new Error(`a cold run reused ${s.reused} stacks`);
         samples.push(s);
-        process.stderr.write(`${mode} N=${n} run ${i + 1}/${runs}: wall ${s.wallMs.toFixed(0)} ms, synth ${s.synthMs.toFixed(0)} ms, peak ${s.peakMb.toFixed(0)} MB (load ${load()})\n`);
+        process.stderr.write(`${mode} N=${n} run ${i + 1}/${runs}: wall ${s.wallMs.toFixed(0)} ms, cpu ${s.cpuS.toFixed(1)} s, synth ${s.synthMs.toFixed(0)} ms, peak ${s.peakMb.toFixed(0)} MB (load ${load()})\n`);
       }
       const synth = median(samples.map((s) => s.synthMs));
       const sorted = samples.map((s) => s.wallMs).sort((a, b) => a - b);
       rows.push(
-        `| ${mode} | ${n} | ${samples[0].stacks} | ${mode === 'nocache' ? `${median(samples.map((s) => s.validateMs)).toFixed(0)} ms` : 'in synth'} | ${synth.toFixed(0)} ms | ${(synth / n).toFixed(1)} ms | ${median(sorted).toFixed(0)} ms (${sorted[0].toFixed(0)} to ${sorted[sorted.length - 1].toFixed(0)}) | ${median(samples.map((s) => s.peakMb)).toFixed(0)} MB |`,
+        `| ${mode} | ${n} | ${samples[0].stacks} | ${mode === 'nocache' ? `${median(samples.map((s) => s.validateMs)).toFixed(0)} ms` : 'in synth'} | ${synth.toFixed(0)} ms | ${(synth / n).toFixed(1)} ms | ${median(sorted).toFixed(0)} ms (${sorted[0].toFixed(0)} to ${sorted[sorted.length - 1].toFixed(0)}) | ${median(samples.map((s) => s.cpuS)).toFixed(1)} s | ${median(samples.map((s) => s.peakMb)).toFixed(0)} MB |`,
       );
     } finally {
       rmSync(work, { recursive: true, force: true });
@@ -79,8 +82,8 @@ process.stdout.write(
   [
     `tenants benchmark: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores; load average ${loadBefore} before, ${load()} after)`,
     '',
-    '| mode | tenants | stacks | validate | synth (validate + synthesize + write) | synth per tenant | wall, whole process (min to max) | peak RSS (all processes) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| mode | tenants | stacks | validate | synth (validate + synthesize + write) | synth per tenant | wall, whole process (min to max) | CPU user+sys, whole process | peak RSS (all processes) |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n'),
