@@ -57,7 +57,10 @@ for (const mode of modes) {
     try {
       generateTenants(join(work, 'tenants'), n);
       // A no-op run needs the output and the cache of a run of the same tree (not timed).
-      if (mode === 'noop') measure('cold', work);
+      if (mode === 'noop') {
+        const s = measure('cold', work);
+        process.stderr.write(`(the cold run before the no-op runs, N=${n}: wall ${s.wallMs.toFixed(0)} ms, cpu ${s.cpuS.toFixed(1)} s, synth ${s.synthMs.toFixed(0)} ms, peak ${s.peakMb.toFixed(0)} MB (load ${load()}))\n`);
+      }
       const samples: Sample[] = [];
       for (let i = 0; i < runs; i++) {
         if (mode === 'cold') rmSync(join(work, 'cache'), { recursive: true, force: true });
