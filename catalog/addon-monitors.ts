@@ -10,6 +10,7 @@
  * component's source at the version the chart ships (the `source` line says where).
  */
 import { ADDONS, releaseName, type AddonName } from './addons';
+import { ENVOY_METRICS_PATH, ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, PLATFORM_GATEWAY } from './edge';
 
 export interface ScrapedTarget {
   /** The Service (ServiceMonitor) or the workload (PodMonitor) the chart creates. */
@@ -34,6 +35,12 @@ export interface AddonMonitor {
   readonly metrics: readonly string[];
   /** Where the metric names were checked. */
   readonly source: string;
+  /**
+   * `controller`: the scraped pods are created at runtime by the add-on's controller (Envoy
+   * Gateway's proxies), so the chart cannot show them; the selector is the labels the controller
+   * sets (catalog/edge.ts). Default: the chart creates them.
+   */
+  readonly createdBy?: 'chart' | 'controller';
 }
 
 /** The namespace the monitors live in (Prometheus' own; its selectors take monitors from every namespace). */
@@ -43,22 +50,60 @@ const instance = (addon: AddonName) => ({ 'app.kubernetes.io/instance': releaseN
 
 export const ADDON_MONITORS: readonly AddonMonitor[] = [
   {
-    addon: 'ingressNginx',
+    addon: 'envoyGateway',
     kind: 'ServiceMonitor',
-    name: 'ingress-nginx',
-    // controller.metrics.enabled (constructs/addons/values/ingress-nginx.ts) creates the -metrics
-    // Service; the controller and admission Services carry the same labels but no `metrics` port.
-    selector: { 'app.kubernetes.io/name': 'ingress-nginx', ...instance('ingressNginx'), 'app.kubernetes.io/component': 'controller' },
+    name: 'envoy-gateway',
+    // The controller's Service carries its metrics port (19001) next to xDS, rate limit, Wasm and webhook.
+    selector: { 'control-plane': 'envoy-gateway', 'app.kubernetes.io/name': 'gateway-helm', ...instance('envoyGateway') },
     port: 'metrics',
     path: '/metrics',
-    targets: [{ object: 'ingress-nginx-controller-metrics', container: 'controller' }],
+    targets: [{ object: 'envoy-gateway', container: 'envoy-gateway' }],
+    metrics: ['xds_snapshot_update_total', 'status_update_total', 'resource_apply_total'],
+    source: 'envoyproxy/gateway v1.9.0 internal/xds/cache/metrics.go, internal/provider/kubernetes/metrics.go, internal/infrastructure/kubernetes/metrics.go',
+  },
+  {
+    addon: 'envoyGateway',
+    kind: 'PodMonitor',
+    name: 'envoy-proxy',
+    // The Gateway's Envoy proxies: created by the controller from the EnvoyProxy of the
+    // cluster-config stack, not by the chart, so only their labels (catalog/edge.ts) are known here.
+    selector: { ...ENVOY_PROXY_POD_LABELS },
+    port: 'metrics',
+    path: ENVOY_METRICS_PATH,
+    targets: [{ object: `envoy-${GATEWAY_NAMESPACE}-${PLATFORM_GATEWAY}-<hash>`, container: 'envoy' }],
+    createdBy: 'controller',
     metrics: [
-      'nginx_ingress_controller_requests',
-      'nginx_ingress_controller_request_duration_seconds_bucket',
-      'nginx_ingress_controller_config_last_reload_successful',
-      'nginx_ingress_controller_ssl_expire_time_seconds',
+      'envoy_cluster_upstream_rq_total',
+      'envoy_cluster_upstream_rq_xx',
+      'envoy_cluster_upstream_rq_time_bucket',
+      'envoy_http_downstream_cx_active',
+      'envoy_server_days_until_first_cert_expiring',
     ],
-    source: 'kubernetes/ingress-nginx controller-v1.13.3 internal/ingress/metric/collectors/{socket,controller}.go',
+    source: 'envoyproxy/envoy v1.39 (source/common/upstream/upstream_impl.h cluster stats, source/server/server.h server stats), served by Envoy Gateway at :19001/stats/prometheus',
+  },
+  {
+    addon: 'externalDns',
+    kind: 'ServiceMonitor',
+    name: 'external-dns',
+    // The chart's Service (service.enabled) exposes the controller's `http` port (7979): /metrics and /healthz.
+    selector: { 'app.kubernetes.io/name': 'external-dns', ...instance('externalDns') },
+    port: 'http',
+    path: '/metrics',
+    targets: [{ object: 'external-dns', container: 'external-dns' }],
+    metrics: ['external_dns_controller_last_sync_timestamp_seconds', 'external_dns_registry_errors_total', 'external_dns_source_errors_total'],
+    source: 'kubernetes-sigs/external-dns v0.21.0 controller/metrics.go, pkg/metrics (chart 1.21.1)',
+  },
+  {
+    addon: 'externalDnsPrivate',
+    kind: 'ServiceMonitor',
+    name: 'external-dns-private',
+    // The chart's Service (service.enabled) exposes the controller's `http` port (7979): /metrics and /healthz.
+    selector: { 'app.kubernetes.io/name': 'external-dns', ...instance('externalDnsPrivate') },
+    port: 'http',
+    path: '/metrics',
+    targets: [{ object: 'external-dns-private', container: 'external-dns' }],
+    metrics: ['external_dns_controller_last_sync_timestamp_seconds', 'external_dns_registry_errors_total', 'external_dns_source_errors_total'],
+    source: 'kubernetes-sigs/external-dns v0.21.0 controller/metrics.go, pkg/metrics (chart 1.21.1)',
   },
   {
     addon: 'keda',

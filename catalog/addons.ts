@@ -8,10 +8,13 @@ import { z } from 'zod';
 
 export const ADDON_NAMES = [
   'argocd',
-  'ingressNginx',
+  'envoyGateway',
   'certManager',
+  'externalDns',
+  'externalDnsPrivate',
   'externalSecrets',
   'gatekeeper',
+  'ratify',
   'keda',
   'nvidiaDevicePlugin',
   'kubePrometheusStack',
@@ -19,6 +22,7 @@ export const ADDON_NAMES = [
   'tempo',
   'otelCollector',
   'otelLogAgent',
+  'blackboxExporter',
 ] as const;
 export type AddonName = (typeof ADDON_NAMES)[number];
 
@@ -53,17 +57,25 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     dependsOn: {
       externalSecrets: 'the Git credentials of the rendered-manifests repository come from Key Vault through an ExternalSecret',
       certManager: 'the platform apps it syncs include the ClusterIssuers, and its UI certificate comes from one',
-      ingressNginx: 'the UI and the Entra ID sign-in callback are served through the ingress controller',
+      envoyGateway: 'the UI and the Entra ID sign-in callback are served through the platform Gateway',
     },
     clusterAdmin: 'the application controller applies everything the platform renders, including CRDs and cluster-scoped objects; AppProjects restrict what each app may touch',
   },
-  ingressNginx: {
-    chart: 'ingress-nginx',
-    repository: 'https://kubernetes.github.io/ingress-nginx',
-    version: '4.13.3',
-    namespace: 'ingress-nginx',
+  /**
+   * The platform's entry point: Envoy Gateway, the Envoy project's Gateway API implementation
+   * (ingress-nginx, its predecessor here, reached end of maintenance in March 2026). The chart
+   * installs the Gateway API CRDs (v1.6.1) and its own with the first install; the GatewayClass,
+   * EnvoyProxy, Gateway and policies are custom resources of the cluster-config stack. It goes in
+   * before cert-manager, whose Gateway API support needs the CRDs when its controller starts.
+   */
+  envoyGateway: {
+    chart: 'gateway-helm',
+    repository: 'oci://docker.io/envoyproxy',
+    version: 'v1.9.0',
+    namespace: 'envoy-gateway-system',
     stack: 'addons',
-    dependsOn: { certManager: 'ingress TLS certificates are issued by the cert-manager ClusterIssuers' },
+    release: 'envoy-gateway',
+    dependsOn: {},
   },
   certManager: {
     chart: 'cert-manager',
@@ -72,6 +84,31 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     namespace: 'cert-manager',
     stack: 'addons',
     dependsOn: {},
+  },
+  /**
+   * DNS records for every route host on the platform Gateway: external-dns reads the HTTPRoutes
+   * attached to it and writes A records (the Gateway's address) with TXT ownership records, one
+   * release per zone because a process serves one provider: the environment's public Azure DNS
+   * zone here, the private zone of the same name (split horizon, inside the VNet) below. Each has a
+   * workload identity with the contributor role on its own zone only.
+   */
+  externalDns: {
+    chart: 'external-dns',
+    repository: 'https://kubernetes-sigs.github.io/external-dns/',
+    version: '1.21.1',
+    namespace: 'external-dns',
+    stack: 'addons',
+    release: 'external-dns',
+    dependsOn: { envoyGateway: 'the records are the hosts of the HTTPRoutes attached to the platform Gateway' },
+  },
+  externalDnsPrivate: {
+    chart: 'external-dns',
+    repository: 'https://kubernetes-sigs.github.io/external-dns/',
+    version: '1.21.1',
+    namespace: 'external-dns',
+    stack: 'addons',
+    release: 'external-dns-private',
+    dependsOn: { envoyGateway: 'the records are the hosts of the HTTPRoutes attached to the platform Gateway' },
   },
   externalSecrets: {
     chart: 'external-secrets',
@@ -89,6 +126,15 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     namespace: 'gatekeeper-system',
     stack: 'addons',
     dependsOn: {},
+  },
+  ratify: {
+    chart: 'ratify',
+    repository: 'https://notaryproject.github.io/ratify',
+    version: '1.15.5',
+    // Gatekeeper calls its external-data provider by in-namespace address, with the CA it mounts.
+    namespace: 'gatekeeper-system',
+    stack: 'addons',
+    dependsOn: { gatekeeper: 'Ratify answers Gatekeeper as an external-data provider (a Gatekeeper Provider object), and the image-signature constraint is a Gatekeeper policy' },
   },
   keda: {
     chart: 'keda',
@@ -114,7 +160,7 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     stack: 'observability',
     dependsOn: {
       externalSecrets: "Alertmanager's receiver keys come from Key Vault through an ExternalSecret",
-      ingressNginx: 'Grafana is reached through the ingress controller',
+      envoyGateway: 'Grafana is reached through the platform Gateway',
     },
   },
   loki: {
@@ -161,6 +207,20 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     stack: 'observability',
     release: 'otel-log-agent',
     dependsOn: { loki: 'container logs are pushed to Loki' },
+  },
+  /**
+   * Synthetic checks from inside the cluster: Prometheus' Probe objects (rendered app `edge`) ask
+   * the blackbox exporter to fetch every platform route over HTTPS, through DNS, the Gateway and TLS
+   * as a client would.
+   */
+  blackboxExporter: {
+    chart: 'prometheus-blackbox-exporter',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    version: '11.17.2',
+    namespace: 'observability',
+    stack: 'observability',
+    release: 'blackbox-exporter',
+    dependsOn: { kubePrometheusStack: 'Prometheus runs the Probes and evaluates the probe alerts' },
   },
 };
 

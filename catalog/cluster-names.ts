@@ -30,6 +30,23 @@ export const THANOS_OBJSTORE_SECRET = 'thanos-objstore';
 /** Secret with the receivers' keys and URLs, synced from Key Vault by an ExternalSecret. */
 export const ALERTMANAGER_RECEIVERS_SECRET = 'alertmanager-receivers';
 
+/**
+ * Alertmanager's receiver credentials: the Key Vault secret an operator seeds
+ * (docs/runbooks/provisioning.md) and the key it gets in ALERTMANAGER_RECEIVERS_SECRET, which
+ * Alertmanager reads from /etc/alertmanager/secrets/<secret>/<key>.
+ */
+export const ALERTMANAGER_RECEIVER_SECRETS = {
+  pagerduty: { vault: 'alertmanager-pagerduty-routing-key', key: 'pagerduty-routing-key' },
+  teams: { vault: 'alertmanager-teams-webhook-url', key: 'teams-webhook-url' },
+  ticket: { vault: 'alertmanager-ticket-webhook-url', key: 'ticket-webhook-url' },
+  // The dead-man's switch: the external heartbeat monitor's ping URL, called with the Watchdog every minute.
+  heartbeat: { vault: 'alertmanager-heartbeat-url', key: 'heartbeat-url' },
+} as const satisfies Record<string, { vault: string; key: string }>;
+
+/** The path Alertmanager reads a receiver credential from. */
+export const alertmanagerSecretPath = (receiver: keyof typeof ALERTMANAGER_RECEIVER_SECRETS) =>
+  `/etc/alertmanager/secrets/${ALERTMANAGER_RECEIVERS_SECRET}/${ALERTMANAGER_RECEIVER_SECRETS[receiver].key}`;
+
 /** node-exporter needs the host's PID and network namespaces, so it runs apart from the restricted namespace. */
 export const NODE_EXPORTER_NAMESPACE = 'node-exporter';
 
@@ -39,6 +56,18 @@ export const ARGOCD_SERVER_SERVICE_ACCOUNT = 'argocd-server';
 export const CERT_MANAGER_SERVICE_ACCOUNT = 'cert-manager';
 
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
+
+/** Ratify's service account (the chart's default name), federated with its workload identity. */
+export const RATIFY_SERVICE_ACCOUNT = 'ratify-admin';
+
+/** The Gatekeeper external-data provider Ratify registers (the chart's name for it). */
+export const RATIFY_PROVIDER = 'ratify-provider';
+
+/** Ratify's HTTPS port for Gatekeeper's external-data calls. */
+export const RATIFY_PROVIDER_PORT = 6001;
+
+/** external-dns' Azure settings (azure.json, no secret in it: workload identity), one ConfigMap per release. */
+export const externalDnsConfigMap = (release: string) => `${release}-azure`;
 
 export const LOKI_SERVICE_ACCOUNT = 'loki';
 
@@ -60,7 +89,11 @@ export const LOKI_OTLP_ENDPOINT = 'http://loki-gateway.observability.svc/otlp';
 export const LOKI_GATEWAY_POD_LABELS = { 'app.kubernetes.io/name': 'loki', 'app.kubernetes.io/component': 'gateway' } as const;
 export const LOKI_GATEWAY_POD_PORT = 8080;
 
-export const INGRESS_CLASS = 'nginx';
+/** The blackbox exporter's Service (fullnameOverride) and port: the prober of every Probe. */
+export const BLACKBOX_EXPORTER_NAME = 'blackbox-exporter';
+export const BLACKBOX_EXPORTER_PORT = 9115;
+/** The module that fetches a route over HTTPS and expects a 2xx (configured in the exporter's values). */
+export const HTTPS_PROBE_MODULE = 'https_2xx';
 
 /** Exempt from Gatekeeper: what must keep working when Gatekeeper itself is down. */
 export const GATEKEEPER_EXEMPT_NAMESPACES = ['kube-system', 'gatekeeper-system'];

@@ -4,7 +4,8 @@
  * and tenant validation reserves their names.
  */
 
-import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT } from './cluster-names';
+import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, RATIFY_PROVIDER_PORT } from './cluster-names';
+import { ENVOY_PORTS, ENVOY_PROXY_POD_LABELS, ENVOY_PROXY_SIZE, GATEWAY_NAMESPACE } from './edge';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
@@ -120,6 +121,21 @@ export interface ContainerMaximum {
  */
 const CHART_DEFAULTS = 'upstream chart defaults reach a limit/request ratio of 10 (KEDA ships 100Mi/1000Mi)';
 
+/**
+ * The gateway namespace at full scale: the controller (two replicas and a rolling update's third,
+ * 100m and 1Gi each), its certgen hook (50m, 128Mi), and the Envoy proxies at their HPA maximum
+ * plus one for a rolling update (envoy and shutdown-manager, catalog/edge.ts ENVOY_PROXY_SIZE).
+ */
+function gatewayQuota(): FixedQuota {
+  const proxy = ENVOY_PROXY_SIZE.envoy;
+  const sm = ENVOY_PROXY_SIZE.shutdownManager;
+  const proxies = ENVOY_PROXY_SIZE.replicas.ha.max + 1;
+  const cpuMillis = 3 * 100 + 50 + proxies * (proxy.cpuMillis + sm.cpuMillis);
+  const memoryMi = 3 * 1024 + 128 + proxies * (proxy.memoryMi + sm.memoryMi);
+  // Headroom of half again: a Gateway's HPA maximum can be raised without touching the quota.
+  return { cpu: `${Math.ceil((cpuMillis * 1.5) / 1000)}`, memory: `${Math.ceil((memoryMi * 1.5) / 1024)}Gi`, pods: 30 };
+}
+
 /** A subnet of the environment, resolved when the namespaces are built. */
 export interface SubnetRef {
   readonly subnet: 'nodes' | 'privateEndpoints' | 'apiServer';
@@ -131,7 +147,7 @@ const SCRAPE: NamespacePeer = { namespace: OBSERVABILITY_NAMESPACE, why: 'Promet
 const PRIVATE_ENDPOINTS: SubnetRef = { subnet: 'privateEndpoints' };
 
 /**
- * The platform namespaces; `ingress-nginx`, `observability`, `argocd` and `platform` match the
+ * The platform namespaces; `envoy-gateway-system`, `observability`, `argocd` and `platform` match the
  * tenancy defaults in config/schema.ts, `platform` and `serving` the workload charts.
  */
 export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
@@ -143,22 +159,29 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     serviceAccountToken: 'the application controller and the repo server reconcile every rendered object through the API',
     apiServer: true,
     httpsEgress: 'Git and Helm repositories, Entra ID for SSO',
-    ingressFrom: [{ namespace: 'ingress-nginx', ports: [8080], why: 'the UI and API through the ingress controller' }, SCRAPE],
+    ingressFrom: [{ namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [8080], why: "the UI and API through the platform Gateway's Envoy proxies" }, SCRAPE],
   },
   {
-    name: 'ingress-nginx',
+    // Envoy Gateway's controller and, created by it at runtime, the Gateway's Envoy proxies and their Service.
+    name: GATEWAY_NAMESPACE,
     podSecurity: 'restricted',
-    quota: { cpu: '16', memory: '16Gi', pods: 30 },
-    containerMaximum: { cpu: '4', memory: '4Gi', ratio: 10, why: `the controller is limited to 1Gi; ${CHART_DEFAULTS}` },
-    serviceAccountToken: 'the controller watches Ingresses, Services and EndpointSlices',
+    quota: gatewayQuota(),
+    containerMaximum: { cpu: '4', memory: '4Gi', ratio: 10, why: `the controller is limited to 1Gi and Envoy to ${ENVOY_PROXY_SIZE.envoy.memoryMi}Mi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'the controller watches Gateway API objects, Services and EndpointSlices and creates the proxies (which mount no token); its certgen hook writes the xDS certificates',
     apiServer: true,
-    webhookPorts: [8443],
-    publicPorts: [80, 443],
-    ingressFrom: [SCRAPE],
+    // The topology injector (a mutating webhook on pods/binding) and the xDS server's certificates.
+    webhookPorts: [9443],
+    publicPorts: [ENVOY_PORTS.http, ENVOY_PORTS.https],
+    // In-cluster clients of the routes: the probes (observability) and the edge smoke test. The
+    // load-balancer rule below admits the world; these name cluster sources explicitly.
+    ingressFrom: [
+      SCRAPE,
+      { namespace: 'platform', pods: { 'app.kubernetes.io/name': 'edge-smoke' }, ports: [ENVOY_PORTS.https], why: "the edge smoke test (PostSync) fetches every route through the Gateway" },
+    ],
     forwardsRoutes: true,
     egressTo: [
-      { namespace: 'platform', why: "the agent gateway's Ingress (the workload chart's policy admits only the gateway's port)" },
-      { namespace: TENANT_NAMESPACES, why: "tenants' Ingresses (each tenant namespace admits the controller)" },
+      { namespace: 'platform', why: "the agent gateway's and the LLM router's routes (the workload charts' policies admit only the proxies, on the service ports)" },
+      { namespace: TENANT_NAMESPACES, why: "tenants' HTTPRoutes (each tenant namespace admits the proxies)" },
     ],
   },
   {
@@ -172,6 +195,17 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     httpsEgress: "Let's Encrypt ACME, Azure DNS and Entra ID",
     ingressFrom: [SCRAPE],
     egressCidrs: [{ cidrs: ['1.1.1.1/32', '8.8.8.8/32'], ports: [53], protocol: 'UDP', why: 'DNS-01 self-checks ask public resolvers' }],
+  },
+  {
+    name: 'external-dns',
+    podSecurity: 'restricted',
+    // Two releases of one replica each (the chart's Recreate strategy never runs two at once).
+    quota: { cpu: '1', memory: '2Gi', pods: 10 },
+    containerMaximum: { cpu: '1', memory: '1Gi', ratio: 10, why: `external-dns is limited to 256Mi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'external-dns watches Gateways, HTTPRoutes and Namespaces to learn the hosts and the Gateway address',
+    apiServer: true,
+    httpsEgress: 'Azure Resource Manager (DNS records) and Entra ID token exchange',
+    ingressFrom: [SCRAPE],
   },
   {
     name: 'external-secrets',
@@ -189,11 +223,14 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: 'gatekeeper-system',
     podSecurity: 'restricted',
     quota: { cpu: '8', memory: '8Gi', pods: 20 },
-    containerMaximum: { cpu: '4', memory: '4Gi', ratio: 10, why: `the controller manager and audit are limited to 1Gi; ${CHART_DEFAULTS}` },
-    serviceAccountToken: 'Gatekeeper watches every synced kind and its own custom resources',
+    containerMaximum: { cpu: '4', memory: '4Gi', ratio: 10, why: `the controller manager and audit are limited to 1Gi, Ratify to 512Mi; ${CHART_DEFAULTS}` },
+    serviceAccountToken: 'Gatekeeper watches every synced kind and its own custom resources; Ratify its verifier, store and certificate resources',
     apiServer: true,
     webhookPorts: [8443],
-    ingressFrom: [SCRAPE],
+    httpsEgress: 'Entra ID token exchange (Ratify)',
+    ingressFrom: [SCRAPE, { namespace: 'gatekeeper-system', ports: [RATIFY_PROVIDER_PORT], why: 'the webhook and audit ask Ratify whether an image is signed (external data)' }],
+    egressTo: [{ namespace: 'gatekeeper-system', pods: { 'app.kubernetes.io/name': 'ratify' }, ports: [RATIFY_PROVIDER_PORT], why: 'Gatekeeper asks Ratify whether an image is signed (external data)' }],
+    egressCidrs: [{ cidrs: [PRIVATE_ENDPOINTS], ports: [443], why: 'Ratify reads signatures from the registry and the signing certificate from Key Vault through their private endpoints' }],
   },
   {
     name: 'keda',
@@ -231,7 +268,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     webhookPorts: [10250],
     httpsEgress: 'Entra ID token exchange, PagerDuty, Teams and the ticket webhook',
     ingressFrom: [
-      { namespace: 'ingress-nginx', ports: [3000], why: 'Grafana through the ingress controller' },
+      { namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [3000], why: "Grafana through the platform Gateway's Envoy proxies" },
       { namespace: 'keda', ports: [9090], why: 'KEDA queries Prometheus' },
       { namespace: '*', ports: [4317, 4318], why: 'workloads send OTLP to the collector' },
       { namespace: LOG_AGENT_NAMESPACE, ports: [LOKI_GATEWAY_POD_PORT], why: "the log agent pushes container logs to Loki's gateway" },

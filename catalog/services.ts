@@ -45,6 +45,8 @@ export const SERVICES = {
   patchWorker: agent('agent-patch-worker', 'patch-worker'),
   router: { name: 'llm-router', namespace: PLATFORM_NAMESPACE, component: 'llm-router', httpPort: 4000, metricsPort: 4000, otlp: true },
   spendExporter: { name: 'llm-spend-exporter', namespace: PLATFORM_NAMESPACE, component: 'spend-exporter', httpPort: 9399, metricsPort: 9399, otlp: false },
+  /** The edge's demo service (podinfo) behind demo.<zone>: what the smoke test and a probe prove end to end. */
+  demo: { name: 'edge-demo', namespace: PLATFORM_NAMESPACE, component: 'demo', httpPort: 9898, metricsPort: 9898, otlp: false },
 } as const satisfies Record<string, PlatformServiceName>;
 
 export type ServiceKey = keyof typeof SERVICES;

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ValidationError } from '../config/yaml-validate';
 import type { Command, CommandContext } from './command';
 import { policiesCommand, renderCommand } from './commands/render';
+import { imagesCommands } from './commands/images';
 import { reviewCommand } from './commands/review';
 import { stacksCommand } from './commands/stacks';
 import { synthCommand } from './commands/synth';
@@ -16,7 +17,7 @@ import { EXIT, MissingToolError, UsageError, type ExitCode } from './exit-codes'
 import { OutputBusyError, OutputFolderError } from './lib/output-dir';
 import { createProgress } from './progress';
 
-export const COMMANDS: Command[] = [synthCommand, renderCommand, validateCommand, stacksCommand, reviewCommand, ...tenantCommands, policiesCommand];
+export const COMMANDS: Command[] = [synthCommand, renderCommand, validateCommand, stacksCommand, reviewCommand, ...tenantCommands, ...imagesCommands, policiesCommand];
 
 const GLOBAL_HELP = {
   quiet: 'no progress output on stderr',

@@ -37,7 +37,7 @@ export const addonsSchema = z.strictObject({
       adminGroupObjectIds: z.array(uuid).default([]),
     }),
   }),
-  ingressNginx: addon(ADDON_VALUES.ingressNginx).prefault({}),
+  envoyGateway: addon(ADDON_VALUES.envoyGateway).prefault({}),
   certManager: addon(ADDON_VALUES.certManager, {
     acme: z.strictObject({
       email: z.string().regex(/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, 'expected an e-mail address'),
@@ -45,11 +45,14 @@ export const addonsSchema = z.strictObject({
       server: z.enum(['production', 'staging']).default('production'),
     }),
   }),
+  externalDns: addon(ADDON_VALUES.externalDns).prefault({}),
+  externalDnsPrivate: addon(ADDON_VALUES.externalDnsPrivate).prefault({}),
   externalSecrets: addon(ADDON_VALUES.externalSecrets).prefault({}),
   gatekeeper: addon(ADDON_VALUES.gatekeeper, {
     /** What the API server does when Gatekeeper cannot answer; see ADR 0002 before choosing Ignore. */
     failurePolicy: z.enum(['Fail', 'Ignore']).default('Fail'),
   }).prefault({}),
+  ratify: addon(ADDON_VALUES.ratify).prefault({}),
   keda: addon(ADDON_VALUES.keda).prefault({}),
   nvidiaDevicePlugin: addon(ADDON_VALUES.nvidiaDevicePlugin).prefault({}),
   kubePrometheusStack: addon(ADDON_VALUES.kubePrometheusStack).prefault({}),
@@ -57,6 +60,7 @@ export const addonsSchema = z.strictObject({
   tempo: addon(ADDON_VALUES.tempo).prefault({}),
   otelCollector: addon(ADDON_VALUES.otelCollector).prefault({}),
   otelLogAgent: addon(ADDON_VALUES.otelLogAgent).prefault({}),
+  blackboxExporter: addon(ADDON_VALUES.blackboxExporter).prefault({}),
 });
 
 export const observabilitySchema = z.strictObject({

@@ -235,7 +235,6 @@ export const environmentSchema = z
           .strict(),
         /** Git hosts tenants may deploy from through Argo CD. */
         allowedRepoHosts: z.array(hostname).min(1),
-        ingressNamespace: dns1123Label.max(63).default('ingress-nginx'),
         monitoringNamespace: dns1123Label.max(63).default('observability'),
         argocdNamespace: dns1123Label.max(63).default('argocd'),
         /** Where the LLM router runs; tenant pods may call it. */

@@ -5,21 +5,17 @@
  * that can be wrong is reported as `file:line:col path: message` with a hint, like every other
  * input of the platform.
  */
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { FILE_STORAGE_CLASS_NAMES } from '../catalog/storage-classes';
 import { parseCidr } from '../catalog/cidr';
 import { quantity } from './schema';
 import { parseQuantity } from './quantity';
+import { IMAGE_NAMES, imageTag, type ImageName } from './image-lock';
 import { loadYamlFile, type Finding } from './yaml-validate';
 
 export const WORKLOADS_FILE = resolve(__dirname, 'workloads.yaml');
-export const IMAGE_LOCK_FILE = resolve(__dirname, 'workloads-images.lock.yaml');
-
-/** The images the workload apps run; the keys of `images:`. */
-export const IMAGE_NAMES = ['gateway', 'orchestrator', 'repo-adapter', 'patch-worker', 'vllm', 'litellm', 'sql-exporter'] as const;
-export type ImageName = (typeof IMAGE_NAMES)[number];
+export { IMAGE_LOCK_FILE, IMAGE_NAMES, loadImageLock, type ImageLock, type ImageName } from './image-lock';
 
 const modelId = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a model id from config/models.yaml');
 
@@ -35,10 +31,7 @@ const image = z
     repository: z
       .string()
       .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'expected a repository path inside the environment ACR, e.g. agents/gateway'),
-    tag: z
-      .string({ error: 'the image tag is missing' })
-      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'expected an image tag such as "1.4.2"')
-      .refine((t) => t !== 'latest', 'the tag "latest" is not allowed: it is not reproducible and Gatekeeper rejects it'),
+    tag: imageTag.refine((t) => t !== 'latest', 'the tag "latest" is not allowed: it is not reproducible and Gatekeeper rejects it'),
   })
   .strict();
 
@@ -133,20 +126,6 @@ function workloadChecks(cfg: WorkloadsConfig): Finding[] {
 
 export function loadWorkloadsConfig(file = WORKLOADS_FILE): WorkloadsConfig {
   return loadYamlFile(file, workloadsSchema, { refuseAliases: true, checks: workloadChecks, hints: { tag: 'set images.<name>.tag to the version to run, e.g. "1.4.2"' } });
-}
-
-const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected sha256:<64 hex digits>');
-const lockedImage = z.object({ tag: image.shape.tag, digest }).strict();
-
-export const imageLockSchema = z
-  .object({ environments: z.record(z.string(), z.record(z.enum(IMAGE_NAMES, { error: `expected an image of config/workloads.yaml: ${IMAGE_NAMES.join(', ')}` }), lockedImage)) })
-  .strict();
-
-export type ImageLock = z.output<typeof imageLockSchema>;
-
-/** A missing lock file means nothing has been promoted yet (a fresh fork). */
-export function loadImageLock(file = IMAGE_LOCK_FILE): ImageLock {
-  return existsSync(file) ? loadYamlFile(file, imageLockSchema, { refuseAliases: true }) : { environments: {} };
 }
 
 /** tenants/<name>.yaml, where render-time problems about a tenant's entitlements point. */

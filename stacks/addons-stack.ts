@@ -8,7 +8,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
-import { ADDONS, type AddonName } from '../catalog/addons';
+import { ADDONS, releaseName, type AddonName } from '../catalog/addons';
 import type { AddonContext } from '../constructs/addons/context';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { PLATFORM_NAMESPACES } from '../catalog/namespaces';
@@ -18,12 +18,17 @@ import { PlatformStorageClasses } from '../constructs/addons/storage-classes';
 import { installAddon, type AddonReleases } from '../constructs/addons/release';
 import { argocdChartValues } from '../constructs/addons/values/argocd';
 import { certManagerChartValues } from '../constructs/addons/values/cert-manager';
-import { CERT_MANAGER_SERVICE_ACCOUNT } from '../catalog/cluster-names';
+import { CERT_MANAGER_SERVICE_ACCOUNT, RATIFY_SERVICE_ACCOUNT } from '../catalog/cluster-names';
+import { SIGNING_CERTIFICATE_NAME } from '../catalog/supply-chain';
 import { externalSecretsChartValues } from '../constructs/addons/values/external-secrets';
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { gatekeeperChartValues } from '../constructs/addons/values/gatekeeper';
-import { ingressNginxChartValues } from '../constructs/addons/values/ingress-nginx';
+import { envoyGatewayChartValues } from '../constructs/addons/values/envoy-gateway';
+import { externalDnsAzureConfig, externalDnsChartValues, externalDnsPrivateChartValues } from '../constructs/addons/values/external-dns';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { externalDnsConfigMap } from '../catalog/cluster-names';
 import { kedaChartValues } from '../constructs/addons/values/keda';
+import { ratifyChartValues } from '../constructs/addons/values/ratify';
 import { nvidiaDevicePluginChartValues } from '../constructs/addons/values/nvidia-device-plugin';
 import { ClusterAccess } from '../constructs/cluster-access';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
@@ -38,11 +43,15 @@ export interface AddonsStackProps extends EnvironmentStackProps {
 /** Add-on -> the platform's values for its chart. */
 const CHARTS = {
   gatekeeper: gatekeeperChartValues,
+  // Before cert-manager: its chart brings the Gateway API CRDs cert-manager's Gateway support needs at start.
+  envoyGateway: envoyGatewayChartValues,
+  ratify: ratifyChartValues,
   certManager: certManagerChartValues,
+  externalDns: externalDnsChartValues,
+  externalDnsPrivate: externalDnsPrivateChartValues,
   externalSecrets: externalSecretsChartValues,
   keda: kedaChartValues,
   nvidiaDevicePlugin: nvidiaDevicePluginChartValues,
-  ingressNginx: ingressNginxChartValues,
   argocd: argocdChartValues,
 } satisfies Partial<Record<AddonName, (ctx: AddonContext) => object>>;
 
@@ -82,7 +91,7 @@ export class AddonsStack extends EnvironmentStack {
 
     const identity = (addon: AddonName, serviceAccount: string, roles: Record<string, string[]>) =>
       new WorkloadIdentity(this, `identity-${addon}`, {
-        name: this.naming.name('userAssignedIdentity', ADDONS[addon].chart),
+        name: this.naming.name('userAssignedIdentity', releaseName(addon)),
         resourceGroupName: this.resourceGroup.name,
         location: env.location,
         oidcIssuerUrl: platform.aks.oidcIssuerUrl,
@@ -95,7 +104,35 @@ export class AddonsStack extends EnvironmentStack {
     // Reads secrets of the platform vault; tenants' vaults are theirs.
     const externalSecrets = identity('externalSecrets', EXTERNAL_SECRETS_SERVICE_ACCOUNT, { 'Key Vault Secrets User': [platform.vault.vault.id] });
 
-    const identities: Partial<Record<AddonName, WorkloadIdentity>> = { certManager, externalSecrets };
+    // Pulls signatures from the platform registry and reads the signing certificate, that one only.
+    const vaultId = platform.vault.vault.id;
+    const ratify = identity('ratify', RATIFY_SERVICE_ACCOUNT, {
+      AcrPull: [platform.registry.registry.id],
+      'Key Vault Certificate User': [`${vaultId}/certificates/${SIGNING_CERTIFICATE_NAME}`],
+      'Key Vault Secrets User': [`${vaultId}/secrets/${SIGNING_CERTIFICATE_NAME}`],
+    });
+
+    // Route hosts into the environment's zones: each release may write its own zone, and nothing else.
+    const externalDns = identity('externalDns', releaseName('externalDns'), { 'DNS Zone Contributor': [platform.dnsZone.id] });
+    const privateZone = net.platformPrivateDnsZone;
+    const externalDnsPrivate = identity('externalDnsPrivate', releaseName('externalDnsPrivate'), { 'Private DNS Zone Contributor': [privateZone.id] });
+    // azure.json per release (no secret in it: workload identity), before the release that mounts it.
+    const dnsConfig = (addon: 'externalDns' | 'externalDnsPrivate', resourceGroup: string) =>
+      new Manifest(this, `${releaseName(addon)}-azure-config`, {
+        manifest: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: externalDnsConfigMap(releaseName(addon)), namespace: ADDONS[addon].namespace, labels: { 'app.kubernetes.io/part-of': 'platform' } },
+          data: { 'azure.json': externalDnsAzureConfig({ tenantId: client.tenantId, subscriptionId: client.subscriptionId, resourceGroup }) },
+        },
+        dependsOn: this.namespaces.ready[ADDONS[addon].namespace],
+      });
+    const configs: Partial<Record<AddonName, Manifest>> = {
+      externalDns: dnsConfig('externalDns', platform.dnsZone.resourceGroupName),
+      externalDnsPrivate: dnsConfig('externalDnsPrivate', privateZone.resourceGroupName),
+    };
+
+    const identities: Partial<Record<AddonName, WorkloadIdentity>> = { certManager, externalSecrets, ratify, externalDns, externalDnsPrivate };
     const ctx: AddonContext = {
       env,
       highAvailability: env.addons.highAvailability,
@@ -104,16 +141,23 @@ export class AddonsStack extends EnvironmentStack {
       clientIds: {
         certManager: certManager.clientId,
         externalSecrets: externalSecrets.clientId,
+        ratify: ratify.clientId,
+        externalDns: externalDns.clientId,
+        externalDnsPrivate: externalDnsPrivate.clientId,
       },
+      vaultUri: platform.vault.vault.vaultUri,
+      registryLoginServer: platform.registry.registry.loginServer,
     };
 
     for (const addon of ORDER) {
       const gatekeeper = addon !== 'gatekeeper' && this.releases.gatekeeper ? [this.releases.gatekeeper.release] : [];
+      // cert-manager with Gateway API support starts only once the Gateway API CRDs exist.
+      const gatewayCrds = addon === 'certManager' && this.releases.envoyGateway ? [this.releases.envoyGateway.release] : [];
       installAddon(this, this.releases, {
         addon,
         values: CHARTS[addon](ctx) as Record<string, unknown>,
         config: env.addons[addon],
-        extra: [...this.namespaces.ready[ADDONS[addon].namespace], ...gatekeeper, ...(identities[addon]?.ready ?? [])],
+        extra: [...this.namespaces.ready[ADDONS[addon].namespace], ...gatekeeper, ...gatewayCrds, ...(identities[addon]?.ready ?? []), ...(configs[addon] ? [configs[addon]] : [])],
         // Argo CD's HA redis and Gatekeeper's webhook readiness take longer than the rest.
         timeoutSeconds: addon === 'argocd' || addon === 'gatekeeper' ? 900 : 600,
       });

@@ -1,7 +1,7 @@
 /**
  * `<env>-cluster-config`: the custom resources of the add-ons (ClusterIssuers, the
- * ClusterSecretStore, the platform AppProject, Argo CD's repository credentials and root
- * Application). They are `kubernetes_manifest`s, which need their CRDs at plan time, so they
+ * ClusterSecretStore, the platform Gateway with its class, data plane and client policy, the
+ * platform AppProject, Argo CD's repository credentials and root Application). They are `kubernetes_manifest`s, which need their CRDs at plan time, so they
  * live in a stack after `<env>-addons` instead of beside the Helm releases that bring the CRDs.
  */
 import { Construct } from 'constructs';
@@ -9,6 +9,9 @@ import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurer
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { issuers, platformProject, repositoryCredentials, rootApplication, secretStore } from '../constructs/addons/cluster-config';
 import { ClusterAccess } from '../constructs/cluster-access';
+import { gatewayObjects } from '../constructs/edge/gateway';
+import { ingressAddress, internalGateway } from '../catalog/edge';
+import { TENANT_LABEL } from '../constructs/tenant/labels';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
 import type { PlatformStack } from './platform-stack';
 
@@ -39,6 +42,21 @@ export class ClusterConfigStack extends EnvironmentStack {
       const selfSigned = apply('issuer-selfsigned', bootstrap);
       const rootCert = apply('internal-ca-root', root, [selfSigned]);
       apply('issuer-internal-ca', ca, [rootCert]);
+    }
+    if (env.addons.envoyGateway.enabled) {
+      // The Gateway's objects: EnvoyProxy before the class that names it, the class before the Gateway.
+      let previous: Manifest[] = [];
+      for (const object of gatewayObjects({
+        zone: env.dns.zoneName,
+        internal: internalGateway(env),
+        address: ingressAddress(env.network.subnets.nodes),
+        privateLink: env.network.edge.frontDoor.enabled,
+        highAvailability: env.addons.highAvailability,
+        tenantLabel: TENANT_LABEL,
+      })) {
+        const id = `gateway-${String(object.kind).toLowerCase()}-${object.metadata.name}`;
+        previous = [apply(id, object, previous)];
+      }
     }
     const store = env.addons.externalSecrets.enabled ? apply('secret-store', secretStore(platform.vault.vault.vaultUri)) : undefined;
     if (env.addons.argocd.enabled) {

@@ -59,6 +59,7 @@ export class NetworkStack extends EnvironmentStack {
       subnets: env.network.subnets,
       publicIngress: env.network.publicIngress,
       privateApiServer: env.aks.privateCluster,
+      platformZoneName: env.dns.zoneName,
     });
     const fw = env.network.egressFirewall;
     if (fw.enabled && env.network.subnets.firewall) {

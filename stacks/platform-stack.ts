@@ -14,6 +14,8 @@ import { Vault } from '../constructs/key-vault';
 import { Diagnostics, Workspace } from '../constructs/monitoring';
 import { GPU_TAINTS, gpuPoolLabels, NodePool } from '../constructs/node-pool';
 import { Registry } from '../constructs/registry';
+import { RegistryMirror } from '../constructs/registry/mirror';
+import { UPSTREAM_REGISTRIES } from '../catalog/registry-mirrors';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
 import type { NetworkStack } from './network-stack';
 
@@ -138,6 +140,14 @@ export class PlatformStack extends EnvironmentStack {
       privateEndpointSubnetId: net.subnets.privateEndpoints.id,
       privateDnsZoneId: net.privateDnsZones.keyVault.id,
       logAnalyticsWorkspaceId: workspaceId,
+    });
+
+    // Every upstream image is pulled through ACR; nodes never reach a public registry.
+    new RegistryMirror(this, 'registry-mirror', {
+      registryId: this.registry.registry.id,
+      vaultId: this.vault.vault.id,
+      vaultUri: this.vault.vault.vaultUri,
+      upstreams: UPSTREAM_REGISTRIES,
     });
 
     // The identity that runs `cdktf deploy` installs add-ons into the cluster (Entra ID, no

@@ -2,6 +2,7 @@
  * `<env>-tenant-<name>`: everything one tenant gets in one environment. Cluster, network and
  * workspace come from the platform and network stacks by reference; nothing is copied.
  */
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../catalog/edge';
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
@@ -62,7 +63,7 @@ export class TenantStack extends EnvironmentStack {
     new TenantNetworkPolicies(this, 'network-policies', {
       tenant: t,
       namespace: ns.name,
-      ingressNamespace: env.tenancy.ingressNamespace,
+      gateway: { namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS },
       monitoringNamespace: env.tenancy.monitoringNamespace,
       routerNamespace: env.tenancy.routerNamespace,
     });

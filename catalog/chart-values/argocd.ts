@@ -1,6 +1,6 @@
 /** Values schema (strict) — argo-cd chart values the platform sets: HA in prod, Entra ID SSO, read-only by default. */
 import { z } from 'zod';
-import { autoscaling, pdb, resources, serviceAccount, stringMap } from './common';
+import { autoscaling, imageRepository, pdb, resources, serviceAccount, stringMap } from './common';
 
 const ingress = z.strictObject({
   enabled: z.boolean().optional(),
@@ -22,7 +22,7 @@ const component = z.strictObject({
 });
 
 export const argocdValues = z.strictObject({
-  global: z.strictObject({ domain: z.string().optional(), logging: z.strictObject({ format: z.enum(['text', 'json']).optional() }).optional() }).optional(),
+  global: z.strictObject({ domain: z.string().optional(), logging: z.strictObject({ format: z.enum(['text', 'json']).optional() }).optional(), image: imageRepository.optional() }).optional(),
   crds: z.strictObject({ install: z.boolean().optional(), keep: z.boolean().optional() }).optional(),
   configs: z
     .strictObject({
@@ -49,14 +49,16 @@ export const argocdValues = z.strictObject({
   'redis-ha': z
     .strictObject({
       enabled: z.boolean().optional(),
+      image: imageRepository.optional(),
       redis: sized.optional(),
       sentinel: sized.optional(),
-      haproxy: z.strictObject({ resources: resources.optional(), init: sized.optional() }).optional(),
+      haproxy: z.strictObject({ image: imageRepository.optional(), resources: resources.optional(), init: sized.optional() }).optional(),
       // The config-init container of the redis pods.
       init: sized.optional(),
       splitBrainDetection: sized.optional(),
+      configmapTest: z.strictObject({ image: imageRepository }).optional(),
     })
     .optional(),
-  redis: z.strictObject({ enabled: z.boolean().optional(), resources: resources.optional() }).optional(),
+  redis: z.strictObject({ enabled: z.boolean().optional(), image: imageRepository.optional(), resources: resources.optional() }).optional(),
 });
 export type ArgocdValues = z.input<typeof argocdValues>;

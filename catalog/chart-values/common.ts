@@ -17,6 +17,13 @@ export type Resources = z.input<typeof resources>;
 
 export const stringMap = z.record(z.string(), z.string());
 
+/**
+ * An image re-pointed to the ACR mirror: the repository only (registry and path in one), or the
+ * registry only, for charts that split them. Tags stay the chart's own.
+ */
+export const imageRepository = z.strictObject({ repository: z.string() });
+export const imageRegistry = z.strictObject({ registry: z.string() });
+
 export const toleration = z.strictObject({
   key: z.string(),
   operator: z.enum(['Equal', 'Exists']),

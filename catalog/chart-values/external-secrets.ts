@@ -1,11 +1,12 @@
 /** Values schema (strict) — External Secrets Operator chart values: workload identity to Key Vault, no static credentials. */
 import { z } from 'zod';
-import { pdb, resources, serviceAccount, stringMap } from './common';
+import { imageRepository, pdb, resources, serviceAccount, stringMap } from './common';
 
-const component = z.strictObject({ replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional(), resources: resources.optional() });
+const component = z.strictObject({ image: imageRepository.optional(), replicaCount: z.number().int().min(1).optional(), podDisruptionBudget: pdb.optional(), resources: resources.optional() });
 
 export const externalSecretsValues = z.strictObject({
   installCRDs: z.boolean().optional(),
+  image: imageRepository.optional(),
   replicaCount: z.number().int().min(1).optional(),
   leaderElect: z.boolean().optional(),
   podDisruptionBudget: pdb.optional(),

@@ -1,8 +1,14 @@
 /** Values schema (strict) — Gatekeeper chart values: audit on, fail-closed admission with the exemptions that keep the cluster repairable. */
 import { z } from 'zod';
-import { resources } from './common';
+import { imageRepository, resources } from './common';
+
+const hookImage = z.strictObject({ image: imageRepository });
 
 export const gatekeeperValues = z.strictObject({
+  image: z.strictObject({ repository: z.string(), crdRepository: z.string() }).optional(),
+  postInstall: z.strictObject({ labelNamespace: hookImage.optional(), probeWebhook: hookImage.optional() }).optional(),
+  postUpgrade: z.strictObject({ labelNamespace: hookImage.optional() }).optional(),
+  preUninstall: z.strictObject({ deleteWebhookConfigurations: hookImage.optional() }).optional(),
   replicas: z.number().int().min(1).optional(),
   auditInterval: z.number().int().min(10).optional(),
   constraintViolationsLimit: z.number().int().min(1).optional(),

@@ -3,22 +3,29 @@ import type { z } from 'zod';
 import type { AddonName } from '../addons';
 import { argocdValues } from './argocd';
 import { certManagerValues } from './cert-manager';
+import { externalDnsValues } from './external-dns';
 import { externalSecretsValues } from './external-secrets';
 import { gatekeeperValues } from './gatekeeper';
-import { ingressNginxValues } from './ingress-nginx';
+import { envoyGatewayValues } from './envoy-gateway';
 import { kedaValues } from './keda';
 import { kubePrometheusStackValues } from './kube-prometheus-stack';
 import { lokiValues } from './loki';
 import { nvidiaDevicePluginValues } from './nvidia-device-plugin';
 import { otelCollectorValues } from './otel-collector';
+import { ratifyValues } from './ratify';
 import { tempoValues } from './tempo';
+import { blackboxExporterValues } from './blackbox-exporter';
 
 export const ADDON_VALUES = {
   argocd: argocdValues,
-  ingressNginx: ingressNginxValues,
+  envoyGateway: envoyGatewayValues,
   certManager: certManagerValues,
+  // Two releases of one chart: the public zone and its private twin.
+  externalDns: externalDnsValues,
+  externalDnsPrivate: externalDnsValues,
   externalSecrets: externalSecretsValues,
   gatekeeper: gatekeeperValues,
+  ratify: ratifyValues,
   keda: kedaValues,
   nvidiaDevicePlugin: nvidiaDevicePluginValues,
   kubePrometheusStack: kubePrometheusStackValues,
@@ -27,4 +34,5 @@ export const ADDON_VALUES = {
   otelCollector: otelCollectorValues,
   // The log agent is the same chart as the gateway collector, in DaemonSet mode.
   otelLogAgent: otelCollectorValues,
+  blackboxExporter: blackboxExporterValues,
 } satisfies Record<AddonName, z.ZodType>;

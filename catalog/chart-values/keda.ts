@@ -1,8 +1,9 @@
 /** Values schema (strict) — KEDA chart values: operator and metrics server sized per environment, no pod identity providers. */
 import { z } from 'zod';
-import { resources } from './common';
+import { imageRegistry, resources } from './common';
 
 export const kedaValues = z.strictObject({
+  image: z.strictObject({ keda: imageRegistry.optional(), metricsApiServer: imageRegistry.optional(), webhooks: imageRegistry.optional() }).optional(),
   operator: z.strictObject({ replicaCount: z.number().int().min(1).optional() }).optional(),
   metricsServer: z.strictObject({ replicaCount: z.number().int().min(1).optional() }).optional(),
   podDisruptionBudget: z.strictObject({ operator: z.strictObject({ minAvailable: z.number().int().optional() }).optional(), metricServer: z.strictObject({ minAvailable: z.number().int().optional() }).optional() }).optional(),

@@ -3,7 +3,7 @@
  * Alertmanager routed by severity, Grafana with Entra ID login and dashboards from ConfigMaps.
  */
 import { z } from 'zod';
-import { resources, serviceAccount, stringMap } from './common';
+import { imageRegistry, resources, serviceAccount, stringMap } from './common';
 
 const json = z.record(z.string(), z.unknown());
 const podMetadata = z.strictObject({ labels: stringMap.optional() });
@@ -22,6 +22,7 @@ export const kubePrometheusStackValues = z.strictObject({
       thanosService: z.strictObject({ enabled: z.boolean().optional() }).optional(),
       prometheusSpec: z
         .strictObject({
+          image: imageRegistry.optional(),
           replicas: z.number().int().min(1).optional(),
           retention: z.string().optional(),
           externalLabels: stringMap.optional(),
@@ -41,12 +42,13 @@ export const kubePrometheusStackValues = z.strictObject({
   alertmanager: z
     .strictObject({
       config: json.optional(),
-      alertmanagerSpec: z.strictObject({ replicas: z.number().int().min(1).optional(), secrets: z.array(z.string()).optional(), retention: z.string().optional(), resources: resources.optional() }).optional(),
+      alertmanagerSpec: z.strictObject({ image: imageRegistry.optional(), replicas: z.number().int().min(1).optional(), secrets: z.array(z.string()).optional(), retention: z.string().optional(), resources: resources.optional() }).optional(),
     })
     .optional(),
   grafana: z
     .strictObject({
       enabled: z.boolean().optional(),
+      image: imageRegistry.optional(),
       replicas: z.number().int().min(1).optional(),
       'grafana.ini': json.optional(),
       rbac: z.strictObject({ namespaced: z.boolean().optional() }).optional(),
@@ -61,13 +63,17 @@ export const kubePrometheusStackValues = z.strictObject({
     .optional(),
   prometheusOperator: z
     .strictObject({
+      image: imageRegistry.optional(),
       resources: resources.optional(),
       // The operator passes these to every config-reloader container it adds to Prometheus and Alertmanager.
-      prometheusConfigReloader: z.strictObject({ resources: resources.optional() }).optional(),
+      prometheusConfigReloader: z.strictObject({ image: imageRegistry.optional(), resources: resources.optional() }).optional(),
+      // The operator's default for the Thanos sidecar it adds to Prometheus (`--thanos-default-base-image`).
+      thanosImage: imageRegistry.optional(),
+      admissionWebhooks: z.strictObject({ patch: z.strictObject({ image: imageRegistry }).optional() }).optional(),
     })
     .optional(),
-  'kube-state-metrics': z.strictObject({ resources: resources.optional() }).optional(),
-  'prometheus-node-exporter': z.strictObject({ namespaceOverride: z.string().optional(), resources: resources.optional() }).optional(),
+  'kube-state-metrics': z.strictObject({ image: imageRegistry.optional(), resources: resources.optional() }).optional(),
+  'prometheus-node-exporter': z.strictObject({ image: imageRegistry.optional(), namespaceOverride: z.string().optional(), resources: resources.optional() }).optional(),
   thanosRuler: z.strictObject({ enabled: z.boolean().optional() }).optional(),
 });
 export type KubePrometheusStackValues = z.input<typeof kubePrometheusStackValues>;

@@ -1,6 +1,6 @@
 /** Values schema (strict) — Loki chart values: logs on Blob storage through workload identity, retention from config. */
 import { z } from 'zod';
-import { podSecurityContext, resources, serviceAccount, stringMap } from './common';
+import { imageRegistry, imageRepository, podSecurityContext, resources, serviceAccount, stringMap } from './common';
 
 const json = z.record(z.string(), z.unknown());
 const replicas = z.strictObject({ replicas: z.number().int().min(0).optional(), resources: resources.optional() });
@@ -11,6 +11,7 @@ export const lokiValues = z.strictObject({
     .strictObject({
       auth_enabled: z.boolean().optional(),
       commonConfig: z.strictObject({ replication_factor: z.number().int().min(1).optional() }).optional(),
+      image: imageRegistry.optional(),
       podLabels: stringMap.optional(),
       podSecurityContext: podSecurityContext.optional(),
       storage: json.optional(),
@@ -24,10 +25,10 @@ export const lokiValues = z.strictObject({
   read: replicas.optional(),
   write: replicas.optional(),
   backend: replicas.optional(),
-  gateway: z.strictObject({ podSecurityContext: podSecurityContext.optional(), resources: resources.optional() }).optional(),
-  sidecar: z.strictObject({ resources: resources.optional() }).optional(),
-  memcachedExporter: z.strictObject({ resources: resources.optional() }).optional(),
-  memcached: z.strictObject({ podSecurityContext: podSecurityContext.optional() }).optional(),
+  gateway: z.strictObject({ image: imageRegistry.optional(), podSecurityContext: podSecurityContext.optional(), resources: resources.optional() }).optional(),
+  sidecar: z.strictObject({ image: imageRepository.optional(), resources: resources.optional() }).optional(),
+  memcachedExporter: z.strictObject({ image: imageRepository.optional(), resources: resources.optional() }).optional(),
+  memcached: z.strictObject({ image: imageRepository.optional(), podSecurityContext: podSecurityContext.optional() }).optional(),
   minio: z.strictObject({ enabled: z.boolean().optional() }).optional(),
   chunksCache: z.strictObject({ enabled: z.boolean().optional() }).optional(),
   resultsCache: z.strictObject({ enabled: z.boolean().optional() }).optional(),

@@ -1,8 +1,9 @@
 /** Values schema (strict) — NVIDIA device plugin chart values: runs only on the GPU pool, tolerating exactly its taints. */
 import { z } from 'zod';
-import { resources, stringMap, toleration } from './common';
+import { imageRepository, resources, stringMap, toleration } from './common';
 
 export const nvidiaDevicePluginValues = z.strictObject({
+  image: imageRepository.optional(),
   nodeSelector: stringMap.optional(),
   tolerations: z.array(toleration).optional(),
   priorityClassName: z.string().optional(),

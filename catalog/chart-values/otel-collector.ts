@@ -8,6 +8,9 @@ import { autoscaling, containerSecurityContext, podSecurityContext, quantity, re
 
 const toggle = z.strictObject({ enabled: z.boolean() });
 
+/** The contrib distribution (Docker Hub), which has the receivers and exporters both releases use; the chart has no default image. */
+export const COLLECTOR_IMAGE = 'otel/opentelemetry-collector-contrib';
+
 /** The chart's container ports (receivers and the collector's own metrics). */
 export const COLLECTOR_PORTS = ['otlp', 'otlp-http', 'jaeger-compact', 'jaeger-thrift', 'jaeger-grpc', 'zipkin', 'metrics'] as const;
 

@@ -9,6 +9,7 @@ export const tempoValues = z.strictObject({
   securityContext: podSecurityContext.optional(),
   tempo: z
     .strictObject({
+      repository: z.string().optional(),
       securityContext: containerSecurityContext.optional(),
       retention: z.string().optional(),
       resources: resources.optional(),

@@ -1,8 +1,8 @@
 /**
  * rendered/<env>/observability: the PrometheusRules (SLOs, agent operations, tenant LLM budgets),
  * the Grafana dashboards as ConfigMaps the Grafana sidecar loads, the ServiceMonitors and
- * PodMonitors that scrape the add-ons, and the ExternalSecret with Alertmanager's receiver keys
- * from Key Vault.
+ * PodMonitors that scrape the add-ons, the ExternalSecret with Alertmanager's receiver keys
+ * from Key Vault, and Thanos Query, Store Gateway and Compactor (./thanos.ts).
  *
  * The monitors live here rather than in the add-ons stack: their CRDs arrive with
  * kube-prometheus-stack in the observability stack, and Argo CD applies this app after that.
@@ -11,16 +11,13 @@ import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { MONITOR_NAMESPACE, monitorNamespace, type AddonMonitor } from '../../catalog/addon-monitors';
 import { PLATFORM_SECRET_STORE } from '../../catalog/cluster-names';
-import { ALERTMANAGER_RECEIVERS_SECRET } from '../../catalog/cluster-names';
+import { ALERTMANAGER_RECEIVER_SECRETS, ALERTMANAGER_RECEIVERS_SECRET } from '../../catalog/cluster-names';
 import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
 import type { RuleGroup } from './slo';
+import { Thanos, type ThanosProps } from './thanos';
 
 /** Key Vault secret -> key in the receivers Secret (mounted under /etc/alertmanager/secrets/). */
-export const RECEIVER_SECRETS: Record<string, string> = {
-  'alertmanager-pagerduty-routing-key': 'pagerduty-routing-key',
-  'alertmanager-teams-webhook-url': 'teams-webhook-url',
-  'alertmanager-ticket-webhook-url': 'ticket-webhook-url',
-};
+export const RECEIVER_SECRETS: Record<string, string> = Object.fromEntries(Object.values(ALERTMANAGER_RECEIVER_SECRETS).map((s) => [s.vault, s.key]));
 
 export interface Dashboard {
   /** File name without .json, also the ConfigMap's suffix. */
@@ -33,6 +30,8 @@ export interface ObservabilityChartProps {
   readonly dashboards: readonly Dashboard[];
   /** Scrape configuration for the add-ons enabled in the environment. */
   readonly monitors: readonly AddonMonitor[];
+  /** Thanos Query, Store Gateway and Compactor on the sidecar's Blob container. */
+  readonly thanos: ThanosProps;
 }
 
 /** Every scrape of an add-on, as often as the platform's own services are scraped. */
@@ -84,5 +83,6 @@ export class ObservabilityChart extends Chart {
         data: Object.entries(RECEIVER_SECRETS).map(([remote, key]) => ({ secretKey: key, remoteRef: { key: remote } })),
       },
     });
+    new Thanos(this, 'thanos', props.thanos);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The dashboards whose queries select platform services or add-ons: SLOs, agent operations, the
- * ingress controller, Argo CD, Gatekeeper and certificate expiry. Services and metrics come from
+ * platform Gateway (gateway-dashboard.ts), Argo CD, Gatekeeper and certificate expiry. Services and metrics come from
  * catalog/services.ts, add-on jobs and metric names from catalog/addon-monitors.ts (checked against
  * the pinned charts and the components' sources).
  *
@@ -12,6 +12,7 @@ import type { AddonName } from '../../catalog/addons';
 import { AGENT_SERVICES, METRICS, SERVICES, seriesOf } from '../../catalog/services';
 import type { Dashboard } from './chart';
 import { dashboard } from './dashboard-builder';
+import { gatewayDashboard } from './gateway-dashboard';
 import { SEVERITY } from './operations';
 import { errorRatioRecord } from './slo';
 
@@ -73,34 +74,6 @@ function agentsDashboard(): Dashboard {
         targets: [{ expr: `sum by (alertname, severity) (ALERTS{alertname=~"${Object.keys(SEVERITY).join('|')}",alertstate="firing"})`, legend: '{{alertname}} {{severity}}' }],
       },
       { title: 'LLM spend by team (router budget period)', unit: 'short', targets: [{ expr: `max by (team) (${seriesOf('teamSpend', 'spendExporter')})`, legend: '{{team}}' }] },
-    ],
-  });
-}
-
-function ingressDashboard(): Dashboard {
-  const sel = monitorMatchers('ingress-nginx');
-  const requests = (extra = '') => `nginx_ingress_controller_requests{${sel}${extra}}`;
-  const gateway = `,exported_namespace="${SERVICES.gateway.namespace}",ingress="${SERVICES.gateway.name}"`;
-  return dashboard({
-    name: 'ingress',
-    uid: 'platform-ingress',
-    title: 'Platform / Ingress controller',
-    tags: ['ingress'],
-    panels: [
-      { title: 'Requests by ingress', unit: 'reqps', targets: [{ expr: `sum by (exported_namespace, ingress) (rate(${requests()}[5m]))`, legend: '{{exported_namespace}}/{{ingress}}' }] },
-      {
-        title: 'Server error ratio by ingress',
-        unit: 'percentunit',
-        targets: [{ expr: `sum by (exported_namespace, ingress) (rate(${requests(',status=~"5.."')}[5m])) / sum by (exported_namespace, ingress) (rate(${requests()}[5m]))`, legend: '{{exported_namespace}}/{{ingress}}' }],
-      },
-      {
-        title: 'Latency p95 by ingress',
-        unit: 's',
-        targets: [{ expr: `histogram_quantile(0.95, sum by (le, exported_namespace, ingress) (rate(nginx_ingress_controller_request_duration_seconds_bucket{${sel}}[5m])))`, legend: '{{exported_namespace}}/{{ingress}}' }],
-      },
-      { title: 'Agent gateway at the edge, by status', unit: 'reqps', targets: [{ expr: `sum by (status) (rate(${requests(gateway)}[5m]))`, legend: '{{status}}' }] },
-      { title: 'Last configuration reload succeeded (1 = yes)', unit: 'short', targets: [{ expr: `min by (pod) (nginx_ingress_controller_config_last_reload_successful{${sel}})`, legend: '{{pod}}' }] },
-      { title: 'Days until served TLS certificates expire', unit: 'd', targets: [{ expr: `min by (host) (nginx_ingress_controller_ssl_expire_time_seconds{${sel}} - time()) / 86400`, legend: '{{host}}' }] },
     ],
   });
 }
@@ -184,7 +157,7 @@ function certificatesDashboard(): Dashboard {
 /** The dashboards built here, next to the JSON files of charts/observability/dashboards/; an add-on's only where it is enabled. */
 export function platformDashboards(enabled: (addon: AddonName) => boolean = () => true): Dashboard[] {
   const addons: [AddonName, () => Dashboard][] = [
-    ['ingressNginx', ingressDashboard],
+    ['envoyGateway', gatewayDashboard],
     ['argocd', argocdDashboard],
     ['gatekeeper', gatekeeperDashboard],
     ['certManager', certificatesDashboard],

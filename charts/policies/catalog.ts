@@ -9,6 +9,7 @@ import { ADDONS } from '../../catalog/addons';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { DEPRECATED_APIS } from './deprecated-apis';
 import { FILE_STORAGE_CLASS_NAMES, KEY_MOUNTED_STORAGE_CLASSES } from '../../catalog/storage-classes';
+import { GATEWAY_NAMESPACE, PLATFORM_GATEWAY, TENANT_LISTENER } from '../../catalog/edge';
 
 export const POD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
 export type PodKind = (typeof POD_KINDS)[number];
@@ -39,6 +40,13 @@ export const ADDON_NAMESPACES = [...new Set([...Object.values(ADDONS).map((a) =>
 export function addonExemptions(reason: string): Exemption[] {
   return ADDON_NAMESPACES.map((namespace) => ({ namespace, reason: `upstream Helm chart pinned by exact version in the add-ons stack; ${reason}` }));
 }
+
+/**
+ * Add-on namespaces whose images still come from a public registry, each with why: none, every
+ * add-on pulls through the ACR mirror (catalog/registry-mirrors.ts). An entry here must be needed
+ * by a rendered object (the chart-render test checks it).
+ */
+export const UNMIRRORED_ADDONS: Exemption[] = [];
 
 /** Platform namespaces below Pod Security restricted, each with the reason the namespace catalogue gives. */
 export const PRIVILEGED_EXEMPTIONS: Exemption[] = PLATFORM_NAMESPACES.filter((n) => n.podSecurity !== 'restricted').map((n) => ({
@@ -124,6 +132,10 @@ export interface PolicyEnvironment {
 export const SAMPLE_REGISTRY = 'craipsamples.azurecr.io';
 export const SAMPLE_TENANT = 'acme-search';
 export const SAMPLE_APPS_DOMAIN = 'apps.dev.ai.example.org';
+
+/** Where tenant routes may attach: the shared Gateway's tenants listener (catalog/edge.ts). */
+const ROUTE_PARENT_PARAMETERS = { gatewayNamespace: GATEWAY_NAMESPACE, gatewayName: PLATFORM_GATEWAY, sectionNames: [TENANT_LISTENER] };
+const SHARED_GATEWAY_REF = { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: GATEWAY_NAMESPACE, name: PLATFORM_GATEWAY };
 
 /** Labels that name who pays: the tenant namespace's own values everywhere inside it. */
 export const TENANT_LABELS = ['tenant', 'cost-center'];
@@ -211,10 +223,9 @@ export const POLICIES: PolicyDefinition[] = [
       exemptImages: { type: 'array', items: { type: 'string' } },
     },
     match: 'pods',
-    exemptions: [
-      ...SYSTEM_EXEMPTIONS,
-      ...addonExemptions('its images are not yet mirrored into ACR'),
-    ],
+    // The add-ons pull through the ACR mirror (catalog/registry-mirrors.ts); the chart-render test
+    // checks that each exemption left here is still needed by a rendered object.
+    exemptions: [...SYSTEM_EXEMPTIONS, ...UNMIRRORED_ADDONS],
     constraintParameters: (env) => ({ registries: env.registries }),
     sampleParameters: { registries: [SAMPLE_REGISTRY] },
     podCases: [
@@ -325,7 +336,6 @@ export const POLICIES: PolicyDefinition[] = [
     match: 'pods',
     exemptions: [
       ...SYSTEM_EXEMPTIONS,
-      { namespace: 'ingress-nginx', reason: 'upstream Helm chart pinned by exact version in the add-ons stack; the controller rewrites nginx.conf and its temp paths in its image, and the chart sets readOnlyRootFilesystem: false for it' },
       { namespace: 'observability', reason: 'upstream Helm charts pinned by exact version in the observability stack; Tempo\'s chart documents that it fails with a read-only root, and not every container of kube-prometheus-stack and Loki sets it' },
       { namespace: 'nvidia-device-plugin', reason: 'upstream Helm chart pinned by exact version in the add-ons stack; the device-plugin container has no securityContext value for it (its namespace is privileged for the kubelet socket anyway)' },
     ],
@@ -678,6 +688,32 @@ export const POLICIES: PolicyDefinition[] = [
     ],
   },
   {
+    dir: 'route-parent',
+    kind: 'PlatformRouteParent',
+    title: 'Tenant routes attach to the shared Gateway',
+    blocks: "Gateway API routes (HTTPRoute, GRPCRoute, TLSRoute) in tenant namespaces whose parentRefs are anything but the platform's shared Gateway (a Gateway in the tenant's or another namespace, a Service), name a listener of a platform host, a port other than 443, or that have no parent at all",
+    parameters: {
+      gatewayNamespace: { type: 'string' },
+      gatewayName: { type: 'string' },
+      sectionNames: { type: 'array', items: { type: 'string' }, description: 'listeners tenant routes may name' },
+    },
+    match: [{ apiGroups: ['gateway.networking.k8s.io'], kinds: ['HTTPRoute', 'GRPCRoute', 'TLSRoute'] }],
+    tenantOnly: true,
+    exemptions: [],
+    constraintParameters: () => ROUTE_PARENT_PARAMETERS,
+    sampleParameters: ROUTE_PARENT_PARAMETERS,
+    objectCases: [
+      { name: 'own-subdomain-on-shared-gateway', object: tenantRoute([SHARED_GATEWAY_REF]) },
+      { name: 'tenant-listener', object: tenantRoute([{ ...SHARED_GATEWAY_REF, sectionName: TENANT_LISTENER }]) },
+      { name: 'foreign-parent-gateway', object: tenantRoute([{ name: 'shadow' }]), message: `HTTPRoute/web: spec.parentRefs\\[0\\] is Gateway ${SAMPLE_TENANT}/shadow, not the shared Gateway ${GATEWAY_NAMESPACE}/${PLATFORM_GATEWAY}` },
+      { name: 'other-namespace-gateway', object: tenantRoute([{ ...SHARED_GATEWAY_REF, namespace: 'contoso-docs' }]), message: 'is Gateway contoso-docs/platform, not the shared' },
+      { name: 'service-parent', object: tenantRoute([{ group: '', kind: 'Service', name: 'web' }]), message: 'is Service acme-search/web' },
+      { name: 'platform-listener', object: tenantRoute([{ ...SHARED_GATEWAY_REF, sectionName: 'https-argocd' }]), message: 'names listener "https-argocd"' },
+      { name: 'plain-http-port', object: tenantRoute([{ ...SHARED_GATEWAY_REF, port: 80 }]), message: 'names port 80' },
+      { name: 'no-parent', object: tenantRoute([]), message: 'spec.parentRefs is empty' },
+    ],
+  },
+  {
     dir: 'tenant-labels',
     kind: 'PlatformTenantLabels',
     title: "Tenant labels are the namespace's own",
@@ -748,12 +784,23 @@ function withSpec(object: Json, spec: Json): Json {
   return { ...object, spec: { ...(object.spec as Json), ...spec } };
 }
 
+
+/** A tenant route on its own subdomain with the given parents. */
+function tenantRoute(parentRefs: Json[]): Json {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'web', namespace: SAMPLE_TENANT },
+    spec: { parentRefs, hostnames: [`web.${SAMPLE_TENANT}.${SAMPLE_APPS_DOMAIN}`], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] },
+  };
+}
+
 function httpRoute(name: string, hostnames: string[]): Json {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
     metadata: { name, namespace: SAMPLE_TENANT },
-    spec: { parentRefs: [{ name: 'public', namespace: 'gateway' }], hostnames, rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] },
+    spec: { parentRefs: [SHARED_GATEWAY_REF], hostnames, rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] },
   };
 }
 

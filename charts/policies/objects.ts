@@ -112,3 +112,12 @@ export function constraint(def: PolicyDefinition, enforcementAction: string, par
 export function environmentConstraint(def: PolicyDefinition, env: PolicyEnvironment): Json {
   return constraint(def, env.enforcement, def.constraintParameters(env));
 }
+
+/**
+ * A Gatekeeper template or constraint: policy, not something policies judge. Conformance checks
+ * leave these out of what they evaluate (gator would also try to compile a template it is handed,
+ * and cannot compile one that calls an external-data provider).
+ */
+export function isPolicyObject(o: { apiVersion?: unknown }): boolean {
+  return typeof o.apiVersion === 'string' && /^(templates|constraints)\.gatekeeper\.sh\//.test(o.apiVersion);
+}

@@ -1,15 +1,15 @@
 /**
- * The agent services in namespace `platform`: the gateway (public API behind ingress-nginx,
- * OIDC, per-tenant rate limits), the orchestrator (runs agent jobs from its queue), the repo
+ * The agent services in namespace `platform`: the gateway (the API behind the platform Gateway's
+ * route `api.<zone>` (charts/edge), OIDC, per-tenant rate limits), the orchestrator (runs agent jobs from its queue), the repo
  * adapter (talks to the tenants' git hosts) and the LLM patch worker (asks the router for patches).
- * Call graph, and therefore the NetworkPolicies: ingress-nginx -> gateway -> orchestrator ->
+ * Call graph, and therefore the NetworkPolicies: Envoy proxies -> gateway -> orchestrator ->
  * {repo adapter, patch worker}; patch worker -> {repo adapter, router}; gateway -> router.
  */
 import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { METRICS, SERVICES } from '../../catalog/services';
-import { cidrEgress, INGRESS_NAMESPACE, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
+import { cidrEgress, GATEWAY_PROXY_PEER, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
 import type { WorkloadPlan, ImageRef } from './plan';
 import { PlatformService } from './service';
 import { ROUTER_NAME, ROUTER_PORT } from './router';
@@ -27,7 +27,7 @@ export interface AgentImages {
 export interface AgentServicesChartProps {
   readonly plan: WorkloadPlan;
   readonly images: AgentImages;
-  /** Public host of the gateway (its TLS certificate comes from cert-manager). */
+  /** Public host of the gateway (routed by the edge app, certificate from cert-manager on the Gateway's listener). */
   readonly gatewayHost: string;
 }
 
@@ -52,7 +52,7 @@ export class AgentServicesChart extends Chart {
       image: images.gateway,
       resources: { cpuRequest: plan.gateway.cpuRequest, cpuLimit: plan.gateway.cpuLimit, memory: plan.gateway.memory },
       scaling: { kind: 'cpu', minReplicas: plan.gateway.replicas, maxReplicas: plan.gateway.maxReplicas, targetUtilization: 70 },
-      callers: [namespacePeer(INGRESS_NAMESPACE, { 'app.kubernetes.io/name': 'ingress-nginx' })],
+      callers: [GATEWAY_PROXY_PEER],
       egress: [to(ORCHESTRATOR.name, ORCHESTRATOR.httpPort), to(ROUTER_NAME, ROUTER_PORT), otelEgress, ...cloud],
       config: {
         ORCHESTRATOR_URL: url(ORCHESTRATOR.name, ORCHESTRATOR.httpPort),
@@ -109,25 +109,6 @@ export class AgentServicesChart extends Chart {
       secrets: { LLM_ROUTER_API_KEY: 'agent-patch-worker-router-key' },
       // A patch generation can take minutes; let it finish.
       terminationGraceSeconds: 300,
-    });
-
-    new k8s.KubeIngress(this, 'gateway-ingress', {
-      metadata: {
-        name: GATEWAY.name,
-        namespace: ns,
-        labels: labelsFor({ name: GATEWAY.name, component: GATEWAY.component, version: images.gateway.version }),
-        annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-dns', 'nginx.ingress.kubernetes.io/proxy-body-size': '10m' },
-      },
-      spec: {
-        ingressClassName: 'nginx',
-        tls: [{ hosts: [props.gatewayHost], secretName: 'agent-gateway-tls' }],
-        rules: [
-          {
-            host: props.gatewayHost,
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: GATEWAY.name, port: { number: GATEWAY.httpPort } } } }] },
-          },
-        ],
-      },
     });
   }
 }

@@ -10,6 +10,7 @@ import { TENANTS_DIR } from '../../config/tenants';
 import { IMAGE_LOCK_FILE, loadImageLock, loadWorkloadsConfig, tenantFile, WORKLOADS_FILE, type ImageName } from '../../config/workloads';
 import { positionOf } from '../../config/yaml-validate';
 import { VllmServingChart } from '../serving/vllm';
+import { DEMO_APP, EdgeDemoChart } from '../edge/demo';
 import { AgentServicesChart } from './agents';
 import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
 import { LlmRouterChart } from './router';
@@ -68,6 +69,12 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         waitingPerReplica: s.waitingPerReplica,
         weightsEndpoints: s.weightsEndpoints,
       });
+    },
+    [DEMO_APP]: (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['demo']);
+      if (!images) return;
+      new EdgeDemoChart(app, DEMO_APP, { environment: p.env, image: images.demo, zone: ctx.env.dns.zoneName, nodesCidr: ctx.env.network.subnets.nodes, untrustedCertificates: ctx.env.addons.certManager.acme.server === 'staging' });
     },
     'llm-router': (app, ctx) => {
       const p = plan(ctx);

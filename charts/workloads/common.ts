@@ -8,13 +8,13 @@ import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { parseQuantity } from '../../config/quantity';
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
 
 export const PART_OF = 'ai-agent-platform';
 export const MANAGED_BY = 'platform-render';
 /** Namespaces the add-ons stack creates (Pod Security restricted, default-deny). */
 export { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from './names';
 export const OBSERVABILITY_NAMESPACE = 'observability';
-export const INGRESS_NAMESPACE = 'ingress-nginx';
 export const CLUSTER_SECRET_STORE = 'platform-key-vault';
 export const PROMETHEUS_URL = 'http://prometheus-operated.observability.svc:9090';
 export const OTLP_GRPC_ENDPOINT = 'http://otel-collector.observability.svc:4317';
@@ -120,6 +120,12 @@ export const namespacePeer = (namespace: string, podLabels?: Record<string, stri
   namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
   ...(podLabels ? { podSelector: { matchLabels: podLabels } } : {}),
 });
+
+/** The platform Gateway's Envoy proxies (the pods Envoy Gateway creates for it): callers of every routed service. */
+export const GATEWAY_PROXY_PEER: k8s.NetworkPolicyPeer = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_NAMESPACE } },
+  podSelector: { matchLabels: { ...ENVOY_PROXY_POD_LABELS } },
+};
 
 export const podPeer = (name: string): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': name } } });
 

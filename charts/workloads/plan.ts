@@ -8,6 +8,7 @@ import { routerEntitlement, type RouterEntitlement } from '../../config/entitlem
 import type { RenderContext } from '../app-builder';
 import type { Model } from '../../config/models';
 import type { ImageLock, ImageName, WorkloadsConfig, EnvironmentWorkloads } from '../../config/workloads';
+import { FROM_BUILD } from '../../config/image-lock';
 import { ValidationError, type Problem } from '../../config/yaml-validate';
 import { Naming } from '../../catalog/naming';
 import { sizeModel, SizingError, type Sizing } from '../serving/sizing';
@@ -90,8 +91,12 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
   const at = (...p: (string | number)[]) => ['environments', env.name, ...p];
   const wl = (path: (string | number)[], message: string, hint?: string) => problems.push({ ...locate('workloads', path), path: path.join('.'), message, ...(hint ? { hint } : {}) });
 
-  for (const [name] of Object.entries(lock.environments[env.name] ?? {})) {
-    if (!(name in cfg.images)) wl(['environments', env.name, name], `image ${name} is not in config/workloads.yaml`);
+  for (const [name, pin] of Object.entries(lock.environments[env.name] ?? {})) {
+    // The lock checks itself (config/image-lock.ts); only the environment knows its tier.
+    if (env.tier === 'production' && pin?.from === FROM_BUILD) {
+      const path = ['environments', env.name, name, 'from'];
+      problems.push({ ...locate('lock', path), path: path.join('.'), message: `${env.name} is production and takes only digests a non-production environment ran first, not straight from a build`, hint: `lock the digest in a non-production environment, then promote it: \`platform images lock ${name} --env ${env.name} --digest ...\`` });
+    }
   }
 
   const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });

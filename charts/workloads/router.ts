@@ -19,6 +19,7 @@ import { vllmBaseUrl, VLLM_PORT } from '../serving/vllm';
 import {
   cidrEgress, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, SERVING_NAMESPACE, tcp,
   TENANT_NAMESPACE_LABEL,
+  GATEWAY_PROXY_PEER,
 } from './common';
 import { SERVICES } from '../../catalog/services';
 import type { ImageRef, RouterModel, TenantEntitlement } from './plan';
@@ -171,6 +172,8 @@ export class LlmRouterChart extends Chart {
         podPeer(SERVICES.gateway.name),
         podPeer(SERVICES.patchWorker.name),
         podPeer(`${ROUTER_NAME}-team-sync`),
+        // llm.<zone>: clients outside the cluster, through the platform Gateway (charts/edge).
+        GATEWAY_PROXY_PEER,
         { namespaceSelector: { matchExpressions: [{ key: TENANT_NAMESPACE_LABEL, operator: 'Exists' }] } },
       ],
       egress: [

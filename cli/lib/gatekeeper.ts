@@ -9,6 +9,7 @@ import { parse, stringify } from 'yaml';
 import type { EnvironmentConfig } from '../../config/schema';
 import { Naming } from '../../catalog/naming';
 import { POLICIES, type PolicyDefinition, type PolicyEnvironment } from '../../charts/policies/catalog';
+import { imageSignatureEnforcement, IMAGE_SIGNATURES_POLICY } from '../../charts/policies/image-signatures';
 import { constraint, constraintTemplate, gatekeeperConfig, type PolicySource } from '../../charts/policies/objects';
 import { suiteDocument, suiteFor } from '../../charts/policies/samples';
 
@@ -102,6 +103,18 @@ export function policyEnvironment(env: EnvironmentConfig): PolicyEnvironment {
 
 /** Label on an environment's constraints: the Rego guard rails hold production ones to production rules. */
 export const TIER_LABEL = 'platform.example.org/tier';
+
+/** Rules that call an external-data provider (policies/external-data): not part of the gator-tested library. */
+export const EXTERNAL_DATA_DIR = resolve(GATEKEEPER_DIR, '../external-data');
+
+/** The image-signatures app: its template and the environment's constraint. */
+export function imageSignatureObjects(env: EnvironmentConfig): Record<string, unknown>[] {
+  const def = IMAGE_SIGNATURES_POLICY;
+  return [
+    constraintTemplate(def, policySource(def, EXTERNAL_DATA_DIR)),
+    constraint(def, imageSignatureEnforcement(env.tier), def.constraintParameters(policyEnvironment(env)), { [TIER_LABEL]: env.tier }),
+  ];
+}
 
 /** What the gatekeeper-policies app renders: the Config, then the templates and constraints. */
 export function environmentPolicyApp(env: EnvironmentConfig): Record<string, unknown>[] {

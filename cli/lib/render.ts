@@ -14,13 +14,19 @@ import { loadDashboards } from '../../charts/observability/dashboards';
 import { operationsRuleGroups } from '../../charts/observability/operations';
 import { platformDashboards } from '../../charts/observability/platform-dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
+import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
+import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
+import { EDGE_APP, EdgeChart } from '../../charts/edge/chart';
+import { DEMO_APP } from '../../charts/edge/demo';
+import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { ADDONS, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import type { EnvironmentConfig } from '../../config/schema';
-import { environmentPolicyApp } from './gatekeeper';
+import { environmentPolicyApp, imageSignatureObjects } from './gatekeeper';
+import { IMAGE_SIGNATURES_APP } from '../../charts/policies/image-signatures';
 import { renderWithCache, type RenderItem, type RenderReport } from './cache/render-cache';
 import type { SynthCache } from './cache/store';
 import { ioError, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder } from './output-dir';
@@ -30,17 +36,31 @@ export const RENDERED_DIR = resolve(__dirname, '../../rendered');
 /** app name -> chart builder. */
 export const APPS: Record<string, AppBuilder> = {
   [POLICY_APP]: (app, { env }) => new GatekeeperPoliciesChart(app, POLICY_APP, { objects: environmentPolicyApp(env) }),
+  // Same chart shape: a template (wave -10) and its constraint (wave 0).
+  [IMAGE_SIGNATURES_APP]: (app, { env }) => {
+    if (env.addons.ratify.enabled) new GatekeeperPoliciesChart(app, IMAGE_SIGNATURES_APP, { objects: imageSignatureObjects(env) });
+  },
   observability: (app, { env, tenants }) =>
     new ObservabilityChart(app, 'observability', {
       ruleSets: {
         'platform-slos': sloRuleGroups(),
         'agent-operations': operationsRuleGroups(),
         'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
+        // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
+        thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
       },
       dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled)].sort((a, b) => a.name.localeCompare(b.name)),
       monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
+      thanos: {
+        highAvailability: env.addons.highAvailability,
+        metricsDays: env.observability.retention.metricsDays,
+        prometheusVolumeGi: env.observability.prometheusVolumeGi,
+        registryLoginServer: registryLoginServer(env),
+      },
     }),
   ...WORKLOAD_APPS,
+  [EDGE_APP]: (app, { env }) =>
+    new EdgeChart(app, EDGE_APP, { env: env.name, zone: env.dns.zoneName, probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled }),
 };
 
 export type RenderInputs = Omit<RenderContext, 'env'>;
@@ -51,10 +71,15 @@ export const APPS_APP = 'apps';
 /** Per app: its sync wave, default namespace, and the add-ons whose CRDs or services it needs. */
 const APP_META: Record<string, { wave: number; namespace: string; requires: AddonName[] }> = {
   [POLICY_APP]: { wave: -2, namespace: ADDONS.gatekeeper.namespace, requires: ['gatekeeper'] },
+  [IMAGE_SIGNATURES_APP]: { wave: -2, namespace: ADDONS.gatekeeper.namespace, requires: ['gatekeeper', 'ratify'] },
   observability: { wave: -1, namespace: ADDONS.kubePrometheusStack.namespace, requires: ['kubePrometheusStack', 'externalSecrets'] },
   'llm-serving': { wave: 0, namespace: SERVING_NAMESPACE, requires: ['keda', 'kubePrometheusStack'] },
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
-  'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack', 'ingressNginx', 'certManager'] },
+  'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
+  // Routes to the workloads and add-ons, after them; the Gateway itself is in the cluster-config stack.
+  // The demo service and the PostSync smoke test of every route: after the routes exist.
+  [DEMO_APP]: { wave: 3, namespace: PLATFORM_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack'] },
+  [EDGE_APP]: { wave: 2, namespace: GATEWAY_NAMESPACE, requires: ['envoyGateway', 'certManager'] },
 };
 
 /** The Applications of an environment: every registered app whose add-ons are enabled. */

@@ -24,6 +24,11 @@ export interface PlatformNetworkProps {
   readonly publicIngress: boolean;
   /** Create the private DNS zone a private AKS API server registers in. */
   readonly privateApiServer: boolean;
+  /**
+   * The environment's DNS zone: a private zone of the same name is linked to the VNet (split
+   * horizon), where external-dns writes the Gateway's hosts for clients inside the network.
+   */
+  readonly platformZoneName: string;
 }
 
 /** Private DNS zones for Private Link, by service. */
@@ -51,6 +56,8 @@ export class PlatformNetwork extends Construct {
   /** Each zone's link to the VNet, by the zone's key (`file`: the name the Azure Files driver is told). */
   readonly privateDnsZoneLinks: Record<string, PrivateDnsZoneVirtualNetworkLink> = {};
   readonly aksPrivateDnsZone?: PrivateDnsZone;
+  /** The private twin of the environment's public zone (external-dns, release external-dns-private). */
+  readonly platformPrivateDnsZone: PrivateDnsZone;
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
     super(scope, id);
@@ -82,6 +89,10 @@ export class PlatformNetwork extends Construct {
         // firewall), never an undocumented Azure default.
         defaultOutboundAccessEnabled: false,
         ...(role === 'privateEndpoints' ? { privateEndpointNetworkPolicies: 'Enabled' } : {}),
+        // The Private Link service AKS creates for the Gateway's internal load balancer (the WAF
+        // edge's origin) takes its NAT addresses from the node subnet, which Azure allows only with
+        // these policies off.
+        ...(role === 'nodes' ? { privateLinkServiceNetworkPoliciesEnabled: false } : {}),
         ...(role === 'apiServer'
           ? {
               delegation: [
@@ -121,6 +132,7 @@ export class PlatformNetwork extends Construct {
       file: zone('file', PRIVATE_DNS_ZONES.file),
     };
     if (props.privateApiServer) this.aksPrivateDnsZone = zone('aks', aksPrivateDnsZone(location));
+    this.platformPrivateDnsZone = zone('platform', props.platformZoneName);
   }
 }
 

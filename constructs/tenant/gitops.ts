@@ -23,7 +23,7 @@ export const TENANT_ALLOWED_KINDS: { group: string; kind: string }[] = [
   { group: 'batch', kind: 'CronJob' },
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
   { group: 'policy', kind: 'PodDisruptionBudget' },
-  { group: 'networking.k8s.io', kind: 'Ingress' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
   { group: 'keda.sh', kind: 'ScaledObject' },
   { group: 'keda.sh', kind: 'TriggerAuthentication' },
   { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' },

@@ -31,7 +31,8 @@ export const TENANT_ROLE_RULES: { apiGroups: string[]; resources: string[]; verb
   { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: WRITE },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: WRITE },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: WRITE },
+  // Routes on the shared Gateway only (no Gateways, no ReferenceGrants): Gatekeeper holds their hosts and parents.
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: WRITE },
   { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: READ },
   { apiGroups: ['keda.sh'], resources: ['scaledobjects', 'scaledjobs', 'triggerauthentications'], verbs: WRITE },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'podmonitors', 'prometheusrules'], verbs: WRITE },
@@ -70,7 +71,7 @@ export class TenantNamespace extends Construct {
           'requests.nvidia.com/gpu': String(q.gpu),
           pods: String(q.pods),
           'requests.storage': q.storage,
-          // Exposure goes through the shared ingress controller, never a per-tenant LB or node port.
+          // Exposure goes through the shared Gateway (an HTTPRoute), never a per-tenant LB or node port.
           'services.loadbalancers': '0',
           'services.nodeports': '0',
         },

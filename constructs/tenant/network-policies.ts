@@ -1,6 +1,6 @@
 /**
  * Default-deny for a tenant namespace plus the paths it needs: its own pods, cluster DNS, the
- * ingress controller, metric scraping, the LLM router, and the egress the tenant declared.
+ * platform Gateway's Envoy proxies, metric scraping, the LLM router, and the egress the tenant declared.
  * CIDR egress is a NetworkPolicy; host names need Cilium's FQDN policy (Advanced Container
  * Networking security on the cluster), which fails closed when it is unavailable.
  */
@@ -13,7 +13,8 @@ import { tenantLabels } from './labels';
 export interface TenantNetworkPoliciesProps {
   readonly tenant: Tenant;
   readonly namespace: string;
-  readonly ingressNamespace: string;
+  /** The platform Gateway's data plane: the namespace and labels of the Envoy proxy pods (catalog/edge.ts). */
+  readonly gateway: { readonly namespace: string; readonly pods: Readonly<Record<string, string>> };
   readonly monitoringNamespace: string;
   readonly routerNamespace: string;
 }
@@ -31,14 +32,14 @@ export class TenantNetworkPolicies extends Construct {
 
     policy('default-deny', { podSelector: all, policyTypes: ['Ingress', 'Egress'] });
     // The paths every tenant needs, as one policy (fewer objects: hundreds of tenants are
-    // synthesized and reviewed at once): its own pods, the ingress controller and metric
+    // synthesized and reviewed at once): its own pods, the Gateway's Envoy proxies and metric
     // scraping in; its own pods, cluster DNS and the LLM router out.
     policy('allow-platform-paths', {
       podSelector: all,
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
         { from: [{ podSelector: all }] },
-        { from: [{ namespaceSelector: byName(props.ingressNamespace) }] },
+        { from: [{ namespaceSelector: byName(props.gateway.namespace), podSelector: { matchLabels: { ...props.gateway.pods } } }] },
         { from: [{ namespaceSelector: byName(props.monitoringNamespace) }] },
       ],
       egress: [

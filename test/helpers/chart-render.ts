@@ -57,7 +57,9 @@ export interface HelmRelease {
  */
 export type StandIn =
   | { readonly kind: 'uuid'; readonly why: string }
-  | { readonly kind: 'configured'; readonly name: RegExp; readonly why: string };
+  | { readonly kind: 'configured'; readonly name: RegExp; readonly why: string }
+  /** Azure derives the value from the resource's configured name (e.g. a vault's URI). */
+  | { readonly kind: 'derived'; readonly name: RegExp; readonly derive: (name: string) => string; readonly why: string };
 
 /** `<resource type>.<attribute>` (data sources with their `data.` prefix) -> its stand-in. */
 export const STAND_INS: Readonly<Record<string, StandIn>> = {
@@ -66,6 +68,8 @@ export const STAND_INS: Readonly<Record<string, StandIn>> = {
   'data.azurerm_client_config.tenant_id': { kind: 'uuid', why: 'the Entra ID tenant is read from the deploying identity at plan time' },
   'azurerm_storage_account.name': { kind: 'configured', name: /^[a-z0-9]{3,24}$/, why: 'storage account names are set by the naming construct' },
   'azurerm_storage_container.name': { kind: 'configured', name: /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, why: 'container names are fixed per signal' },
+  'azurerm_key_vault.vault_uri': { kind: 'derived', name: /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, derive: (n) => `https://${n}.vault.azure.net/`, why: "Azure serves a vault at https://<name>.vault.azure.net/" },
+  'azurerm_container_registry.login_server': { kind: 'derived', name: /^[a-zA-Z0-9]{5,50}$/, derive: (n) => `${n.toLowerCase()}.azurecr.io`, why: 'a registry logs in at <name>.azurecr.io' },
   'azurerm_kubernetes_cluster.name': { kind: 'configured', name: /^[A-Za-z0-9][A-Za-z0-9_-]{0,61}[A-Za-z0-9]$/, why: 'the cluster name is set by the naming construct' },
 };
 
@@ -148,11 +152,11 @@ export function standIn(app: Pick<Synthed, 'stack'>, stack: SynthedStack, expr: 
   if (!rule) throw new StandInError(`${stack.name}: no stand-in for \${${expr}} (${key}); add one to STAND_INS in test/helpers/chart-render.ts`);
   if (rule.kind === 'uuid') return uuidStandIn(`${stack.name}:${expr}`);
   const config = (data ? stack.json.data : stack.json.resource)?.[type]?.[id];
-  const literal = config?.[attribute];
+  const literal = config?.[rule.kind === 'derived' ? 'name' : attribute];
   if (typeof literal !== 'string') throw new StandInError(`${stack.name}: ${expr} is not a configured string`);
   const value = resolveTemplate(literal, (inner) => standIn(app, stack, inner));
   if (!rule.name.test(value)) throw new StandInError(`${stack.name}: ${expr} resolves to "${value}", which is not a valid ${key} (${rule.name})`);
-  return value;
+  return rule.kind === 'derived' ? rule.derive(value) : value;
 }
 
 const setEntries = (list: unknown, resolveText: (t: string) => string): SetEntry[] =>
@@ -424,4 +428,30 @@ function withNamespaces(objects: RenderedObject[]): RenderedObject[] {
 export function describeObject(o: RenderedObject): string {
   const m = o.object.metadata ?? {};
   return `${o.object.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name ?? '?'} (${o.source})`;
+}
+
+/** Container flags that name an image an operator or controller starts later (the ACME solver, the config reloader, the Thanos sidecar). */
+const IMAGE_FLAG = /^--([a-z0-9-]*image|prometheus-config-reloader)=(.+)$/;
+
+/**
+ * Every image an object names, with where: any `image` string (containers, init containers, and
+ * custom resources such as Prometheus and Alertmanager), and the image flags in container args.
+ * CRDs are skipped: their schemas describe `image` fields, they name none.
+ */
+export function imageReferences(object: Json): { path: string; image: string }[] {
+  if (object.kind === 'CustomResourceDefinition') return [];
+  const out: { path: string; image: string }[] = [];
+  const walk = (value: unknown, path: string, key: string): void => {
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`, key));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`, k);
+    else if (typeof value === 'string') {
+      if (key === 'image') out.push({ path, image: value });
+      else if (key === 'args' || key === 'command') {
+        const flag = IMAGE_FLAG.exec(value);
+        if (flag) out.push({ path: `${path} (--${flag[1]})`, image: flag[2] });
+      }
+    }
+  };
+  walk(object, '', '');
+  return out;
 }

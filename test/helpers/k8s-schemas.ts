@@ -5,6 +5,12 @@
  * slip through unvalidated.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { ADDONS } from '../../catalog/addons';
+import { REPO, toolPath } from '../../cli/lib/tools';
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -28,6 +34,34 @@ const CRD_PACKAGES: Record<string, string> = {
   'keda.sh': '@kubernetes-models/keda',
   'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
 };
+
+/**
+ * API groups whose schemas come from the CRDs of a pinned chart in the offline cache, read at test
+ * time (`helm show crds`): the Gateway API (v1.6.1, as Envoy Gateway's chart installs it) and Envoy
+ * Gateway's own kinds. No npm package carries Envoy Gateway's, and the chart's copy of the Gateway
+ * API is exactly what the cluster serves.
+ */
+const CHART_CRD_GROUPS: Record<string, { readonly chart: string; readonly version: string }> = {
+  'gateway.networking.k8s.io': ADDONS.envoyGateway,
+  'gateway.envoyproxy.io': ADDONS.envoyGateway,
+};
+
+const chartCrdCache = new Map<string, Json[]>();
+
+/** The CRDs a cached chart archive carries in crds/ (empty when the archive or helm is missing: the kind then has no schema). */
+export function chartCrds(spec: { readonly chart: string; readonly version: string }): Json[] {
+  const key = `${spec.chart}@${spec.version}`;
+  let crds = chartCrdCache.get(key);
+  if (!crds) {
+    const cache = resolve(REPO, '../shared/helm-charts');
+    const bare = spec.version.replace(/^v/, '');
+    const archive = [`${spec.chart}-${spec.version}.tgz`, `${spec.chart}-${bare}.tgz`, `${spec.chart}-v${bare}.tgz`].map((f) => join(cache, f)).find(existsSync);
+    const res = archive ? spawnSync(toolPath('helm'), ['show', 'crds', archive], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }) : undefined;
+    crds = res?.status === 0 ? parseAllDocuments(res.stdout).map((d) => d.toJS()).filter((o) => o?.kind === 'CustomResourceDefinition') : [];
+    chartCrdCache.set(key, crds);
+  }
+  return crds;
+}
 
 function modulePath(apiVersion: string, kind: string): string | undefined {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
@@ -115,7 +149,14 @@ export interface SchemaOptions {
 export async function schemaErrors(objects: KubeObject[], options: SchemaOptions = {}): Promise<string[]> {
   const errors: string[] = [];
   for (const obj of objects) {
-    const fromCrd = obj.apiVersion.includes('.') && options.crds ? crdValidator(options.crds, obj.apiVersion, obj.kind) : undefined;
+    const group = obj.apiVersion.split('/')[0];
+    const fromCrd =
+      (obj.apiVersion.includes('.') && options.crds ? crdValidator(options.crds, obj.apiVersion, obj.kind) : undefined) ??
+      (CHART_CRD_GROUPS[group] ? crdValidator(chartCrds(CHART_CRD_GROUPS[group]), obj.apiVersion, obj.kind) : undefined);
+    if (!fromCrd && CHART_CRD_GROUPS[group]) {
+      errors.push(`${describe(obj)}: ${obj.apiVersion} ${obj.kind} is in none of the CRDs of chart ${CHART_CRD_GROUPS[group].chart} ${CHART_CRD_GROUPS[group].version} (offline cache)`);
+      continue;
+    }
     if (fromCrd) {
       if (!fromCrd(withoutTerraformExpressions(obj))) {
         errors.push(`${describe(obj)}: ${(fromCrd.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? ` (${(e.params as Json).additionalProperty})` : ''}`).join(', ')}`);

@@ -21,7 +21,10 @@ import { argocdChartValues } from '../../constructs/addons/values/argocd';
 import { certManagerChartValues } from '../../constructs/addons/values/cert-manager';
 import { externalSecretsChartValues } from '../../constructs/addons/values/external-secrets';
 import { gatekeeperChartValues } from '../../constructs/addons/values/gatekeeper';
-import { ingressNginxChartValues } from '../../constructs/addons/values/ingress-nginx';
+import { envoyGatewayChartValues } from '../../constructs/addons/values/envoy-gateway';
+import { externalDnsChartValues, externalDnsPrivateChartValues } from '../../constructs/addons/values/external-dns';
+import { ENVOY_METRICS_PATH, ENVOY_PROXY_POD_LABELS } from '../../catalog/edge';
+import { envoyProxy } from '../../constructs/edge/gateway';
 import { kedaChartValues } from '../../constructs/addons/values/keda';
 import { loadInputs } from '../../config/inputs';
 import { ROOT } from '../helpers/tools';
@@ -37,7 +40,9 @@ const VALUES: Partial<Record<AddonName, (ctx: AddonContext) => object>> = {
   certManager: certManagerChartValues,
   externalSecrets: externalSecretsChartValues,
   gatekeeper: gatekeeperChartValues,
-  ingressNginx: ingressNginxChartValues,
+  envoyGateway: envoyGatewayChartValues,
+  externalDns: externalDnsChartValues,
+  externalDnsPrivate: externalDnsPrivateChartValues,
   keda: kedaChartValues,
 };
 
@@ -53,7 +58,13 @@ function renderChart(addon: AddonName, envName: string): Obj[] {
     highAvailability: env.addons.highAvailability,
     tenantId: '00000000-0000-0000-0000-000000000001',
     clusterName: `aks-${env.name}`,
-    clientIds: { certManager: '00000000-0000-0000-0000-000000000002', externalSecrets: '00000000-0000-0000-0000-000000000003' },
+    clientIds: {
+      certManager: '00000000-0000-0000-0000-000000000002',
+      externalSecrets: '00000000-0000-0000-0000-000000000003',
+      externalDns: '00000000-0000-0000-0000-000000000004',
+      externalDnsPrivate: '00000000-0000-0000-0000-000000000005',
+    },
+    registryLoginServer: 'craiptest.azurecr.io',
   };
   const config = env.addons[addon] as { values?: unknown; version?: string };
   const values = join(dir, `${envName}-${addon}.yaml`);
@@ -97,7 +108,7 @@ const sorted = (t: readonly ScrapedTarget[]) => [...t].sort((a, b) => `${a.objec
 
 describe('add-on monitors against the pinned charts (helm template)', () => {
   for (const env of inputs.allEnvironments) {
-    for (const m of ADDON_MONITORS.filter((x) => env.addons[x.addon].enabled)) {
+    for (const m of ADDON_MONITORS.filter((x) => env.addons[x.addon].enabled && x.createdBy !== 'controller')) {
       it(`${env.name}: ${m.kind} ${m.name} scrapes exactly what catalog/addon-monitors.ts says (${ADDONS[m.addon].chart} ${ADDONS[m.addon].version})`, () => {
         const objects = renderChart(m.addon, env.name);
         assert.deepEqual(scrapedTargets({ ...m, namespace: monitorNamespace(m) }, objects), sorted(m.targets));
@@ -105,15 +116,27 @@ describe('add-on monitors against the pinned charts (helm template)', () => {
     }
   }
 
-  it('the check can fail: a wrong port, a wrong label or a metrics Service the values do not enable scrape nothing', () => {
-    const ingress = ADDON_MONITORS.find((m) => m.name === 'ingress-nginx')!;
-    const objects = renderChart('ingressNginx', 'dev');
-    const at = { ...ingress, namespace: monitorNamespace(ingress) };
+  it('the check can fail: a wrong port, a wrong label or a Service without the metrics port scrape nothing', () => {
+    const controller = ADDON_MONITORS.find((m) => m.name === 'envoy-gateway')!;
+    const objects = renderChart('envoyGateway', 'dev');
+    const at = { ...controller, namespace: monitorNamespace(controller) };
     assert.equal(scrapedTargets(at, objects).length, 1);
     assert.deepEqual(scrapedTargets({ ...at, port: 'http-metrics' }, objects), []);
-    assert.deepEqual(scrapedTargets({ ...at, selector: { ...ingress.selector, 'app.kubernetes.io/instance': 'nginx' } }, objects), []);
-    // Without the metrics Service (controller.metrics.enabled), the ServiceMonitor finds no port.
-    const withoutMetrics = objects.filter((o) => !(o.kind === 'Service' && o.metadata.name.endsWith('-metrics')));
+    assert.deepEqual(scrapedTargets({ ...at, selector: { ...controller.selector, 'app.kubernetes.io/instance': 'eg' } }, objects), []);
+    const withoutMetrics = objects.map((o) => (o.kind === 'Service' ? { ...o, spec: { ...o.spec, ports: o.spec.ports.filter((p: Obj) => p.name !== 'metrics') } } : o));
     assert.deepEqual(scrapedTargets(at, withoutMetrics), []);
+  });
+
+  it('the proxies\' PodMonitor selects the labels Envoy Gateway gives the Gateway\'s proxy pods, on their metrics port, and the EnvoyProxy keeps Prometheus metrics on', () => {
+    const proxy = ADDON_MONITORS.find((m) => m.name === 'envoy-proxy')!;
+    assert.equal(proxy.createdBy, 'controller');
+    assert.equal(proxy.kind, 'PodMonitor');
+    assert.deepEqual(proxy.selector, ENVOY_PROXY_POD_LABELS);
+    assert.equal(proxy.port, 'metrics');
+    assert.equal(proxy.path, ENVOY_METRICS_PATH);
+    for (const env of inputs.allEnvironments) {
+      const spec = envoyProxy({ zone: env.dns.zoneName, internal: true, address: '10.0.0.254', privateLink: false, highAvailability: true, tenantLabel: 'tenant' }).spec;
+      assert.notEqual(spec.telemetry?.metrics?.prometheus?.disable, true, 'prometheus metrics stay on');
+    }
   });
 });

@@ -8,17 +8,23 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ADDONS, ADDON_NAMES, releaseName, type AddonName } from '../../catalog/addons';
-import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
-import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, OTEL_LOG_AGENT_NAME } from '../../catalog/cluster-names';
+import { OBSERVABILITY_NAMESPACE, PLATFORM_NAMESPACES } from '../../catalog/namespaces';
+import { PLATFORM_STORAGE_CLASSES } from '../../catalog/storage-classes';
+import { grpcEndpoint, PROMETHEUS_REPLICA_LABEL, SIDECAR_DISCOVERY_SERVICE, THANOS, THANOS_PORTS, THANOS_QUERY_URL, THANOS_VERSION } from '../../catalog/thanos';
+import { renderEnvironments } from '../../cli/lib/render';
+import { ALERTMANAGER_RECEIVERS_SECRET, LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, OTEL_LOG_AGENT_NAME, RATIFY_PROVIDER, RATIFY_PROVIDER_PORT } from '../../catalog/cluster-names';
+import { SIGNING_CERTIFICATE_NAME } from '../../catalog/supply-chain';
+import { HEARTBEAT_RECEIVER } from '../../constructs/addons/values/kube-prometheus-stack';
 import { maxNodeCount } from '../../catalog/node-pools';
 import { loadInputs } from '../../config/inputs';
 import type { EnvironmentConfig } from '../../config/schema';
-import { POLICIES, SYSTEM_EXEMPTIONS } from '../../charts/policies/catalog';
+import { POLICIES, SYSTEM_EXEMPTIONS, UNMIRRORED_ADDONS } from '../../charts/policies/catalog';
+import { registryLoginServer, UPSTREAM_REGISTRIES } from '../../catalog/registry-mirrors';
 import { referencePod } from '../../charts/policies/samples';
 import { callAsync, gatorCall, gatorViolations, type GatorResult } from '../../cli/lib/tools';
 import { stackManifests } from '../../cli/lib/stack-manifests';
@@ -26,6 +32,7 @@ import {
   chartArchive,
   ChartUnavailableError,
   describeObject,
+  imageReferences,
   renderStacks,
   resolveTemplate,
   standIn,
@@ -37,14 +44,19 @@ import { capacityReport, podSources, type LimitDefaults, type Quota } from '../h
 import { schemaErrors } from '../helpers/k8s-schemas';
 import { podSecurityViolations } from '../helpers/pod-security';
 import { toStack, synthApp } from '../helpers/synth';
-import { ROOT } from '../helpers/tools';
+import { endpointFlags, endpointProblems } from '../helpers/thanos';
+import { ROOT, runTool } from '../helpers/tools';
+import { PLATFORM_ROUTE_LIST } from '../../catalog/routes';
+
+const edgeObjects = (env: EnvironmentConfig): Record<string, any>[] =>
+  parseAllDocuments(readFileSync(join(ROOT, 'rendered', env.name, 'edge', 'manifests.yaml'), 'utf8')).map((d) => d.toJS()).filter(Boolean);
 
 const inputs = loadInputs();
 const app = synthApp();
 const stacksOf = (env: EnvironmentConfig) => [`${env.name}-addons`, `${env.name}-observability`];
 
 /** The rules whose add-on exemptions must each be needed by a rendered object (charts/policies/catalog.ts). */
-const CHECKED_EXEMPTIONS = ['readonly-root-filesystem', 'ephemeral-storage'];
+const CHECKED_EXEMPTIONS = ['readonly-root-filesystem', 'ephemeral-storage', 'allowed-registries'];
 const SYSTEM_NAMESPACES = new Set(SYSTEM_EXEMPTIONS.map((e) => e.namespace));
 
 function policyApp(env: EnvironmentConfig): Record<string, any>[] {
@@ -71,6 +83,16 @@ function namespaceLimits(env: EnvironmentConfig): { quotas: Map<string, Quota>; 
     }
   }
   return { quotas, limitRanges };
+}
+
+/** A rendered cdk8s app of the environment, as chart-rendered objects (its pods share the namespaces' quotas). */
+function renderedApp(env: EnvironmentConfig, name: string): RenderedObject[] {
+  const text = renderEnvironments([env], { models: inputs.models, tenants: inputs.tenants }).get(join(env.name, name, 'manifests.yaml'))!;
+  const release = { stack: `${env.name}-${name}`, address: `rendered/${env.name}/${name}`, name: `${name}-app`, chart: 'cdk8s', version: '-', namespace: OBSERVABILITY_NAMESPACE, values: [], set: [], setList: [], setSensitive: [], includeCrds: false };
+  return parseAllDocuments(text)
+    .map((d) => d.toJS())
+    .filter(Boolean)
+    .map((object) => ({ object, release, source: `rendered/${env.name}/${name}/manifests.yaml`, hooks: [] }));
 }
 
 /** Both environments render at once, while the helper tests run; each test awaits its own. */
@@ -106,6 +128,35 @@ function exempted(env: EnvironmentConfig, v: GatorResult): boolean {
 for (const env of inputs.allEnvironments) renders.get(env.name)!.then((r) => unexemptedViolations(env, r)).catch(() => undefined);
 
 const gatorLines = (violations: GatorResult[]) => violations.map((v) => `${v.constraint.metadata.name}: ${v.violatingObject.metadata.namespace ?? ''}/${v.msg}`);
+
+
+/**
+ * Helm test pods a chart renders unconditionally (no value turns them off) and whose image no value
+ * changes. Only `helm test` creates them, the platform never runs it, and Pod Security (and the
+ * registry allow-list) would refuse them if someone did; every other test pod is checked like any
+ * pod, its image included (Grafana's is turned off in its values, redis-ha's run mirrored images).
+ */
+const UNRUN_TEST_PODS: Record<string, string> = {
+  'ratify/templates/tests/test-connection.yaml': 'the ratify chart has no value to leave out its wget test pod, nor one to change its image (busybox, from Docker Hub)',
+};
+const unrunTestPod = (o: RenderedObject) => Boolean(UNRUN_TEST_PODS[o.source]) && o.hooks.includes('test');
+
+/** The mirrored path prefixes: `<login server>/<upstream host>/`, each served by an ACR cache rule. */
+const mirrorPrefixes = (loginServer: string) => UPSTREAM_REGISTRIES.map((u) => `${loginServer}/${u.host}/`);
+
+/**
+ * Every image of the objects that does not come through the environment's ACR, as
+ * `Kind namespace/name (template) path: image`; with `mirrored`, also an ACR image outside the
+ * cache rules' paths (no rule would fetch it).
+ */
+function foreignImages(objects: readonly RenderedObject[], loginServer: string, mirrored: boolean): string[] {
+  const prefixes = mirrored ? mirrorPrefixes(loginServer) : [`${loginServer}/`];
+  return objects.flatMap((o) =>
+    imageReferences(o.object)
+      .filter((r) => !prefixes.some((p) => r.image.startsWith(p)))
+      .map((r) => `${describeObject(o)} ${r.path}: ${r.image}`),
+  );
+}
 
 describe('chart rendering: the helpers', () => {
   it('a chart version in neither the repository nor the offline cache fails, naming chart and version', async () => {
@@ -242,7 +293,13 @@ for (const env of inputs.allEnvironments) {
     it('every pod meets the Pod Security level its namespace enforces (restricted unless the catalogue gives a reason)', async () => {
       const render = await rendered();
       const problems: string[] = [];
+      const unrun = new Set<string>();
       for (const source of podSources(render.objects)) {
+        // Only a `helm test` would create these, and nothing runs one (see UNRUN_TEST_PODS).
+        if (unrunTestPod(source.owner)) {
+          unrun.add(source.owner.source);
+          continue;
+        }
         const ns = PLATFORM_NAMESPACES.find((n) => n.name === source.namespace);
         if (!ns) {
           problems.push(`${describeObject(source.owner)}: namespace ${source.namespace} is not a platform namespace`);
@@ -254,6 +311,41 @@ for (const env of inputs.allEnvironments) {
         for (const v of podSecurityViolations(spec, source.annotations, ns.podSecurity)) problems.push(`${describeObject(source.owner)} [${ns.podSecurity}]: ${v}`);
       }
       assert.deepEqual(problems, []);
+      const enabled = Object.keys(UNRUN_TEST_PODS).filter((src) => render.objects.some((o) => o.source.startsWith(`${src.split('/')[0]}/`)));
+      assert.deepEqual(enabled.filter((src) => !unrun.has(src)), [], 'an entry of UNRUN_TEST_PODS no longer matches a rendered test pod: remove it');
+    });
+
+    it("every image of every add-on comes through the environment's ACR mirror (<acr>/<upstream host>/...), and every image of the rendered apps from its ACR", async () => {
+      const render = await rendered();
+      const loginServer = registryLoginServer(env);
+      // The stand-in for the registry's login_server is the name the naming convention gives it.
+      const argocd = render.objects.find((o) => o.object.kind === 'StatefulSet' && o.release.chart === 'argo-cd')!;
+      assert.ok(imageReferences(argocd.object).every((r) => r.image.startsWith(`${loginServer}/`)), `the stand-in login server is ${loginServer}`);
+      // An add-on not yet mirrored would be named in UNMIRRORED_ADDONS, with why (none is).
+      const unmirrored = new Set(UNMIRRORED_ADDONS.map((e) => e.namespace));
+      const addons = render.objects.filter((o) => !unmirrored.has(o.release.namespace) && !unrunTestPod(o));
+      const images = addons.flatMap((o) => imageReferences(o.object));
+      assert.ok(images.length >= 20, `${images.length} images found`);
+      assert.ok(images.some((r) => r.path.includes('--thanos-default-base-image')) && addons.some((o) => o.object.kind === 'Prometheus' && (o.object.spec as any).image), 'the images operators start are checked too');
+      assert.deepEqual(foreignImages(addons, loginServer, true), []);
+      const apps = [...renderEnvironments([env], { models: inputs.models, tenants: inputs.tenants })].flatMap(([file, text]) =>
+        parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean).map((object) => ({ object, release: render.releases[0], source: `rendered/${file}`, hooks: [] }) as RenderedObject),
+      );
+      assert.ok(apps.some((o) => imageReferences(o.object).length > 0), 'the rendered apps name images');
+      assert.deepEqual(foreignImages(apps, loginServer, false), []);
+
+      // Negative controls: an upstream image, and an ACR path no cache rule serves, are each named.
+      const deployment = structuredClone(render.objects.find((o) => o.object.kind === 'Deployment' && o.release.chart === 'keda')!);
+      const container = (deployment.object.spec as any).template.spec.containers[0];
+      container.image = 'ghcr.io/kedacore/keda:2.18.1';
+      assert.deepEqual(foreignImages([deployment], loginServer, true), [`${describeObject(deployment)} .spec.template.spec.containers[0].image: ghcr.io/kedacore/keda:2.18.1`]);
+      container.image = `${loginServer}/kedacore/keda:2.18.1`;
+      assert.equal(foreignImages([deployment], loginServer, true).length, 1);
+      assert.deepEqual(foreignImages([deployment], loginServer, false), []);
+      const operator = structuredClone(render.objects.find((o) => o.object.kind === 'Deployment' && o.source.endsWith('prometheus-operator/deployment.yaml'))!);
+      const args: string[] = (operator.object.spec as any).template.spec.containers[0].args;
+      args.push('--prometheus-default-base-image=quay.io/prometheus/prometheus');
+      assert.match(foreignImages([operator], loginServer, true).join('\n'), /\(--prometheus-default-base-image\): quay\.io\/prometheus\/prometheus$/);
     });
 
     it("the platform's Gatekeeper constraints admit every rendered object (gator test with rendered/<env>/gatekeeper-policies)", async () => {
@@ -267,8 +359,30 @@ for (const env of inputs.allEnvironments) {
       const deployment = render.objects.find((o) => o.object.kind === 'Deployment' && o.object.metadata?.namespace === 'keda')!;
       const bad = structuredClone(deployment.object) as any;
       bad.spec.template.spec.hostNetwork = true;
-      const violations = gatorViolations([...policyApp(env), ...namespaceObjects(env), bad]);
-      assert.deepEqual([...new Set(violations.map((v) => v.constraint.metadata.name))], ['pod-security']);
+      // And a second copy pulling its image straight from upstream: add-on namespaces have no registry exemption.
+      const upstream = structuredClone(deployment.object) as any;
+      upstream.metadata.name = 'upstream';
+      upstream.spec.template.spec.containers[0].image = 'ghcr.io/kedacore/keda:2.18.1';
+      const violations = gatorViolations([...policyApp(env), ...namespaceObjects(env), bad, upstream]);
+      assert.deepEqual([...new Set(violations.map((v) => `${v.constraint.metadata.name}: ${v.violatingObject.metadata.name}`))].sort(), ['allowed-registries: upstream', `pod-security: ${bad.metadata.name}`]);
+    });
+
+    it("Ratify registers the provider the image-signature constraint names, at its Service's port, and trusts the Key Vault signing certificate", async () => {
+      const render = await rendered();
+      const ratify = render.objects.filter((o) => o.source.startsWith('ratify/')).map((o) => o.object as any);
+      const provider = ratify.find((o) => o.kind === 'Provider' && o.metadata?.name === RATIFY_PROVIDER);
+      assert.ok(provider, `a Provider named ${RATIFY_PROVIDER}`);
+      const url = new URL(provider.spec.url);
+      const service = ratify.find((o) => o.kind === 'Service' && o.metadata?.name === url.hostname.split('.')[0]);
+      assert.equal(url.hostname, `${service?.metadata?.name}.gatekeeper-system`);
+      assert.ok(service.spec.ports.some((p: any) => p.port === RATIFY_PROVIDER_PORT), 'the Service serves the provider port');
+      assert.equal(Number(url.port), RATIFY_PROVIDER_PORT);
+      const constraint = parseAllDocuments(readFileSync(join(ROOT, 'rendered', env.name, 'image-signatures', 'manifests.yaml'), 'utf8')).map((d) => d.toJS()).find((o) => o.kind === 'PlatformImageSignatures');
+      assert.equal(constraint.spec.parameters.provider, provider.metadata.name);
+      const kmp = ratify.find((o) => o.kind === 'KeyManagementProvider');
+      assert.deepEqual(kmp.spec.parameters.certificates.map((c: any) => c.name), [SIGNING_CERTIFICATE_NAME]);
+      const verifier = ratify.find((o) => o.kind === 'Verifier' && o.spec.name === 'notation');
+      assert.match(JSON.stringify(verifier.spec.parameters.trustPolicyDoc), /"registryScopes":\["[a-z0-9]+\.azurecr\.io"\]/);
     });
 
     it('the log agent: restricted but for its read-only hostPath of /var/log/pods, pushing to a Loki gateway Service that routes OTLP, and allowed to reach only those pods', async () => {
@@ -308,16 +422,112 @@ for (const env of inputs.allEnvironments) {
       for (const [k, v] of Object.entries(LOKI_GATEWAY_POD_LABELS)) assert.equal(gatewayLabels[k], v, `the gateway pods carry ${k}=${v}`);
     });
 
-    it(`every namespace holds its pods at maximum scale within its quota (${maxNodes} nodes), every container sized explicitly, none CPU-limited`, async () => {
+    it("the edge Probes' prober is the blackbox exporter Service the chart renders, serving the module they name", async () => {
       const render = await rendered();
-      const report = capacityReport({ objects: render.objects, ...namespaceLimits(env), maxNodes });
+      const probes = edgeObjects(env).filter((o) => o.kind === 'Probe');
+      assert.ok(probes.length >= 4, `${probes.length} probes`);
+      for (const probe of probes) {
+        const [host, port] = probe.spec.prober.url.split(':');
+        const [svcName, svcNamespace] = host.split('.');
+        const service = render.objects.find((o) => o.object.kind === 'Service' && o.object.metadata?.name === svcName && o.object.metadata?.namespace === svcNamespace);
+        assert.ok(service, `${probe.spec.prober.url} is a Service the charts render`);
+        assert.ok((service.object.spec as any).ports.some((p: any) => p.port === Number(port)), `port ${port}`);
+        const config = render.objects.find((o) => o.object.kind === 'ConfigMap' && o.release.chart === 'prometheus-blackbox-exporter')!;
+        assert.ok(parse(config.object.data['blackbox.yaml']).modules[probe.spec.module], `module ${probe.spec.module}`);
+      }
+    });
+
+    it("every platform route's backend is a Service the charts render (Argo CD, Grafana), on the port the route names", async () => {
+      const render = await rendered();
+      for (const r of PLATFORM_ROUTE_LIST.filter((x) => x.namespace !== 'platform')) {
+        const service = render.objects.find((o) => o.object.kind === 'Service' && o.object.metadata?.name === r.service && o.object.metadata?.namespace === r.namespace);
+        assert.ok(service, `${r.host}: Service ${r.namespace}/${r.service}`);
+        assert.ok((service.object.spec as any).ports.some((p: any) => p.port === r.port), `${r.host}: port ${r.port}`);
+      }
+      assert.equal(render.objects.filter((o) => ['Ingress', 'IngressClass'].includes(o.object.kind)).length, 0, 'no chart renders an Ingress');
+    });
+
+    it(`every namespace holds its pods at maximum scale within its quota (${maxNodes} nodes), every container sized explicitly, none CPU-limited`, async (t) => {
+      const render = await rendered();
+      // The observability namespace also runs the pods its rendered app adds (Thanos): they count against the same quota.
+      const app = renderedApp(env, 'observability');
+      assert.ok(podSources(app).length >= 3, 'the rendered Thanos pods are counted');
+      const report = capacityReport({ objects: [...render.objects, ...app], ...namespaceLimits(env), maxNodes });
       assert.deepEqual({ overQuota: report.overQuota, unsized: report.unsized, cpuLimited: report.cpuLimited }, { overQuota: [], unsized: [], cpuLimited: [] });
+      const obs = report.usage.find((u) => u.namespace === OBSERVABILITY_NAMESPACE)!;
+      t.diagnostic(`${OBSERVABILITY_NAMESPACE} with the rendered app: ${obs.pods} pods, ${(obs.cpuRequest).toFixed(2)} CPU requested, ${(obs.memoryLimit / 2 ** 30).toFixed(1)}Gi memory limits (quota ${obs.quota?.pods} pods, ${obs.quota?.cpu} CPU, ${obs.quota?.memory})`);
+      // Negative control: the rendered pods are what tips a quota sized for the charts alone.
+      const quotas = namespaceLimits(env);
+      const charts = capacityReport({ objects: render.objects, ...quotas, maxNodes }).usage.find((n) => n.namespace === OBSERVABILITY_NAMESPACE)!;
+      const tight = new Map(quotas.quotas);
+      tight.set(OBSERVABILITY_NAMESPACE, { ...tight.get(OBSERVABILITY_NAMESPACE)!, pods: charts.pods });
+      const over = capacityReport({ objects: [...render.objects, ...app], quotas: tight, limitRanges: quotas.limitRanges, maxNodes }).overQuota;
+      assert.equal(over.length, 1);
+      assert.match(over[0], new RegExp(`^${OBSERVABILITY_NAMESPACE}: \\d+ pods > quota ${charts.pods}$`));
+    });
+
+    it("the dead-man's switch as the chart deploys it: the chart's own Watchdog rule, with its labels, routes to the heartbeat receiver in the Alertmanager Secret the chart renders", async () => {
+      const render = await rendered();
+      const watchdog = render.objects
+        .filter((o) => o.object.kind === 'PrometheusRule')
+        .flatMap((o) => (o.object.spec as any).groups.flatMap((g: any) => g.rules))
+        .find((r: any) => r.alert === 'Watchdog');
+      assert.ok(watchdog, 'kube-prometheus-stack renders the Watchdog rule');
+      const secret = render.objects.find((o) => o.object.kind === 'Secret' && o.object.metadata?.name === 'alertmanager-kube-prometheus-stack-alertmanager')!.object as any;
+      const file = join(mkdtempSync(join(tmpdir(), 'am-chart-')), 'alertmanager.yaml');
+      writeFileSync(file, Buffer.from(secret.data['alertmanager.yaml'], 'base64'));
+      assert.equal(runTool('amtool', ['check-config', file]).status, 0);
+      const labels = Object.entries({ alertname: 'Watchdog', namespace: OBSERVABILITY_NAMESPACE, ...watchdog.labels }).map(([k, v]) => `${k}=${v}`);
+      assert.equal(runTool('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels]).stdout.trim(), HEARTBEAT_RECEIVER, labels.join(' '));
+      // The receiver's URL file is in the Secret the Alertmanager pods mount.
+      const alertmanager = render.objects.find((o) => o.object.kind === 'Alertmanager')!.object as any;
+      assert.ok(alertmanager.spec.secrets.includes(ALERTMANAGER_RECEIVERS_SECRET));
+    });
+
+    it("Thanos against the chart: Query reaches every sidecar through the chart's discovery Service; the sidecar runs Query's release; Grafana's Prometheus data source is Query", async () => {
+      const render = await rendered();
+      const app = renderedApp(env, 'observability').map((o) => o.object);
+      const all = [...render.objects.map((o) => o.object), ...app];
+      const query = app.find((o) => o.kind === 'Deployment' && o.metadata?.name === THANOS.query.name) as any;
+      const endpoints = endpointFlags(query.spec.template.spec.containers[0].args);
+      const sidecars = grpcEndpoint(SIDECAR_DISCOVERY_SERVICE.name, SIDECAR_DISCOVERY_SERVICE.portName);
+      assert.ok(endpoints.includes(sidecars), endpoints.join(' '));
+      for (const e of endpoints) assert.deepEqual(endpointProblems(e, all), [], e);
+      // Negative controls: without the chart's discovery Service, or with a Prometheus that runs no sidecar.
+      const withoutDiscovery = all.filter((o) => !(o.kind === 'Service' && o.metadata?.name === SIDECAR_DISCOVERY_SERVICE.name));
+      assert.deepEqual(endpointProblems(sidecars, withoutDiscovery), [`${sidecars}: no Service ${OBSERVABILITY_NAMESPACE}/${SIDECAR_DISCOVERY_SERVICE.name} is rendered`]);
+      const noSidecar = all.map((o) => (o.kind === 'Prometheus' ? { ...o, spec: { ...(o.spec as any), thanos: undefined } } : o));
+      assert.match(endpointProblems(sidecars, noSidecar)[0], /no pod behind Service .* serves port grpc/);
+
+      // The operator gives the sidecar the release Query, Store Gateway and Compactor run, and labels each replica with the label Query deduplicates on.
+      const operatorArgs = render.objects.flatMap((o) => (o.object.kind === 'Deployment' ? ((o.object.spec as any).template.spec.containers as any[]).flatMap((c) => c.args ?? []) : []));
+      const base = operatorArgs.find((a: string) => a.startsWith('--thanos-default-base-image='));
+      assert.equal(base?.split(':').pop(), THANOS_VERSION);
+      const prometheus = render.objects.find((o) => o.object.kind === 'Prometheus')!.object as any;
+      assert.ok([undefined, '', PROMETHEUS_REPLICA_LABEL].includes(prometheus.spec.replicaExternalLabelName), 'the operator default, prometheus_replica');
+      assert.equal(prometheus.spec.replicaExternalLabelNameClear, undefined);
+      assert.equal(prometheus.spec.storage.volumeClaimTemplate.spec.storageClassName, PLATFORM_STORAGE_CLASSES.premiumDisks.name);
+      // The missing-endpoint alerts expect one sidecar per Prometheus replica and every Store Gateway replica.
+      const rules = (app.find((o) => o.kind === 'PrometheusRule' && o.metadata?.name === 'thanos') as any).spec.groups[0].rules.filter((r: any) => r.alert === 'ThanosQueryMissingEndpoints');
+      const store = app.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === THANOS.store.name) as any;
+      const want = Object.fromEntries(rules.map((r: any) => [r.labels.store_type, Number(/< (\d+)$/.exec(r.expr)![1])]));
+      assert.deepEqual(want, { sidecar: prometheus.spec.replicas, store: store.spec.replicas });
+
+      // Grafana's default Prometheus data source, as the chart writes it, is Query's HTTP Service.
+      const cm = render.objects.find((o) => o.object.kind === 'ConfigMap' && o.object.metadata?.name === 'kube-prometheus-stack-grafana-datasource')!.object as any;
+      const datasources = parse(cm.data['datasource.yaml']).datasources as any[];
+      const prom = datasources.filter((d) => d.type === 'prometheus');
+      assert.deepEqual(prom.map((d) => [d.uid, d.url, d.isDefault]), [['prometheus', THANOS_QUERY_URL, true]]);
+      const url = new URL(THANOS_QUERY_URL);
+      assert.deepEqual(endpointProblems(`${url.hostname}:${url.port}`, all), []);
+      const svc = app.find((o) => o.kind === 'Service' && o.metadata?.name === url.hostname.split('.')[0]) as any;
+      assert.equal(svc.spec.ports.find((p: any) => p.port === Number(url.port)).name, THANOS_PORTS.http.name);
     });
   });
 }
 
 describe('chart rendering: the add-on exemptions', () => {
-  it('each add-on exemption from read-only root filesystems and ephemeral storage is needed by an object some environment renders', async () => {
+  it('each add-on exemption from read-only root filesystems, ephemeral storage and the registry allow-list is needed by an object some environment renders', async () => {
     const needed = new Set<string>();
     const present = new Set<string>();
     for (const env of inputs.allEnvironments) {

@@ -30,6 +30,7 @@ describe('GitHub Actions', () => {
     const { steps } = gh('pull-request').jobs.verify;
     const script = runs(steps);
     assert.match(script, /npx platform tenant validate --format github/);
+    assert.match(script, /npx platform images check/);
     assert.match(script, /npm test/);
     assert.match(script, /npm run synth/);
     assert.match(script, /npx platform review --base "origin\/\$\{\{ github.base_ref \}\}" --report-dir review/);
@@ -86,9 +87,11 @@ describe('GitHub Actions', () => {
     const wf = gh('supply-chain');
     assert.ok(wf.jobs.secrets.steps.some((s: any) => s.uses?.startsWith('trufflesecurity/trufflehog')));
     const script = runs(wf.jobs.images.steps);
-    assert.match(script, /syft .* -o spdx-json/);
-    assert.match(script, /--severity HIGH,CRITICAL --exit-code 1/);
-    assert.match(script, /cosign verify --certificate-identity/);
+    assert.match(script, /syft scan .* -o "spdx-json=/);
+    assert.match(script, /scan-gate\.mjs --report .* --env "\$env" --policy pipelines\/service-image\/scan-policy\.json/);
+    assert.match(script, /notation verify "\$image"/);
+    assert.match(script, /no image found under rendered\/: nothing would be scanned"; exit 1/, 'a scan of nothing fails');
+    assert.match(wf.jobs.images['runs-on'], /vars\.DEPLOY_RUNNER/, 'runs where the private registries can be pulled');
   });
 });
 
@@ -160,6 +163,7 @@ describe('Azure DevOps Pipelines', () => {
     assert.equal(pr.trigger, 'none');
     const script = runs(steps(pr.jobs[0]));
     assert.match(script, /npx platform tenant validate --format azure/);
+    assert.match(script, /npx platform images check/);
     assert.match(script, /npm test/);
     assert.match(script, /npx platform review --base "origin\/\$\(System.PullRequest.TargetBranchName\)"/);
     assert.match(script, /pr-comment\.mjs/);

@@ -18,9 +18,11 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { budgetRuleGroups, BUDGET_THRESHOLDS } from '../../charts/observability/budget-rules';
 import { operationsRuleGroups, SEVERITY } from '../../charts/observability/operations';
 import { sloRuleGroups, type RuleGroup } from '../../charts/observability/slo';
+import { thanosRuleGroups, THANOS_SEVERITY } from '../../charts/observability/thanos-rules';
 import { METRICS, SERVICES } from '../../catalog/services';
 import { loadInputs } from '../../config/inputs';
-import { alertmanagerConfig } from '../../constructs/addons/values/kube-prometheus-stack';
+import { ALERTMANAGER_RECEIVER_SECRETS, ALERTMANAGER_RECEIVERS_SECRET } from '../../catalog/cluster-names';
+import { alertmanagerConfig, HEARTBEAT_INTERVAL, HEARTBEAT_RECEIVER } from '../../constructs/addons/values/kube-prometheus-stack';
 import { ROOT, runTool } from '../helpers/tools';
 
 const inputs = loadInputs();
@@ -61,7 +63,7 @@ describe('Prometheus rules (promtool)', () => {
     it(`${env.name}: every rendered PrometheusRule passes promtool check rules`, () => {
       const text = readFileSync(join(ROOT, 'rendered', env.name, 'observability', 'manifests.yaml'), 'utf8');
       const rules = parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o?.kind === 'PrometheusRule');
-      assert.deepEqual(rules.map((r) => r.metadata.name).sort(), ['agent-operations', 'platform-slos', 'tenant-llm-budgets']);
+      assert.deepEqual(rules.map((r) => r.metadata.name).sort(), ['agent-operations', 'platform-slos', 'tenant-llm-budgets', 'thanos']);
       for (const r of rules) {
         const res = promtool('check', 'rules', write(`${env.name}-${r.metadata.name}.yaml`, { groups: r.spec.groups }));
         assert.equal(res.status, 0, `${r.metadata.name}: ${res.stdout}${res.stderr}`);
@@ -341,6 +343,134 @@ describe('agent operations alerts (promtool)', () => {
   });
 });
 
+describe('long-term metrics alerts (promtool)', () => {
+  const groups = thanosRuleGroups({ sidecars: 2, storeGateways: 2 });
+  const rules = groups.flatMap((g) => g.rules) as any[];
+  const ns = { namespace: 'observability' };
+  const expect = (alert: keyof typeof THANOS_SEVERITY, labels: Record<string, string>, annotations: Record<string, string>, pick: (r: any) => boolean = () => true) => {
+    const r = rules.find((x) => x.alert === alert && pick(x));
+    assert.ok(r, alert);
+    return { exp_labels: { ...r.labels, ...labels }, exp_annotations: { ...r.annotations, ...annotations } };
+  };
+
+  it('every Thanos alert exists with its severity and a runbook anchor; the rendered rules expect as many endpoints as each environment runs', () => {
+    assert.deepEqual([...new Set(rules.map((a) => a.alert))].sort(), Object.keys(THANOS_SEVERITY).sort());
+    for (const a of rules) {
+      assert.equal(a.labels.severity, THANOS_SEVERITY[a.alert as keyof typeof THANOS_SEVERITY], a.alert);
+      assert.equal(a.annotations.runbook_url, `docs/runbooks/long-term-metrics.md#${a.alert.toLowerCase()}`);
+    }
+    for (const env of inputs.allEnvironments) {
+      const text = readFileSync(join(ROOT, 'rendered', env.name, 'observability', 'manifests.yaml'), 'utf8');
+      const rendered = parseAllDocuments(text).map((d) => d.toJS()).find((o) => o?.kind === 'PrometheusRule' && o.metadata.name === 'thanos');
+      const replicas = env.addons.highAvailability ? 2 : 1;
+      const missing = rendered.spec.groups[0].rules.filter((r: any) => r.alert === 'ThanosQueryMissingEndpoints');
+      assert.deepEqual(missing.map((r: any) => [r.labels.store_type, r.expr.endsWith(`< ${replicas}`)]), [['sidecar', true], ['store', true]], env.name);
+    }
+  });
+
+  it('a component with no replica up fires after 10 minutes, per component; one that is up stays quiet', () => {
+    promtoolTest('thanos-down', groups, [
+      {
+        name: 'Query up, Store Gateway down, Compactor never scraped',
+        interval: '1m',
+        input_series: [
+          gauge('up', { ...ns, job: 'thanos-query', pod: 'thanos-query-a' }, '1x30'),
+          gauge('up', { ...ns, job: 'thanos-store', pod: 'thanos-store-0' }, '1x5 0x25'),
+        ],
+        alert_rule_test: [
+          { eval_time: '8m', alertname: 'ThanosComponentDown', exp_alerts: [] },
+          {
+            eval_time: '25m',
+            alertname: 'ThanosComponentDown',
+            exp_alerts: [
+              expect('ThanosComponentDown', {}, {}, (r) => r.labels.component === 'thanos-store'),
+              expect('ThanosComponentDown', {}, {}, (r) => r.labels.component === 'thanos-compactor'),
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('a Query pod that reaches one of two sidecars and no Store Gateway fires for each; a fully connected one stays quiet', () => {
+    const conn = (pod: string, storeType: string, ext: string, values: string) =>
+      gauge('thanos_store_nodes_grpc_connections', { ...ns, job: 'thanos-query', pod, store_type: storeType, external_labels: ext }, values);
+    promtoolTest('thanos-endpoints', groups, [
+      {
+        name: 'thanos-query-b lost a sidecar and the Store Gateways',
+        interval: '1m',
+        input_series: [
+          gauge('up', { ...ns, job: 'thanos-query', pod: 'thanos-query-a' }, '1x30'),
+          gauge('up', { ...ns, job: 'thanos-query', pod: 'thanos-query-b' }, '1x30'),
+          conn('thanos-query-a', 'sidecar', 'prometheus_replica=prometheus-0', '1x30'),
+          conn('thanos-query-a', 'sidecar', 'prometheus_replica=prometheus-1', '1x30'),
+          conn('thanos-query-a', 'store', 'cluster=c', '2x30'),
+          conn('thanos-query-b', 'sidecar', 'prometheus_replica=prometheus-0', '1x30'),
+        ],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'ThanosQueryMissingEndpoints', exp_alerts: [] },
+          {
+            eval_time: '20m',
+            alertname: 'ThanosQueryMissingEndpoints',
+            exp_alerts: [
+              expect('ThanosQueryMissingEndpoints', { ...ns, pod: 'thanos-query-b' }, { summary: 'thanos-query thanos-query-b reaches 1 of 2 sidecar endpoints', description: 'Query holds gRPC connections to 1 of the 2 Prometheus sidecars: recent data is missing or not deduplicated.' }, (r) => r.labels.store_type === 'sidecar'),
+              expect('ThanosQueryMissingEndpoints', { ...ns, pod: 'thanos-query-b' }, { summary: 'thanos-query thanos-query-b reaches 0 of 2 store endpoints', description: 'Query holds gRPC connections to 0 of the 2 Store Gateways: history beyond local retention is missing.' }, (r) => r.labels.store_type === 'store'),
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('10 % failing Blob operations for 15 minutes fire for that job; 1 % stays quiet', () => {
+    const ops = (job: string, name: string, perMinute: number) => series(name, { ...ns, job, pod: `${job}-0`, operation: 'get' }, perMinute, 40);
+    promtoolTest('thanos-bucket', groups, [
+      {
+        name: 'the Store Gateway lost its role, the Compactor is fine',
+        interval: '1m',
+        input_series: [
+          ops('thanos-store', 'thanos_objstore_bucket_operations_total', 100),
+          ops('thanos-store', 'thanos_objstore_bucket_operation_failures_total', 10),
+          ops('thanos-compactor', 'thanos_objstore_bucket_operations_total', 100),
+          ops('thanos-compactor', 'thanos_objstore_bucket_operation_failures_total', 1),
+        ],
+        alert_rule_test: [
+          { eval_time: '12m', alertname: 'ThanosBucketOperationsFailing', exp_alerts: [] },
+          { eval_time: '30m', alertname: 'ThanosBucketOperationsFailing', exp_alerts: [expect('ThanosBucketOperationsFailing', { ...ns, job: 'thanos-store' }, { summary: 'thanos-store: 10% of Blob storage operations fail', description: 'More than 5 % of the Blob storage operations of thanos-store have failed for 15 minutes: its identity, role, the private endpoint or the storage account.' })] },
+        ],
+      },
+    ]);
+  });
+
+  it('a halted Compactor fires after 5 minutes; a running one stays quiet', () => {
+    for (const [values, firing] of [['0x5 1x20', true], ['0x25', false]] as const) {
+      promtoolTest(`thanos-halted-${firing}`, groups, [
+        {
+          interval: '1m',
+          input_series: [gauge('thanos_compact_halted', { ...ns, job: 'thanos-compactor', pod: 'thanos-compactor-0' }, values)],
+          alert_rule_test: [{ eval_time: '20m', alertname: 'ThanosCompactorHalted', exp_alerts: firing ? [expect('ThanosCompactorHalted', { ...ns, job: 'thanos-compactor', pod: 'thanos-compactor-0' }, {})] : [] }],
+        },
+      ]);
+    }
+  });
+
+  it('a Compactor whose iterations stopped 7 hours ago fires; one that iterates every 5 minutes stays quiet', () => {
+    const iterations = (values: string) => gauge('thanos_compact_iterations_total', { ...ns, job: 'thanos-compactor', pod: 'thanos-compactor-0' }, values);
+    promtoolTest('thanos-iterations', groups, [
+      {
+        name: 'stopped after an hour',
+        interval: '5m',
+        input_series: [iterations('0+1x12 12x84')],
+        alert_rule_test: [
+          { eval_time: '6h', alertname: 'ThanosCompactorNotIterating', exp_alerts: [] },
+          { eval_time: '8h', alertname: 'ThanosCompactorNotIterating', exp_alerts: [expect('ThanosCompactorNotIterating', { ...ns, job: 'thanos-compactor', pod: 'thanos-compactor-0' }, {})] },
+        ],
+      },
+      { name: 'iterating', interval: '5m', input_series: [iterations('0+1x96')], alert_rule_test: [{ eval_time: '8h', alertname: 'ThanosCompactorNotIterating', exp_alerts: [] }] },
+    ], '5m');
+  });
+});
+
 describe('tenant LLM budget alerts (promtool)', () => {
   const entitled = inputs.tenants.filter((t) => t.spec.llm && t.spec.environments.includes('dev'));
   const [tenant, other, third] = entitled;
@@ -437,6 +567,17 @@ describe('tenant LLM budget alerts (promtool)', () => {
   });
 });
 
+/** Whether Alertmanager matchers (`l="v"`, `l!="v"`, `l=~"re"`, `l!~"re"`) all match the labels. */
+function matchesAll(matchers: string[], labels: Record<string, string>): boolean {
+  return matchers.every((m) => {
+    const [, name, op, raw] = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"(.*)"$/.exec(m) ?? [];
+    if (!name) throw new Error(`matcher not understood: ${m}`);
+    const value = labels[name] ?? '';
+    const re = new RegExp(`^(?:${raw})$`);
+    return op === '=' ? value === raw : op === '!=' ? value !== raw : op === '=~' ? re.test(value) : !re.test(value);
+  });
+}
+
 describe('Alertmanager configuration (amtool)', () => {
   const file = write('alertmanager.yaml', alertmanagerConfig());
 
@@ -452,7 +593,62 @@ describe('Alertmanager configuration (amtool)', () => {
     assert.equal(routes('severity=P2'), 'chat');
     assert.equal(routes('severity=warning'), 'chat');
     assert.equal(routes('severity=P3'), 'ticket');
-    assert.equal(routes('alertname=Watchdog', 'severity=none'), 'null');
+    assert.equal(routes('alertname=Watchdog', 'severity=none'), HEARTBEAT_RECEIVER);
+    assert.equal(routes('alertname=InfoInhibitor', 'severity=none'), 'null');
+  });
+
+  it("dead-man's switch: the Watchdog, whatever its labels, goes to the heartbeat receiver alone, every minute, ungrouped and never inhibited", () => {
+    for (const extra of [['severity=none'], ['severity=none', 'namespace=observability', 'prometheus=observability/kube-prometheus-stack-prometheus'], ['severity=critical'], ['severity=P1']]) {
+      assert.equal(routes('alertname=Watchdog', ...extra), HEARTBEAT_RECEIVER, extra.join(' '));
+    }
+    const config = alertmanagerConfig() as any;
+    const route = config.route.routes.find((r: any) => r.receiver === HEARTBEAT_RECEIVER);
+    assert.equal(config.route.routes.indexOf(route), 0, 'first, so no other route sees the Watchdog');
+    assert.deepEqual(route.matchers, ['alertname="Watchdog"']);
+    assert.deepEqual(route.group_by, ['alertname'], 'a group of its own');
+    assert.equal(route.continue, undefined);
+    assert.deepEqual([route.group_wait, route.group_interval, route.repeat_interval], ['0s', HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL]);
+    assert.equal(HEARTBEAT_INTERVAL, '1m');
+    // Inhibition: no rule's targets match the Watchdog as Prometheus sends it.
+    const watchdog = { alertname: 'Watchdog', severity: 'none', namespace: 'observability' };
+    assert.deepEqual(config.inhibit_rules.filter((r: any) => matchesAll(r.target_matchers, watchdog)), []);
+    assert.ok(matchesAll(['severity=~".+"'], watchdog), 'the matcher check can match (negative control)');
+    // The URL is read from the receivers Secret, whose key the ExternalSecret fills from Key Vault.
+    const receiver = config.receivers.find((r: any) => r.name === HEARTBEAT_RECEIVER);
+    assert.deepEqual(receiver.webhook_configs.map((w: any) => [w.url_file, w.send_resolved]), [[`/etc/alertmanager/secrets/${ALERTMANAGER_RECEIVERS_SECRET}/${ALERTMANAGER_RECEIVER_SECRETS.heartbeat.key}`, false]]);
+    for (const env of inputs.allEnvironments) {
+      const text = readFileSync(join(ROOT, 'rendered', env.name, 'observability', 'manifests.yaml'), 'utf8');
+      const es = parseAllDocuments(text).map((d) => d.toJS()).find((o) => o?.kind === 'ExternalSecret' && o.spec.target.name === ALERTMANAGER_RECEIVERS_SECRET);
+      assert.ok(es.spec.data.some((d: any) => d.secretKey === ALERTMANAGER_RECEIVER_SECRETS.heartbeat.key && d.remoteRef.key === ALERTMANAGER_RECEIVER_SECRETS.heartbeat.vault), env.name);
+    }
+    // The secret's name is documented where operators seed the vault and in the runbook.
+    for (const doc of ['docs/runbooks/provisioning.md', 'docs/runbooks/dead-mans-switch.md']) assert.ok(readFileSync(join(ROOT, doc), 'utf8').includes(`\`${ALERTMANAGER_RECEIVER_SECRETS.heartbeat.vault}\``), doc);
+  });
+
+  it('nothing but the Watchdog reaches the heartbeat receiver (every rendered alert, every severity, the upstream ones)', () => {
+    const names = new Set(['InfoInhibitor', 'TargetDown', 'KubePodCrashLooping', 'PrometheusNotConnectedToAlertmanagers', 'AlertmanagerFailedToSendAlerts']);
+    for (const env of inputs.allEnvironments) {
+      const text = readFileSync(join(ROOT, 'rendered', env.name, 'observability', 'manifests.yaml'), 'utf8');
+      for (const r of parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o?.kind === 'PrometheusRule')) {
+        for (const a of r.spec.groups.flatMap((g: any) => g.rules).filter((x: any) => x.alert)) names.add(a.alert);
+      }
+    }
+    assert.ok(names.size > 12, `${names.size} alerts`);
+    const reached: string[] = [];
+    for (const name of names) {
+      for (const severity of ['P1', 'P2', 'P3', 'critical', 'warning', 'info', 'none']) {
+        if (routes(`alertname=${name}`, `severity=${severity}`).split(',').includes(HEARTBEAT_RECEIVER)) reached.push(`${name} ${severity}`);
+      }
+    }
+    assert.deepEqual(reached, []);
+  });
+
+  it('the routing test can fail: without the heartbeat route the Watchdog falls through to the ticket receiver', () => {
+    const config = alertmanagerConfig() as any;
+    config.route.routes = config.route.routes.filter((r: any) => r.receiver !== HEARTBEAT_RECEIVER);
+    const broken = write('alertmanager-no-heartbeat.yaml', config);
+    const res = runTool('amtool', ['config', 'routes', 'test', `--config.file=${broken}`, 'alertname=Watchdog', 'severity=none']);
+    assert.equal(res.stdout.trim(), 'ticket');
   });
 
   it('every rendered alert is routed by its severity', () => {

@@ -17,6 +17,7 @@ import type { Tenant } from '../../config/tenant-schema';
 import { RESTRICTED_POD_SECURITY, tenantLabels } from '../../constructs/tenant/labels';
 import { environmentPolicyObjects, policyEnvironment, toYaml } from '../../cli/lib/gatekeeper';
 import { callAsync } from '../../cli/lib/tools';
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, PLATFORM_GATEWAY, TENANT_LISTENER } from '../../catalog/edge';
 
 type Json = Record<string, any>;
 
@@ -136,11 +137,15 @@ const rule = (host: string | undefined) => ({
   http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'chat', port: { number: 80 } } } }] },
 });
 
+/** The platform Gateway's tenants listener: where a tenant's route belongs. */
+const SHARED_GATEWAY = { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: GATEWAY_NAMESPACE, name: PLATFORM_GATEWAY, sectionName: TENANT_LISTENER };
+const withParents = (route: Json, parentRefs: Json[]): Json => ({ ...route, spec: { ...route.spec, parentRefs } });
+
 const httpRoute = (name: string, hostnames: string[]): Json => ({
   apiVersion: 'gateway.networking.k8s.io/v1',
   kind: 'HTTPRoute',
   metadata: meta(name),
-  spec: { parentRefs: [{ name: 'public', namespace: 'gateway' }], hostnames, rules: [{ backendRefs: [{ name: 'chat', port: 80 }] }] },
+  spec: { parentRefs: [SHARED_GATEWAY], hostnames, rules: [{ backendRefs: [{ name: 'chat', port: 80 }] }] },
 });
 
 const pdb = (name: string, spec: Json, apiVersion = 'policy/v1'): Json => ({
@@ -222,6 +227,11 @@ const HOSTILE: Hostile[] = [
   { name: 'foreign-tls-host', object: ingress('chat', { rules: [rule(`chat.${DOMAIN}`)], tls: [{ hosts: [`login.${prod.dns.zoneName}`], secretName: 'stolen' }] }), deniedBy: ['ingress-host'], message: /\(spec\.tls\[\]\.hosts\) is outside/ },
   { name: 'catch-all-route', object: httpRoute('chat', []), deniedBy: ['ingress-host'], message: /HTTPRoute\/chat: spec\.hostnames is empty/ },
   { name: 'route-to-foreign-host', object: httpRoute('chat', [`pay.${OTHER.metadata.name}.${penv.appsDomain}`]), deniedBy: ['ingress-host'], message: /HTTPRoute\/chat: host .* is outside/ },
+  { name: 'route-to-platform-host', object: httpRoute('chat', [`grafana.${prod.dns.zoneName}`]), deniedBy: ['ingress-host'], message: /HTTPRoute\/chat: host "grafana\.ai\.example\.org" .* is outside/ },
+  // Route parents: only the shared Gateway's tenants listener
+  { name: 'route-on-own-gateway', object: withParents(httpRoute('chat', [`chat.${DOMAIN}`]), [{ name: 'mine' }]), deniedBy: ['route-parent'], message: new RegExp(`HTTPRoute/chat: spec.parentRefs\\[0\\] is Gateway ${NS}/mine, not the shared Gateway`) },
+  { name: 'route-on-platform-listener', object: withParents(httpRoute('chat', [`chat.${DOMAIN}`]), [{ ...SHARED_GATEWAY, sectionName: 'https-argocd' }]), deniedBy: ['route-parent'], message: /names listener "https-argocd"/ },
+  { name: 'route-as-mesh-service', object: withParents(httpRoute('chat', [`chat.${DOMAIN}`]), [{ group: '', kind: 'Service', name: 'llm-router', namespace: 'platform' }]), deniedBy: ['route-parent'], message: /is Service platform\/llm-router/ },
   // Probes
   { name: 'null-readiness-probe', object: deployment('chat', withContainer({ readinessProbe: null })), deniedBy: ['required-probes'], message: /readinessProbe is missing/ },
   { name: 'empty-liveness-probe', object: controller('StatefulSet', 'chat', withContainer({ livenessProbe: {} })), deniedBy: ['required-probes'], message: /livenessProbe has no handler; fix: give it one of exec, httpGet, tcpSocket, grpc/ },
@@ -286,7 +296,7 @@ const LEGITIMATE: Legitimate[] = [
   { name: 'config-map', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('chat-config'), data: { LOG_LEVEL: 'info' } } },
   {
     name: 'network-policy',
-    object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('chat'), spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'chat' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] } },
+    object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('chat'), spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'chat' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_NAMESPACE } }, podSelector: { matchLabels: { ...ENVOY_PROXY_POD_LABELS } } }] }] } },
   },
   { name: 'service-account', object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('indexer'), automountServiceAccountToken: false } },
   { name: 'labelled-claim', object: claim('data', OWN_LABELS) },

@@ -3,11 +3,16 @@
  * upstream schema, properties over every Helm release and platform namespace, least privilege
  * for the add-ons, and the wiring between identities, service accounts and custom resources.
  */
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, INGRESS_PRIVATE_LINK_SERVICE, ingressAddress } from '../../catalog/edge';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { SIGNING_CERTIFICATE_NAME } from '../../catalog/supply-chain';
+import { RATIFY_PROVIDER } from '../../catalog/cluster-names';
+import { ADDON_NAMESPACES, UNMIRRORED_ADDONS } from '../../charts/policies/catalog';
+import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import { ADDONS, ADDON_NAMES, EXACT_VERSION, releaseName, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { ADDON_VALUES } from '../../catalog/chart-values';
@@ -50,9 +55,13 @@ function vnetReach(objects: KubeObject[], env: { network: { addressSpace: string
 
 /** Azure roles an add-on identity may hold, and why; anything else (Owner, Contributor, cluster admin) fails. */
 const ALLOWED_ROLES: Record<string, string> = {
-  'DNS Zone Contributor': 'cert-manager writes DNS-01 TXT records in the environment zone',
-  'Key Vault Secrets User': 'External Secrets reads the platform vault',
-  'Storage Blob Data Contributor': 'Thanos, Loki and Tempo write their own telemetry container',
+  'DNS Zone Contributor': 'cert-manager writes DNS-01 TXT records, external-dns the route hosts, in the environment zone',
+  'Private DNS Zone Contributor': 'external-dns (private release) writes the route hosts into the private twin of the zone',
+  'Key Vault Secrets User': "External Secrets reads the platform vault; Ratify the signing certificate's secret only",
+  'Key Vault Certificate User': 'Ratify reads the signing certificate, that certificate only',
+  AcrPull: 'Ratify reads signatures from the platform registry',
+  'Storage Blob Data Contributor': 'the Thanos sidecar and Compactor, Loki and Tempo write their own telemetry container',
+  'Storage Blob Data Reader': "the Thanos Store Gateway reads the sidecar's container",
 };
 
 for (const env of inputs.allEnvironments) {
@@ -124,16 +133,21 @@ for (const env of inputs.allEnvironments) {
       }
     });
 
-    it('the ingress controller reaches only the namespaces with routes: the ports platform namespaces accept from it, the agent gateway and the tenants', () => {
-      const policy = manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === 'ingress-nginx' && o.metadata?.name === 'allow-egress') as any;
+    it('the Gateway\'s namespace reaches only the namespaces with routes: the ports platform namespaces accept from it, the workloads and the tenants', () => {
+      const policy = manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === GATEWAY_NAMESPACE && o.metadata?.name === 'allow-egress') as any;
       const peers = policy.spec.egress.map((r: any) => {
         const sel = r.to[0].namespaceSelector;
         const who = sel.matchLabels?.['kubernetes.io/metadata.name'] ?? (sel.matchExpressions?.[0]?.key === 'tenant' && sel.matchExpressions[0].operator === 'Exists' ? 'tenants' : JSON.stringify(sel));
         return `${who}:${(r.ports ?? []).map((p: any) => p.port).join(',') || 'any'}`;
       });
       assert.deepEqual(peers.sort(), ['argocd:8080', 'observability:3000', 'platform:any', 'tenants:any']);
-      const backends = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-ingress').filter((o: any) => o.spec.ingress.some((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'ingress-nginx'));
-      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'observability'], 'every platform namespace that admits the controller is one it can reach');
+      const backends = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-ingress').filter((o: any) => o.spec.ingress.some((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE));
+      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'observability'], 'every platform namespace that admits the proxies is one they can reach');
+      // ... and admits only the proxy pods, not the controller beside them.
+      for (const b of backends as any[]) {
+        const rule = b.spec.ingress.find((r: any) => r.from[0].namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE);
+        assert.deepEqual(rule.from[0].podSelector, { matchLabels: { ...ENVOY_PROXY_POD_LABELS } }, b.metadata.namespace);
+      }
     });
 
     it('the VNet-reach check can fail: an internet rule without the VNet exception reaches it', () => {
@@ -236,14 +250,26 @@ for (const env of inputs.allEnvironments) {
       for (const role of roles) assert.ok(ALLOWED_ROLES[role], `role ${role} is not on the add-on allow-list`);
     });
 
-    it("Gatekeeper admits the charts' pods: their namespaces are exempt from the pinning, sizing and probe rules, never from Pod Security", () => {
+    it('image signatures: Ratify\'s constraint denies unsigned pods in production and warns elsewhere, in every namespace but the system and add-on ones', () => {
+      const constraint = rendered(env.name, 'image-signatures').find((o) => o.kind === 'PlatformImageSignatures') as any;
+      assert.equal(constraint.spec.enforcementAction, env.tier === 'production' ? 'deny' : 'warn');
+      assert.deepEqual(constraint.spec.match.kinds, [{ apiGroups: [''], kinds: ['Pod'] }]);
+      const excluded = new Set<string>(constraint.spec.match.excludedNamespaces);
+      const tenants = inputs.tenants.filter((t) => t.spec.environments.includes(env.name)).map((t) => t.metadata.name);
+      for (const ns of [PLATFORM_NAMESPACE, SERVING_NAMESPACE, ...tenants]) assert.ok(!excluded.has(ns), `${ns} must run signed images`);
+      for (const ns of ADDON_NAMESPACES) assert.ok(excluded.has(ns), `${ns} runs upstream images`);
+      assert.equal(constraint.spec.parameters.provider, RATIFY_PROVIDER);
+    });
+
+    it("Gatekeeper admits the charts' pods: their namespaces are exempt from the pinning, sizing and probe rules, never from Pod Security nor (their images mirrored) the registry allow-list", () => {
       const constraints = rendered(env.name, 'gatekeeper-policies').filter((o) => o.apiVersion.startsWith('constraints.gatekeeper.sh')) as any[];
       const excluded = (kind: string) => new Set<string>(constraints.find((c) => c.kind === kind)!.spec.match.excludedNamespaces ?? []);
       const privileged = new Set(PLATFORM_NAMESPACES.filter((n) => n.podSecurity !== 'restricted').map((n) => n.name));
       for (const r of releases) {
         const ns = r.config.namespace;
         if (ns === 'gatekeeper-system') continue;
-        for (const kind of ['PlatformImageTag', 'PlatformAllowedRegistries', 'PlatformContainerResources', 'PlatformRequiredProbes']) assert.ok(excluded(kind).has(ns), `${kind} would deny ${r.config.chart} in ${ns}`);
+        for (const kind of ['PlatformImageTag', 'PlatformContainerResources', 'PlatformRequiredProbes']) assert.ok(excluded(kind).has(ns), `${kind} would deny ${r.config.chart} in ${ns}`);
+        assert.equal(excluded('PlatformAllowedRegistries').has(ns), UNMIRRORED_ADDONS.some((e) => e.namespace === ns), `${ns}: only an add-on not pulled through the ACR mirror is exempt from the registry allow-list`);
         assert.equal(excluded('PlatformPodSecurity').has(ns), privileged.has(ns), `${ns}: Pod Security is waived only for privileged namespaces`);
       }
       for (const ns of ['platform', 'serving']) assert.ok(!excluded('PlatformContainerResources').has(ns), `the platform's own workloads in ${ns} are checked`);
@@ -256,7 +282,8 @@ for (const env of inputs.allEnvironments) {
       const oidc = parse(values.configs.cm['oidc.config']);
       assert.equal(oidc.azure.useWorkloadIdentity, true);
       assert.equal(oidc.clientID, env.addons.argocd.sso.clientId);
-      assert.deepEqual(values.server.ingress, { enabled: true, ingressClassName: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-dns' }, tls: true });
+      // The UI is routed by the platform Gateway (charts/edge), not by the chart's Ingress.
+      assert.deepEqual(values.server.ingress, { enabled: false });
       assert.equal(values.configs.params['server.insecure'], true, 'TLS ends at the ingress');
       assert.equal(values['redis-ha'].enabled, env.addons.highAvailability);
       assert.equal(values.controller.replicas, env.addons.highAvailability ? 2 : 1);
@@ -264,15 +291,30 @@ for (const env of inputs.allEnvironments) {
       assert.match(values.configs.cm['resource.customizations.health.argoproj.io_Application'], /obj\.status\.health\.status/);
     });
 
+    it("Ratify's identity reads the signing certificate and its secret only, and pulls from the platform registry only", () => {
+      const identity = addons.of('azurerm_user_assigned_identity').find((i) => /ratify/.test(i.config.name))!;
+      const mine = addons.of('azurerm_role_assignment').filter((r) => String(r.config.principal_id).includes(`.${identity.id}.`));
+      const scopes = Object.fromEntries(mine.map((r) => [r.config.role_definition_name, String(r.config.scope)]));
+      assert.deepEqual(Object.keys(scopes).sort(), ['AcrPull', 'Key Vault Certificate User', 'Key Vault Secrets User']);
+      assert.match(scopes['Key Vault Certificate User'], new RegExp(`/certificates/${SIGNING_CERTIFICATE_NAME}$`));
+      assert.match(scopes['Key Vault Secrets User'], new RegExp(`/secrets/${SIGNING_CERTIFICATE_NAME}$`));
+      assert.match(scopes.AcrPull, /outputs\.cross-stack-output-azurerm_container_registrycontainer-registry_\w+id}$/);
+    });
+
     it('workload identities trust exactly the service account the chart runs as', () => {
       const creds = [...addons.of('azurerm_federated_identity_credential'), ...observability.of('azurerm_federated_identity_credential')];
       const subjects = creds.map((c) => c.config.subject).sort();
       assert.deepEqual(subjects, [
         'system:serviceaccount:cert-manager:cert-manager',
+        'system:serviceaccount:external-dns:external-dns',
+        'system:serviceaccount:external-dns:external-dns-private',
         'system:serviceaccount:external-secrets:external-secrets',
+        'system:serviceaccount:gatekeeper-system:ratify-admin',
         'system:serviceaccount:observability:loki',
         'system:serviceaccount:observability:prometheus',
         'system:serviceaccount:observability:tempo',
+        'system:serviceaccount:observability:thanos-compactor',
+        'system:serviceaccount:observability:thanos-store',
       ]);
       for (const r of releases) {
         const values = parse(r.config.values[0]);
@@ -325,12 +367,27 @@ for (const env of inputs.allEnvironments) {
       assert.equal(values.loki.storage.azure.useFederatedToken, true);
     });
 
-    it('ingress-nginx gets an internal load balancer unless public ingress is enabled', () => {
-      const values = parse(addons.of('helm_release').find((r) => r.config.chart === 'ingress-nginx')!.config.values[0]);
-      const internal = values.controller.service.annotations['service.beta.kubernetes.io/azure-load-balancer-internal'];
-      assert.equal(internal === 'true', env.aks.privateCluster || !env.network.publicIngress);
-      assert.equal(values.controller.allowSnippetAnnotations, false);
-      assert.equal(values.controller.config['annotations-risk-level'], 'High');
+    it('Envoy Gateway goes in before cert-manager (its CRDs first), highly available where the environment is, and no ingress-nginx release is left', () => {
+      const releases = addons.of('helm_release');
+      assert.equal(releases.find((r) => r.config.chart === 'ingress-nginx'), undefined);
+      const eg = releases.find((r) => r.config.chart === 'gateway-helm')!;
+      const cm = releases.find((r) => r.config.chart === 'cert-manager')!;
+      assert.equal(eg.config.version, 'v1.9.0');
+      assert.ok((cm.config.depends_on ?? []).some((d: string) => d.includes(eg.id)), 'cert-manager waits for the Gateway API CRDs');
+      const values = parse(eg.config.values[0]);
+      assert.equal(values.crds.enabled, true);
+      assert.equal(values.deployment.replicas, env.addons.highAvailability ? 2 : 1);
+      assert.equal(parse(cm.config.values[0]).config.enableGatewayAPI, true);
+    });
+
+    it('the Gateway gets an internal load balancer on the fixed address unless public ingress is enabled, and the Private Link service only with the WAF edge', () => {
+      const gateway = stackManifests(app.stack(`${env.name}-cluster-config`).json);
+      const proxy = gateway.find((o) => o.kind === 'EnvoyProxy') as any;
+      const annotations = proxy.spec.provider.kubernetes.envoyService.annotations;
+      const internal = env.aks.privateCluster || !env.network.publicIngress;
+      assert.equal(annotations['service.beta.kubernetes.io/azure-load-balancer-internal'] === 'true', internal);
+      if (internal) assert.equal(annotations['service.beta.kubernetes.io/azure-load-balancer-ipv4'], ingressAddress(env.network.subnets.nodes));
+      assert.equal(annotations['service.beta.kubernetes.io/azure-pls-name'] === INGRESS_PRIVATE_LINK_SERVICE, internal && env.network.edge.frontDoor.enabled);
     });
 
     it('the NVIDIA device plugin runs only on the GPU pool and tolerates exactly its taints', () => {

@@ -14,6 +14,14 @@ for (const envName of ENVIRONMENTS) {
     const vnet = network.one('azurerm_virtual_network');
     const subnet = (role: string) => network.one('azurerm_subnet', `subnet-${role}`);
 
+    it('the egress firewall lets every Alertmanager receiver out: PagerDuty and Teams from the catalogue, the ticket webhook and heartbeat from the environment', () => {
+      if (!env.network.egressFirewall.enabled) return;
+      const group = network.one('azurerm_firewall_policy_rule_collection_group');
+      const fqdns = new Set<string>(group.config.application_rule_collection.flatMap((c: any) => c.rule.flatMap((r: any) => r.destination_fqdns ?? [])));
+      for (const host of ['events.pagerduty.com', '*.logic.azure.com', ...env.network.egressFirewall.allow.map((a) => a.fqdn)]) assert.ok(fqdns.has(host), `${host} is allowed out`);
+      if (env.tier === 'production') assert.ok(env.network.egressFirewall.allow.length >= 2, 'prod names its ticket webhook and heartbeat hosts');
+    });
+
     it('one VNet with the configured address space', () => {
       assert.deepEqual(vnet.config.address_space, [env.network.addressSpace]);
     });
@@ -53,7 +61,7 @@ for (const envName of ENVIRONMENTS) {
       }
     });
 
-    it('private DNS zones for ACR, Key Vault, PostgreSQL, Redis, Blob (and AKS when private), linked to the VNet', () => {
+    it('private DNS zones for ACR, Key Vault, PostgreSQL, Redis, Blob (and AKS when private) and the private twin of the environment zone, linked to the VNet', () => {
       const zones = network.of('azurerm_private_dns_zone').map((z) => z.config.name).sort();
       const expected = [
         'privatelink.azurecr.io',
@@ -63,6 +71,8 @@ for (const envName of ENVIRONMENTS) {
         'privatelink.blob.core.windows.net',
         'privatelink.file.core.windows.net',
         ...(env.aks.privateCluster ? [`privatelink.${env.location}.azmk8s.io`] : []),
+        // Split horizon: external-dns writes the Gateway's hosts here for clients inside the VNet.
+        env.dns.zoneName,
       ].sort();
       assert.deepEqual(zones, expected);
       const links = network.of('azurerm_private_dns_zone_virtual_network_link');

@@ -1,5 +1,6 @@
 /** The AKS secure defaults and the platform stack's resources, asserted on the synthesized JSON. */
 import { describe, it } from 'node:test';
+import { UPSTREAM_REGISTRIES } from '../../catalog/registry-mirrors';
 import assert from 'node:assert/strict';
 import { loadEnvironment } from '../../config/load';
 import { AKS_LOG_CATEGORIES } from '../../constructs/aks';
@@ -157,6 +158,25 @@ for (const envName of ENVIRONMENTS) {
       const kubelet = grants.find((g) => g.config.role_definition_name === 'Storage File Data SMB MI Admin')!;
       assert.equal(kubelet.config.scope, `\${azurerm_kubernetes_cluster.${cluster.id}.node_resource_group_id}`);
       assert.equal(grants.find((g) => g.config.role_definition_id)!.config.role_definition_id, `\${azurerm_role_definition.${role.id}.role_definition_resource_id}`);
+    });
+  });
+
+  describe(`${envName}-platform: registry mirror`, () => {
+    it('one cache rule per upstream registry, mapping <acr>/<host>/* to <host>/*; Docker Hub through a credential set that reads only its two secrets', () => {
+      const rules = platform.of('azurerm_container_registry_cache_rule');
+      assert.deepEqual(rules.map((r) => [r.config.source_repo, r.config.target_repo]).sort(), UPSTREAM_REGISTRIES.map((u) => [`${u.host}/*`, `${u.host}/*`]).sort());
+      for (const r of rules) assert.match(r.config.container_registry_id, /^\$\{azurerm_container_registry\.container-registry_\w+\.id\}$/);
+      const sets = platform.of('azurerm_container_registry_credential_set');
+      assert.deepEqual(sets.map((c) => c.config.login_server), UPSTREAM_REGISTRIES.filter((u) => u.credentials).map((u) => u.host));
+      const docker = UPSTREAM_REGISTRIES.find((u) => u.host === 'docker.io')!.credentials!;
+      assert.match(sets[0].config.authentication_credentials.password_secret_id, new RegExp(`vault_uri}secrets/${docker.passwordSecret}$`));
+      const dockerRule = rules.find((r) => r.config.source_repo === 'docker.io/*')!;
+      assert.match(dockerRule.config.credential_set_id, new RegExp(`azurerm_container_registry_credential_set\\.${sets[0].id}\\.id`));
+      const grants = platform.of('azurerm_role_assignment').filter((g) => String(g.config.principal_id).includes(`.${sets[0].id}.`));
+      assert.deepEqual(grants.map((g) => [g.config.role_definition_name, String(g.config.scope).replace(/^.*}/, '')]).sort(), [
+        ['Key Vault Secrets User', `/secrets/${docker.passwordSecret}`],
+        ['Key Vault Secrets User', `/secrets/${docker.usernameSecret}`],
+      ]);
     });
   });
 

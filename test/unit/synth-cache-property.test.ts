@@ -50,7 +50,7 @@ const TOGGLES: Toggle[] = [
   { kind: 'code', file: 'constructs/addons/release.ts', from: 'timeout: props.timeoutSeconds ?? 600,', to: 'timeout: props.timeoutSeconds ?? 900,' },
   { kind: 'code', file: 'stacks/network-stack.ts', from: "description: 'ID of the environment VNet'", to: "description: 'ID of the environment virtual network'" },
   { kind: 'code', file: 'charts/observability/slo.ts', from: "{ long: '1h', short: '5m', factor: 14.4, severity: 'P1' },", to: "{ long: '1h', short: '5m', factor: 14.5, severity: 'P1' }," },
-  { kind: 'catalogue', file: 'catalog/egress.ts', from: "reason: 'Argo CD images (quay.io/argoproj) until they are mirrored into ACR'", to: "reason: 'Argo CD images (quay.io/argoproj) until they are mirrored into the ACR'" },
+  { kind: 'catalogue', file: 'catalog/egress.ts', from: "reason: 'Entra ID sign-in to Grafana and its group lookup for the admin role'", to: "reason: 'Entra ID sign-in to Grafana and its group lookup for the Grafana admin role'" },
   { kind: 'catalogue', file: 'config/models.yaml', from: 'source: meta-llama/Llama-3.1-8B-Instruct\n    parametersBillion: 8\n', to: 'source: meta-llama/Llama-3.1-8B-Instruct\n    parametersBillion: 9\n' },
   { kind: 'catalogue', file: 'config/models.yaml', from: 'chargeback: { inputPerMillionTokens: 0.90, outputPerMillionTokens: 1.80 }', to: 'chargeback: { inputPerMillionTokens: 0.95, outputPerMillionTokens: 1.80 }' },
   { kind: 'catalogue', file: 'charts/observability/dashboards/tenant.json', from: '"title": "CPU used vs quota"', to: '"title": "CPU used vs quota (cores)"' },

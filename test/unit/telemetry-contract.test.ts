@@ -253,7 +253,7 @@ describe('telemetry contract: selectors match what is rendered', () => {
 
     it(`${env.name}: every rendered ServiceMonitor and PodMonitor scrapes something`, () => {
       assert.deepEqual(unresolved, []);
-      assert.ok(emitted.get('job')!.has('observability/gatekeeper') && emitted.get('job')!.has('ingress-nginx-controller-metrics'));
+      assert.ok(emitted.get('job')!.has('observability/gatekeeper') && emitted.get('job')!.has('envoy-gateway') && emitted.get('job')!.has('observability/envoy-proxy'));
     });
 
     it(`${env.name}: every alert links a runbook section that says what to check and what to do`, () => {

@@ -3,6 +3,7 @@
  * grants, binds or federates reaches tenant B's namespace, identity or secrets, and everything
  * of A carries A's tags and labels.
  */
+import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -93,7 +94,7 @@ for (const [self, other] of [['alpha', 'beta'], ['beta', 'alpha']] as const) {
         for (const rule of p.config.spec.ingress ?? []) {
           for (const from of rule.from ?? []) {
             const ns = from.namespace_selector?.match_labels?.['kubernetes.io/metadata.name'];
-            assert.ok(ns === undefined || ['ingress-nginx', 'observability'].includes(ns), `${p.path} admits ${ns}`);
+            assert.ok(ns === undefined || [GATEWAY_NAMESPACE, 'observability'].includes(ns), `${p.path} admits ${ns}`);
           }
         }
       }

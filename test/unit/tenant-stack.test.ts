@@ -1,4 +1,5 @@
 /** What each tenant gets per environment, asserted on the synthesized tenant stacks. */
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadInputs } from '../../config/inputs';
@@ -58,7 +59,7 @@ for (const t of inputs.tenants) {
         assert.ok(limit.default.cpu && limit.default.memory);
       });
 
-      it('default-deny plus DNS, ingress controller, scraping, router and declared egress', () => {
+      it('default-deny plus DNS, the Gateway\'s Envoy proxies, scraping, router and declared egress', () => {
         const policies = new Map(k8s('kubernetes_network_policy_v1').map((p) => [p.metadata.name, p.spec]));
         const deny = policies.get('default-deny')!;
         assert.deepEqual(deny.policy_types, ['Ingress', 'Egress']);
@@ -67,7 +68,9 @@ for (const t of inputs.tenants) {
         assert.equal(deny.egress, undefined);
         const paths = policies.get('allow-platform-paths')!;
         const from = paths.ingress.map((r: any) => r.from[0].namespace_selector?.match_labels['kubernetes.io/metadata.name'] ?? 'same namespace');
-        assert.deepEqual(from, ['same namespace', env.tenancy.ingressNamespace, env.tenancy.monitoringNamespace]);
+        assert.deepEqual(from, ['same namespace', GATEWAY_NAMESPACE, env.tenancy.monitoringNamespace]);
+        // Only the proxy pods of the platform Gateway, not everything in its namespace (the controller).
+        assert.deepEqual(paths.ingress[1].from[0].pod_selector, { match_labels: { ...ENVOY_PROXY_POD_LABELS } });
         const to = paths.egress.map((r: any) => r.to[0].namespace_selector?.match_labels['kubernetes.io/metadata.name'] ?? 'same namespace');
         assert.deepEqual(to, ['same namespace', 'kube-system', env.tenancy.routerNamespace]);
         assert.deepEqual(paths.egress[1].ports.map((p: any) => `${p.protocol}/${p.port}`), ['UDP/53', 'TCP/53']);

@@ -3,6 +3,8 @@
  * (digests from a fixture lock): upstream schemas, the platform's Gatekeeper constraints, and
  * properties every workload must have.
  */
+import { ENVOY_PROXY_POD_LABELS } from '../../catalog/edge';
+import { EdgeChart } from '../../charts/edge/chart';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -54,13 +56,13 @@ const podSpecs = (objs: any[]) => objs.filter((o) => o.kind === 'Deployment' || 
 const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 describe('workloads: rendering', () => {
-  it('renders all three apps for dev, and for prod once images are promoted', () => {
-    for (const r of [dev, prod]) for (const app of ['agent-services', 'llm-serving', 'llm-router']) assert.ok(r[app].length > 5, app);
+  it('renders all four apps for dev, and for prod once images are promoted', () => {
+    for (const r of [dev, prod]) for (const app of ['agent-services', 'llm-serving', 'llm-router', 'edge-demo']) assert.ok(r[app].length > 5, app);
   });
 
   it('prod without promoted digests renders no workloads, and render still succeeds', () => {
     const fresh = render('prod', { lockFile: join(FIXTURES, 'missing.lock.yaml') });
-    assert.deepEqual(Object.values(fresh).map((o) => o.length), [0, 0, 0]);
+    assert.deepEqual(Object.values(fresh).map((o) => o.length), [0, 0, 0, 0]);
   });
 
   it('re-rendering is byte-identical', () => {
@@ -269,12 +271,13 @@ describe('workloads: LLM router', () => {
     }
   });
 
-  it('NetworkPolicy: callers are the gateway, the patch worker, the team sync and tenant namespaces; egress only vLLM, the private endpoints, OTLP and declared endpoints', () => {
+  it('NetworkPolicy: callers are the gateway, the patch worker, the team sync, the Gateway\'s Envoy proxies (llm.<zone>) and tenant namespaces; egress only vLLM, the private endpoints, OTLP and declared endpoints', () => {
     const np = dev['llm-router'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'llm-router');
     assert.deepEqual(np.spec.ingress[0].from, [
       { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-gateway' } } },
       { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-patch-worker' } } },
       { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'llm-router-team-sync' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } }, podSelector: { matchLabels: { ...ENVOY_PROXY_POD_LABELS } } },
       { namespaceSelector: { matchExpressions: [{ key: 'tenant', operator: 'Exists' }] } },
     ]);
     const egress = np.spec.egress.map((r: any) => `${JSON.stringify(r.to[0].ipBlock?.cidr ?? r.to[0].namespaceSelector.matchLabels)}:${r.ports.map((p: any) => p.port).join(',')}`);
@@ -356,16 +359,23 @@ describe('workloads: agent services', () => {
   it('only the declared callers reach each service', () => {
     const callers = (n: string) =>
       dev['agent-services'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === n).spec.ingress[0].from.map((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] ?? p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
-    assert.deepEqual(callers('agent-gateway'), ['ingress-nginx']);
+    // The platform Gateway's Envoy proxies only (app.kubernetes.io/name: envoy in the gateway namespace).
+    assert.deepEqual(callers('agent-gateway'), ['envoy']);
     assert.deepEqual(callers('agent-orchestrator'), ['agent-gateway']);
     assert.deepEqual(callers('agent-repo-adapter'), ['agent-orchestrator', 'agent-patch-worker']);
     assert.deepEqual(callers('agent-patch-worker'), ['agent-orchestrator']);
   });
 
-  it('the gateway is published through ingress-nginx with a cert-manager certificate', () => {
-    const ing = dev['agent-services'].find((o) => o.kind === 'Ingress');
-    assert.equal(ing.spec.ingressClassName, 'nginx');
-    assert.equal(ing.metadata.annotations['cert-manager.io/cluster-issuer'], 'letsencrypt-dns');
-    assert.equal(ing.spec.rules[0].host, 'api.dev.ai.example.org');
+  it('the gateway is published by the edge app\'s HTTPRoute on the shared Gateway, and no rendered app holds an Ingress', () => {
+    const edgeApp = new App();
+    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: env('dev').dns.zoneName, probes: true });
+    const edge = parseAllDocuments(edgeApp.synthYaml()).map((d) => d.toJS()).filter(Boolean);
+    const route = edge.find((o: any) => o.kind === 'HTTPRoute' && o.spec.hostnames.includes('api.dev.ai.example.org'));
+    assert.equal(route.metadata.namespace, 'platform');
+    assert.deepEqual(route.spec.rules[0].backendRefs, [{ group: '', kind: 'Service', name: 'agent-gateway', port: 8080 }]);
+    assert.deepEqual(route.spec.parentRefs, [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'envoy-gateway-system', name: 'platform', sectionName: 'https-api' }]);
+    const proxies = dev['agent-services'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'agent-gateway').spec.ingress[0].from[0];
+    assert.deepEqual(proxies.podSelector.matchLabels, ENVOY_PROXY_POD_LABELS);
+    for (const [app, objects] of Object.entries(dev)) assert.deepEqual(objects.filter((o: any) => o.kind === 'Ingress').map((o: any) => o.metadata.name), [], app);
   });
 });

@@ -7,6 +7,7 @@
  * namespace selectors). Both sides run at once.
  */
 import { POLICY_APP } from '../../../charts/policies/chart';
+import { isPolicyObject } from '../../../charts/policies/objects';
 import { stackManifests } from '../stack-manifests';
 import { callAsync, gatorCall } from '../tools';
 import type { SynthOutput } from './diff';
@@ -26,7 +27,7 @@ const key = (o: Json) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? '
 function objects(side: Side, env: string, files: string[], stacks: string[]): { policies: Json[]; objects: Map<string, Json> } {
   const policies = parseManifests(side.rendered.get(`${env}/${POLICY_APP}/manifests.yaml`) ?? '');
   const out = new Map<string, Json>();
-  for (const rel of files) for (const o of parseManifests(side.rendered.get(rel) ?? '')) out.set(key(o), o);
+  for (const rel of files) for (const o of parseManifests(side.rendered.get(rel) ?? '')) if (!isPolicyObject(o)) out.set(key(o), o);
   for (const s of stacks) for (const o of stackManifests(side.synth.stacks[s] ?? {})) out.set(key(o), o);
   return { policies, objects: out };
 }

@@ -1,4 +1,5 @@
 /** What a plan review reports, independent of how it is printed. */
+import type { ImagePromotion } from './images';
 import type { CostDelta } from './cost';
 import type { GitOpsReview } from './gitops';
 import type { PlanSummary } from './terraform-plan';
@@ -111,6 +112,8 @@ export interface Review {
   readonly findings: Finding[];
   /** Rendered apps (what Argo CD syncs), when reviewed. */
   readonly gitops?: GitOpsReview;
+  /** Image lock changes: what each environment runs after the merge (cli/lib/review/images.ts). */
+  readonly images?: ImagePromotion[];
   /** Monthly estimate from config/prices.yaml, when computed. */
   readonly cost?: CostDelta;
   /** Real `terraform plan` summaries (`--plan`), in deploy order. */

@@ -151,6 +151,16 @@ function gitopsBlock(review: Review, d: Detail): string {
   return lines.join('\n');
 }
 
+function imagesBlock(review: Review): string {
+  if (!review.images?.length) return '';
+  const order = environmentOrder(review.environments);
+  const ref = (r?: { tag: string; digest: string }) => (r ? `${code(r.tag)} ${code(`${r.digest.slice(0, 19)}…`)}` : '_not locked_');
+  const rows = [...review.images]
+    .sort((a, b) => order(a.env, b.env))
+    .map((p) => `| ${p.env} | ${p.image} | ${ref(p.before)} | ${ref(p.after)} | ${p.after ? `${p.after.from}, ${p.after.at}` : 'removed: its apps stop rendering where digests are required'} |`);
+  return ['### Image promotions', '', '| environment | image | runs now | runs after merge | from, since |', '|---|---|---|---|---|', ...rows, ''].join('\n');
+}
+
 function money(n: number, currency: string): string {
   return `${n.toLocaleString('en-US', { maximumFractionDigits: 0 })} ${currency}`;
 }
@@ -235,7 +245,7 @@ function footer(review: Review): string {
 }
 
 function compose(review: Review, d: Detail): string {
-  return [header(review), destroysBlock(review, d), risksBlock(review, d), findingsBlock(review, d), summaryTable(review, d), tenantsBlock(review, d), gitopsBlock(review, d), costBlock(review, d), plansBlock(review, d), detailsBlock(review, d), footer(review)]
+  return [header(review), destroysBlock(review, d), risksBlock(review, d), findingsBlock(review, d), summaryTable(review, d), tenantsBlock(review, d), imagesBlock(review), gitopsBlock(review, d), costBlock(review, d), plansBlock(review, d), detailsBlock(review, d), footer(review)]
     .filter(Boolean)
     .join('\n');
 }

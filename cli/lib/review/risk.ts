@@ -37,6 +37,8 @@ const PSA_LEVELS = ['privileged', 'baseline', 'restricted'];
 const PSA_ENFORCE = 'pod-security.kubernetes.io/enforce';
 const INTERNAL_LB = 'service.beta.kubernetes.io/azure-load-balancer-internal';
 const ADMISSION_CHART = 'gatekeeper';
+/** The retired ingress controller: removing its release moves every entry point to the Gateway API. */
+const RETIRED_INGRESS_CHART = 'ingress-nginx';
 
 interface Context {
   readonly base: SynthOutput;
@@ -123,6 +125,17 @@ function addonsAndCharts(ctx: Context, changes: ResourceChange[]): Finding[] {
   for (const c of changes.filter((x) => x.type === 'helm_release')) {
     const before = resourceConfig(ctx.base, c);
     const after = resourceConfig(ctx.head, c);
+    if (c.action === 'delete' && before?.chart === RETIRED_INGRESS_CHART) {
+      out.push({
+        level: 'warning',
+        rule: 'edge-switch',
+        env: c.env,
+        stack: c.stack,
+        path: c.path,
+        message: `the ingress controller ${before.chart} (release ${before.name}) is removed from ${c.env}: every UI and API moves to the Gateway API (Envoy Gateway, <env>-cluster-config); Ingress objects stop being served, and the load balancer address moves to the Gateway's Service (deploy addons and cluster-config back to back; docs/gateway.md#migrating-from-the-ingress-based-setup)`,
+      });
+      continue;
+    }
     if (c.action === 'delete' && before) {
       const admission = before.chart === ADMISSION_CHART;
       out.push({
@@ -220,8 +233,47 @@ function removedApps(ctx: Context, objects: ObjectChange[]): Finding[] {
     );
 }
 
+const manifestOf = (cfg: Json | undefined): Json | undefined => cfg?.manifest;
+
+/**
+ * The platform Gateway (kubernetes_manifest of the cluster-config stack): a new or removed Gateway,
+ * a listener that starts admitting routes from every namespace, and a data plane whose load
+ * balancer stops being internal.
+ */
+function gateways(ctx: Context, changes: ResourceChange[]): Finding[] {
+  const out: Finding[] = [];
+  for (const c of changes.filter((x) => x.type === 'kubernetes_manifest')) {
+    const before = manifestOf(resourceConfig(ctx.base, c));
+    const after = manifestOf(resourceConfig(ctx.head, c));
+    const m = after ?? before;
+    const name = `${m?.kind} ${m?.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m?.metadata?.name}`;
+    const where = { env: c.env, stack: c.stack, path: c.path };
+    if (m?.kind === 'Gateway' && m.apiVersion?.startsWith('gateway.networking.k8s.io/')) {
+      const hosts = (g: Json | undefined) => ((g?.spec?.listeners ?? []) as Json[]).map((l) => `${l.name} ${l.protocol}/${l.port}${l.hostname ? ` ${l.hostname}` : ''}`);
+      if (c.action === 'create' || c.action === 'replace') {
+        out.push({ ...where, level: 'warning', rule: 'gateway-added', message: `${name} is ${c.action === 'create' ? 'created' : 'replaced'} in ${c.env} with listeners ${hosts(after).join(', ')}: traffic to these hosts is served by it` });
+      }
+      if (c.action === 'delete') {
+        out.push({ ...where, level: level(ctx, c.env), rule: 'gateway-removed', message: `${name} is removed from ${c.env}: every route attached to it stops being served` });
+      }
+      const open = (g: Json | undefined) => ((g?.spec?.listeners ?? []) as Json[]).filter((l) => l.allowedRoutes?.namespaces?.from === 'All').map((l) => l.name);
+      const opened = open(after).filter((l) => !open(before).includes(l));
+      if (opened.length) {
+        out.push({ ...where, level: level(ctx, c.env), rule: 'gateway-routes-opened', message: `${name}: listener ${opened.join(', ')} admits routes from every namespace (allowedRoutes from All): any tenant may attach hosts there` });
+      }
+    }
+    if (m?.kind === 'EnvoyProxy' && before && after) {
+      const internal = (p: Json) => p?.spec?.provider?.kubernetes?.envoyService?.annotations?.[INTERNAL_LB] === 'true';
+      if (internal(before) && !internal(after)) {
+        out.push({ ...where, level: level(ctx, c.env), rule: 'public-access', message: `${name}: the Gateway's load balancer is no longer internal (its service loses ${INTERNAL_LB}: "true")` });
+      }
+    }
+  }
+  return out;
+}
+
 export function riskFindings(ctx: Context, changes: ResourceChange[], objects: ObjectChange[] = []): Finding[] {
-  return [...publicAccess(ctx, changes), ...allowLists(ctx, changes), ...addonsAndCharts(ctx, changes), ...roleAssignments(ctx, changes), ...podSecurity(ctx, changes, objects), ...admissionPolicies(ctx, objects), ...removedApps(ctx, objects)].map((f) => ({
+  return [...publicAccess(ctx, changes), ...gateways(ctx, changes), ...allowLists(ctx, changes), ...addonsAndCharts(ctx, changes), ...roleAssignments(ctx, changes), ...podSecurity(ctx, changes, objects), ...admissionPolicies(ctx, objects), ...removedApps(ctx, objects)].map((f) => ({
     ...f,
     env: f.env ?? (f.stack ? envOf(f.stack) : undefined),
   }));

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadImageLock } from '../../../config/image-lock';
 import type { Progress } from '../../progress';
 import { renderEnvironments, RENDERED_DIR } from '../render';
 import { SynthCache } from '../cache/store';
@@ -19,7 +20,8 @@ import { diffRendered, gitopsFindings, readRendered, renderedDrift, type GitOpsR
 import { environmentOrder, envOf, type EnvironmentInfo, type Finding, type Review, type SynthesisSummary } from './model';
 import { policyDelta } from './policy-delta';
 import { riskFindings } from './risk';
-import { headCommit, pipelineRunUrl, synthesizeRef, type RefSynth } from './synth-ref';
+import { imagePromotions } from './images';
+import { baseLockText, headCommit, pipelineRunUrl, synthesizeRef, type RefSynth } from './synth-ref';
 import { planPrerequisites, planStack } from './terraform-plan';
 
 export interface ReviewOptions {
@@ -132,6 +134,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
       risks,
       findings: approve([...diff.findings, ...(gitops ? gitopsFindings(gitops) : []), ...policy], o.approveDestroy),
       ...(gitops ? { gitops } : {}),
+      images: imagePromotions(baseLockText(o.repo, baseResult.commit), loadImageLock()),
       cost: costDelta(before, after, undefined, environmentOrder(environments)),
       ...(plans ? { plans } : {}),
       skipped,

@@ -21,6 +21,12 @@ export function git(repo: string, args: string[]) {
   return spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
 }
 
+/** The image lock as committed at `commit`; undefined where the commit has none. */
+export function baseLockText(repo: string, commit: string): string | undefined {
+  const res = git(repo, ['show', `${commit}:config/workloads-images.lock.yaml`]);
+  return res.status === 0 ? res.stdout : undefined;
+}
+
 export function resolveCommit(repo: string, ref: string): string {
   const res = git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (res.status !== 0) {

@@ -1,8 +1,6 @@
 /** argo-cd chart values the platform sets: HA in prod, Entra ID SSO, read-only by default. */
 import { stringify } from 'yaml';
-import type { AddonContext } from '../context';
-import { ACME_ISSUER } from '../../../catalog/cluster-names';
-import { INGRESS_CLASS } from '../../../catalog/cluster-names';
+import { mirrorRepository, type AddonContext } from '../context';
 import type { ArgocdValues } from '../../../catalog/chart-values/argocd';
 import { HELPER_CONTAINER, SMALL_CONTROLLER, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { ARGOCD_SERVER_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
@@ -36,8 +34,10 @@ export function argocdChartValues(ctx: AddonContext): ArgocdValues {
     requestedScopes: ['openid', 'profile', 'email'],
   };
   const replicas = (n: number) => (ha ? n : 1);
+  const redis = mirrorRepository(ctx, 'docker.io', 'library/redis');
   return {
-    global: { domain: `argocd.${ctx.env.dns.zoneName}`, logging: { format: 'json' } },
+    // Every Argo CD component runs the global image; the chart's tags stay as pinned.
+    global: { domain: `argocd.${ctx.env.dns.zoneName}`, logging: { format: 'json' }, image: { repository: mirrorRepository(ctx, 'quay.io', 'argoproj/argocd') } },
     crds: { install: true, keep: true },
     configs: {
       cm: {
@@ -54,13 +54,14 @@ export function argocdChartValues(ctx: AddonContext): ArgocdValues {
         'policy.csv': admins.map((g) => `g, ${g}, role:admin`).join('\n'),
         scopes: '[groups]',
       },
-      // TLS ends at the ingress controller (cert-manager certificate); the server speaks HTTP behind it.
+      // TLS ends at the platform Gateway (cert-manager certificate); the server speaks HTTP behind it.
       params: { 'controller.diff.server.side': true, 'server.insecure': true },
     },
     controller: { replicas: replicas(2), pdb: { enabled: ha, minAvailable: 1 }, resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } } },
     server: {
-      // The UI and the SSO callback (https://argocd.<zone>/auth/callback) through the ingress controller.
-      ingress: { enabled: true, ingressClassName: INGRESS_CLASS, annotations: { 'cert-manager.io/cluster-issuer': ACME_ISSUER }, tls: true },
+      // The UI and the SSO callback (https://argocd.<zone>/auth/callback) through the platform Gateway's
+      // HTTPRoute (charts/edge); the chart's Ingress stays off.
+      ingress: { enabled: false },
       autoscaling: { enabled: ha, minReplicas: 2, maxReplicas: 5 },
       pdb: { enabled: ha, minAvailable: 1 },
       podLabels: { ...WORKLOAD_IDENTITY_LABEL },
@@ -76,14 +77,19 @@ export function argocdChartValues(ctx: AddonContext): ArgocdValues {
     notifications: { enabled: true, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } } },
     dex: { enabled: false },
     // Redis holds only Argo CD's cache (manifests, app state): it is rebuilt from Git when lost.
+    // The chart pulls Redis and HAProxy from the Docker Hub official images' copy on ECR Public;
+    // the same images come through the Docker Hub mirror (library/...), at the chart's tags.
     'redis-ha': {
       enabled: ha,
+      image: { repository: redis },
       redis: { resources: REDIS },
       sentinel: { resources: HELPER_CONTAINER },
-      haproxy: { resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } }, init: { resources: HELPER_CONTAINER } },
+      haproxy: { image: { repository: mirrorRepository(ctx, 'docker.io', 'library/haproxy') }, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } }, init: { resources: HELPER_CONTAINER } },
       init: { resources: HELPER_CONTAINER },
       splitBrainDetection: { resources: HELPER_CONTAINER },
+      // Its `helm test` pod (shellcheck of the config), should anyone run one.
+      configmapTest: { image: { repository: mirrorRepository(ctx, 'docker.io', 'koalaman/shellcheck') } },
     },
-    redis: { enabled: !ha, resources: REDIS },
+    redis: { enabled: !ha, image: { repository: redis }, resources: REDIS },
   };
 }

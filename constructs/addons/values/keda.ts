@@ -1,11 +1,14 @@
 /** KEDA chart values: operator and metrics server sized per environment, no pod identity providers. */
-import type { AddonContext } from '../context';
+import { mirror, type AddonContext } from '../context';
 import type { KedaValues } from '../../../catalog/chart-values/keda';
 
 export function kedaChartValues(ctx: AddonContext): KedaValues {
   const ha = ctx.highAvailability;
   const replicas = ha ? 2 : 1;
+  const registry = { registry: mirror(ctx, 'ghcr.io') };
   return {
+    // The operator, metrics API server and admission webhook images (the chart splits registry and repository).
+    image: { keda: registry, metricsApiServer: registry, webhooks: registry },
     operator: { replicaCount: replicas },
     metricsServer: { replicaCount: replicas },
     podDisruptionBudget: ha ? { operator: { minAvailable: 1 }, metricServer: { minAvailable: 1 } } : {},

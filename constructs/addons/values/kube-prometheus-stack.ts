@@ -3,22 +3,35 @@
  * Alertmanager routed by severity, Grafana with Entra ID login and dashboards from ConfigMaps.
  */
 import { stringify } from 'yaml';
-import { clientId, type AddonContext } from '../context';
-import { ACME_ISSUER } from '../../../catalog/cluster-names';
-import { INGRESS_CLASS } from '../../../catalog/cluster-names';
+import { clientId, mirror, type AddonContext } from '../context';
+import { platformHostname } from '../../../catalog/edge';
 import type { KubePrometheusStackValues } from '../../../catalog/chart-values/kube-prometheus-stack';
 import { agentResources, HELPER_CONTAINER, SMALL_CONTROLLER, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { NODE_AGENTS } from '../../../catalog/namespaces';
-import { ALERTMANAGER_RECEIVERS_SECRET, GRAFANA_SERVICE_ACCOUNT, NODE_EXPORTER_NAMESPACE, PROMETHEUS_SERVICE_ACCOUNT, THANOS_OBJSTORE_SECRET } from '../../../catalog/cluster-names';
+import { PLATFORM_STORAGE_CLASSES } from '../../../catalog/storage-classes';
+import { THANOS_QUERY_URL } from '../../../catalog/thanos';
+import { alertmanagerSecretPath, ALERTMANAGER_RECEIVERS_SECRET, GRAFANA_SERVICE_ACCOUNT, NODE_EXPORTER_NAMESPACE, PROMETHEUS_SERVICE_ACCOUNT, THANOS_OBJSTORE_SECRET } from '../../../catalog/cluster-names';
 
 export interface ObservabilityEndpoints {
   readonly storageAccountName: string;
   readonly thanosContainer: string;
 }
 
-/** Alertmanager routing: P1 pages (and posts to chat), P2 posts to chat, P3 opens a ticket. */
+/** The receiver of the Watchdog: an external heartbeat monitor that alerts when the pings stop. */
+export const HEARTBEAT_RECEIVER = 'heartbeat';
+
+/**
+ * How often the Watchdog is sent to the heartbeat monitor. The monitor's own grace period
+ * (docs/runbooks/dead-mans-switch.md) must be several of these, or one slow notification pages.
+ */
+export const HEARTBEAT_INTERVAL = '1m';
+
+/**
+ * Alertmanager routing: P1 pages (and posts to chat), P2 posts to chat, P3 opens a ticket, and the
+ * Watchdog (always firing while Prometheus evaluates rules and Alertmanager delivers) pings the
+ * external heartbeat monitor every minute: the dead-man's switch.
+ */
 export function alertmanagerConfig(): Record<string, unknown> {
-  const secret = (key: string) => `/etc/alertmanager/secrets/${ALERTMANAGER_RECEIVERS_SECRET}/${key}`;
   return {
     route: {
       receiver: 'ticket',
@@ -27,7 +40,17 @@ export function alertmanagerConfig(): Record<string, unknown> {
       group_interval: '5m',
       repeat_interval: '12h',
       routes: [
-        { receiver: 'null', matchers: ['alertname=~"Watchdog|InfoInhibitor"'] },
+        // First, and not continued: the Watchdog goes to the heartbeat monitor only, in a group of
+        // its own, re-sent every minute. Nothing inhibits it (its severity is `none`).
+        {
+          receiver: HEARTBEAT_RECEIVER,
+          matchers: ['alertname="Watchdog"'],
+          group_by: ['alertname'],
+          group_wait: '0s',
+          group_interval: HEARTBEAT_INTERVAL,
+          repeat_interval: HEARTBEAT_INTERVAL,
+        },
+        { receiver: 'null', matchers: ['alertname="InfoInhibitor"'] },
         // The upstream rules say critical/warning/info; they follow the same ladder.
         { receiver: 'pager', matchers: ['severity=~"P1|critical"'], repeat_interval: '1h', continue: true },
         { receiver: 'chat', matchers: ['severity=~"P1|critical"'], repeat_interval: '1h' },
@@ -43,9 +66,11 @@ export function alertmanagerConfig(): Record<string, unknown> {
     ],
     receivers: [
       { name: 'null' },
-      { name: 'pager', pagerduty_configs: [{ routing_key_file: secret('pagerduty-routing-key'), send_resolved: true }] },
-      { name: 'chat', msteamsv2_configs: [{ webhook_url_file: secret('teams-webhook-url'), send_resolved: true }] },
-      { name: 'ticket', webhook_configs: [{ url_file: secret('ticket-webhook-url'), send_resolved: false }] },
+      { name: 'pager', pagerduty_configs: [{ routing_key_file: alertmanagerSecretPath('pagerduty'), send_resolved: true }] },
+      { name: 'chat', msteamsv2_configs: [{ webhook_url_file: alertmanagerSecretPath('teams'), send_resolved: true }] },
+      { name: 'ticket', webhook_configs: [{ url_file: alertmanagerSecretPath('ticket'), send_resolved: false }] },
+      // A ping is all the monitor needs; a resolved Watchdog would only mean that it stopped.
+      { name: HEARTBEAT_RECEIVER, webhook_configs: [{ url_file: alertmanagerSecretPath('heartbeat'), send_resolved: false, timeout: '10s' }] },
     ],
   };
 }
@@ -53,8 +78,10 @@ export function alertmanagerConfig(): Record<string, unknown> {
 export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheusStackValues {
   const ha = ctx.highAvailability;
   const o = ctx.env.observability;
-  const host = `grafana.${ctx.env.dns.zoneName}`;
+  const host = platformHostname('grafana', ctx.env.dns.zoneName);
   const grafanaSso = o.grafana.sso;
+  // Each image's registry through its mirror; repositories and tags stay the chart's.
+  const quay = { registry: mirror(ctx, 'quay.io') };
   return {
     crds: { enabled: true },
     // AKS runs the control plane (no scrapeable controller manager, scheduler or etcd) and Cilium
@@ -68,6 +95,7 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
       serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT, annotations: workloadIdentityAnnotation(clientId(ctx, 'kubePrometheusStack')) },
       thanosService: { enabled: true },
       prometheusSpec: {
+        image: quay,
         replicas: ha ? 2 : 1,
         // Local retention covers queries and the Thanos upload window; history lives in Blob storage.
         retention: `${o.retention.metricsLocalDays}d`,
@@ -79,7 +107,7 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
         probeSelectorNilUsesHelmValues: false,
         podMetadata: { labels: { ...WORKLOAD_IDENTITY_LABEL } },
         resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '8Gi' } },
-        storageSpec: { volumeClaimTemplate: { spec: { storageClassName: 'managed-csi-premium', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${o.prometheusVolumeGi}Gi` } } } } },
+        storageSpec: { volumeClaimTemplate: { spec: { storageClassName: PLATFORM_STORAGE_CLASSES.premiumDisks.name, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${o.prometheusVolumeGi}Gi` } } } } },
         thanos: {
           objectStorageConfig: { existingSecret: { name: THANOS_OBJSTORE_SECRET, key: 'objstore.yml' } },
           // The sidecar uploads finished blocks and answers store queries for the recent ones.
@@ -89,10 +117,11 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
     },
     alertmanager: {
       config: alertmanagerConfig(),
-      alertmanagerSpec: { replicas: ha ? 3 : 1, secrets: [ALERTMANAGER_RECEIVERS_SECRET], retention: '120h', resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
+      alertmanagerSpec: { image: quay, replicas: ha ? 3 : 1, secrets: [ALERTMANAGER_RECEIVERS_SECRET], retention: '120h', resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
     },
     grafana: {
       enabled: true,
+      image: { registry: mirror(ctx, 'docker.io') },
       // One replica: Grafana keeps sessions and state in a local SQLite file, so a second replica
       // would log users out on every load-balanced request. Dashboards are provisioned from Git.
       replicas: 1,
@@ -125,17 +154,15 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
         },
         users: { viewers_can_edit: false },
       },
-      ingress: {
-        enabled: true,
-        ingressClassName: INGRESS_CLASS,
-        annotations: { 'cert-manager.io/cluster-issuer': ACME_ISSUER },
-        hosts: [host],
-        tls: [{ secretName: 'grafana-tls', hosts: [host] }],
-      },
+      // Served through the platform Gateway's HTTPRoute (charts/edge); the chart's Ingress stays off.
+      ingress: { enabled: false },
       sidecar: {
+        image: quay,
         // Only the platform's rendered dashboards: a tenant cannot inject one by labelling a ConfigMap.
         dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true } },
-        datasources: { enabled: true },
+        // The default Prometheus data source is Thanos Query: both replicas deduplicated, and the
+        // history in Blob storage beyond Prometheus' local retention (rendered by charts/observability).
+        datasources: { enabled: true, url: THANOS_QUERY_URL },
         resources: HELPER_CONTAINER,
       },
       // The chart's `helm test` pod runs as root without a seccomp profile, which the namespace's
@@ -147,16 +174,29 @@ export function kubePrometheusStackChartValues(ctx: AddonContext): KubePrometheu
       ],
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
     },
-    prometheusOperator: { resources: SMALL_CONTROLLER, prometheusConfigReloader: { resources: HELPER_CONTAINER } },
+    prometheusOperator: {
+      image: quay,
+      resources: SMALL_CONTROLLER,
+      // The operator adds these to the pods it creates: the config reloader, and the Thanos sidecar (catalog/thanos.ts).
+      prometheusConfigReloader: { image: quay, resources: HELPER_CONTAINER },
+      thanosImage: quay,
+      // The hook Jobs that create and patch the admission webhook's certificate.
+      admissionWebhooks: { patch: { image: { registry: mirror(ctx, 'registry.k8s.io') } } },
+    },
     // Memory grows with the number of objects in the cluster (tenants' namespaces included).
-    'kube-state-metrics': { resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
+    'kube-state-metrics': { image: { registry: mirror(ctx, 'registry.k8s.io') }, resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } } },
     // The node-exporter namespace quota is this size times the node count (catalog/namespaces.ts).
-    'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE, resources: agentResources(NODE_AGENTS.nodeExporter) },
+    'prometheus-node-exporter': { image: quay, namespaceOverride: NODE_EXPORTER_NAMESPACE, resources: agentResources(NODE_AGENTS.nodeExporter) },
     thanosRuler: { enabled: false },
   };
 }
 
-/** Thanos' object store: the Blob container, reached with the pod's workload identity. */
+/**
+ * Thanos' object store: the Blob container, reached with the pod's workload identity (no key, no
+ * `user_assigned_id`: the SDK's default credential reads AZURE_CLIENT_ID and the projected token).
+ * The sidecar, the Store Gateway and the Compactor all read this one Secret. Terraform owns the
+ * container, so Thanos does not probe for it or try to create it at start-up.
+ */
 export function thanosObjectStoreConfig(storage: ObservabilityEndpoints): string {
-  return stringify({ type: 'AZURE', config: { storage_account: storage.storageAccountName, container: storage.thanosContainer } }, { lineWidth: 0 });
+  return stringify({ type: 'AZURE', config: { storage_account: storage.storageAccountName, container: storage.thanosContainer, storage_create_container: false } }, { lineWidth: 0 });
 }

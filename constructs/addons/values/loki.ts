@@ -1,5 +1,5 @@
 /** Loki chart values: logs on Blob storage through workload identity, retention from config. */
-import { clientId, type AddonContext } from '../context';
+import { clientId, mirror, mirrorRepository, type AddonContext } from '../context';
 import type { LokiValues } from '../../../catalog/chart-values/loki';
 import { HELPER_CONTAINER, RUNTIME_DEFAULT_SECCOMP, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { LOKI_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
@@ -7,6 +7,8 @@ import { TENANT_LABEL } from '../../tenant/labels';
 
 export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName: string; container: string }): LokiValues {
   const ha = ctx.highAvailability;
+  // Every image is on Docker Hub; the caches' images are named short (memcached is an official image: library/).
+  const dockerHub = mirror(ctx, 'docker.io');
   return {
     deploymentMode: ha ? 'SimpleScalable' : 'SingleBinary',
     loki: {
@@ -14,6 +16,7 @@ export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName
       auth_enabled: false,
       // One ingester in single-binary mode cannot satisfy the chart's default of three copies.
       commonConfig: { replication_factor: ha ? 3 : 1 },
+      image: { registry: dockerHub },
       podLabels: { ...WORKLOAD_IDENTITY_LABEL },
       // The chart's pod contexts lack only a seccomp profile, which restricted requires; Helm
       // merges this into its defaults (non-root uid, dropped capabilities stay as shipped).
@@ -39,11 +42,11 @@ export function lokiChartValues(ctx: AddonContext, storage: { storageAccountName
     read: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '4Gi' } } },
     write: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } } },
     backend: { replicas: ha ? 3 : 0, resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } } },
-    gateway: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } } },
+    gateway: { image: { registry: dockerHub }, podSecurityContext: RUNTIME_DEFAULT_SECCOMP, resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } } },
     // The rules sidecar of the backend (or single binary) and the caches' metrics exporters.
-    sidecar: { resources: HELPER_CONTAINER },
-    memcachedExporter: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } } },
-    memcached: { podSecurityContext: RUNTIME_DEFAULT_SECCOMP },
+    sidecar: { image: { repository: mirrorRepository(ctx, 'docker.io', 'kiwigrid/k8s-sidecar') }, resources: HELPER_CONTAINER },
+    memcachedExporter: { image: { repository: mirrorRepository(ctx, 'docker.io', 'prom/memcached-exporter') }, resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } } },
+    memcached: { image: { repository: mirrorRepository(ctx, 'docker.io', 'library/memcached') }, podSecurityContext: RUNTIME_DEFAULT_SECCOMP },
     minio: { enabled: false },
     chunksCache: { enabled: ha },
     resultsCache: { enabled: ha },

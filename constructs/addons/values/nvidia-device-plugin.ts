@@ -1,7 +1,7 @@
 /** NVIDIA device plugin chart values: runs only on the GPU pool, tolerating exactly its taints. */
 import type { z } from 'zod';
 import { GPU_TAINTS, POOL_LABEL, SPOT_TAINT } from '../../../catalog/node-pools';
-import type { AddonContext } from '../context';
+import { mirrorRepository, type AddonContext } from '../context';
 import type { NvidiaDevicePluginValues } from '../../../catalog/chart-values/nvidia-device-plugin';
 import { agentResources, toleration } from '../../../catalog/chart-values/common';
 import { NODE_AGENTS } from '../../../catalog/namespaces';
@@ -16,6 +16,7 @@ export function tolerationFor(taint: string): z.input<typeof toleration> {
 export function nvidiaDevicePluginChartValues(ctx: AddonContext): NvidiaDevicePluginValues {
   const gpu = ctx.env.aks.nodePools.gpu;
   return {
+    image: { repository: mirrorRepository(ctx, 'nvcr.io', 'nvidia/k8s-device-plugin') },
     nodeSelector: { [POOL_LABEL]: 'gpu' },
     tolerations: [...GPU_TAINTS, ...(gpu.spot.enabled ? [SPOT_TAINT] : [])].map(tolerationFor),
     priorityClassName: 'system-node-critical',

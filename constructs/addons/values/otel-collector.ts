@@ -1,6 +1,6 @@
 /** OpenTelemetry Collector (gateway mode): OTLP in; metrics to Prometheus, logs to Loki, traces to Tempo. */
-import type { AddonContext } from '../context';
-import type { OtelCollectorValues } from '../../../catalog/chart-values/otel-collector';
+import { mirrorRepository, type AddonContext } from '../context';
+import { COLLECTOR_IMAGE, type OtelCollectorValues } from '../../../catalog/chart-values/otel-collector';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../../../catalog/chart-values/common';
 import { LOKI_OTLP_ENDPOINT, OTEL_COLLECTOR_NAME } from '../../../catalog/cluster-names';
 
@@ -34,7 +34,7 @@ export function otelCollectorChartValues(ctx: AddonContext): OtelCollectorValues
   return {
     mode: 'deployment',
     fullnameOverride: OTEL_COLLECTOR_NAME,
-    image: { repository: 'otel/opentelemetry-collector-contrib' },
+    image: { repository: mirrorRepository(ctx, 'docker.io', COLLECTOR_IMAGE) },
     replicaCount: ha ? 2 : 1,
     autoscaling: { enabled: ha, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 70 },
     podDisruptionBudget: { enabled: ha, minAvailable: 1 },

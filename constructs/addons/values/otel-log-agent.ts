@@ -4,8 +4,8 @@
  * pod, app and tenant, takes the trace id out of JSON lines that carry one, and pushes the lines
  * to Loki over OTLP.
  */
-import type { AddonContext } from '../context';
-import { COLLECTOR_PORTS, type OtelCollectorValues } from '../../../catalog/chart-values/otel-collector';
+import { mirrorRepository, type AddonContext } from '../context';
+import { COLLECTOR_IMAGE, COLLECTOR_PORTS, type OtelCollectorValues } from '../../../catalog/chart-values/otel-collector';
 import { agentResources, RESTRICTED_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from '../../../catalog/chart-values/common';
 import { LOG_AGENT_NAMESPACE, LOKI_OTLP_ENDPOINT, OTEL_LOG_AGENT_NAME } from '../../../catalog/cluster-names';
 import { NODE_AGENTS } from '../../../catalog/namespaces';
@@ -101,7 +101,7 @@ export function otelLogAgentChartValues(ctx: AddonContext): OtelCollectorValues 
   return {
     mode: 'daemonset',
     fullnameOverride: OTEL_LOG_AGENT_NAME,
-    image: { repository: 'otel/opentelemetry-collector-contrib' },
+    image: { repository: mirrorRepository(ctx, 'docker.io', COLLECTOR_IMAGE) },
     // The namespace quota is this size times the node count (catalog/namespaces.ts).
     resources: agentResources(NODE_AGENTS.logAgent),
     // Pods, namespaces and replica sets of the node, for the k8sattributes processor (and its RBAC).

@@ -1,5 +1,5 @@
 /** Tempo chart values: traces on Blob storage through workload identity, retention from config. */
-import { clientId, type AddonContext } from '../context';
+import { clientId, mirrorRepository, type AddonContext } from '../context';
 import type { TempoValues } from '../../../catalog/chart-values/tempo';
 import { RESTRICTED_CONTAINER, restrictedPod, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { TEMPO_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
@@ -12,6 +12,8 @@ export function tempoChartValues(ctx: AddonContext, storage: { storageAccountNam
     // The chart ships no seccomp profile and an empty container context; the namespace is restricted.
     securityContext: restrictedPod(10001),
     tempo: {
+      // The chart names it short (grafana/tempo: Docker Hub).
+      repository: mirrorRepository(ctx, 'docker.io', 'grafana/tempo'),
       securityContext: RESTRICTED_CONTAINER,
       retention: `${ctx.env.observability.retention.tracesDays * 24}h`,
       resources: { requests: { cpu: '200m', memory: '1Gi' }, limits: { memory: '4Gi' } },

@@ -1,0 +1,90 @@
+/**
+ * What each platform host routes to, defined once: the backend Service (name, namespace, port),
+ * the route's request timeout and its local rate limit. The Gateway's listeners, the HTTPRoutes,
+ * the BackendTrafficPolicies, the probes and the smoke test all read this table, and the
+ * chart-render test checks that the Helm charts really create the Services named here.
+ */
+import { ADDONS, releaseName } from './addons';
+import { PLATFORM_HOST_NAMES, type PlatformHostName } from './edge';
+import { SERVICES } from './services';
+
+export interface PlatformRoute {
+  readonly host: PlatformHostName;
+  /** The backend Service; the HTTPRoute lives in this namespace (no ReferenceGrant needed). */
+  readonly namespace: string;
+  readonly service: string;
+  readonly port: number;
+  /** Gateway API request timeout (`0s`: none, for long-lived streams). */
+  readonly requestTimeout: string;
+  /** Local rate limit per Envoy replica (BackendTrafficPolicy), requests per second. */
+  readonly requestsPerSecond: number;
+  /** The path a probe and the smoke test expect HTTP 200 from. */
+  readonly healthPath: string;
+  readonly why: string;
+}
+
+export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> = {
+  api: {
+    host: 'api',
+    namespace: SERVICES.gateway.namespace,
+    service: SERVICES.gateway.name,
+    port: SERVICES.gateway.httpPort,
+    requestTimeout: '60s',
+    requestsPerSecond: 200,
+    healthPath: '/healthz/ready',
+    why: 'tenant jobs are submitted and polled; per-tenant limits are enforced again by the gateway itself',
+  },
+  llm: {
+    host: 'llm',
+    namespace: SERVICES.router.namespace,
+    service: SERVICES.router.name,
+    port: SERVICES.router.httpPort,
+    // Long generations stream for minutes.
+    requestTimeout: '600s',
+    requestsPerSecond: 100,
+    healthPath: '/health/liveliness',
+    why: 'OpenAI-compatible completions; token budgets are the router\'s, this only caps request floods',
+  },
+  argocd: {
+    host: 'argocd',
+    namespace: ADDONS.argocd.namespace,
+    // The argo-cd chart names its objects <release>-argocd-<component> (nameOverride argocd).
+    service: `${releaseName('argocd')}-argocd-server`,
+    port: 80,
+    // The UI keeps server-sent event streams open (application watch).
+    requestTimeout: '0s',
+    requestsPerSecond: 50,
+    healthPath: '/healthz',
+    why: 'UI and API for platform operators (Entra ID sign-in)',
+  },
+  grafana: {
+    host: 'grafana',
+    namespace: ADDONS.kubePrometheusStack.namespace,
+    service: `${releaseName('kubePrometheusStack')}-grafana`,
+    port: 80,
+    requestTimeout: '300s',
+    requestsPerSecond: 50,
+    healthPath: '/api/health',
+    why: 'dashboards for operators and tenants (Entra ID sign-in)',
+  },
+  demo: {
+    host: 'demo',
+    namespace: SERVICES.demo.namespace,
+    service: SERVICES.demo.name,
+    port: SERVICES.demo.httpPort,
+    requestTimeout: '10s',
+    requestsPerSecond: 20,
+    healthPath: '/readyz',
+    why: 'the end-to-end smoke and synthetic checks have a backend the platform controls',
+  },
+};
+
+export const PLATFORM_ROUTE_LIST: readonly PlatformRoute[] = PLATFORM_HOST_NAMES.map((h) => PLATFORM_ROUTES[h]);
+
+/** The shared Gateway's HTTPS listener of a platform host. */
+export const hostListener = (host: PlatformHostName) => `https-${host}`;
+
+/** The Secret cert-manager writes a listener's certificate to (in the Gateway's namespace). */
+export function listenerSecret(listener: string): string {
+  return `gateway-${listener}-tls`;
+}
