@@ -16,6 +16,8 @@ export interface BuildAppOptions {
   /** Defaults to $CDKTF_OUTDIR (set by the cdktf CLI) or cdktf.out. */
   readonly outdir?: string;
   readonly localBackend?: boolean;
+  /** Which tenants' stacks to construct (default: all; see addEnvironmentStacks). */
+  readonly tenantStacks?: (env: string, tenant: Tenant) => boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export function buildApp(options: BuildAppOptions): App {
   disableTokenCreationStacks();
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), hclOutput: false });
   for (const env of options.environments) {
-    addEnvironmentStacks(app, env, { localBackend: options.localBackend, tenants: options.tenants });
+    addEnvironmentStacks(app, env, { localBackend: options.localBackend, tenants: options.tenants, tenantStacks: options.tenantStacks });
   }
   return app;
 }

@@ -23,14 +23,33 @@ function treeRssKb(pid: number): number {
   return rssKb(pid) + children(pid).reduce((sum, c) => sum + treeRssKb(c), 0);
 }
 
-/** Starts sampling; `stop()` returns the peak in MB (at least this process's own max RSS). */
-export function sampleTreeRss(intervalMs = 50): { stop(): number } {
+/**
+ * Starts sampling; `stop()` returns the peak in MB. Without `pid`: this process and its
+ * descendants (at least this process's own max RSS); with one: that process and its descendants
+ * (a command the benchmark started, without the benchmark itself).
+ */
+export function sampleTreeRss(intervalMs = 50, pid?: number): { stop(): number } {
   let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(process.pid))), intervalMs);
+  const root = pid ?? process.pid;
+  const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(root))), intervalMs);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, treeRssKb(process.pid), process.resourceUsage().maxRSS) / 1024;
+      return Math.max(peak, treeRssKb(root), pid === undefined ? process.resourceUsage().maxRSS : 0) / 1024;
     },
   };
+}
+
+/**
+ * CPU seconds (user + system) of this process's children that have exited and been waited for,
+ * grandchildren included when their parents waited for them (Linux: /proc/self/stat cutime and
+ * cstime). The difference around one command is that command's CPU time: on a shared machine it
+ * varies far less with the load than the wall time does.
+ */
+export function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 of stat(5), counted from the state field (3).
+  const ticks = Number(fields[16 - 3]) + Number(fields[17 - 3]);
+  return ticks / 100;
 }

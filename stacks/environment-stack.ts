@@ -12,6 +12,7 @@ import { configureStateBackend } from '../constructs/backend';
 import { Naming } from '../catalog/naming';
 import { PreventDestroyAspect } from '../constructs/protection';
 import { TaggingAspect } from '../constructs/tagging';
+import { stackName } from './names';
 
 export interface EnvironmentStackProps {
   readonly env: EnvironmentConfig;
@@ -25,9 +26,7 @@ export interface EnvironmentStackProps {
 
 export const MANAGED_BY = 'cdktf';
 
-export function stackName(env: string, concern: string): string {
-  return `${env}-${concern}`;
-}
+export { stackName } from './names';
 
 export abstract class EnvironmentStack extends TerraformStack {
   readonly env: EnvironmentConfig;

@@ -12,24 +12,22 @@ import { ObservabilityStack } from './observability-stack';
 import { PlatformStack } from './platform-stack';
 import { RetiredTenantStack, TenantStack } from './tenant-stack';
 
-export { stackName } from './environment-stack';
-
-/** The stacks every environment has, besides one per tenant (a test checks this against the app). */
-export const SHARED_CONCERNS = ['network', 'platform', 'addons', 'cluster-config', 'observability', 'data'] as const;
-
-/** The shared stacks of one environment: the WAF edge only where it is on. */
-export function sharedConcerns(env: Pick<EnvironmentConfig, 'network'>): string[] {
-  return [...SHARED_CONCERNS, ...(env.network.edge.frontDoor.enabled ? ['edge'] : [])];
-}
+export { SHARED_CONCERNS, sharedConcerns, stackName } from './names';
 
 export interface EnvironmentStacksOptions {
   readonly localBackend?: boolean;
   /** Every validated tenant; those that list this environment get a stack. */
   readonly tenants?: Tenant[];
+  /**
+   * Which tenants' stacks to construct (default: all). Incremental synth constructs only those
+   * it has to rebuild; the network stack still sees every tenant.
+   */
+  readonly tenantStacks?: (env: string, tenant: Tenant) => boolean;
 }
 
 export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, options: EnvironmentStacksOptions = {}): EnvironmentStack[] {
   const common = { env, localBackend: options.localBackend };
+  // The only shared stack given the tenant list (TENANT_LIST_CONCERNS in names.ts: the synth cache relies on it).
   const network = new NetworkStack(scope, { ...common, tenants: options.tenants });
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);
@@ -47,7 +45,7 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   const edge = env.network.edge.frontDoor.enabled ? [new EdgeStack(scope, { ...common, platform })] : [];
   for (const e of edge) e.addDependency(clusterConfig);
   const tenants = (options.tenants ?? [])
-    .filter((t) => t.spec.environments.includes(env.name))
+    .filter((t) => t.spec.environments.includes(env.name) && (options.tenantStacks?.(env.name, t) ?? true))
     .map((tenant) => {
       const props = { ...common, tenant, network, platform };
       const stack = tenant.spec.retired ? new RetiredTenantStack(scope, props) : new TenantStack(scope, props);

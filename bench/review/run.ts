@@ -3,55 +3,134 @@
  * each listing dev and prod. A throw-away clone gets the tenants committed as the base, then one
  * tenant's quota changes in its working tree; the full command (base synth in a worktree, head
  * synth and render, the stack and rendered-app diffs, conftest, checkov and gator on what
- * changed, cost) is timed in a fresh process.
+ * changed, cost) is timed in a fresh process, with the peak memory of its process tree.
  *
- *   npm run bench:review -- [runs] [tenants]     (defaults: 3 runs, 500 tenants)
+ *   npm run bench:review -- [runs] [tenants...]     (defaults: 3 runs, 500 tenants)
+ *
+ * Modes ($BENCH_MODES, comma-separated; default `cold,warm`):
+ *   cold     empty synth cache (.cache/synth in the clone) before every run
+ *   warm     the cache holds the base side before every run: what `platform synth` and
+ *            `platform render` of the base commit leave (what CI restores from the main branch's
+ *            cache key); the changed tenant's head stacks are not in it
+ *   nocache  `platform review --no-cache`: both sides synthesized in full
+ * Prints the machine load (load average) before and after, since this machine is shared.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { childrenCpuSeconds, sampleTreeRss } from '../rss';
 import { generateTenants } from '../tenants/generate';
 
 const runs = Number(process.argv[2] ?? 3);
-const tenants = Number(process.argv[3] ?? 500);
+const sizes = process.argv.length > 3 ? process.argv.slice(3).map(Number) : [500];
+const modes = (process.env.BENCH_MODES ?? 'cold,warm').split(',');
 const repo = resolve(__dirname, '../..');
+const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 
 function sh(cwd: string, cmd: string, args: string[]) {
-  const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${res.stderr}`);
   return res.stdout;
 }
 
-const work = mkdtempSync(join(tmpdir(), 'bench-review-'));
-const clone = join(work, 'repo');
-sh(work, 'git', ['clone', '--quiet', '--local', '--no-hardlinks', repo, clone]);
-symlinkSync(join(repo, 'node_modules'), join(clone, 'node_modules'), 'dir');
-symlinkSync(join(repo, '.tools'), join(clone, '.tools'), 'dir');
-const files = generateTenants(join(clone, 'tenants'), tenants);
-// The base commit is what a real repository holds: its rendered/ matches its tenants.
-sh(clone, process.execPath, ['cli/bin.js', 'render', '--quiet']);
-sh(clone, 'git', ['add', 'tenants', 'rendered']);
-sh(clone, 'git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.org', 'commit', '--quiet', '-m', `${tenants} generated tenants`]);
-const changed = files[Math.floor(files.length / 2)];
-writeFileSync(changed, readFileSync(changed, 'utf8').replace('pods: 50', 'pods: 60'));
-
-const times: number[] = [];
-let stacks = 0;
-for (let i = 0; i < runs; i++) {
-  const start = performance.now();
-  const res = spawnSync(process.execPath, ['cli/bin.js', 'review', '--quiet', '--base', 'HEAD', '--format', 'json'], { cwd: clone, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const ms = performance.now() - start;
-  if (res.status !== 0 && res.status !== 1) throw new Error(`review failed (${res.status}):\n${res.stderr}`);
-  const review = JSON.parse(res.stdout);
-  const touched = review.stacks.filter((s: { status: string }) => s.status !== 'unchanged').map((s: { name: string }) => s.name);
-  if (touched.length !== 2) throw new Error(`expected the changed tenant's two stacks, got ${touched.join(', ')}`);
-  stacks = review.stacks.length;
-  times.push(ms);
-  process.stderr.write(`run ${i + 1}/${runs}: ${ms.toFixed(0)} ms\n`);
+/** Runs the review in a fresh process, sampling the peak memory of its process tree. */
+function review(clone: string, args: string[]): Promise<{ ms: number; cpu: number; peakMb: number; code: number | null; out: string; err: string }> {
+  return new Promise((done, fail) => {
+    const start = performance.now();
+    const cpu0 = childrenCpuSeconds();
+    const child = spawn(process.execPath, ['cli/bin.js', 'review', '--quiet', '--base', 'HEAD', '--format', 'json', ...args], { cwd: clone });
+    const rss = sampleTreeRss(50, child.pid);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const ms = performance.now() - start;
+      done({ ms, cpu: childrenCpuSeconds() - cpu0, peakMb: rss.stop(), code, out, err });
+    });
+  });
 }
-rmSync(work, { recursive: true, force: true });
-const sorted = [...times].sort((a, b) => a - b);
-process.stdout.write(
-  `platform review, one-tenant change among ${tenants} tenants (${stacks} stacks per side), ${runs} runs: median ${(sorted[Math.floor(runs / 2)] / 1000).toFixed(1)} s (min ${(sorted[0] / 1000).toFixed(1)} s, max ${(sorted[runs - 1] / 1000).toFixed(1)} s)\n`,
-);
+
+interface Row {
+  mode: string;
+  tenants: number;
+  stacks: number;
+  times: number[];
+  cpu: number[];
+  peaks: number[];
+  reused: string;
+}
+
+async function bench(tenants: number): Promise<Row[]> {
+  const work = mkdtempSync(join(tmpdir(), 'bench-review-'));
+  const clone = join(work, 'repo');
+  const cacheDir = join(clone, '.cache', 'synth');
+  const warmCache = join(work, 'warm-cache');
+  const rows: Row[] = [];
+  try {
+    sh(work, 'git', ['clone', '--quiet', '--local', '--no-hardlinks', repo, clone]);
+    symlinkSync(join(repo, 'node_modules'), join(clone, 'node_modules'), 'dir');
+    symlinkSync(join(repo, '.tools'), join(clone, '.tools'), 'dir');
+    const files = generateTenants(join(clone, 'tenants'), tenants);
+    // The base commit is what a real repository holds: its rendered/ matches its tenants.
+    sh(clone, process.execPath, ['cli/bin.js', 'render', '--quiet']);
+    sh(clone, 'git', ['add', 'tenants', 'rendered']);
+    sh(clone, 'git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.org', 'commit', '--quiet', '-m', `${tenants} generated tenants`]);
+    if (modes.includes('warm')) {
+      // The base side in the cache (render above stored the base's apps): kept aside, restored before every warm run.
+      sh(clone, process.execPath, ['cli/bin.js', 'synth', '--quiet', '--out', join(work, 'base-out')]);
+      cpSync(cacheDir, warmCache, { recursive: true });
+    }
+    const changed = files[Math.floor(files.length / 2)];
+    writeFileSync(changed, readFileSync(changed, 'utf8').replace('pods: 50', 'pods: 60'));
+
+    for (const mode of modes) {
+      const row: Row = { mode, tenants, stacks: 0, times: [], cpu: [], peaks: [], reused: '' };
+      for (let i = 0; i < runs; i++) {
+        rmSync(cacheDir, { recursive: true, force: true });
+        if (mode === 'warm') cpSync(warmCache, cacheDir, { recursive: true });
+        const res = await review(clone, mode === 'nocache' ? ['--no-cache'] : []);
+        if (res.code !== 0 && res.code !== 1) throw new Error(`review failed (${res.code}):\n${res.err}`);
+        const r = JSON.parse(res.out);
+        const touched = r.stacks.filter((s: { status: string }) => s.status !== 'unchanged').map((s: { name: string }) => s.name);
+        if (touched.length !== 2) throw new Error(`expected the changed tenant's two stacks, got ${touched.join(', ')}`);
+        row.stacks = r.stacks.length;
+        const syn = r.synthesis;
+        row.reused = syn?.cache ? `head ${syn.head.reused}/${syn.head.stacks}, base ${syn.base ? `${syn.base.reused}/${syn.base.stacks}` : 'full'}` : 'none (--no-cache)';
+        row.times.push(res.ms);
+        row.cpu.push(res.cpu);
+        row.peaks.push(res.peakMb);
+        process.stderr.write(`${mode} N=${tenants} run ${i + 1}/${runs}: ${res.ms.toFixed(0)} ms, cpu ${res.cpu.toFixed(1)} s, peak ${res.peakMb.toFixed(0)} MB, reused ${row.reused} (load ${load()})\n`);
+      }
+      rows.push(row);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const before = load();
+  const rows: Row[] = [];
+  for (const n of sizes) rows.push(...(await bench(n)));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  process.stdout.write(
+    [
+      `platform review, one-tenant change: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores; load average ${before} before, ${load()} after)`,
+      '',
+      '| cache | tenants | stacks per side | median | min | max | CPU user+sys (median) | peak RSS (median) | stacks reused (last run) |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.mode} | ${r.tenants} | ${r.stacks} | ${s(median(r.times))} | ${s(Math.min(...r.times))} | ${s(Math.max(...r.times))} | ${median(r.cpu).toFixed(1)} s | ${median(r.peaks).toFixed(0)} MB | ${r.reused} |`),
+      '',
+    ].join('\n'),
+  );
+}
+
+void main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
+  process.exitCode = 1;
+});

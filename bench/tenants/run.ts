@@ -1,16 +1,28 @@
 /**
- * Benchmark: validation and full synth (the `platform synth` path) for N generated tenants, each
+ * Benchmark: validation and synth (the `platform synth` path) for N generated tenants, each
  * listing dev and prod, N = 10, 100, 1000; every run in a fresh process. Prints medians and the
- * cost per tenant, so linear growth is visible.
+ * cost per tenant, so linear growth is visible, and the machine load (uptime) before and after.
  *
  *   npm run bench:tenants -- [runs] [sizes...]     (defaults: 3 runs of 10 100 1000)
+ *
+ * Modes ($BENCH_MODES, comma-separated; default `nocache`):
+ *   nocache  full synth without any cache (`platform synth --no-cache`)
+ *   cold     the default command with an empty synth cache (synthesizes everything, fills the cache)
+ *   noop     the default command when nothing changed since the last synth (cache and output in place)
+ * Wall is the whole fresh process (Node.js start, module loading, synth; in mode nocache also a
+ * separate validation pass for the validate column); synth is validation + synthesis + write.
  */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { childrenCpuSeconds } from '../rss';
+import { generateTenants } from './generate';
 
 const [runsArg, ...sizeArgs] = process.argv.slice(2);
 const runs = Number(runsArg ?? 3);
 const sizes = sizeArgs.length ? sizeArgs.map(Number) : [10, 100, 1000];
+const modes = (process.env.BENCH_MODES ?? 'nocache').split(',');
 const child = resolve(__dirname, 'child.ts');
 
 interface Sample {
@@ -18,33 +30,63 @@ interface Sample {
   stacks: number;
   validateMs: number;
   synthMs: number;
+  wallMs: number;
+  cpuS: number;
   peakMb: number;
+  reused: number;
+  built: number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+
+function measure(mode: string, work: string): Sample {
+  const start = performance.now();
+  const cpu0 = childrenCpuSeconds();
+  const res = spawnSync(process.execPath, ['--import', 'tsx', child, mode === 'nocache' ? 'nocache' : 'cached', work], { encoding: 'utf8' });
+  const wallMs = performance.now() - start;
+  if (res.status !== 0) throw new Error(`${mode} failed:\n${res.stderr}`);
+  return { ...(JSON.parse(res.stdout) as Omit<Sample, 'wallMs' | 'cpuS'>), wallMs, cpuS: childrenCpuSeconds() - cpu0 };
+}
 
 const rows: string[] = [];
-for (const n of sizes) {
-  const samples: Sample[] = [];
-  for (let i = 0; i < runs; i++) {
-    const res = spawnSync(process.execPath, ['--import', 'tsx', child, String(n)], { encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`N=${n} run ${i + 1} failed:\n${res.stderr}`);
-    samples.push(JSON.parse(res.stdout));
-    process.stderr.write(`N=${n} run ${i + 1}/${runs}: ${res.stdout}\n`);
+const loadBefore = load();
+for (const mode of modes) {
+  for (const n of sizes) {
+    const work = mkdtempSync(join(tmpdir(), 'bench-tenants-'));
+    try {
+      generateTenants(join(work, 'tenants'), n);
+      // A no-op run needs the output and the cache of a run of the same tree (not timed).
+      if (mode === 'noop') {
+        const s = measure('cold', work);
+        process.stderr.write(`(the cold run before the no-op runs, N=${n}: wall ${s.wallMs.toFixed(0)} ms, cpu ${s.cpuS.toFixed(1)} s, synth ${s.synthMs.toFixed(0)} ms, peak ${s.peakMb.toFixed(0)} MB (load ${load()}))\n`);
+      }
+      const samples: Sample[] = [];
+      for (let i = 0; i < runs; i++) {
+        if (mode === 'cold') rmSync(join(work, 'cache'), { recursive: true, force: true });
+        const s = measure(mode, work);
+        if (mode === 'noop' && s.built !== 0) throw new Error(`a no-op run synthesized ${s.built} stacks`);
+        if (mode === 'cold' && s.reused !== 0) throw new Error(`a cold run reused ${s.reused} stacks`);
+        samples.push(s);
+        process.stderr.write(`${mode} N=${n} run ${i + 1}/${runs}: wall ${s.wallMs.toFixed(0)} ms, cpu ${s.cpuS.toFixed(1)} s, synth ${s.synthMs.toFixed(0)} ms, peak ${s.peakMb.toFixed(0)} MB (load ${load()})\n`);
+      }
+      const synth = median(samples.map((s) => s.synthMs));
+      const sorted = samples.map((s) => s.wallMs).sort((a, b) => a - b);
+      rows.push(
+        `| ${mode} | ${n} | ${samples[0].stacks} | ${mode === 'nocache' ? `${median(samples.map((s) => s.validateMs)).toFixed(0)} ms` : 'in synth'} | ${synth.toFixed(0)} ms | ${(synth / n).toFixed(1)} ms | ${median(sorted).toFixed(0)} ms (${sorted[0].toFixed(0)} to ${sorted[sorted.length - 1].toFixed(0)}) | ${median(samples.map((s) => s.cpuS)).toFixed(1)} s | ${median(samples.map((s) => s.peakMb)).toFixed(0)} MB |`,
+      );
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
-  const validate = median(samples.map((s) => s.validateMs));
-  const synth = median(samples.map((s) => s.synthMs));
-  rows.push(
-    `| ${n} | ${samples[0].stacks} | ${validate.toFixed(0)} ms | ${synth.toFixed(0)} ms | ${(synth / n).toFixed(1)} ms | ${median(samples.map((s) => s.peakMb)).toFixed(0)} MB |`,
-  );
 }
 
 process.stdout.write(
   [
-    `tenants benchmark: median of ${runs} fresh-process runs (node ${process.version}, ${require('node:os').availableParallelism()} cores)`,
+    `tenants benchmark: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores; load average ${loadBefore} before, ${load()} after)`,
     '',
-    '| tenants | stacks | validate | synth (validate + synthesize + write) | synth per tenant | peak RSS (all processes) |',
-    '|---|---|---|---|---|---|',
+    '| mode | tenants | stacks | validate | synth (validate + synthesize + write) | synth per tenant | wall, whole process (min to max) | CPU user+sys, whole process | peak RSS (all processes) |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n'),

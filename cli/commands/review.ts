@@ -6,7 +6,7 @@ import { EXIT, MissingToolError, UsageError, type ExitCode } from '../exit-codes
 import { REPO_ROOT } from '../lib/codeowners';
 import { blocking, type Review } from '../lib/review/model';
 import { renderFailureMarkdown, renderJson, renderMarkdown, renderSarif } from '../lib/review/render';
-import { affectedStacks, runReview } from '../lib/review/run';
+import type { runReview as RunReview } from '../lib/review/run';
 import { headCommit, pipelineRunUrl, ReviewInputError } from '../lib/review/synth-ref';
 
 const FORMATS = ['markdown', 'json', 'sarif', 'affected'] as const;
@@ -39,7 +39,7 @@ function cannotReview(ctx: CommandContext, base: string, format: Format, reportD
 export const reviewCommand: Command = {
   name: 'review',
   summary: 'Compare the synthesized stacks and rendered apps of a base ref with the working tree (offline plan review)',
-  usage: '--base <git-ref> [--format markdown|json|sarif|affected] [--report-dir <dir>] [--no-policy] [--approve-destroy] [--plan]',
+  usage: '--base <git-ref> [--format markdown|json|sarif|affected] [--report-dir <dir>] [--no-policy] [--approve-destroy] [--plan] [--no-cache]',
   help: {
     base: 'git ref to compare against, e.g. origin/main (required)',
     format: 'what to print on stdout (default markdown; affected: the stacks to deploy, in order, one per line)',
@@ -47,6 +47,7 @@ export const reviewCommand: Command = {
     'no-policy': 'skip conftest, checkov and gator (the report says so); --format affected never runs them',
     'approve-destroy': 'the pull request carries the approve-destroy label: a retired tenant may be destroyed',
     plan: 'also run terraform plan for every changed stack (needs Terraform and ARM_* workload-identity credentials)',
+    'no-cache': 'synthesize every stack of both sides instead of reusing unchanged ones from the cache (.cache/synth, or $PLATFORM_SYNTH_CACHE)',
   },
   options: {
     base: { type: 'string' },
@@ -55,6 +56,7 @@ export const reviewCommand: Command = {
     'no-policy': { type: 'boolean' },
     'approve-destroy': { type: 'boolean' },
     plan: { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
   },
   async run(values, _positionals, ctx) {
     const base = (values.base as string | undefined) ?? '';
@@ -63,6 +65,8 @@ export const reviewCommand: Command = {
     if (!FORMATS.includes(format)) return cannotReview(ctx, base, 'markdown', reportDir, `unknown --format ${format}; use one of ${FORMATS.join(', ')}`, EXIT.USAGE);
     if (!base) return cannotReview(ctx, base, format, reportDir, '--base is required (e.g. --base origin/main)', EXIT.USAGE);
     let review: Review;
+    // Loaded with the command: synth, render and the charts are not every command's cost.
+    const { affectedStacks, runReview } = require('../lib/review/run') as { affectedStacks: (r: Review) => string[]; runReview: typeof RunReview };
     try {
       review = await runReview({
         repo: REPO_ROOT,
@@ -72,6 +76,7 @@ export const reviewCommand: Command = {
         gitops: format !== 'affected',
         plan: Boolean(values.plan),
         approveDestroy: Boolean(values['approve-destroy']),
+        cache: !values['no-cache'],
         progress: ctx.progress,
       });
     } catch (err) {

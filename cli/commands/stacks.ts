@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInputs } from '../../config/inputs';
-import { buildApp } from '../../main';
 import { listOption, type Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { stacksInDeployOrder } from '../lib/stack-order';
 
 export const stacksCommand: Command = {
   name: 'stacks',
@@ -14,6 +12,9 @@ export const stacksCommand: Command = {
   help: { env: 'environments to list, comma-separated (default: all)', json: 'print JSON instead of text', names: 'only the names, one per line (what a deploy of everything applies)' },
   options: { env: { type: 'string', multiple: true }, json: { type: 'boolean' }, names: { type: 'boolean' } },
   run(values, _positionals, ctx) {
+    // cdktf and the providers load with the command that needs them, not with every command of the CLI.
+    const { buildApp } = require('../../main') as typeof import('../../main');
+    const { stacksInDeployOrder } = require('../lib/stack-order') as typeof import('../lib/stack-order');
     const { environments, tenants } = loadInputs({ envs: listOption(values.env) });
     // cdktf creates its output folder on construction; keep that out of the working tree.
     const scratch = mkdtempSync(join(tmpdir(), 'stacks-'));

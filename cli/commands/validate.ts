@@ -1,7 +1,6 @@
 import { loadInputs } from '../../config/inputs';
 import { listOption, type Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { renderEnvironments } from '../lib/render';
 
 export const validateCommand: Command = {
   name: 'validate',
@@ -10,6 +9,7 @@ export const validateCommand: Command = {
   help: { env: 'environments to report on, comma-separated (tenants are checked against all)' },
   options: { env: { type: 'string', multiple: true } },
   run(values, _positionals, ctx) {
+    const { renderEnvironments } = require('../lib/render') as typeof import('../lib/render');
     const inputs = ctx.progress.step('validate environments, models and tenants', () => loadInputs({ envs: listOption(values.env) }));
     // config/workloads.yaml and the image lock are checked where they are used: rendering, in memory.
     ctx.progress.step('validate config/workloads.yaml and the image lock (render in memory)', () => renderEnvironments(inputs.environments, inputs));

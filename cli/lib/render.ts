@@ -27,6 +27,8 @@ import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/na
 import type { EnvironmentConfig } from '../../config/schema';
 import { environmentPolicyApp, imageSignatureObjects } from './gatekeeper';
 import { IMAGE_SIGNATURES_APP } from '../../charts/policies/image-signatures';
+import { renderWithCache, type RenderItem, type RenderReport } from './cache/render-cache';
+import type { SynthCache } from './cache/store';
 import { ioError, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder } from './output-dir';
 
 export const RENDERED_DIR = resolve(__dirname, '../../rendered');
@@ -88,23 +90,55 @@ export function platformApps(env: EnvironmentConfig): { name: string; namespace:
     .map(({ name, namespace, wave }) => ({ name, namespace, wave }));
 }
 
-/** rendered/<env>/<app>/manifests.yaml paths (relative to rendered/) -> content. */
-export function renderEnvironments(environments: EnvironmentConfig[], inputs: RenderInputs): Map<string, string> {
-  const files = new Map<string, string>();
-  // A retired tenant keeps its file until its stacks are destroyed, but gets nothing in the cluster.
-  const tenants = inputs.tenants.filter((t) => !t.spec.retired);
+/** One rendered app: its rendered/-relative file and how to build it. */
+function renderItems(environments: EnvironmentConfig[], inputs: RenderInputs): RenderItem[] {
+  const items: RenderItem[] = [];
   for (const env of environments) {
     for (const [name, build] of Object.entries(APPS)) {
-      const app = new App();
-      build(app, { ...inputs, tenants, env });
-      files.set(join(env.name, name, 'manifests.yaml'), app.synthYaml());
+      items.push({
+        file: join(env.name, name, 'manifests.yaml'),
+        env,
+        app: name,
+        build: () => {
+          const app = new App();
+          build(app, { ...inputs, env });
+          return app.synthYaml();
+        },
+      });
     }
     if (env.addons.argocd.enabled) {
-      const app = new App();
-      new PlatformAppsChart(app, APPS_APP, { env: env.name, ...env.addons.gitops, apps: platformApps(env) });
-      files.set(join(env.name, APPS_APP, 'manifests.yaml'), app.synthYaml());
+      items.push({
+        file: join(env.name, APPS_APP, 'manifests.yaml'),
+        env,
+        app: APPS_APP,
+        build: () => {
+          const app = new App();
+          new PlatformAppsChart(app, APPS_APP, { env: env.name, ...env.addons.gitops, apps: platformApps(env) });
+          return app.synthYaml();
+        },
+      });
     }
   }
+  return items;
+}
+
+export interface RenderOptions {
+  /** Take unchanged apps from this cache (cli/lib/cache/render-cache.ts); byte-identical to a full render. */
+  readonly cache?: SynthCache;
+  /** Validated input files (fingerprinted as objects, never as data files). */
+  readonly inputFiles?: string[];
+  /** Told how many apps came from the cache. */
+  readonly onReport?: (report: RenderReport) => void;
+}
+
+/** rendered/<env>/<app>/manifests.yaml paths (relative to rendered/) -> content. */
+export function renderEnvironments(environments: EnvironmentConfig[], inputs: RenderInputs, options: RenderOptions = {}): Map<string, string> {
+  // A retired tenant keeps its file until its stacks are destroyed, but gets nothing in the cluster.
+  const active = { ...inputs, tenants: inputs.tenants.filter((t) => !t.spec.retired) };
+  const items = renderItems(environments, active);
+  if (!options.cache) return new Map(items.map((item) => [item.file, item.build()]));
+  const { files, report } = renderWithCache(items, active, { cache: options.cache, root: resolve(__dirname, '../..'), notData: [RENDERED_DIR, ...(options.inputFiles ?? [])] });
+  options.onReport?.(report);
   return files;
 }
 

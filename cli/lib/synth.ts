@@ -6,6 +6,9 @@
  *
  * Large runs (many tenants, several environments) synthesize environments in parallel worker
  * processes; the merged result is byte-identical to an in-process run.
+ *
+ * With a cache (the CLI's default, cli/lib/cache/), every stack whose fingerprint is cached is
+ * copied from it and only the rest is synthesized; the result is byte-identical to a full run.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -13,8 +16,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadInputs, type InputOptions, type Inputs } from '../../config/inputs';
-import { buildApp } from '../../main';
-import { sharedConcerns } from '../../stacks';
+import { ENVIRONMENTS_DIR } from '../../config/load';
+import { MODELS_FILE } from '../../config/models';
+import { TENANTS_DIR } from '../../config/tenants';
+import { sharedConcerns } from '../../stacks/names';
+import { IncrementalSynth, type IncrementalReport, type IncrementalRequest } from './cache/incremental';
+import { holdsExactly } from './cache/same-output';
+import type { SynthCache } from './cache/store';
 import { createProgress, type Progress } from '../progress';
 import { checkOutputFolder, ioError, isOwnOutput, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder, type Lock } from './output-dir';
 import { REPO } from './tools';
@@ -24,9 +32,24 @@ export interface SynthOptions extends InputOptions {
   readonly outdir?: string;
   readonly localBackend?: boolean;
   readonly progress?: Progress;
+  /** Reuse unchanged stacks from this cache (the CLI's default); without one every stack is synthesized. */
+  readonly cache?: SynthCache;
+}
+
+/** What an incremental run took from the cache. */
+export interface CacheSummary {
+  readonly dir: string;
+  /** Stacks copied from the cache. */
+  readonly reused: number;
+  /** Stacks synthesized. */
+  readonly built: number;
+  /** Damaged or foreign entries that were found, removed and rebuilt. */
+  readonly problems: string[];
 }
 
 export interface ParallelSynthOptions extends SynthOptions {
+  /** Told, before any stack is synthesized, how many will be (with a cache: those without a first-level entry). */
+  readonly onPlan?: (toSynthesize: number) => void;
   /**
    * Worker processes; default: $PLATFORM_SYNTH_JOBS, else one per environment up to the CPU
    * count for large runs only.
@@ -40,6 +63,8 @@ export interface SynthResult {
   readonly stacks: string[];
   /** The validated inputs the stacks were synthesized from. */
   readonly inputs: Inputs;
+  /** Present when the run used a cache. */
+  readonly cache?: CacheSummary;
 }
 
 interface Manifest {
@@ -101,7 +126,7 @@ function begin(options: SynthOptions): Run {
   }
 }
 
-function commit(run: Run): SynthResult {
+function commit(run: Run, reports?: { dir: string; parts: IncrementalReport[] }, options?: SynthOptions): SynthResult {
   try {
     replaceFolder(run.staging, run.outdir);
   } finally {
@@ -111,7 +136,51 @@ function commit(run: Run): SynthResult {
   const manifest = JSON.parse(readFileSync(join(run.outdir, 'manifest.json'), 'utf8')) as Manifest;
   const stacks = Object.keys(manifest.stacks);
   run.progress.info(`wrote ${stacks.length} stacks to ${run.outdir}`);
-  return { outdir: run.outdir, stacks, inputs: run.inputs };
+  if (!reports) return { outdir: run.outdir, stacks, inputs: run.inputs };
+  options?.cache?.finish();
+  const cache: CacheSummary = {
+    dir: reports.dir,
+    reused: reports.parts.reduce((n, r) => n + r.reused.length, 0),
+    built: reports.parts.reduce((n, r) => n + r.built.length, 0),
+    problems: reports.parts.flatMap((r) => r.problems),
+  };
+  run.progress.info(`reused ${cache.reused} of ${stacks.length} stacks from the cache (${reports.dir}), synthesized ${cache.built}`);
+  writeStats(stacks.length, cache);
+  return { outdir: run.outdir, stacks, inputs: run.inputs, cache };
+}
+
+/** Every stack came from the cache and the output folder already holds exactly that: nothing to write. */
+function unchanged(run: Run, dir: string, report: IncrementalReport): SynthResult {
+  rmSync(run.staging, { recursive: true, force: true });
+  run.uninstall();
+  run.lock.release();
+  const cache: CacheSummary = { dir, reused: report.reused.length, built: 0, problems: report.problems };
+  run.progress.info(`${run.outdir} is up to date: all ${report.reused.length} stacks have cached fingerprints and the folder holds exactly their output`);
+  writeStats(report.reused.length, cache);
+  return { outdir: run.outdir, stacks: [...report.reused].sort(), inputs: run.inputs, cache };
+}
+
+/**
+ * $PLATFORM_SYNTH_STATS names a file for the run's cache figures: the review reads how much
+ * the base's own synth reused without parsing its progress output.
+ */
+function writeStats(stacks: number, cache: CacheSummary): void {
+  const file = process.env.PLATFORM_SYNTH_STATS;
+  if (file) writeFileSync(file, JSON.stringify({ stacks, reused: cache.reused, built: cache.built, problems: cache.problems }));
+}
+
+/** The request an incremental run (in-process or a worker) gets. */
+function incrementalRequest(run: Run, options: SynthOptions, environments: Inputs['environments'], outdir: string): IncrementalRequest {
+  return {
+    environments,
+    tenants: run.inputs.tenants,
+    outdir,
+    localBackend: options.localBackend,
+    cache: options.cache!,
+    root: REPO,
+    // The validated inputs are fingerprinted as objects, not as files.
+    notData: [options.environmentsDir ?? ENVIRONMENTS_DIR, options.modelsFile ?? MODELS_FILE, options.tenantsDir ?? TENANTS_DIR, ...(options.tenantFiles ?? []), run.outdir],
+  };
 }
 
 function abort(run: Run, err: unknown): never {
@@ -127,16 +196,32 @@ function label({ environments, tenants }: Inputs): string {
   return `synthesize ${environments.map((e) => e.name).join(', ')} with ${tenants.length} tenants`;
 }
 
-/** In-process synthesis. */
-export function synthesize(options: SynthOptions = {}): SynthResult {
-  const run = begin(options);
+/** cdktf and the providers load only when something is synthesized (a run that copies every stack from the cache does not need them). */
+function fullSynth(run: Run, options: SynthOptions): void {
+  const { buildApp } = require('../../main') as typeof import('../../main');
+  const { environments, tenants } = run.inputs;
+  run.progress.step(label(run.inputs), () => buildApp({ environments, tenants, outdir: run.staging, localBackend: options.localBackend }).synth());
+}
+
+function inProcess(run: Run, options: SynthOptions, planned?: IncrementalSynth): SynthResult {
   try {
-    const { environments, tenants } = run.inputs;
-    run.progress.step(label(run.inputs), () => buildApp({ environments, tenants, outdir: run.staging, localBackend: options.localBackend }).synth());
-    return commit(run);
+    if (!options.cache) {
+      fullSynth(run, options);
+      return commit(run);
+    }
+    const incremental = planned ?? new IncrementalSynth(incrementalRequest(run, options, run.inputs.environments, run.staging));
+    const complete = incremental.fromCache();
+    if (complete && holdsExactly(run.outdir, complete)) return unchanged(run, options.cache.dir, incremental.report([]));
+    const report = run.progress.step(`${label(run.inputs)}, unchanged stacks from the cache`, () => incremental.run());
+    return commit(run, { dir: options.cache.dir, parts: [report] }, options);
   } catch (err) {
     return abort(run, err);
   }
+}
+
+/** In-process synthesis. */
+export function synthesize(options: SynthOptions = {}): SynthResult {
+  return inProcess(begin(options), options);
 }
 
 export function stackCount({ environments, tenants }: Pick<Inputs, 'environments' | 'tenants'>): number {
@@ -147,34 +232,42 @@ export function stackCount({ environments, tenants }: Pick<Inputs, 'environments
 export async function synthesizeParallel(options: ParallelSynthOptions = {}): Promise<SynthResult> {
   const run = begin(options);
   const { environments, tenants } = run.inputs;
-  const auto = stackCount(run.inputs) >= PARALLEL_MIN_STACKS ? availableParallelism() : 1;
+  let toSynthesize: number;
+  let planned: IncrementalSynth | undefined;
+  try {
+    // With a cache, what counts is how many stacks have to be synthesized, not how many there are.
+    planned = options.cache ? new IncrementalSynth(incrementalRequest(run, options, environments, run.staging)) : undefined;
+    toSynthesize = planned ? planned.firstLevelMisses() : stackCount(run.inputs);
+  } catch (err) {
+    return abort(run, err);
+  }
+  options.onPlan?.(toSynthesize);
+  const auto = toSynthesize >= PARALLEL_MIN_STACKS ? availableParallelism() : 1;
   const fromEnv = Number(process.env.PLATFORM_SYNTH_JOBS) || undefined;
   const jobs = Math.max(1, Math.min(options.jobs ?? fromEnv ?? auto, environments.length));
-  if (jobs === 1) {
-    try {
-      run.progress.step(label(run.inputs), () => buildApp({ environments, tenants, outdir: run.staging, localBackend: options.localBackend }).synth());
-      return commit(run);
-    } catch (err) {
-      return abort(run, err);
-    }
-  }
+  if (jobs === 1) return inProcess(run, options, planned);
   try {
     const buckets = Array.from({ length: jobs }, (_, i) => environments.filter((_e, j) => j % jobs === i));
     const parts = buckets.map((_envs, i) => join(run.staging, `.part-${i}`));
     for (const part of parts) mkdirSync(part, { recursive: true });
     const started = Date.now();
     run.progress.info(`- ${label(run.inputs)} in ${jobs} processes ...`);
-    await Promise.all(buckets.map((envs, i) => runWorker({ environments: envs, tenants, outdir: parts[i], localBackend: options.localBackend }, run.workers)));
+    const replies = await Promise.all(
+      buckets.map((envs, i) => {
+        const { cache: _cache, ...request } = options.cache ? incrementalRequest(run, options, envs, parts[i]) : { environments: envs, tenants, outdir: parts[i], localBackend: options.localBackend, cache: undefined };
+        return runWorker({ ...request, ...(options.cache ? { cacheDir: options.cache.dir } : {}) }, run.workers);
+      }),
+    );
     mergeParts(run.staging, parts);
     run.progress.info(`  done: ${label(run.inputs)} (${((Date.now() - started) / 1000).toFixed(2)} s)`);
-    return commit(run);
+    return commit(run, options.cache ? { dir: options.cache.dir, parts: replies.map((r) => r!) } : undefined, options);
   } catch (err) {
     return abort(run, err);
   }
 }
 
 /** A worker's failure stops the others at once: abort removes the staging folder they write into. */
-function runWorker(request: WorkerRequest, workers: Set<ChildProcess>): Promise<void> {
+function runWorker(request: WorkerRequest, workers: Set<ChildProcess>): Promise<IncrementalReport | undefined> {
   return new Promise((done, fail) => {
     // A larger young generation halves scavenge work for synth's many short-lived token objects.
     const child = fork(resolve(__dirname, 'synth-worker.ts'), [], { execArgv: ['--import', 'tsx', '--max-semi-space-size=128'], serialization: 'advanced' });
@@ -184,7 +277,7 @@ function runWorker(request: WorkerRequest, workers: Set<ChildProcess>): Promise<
     child.on('error', fail);
     child.on('exit', (code) => {
       workers.delete(child);
-      if (reply?.ok) return done();
+      if (reply?.ok) return done(reply.report);
       const envs = request.environments.map((e) => e.name).join(', ');
       fail(new Error(`synth worker for ${envs} failed (exit ${code}): ${reply && !reply.ok ? reply.error : 'no reply'}`));
     });

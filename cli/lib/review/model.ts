@@ -75,6 +75,28 @@ export interface EnvironmentInfo {
   readonly tier: 'production' | 'non-production';
 }
 
+/** How one side's stacks were obtained. */
+export interface SideSynthesis {
+  readonly stacks: number;
+  /** Copied from the synth cache (their fingerprints were there). */
+  readonly reused: number;
+  readonly synthesized: number;
+}
+
+/** What the review reused instead of synthesizing (cli/lib/cache/). */
+export interface SynthesisSummary {
+  /** False with `--no-cache`: both sides were synthesized in full. */
+  readonly cache: boolean;
+  /** Stacks of both sides taken from the cache. */
+  readonly reused: number;
+  readonly synthesized: number;
+  readonly head: SideSynthesis;
+  /** Absent when the base's own code predates the cache (it then synthesized every stack). */
+  readonly base?: SideSynthesis;
+  /** Rendered apps of the head taken from the cache, of all rendered. */
+  readonly renderedApps?: { readonly reused: number; readonly rendered: number };
+}
+
 export interface Review {
   readonly base: { readonly ref: string; readonly commit: string };
   readonly head: { readonly commit: string; readonly dirty: boolean; readonly runUrl?: string };
@@ -98,6 +120,8 @@ export interface Review {
   readonly plans?: PlanSummary[];
   /** Steps that did not run, each with why (shown in the report). */
   readonly skipped: string[];
+  /** How many stacks were reused from the synth cache rather than synthesized. */
+  readonly synthesis?: SynthesisSummary;
 }
 
 export function blocking(review: Pick<Review, 'findings' | 'risks'>): boolean {

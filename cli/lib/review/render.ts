@@ -226,10 +226,22 @@ function detailsBlock(review: Review, d: Detail): string {
   return blocks.length ? `### Resources\n\n${blocks.join('\n')}` : '';
 }
 
+/** One line on what the review synthesized and what it took from the cache. */
+export function synthesisLine(review: Pick<Review, 'synthesis'>): string | undefined {
+  const s = review.synthesis;
+  if (!s) return undefined;
+  if (!s.cache) return `Synthesis: every stack of both sides synthesized (--no-cache).`;
+  const side = (name: string, x: { stacks: number; reused: number; synthesized: number }) => `${name} ${x.reused} of ${x.stacks} reused, ${x.synthesized} synthesized`;
+  const base = s.base ? side('base', s.base) : 'base synthesized in full by its own code (it predates the cache)';
+  const apps = s.renderedApps ? `; rendered apps ${s.renderedApps.reused} of ${s.renderedApps.reused + s.renderedApps.rendered} reused` : '';
+  return `Synthesis: reused ${s.reused} stacks from the cache (${side('head', s.head)}; ${base})${apps}.`;
+}
+
 function footer(review: Review): string {
-  const skipped = review.skipped.map((s) => `- skipped: ${s}`);
+  const synthesis = synthesisLine(review);
+  const notes = [...(synthesis ? [`- ${synthesis}`] : []), ...review.skipped.map((s) => `- skipped: ${s}`)];
   const where = review.head.runUrl ? `the ${code(ARTIFACT_NAME)} artifact of [this run](${review.head.runUrl})` : `the ${code(ARTIFACT_NAME)} artifact (review.json)`;
-  return [...(skipped.length ? ['', ...skipped] : []), '', `_Full report (every resource, attribute, object and finding): ${where}._`, ''].join('\n');
+  return [...(notes.length ? ['', ...notes] : []), '', `_Full report (every resource, attribute, object and finding): ${where}._`, ''].join('\n');
 }
 
 function compose(review: Review, d: Detail): string {

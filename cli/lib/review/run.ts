@@ -10,17 +10,18 @@ import { join } from 'node:path';
 import { loadImageLock } from '../../../config/image-lock';
 import type { Progress } from '../../progress';
 import { renderEnvironments, RENDERED_DIR } from '../render';
+import { SynthCache } from '../cache/store';
 import { synthesizeParallel } from '../synth';
 import { assertTools, type ToolName } from '../tools';
 import { costDelta } from './cost';
 import { changedStacks, diffSynthOutputs, readSynthOutput } from './diff';
 import { newViolations } from './gator-delta';
 import { diffRendered, gitopsFindings, readRendered, renderedDrift, type GitOpsReview } from './gitops';
-import { environmentOrder, envOf, type EnvironmentInfo, type Finding, type Review } from './model';
+import { environmentOrder, envOf, type EnvironmentInfo, type Finding, type Review, type SynthesisSummary } from './model';
 import { policyDelta } from './policy-delta';
 import { riskFindings } from './risk';
 import { imagePromotions } from './images';
-import { baseLockText, headCommit, pipelineRunUrl, synthesizeRef } from './synth-ref';
+import { baseLockText, headCommit, pipelineRunUrl, synthesizeRef, type RefSynth } from './synth-ref';
 import { planPrerequisites, planStack } from './terraform-plan';
 
 export interface ReviewOptions {
@@ -35,7 +36,16 @@ export interface ReviewOptions {
   readonly approveDestroy: boolean;
   readonly progress: Progress;
   readonly env?: NodeJS.ProcessEnv;
+  /** Reuse unchanged stacks and apps from the synth cache (default true; `--no-cache` turns it off). */
+  readonly cache?: boolean;
 }
+
+/**
+ * With a cache, the head is synthesized first when it has this many stacks or more to
+ * synthesize (a cold cache): the base then copies every stack the pull request does not change
+ * from what the head just wrote. Below it, both sides start at once.
+ */
+export const BASE_AFTER_HEAD_FROM = 50;
 
 export const POLICY_TOOLS: ToolName[] = ['conftest', 'checkov', 'gator'];
 export const APPROVE_DESTROY_LABEL = 'approve-destroy';
@@ -56,12 +66,33 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
   const head = { ...headCommit(o.repo), ...(pipelineRunUrl(o.env) ? { runUrl: pipelineRunUrl(o.env) } : {}) };
   const work = mkdtempSync(join(tmpdir(), 'review-'));
   try {
-    // The base synthesizes in its worktree process while this one synthesizes and renders the head.
-    const basePromise = o.progress.stepAsync(`synthesize base ${o.base}`, () => synthesizeRef(o.repo, o.base, join(work, 'base')));
-    basePromise.catch(() => undefined);
-    const { inputs } = await o.progress.stepAsync('synthesize the working tree', () => synthesizeParallel({ outdir: join(work, 'head'), jobs: 1 }));
-    const rendered = o.gitops ? o.progress.step('render the working tree', () => renderEnvironments(inputs.allEnvironments, inputs)) : undefined;
-    const baseResult = await basePromise;
+    const cache = SynthCache.forCommand(o.cache === false, (m) => o.progress.info(m));
+    const statsFile = join(work, 'base-stats.json');
+    // The base synthesizes in its own worktree and process while this one synthesizes or renders the head.
+    let basePromise: Promise<RefSynth> | undefined;
+    const startBase = () => {
+      basePromise ??= o.progress.stepAsync(`synthesize base ${o.base}`, () => synthesizeRef(o.repo, o.base, join(work, 'base'), { cacheDir: cache?.dir, statsFile }));
+      basePromise.catch(() => undefined);
+    };
+    if (!cache) startBase();
+    const headResult = await o.progress.stepAsync('synthesize the working tree', () =>
+      synthesizeParallel({
+        outdir: join(work, 'head'),
+        // Without a cache, one process per side: more workers would only compete for the cores.
+        ...(cache ? { cache, onPlan: (toSynthesize: number) => toSynthesize < BASE_AFTER_HEAD_FROM && startBase() } : { jobs: 1 }),
+      }),
+    );
+    const { inputs } = headResult;
+    startBase();
+    let renderReport: { reused: number; rendered: number } | undefined;
+    const rendered = o.gitops
+      ? o.progress.step('render the working tree', () =>
+          renderEnvironments(inputs.allEnvironments, inputs, { cache, onReport: (r) => (renderReport = { reused: r.reused.length, rendered: r.built.length }) }),
+        )
+      : undefined;
+    const baseResult = await basePromise!;
+    cache?.finish();
+    const synthesis = synthesisSummary(Boolean(cache), headResult, baseResult, renderReport);
 
     const environments: EnvironmentInfo[] = inputs.allEnvironments.map((e) => ({ name: e.name, tier: e.tier }));
     const before = readSynthOutput(join(work, 'base'));
@@ -107,10 +138,24 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
       cost: costDelta(before, after, undefined, environmentOrder(environments)),
       ...(plans ? { plans } : {}),
       skipped,
+      synthesis,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function synthesisSummary(cache: boolean, head: { stacks: string[]; cache?: { reused: number; built: number } }, base: RefSynth, apps: SynthesisSummary['renderedApps']): SynthesisSummary {
+  const headSide = { stacks: head.stacks.length, reused: head.cache?.reused ?? 0, synthesized: head.cache?.built ?? head.stacks.length };
+  const baseSide = base.stats ? { stacks: base.stats.stacks, reused: base.stats.reused, synthesized: base.stats.built } : undefined;
+  return {
+    cache,
+    reused: headSide.reused + (baseSide?.reused ?? 0),
+    synthesized: headSide.synthesized + (baseSide?.synthesized ?? 0),
+    head: headSide,
+    ...(baseSide ? { base: baseSide } : {}),
+    ...(apps ? { renderedApps: apps } : {}),
+  };
 }
 
 /** The stacks a merge deploys, in deploy order: added and changed ones (retired tenants' included). */

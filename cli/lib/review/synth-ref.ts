@@ -4,7 +4,7 @@
  * synthesizes, so the base is reviewed exactly as it was.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRendered } from './gitops';
@@ -39,10 +39,22 @@ export interface RefSynth {
   readonly commit: string;
   /** The ref's committed rendered/ (what Argo CD syncs from it), relative to rendered/. */
   readonly rendered: Map<string, string>;
+  /** What the ref's synth took from the cache; absent when its code predates the cache. */
+  readonly stats?: { stacks: number; reused: number; built: number };
 }
 
-/** Runs in the background, so the head can be synthesized meanwhile. */
-export async function synthesizeRef(repo: string, ref: string, outdir: string): Promise<RefSynth> {
+export interface RefSynthOptions {
+  /**
+   * The synth cache to share (PLATFORM_SYNTH_CACHE), so that every stack whose fingerprint the
+   * head already has is copied rather than synthesized; undefined: the ref synthesizes in full.
+   */
+  readonly cacheDir?: string;
+  /** Where the ref's synth writes its cache figures (PLATFORM_SYNTH_STATS). */
+  readonly statsFile?: string;
+}
+
+/** Runs in the background, so the head can be synthesized or rendered meanwhile. */
+export async function synthesizeRef(repo: string, ref: string, outdir: string, o: RefSynthOptions = {}): Promise<RefSynth> {
   const commit = resolveCommit(repo, ref);
   const worktree = join(mkdtempSync(join(tmpdir(), 'review-base-')), 'tree');
   const added = git(repo, ['worktree', 'add', '--detach', '--quiet', worktree, commit]);
@@ -55,7 +67,8 @@ export async function synthesizeRef(repo: string, ref: string, outdir: string): 
     if (!existsSync(join(worktree, 'node_modules'))) symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'), 'dir');
     const { code, output } = await new Promise<{ code: number | null; output: string }>((done, fail) => {
       // One process per side: the head is synthesized at the same time, so more workers would only compete for the cores.
-      const env = { ...process.env, CI: 'true', PLATFORM_SYNTH_JOBS: '1' };
+      // The cache is passed by environment, which a ref whose code predates it ignores (an unknown option would fail its synth).
+      const env = { ...process.env, CI: 'true', PLATFORM_SYNTH_JOBS: '1', PLATFORM_SYNTH_CACHE: o.cacheDir ?? 'off', ...(o.statsFile ? { PLATFORM_SYNTH_STATS: o.statsFile } : {}) };
       const child = spawn(process.execPath, ['cli/bin.js', 'synth', '--quiet', '--out', outdir], { cwd: worktree, env, stdio: ['ignore', 'ignore', 'pipe'] });
       let output = '';
       child.stderr.on('data', (d) => (output += d));
@@ -66,7 +79,8 @@ export async function synthesizeRef(repo: string, ref: string, outdir: string): 
       const reason = output.trim().split('\n').slice(0, 20).join('\n');
       throw new ReviewInputError(`base ${ref} (${commit.slice(0, 12)}) does not synthesize:\n${reason}`);
     }
-    return { commit, rendered: readRendered(join(worktree, 'rendered')) };
+    const stats = o.statsFile && existsSync(o.statsFile) ? (JSON.parse(readFileSync(o.statsFile, 'utf8')) as RefSynth['stats']) : undefined;
+    return { commit, rendered: readRendered(join(worktree, 'rendered')), ...(stats ? { stats } : {}) };
   } finally {
     git(repo, ['worktree', 'remove', '--force', worktree]);
     rmSync(join(worktree, '..'), { recursive: true, force: true });

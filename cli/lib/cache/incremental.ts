@@ -1,0 +1,379 @@
+/**
+ * Incremental synth: every stack whose fingerprint is in the cache is copied from it, only the
+ * rest is synthesized, and the assembled `manifest.json` and `stacks/<name>/cdk.tf.json` are
+ * byte-identical to a full run.
+ *
+ * Each stack has two cache entries:
+ *
+ * - under its first-level key (code, toolchain, validated inputs, options): what the stack
+ *   *asks of others*, namely the cross-stack references it makes (producer stack and
+ *   identifier), and the data files the building process read;
+ * - under its second-level key (the first-level key, plus the references its consumers make to
+ *   it, plus the content of those data files): its `cdk.tf.json` and manifest entry.
+ *
+ * Producers and consumers: cdktf adds a `cross-stack-output-<identifier>` output to a producer
+ * (`<env>-network`) for every attribute some consumer (a tenant stack, the platform stack)
+ * references. The producer's JSON therefore depends on its consumers, and its second-level key
+ * contains exactly the set of identifiers they reference: taken from the first-level entries of
+ * consumers that are not rebuilt, and observed on consumers that are. Adding a tenant that
+ * references nothing new leaves the network stack's key unchanged; a consumer that starts
+ * referencing a new attribute changes it. When a producer is rebuilt while its consumers come
+ * from the cache, their references are replayed onto it (the same call cdktf makes), so it gets
+ * the same outputs as in a full run without constructing or resolving the consumers.
+ *
+ * A partial run constructs the shared stacks of the environments that have anything to rebuild
+ * (producers must exist for consumers to reference them; constructing is cheap) and only the
+ * tenant stacks it rebuilds; it prepares and synthesizes only the stacks it rebuilds, which is
+ * where the time goes (bench/tenants: resolving and writing are about 90 % of synth).
+ */
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { App, TerraformStack } from 'cdktf';
+import type { EnvironmentConfig } from '../../../config/schema';
+import type { Tenant } from '../../../config/tenant-schema';
+import { sharedConcerns, stackName, TENANT_LIST_CONCERNS } from '../../../stacks/names';
+import { sha256 } from './hash';
+import { Fingerprints, InputHashes, readJson, stackModule } from './fingerprint';
+import { traceReads } from './reads';
+import type { SynthCache } from './store';
+
+export interface IncrementalRequest {
+  readonly environments: EnvironmentConfig[];
+  readonly tenants: Tenant[];
+  /** The folder cdktf writes into (a staging folder or a worker's part). */
+  readonly outdir: string;
+  readonly localBackend?: boolean;
+  readonly cache: SynthCache;
+  /** Repository root: module graph, data files. */
+  readonly root: string;
+  /** Files and folders that are validated inputs or outputs, never data dependencies. */
+  readonly notData?: string[];
+}
+
+export interface IncrementalReport {
+  /** Stacks copied from the cache. */
+  readonly reused: string[];
+  /** Stacks synthesized in this run. */
+  readonly built: string[];
+  /** Damaged or foreign cache entries found and rebuilt. */
+  readonly problems: string[];
+}
+
+interface Planned {
+  readonly name: string;
+  readonly env: EnvironmentConfig;
+  readonly concern: string;
+  readonly tenant?: Tenant;
+  readonly key1: string;
+}
+
+/** First-level entry: what the stack references in others, and what its build read. */
+interface Deps {
+  refs: Record<string, string[]>;
+  reads: string[];
+}
+
+/** Second-level entry parts. */
+const JSON_PART = 'cdk.tf.json';
+const MANIFEST_PART = 'manifest-entry.json';
+
+type StackManifestEntry = { annotations: { stacktrace?: unknown }[] } & Record<string, unknown>;
+
+/** cdktf writes its manifest with this stringifier (sorted keys); the assembled one must match it byte for byte. */
+const stableStringify = createRequire(require.resolve('cdktf'))('json-stable-stringify') as (value: unknown, options: { space: number }) => string;
+
+function cdktfVersion(): string {
+  return (JSON.parse(readFileSync(join(dirname(require.resolve('cdktf')), '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The stacks addEnvironmentStacks constructs, in its order, with their first-level keys. */
+function plan(req: IncrementalRequest, fp: Fingerprints, inputs: InputHashes): Planned[] {
+  const toolchain = fp.toolchain();
+  const everyTenant = inputs.of(req.tenants);
+  const out: Planned[] = [];
+  for (const env of req.environments) {
+    const envHash = inputs.of(env);
+    const key1 = (name: string, concern: string, tenantHash: string) =>
+      sha256('stack', toolchain, name, fp.code(fp.stackCodeFiles(concern)), envHash, tenantHash, `localBackend=${Boolean(req.localBackend)}`);
+    for (const concern of sharedConcerns(env)) {
+      const name = stackName(env.name, concern);
+      out.push({ name, env, concern, key1: key1(name, concern, TENANT_LIST_CONCERNS.includes(concern) ? everyTenant : 'no tenant list') });
+    }
+    for (const tenant of req.tenants.filter((t) => t.spec.environments.includes(env.name))) {
+      const concern = `tenant-${tenant.metadata.name}`;
+      const name = stackName(env.name, concern);
+      out.push({ name, env, concern, tenant, key1: key1(name, concern, inputs.of(tenant)) });
+    }
+  }
+  return out;
+}
+
+export function synthesizeIncremental(req: IncrementalRequest): IncrementalReport {
+  return new IncrementalSynth(req).run();
+}
+
+/**
+ * Incremental synth in two steps: `fromCache()` looks every stack up and, when the cache holds
+ * all of them, returns the complete output without writing anything (the caller can then see
+ * that the output folder already holds exactly that); `run()` synthesizes what is missing and
+ * writes the whole output.
+ */
+export class IncrementalSynth {
+  private readonly cache: SynthCache;
+  private readonly fp: Fingerprints;
+  private readonly planned: Planned[];
+  private readonly byName: Map<string, Planned>;
+  private readonly tracer;
+  /** First-level entries (cached or written in this run). */
+  private readonly deps = new Map<string, Deps>();
+  /** References observed in this run: consumer -> producer -> identifiers. */
+  private readonly observed = new Map<string, Map<string, Set<string>>>();
+  /** Stacks resolved in this run: their references are the observed ones, not the cached ones. */
+  private readonly prepared = new Set<string>();
+  private readonly rebuild = new Set<string>();
+  private readonly outputs = new Map<string, { json: Buffer; manifest: StackManifestEntry }>();
+  private incomingIndex?: Map<string, string[]>;
+  private looked = false;
+  private readonly problemsBefore: number;
+
+  constructor(private readonly req: IncrementalRequest) {
+    this.cache = req.cache;
+    this.problemsBefore = this.cache.stats.problems.length;
+    this.tracer = traceReads(req.root, [req.outdir, req.cache.dir, ...(req.notData ?? [])]);
+    this.fp = new Fingerprints(req.root);
+    this.planned = plan(req, this.fp, new InputHashes());
+    this.byName = new Map(this.planned.map((p) => [p.name, p]));
+  }
+
+  private lookupAll(): void {
+    if (this.looked) return;
+    this.looked = true;
+    for (const p of this.planned) {
+      const d = readJson<Deps>(this.cache.get(p.key1, 'deps', p.name)?.get('deps'));
+      if (d && d.refs && typeof d.refs === 'object' && Array.isArray(d.reads)) this.deps.set(p.name, d);
+      else this.rebuild.add(p.name);
+    }
+    // With the references of every stack that has a first-level entry; the build looks again
+    // where a rebuilt consumer's references turn out different.
+    for (const p of this.planned) if (!this.rebuild.has(p.name) && !this.lookup(p)) this.rebuild.add(p.name);
+  }
+
+  /** How many stacks have no first-level entry (existence checks only): what a run will about synthesize. */
+  firstLevelMisses(): number {
+    return this.planned.filter((p) => !this.cache.has(p.key1)).length;
+  }
+
+  /** The complete output (paths relative to the output folder) when every stack is cached, else undefined. */
+  fromCache(): Map<string, Buffer> | undefined {
+    this.lookupAll();
+    if (this.rebuild.size > 0) return undefined;
+    const files = new Map<string, Buffer>([['manifest.json', Buffer.from(this.manifest())]]);
+    for (const p of this.planned) files.set(`stacks/${p.name}/${JSON_PART}`, this.outputs.get(p.name)!.json);
+    return files;
+  }
+
+  report(built: string[]): IncrementalReport {
+    const builtSet = new Set(built);
+    return { reused: this.planned.map((p) => p.name).filter((n) => !builtSet.has(n)), built, problems: this.cache.stats.problems.slice(this.problemsBefore) };
+  }
+
+  private manifest(): string {
+    const manifest: { version: string; stacks: Record<string, unknown> } = { version: cdktfVersion(), stacks: {} };
+    for (const p of this.planned) {
+      const out = this.outputs.get(p.name);
+      if (!out) throw new Error(`incremental synth: no output for ${p.name}`);
+      manifest.stacks[p.name] = out.manifest;
+    }
+    return stableStringify(manifest, { space: 2 });
+  }
+
+  run(): IncrementalReport {
+    this.lookupAll();
+    const built = this.rebuild.size > 0 ? this.build() : [];
+    const builtSet = new Set(built);
+    // Assemble: what was built is in place already; the rest is copied from the cache.
+    mkdirSync(join(this.req.outdir, 'stacks'), { recursive: true });
+    const manifest = this.manifest();
+    for (const p of this.planned) {
+      if (builtSet.has(p.name)) continue;
+      const dir = join(this.req.outdir, 'stacks', p.name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, JSON_PART), this.outputs.get(p.name)!.json);
+    }
+    writeFileSync(join(this.req.outdir, 'manifest.json'), manifest);
+    return this.report(built);
+  }
+
+  private referencesBy(consumer: string): Record<string, string[]> {
+    if (!this.prepared.has(consumer)) return this.deps.get(consumer)?.refs ?? {};
+    const fresh = this.observed.get(consumer) ?? new Map<string, Set<string>>();
+    return Object.fromEntries([...fresh].sort(([a], [b]) => (a < b ? -1 : 1)).map(([producer, ids]) => [producer, [...ids].sort()]));
+  }
+
+  /** The identifiers every consumer references in `producer` (cached for consumers not resolved here, observed for the others). */
+  private incoming(producer: string): string[] {
+    if (!this.incomingIndex) {
+      const index = new Map<string, Set<string>>();
+      for (const p of this.planned) {
+        for (const [target, ids] of Object.entries(this.referencesBy(p.name))) {
+          const set = index.get(target) ?? new Set<string>();
+          index.set(target, set);
+          for (const id of ids) set.add(id);
+        }
+      }
+      this.incomingIndex = new Map([...index].map(([k, v]) => [k, [...v].sort()]));
+    }
+    return this.incomingIndex.get(producer) ?? [];
+  }
+
+  private key2(p: Planned): string {
+    return sha256('stack-output', p.key1, ...this.incoming(p.name), '\0', this.fp.data(this.deps.get(p.name)?.reads ?? []));
+  }
+
+  /** Takes the stack's output from the cache, if there. */
+  private lookup(p: Planned): boolean {
+    const parts = this.cache.get(this.key2(p), 'stack', p.name);
+    const manifest = readJson<StackManifestEntry>(parts?.get(MANIFEST_PART));
+    const json = parts?.get(JSON_PART);
+    if (!json || !manifest || !Array.isArray(manifest.annotations)) return false;
+    this.outputs.set(p.name, { json, manifest });
+    return true;
+  }
+
+  private prepare(st: TerraformStack): void {
+    st.prepareStack();
+    this.prepared.add(st.node.id);
+    this.incomingIndex = undefined;
+  }
+
+  private build(): string[] {
+    const { req, rebuild, byName } = this;
+    // Loaded only when something is rebuilt: a run that copies everything never pays for cdktf and the providers.
+    const { buildApp } = require('../../../main') as typeof import('../../../main');
+    const { TerraformStack: Stack } = require('cdktf') as typeof import('cdktf');
+
+    // Producers must exist for consumers to reference them: every shared stack (addEnvironmentStacks
+    // always constructs those) and any stack a first-level entry names as a producer.
+    const producers = new Set<string>();
+    for (const d of this.deps.values()) for (const name of Object.keys(d.refs)) producers.add(name);
+    const dirtyEnvs = new Set(this.planned.filter((p) => rebuild.has(p.name)).map((p) => p.env.name));
+    const app: App = buildApp({
+      environments: req.environments.filter((e) => dirtyEnvs.has(e.name)),
+      tenants: req.tenants,
+      outdir: req.outdir,
+      localBackend: req.localBackend,
+      tenantStacks: (env, t) => {
+        const name = stackName(env, `tenant-${t.metadata.name}`);
+        return rebuild.has(name) || producers.has(name);
+      },
+    });
+    const stacks = app.node.findAll().filter((c): c is TerraformStack => Stack.isStack(c));
+    const constructed = new Set(stacks.map((st) => st.node.id));
+    this.checkConstructed(stacks);
+    for (const name of rebuild) if (!constructed.has(name)) throw new Error(`incremental synth: ${name} was not constructed; run with --no-cache and report this`);
+
+    // Every reference a stack makes while it is resolved, as cdktf wires it.
+    const original = app.crossStackReference.bind(app);
+    app.crossStackReference = (fromStack: TerraformStack, toStack: TerraformStack, identifier: string): string => {
+      const byProducer = this.observed.get(toStack.node.id) ?? new Map<string, Set<string>>();
+      this.observed.set(toStack.node.id, byProducer);
+      const ids = byProducer.get(fromStack.node.id) ?? new Set<string>();
+      byProducer.set(fromStack.node.id, ids);
+      if (!ids.has(identifier)) (ids.add(identifier), (this.incomingIndex = undefined));
+      return original(fromStack, toStack, identifier);
+    };
+    for (const st of stacks) if (rebuild.has(st.node.id)) this.prepare(st);
+    // A rebuilt consumer may reference something new in a producer that is otherwise unchanged:
+    // the producer's second-level key then differs and it is rebuilt too (which may reach its own
+    // producers), until nothing changes. Only constructed stacks can be referenced.
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const st of stacks) {
+        const p = byName.get(st.node.id)!;
+        if (rebuild.has(p.name) || this.lookup(p)) continue;
+        rebuild.add(p.name);
+        this.prepare(st);
+        changed = true;
+      }
+    }
+
+    // References of consumers that come from the cache, replayed onto the producers that are rebuilt.
+    for (const st of stacks) {
+      if (!rebuild.has(st.node.id)) continue;
+      for (const p of this.planned) {
+        if (this.prepared.has(p.name)) continue;
+        for (const id of this.deps.get(p.name)?.refs[st.node.id] ?? []) st.registerOutgoingCrossStackReference(id);
+      }
+    }
+    const session = { outdir: req.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
+    const built = stacks.filter((st) => rebuild.has(st.node.id));
+    for (const st of built) st.synthesizer.synthesize(session);
+    if (!app.skipValidation) {
+      const errors = app.node.validate();
+      if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    }
+    this.store(app, built);
+    return built.map((st) => st.node.id);
+  }
+
+  /** The app must hold exactly the planned stacks, each built by a module its fingerprint covers. */
+  private checkConstructed(stacks: TerraformStack[]): void {
+    const modules = new Map<unknown, string | undefined>();
+    for (const st of stacks) {
+      const p = this.byName.get(st.node.id);
+      if (!p) throw new Error(`incremental synth: the app has a stack ${st.node.id} that the plan does not (stacks/index.ts and cli/lib/cache/incremental.ts disagree); run with --no-cache and report this`);
+      if (!modules.has(st.constructor)) modules.set(st.constructor, moduleOf(st.constructor, this.req.root));
+      const module = modules.get(st.constructor);
+      if (module && !this.fp.stackCodeFiles(p.concern).includes(module)) {
+        throw new Error(`incremental synth: ${st.node.id} is built by ${module}, which its fingerprint does not cover (expected ${stackModule(p.concern)}); run with --no-cache and report this`);
+      }
+    }
+  }
+
+  private store(app: App, built: TerraformStack[]): void {
+    const reads = this.tracer.reads();
+    for (const st of built) {
+      const p = this.byName.get(st.node.id)!;
+      const manifest = JSON.parse(JSON.stringify(app.manifest.stacks[p.name])) as StackManifestEntry;
+      const json = readFileSync(join(this.req.outdir, 'stacks', p.name, JSON_PART));
+      this.outputs.set(p.name, { json, manifest });
+      const refs = this.referencesBy(p.name);
+      const known = this.deps.get(p.name);
+      const allReads = [...new Set([...(known?.reads ?? []), ...reads])].sort();
+      const sameRefs = known && stableJson(known.refs) === stableJson(refs);
+      if (known && !sameRefs) {
+        this.cache.report(`synth cache: ${p.name} referenced other stacks differently than its entry ${p.key1.slice(0, 12)} says; the entry was replaced (an input its fingerprint misses, or non-deterministic code)`);
+      }
+      if (!known || !sameRefs || allReads.length !== known.reads.length) {
+        // New, or grown: this build read a data file the entry did not know about.
+        if (known) this.cache.remove(p.key1);
+        this.deps.set(p.name, { refs, reads: allReads });
+        this.cache.put(p.key1, 'deps', p.name, { deps: JSON.stringify({ refs, reads: allReads }) });
+      }
+    }
+    this.incomingIndex = undefined;
+    for (const st of built) {
+      const p = this.byName.get(st.node.id)!;
+      const out = this.outputs.get(p.name)!;
+      // A warning's stack trace names this checkout's files: such a stack is rebuilt every time rather than copied into another checkout.
+      if (out.manifest.annotations.some((a) => a.stacktrace)) continue;
+      this.cache.put(this.key2(p), 'stack', p.name, { [JSON_PART]: out.json, [MANIFEST_PART]: JSON.stringify(out.manifest) });
+    }
+  }
+}
+
+/** The project module that exports a class (the stacks/<concern>-stack.ts convention, checked when stacks are constructed). */
+function moduleOf(ctor: unknown, root: string): string | undefined {
+  for (const [file, mod] of Object.entries(require.cache)) {
+    if (!mod || !file.startsWith(root + '/') || file.includes('/node_modules/')) continue;
+    const exported = mod.exports as Record<string, unknown> | undefined;
+    if (exported && typeof exported === 'object' && Object.values(exported).includes(ctor)) return file.slice(root.length + 1);
+  }
+  return undefined;
+}
+
+function stableJson(v: unknown): string {
+  return stableStringify(v, { space: 0 });
+}
+
