@@ -82,7 +82,8 @@ export function ioError(path: string, err: unknown, flag: string): OutputFolderE
   return new OutputFolderError(`cannot write ${path} (${flag}): ${what[code] ?? code}; choose a folder you can write to`);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this id runs (one of another user's counts: it may hold a lock). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -19,6 +19,19 @@ import { renderEnvironments } from '../../cli/lib/render';
 import { synthesize } from '../../cli/lib/synth';
 import { createProgress } from '../../cli/progress';
 
+/** What one round prints: the incremental run's reuse and problems, and every byte that differs from the full run. */
+export interface RoundResult {
+  stacks: number;
+  reused: number;
+  built: number;
+  problems: string[];
+  apps: number;
+  appsReused: number;
+  appsBuilt: number;
+  synthDiff: string[];
+  renderDiff: string[];
+}
+
 function files(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (d: string) => {
@@ -55,8 +68,7 @@ const incRendered = renderEnvironments(inc.inputs.allEnvironments, inc.inputs, {
 cache.finish();
 const full = synthesize({ outdir: fullOut, progress });
 const fullRendered = renderEnvironments(full.inputs.allEnvironments, full.inputs);
-process.stdout.write(
-  `${JSON.stringify({
+const result: RoundResult = {
     stacks: full.stacks.length,
     reused: inc.cache?.reused ?? 0,
     built: inc.cache?.built ?? 0,
@@ -67,5 +79,5 @@ process.stdout.write(
     appsBuilt: renderReport.built,
     synthDiff: differences(files(incOut), files(fullOut)),
     renderDiff: differences(incRendered, fullRendered),
-  })}\n`,
-);
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);

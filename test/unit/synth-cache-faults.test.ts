@@ -18,18 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CACHE_FORMAT, SynthCache } from '../../cli/lib/cache/store';
 import { ROOT } from '../helpers/tools';
+import type { RoundResult } from '../helpers/incremental-round';
 
-interface Round {
-  stacks: number;
-  reused: number;
-  built: number;
-  problems: string[];
-  apps: number;
-  appsReused: number;
-  appsBuilt: number;
-  synthDiff: string[];
-  renderDiff: string[];
-}
 
 interface Entry {
   key: string;
@@ -43,7 +33,7 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 let runs = 0;
 
 /** One incremental synth and render from `cache`, compared with a full one (fresh process). */
-function round(cache: string, env: NodeJS.ProcessEnv = {}): Promise<Round> {
+function round(cache: string, env: NodeJS.ProcessEnv = {}): Promise<RoundResult> {
   const n = runs++;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/incremental-round.ts', cache, join(work, `inc-${n}`), join(work, `full-${n}`)], {
@@ -59,7 +49,7 @@ function round(cache: string, env: NodeJS.ProcessEnv = {}): Promise<Round> {
       rmSync(join(work, `full-${n}`), { recursive: true, force: true });
       rmSync(join(work, `inc-${n}`), { recursive: true, force: true });
       if (code !== 0) return reject(new Error(`round ${n} exited ${code}:\n${err}`));
-      resolve(JSON.parse(out) as Round);
+      resolve(JSON.parse(out) as RoundResult);
     });
   });
 }
@@ -88,7 +78,7 @@ function intact(cache: string, e: Entry): void {
   assert.deepEqual(problems, [], `${e.kind} ${e.name} is intact`);
 }
 
-function identical(r: Round, label: string): void {
+function identical(r: RoundResult, label: string): void {
   assert.deepEqual(r.synthDiff, [], `${label}: cdktf.out differs from a full synth`);
   assert.deepEqual(r.renderDiff, [], `${label}: rendered/ differs from a full render`);
   assert.equal(r.reused + r.built, r.stacks, label);
@@ -97,7 +87,7 @@ function identical(r: Round, label: string): void {
 
 describe('synth cache faults (end to end)', () => {
   const cache = join(work, 'cache');
-  let first: Round;
+  let first: RoundResult;
   before(async () => {
     first = await round(cache);
   });

@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { SynthCache } from '../../cli/lib/cache/store';
 import { cloneWorkingTree } from '../helpers/review-corpus';
 import { seededRandom } from '../helpers/random';
+import type { RoundResult } from '../helpers/incremental-round';
 
 const EDITS = 200;
 
@@ -84,17 +85,6 @@ spec:
 ${o.retired ? '  retired: true\n' : ''}`;
 }
 
-interface RoundResult {
-  stacks: number;
-  reused: number;
-  built: number;
-  problems: string[];
-  apps: number;
-  appsReused: number;
-  appsBuilt: number;
-  synthDiff: string[];
-  renderDiff: string[];
-}
 
 /** One incremental synth and render plus a full one, in a fresh process inside `repo`. */
 function round(repo: string, cache: string, incOut: string, fullOut: string): Promise<{ status: number | null; stdout: string; stderr: string }> {

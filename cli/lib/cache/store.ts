@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkOutputFolder, ioError, markOwnOutput } from '../output-dir';
+import { alive, checkOutputFolder, ioError, markOwnOutput } from '../output-dir';
 import { untraced } from './reads';
 import { REPO } from '../tools';
 
@@ -51,14 +51,6 @@ export interface CacheOptions {
 
 const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class SynthCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, writes: 0, problems: [] };
