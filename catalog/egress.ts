@@ -7,7 +7,7 @@
  *
  * No registry host is here: the add-ons pull through the environment's ACR mirror
  * (catalog/registry-mirrors.ts) over its private endpoint, and ACR fetches from the upstream
- * registries itself, outside the VNet. The one exception is ingress-nginx, which is being replaced.
+ * registries itself, outside the VNet.
  */
 export interface EgressEntry {
   /** Host names; a leading `*.` allows the subdomains. HTTPS on 443 unless `port` says otherwise. */
