@@ -7,7 +7,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ARTIFACT_NAME, COMMENT_MARKER } from '../../cli/lib/review/render';
@@ -102,13 +103,37 @@ describe('deploy pipelines decide what to deploy or fail', () => {
   it('both run the one affected-stacks script as its own step, never swallowing its failure', () => {
     for (const script of [ghStep.run, adoStep.script]) {
       assert.match(script, /bash scripts\/affected-stacks\.sh /);
-      assert.doesNotMatch(script, /\|\| true\s*$|\|\| true\n/m, 'no "|| true" on the decision');
+      assert.doesNotMatch(script, /\|\| true/, 'no "|| true" anywhere in the decision');
+      assert.match(script, /^set -euo pipefail$/m);
     }
     for (const file of ['.github/workflows/deploy.yml', 'azure-pipelines/deploy.yml']) assert.doesNotMatch(read(file), /platform review[^\n]*\|\| true/);
     assert.equal(ghStep.env.DEPLOY_ALL, "${{ github.event_name == 'workflow_dispatch' && inputs.deploy-all }}", 'deploying everything is an explicit, manual choice');
     assert.equal(gh('deploy').on.workflow_dispatch.inputs['deploy-all'].default, false);
     assert.equal(adoStep.env.DEPLOY_ALL, '${{ parameters.deployAll }}');
     assert.equal(ado('deploy').parameters.find((p: any) => p.name === 'deployAll').default, false);
+  });
+
+  it('splitting the list by environment: an environment with nothing to deploy is empty, a missing list fails the step', () => {
+    // The step's own lines after the script ran, with GitHub's output file in a temporary folder.
+    const split = ghStep.run.split('\n').filter((l: string) => !/affected-stacks\.sh/.test(l)).join('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'split-'));
+    const run = (list?: string) => {
+      if (list !== undefined) writeFileSync(join(dir, 'affected.txt'), list);
+      else rmSync(join(dir, 'affected.txt'), { force: true });
+      writeFileSync(join(dir, 'out'), '');
+      const res = spawnSync('bash', ['-c', split], { cwd: dir, encoding: 'utf8', env: { ...process.env, GITHUB_OUTPUT: join(dir, 'out') } });
+      return { status: res.status, out: readFileSync(join(dir, 'out'), 'utf8') };
+    };
+    assert.deepEqual(run('dev-network\ndev-tenant-a\n'), { status: 0, out: 'dev=dev-network dev-tenant-a \nprod=\n' });
+    assert.deepEqual(run(''), { status: 0, out: 'dev=\nprod=\n' });
+    assert.notEqual(run().status, 0, 'no list, no decision: the step fails');
+  });
+
+  it('no pipeline or template swallows a failure with "|| true"', () => {
+    const files = ['.github/workflows', 'azure-pipelines', 'azure-pipelines/templates', 'pipelines/service-image'].flatMap((d) =>
+      readdirSync(join(ROOT, d)).filter((f) => /\.(ya?ml|sh)$/.test(f)).map((f) => join(d, f)),
+    );
+    for (const f of files) assert.doesNotMatch(read(f), /\|\| true/, f);
   });
 
   describe('the affected-stacks step itself', () => {
