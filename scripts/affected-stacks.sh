@@ -17,5 +17,5 @@ else
   npx --no-install platform review --quiet --base "$base" --format affected > "$out.partial"
 fi
 mv "$out.partial" "$out"
-echo "stacks to deploy ($(grep -c . "$out" || true)):" >&2
+echo "stacks to deploy ($(awk 'NF' "$out" | wc -l)):" >&2
 cat "$out" >&2
