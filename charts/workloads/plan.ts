@@ -11,6 +11,7 @@ import type { ImageLock, ImageName, WorkloadsConfig, EnvironmentWorkloads } from
 import { FROM_BUILD } from '../../config/image-lock';
 import { ValidationError, type Problem } from '../../config/yaml-validate';
 import { Naming } from '../../catalog/naming';
+import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { sizeModel, SizingError, type Sizing } from '../serving/sizing';
 import { CapacityError, gatewayCapacity, orchestratorCapacity, vllmStartupSeconds, type Capacity } from './capacity';
 
@@ -100,7 +101,7 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
   }
 
   const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });
-  const registry = `${naming.name('containerRegistry')}.azurecr.io`;
+  const registry = registryLoginServer(env);
 
   const capacity = <T>(field: string, f: () => T): T | undefined => {
     try {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { EnvironmentConfig } from '../../config/schema';
-import { Naming } from '../../catalog/naming';
+import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { POLICIES, type PolicyDefinition, type PolicyEnvironment } from '../../charts/policies/catalog';
 import { imageSignatureEnforcement, IMAGE_SIGNATURES_POLICY } from '../../charts/policies/image-signatures';
 import { constraint, constraintTemplate, gatekeeperConfig, type PolicySource } from '../../charts/policies/objects';
@@ -91,11 +91,10 @@ export function stalePolicyFiles(files = generatedPolicyFiles()): string[] {
 }
 
 export function policyEnvironment(env: EnvironmentConfig): PolicyEnvironment {
-  const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });
   return {
     enforcement: env.policies.enforcement,
     requireDigest: env.policies.requireDigest,
-    registries: [`${naming.name('containerRegistry')}.azurecr.io`, ...env.policies.allowedRegistries],
+    registries: [registryLoginServer(env), ...env.policies.allowedRegistries],
     appsDomain: `apps.${env.dns.zoneName}`,
     kubernetesVersion: env.aks.kubernetesVersion,
   };

@@ -17,7 +17,7 @@ function required(value: string | undefined, what: string): string {
 }
 
 export function ratifyChartValues(ctx: AddonContext): RatifyValues {
-  const registry = required(ctx.registryLoginServer, "the registry's login server");
+  const registry = ctx.registryLoginServer;
   return {
     // The verifier and its CRD-upgrade hook image; the tag stays the chart's.
     image: { repository: mirrorRepository(ctx, 'ghcr.io', 'notaryproject/ratify'), crdRepository: mirrorRepository(ctx, 'ghcr.io', 'notaryproject/ratify-crds') },
