@@ -7,6 +7,7 @@
 import { ADDONS, releaseName } from './addons';
 import { PLATFORM_HOST_NAMES, type PlatformHostName } from './edge';
 import { SERVICES } from './services';
+import { N8N_WEBHOOK_PATHS } from './n8n';
 
 export interface PlatformRoute {
   readonly host: PlatformHostName;
@@ -20,6 +21,8 @@ export interface PlatformRoute {
   readonly requestsPerSecond: number;
   /** The path a probe and the smoke test expect HTTP 200 from. */
   readonly healthPath: string;
+  /** Path prefixes routed (default `/`, everything); the health path must be one of them. */
+  readonly paths?: readonly string[];
   readonly why: string;
 }
 
@@ -76,6 +79,29 @@ export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> 
     requestsPerSecond: 20,
     healthPath: '/readyz',
     why: 'the end-to-end smoke and synthetic checks have a backend the platform controls',
+  },
+  n8n: {
+    host: 'n8n',
+    namespace: SERVICES.n8n.namespace,
+    service: SERVICES.n8n.name,
+    port: SERVICES.n8n.httpPort,
+    // The editor keeps a push connection (SSE/websocket) open.
+    requestTimeout: '0s',
+    requestsPerSecond: 50,
+    healthPath: '/healthz',
+    why: 'the n8n editor for workflow authors and operators (docs/n8n.md)',
+  },
+  'n8n-hooks': {
+    host: 'n8n-hooks',
+    namespace: SERVICES.n8nWebhook.namespace,
+    service: SERVICES.n8nWebhook.name,
+    port: SERVICES.n8nWebhook.httpPort,
+    // A webhook answers when the workflow is queued (respond immediately), not when it finishes.
+    requestTimeout: '30s',
+    requestsPerSecond: 20,
+    healthPath: '/healthz',
+    paths: N8N_WEBHOOK_PATHS,
+    why: 'Azure DevOps service hooks and approval links reach the webhook processes; /metrics and the REST API are not routed',
   },
 };
 

@@ -9,6 +9,8 @@
 
 export const PLATFORM_NAMESPACE = 'platform';
 export const SERVING_NAMESPACE = 'serving';
+/** n8n (queue mode) has its own namespace: its quota, Pod Security and default-deny are its own. */
+export const N8N_NAMESPACE = 'n8n';
 
 export interface PlatformServiceName {
   /** Deployment, Service and ServiceAccount name, and `OTEL_SERVICE_NAME`. */
@@ -47,6 +49,14 @@ export const SERVICES = {
   spendExporter: { name: 'llm-spend-exporter', namespace: PLATFORM_NAMESPACE, component: 'spend-exporter', httpPort: 9399, metricsPort: 9399, otlp: false },
   /** The edge's demo service (podinfo) behind demo.<zone>: what the smoke test and a probe prove end to end. */
   demo: { name: 'edge-demo', namespace: PLATFORM_NAMESPACE, component: 'demo', httpPort: 9898, metricsPort: 9898, otlp: false },
+  /**
+   * n8n in queue mode: the main process (editor UI, REST API, triggers), the webhook processes and
+   * the workers; all listen on 5678 (the workers' health and metrics server, QUEUE_HEALTH_CHECK_PORT)
+   * and serve /metrics there. n8n 2.x sends no OTLP.
+   */
+  n8n: { name: 'n8n', namespace: N8N_NAMESPACE, component: 'main', httpPort: 5678, metricsPort: 5678, otlp: false },
+  n8nWebhook: { name: 'n8n-webhook', namespace: N8N_NAMESPACE, component: 'webhook', httpPort: 5678, metricsPort: 5678, otlp: false },
+  n8nWorker: { name: 'n8n-worker', namespace: N8N_NAMESPACE, component: 'worker', httpPort: 5678, metricsPort: 5678, otlp: false },
 } as const satisfies Record<string, PlatformServiceName>;
 
 export type ServiceKey = keyof typeof SERVICES;

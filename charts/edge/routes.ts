@@ -22,7 +22,7 @@ export function platformRoute(r: PlatformRoute, zone: string, labels: Record<str
       hostnames: [platformHostname(r.host, zone)],
       rules: [
         {
-          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          matches: (r.paths ?? ['/']).map((value) => ({ path: { type: 'PathPrefix', value } })),
           backendRefs: [{ group: '', kind: 'Service', name: r.service, port: r.port }],
           timeouts: { request: r.requestTimeout },
         },
