@@ -55,5 +55,8 @@ export const N8N_WORKFLOW_ENV = {
 } as const;
 export type N8nWorkflowEnv = keyof typeof N8N_WORKFLOW_ENV;
 
+/** The approval workflow's webhook path (POST /webhook/<this>), which the orchestrator calls in-cluster. */
+export const N8N_APPROVAL_WEBHOOK_PATH = 'approval-request';
+
 /** The orchestrator's job-submission path the dispatch workflow posts to (docs/n8n.md states the contract). */
 export const ORCHESTRATOR_JOBS_PATH = '/v1/jobs';

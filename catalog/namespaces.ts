@@ -5,6 +5,8 @@
  */
 
 import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, RATIFY_PROVIDER_PORT } from './cluster-names';
+import { N8N_PORT } from './n8n';
+import { N8N_NAMESPACE } from './services';
 import { ENVOY_PORTS, ENVOY_PROXY_POD_LABELS, ENVOY_PROXY_SIZE, GATEWAY_NAMESPACE } from './edge';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -182,6 +184,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     egressTo: [
       { namespace: 'platform', why: "the agent gateway's and the LLM router's routes (the workload charts' policies admit only the proxies, on the service ports)" },
       { namespace: TENANT_NAMESPACES, why: "tenants' HTTPRoutes (each tenant namespace admits the proxies)" },
+      { namespace: N8N_NAMESPACE, ports: [N8N_PORT], why: "the n8n editor's and webhooks' routes (the n8n chart's policies admit only the proxies, and only to main and webhook)" },
     ],
   },
   {
@@ -244,6 +247,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     webhookPorts: [6443, 9443],
     ingressFrom: [SCRAPE],
     egressTo: [{ namespace: OBSERVABILITY_NAMESPACE, ports: [9090], why: 'Prometheus queries behind the ScaledObjects' }],
+    egressCidrs: [{ cidrs: [PRIVATE_ENDPOINTS], ports: [6380], why: "the n8n workers' trigger reads the Bull queue's length from their Redis (TLS) through its private endpoint" }],
   },
   {
     name: 'nvidia-device-plugin',
@@ -311,6 +315,15 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     quota: { cpu: '64', memory: '128Gi', pods: 200 },
     // The agent services and the router never call the Kubernetes API: no tokens here.
     containerMaximum: { cpu: '8', memory: '16Gi', ratio: 4, why: 'the orchestrator bursts to twice its CPU request (4 CPUs in prod); the router is limited to 2 CPUs and 2Gi' },
+  },
+  {
+    // n8n in queue mode (charts/control-plane/n8n.ts); sized for the largest environment at full scale
+    // (test/unit/n8n.test.ts renders prod at its maxima and checks it fits).
+    name: N8N_NAMESPACE,
+    podSecurity: 'restricted',
+    quota: { cpu: '24', memory: '64Gi', pods: 40 },
+    // n8n never calls the Kubernetes API: no tokens here.
+    containerMaximum: { cpu: '2', memory: '4Gi', ratio: 4, why: 'workers are limited to 2 CPUs and 2Gi (10 concurrent executions), the main process to 2 CPUs and 2Gi' },
   },
   {
     name: 'serving',

@@ -87,7 +87,43 @@ const routerEnv = z
   })
   .strict();
 
-const environmentWorkloads = z.object({ agents: agentsEnv, serving: servingEnv, router: routerEnv }).strict();
+const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'expected an e-mail address');
+
+const n8nEnv = z
+  .object({
+    /** Webhook processes: a CPU HPA between these. */
+    webhook: z.object({ minReplicas: z.number().int().min(1).max(20), maxReplicas: z.number().int().min(1).max(20) }).strict(),
+    /** Workers: KEDA on the waiting jobs of the Bull queue; each runs `concurrency` executions at once. */
+    worker: z
+      .object({
+        minReplicas: z.number().int().min(1).max(50),
+        maxReplicas: z.number().int().min(1).max(50),
+        // n8n's worker refuses fewer than 5 (commands/worker.js).
+        concurrency: z.number().int().min(5).max(50),
+      })
+      .strict(),
+    /** Execution data pruning (EXECUTIONS_DATA_MAX_AGE hours, EXECUTIONS_DATA_PRUNE_MAX_COUNT executions). */
+    pruning: z.object({ maxAgeHours: z.number().int().min(1).max(8760), maxCount: z.number().int().min(0).max(10_000_000) }).strict(),
+    notify: z
+      .object({
+        /** The Teams workflow webhook without its `sig` parameter (the signature is the teams-webhook credential). */
+        teamsWebhookUrl: z
+          .string()
+          .url('expected an https URL')
+          .refine((u) => u.startsWith('https://'), 'expected an https URL')
+          .refine((u) => !/[?&]sig=/.test(u), 'the URL must not carry its sig parameter: that is a secret (Key Vault n8n-teams-webhook-sig)'),
+        from: email,
+        to: z.array(email).min(1),
+        escalateTo: z.array(email).min(1),
+        approvalHours: z.number().int().min(1).max(720),
+      })
+      .strict(),
+    /** Where workers send notifications: Teams webhooks (HTTPS) and SMTP submission, as CIDR:port (NetworkPolicies match addresses). */
+    notifyEndpoints: z.array(cidrPort).min(1),
+  })
+  .strict();
+
+const environmentWorkloads = z.object({ agents: agentsEnv, serving: servingEnv, router: routerEnv, n8n: n8nEnv }).strict();
 
 export const workloadsSchema = z
   .object({
@@ -98,6 +134,7 @@ export const workloadsSchema = z
 
 export type WorkloadsConfig = z.output<typeof workloadsSchema>;
 export type EnvironmentWorkloads = z.output<typeof environmentWorkloads>;
+export type N8nWorkloads = z.output<typeof n8nEnv>;
 export type ImageConfig = z.output<typeof image>;
 
 function workloadChecks(cfg: WorkloadsConfig): Finding[] {
@@ -107,6 +144,7 @@ function workloadChecks(cfg: WorkloadsConfig): Finding[] {
     const ranges: [string, { minReplicas: number; maxReplicas: number } | { min: number; max: number }][] = [
       ['agents.gateway', env.agents.gateway], ['agents.orchestrator', env.agents.orchestrator], ['agents.repoAdapter', env.agents.repoAdapter],
       ['agents.patchWorker', env.agents.patchWorker], ['router', env.router], ['serving.replicas', env.serving.replicas],
+      ['n8n.webhook', env.n8n.webhook], ['n8n.worker', env.n8n.worker],
       ...Object.entries(env.serving.perModel).map(([m, r]) => [`serving.perModel.${m}`, r] as [string, { min: number; max: number }]),
     ];
     for (const [path, r] of ranges) {

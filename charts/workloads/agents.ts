@@ -9,12 +9,13 @@ import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { METRICS, SERVICES } from '../../catalog/services';
-import { cidrEgress, GATEWAY_PROXY_PEER, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
+import { N8N_APPROVAL_WEBHOOK_PATH } from '../../catalog/n8n';
+import { cidrEgress, GATEWAY_PROXY_PEER, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
 import type { WorkloadPlan, ImageRef } from './plan';
 import { PlatformService } from './service';
 import { ROUTER_NAME, ROUTER_PORT } from './router';
 
-const { gateway: GATEWAY, orchestrator: ORCHESTRATOR, repoAdapter: REPO_ADAPTER, patchWorker: PATCH_WORKER } = SERVICES;
+const { gateway: GATEWAY, orchestrator: ORCHESTRATOR, repoAdapter: REPO_ADAPTER, patchWorker: PATCH_WORKER, n8nWebhook: N8N_WEBHOOK, n8nWorker: N8N_WORKER } = SERVICES;
 const HEALTH = { live: '/healthz/live', ready: '/healthz/ready', startup: '/healthz/startup' };
 
 export interface AgentImages {
@@ -73,9 +74,17 @@ export class AgentServicesChart extends Chart {
         maxReplicas: plan.orchestrator.maxReplicas,
         trigger: queueTrigger(METRICS.jobsQueued.name, plan.orchestrator.jobsPerReplica),
       },
-      callers: [podPeer(GATEWAY.name)],
-      egress: [to(REPO_ADAPTER.name, REPO_ADAPTER.httpPort), to(PATCH_WORKER.name, PATCH_WORKER.httpPort), otelEgress],
+      // n8n's workers dispatch validated Azure DevOps events and approval decisions (docs/n8n.md).
+      callers: [podPeer(GATEWAY.name), namespacePeer(N8N_WEBHOOK.namespace, { 'app.kubernetes.io/name': N8N_WORKER.name })],
+      egress: [
+        to(REPO_ADAPTER.name, REPO_ADAPTER.httpPort),
+        to(PATCH_WORKER.name, PATCH_WORKER.httpPort),
+        { to: [namespacePeer(N8N_WEBHOOK.namespace, { 'app.kubernetes.io/name': N8N_WEBHOOK.name })], ports: tcp(N8N_WEBHOOK.httpPort) },
+        otelEgress,
+      ],
       config: {
+        // Where a job that needs a human asks for approval: the n8n approval workflow's webhook.
+        N8N_APPROVAL_URL: `http://${N8N_WEBHOOK.name}.${N8N_WEBHOOK.namespace}.svc.cluster.local:${N8N_WEBHOOK.httpPort}/webhook/${N8N_APPROVAL_WEBHOOK_PATH}`,
         REPO_ADAPTER_URL: url(REPO_ADAPTER.name, REPO_ADAPTER.httpPort),
         PATCH_WORKER_URL: url(PATCH_WORKER.name, PATCH_WORKER.httpPort),
         JOBS_PER_REPLICA: String(plan.orchestrator.jobsPerReplica),

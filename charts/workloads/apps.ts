@@ -8,7 +8,13 @@
 import type { AppBuilder, RenderContext } from '../app-builder';
 import { TENANTS_DIR } from '../../config/tenants';
 import { IMAGE_LOCK_FILE, loadImageLock, loadWorkloadsConfig, tenantFile, WORKLOADS_FILE, type ImageName } from '../../config/workloads';
-import { positionOf } from '../../config/yaml-validate';
+import { positionOf, ValidationError } from '../../config/yaml-validate';
+import { ENVIRONMENTS_DIR } from '../../config/load';
+import { loadN8nWorkflows, N8N_WORKFLOWS_DIR } from '../../config/n8n-workflows';
+import { N8N_CREDENTIALS } from '../../catalog/n8n-credentials';
+import { platformHostname } from '../../catalog/edge';
+import { Naming } from '../../catalog/naming';
+import { N8N_APP, N8nChart } from '../control-plane/n8n';
 import { VllmServingChart } from '../serving/vllm';
 import { DEMO_APP, EdgeDemoChart } from '../edge/demo';
 import { AgentServicesChart } from './agents';
@@ -19,6 +25,8 @@ export interface WorkloadFiles {
   readonly workloadsFile?: string;
   readonly lockFile?: string;
   readonly tenantsDir?: string;
+  /** The n8n workflows (workflows/n8n). */
+  readonly n8nWorkflowsDir?: string;
 }
 
 /** The apps, reading their config from the given files (tests pass fixtures). */
@@ -92,6 +100,37 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         privateEndpointsCidr: p.privateEndpointsCidr,
         redisHost: p.redisHost,
         cloudEndpoints: p.config.router.cloudEndpoints,
+      });
+    },
+    [N8N_APP]: (app, ctx) => {
+      const p = plan(ctx);
+      // The workflows are checked before the image is looked at: a bad file fails every render.
+      const workflows = loadN8nWorkflows(files.n8nWorkflowsDir ?? N8N_WORKFLOWS_DIR);
+      const images = all(p, ['n8n']);
+      if (!images) return;
+      const { env } = ctx;
+      if (!env.data.postgres.passwordLogin) {
+        const path = ['data', 'postgres'];
+        throw new ValidationError([{
+          ...positionOf(`${ENVIRONMENTS_DIR}/${env.name}.yaml`, path),
+          path: path.join('.'),
+          message: `n8n needs a password login to PostgreSQL in ${env.name}: it cannot use Entra ID tokens (docs/adr/0006-n8n-queue-redis.md)`,
+          hint: 'add data.postgres.passwordLogin with a reason naming n8n, or leave n8n out of this environment',
+        }]);
+      }
+      const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });
+      new N8nChart(app, N8N_APP, {
+        environment: p.env,
+        image: images.n8n,
+        config: p.config.n8n,
+        workflows: Object.fromEntries(workflows.map((w) => [w.file, w.text])),
+        credentials: N8N_CREDENTIALS,
+        privateEndpointsCidr: p.privateEndpointsCidr,
+        postgresHost: p.postgresHost,
+        // The n8n queue's own cache (access keys), not the platform's Entra-only one: ADR 0006.
+        redisHost: `${naming.name('redisCache', 'n8n')}.redis.cache.windows.net`,
+        editorHost: platformHostname('n8n', env.dns.zoneName),
+        webhookHost: platformHostname('n8n-hooks', env.dns.zoneName),
       });
     },
   };

@@ -24,6 +24,8 @@ import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { ADDONS, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
+import { N8N_APP } from '../../charts/control-plane/n8n';
+import { N8N_NAMESPACE } from '../../catalog/services';
 import type { EnvironmentConfig } from '../../config/schema';
 import { environmentPolicyApp, imageSignatureObjects } from './gatekeeper';
 import { IMAGE_SIGNATURES_APP } from '../../charts/policies/image-signatures';
@@ -76,6 +78,8 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   'llm-serving': { wave: 0, namespace: SERVING_NAMESPACE, requires: ['keda', 'kubePrometheusStack'] },
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
   'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
+  // Workers scale with KEDA on the queue; its routes (edge, wave 2) come after.
+  [N8N_APP]: { wave: 1, namespace: N8N_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
   // Routes to the workloads and add-ons, after them; the Gateway itself is in the cluster-config stack.
   // The demo service and the PostSync smoke test of every route: after the routes exist.
   [DEMO_APP]: { wave: 3, namespace: PLATFORM_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack'] },
