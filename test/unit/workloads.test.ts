@@ -40,14 +40,14 @@ export function render(envName: string, files: Parameters<typeof workloadApps>[0
 }
 
 /** As the add-ons stack creates them (gator needs a namespace's labels to match constraints). */
-const PLATFORM_NAMESPACES = ['platform', 'serving'].map((name) => ({
+const PLATFORM_NAMESPACES = ['platform', 'serving', 'n8n'].map((name) => ({
   apiVersion: 'v1',
   kind: 'Namespace',
   metadata: { name, labels: { 'kubernetes.io/metadata.name': name, 'pod-security.kubernetes.io/enforce': 'restricted' } },
 }));
 
 /** Deployments whose load does not grow with traffic: a fixed replica count instead of an autoscaler. */
-const FIXED_REPLICAS = [SERVICES.spendExporter.name];
+const FIXED_REPLICAS = [SERVICES.spendExporter.name, SERVICES.n8n.name];
 
 const dev = render('dev');
 const prod = render('prod', { lockFile: FIXTURE_LOCK });
@@ -57,12 +57,12 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 
 describe('workloads: rendering', () => {
   it('renders all four apps for dev, and for prod once images are promoted', () => {
-    for (const r of [dev, prod]) for (const app of ['agent-services', 'llm-serving', 'llm-router', 'edge-demo']) assert.ok(r[app].length > 5, app);
+    for (const r of [dev, prod]) for (const app of ['agent-services', 'llm-serving', 'llm-router', 'edge-demo', 'n8n']) assert.ok(r[app].length > 5, app);
   });
 
   it('prod without promoted digests renders no workloads, and render still succeeds', () => {
     const fresh = render('prod', { lockFile: join(FIXTURES, 'missing.lock.yaml') });
-    assert.deepEqual(Object.values(fresh).map((o) => o.length), [0, 0, 0, 0]);
+    assert.deepEqual(Object.values(fresh).map((o) => o.length), [0, 0, 0, 0, 0]);
   });
 
   it('re-rendering is byte-identical', () => {
@@ -156,7 +156,7 @@ describe('workloads: properties of every workload', () => {
 
     it(`${name}: objects carry the app.kubernetes.io labels and live in the platform namespaces`, () => {
       for (const o of objs) {
-        assert.ok(['platform', 'serving'].includes(o.metadata.namespace), `${o.kind} ${o.metadata.name}`);
+        assert.ok(['platform', 'serving', 'n8n'].includes(o.metadata.namespace), `${o.kind} ${o.metadata.name}`);
         for (const l of ['app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app.kubernetes.io/component', 'app.kubernetes.io/version']) assert.ok(o.metadata.labels?.[l], `${o.kind} ${o.metadata.name} ${l}`);
       }
     });
@@ -361,7 +361,8 @@ describe('workloads: agent services', () => {
       dev['agent-services'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === n).spec.ingress[0].from.map((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] ?? p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
     // The platform Gateway's Envoy proxies only (app.kubernetes.io/name: envoy in the gateway namespace).
     assert.deepEqual(callers('agent-gateway'), ['envoy']);
-    assert.deepEqual(callers('agent-orchestrator'), ['agent-gateway']);
+    // n8n's workers dispatch Azure DevOps events and approval decisions (namespace n8n, test/unit/n8n.test.ts).
+    assert.deepEqual(callers('agent-orchestrator'), ['agent-gateway', 'n8n-worker']);
     assert.deepEqual(callers('agent-repo-adapter'), ['agent-orchestrator', 'agent-patch-worker']);
     assert.deepEqual(callers('agent-patch-worker'), ['agent-orchestrator']);
   });
