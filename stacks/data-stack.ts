@@ -11,6 +11,7 @@ import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-ke
 import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RedisCacheAccessPolicyAssignment } from '@cdktf/provider-azurerm/lib/redis-cache-access-policy-assignment';
 import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from '../charts/workloads/names';
+import { N8N_DATABASE, N8N_SECRETS } from '../catalog/n8n';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { ArtifactStorage } from '../constructs/data/storage';
 import { Postgres } from '../constructs/data/postgres';
@@ -24,11 +25,13 @@ export interface DataStackProps extends EnvironmentStackProps {
   readonly platform: PlatformStack;
 }
 
-export const DATABASES = ['router', 'audit'];
+export const DATABASES = ['router', 'audit', N8N_DATABASE];
 
 export class DataStack extends EnvironmentStack {
   readonly postgres: Postgres;
   readonly redis: Redis;
+  /** n8n's Bull queue: its own cache with access keys (ADR 0006); the platform cache stays Entra-only. */
+  readonly n8nRedis: Redis;
   readonly storage: ArtifactStorage;
 
   constructor(scope: Construct, props: DataStackProps) {
@@ -61,6 +64,22 @@ export class DataStack extends EnvironmentStack {
       zones: env.data.redis.zones,
       privateDnsZoneId: net.privateDnsZones.redis.id,
     });
+    this.n8nRedis = new Redis(this, 'n8n-redis', {
+      ...common,
+      name: this.naming.name('redisCache', 'n8n'),
+      privateEndpointName: this.naming.name('privateEndpoint', 'redis-n8n'),
+      capacity: env.data.redis.capacity,
+      zones: env.data.redis.zones,
+      privateDnsZoneId: net.privateDnsZones.redis.id,
+      accessKeys: { reason: "n8n's queue (Bull on ioredis) takes a static password and cannot refresh Entra ID tokens" },
+    });
+    // The key reaches n8n and KEDA only through Key Vault and an ExternalSecret; rotate with `az redis regenerate-keys`, then re-apply.
+    new KeyVaultSecret(this, 'n8n-redis-access-key', {
+      name: N8N_SECRETS.redisAccessKey,
+      keyVaultId: props.platform.vault.vault.id,
+      value: this.n8nRedis.cache.primaryAccessKey,
+      contentType: 'redis-access-key',
+    });
     this.storage = new ArtifactStorage(this, 'storage', {
       ...common,
       name: this.naming.name('storageAccount'),
@@ -74,6 +93,7 @@ export class DataStack extends EnvironmentStack {
 
     new TerraformOutput(this, 'postgres_fqdn', { value: this.postgres.server.fqdn });
     new TerraformOutput(this, 'redis_hostname', { value: this.redis.cache.hostname });
+    new TerraformOutput(this, 'n8n_redis_hostname', { value: this.n8nRedis.cache.hostname });
     new TerraformOutput(this, 'storage_blob_endpoint', { value: this.storage.account.primaryBlobEndpoint });
   }
 

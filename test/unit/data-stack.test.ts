@@ -5,6 +5,7 @@ import { loadEnvironment } from '../../config/load';
 import { Testing, TerraformStack } from 'cdktf';
 import { Postgres, POSTGRES_PARAMETERS } from '../../constructs/data/postgres';
 import { DATABASES } from '../../stacks/data-stack';
+import { N8N_DATABASE, N8N_SECRETS } from '../../catalog/n8n';
 import { refId, synthApp } from '../helpers/synth';
 
 const app = synthApp();
@@ -13,6 +14,9 @@ for (const envName of ['dev', 'prod']) {
   const env = loadEnvironment(envName);
   const data = app.stack(`${envName}-data`);
   const pe = (sub: string) => data.of('azurerm_private_endpoint').find((p) => p.config.private_service_connection.subresource_names[0] === sub)!;
+  // The platform's cache is the Entra-only one; n8n's has access keys (ADR 0006).
+  const platformCache = () => data.of('azurerm_redis_cache').find((c) => c.config.access_keys_authentication_enabled === false)!;
+  const peOf = (target: { id: string }) => data.of('azurerm_private_endpoint').find((p) => p.config.private_service_connection.private_connection_resource_id === refId(target as any));
   const diagnosed = (target: string) => data.of('azurerm_monitor_diagnostic_setting').some((d) => d.config.target_resource_id === target);
 
   describe(`${envName}-data`, () => {
@@ -56,8 +60,8 @@ for (const envName of ['dev', 'prod']) {
       const access = data.one('azurerm_redis_cache_access_policy_assignment');
       assert.equal(access.config.access_policy_name, 'Data Contributor');
       assert.equal(access.config.object_id, `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
-      assert.equal(access.config.redis_cache_id, refId(data.one('azurerm_redis_cache')));
-      const secret = data.one('azurerm_key_vault_secret');
+      assert.equal(access.config.redis_cache_id, refId(platformCache()));
+      const secret = data.of('azurerm_key_vault_secret').find((s) => s.config.name === 'llm-router-client-id')!;
       assert.equal(secret.config.name, 'llm-router-client-id');
       assert.equal(secret.config.value, `\${azurerm_user_assigned_identity.${identity.id}.client_id}`);
       assert.equal(data.of('azurerm_role_assignment').length, 0, 'no Azure role beyond the Redis data policy');
@@ -74,13 +78,30 @@ for (const envName of ['dev', 'prod']) {
     });
 
     it('Redis: TLS 1.2 only, no access keys, private endpoint', () => {
-      const redis = data.one('azurerm_redis_cache');
+      const redis = platformCache();
       assert.equal(redis.config.minimum_tls_version, '1.2');
       assert.equal(redis.config.non_ssl_port_enabled, false);
       assert.equal(redis.config.access_keys_authentication_enabled, false);
       assert.equal(redis.config.redis_configuration.active_directory_authentication_enabled, true);
       assert.equal(redis.config.public_network_access_enabled, false);
-      assert.equal(pe('redisCache').config.private_service_connection.private_connection_resource_id, refId(redis));
+      assert.ok(peOf(redis));
+    });
+
+    it("n8n's queue cache (ADR 0006): its own, access keys only, TLS 1.2, private endpoint, diagnosed; the key goes to the platform vault under the name the n8n app reads", () => {
+      const caches = data.of('azurerm_redis_cache');
+      assert.equal(caches.length, 2);
+      const n8n = caches.find((c) => c !== platformCache())!;
+      assert.match(n8n.config.name, /n8n/);
+      assert.equal(n8n.config.access_keys_authentication_enabled, true);
+      assert.equal(n8n.config.redis_configuration.active_directory_authentication_enabled, false);
+      assert.equal(n8n.config.minimum_tls_version, '1.2');
+      assert.equal(n8n.config.non_ssl_port_enabled, false);
+      assert.equal(n8n.config.public_network_access_enabled, false);
+      assert.ok(peOf(n8n));
+      assert.ok(diagnosed(refId(n8n)));
+      const key = data.of('azurerm_key_vault_secret').find((s) => s.config.name === N8N_SECRETS.redisAccessKey)!;
+      assert.equal(key.config.value, `\${azurerm_redis_cache.${n8n.id}.primary_access_key}`);
+      assert.ok(DATABASES.includes(N8N_DATABASE));
     });
 
     it('Storage: no shared keys, TLS 1.2, versioning and soft delete, immutable audit container', () => {
