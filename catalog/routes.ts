@@ -19,10 +19,16 @@ export interface PlatformRoute {
   readonly requestTimeout: string;
   /** Local rate limit per Envoy replica (BackendTrafficPolicy), requests per second. */
   readonly requestsPerSecond: number;
-  /** The path a probe and the smoke test expect HTTP 200 from. */
+  /** The path a probe and the smoke test expect HTTP 200 from (a sign-in route: the redirect to Entra ID). */
   readonly healthPath: string;
   /** Path prefixes routed (default `/`, everything); the health path must be one of them. */
   readonly paths?: readonly string[];
+  /**
+   * Sign in with Entra ID at the Gateway (Envoy Gateway SecurityPolicy: OIDC, then the ID token's
+   * groups checked) before anything reaches the backend: for UIs without single sign-on of their
+   * own, or whose own is a paid edition. Unset: the backend authenticates its callers itself.
+   */
+  readonly signIn?: boolean;
   readonly why: string;
 }
 
@@ -89,6 +95,8 @@ export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> 
     requestTimeout: '0s',
     requestsPerSecond: 50,
     healthPath: '/healthz',
+    // n8n's own OIDC is an enterprise feature (module sso-oidc, licenseFlag feat:oidc): sign in at the Gateway.
+    signIn: true,
     why: 'the n8n editor for workflow authors and operators (docs/n8n.md)',
   },
   'n8n-hooks': {
