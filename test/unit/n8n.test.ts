@@ -15,6 +15,7 @@ import { loadInputs } from '../../config/inputs';
 import { workloadApps } from '../../charts/workloads/apps';
 import { credentialKey, credentialTemplate } from '../../charts/control-plane/n8n-import';
 import { EdgeChart } from '../../charts/edge/chart';
+import { gatewaySignIn } from '../../charts/edge/sign-in';
 import { environmentPolicyObjects, toYaml } from '../../cli/lib/gatekeeper';
 import { platformApps } from '../../cli/lib/render';
 import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, PLATFORM_HOSTS } from '../../catalog/edge';
@@ -264,7 +265,8 @@ describe('n8n: network and routes', () => {
 
   it('the edge routes n8n.<zone> to the main Service and hooks.<zone> (webhook paths only, own rate limit) to the webhook Service', () => {
     const a = new App();
-    new EdgeChart(a, 'edge', { env: 'prod', zone: env('prod').dns.zoneName, probes: false });
+    const e = env('prod');
+    new EdgeChart(a, 'edge', { env: 'prod', zone: e.dns.zoneName, probes: false, signIn: gatewaySignIn(e.network.edge.signIn!, e.aks.adminGroupObjectIds) });
     const edge = parseAllDocuments(a.synthYaml()).map((d) => d.toJS()).filter(Boolean) as Json[];
     for (const host of ['n8n', 'n8n-hooks'] as const) {
       const r = PLATFORM_ROUTES[host];
@@ -280,6 +282,13 @@ describe('n8n: network and routes', () => {
     assert.deepEqual(hooks.spec.rules[0].matches.map((m: Json) => m.path.value), ['/webhook', '/webhook-waiting', '/healthz']);
     assert.ok(PLATFORM_ROUTES['n8n-hooks'].paths!.includes(PLATFORM_ROUTES['n8n-hooks'].healthPath), 'the probe path is routed');
     assert.ok(PLATFORM_ROUTES['n8n-hooks'].requestsPerSecond < PLATFORM_ROUTES.n8n.requestsPerSecond);
+    // The editor signs in at the Gateway (n8n's OIDC is licensed); the webhooks authenticate themselves (basic auth, header auth).
+    assert.equal(PLATFORM_ROUTES.n8n.signIn, true);
+    assert.ok(!PLATFORM_ROUTES['n8n-hooks'].signIn);
+    const policy = edge.find((o) => o.kind === 'SecurityPolicy' && o.spec.targetRefs[0].name === 'platform-n8n')!;
+    assert.equal(policy.metadata.namespace, N8N_NAMESPACE);
+    assert.equal(policy.spec.authorization.defaultAction, 'Deny');
+    assert.equal(edge.filter((o) => o.kind === 'SecurityPolicy' && o.spec.targetRefs[0].name === 'platform-n8n-hooks').length, 0);
   });
 });
 
