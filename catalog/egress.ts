@@ -46,3 +46,14 @@ export const ADDON_EGRESS: Readonly<Record<string, EgressEntry[]>> = {
     { fqdns: ['*.logic.azure.com'], reason: 'Alertmanager P1/P2 chat: Teams workflow webhooks are served by Azure Logic Apps' },
   ],
 };
+
+/**
+ * Per rendered workload app (its name under rendered/<env>/): what it sends out of the VNet. The
+ * app's NetworkPolicies name the addresses (config/workloads.yaml); the firewall names the hosts.
+ */
+export const WORKLOAD_EGRESS: Readonly<Record<string, EgressEntry[]>> = {
+  n8n: [
+    { fqdns: ['*.logic.azure.com'], reason: "n8n workers' notifications and escalations to Teams (workflow webhooks are served by Azure Logic Apps)" },
+    { fqdns: ['smtp.office365.com'], port: 587, reason: "n8n workers' notification and escalation e-mails (SMTP submission with STARTTLS)" },
+  ],
+};

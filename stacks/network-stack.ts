@@ -1,7 +1,7 @@
 /** `<env>-network`: the VNet, subnets, NSGs, private DNS zones and the egress firewall everything else plugs into. */
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { ADDON_EGRESS } from '../catalog/egress';
+import { ADDON_EGRESS, WORKLOAD_EGRESS } from '../catalog/egress';
 import type { EnvironmentConfig } from '../config/schema';
 import { splitHostPort, type Tenant } from '../config/tenant-schema';
 import { ADDON_NAMES } from '../catalog/addons';
@@ -25,6 +25,9 @@ export function egressRuleSets(env: EnvironmentConfig, tenants: Tenant[]): Egres
   const addons = ADDON_NAMES.filter((a) => env.addons[a].enabled).flatMap((a) =>
     (ADDON_EGRESS[a] ?? []).map((e, i): EgressRule => ({ name: `${a}-${i + 1}`, fqdns: e.fqdns, port: e.port ?? 443, reason: e.reason })),
   );
+  const workloads = Object.entries(WORKLOAD_EGRESS).flatMap(([app, entries]) =>
+    entries.map((e, i): EgressRule => ({ name: `${app}-${i + 1}`, fqdns: e.fqdns, port: e.port ?? 443, reason: e.reason })),
+  );
   const gitHosts = [...new Set([...env.tenancy.allowedRepoHosts, new URL(env.addons.gitops.repoURL).hostname])].sort();
   const tenantRules = tenants
     .filter((t) => t.spec.environments.includes(env.name) && !t.spec.retired)
@@ -38,6 +41,7 @@ export function egressRuleSets(env: EnvironmentConfig, tenants: Tenant[]): Egres
   return [
     { name: 'aks', rules: AKS_EGRESS },
     { name: 'platform', rules: addons },
+    { name: 'workloads', rules: workloads },
     { name: 'git', rules: [{ name: 'git-hosts', fqdns: gitHosts, port: 443, reason: 'Argo CD clones the rendered manifests and the tenants repositories (tenancy.allowedRepoHosts)' }] },
     { name: 'tenants', rules: tenantRules },
     { name: 'environment', rules: env.network.egressFirewall.allow.map((a, i) => ({ name: `allow-${i + 1}`, fqdns: [a.fqdn], port: a.port, reason: a.reason })) },

@@ -20,6 +20,9 @@ for (const envName of ENVIRONMENTS) {
       const fqdns = new Set<string>(group.config.application_rule_collection.flatMap((c: any) => c.rule.flatMap((r: any) => r.destination_fqdns ?? [])));
       for (const host of ['events.pagerduty.com', '*.logic.azure.com', ...env.network.egressFirewall.allow.map((a) => a.fqdn)]) assert.ok(fqdns.has(host), `${host} is allowed out`);
       if (env.tier === 'production') assert.ok(env.network.egressFirewall.allow.length >= 2, 'prod names its ticket webhook and heartbeat hosts');
+      // n8n's notifications: Teams through the Logic Apps rule above, e-mail by SMTP submission (a network rule on 587).
+      const smtp = group.config.network_rule_collection.flatMap((c: any) => c.rule).find((r: any) => (r.destination_fqdns ?? []).includes('smtp.office365.com'));
+      assert.deepEqual([smtp?.destination_ports, smtp?.protocols], [['587'], ['TCP']]);
     });
 
     it('one VNet with the configured address space', () => {
