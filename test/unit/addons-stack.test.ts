@@ -136,11 +136,13 @@ for (const env of inputs.allEnvironments) {
     it('the Gateway\'s namespace reaches only the namespaces with routes: the ports platform namespaces accept from it, the workloads and the tenants', () => {
       const policy = manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === GATEWAY_NAMESPACE && o.metadata?.name === 'allow-egress') as any;
       const peers = policy.spec.egress.map((r: any) => {
+        // HTTPS out (Entra ID for the Gateway sign-in) is an ipBlock, not a namespace.
+        if (r.to[0].ipBlock) return `${r.to[0].ipBlock.cidr}:${(r.ports ?? []).map((p: any) => p.port).join(',')}`;
         const sel = r.to[0].namespaceSelector;
         const who = sel.matchLabels?.['kubernetes.io/metadata.name'] ?? (sel.matchExpressions?.[0]?.key === 'tenant' && sel.matchExpressions[0].operator === 'Exists' ? 'tenants' : JSON.stringify(sel));
         return `${who}:${(r.ports ?? []).map((p: any) => p.port).join(',') || 'any'}`;
       });
-      assert.deepEqual(peers.sort(), ['argocd:8080', 'observability:3000', 'platform:any', 'tenants:any']);
+      assert.deepEqual(peers.sort(), ['0.0.0.0/0:443', 'argocd:8080', 'n8n:5678', 'observability:3000', 'platform:any', 'tenants:any']);
       const backends = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-ingress').filter((o: any) => o.spec.ingress.some((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE));
       assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'observability'], 'every platform namespace that admits the proxies is one they can reach');
       // ... and admits only the proxy pods, not the controller beside them.
