@@ -184,6 +184,14 @@ export const METRICS = {
     labels: { team: 'LiteLLM team id (= tenant name)' },
     help: "Budget of a router team per period as the router enforces it (LiteLLM_TeamTable.max_budget), to compare with the tenant file's",
   },
+  n8nQueueWaiting: {
+    name: 'n8n_scaling_mode_queue_jobs_waiting',
+    type: 'gauge',
+    path: 'scrape',
+    emittedBy: ['n8n'],
+    labels: {},
+    help: "Executions waiting in n8n's Bull queue for a worker (n8n 2.41.3 metrics/prometheus/queue-metrics.service.js: the main process, N8N_METRICS_INCLUDE_QUEUE_METRICS)",
+  },
 } as const satisfies Record<string, ContractMetric>;
 
 export type MetricKey = keyof typeof METRICS;

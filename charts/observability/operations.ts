@@ -19,6 +19,7 @@ export const THRESHOLDS = {
   variantP95Seconds: 480,
   queueBacklog: 10,
   adoThrottledPerMinute: 10,
+  n8nQueueBacklog: 50,
 } as const;
 
 export const SEVERITY = {
@@ -28,6 +29,7 @@ export const SEVERITY = {
   OrchestratorQueueBacklog: 'P3',
   RepoAdapterAdoRateLimited: 'P2',
   AgentCircuitBreakerOpen: 'P2',
+  N8nQueueBacklog: 'P3',
 } as const;
 
 type Alert = keyof typeof SEVERITY;
@@ -109,5 +111,15 @@ export function operationsRuleGroups(): RuleGroup[] {
     '{{ $labels.job }} has failed fast on every call to {{ $labels.dependency }} for 5 minutes.',
   );
 
-  return [{ name: 'agent-operations', rules: [...errorRate, ...heartbeat, variantSlow, backlog, ado, breaker] }];
+  // KEDA adds workers on the same queue (docs/n8n.md): a lasting backlog means they are at their maximum or not taking jobs.
+  const n8nBacklog = alert(
+    'N8nQueueBacklog',
+    `max(${seriesOf('n8nQueueWaiting', 'n8n')}) > ${t.n8nQueueBacklog}`,
+    '15m',
+    { service: SERVICES.n8n.name },
+    `More than ${t.n8nQueueBacklog} n8n executions have been waiting for a worker for 15 minutes`,
+    "{{ $value }} executions are waiting in n8n's queue and it has not drained below the threshold for 15 minutes.",
+  );
+
+  return [{ name: 'agent-operations', rules: [...errorRate, ...heartbeat, variantSlow, backlog, ado, breaker, n8nBacklog] }];
 }

@@ -277,6 +277,22 @@ describe('agent operations alerts (promtool)', () => {
     ]);
   });
 
+  it("n8n: more than 50 executions waiting for 15 minutes opens a ticket; 40 stays quiet", () => {
+    const waiting = (n: number) => gauge(METRICS.n8nQueueWaiting.name, scraped('n8n'), `${n}x40`);
+    promtoolTest('ops-n8n-backlog', groups, [
+      {
+        name: '60 waiting',
+        interval: '1m',
+        input_series: [waiting(60)],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'N8nQueueBacklog', exp_alerts: [] },
+          { eval_time: '20m', alertname: 'N8nQueueBacklog', exp_alerts: [firing('N8nQueueBacklog', {}, { description: "60 executions are waiting in n8n's queue and it has not drained below the threshold for 15 minutes." })] },
+        ],
+      },
+      { name: '40 waiting', interval: '1m', input_series: [waiting(40)], alert_rule_test: [{ eval_time: '20m', alertname: 'N8nQueueBacklog', exp_alerts: [] }] },
+    ]);
+  });
+
   it('queue backlog above 10 for 15 minutes opens a ticket; summed over replicas', () => {
     const queued = (pod: string, n: number) => gauge(METRICS.jobsQueued.name, scraped('orchestrator', pod), `${n}x40`);
     promtoolTest('ops-backlog', groups, [
