@@ -97,6 +97,15 @@ export const tenantSchema = z
             targetRevision: z.string().min(1).default('main'),
           })
           .strict(),
+        mcp: z
+          .object({
+            tools: z
+              .array(z.string().regex(/^[a-z0-9-]+\/[a-z0-9_-]+$/, 'expected <server>/<toolset> or <server>/<tool>, e.g. azure-devops/work-items'))
+              .default([])
+              .describe('MCP tools the tenant may call through the MCP hub: <server>/<toolset> or <server>/<tool> from catalog/mcp-tools.ts'),
+          })
+          .strict()
+          .default({ tools: [] }),
         network: z
           .object({ allowEgressTo: z.array(egressTarget).default([]) })
           .strict()
