@@ -51,6 +51,8 @@ export interface McpToolServer {
   /** Where the MCP server itself listens (Streamable HTTP), on the pod's loopback only. */
   readonly mcpPort: number;
   readonly mcpPath: string;
+  /** The platform Key Vault secret holding the client id of the server's workload identity (written by the data stack). */
+  readonly clientIdSecret: string;
   /** Toolset -> the tool names the server registers for it (exact, as the pinned release names them). */
   readonly toolsets: Readonly<Record<string, readonly string[]>>;
 }
@@ -66,6 +68,7 @@ const AZURE_DEVOPS: McpToolServer = {
   tlsPort: 8443,
   mcpPort: 8000,
   mcpPath: '/mcp',
+  clientIdSecret: 'azure-devops-mcp-client-id',
   toolsets: {
     core: ['core_list_project_teams', 'core_list_projects', 'core_get_identity_ids'],
     work: ['work', 'work_iteration_write', 'work_capacity_write'],

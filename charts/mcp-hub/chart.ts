@@ -14,9 +14,6 @@ import { McpToolServerWorkload } from './tool-server';
 
 export const MCP_HUB_APP = 'mcp-hub';
 
-/** The Key Vault secret the data stack writes the Azure DevOps tool server's client id to. */
-export const AZURE_DEVOPS_MCP_CLIENT_ID_SECRET = 'azure-devops-mcp-client-id';
-
 export const MCP_HUB_LABELS = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/component': 'mcp-hub', 'app.kubernetes.io/managed-by': 'platform-render' };
 
 /** A tool call may run this long (a pipeline log, a code search) before the sidecar gives up. */
@@ -81,7 +78,7 @@ export class McpHubChart extends Chart {
       command: azureDevOpsCommand(props.hub.azureDevOpsOrganization),
       env: { AZURE_TOKEN_CREDENTIALS: 'prod', HOME: '/tmp', NODE_ENV: 'production' },
       // A client id is an identifier, not a credential; the vault is how Terraform's value reaches the pod.
-      secrets: { AZURE_CLIENT_ID: AZURE_DEVOPS_MCP_CLIENT_ID_SECRET },
+      secrets: { AZURE_CLIENT_ID: MCP_TOOL_SERVERS['azure-devops'].clientIdSecret },
       workloadIdentity: true,
       replicas: props.highAvailability ? 2 : 1,
       clientSan: MCP_GATEWAY_CLIENT_SAN,
