@@ -210,7 +210,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     name: MCP_HUB_NAMESPACE,
     podSecurity: 'restricted',
     quota: { cpu: '4', memory: '8Gi', pods: 20 },
-    containerMaximum: { cpu: '2', memory: '2Gi', ratio: 4, why: 'a tool server is limited to 1Gi, its TLS sidecar to 128Mi' },
+    containerMaximum: { cpu: '2', memory: '2Gi', ratio: 4, why: 'a tool server is limited to 1 CPU and 1Gi, its TLS sidecar to 200m and 128Mi' },
     httpsEgress: 'the tool servers\' SaaS APIs (Azure DevOps) and Entra ID token exchange (workload identity)',
     ingressFrom: [
       ...Object.values(MCP_TOOL_SERVERS).map((t) => ({ namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [t.tlsPort], why: `${t.service} through the platform Gateway's Envoy proxies (mTLS)` })),

@@ -82,8 +82,8 @@ export class McpHubChart extends Chart {
       workloadIdentity: true,
       replicas: props.highAvailability ? 2 : 1,
       clientSan: MCP_GATEWAY_CLIENT_SAN,
-      // Each MCP session runs its own server process (about 100Mi of Node).
-      resources: { cpu: '250m', memoryRequest: '512Mi', memoryLimit: '2Gi' },
+      // Each MCP session runs its own server process (about 100Mi of Node); idle ones end after 15 minutes.
+      resources: { cpuRequest: '250m', cpuLimit: '1', memory: '1Gi' },
       requestTimeoutSeconds: TOOL_CALL_TIMEOUT_SECONDS,
     });
   }

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { INTERNAL_CA_ISSUER } from '../../catalog/cluster-names';
 import { POOL_LABEL } from '../../catalog/node-pools';
 import type { McpToolServer } from '../../catalog/mcp-tools';
-import { ExternalSecret, labelsFor, port, q, RESTRICTED_CONTAINER, RESTRICTED_POD, selectorFor, ServiceMonitor } from '../workloads/common';
+import { ExternalSecret, labelsFor, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, selectorFor, ServiceMonitor, type Resources } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { BOOTSTRAP_FILE, CERT_DIR, CONFIG_DIR, SIDECAR_METRICS_PATH, SIDECAR_METRICS_PORT, SIDECAR_READY_PATH, tlsSidecarConfig } from './tls-sidecar';
 
@@ -30,7 +30,8 @@ export interface ToolServerProps {
   readonly workloadIdentity: boolean;
   readonly replicas: number;
   readonly clientSan: string;
-  readonly resources: { readonly cpu: string; readonly memoryRequest: string; readonly memoryLimit: string };
+  /** The server's CPU and memory (its node disk follows from its /tmp). */
+  readonly resources: Omit<Resources, 'ephemeralStorage'>;
   readonly requestTimeoutSeconds: number;
 }
 
@@ -43,6 +44,8 @@ const TMP_SIZE = '512Mi';
 const TLS_PORT_NAME = 'https';
 const METRICS_PORT_NAME = 'metrics';
 const SIDECAR_NAME = 'tls-sidecar';
+/** Envoy proxying a handful of streams: well under its limits; it writes only its logs. */
+const SIDECAR_RESOURCES: Resources = { cpuRequest: '50m', cpuLimit: '200m', memory: '128Mi', ephemeralStorage: { request: '64Mi', limit: '256Mi' } };
 
 const sha = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
 
@@ -123,10 +126,7 @@ export class McpToolServerWorkload extends Construct {
                 // Loopback only in intent: the Service exposes the TLS port, and the namespace's policies admit nothing else.
                 ports: [{ name: 'mcp', containerPort: server.mcpPort, protocol: 'TCP' }],
                 securityContext: RESTRICTED_CONTAINER,
-                resources: {
-                  requests: { cpu: q(props.resources.cpu), memory: q(props.resources.memoryRequest), 'ephemeral-storage': q('256Mi') },
-                  limits: { memory: q(props.resources.memoryLimit), 'ephemeral-storage': q('1Gi') },
-                },
+                resources: resources({ ...props.resources, ephemeralStorage: scratchStorage(TMP_SIZE) }),
                 startupProbe: serverProbe({ periodSeconds: 5, failureThreshold: 24 }),
                 livenessProbe: serverProbe({ periodSeconds: 20, failureThreshold: 3 }),
                 readinessProbe: serverProbe({ periodSeconds: 10, failureThreshold: 3 }),
@@ -142,10 +142,7 @@ export class McpToolServerWorkload extends Construct {
                   { name: METRICS_PORT_NAME, containerPort: SIDECAR_METRICS_PORT, protocol: 'TCP' },
                 ],
                 securityContext: RESTRICTED_CONTAINER,
-                resources: {
-                  requests: { cpu: q('50m'), memory: q('64Mi'), 'ephemeral-storage': q('64Mi') },
-                  limits: { memory: q('128Mi'), 'ephemeral-storage': q('256Mi') },
-                },
+                resources: resources(SIDECAR_RESOURCES),
                 startupProbe: sidecarProbe({ periodSeconds: 2, failureThreshold: 30 }),
                 livenessProbe: sidecarProbe({ periodSeconds: 20, failureThreshold: 3 }),
                 readinessProbe: sidecarProbe({ periodSeconds: 5, failureThreshold: 2 }),
