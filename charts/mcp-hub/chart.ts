@@ -9,12 +9,20 @@ import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { MCP_GATEWAY_CLIENT_SAN, MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS, type McpToolServerName } from '../../catalog/mcp-tools';
 import type { ImageRef } from '../workloads/plan';
+import { ADDONS } from '../../catalog/addons';
 import { gatewayClientCertificate, gatewayConfig, tenantMcpRoute, tenantSecurityPolicy, tenantTrafficPolicy, toolServerBackend, type HubIdentity, type TenantTools } from './gateway';
 import { McpToolServerWorkload } from './tool-server';
 
 export const MCP_HUB_APP = 'mcp-hub';
 
-export const MCP_HUB_LABELS = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/component': 'mcp-hub', 'app.kubernetes.io/managed-by': 'platform-render' };
+export const MCP_HUB_LABELS = {
+  'app.kubernetes.io/name': MCP_HUB_APP,
+  'app.kubernetes.io/part-of': 'platform',
+  'app.kubernetes.io/component': 'mcp-hub',
+  'app.kubernetes.io/managed-by': 'platform-render',
+  // The gateway objects follow the AI gateway's API version.
+  'app.kubernetes.io/version': ADDONS.aiGateway.version,
+};
 
 /** A tool call may run this long (a pipeline log, a code search) before the sidecar gives up. */
 const TOOL_CALL_TIMEOUT_SECONDS = 300;
@@ -24,15 +32,19 @@ export interface McpHubChartProps {
   readonly hub: HubIdentity & { readonly azureDevOpsOrganization: string };
   readonly images: { readonly azureDevOps: ImageRef; readonly tlsSidecar: ImageRef };
   readonly highAvailability: boolean;
+  /** The cluster's and VNet's ranges: the tool servers' HTTPS egress excludes them. */
+  readonly privateCidrs: readonly string[];
   /** Tenants of this environment with at least one tool. */
   readonly tenants: readonly TenantTools[];
 }
 
 /**
- * The Azure DevOps server's command line: supergateway runs the stdio server once per MCP session
- * (stateful) and serves it as Streamable HTTP. `--authentication env` takes a token from
- * DefaultAzureCredential, which AZURE_TOKEN_CREDENTIALS=prod narrows to the environment, workload
- * identity and managed identity credentials; only the catalogued toolsets are enabled.
+ * The Azure DevOps server's command line: supergateway serves the stdio server as Streamable HTTP,
+ * stateless (a server process per request), so any replica answers any request: the gateway's MCP
+ * proxies (one per Envoy replica) reach the tool servers through their Service with no session
+ * affinity. `--authentication env` takes a token from DefaultAzureCredential, which
+ * AZURE_TOKEN_CREDENTIALS=prod narrows to the environment, workload identity and managed identity
+ * credentials; only the catalogued toolsets are enabled.
  */
 export function azureDevOpsCommand(organization: string): string[] {
   const s = MCP_TOOL_SERVERS['azure-devops'];
@@ -43,10 +55,6 @@ export function azureDevOpsCommand(organization: string): string[] {
     `mcp-server-azuredevops ${organization} --authentication env --domains ${domains}`,
     '--outputTransport',
     'streamableHttp',
-    '--stateful',
-    // Idle sessions end (and their server process with them) after 15 minutes.
-    '--sessionTimeout',
-    '900000',
     '--port',
     String(s.mcpPort),
     '--streamableHttpPath',
@@ -80,9 +88,10 @@ export class McpHubChart extends Chart {
       // A client id is an identifier, not a credential; the vault is how Terraform's value reaches the pod.
       secrets: { AZURE_CLIENT_ID: MCP_TOOL_SERVERS['azure-devops'].clientIdSecret },
       workloadIdentity: true,
-      replicas: props.highAvailability ? 2 : 1,
+      replicas: { min: props.highAvailability ? 2 : 1, max: 6 },
+      privateCidrs: props.privateCidrs,
       clientSan: MCP_GATEWAY_CLIENT_SAN,
-      // Each MCP session runs its own server process (about 100Mi of Node); idle ones end after 15 minutes.
+      // Each request runs its own server process (about 100Mi of Node) for its duration.
       resources: { cpuRequest: '250m', cpuLimit: '1', memory: '1Gi' },
       requestTimeoutSeconds: TOOL_CALL_TIMEOUT_SECONDS,
     });

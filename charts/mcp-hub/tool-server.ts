@@ -2,8 +2,8 @@
  * One MCP tool server of the hub, in its namespace: the server (Streamable HTTP on the pod's
  * loopback) and its TLS sidecar in one pod, the server certificate from the internal CA, the
  * workload identity the server calls its SaaS API with (client id from Key Vault through an
- * ExternalSecret), a Service on the TLS port only, a PDB and a ServiceMonitor on the sidecar's
- * stats. The namespace's NetworkPolicies (catalog/namespaces.ts) admit only the Gateway's proxies.
+ * ExternalSecret), a Service on the TLS port and the sidecar's stats, a CPU autoscaler, a PDB, a
+ * NetworkPolicy admitting only the Gateway's proxies (and Prometheus), and a ServiceMonitor.
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -12,7 +12,10 @@ import { createHash } from 'node:crypto';
 import { INTERNAL_CA_ISSUER } from '../../catalog/cluster-names';
 import { POOL_LABEL } from '../../catalog/node-pools';
 import type { McpToolServer } from '../../catalog/mcp-tools';
-import { ExternalSecret, labelsFor, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, selectorFor, ServiceMonitor, type Resources } from '../workloads/common';
+import {
+  ExternalSecret, GATEWAY_PROXY_PEER, labelsFor, metricsIngress, namespacePeer, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, selectorFor, ServiceMonitor, tcp,
+  type Resources,
+} from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { BOOTSTRAP_FILE, CERT_DIR, CONFIG_DIR, SIDECAR_METRICS_PATH, SIDECAR_METRICS_PORT, SIDECAR_READY_PATH, tlsSidecarConfig } from './tls-sidecar';
 
@@ -28,7 +31,10 @@ export interface ToolServerProps {
   /** Environment variable -> Key Vault secret name (identifiers such as a client id; no keys). */
   readonly secrets: Record<string, string>;
   readonly workloadIdentity: boolean;
-  readonly replicas: number;
+  /** CPU autoscaling between these counts: the bridge starts a server process per request. */
+  readonly replicas: { readonly min: number; readonly max: number };
+  /** Private ranges the server may not reach on 443 (it calls SaaS APIs only). */
+  readonly privateCidrs: readonly string[];
   readonly clientSan: string;
   /** The server's CPU and memory (its node disk follows from its /tmp). */
   readonly resources: Omit<Resources, 'ephemeralStorage'>;
@@ -88,7 +94,7 @@ export class McpToolServerWorkload extends Construct {
     new k8s.KubeDeployment(this, 'deployment', {
       metadata: meta(),
       spec: {
-        replicas: props.replicas,
+        // No replicas: the autoscaler owns the count, and Argo CD would otherwise reset it on every sync.
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: port(0), maxSurge: port(1) } },
@@ -175,7 +181,36 @@ export class McpToolServerWorkload extends Construct {
     });
 
     // One pod may go at a time, also with a single replica (a drain must not wait forever).
-    new k8s.KubePodDisruptionBudget(this, 'pdb', { metadata: meta(), spec: { maxUnavailable: port(1), selector: { matchLabels: selector } } });
+    new k8s.KubePodDisruptionBudget(this, 'pdb', { metadata: meta(), spec: { maxUnavailable: port(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' } });
+
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+      metadata: meta(),
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        minReplicas: props.replicas.min,
+        maxReplicas: props.replicas.max,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] } },
+      },
+    });
+
+    // The namespace's policies say the same for every pod there; this one names the tool server's own paths.
+    new k8s.KubeNetworkPolicy(this, 'netpol', {
+      metadata: meta(),
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [
+          { from: [GATEWAY_PROXY_PEER], ports: tcp(server.tlsPort) },
+          metricsIngress(SIDECAR_METRICS_PORT),
+        ],
+        egress: [
+          { to: [namespacePeer('kube-system', { 'k8s-app': 'kube-dns' })], ports: [{ protocol: 'UDP', port: port(53) }, { protocol: 'TCP', port: port(53) }] },
+          // The SaaS API and Entra ID (workload identity); which hosts, the egress firewall decides (catalog/egress.ts).
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...props.privateCidrs] } }], ports: tcp(443) },
+        ],
+      },
+    });
 
     new ServiceMonitor(this, 'monitor', { metadata: meta(), selector, port: METRICS_PORT_NAME, path: SIDECAR_METRICS_PATH });
   }

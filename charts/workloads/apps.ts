@@ -111,6 +111,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         hub: { entraTenantId: hub.entraTenantId, appId: hub.appId, azureDevOpsOrganization: hub.azureDevOps.organization },
         images: { azureDevOps: images['azure-devops-mcp'], tlsSidecar: images.envoy },
         highAvailability: ctx.env.addons.highAvailability,
+        privateCidrs: [ctx.env.aks.podCidr, ctx.env.aks.serviceCidr, ctx.env.network.addressSpace],
         tenants,
       });
     },

@@ -37,6 +37,7 @@ function render(tenants = TENANTS): Obj[] {
     hub: { entraTenantId: '0f1e2d3c-4b5a-4968-8776-655443322110', appId: '5d9e3f40-ab12-4c3d-9e4f-5a6b7c8d9e0f', azureDevOpsOrganization: 'example-org' },
     images: { azureDevOps: { ref: 'craiplab.azurecr.io/mcp/azure-devops-mcp:2.10.0-sg4.0.0', version: '2.10.0-sg4.0.0' }, tlsSidecar: { ref: 'craiplab.azurecr.io/mirror/envoyproxy/envoy:distroless-v1.39.0', version: 'distroless-v1.39.0' } },
     highAvailability: true,
+    privateCidrs: ['10.244.0.0/16', '10.0.0.0/16', '10.10.0.0/16'],
     tenants,
   });
   return parseAllDocuments(app.synthYaml()).map((d) => d.toJS()).filter(Boolean);
