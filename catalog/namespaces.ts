@@ -182,8 +182,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       { namespace: 'platform', pods: { 'app.kubernetes.io/name': 'edge-smoke' }, ports: [ENVOY_PORTS.https], why: "the edge smoke test (PostSync) fetches every route through the Gateway" },
     ],
     forwardsRoutes: true,
-    // The proxies validate MCP hub tokens against Entra ID's signing keys (remote JWKS).
-    httpsEgress: "Entra ID's JWKS for the MCP hub's JWT validation",
+    // The proxies exchange sign-in codes and fetch signing keys at Entra ID (routes with signIn, and the MCP hub's JWT validation).
+    httpsEgress: 'Entra ID for the sign-in at the Gateway and the MCP hub (token endpoint, signing keys)',
     egressTo: [
       { namespace: AI_GATEWAY_NAMESPACE, pods: AI_GATEWAY_CONTROLLER_LABELS, ports: [AI_GATEWAY_PORTS.extensionServer], why: "Envoy Gateway's extension manager calls the AI gateway controller (xDS translation hooks)" },
       { namespace: 'platform', why: "the agent gateway's and the LLM router's routes (the workload charts' policies admit only the proxies, on the service ports)" },
