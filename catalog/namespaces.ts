@@ -6,7 +6,7 @@
 
 import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, RATIFY_PROVIDER_PORT } from './cluster-names';
 import { ENVOY_PORTS, ENVOY_PROXY_POD_LABELS, ENVOY_PROXY_SIZE, GATEWAY_NAMESPACE } from './edge';
-import { AI_GATEWAY_CONTROLLER_LABELS, AI_GATEWAY_NAMESPACE, AI_GATEWAY_PORTS, EXTPROC_SIZE } from './ai-gateway';
+import { AI_GATEWAY_NAMESPACE, AI_GATEWAY_PORTS, EXTPROC_SIZE } from './ai-gateway';
 import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from './mcp-tools';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -185,7 +185,6 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     // The proxies exchange sign-in codes and fetch signing keys at Entra ID (routes with signIn, and the MCP hub's JWT validation).
     httpsEgress: 'Entra ID for the sign-in at the Gateway and the MCP hub (token endpoint, signing keys)',
     egressTo: [
-      { namespace: AI_GATEWAY_NAMESPACE, pods: AI_GATEWAY_CONTROLLER_LABELS, ports: [AI_GATEWAY_PORTS.extensionServer], why: "Envoy Gateway's extension manager calls the AI gateway controller (xDS translation hooks)" },
       { namespace: 'platform', why: "the agent gateway's and the LLM router's routes (the workload charts' policies admit only the proxies, on the service ports)" },
       { namespace: TENANT_NAMESPACES, why: "tenants' HTTPRoutes (each tenant namespace admits the proxies)" },
     ],
