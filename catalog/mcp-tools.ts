@@ -51,6 +51,8 @@ export interface McpToolServer {
   /** Where the MCP server itself listens (Streamable HTTP), on the pod's loopback only. */
   readonly mcpPort: number;
   readonly mcpPath: string;
+  /** The npm package (exact version) the server image installs; its tools below are that release's. */
+  readonly package: { readonly name: string; readonly version: string };
   /** The platform Key Vault secret holding the client id of the server's workload identity (written by the data stack). */
   readonly clientIdSecret: string;
   /** Toolset -> the tool names the server registers for it (exact, as the pinned release names them). */
@@ -68,6 +70,7 @@ const AZURE_DEVOPS: McpToolServer = {
   tlsPort: 8443,
   mcpPort: 8000,
   mcpPath: '/mcp',
+  package: { name: '@azure-devops/mcp', version: '2.10.0' },
   clientIdSecret: 'azure-devops-mcp-client-id',
   toolsets: {
     core: ['core_list_project_teams', 'core_list_projects', 'core_get_identity_ids'],
@@ -91,6 +94,12 @@ const AZURE_DEVOPS: McpToolServer = {
     'advanced-security': ['advsec_get_alerts', 'advsec_get_alert_details'],
   },
 };
+
+/**
+ * The bridge that serves a stdio-only MCP server as Streamable HTTP (supergateway, maintained by
+ * Supercorp; npm). A server image's tag is `<server version>-sg<bridge version>`.
+ */
+export const MCP_STDIO_BRIDGE = { name: 'supergateway', version: '4.0.0' } as const;
 
 export const MCP_TOOL_SERVERS = {
   'azure-devops': AZURE_DEVOPS,
