@@ -40,6 +40,12 @@ export function mcpTenantRole(tenant: string): string {
  * namespace, and the DNS name in it that every tool server's TLS sidecar requires of its client.
  */
 export const MCP_GATEWAY_CLIENT_CERT = 'mcp-gateway-client-tls';
+
+/**
+ * The tool servers' TLS sidecar serves Envoy's stats (and readiness) here; the only port besides
+ * the TLS port the hub's namespace opens, so nothing in the cluster reaches a server's plain port.
+ */
+export const MCP_SIDECAR_METRICS_PORT = 9902;
 export const MCP_GATEWAY_CLIENT_SAN = `mcp-gateway.${GATEWAY_NAMESPACE}.svc.cluster.local`;
 
 export interface McpToolServer {

@@ -7,7 +7,7 @@
 import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, RATIFY_PROVIDER_PORT } from './cluster-names';
 import { ENVOY_PORTS, ENVOY_PROXY_POD_LABELS, ENVOY_PROXY_SIZE, GATEWAY_NAMESPACE } from './edge';
 import { AI_GATEWAY_NAMESPACE, AI_GATEWAY_PORTS, EXTPROC_SIZE } from './ai-gateway';
-import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from './mcp-tools';
+import { MCP_HUB_NAMESPACE, MCP_SIDECAR_METRICS_PORT, MCP_TOOL_SERVERS } from './mcp-tools';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
@@ -214,7 +214,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     httpsEgress: 'the tool servers\' SaaS APIs (Azure DevOps) and Entra ID token exchange (workload identity)',
     ingressFrom: [
       ...Object.values(MCP_TOOL_SERVERS).map((t) => ({ namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [t.tlsPort], why: `${t.service} through the platform Gateway's Envoy proxies (mTLS)` })),
-      SCRAPE,
+      // The stats port only: a server's plain MCP port must stay unreachable, Prometheus included.
+      { namespace: OBSERVABILITY_NAMESPACE, ports: [MCP_SIDECAR_METRICS_PORT], why: "Prometheus scrapes the TLS sidecars' stats" },
     ],
   },
   {

@@ -7,6 +7,7 @@
  * serves only Envoy's Prometheus stats and readiness; the admin interface stays on loopback.
  */
 import { stringify } from 'yaml';
+import { MCP_SIDECAR_METRICS_PORT } from '../../catalog/mcp-tools';
 
 export const CERT_DIR = '/etc/tls-sidecar/certs';
 export const CONFIG_DIR = '/etc/tls-sidecar/config';
@@ -15,7 +16,7 @@ const CERT_SDS_FILE = 'server-cert.yaml';
 const VALIDATION_SDS_FILE = 'client-validation.yaml';
 
 /** The sidecar's listener for Prometheus and the kubelet: /stats/prometheus and /ready only. */
-export const SIDECAR_METRICS_PORT = 9902;
+export const SIDECAR_METRICS_PORT = MCP_SIDECAR_METRICS_PORT;
 export const SIDECAR_METRICS_PATH = '/stats/prometheus';
 export const SIDECAR_READY_PATH = '/ready';
 const ADMIN_PORT = 9901;

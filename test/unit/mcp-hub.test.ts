@@ -14,7 +14,7 @@ import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, PLATFORM_GATEWAY } from '../../catalog/edge';
 import { GATEWAY_CONFIG_ANNOTATION } from '../../catalog/ai-gateway';
-import { MCP_GATEWAY_CLIENT_SAN, MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS, mcpGrants, mcpHostname, mcpTenantRole } from '../../catalog/mcp-tools';
+import { MCP_GATEWAY_CLIENT_SAN, MCP_HUB_NAMESPACE, MCP_SIDECAR_METRICS_PORT, MCP_TOOL_SERVERS, mcpGrants, mcpHostname, mcpTenantRole } from '../../catalog/mcp-tools';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { gatewayObjects } from '../../constructs/edge/gateway';
 import { McpHubChart, MCP_HUB_APP, azureDevOpsCommand } from '../../charts/mcp-hub/chart';
@@ -198,7 +198,10 @@ describe('MCP hub: the rendered objects', () => {
     assert.equal(ns.serviceAccountToken, undefined);
     const fromGateway = (ns.ingressFrom ?? []).filter((p) => p.namespace === GATEWAY_NAMESPACE);
     assert.deepEqual(fromGateway.map((p) => [p.pods, p.ports]), Object.values(MCP_TOOL_SERVERS).map((s) => [ENVOY_PROXY_POD_LABELS, [s.tlsPort]]));
-    assert.ok((ns.ingressFrom ?? []).every((p) => p.namespace === GATEWAY_NAMESPACE || p.namespace === 'observability'));
+    // Nothing else, and Prometheus only on the sidecar's stats port: no caller reaches a server's plain port.
+    assert.deepEqual((ns.ingressFrom ?? []).filter((p) => p.namespace !== GATEWAY_NAMESPACE).map((p) => [p.namespace, p.ports]), [['observability', [MCP_SIDECAR_METRICS_PORT]]]);
+    const ports = (ns.ingressFrom ?? []).map((p) => p.ports);
+    assert.ok(ports.every((p) => p !== undefined) && !Object.values(MCP_TOOL_SERVERS).some((s) => ports.some((p) => p!.includes(s.mcpPort))), 'a plain MCP port is reachable');
     const cert = find(objs, 'Certificate', GATEWAY_NAMESPACE, objs.find((o) => o.kind === 'Backend')!.spec.tls.clientCertificateRef.name)!;
     assert.deepEqual(cert.spec.dnsNames, [MCP_GATEWAY_CLIENT_SAN]);
     const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === MCP_HUB_NAMESPACE)!;
