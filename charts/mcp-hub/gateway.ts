@@ -107,7 +107,7 @@ export function gatewayConfig(labels: Record<string, string>): Manifest {
             requests: { cpu: `${EXTPROC_SIZE.cpuMillis}m`, memory: `${EXTPROC_SIZE.memoryRequestMi}Mi` },
             limits: { memory: `${EXTPROC_SIZE.memoryLimitMi}Mi` },
           },
-          // Upstream's default context plus a read-only root file system (it writes only to its UDS emptyDir).
+          // Upstream's default context plus a read-only root file system: it writes to its UDS emptyDir (a temp file only for AWS credentials, unused here).
           securityContext: {
             allowPrivilegeEscalation: false,
             capabilities: { drop: ['ALL'] },
