@@ -11,6 +11,7 @@ import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-ke
 import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RedisCacheAccessPolicyAssignment } from '@cdktf/provider-azurerm/lib/redis-cache-access-policy-assignment';
 import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from '../charts/workloads/names';
+import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from '../catalog/mcp-tools';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { ArtifactStorage } from '../constructs/data/storage';
 import { Postgres } from '../constructs/data/postgres';
@@ -71,6 +72,7 @@ export class DataStack extends EnvironmentStack {
     });
 
     this.routerIdentity(props);
+    if (env.mcpHub && env.addons.aiGateway.enabled) this.mcpToolServerIdentity(props);
 
     new TerraformOutput(this, 'postgres_fqdn', { value: this.postgres.server.fqdn });
     new TerraformOutput(this, 'redis_hostname', { value: this.redis.cache.hostname });
@@ -107,6 +109,32 @@ export class DataStack extends EnvironmentStack {
       value: router.clientId,
       contentType: 'client-id',
     });
+  }
+
+  /**
+   * The MCP hub's Azure DevOps tool server: a workload identity federated with its service account,
+   * with no Azure role (Azure DevOps grants it access once it is added to the organisation as a
+   * user: docs/mcp-hub.md), and its client id in the platform vault for the server's ExternalSecret.
+   */
+  private mcpToolServerIdentity(props: DataStackProps): void {
+    const { env, platform } = props;
+    const { service: server, clientIdSecret } = MCP_TOOL_SERVERS['azure-devops'];
+    const identity = new WorkloadIdentity(this, 'azure-devops-mcp-identity', {
+      name: this.naming.name('userAssignedIdentity', server),
+      resourceGroupName: this.resourceGroup.name,
+      location: env.location,
+      oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+      namespace: MCP_HUB_NAMESPACE,
+      serviceAccount: server,
+      roles: {},
+    });
+    new KeyVaultSecret(this, 'azure-devops-mcp-client-id', {
+      name: clientIdSecret,
+      keyVaultId: platform.vault.vault.id,
+      value: identity.clientId,
+      contentType: 'client-id',
+    });
+    new TerraformOutput(this, 'azure_devops_mcp_principal_id', { value: identity.identity.principalId, description: 'add this identity to the Azure DevOps organisation (docs/mcp-hub.md)' });
   }
 
   /**

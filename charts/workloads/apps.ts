@@ -14,6 +14,8 @@ import { DEMO_APP, EdgeDemoChart } from '../edge/demo';
 import { AgentServicesChart } from './agents';
 import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
 import { LlmRouterChart } from './router';
+import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
+import { mcpGrants } from '../../catalog/mcp-tools';
 
 export interface WorkloadFiles {
   readonly workloadsFile?: string;
@@ -92,6 +94,25 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         privateEndpointsCidr: p.privateEndpointsCidr,
         redisHost: p.redisHost,
         cloudEndpoints: p.config.router.cloudEndpoints,
+      });
+    },
+    [MCP_HUB_APP]: (app, ctx) => {
+      const hub = ctx.env.mcpHub;
+      if (!hub || !ctx.env.addons.aiGateway.enabled) return;
+      const p = plan(ctx);
+      const images = all(p, ['azure-devops-mcp', 'envoy']);
+      if (!images) return;
+      const tenants = ctx.tenants
+        .filter((t) => t.spec.environments.includes(ctx.env.name) && !t.spec.retired && t.spec.mcp.tools.length > 0)
+        .map((t) => ({ tenant: t.metadata.name, grants: mcpGrants(t.spec.mcp.tools), requestsPerMinute: t.spec.mcp.requestsPerMinute }))
+        .sort((a, b) => a.tenant.localeCompare(b.tenant));
+      new McpHubChart(app, MCP_HUB_APP, {
+        zone: ctx.env.dns.zoneName,
+        hub: { entraTenantId: hub.entraTenantId, appId: hub.appId, azureDevOpsOrganization: hub.azureDevOps.organization },
+        images: { azureDevOps: images['azure-devops-mcp'], tlsSidecar: images.envoy },
+        highAvailability: ctx.env.addons.highAvailability,
+        privateCidrs: [ctx.env.aks.podCidr, ctx.env.aks.serviceCidr, ctx.env.network.addressSpace],
+        tenants,
       });
     },
   };

@@ -23,6 +23,8 @@ import { gatewaySignIn } from '../../charts/edge/sign-in';
 import { DEMO_APP } from '../../charts/edge/demo';
 import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
+import { MCP_HUB_APP } from '../../charts/mcp-hub/chart';
+import { MCP_HUB_NAMESPACE } from '../../catalog/mcp-tools';
 import { ADDONS, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import type { EnvironmentConfig } from '../../config/schema';
@@ -86,6 +88,8 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   // The demo service and the PostSync smoke test of every route: after the routes exist.
   [DEMO_APP]: { wave: 3, namespace: PLATFORM_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack'] },
   [EDGE_APP]: { wave: 2, namespace: GATEWAY_NAMESPACE, requires: ['envoyGateway', 'certManager'] },
+  // The tool servers and, in the Gateway's namespace, the tenants' MCPRoutes and policies.
+  [MCP_HUB_APP]: { wave: 2, namespace: MCP_HUB_NAMESPACE, requires: ['envoyGateway', 'aiGateway', 'certManager', 'externalSecrets', 'kubePrometheusStack'] },
 };
 
 /** The Applications of an environment: every registered app whose add-ons are enabled. */

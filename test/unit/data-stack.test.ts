@@ -6,6 +6,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { Postgres, POSTGRES_PARAMETERS } from '../../constructs/data/postgres';
 import { DATABASES } from '../../stacks/data-stack';
 import { refId, synthApp } from '../helpers/synth';
+import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from '../../catalog/mcp-tools';
 
 const app = synthApp();
 
@@ -50,17 +51,26 @@ for (const envName of ['dev', 'prod']) {
     });
 
     it('the LLM router identity: federated with its service account, Redis data contributor, client id in the platform vault', () => {
-      const fed = data.one('azurerm_federated_identity_credential');
-      assert.equal(fed.config.subject, `system:serviceaccount:${env.tenancy.routerNamespace}:llm-router`);
-      const identity = data.one('azurerm_user_assigned_identity');
+      const fed = data.of('azurerm_federated_identity_credential').find((f) => f.config.subject === `system:serviceaccount:${env.tenancy.routerNamespace}:llm-router`)!;
+      assert.ok(fed, 'the router is federated with its service account');
+      const identity = data.of('azurerm_user_assigned_identity').find((i) => fed.config.parent_id === `\${azurerm_user_assigned_identity.${i.id}.id}`)!;
       const access = data.one('azurerm_redis_cache_access_policy_assignment');
       assert.equal(access.config.access_policy_name, 'Data Contributor');
       assert.equal(access.config.object_id, `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
       assert.equal(access.config.redis_cache_id, refId(data.one('azurerm_redis_cache')));
-      const secret = data.one('azurerm_key_vault_secret');
-      assert.equal(secret.config.name, 'llm-router-client-id');
+      const secret = data.of('azurerm_key_vault_secret').find((k) => k.config.name === 'llm-router-client-id')!;
       assert.equal(secret.config.value, `\${azurerm_user_assigned_identity.${identity.id}.client_id}`);
       assert.equal(data.of('azurerm_role_assignment').length, 0, 'no Azure role beyond the Redis data policy');
+    });
+
+    it("the MCP hub's Azure DevOps tool server identity: federated with its service account in the hub's namespace, no Azure role, client id in the platform vault", () => {
+      const server = MCP_TOOL_SERVERS['azure-devops'];
+      const fed = data.of('azurerm_federated_identity_credential').find((f) => f.config.subject === `system:serviceaccount:${MCP_HUB_NAMESPACE}:${server.service}`);
+      assert.ok(fed, 'federated with the tool server');
+      const identity = data.of('azurerm_user_assigned_identity').find((i) => fed.config.parent_id === `\${azurerm_user_assigned_identity.${i.id}.id}`)!;
+      const secret = data.of('azurerm_key_vault_secret').find((k) => k.config.name === server.clientIdSecret)!;
+      assert.equal(secret.config.value, `\${azurerm_user_assigned_identity.${identity.id}.client_id}`);
+      assert.ok(!data.of('azurerm_role_assignment').some((r) => r.config.principal_id === `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`), 'no Azure role');
     });
 
     it('PostgreSQL: TLS 1.2+, pgvector allow-listed, router and audit databases, an Entra admin group', () => {
