@@ -7,7 +7,7 @@
 import { Chart, ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { PLATFORM_ROUTE_LIST } from '../../catalog/routes';
-import { platformRoute, routeTrafficPolicy } from './routes';
+import { platformRoute, routeTrafficPolicy, type RouteContracts } from './routes';
 import { edgeDashboard, edgeRuleGroups, routeProbe } from './probes';
 import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
 
@@ -18,6 +18,8 @@ export interface EdgeChartProps {
   readonly zone: string;
   /** Probes, probe alerts and the dashboard: only where the blackbox exporter and Prometheus run. */
   readonly probes: boolean;
+  /** The operations of the hosts whose backend has an OpenAPI contract (config/gateway-contract.ts). */
+  readonly contracts: RouteContracts;
 }
 
 export const EDGE_LABELS = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/component': 'edge', 'app.kubernetes.io/managed-by': 'platform-render' };
@@ -27,8 +29,8 @@ export class EdgeChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const add = (o: Record<string, any>) => new ApiObject(this, `${o.kind}-${o.metadata.namespace}-${o.metadata.name}`, o as any);
     for (const r of PLATFORM_ROUTE_LIST) {
-      add(platformRoute(r, props.zone, EDGE_LABELS));
-      add(routeTrafficPolicy(r, EDGE_LABELS));
+      add(platformRoute(r, props.zone, EDGE_LABELS, props.contracts));
+      add(routeTrafficPolicy(r, EDGE_LABELS, props.contracts));
       if (props.probes) add(routeProbe(r, props.zone, EDGE_LABELS));
     }
     if (!props.probes) return;

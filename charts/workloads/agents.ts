@@ -9,13 +9,14 @@ import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { METRICS, SERVICES } from '../../catalog/services';
+import { AGENT_HEALTH } from '../../catalog/agent-gateway';
 import { cidrEgress, GATEWAY_PROXY_PEER, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
 import type { WorkloadPlan, ImageRef } from './plan';
 import { PlatformService } from './service';
 import { ROUTER_NAME, ROUTER_PORT } from './router';
 
 const { gateway: GATEWAY, orchestrator: ORCHESTRATOR, repoAdapter: REPO_ADAPTER, patchWorker: PATCH_WORKER } = SERVICES;
-const HEALTH = { live: '/healthz/live', ready: '/healthz/ready', startup: '/healthz/startup' };
+const HEALTH = AGENT_HEALTH;
 
 export interface AgentImages {
   readonly gateway: ImageRef;
