@@ -8,6 +8,7 @@ import { Chart, ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { PLATFORM_ROUTE_LIST } from '../../catalog/routes';
 import { platformRoute, routeTrafficPolicy, type RouteContracts } from './routes';
+import { signInClientSecret, signInPolicy, type GatewaySignIn } from './sign-in';
 import { edgeDashboard, edgeRuleGroups, routeProbe } from './probes';
 import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
 
@@ -20,6 +21,8 @@ export interface EdgeChartProps {
   readonly probes: boolean;
   /** The operations of the hosts whose backend has an OpenAPI contract (config/gateway-contract.ts). */
   readonly contracts: RouteContracts;
+  /** Entra ID sign-in for the routes that ask for it (network.edge.signIn, groups resolved). */
+  readonly signIn?: GatewaySignIn;
 }
 
 export const EDGE_LABELS = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/component': 'edge', 'app.kubernetes.io/managed-by': 'platform-render' };
@@ -31,6 +34,12 @@ export class EdgeChart extends Chart {
     for (const r of PLATFORM_ROUTE_LIST) {
       add(platformRoute(r, props.zone, EDGE_LABELS, props.contracts));
       add(routeTrafficPolicy(r, EDGE_LABELS, props.contracts));
+      if (r.signIn) {
+        // Validation requires network.edge.signIn for these; never serve such a route open.
+        if (!props.signIn) throw new Error(`route ${r.host} signs in at the Gateway, but no sign-in is configured (network.edge.signIn)`);
+        add(signInClientSecret(r, props.signIn, EDGE_LABELS));
+        add(signInPolicy(r, props.zone, props.signIn, EDGE_LABELS));
+      }
       if (props.probes) add(routeProbe(r, props.zone, EDGE_LABELS));
     }
     if (!props.probes) return;
