@@ -14,11 +14,14 @@ import { DEMO_APP, EdgeDemoChart } from '../edge/demo';
 import { AgentServicesChart } from './agents';
 import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
 import { LlmRouterChart } from './router';
+import { AUDIT_APP, AuditChart } from '../audit/chart';
+import { AUDIT_MIGRATIONS_DIR, loadMigrations } from '../../config/audit-migrations';
 
 export interface WorkloadFiles {
   readonly workloadsFile?: string;
   readonly lockFile?: string;
   readonly tenantsDir?: string;
+  readonly migrationsDir?: string;
 }
 
 /** The apps, reading their config from the given files (tests pass fixtures). */
@@ -75,6 +78,24 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
       const images = all(p, ['demo']);
       if (!images) return;
       new EdgeDemoChart(app, DEMO_APP, { environment: p.env, image: images.demo, zone: ctx.env.dns.zoneName, nodesCidr: ctx.env.network.subnets.nodes, untrustedCertificates: ctx.env.addons.certManager.acme.server === 'staging' });
+    },
+    [AUDIT_APP]: (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['postgres', 'curl']);
+      if (!images) return;
+      new AuditChart(app, AUDIT_APP, {
+        environment: p.env,
+        postgresImage: images.postgres,
+        curlImage: images.curl,
+        migrations: loadMigrations(files.migrationsDir ?? AUDIT_MIGRATIONS_DIR),
+        postgresHost: p.postgresHost,
+        migratorRole: p.auditMigratorRole,
+        blobHost: p.blobHost,
+        privateEndpointsCidr: p.privateEndpointsCidr,
+        // The agent services' Entra ID endpoints: the token exchange goes to the same place.
+        cloudEndpoints: p.config.agents.cloudEndpoints,
+        alerts: ctx.env.addons.kubePrometheusStack.enabled,
+      });
     },
     'llm-router': (app, ctx) => {
       const p = plan(ctx);

@@ -11,6 +11,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'pg';
+import { parseAllDocuments } from 'yaml';
+import { ARCHIVE_CRONJOB, MIGRATE_JOB } from '../../charts/audit/chart';
 import { AUDIT_IDENTITIES, AUDIT_ROLES, MIGRATION_QUOTE, type Migration } from '../../catalog/audit';
 import { loadMigrations } from '../../config/audit-migrations';
 import { ValidationError } from '../../config/yaml-validate';
@@ -19,6 +21,16 @@ import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { ROOT } from '../helpers/tools';
 
 const MIGRATOR = 'audit-migrator';
+
+/** A file of a rendered ConfigMap of the dev audit app: the tests run what the cluster runs. */
+function renderedFile(configMap: string, key: string): string {
+  const objects = parseAllDocuments(readFileSync(join(ROOT, 'rendered/dev/audit/manifests.yaml'), 'utf8')).map((d) => d.toJS());
+  const text = objects.find((o) => o?.kind === 'ConfigMap' && o.metadata.name === configMap)?.data?.[key];
+  assert.ok(text, `rendered/dev/audit: ConfigMap ${configMap} has no ${key}`);
+  return text;
+}
+/** psql's :'name' interpolation, for the one script the test runs through the pg client. */
+const interpolate = (sql: string, vars: Record<string, string>) => sql.replace(/:'(\w+)'/g, (_, k: string) => `'${vars[k].replace(/'/g, "''")}'`);
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 describe('audit migrations on a real PostgreSQL', () => {
@@ -65,8 +77,12 @@ describe('audit migrations on a real PostgreSQL', () => {
     await pg?.stop();
   });
 
+  it('the rendered migration script is the one built from migrations/audit', () => {
+    assert.equal(renderedFile(MIGRATE_JOB, 'migrate.sql'), migrationScript(migrations));
+  });
+
   it('applies every migration in order, once, recording the checksum PostgreSQL computed', async () => {
-    const out = await asMigrator(migrationScript(migrations));
+    const out = await asMigrator(renderedFile(MIGRATE_JOB, 'migrate.sql'));
     assert.deepEqual(out.filter((l) => l.startsWith('V')), migrations.map((m) => `V${m.version} ${m.name}: applied`));
     const rows = await ledger();
     assert.deepEqual(rows.map((r) => r.version), migrations.map((m) => m.version));
@@ -76,7 +92,7 @@ describe('audit migrations on a real PostgreSQL', () => {
 
   it('a second run is a no-op', async () => {
     const before = await ledger();
-    const out = await asMigrator(migrationScript(migrations));
+    const out = await asMigrator(renderedFile(MIGRATE_JOB, 'migrate.sql'));
     assert.deepEqual(out.filter((l) => l.startsWith('V')), migrations.map((m) => `V${m.version} ${m.name}: already applied`));
     assert.deepEqual(await ledger(), before);
   });
@@ -100,8 +116,8 @@ describe('audit migrations on a real PostgreSQL', () => {
       // test creates plain roles of the same names and runs the real grant script on them.
       for (const id of Object.values(AUDIT_IDENTITIES)) if (id.role !== 'entra-admin') await admin.query(`CREATE ROLE "${id.name}" LOGIN`);
       await admin.query(`CREATE ROLE auditor LOGIN`);
-      const grants = Object.values(AUDIT_IDENTITIES).flatMap((id) => (id.role === 'entra-admin' ? [] : [{ role: id.name, group: id.role }]));
-      await asMigrator(roleGrantsScript([...grants, { role: 'auditor', group: AUDIT_ROLES.reader }]));
+      await asMigrator(renderedFile(MIGRATE_JOB, 'grants.sql'));
+      await asMigrator(roleGrantsScript([{ role: 'auditor', group: AUDIT_ROLES.reader }]));
     });
 
     const writer = AUDIT_IDENTITIES.gatewayWriter.name;
@@ -151,6 +167,17 @@ describe('audit migrations on a real PostgreSQL', () => {
       assert.ok(query, 'docs/runbooks/audit.md has a ```sql block starting with "-- by trace id"');
       const rows = await as('auditor', async () => (await db.query(query.replace(":'trace_id'", `'${TRACE}'`))).rows);
       assert.deepEqual(rows.map((r) => [r.source, r.tool, r.decision]), [['agent-gateway', 'createTask', 'allow'], ['mcp-hub', 'repo.search', 'allow']]);
+    });
+
+    it("the archiver's export of a day is every event of it as JSON lines, in order, byte-identical on a rerun", async () => {
+      const sql = interpolate(renderedFile(ARCHIVE_CRONJOB, 'export-day.sql'), { day: yesterday() });
+      const run = async () => as(archiver, async () => (await db.query(sql)).rows.map((r) => Object.values(r)[0] as string));
+      const lines = await run();
+      assert.deepEqual(await run(), lines);
+      const events = lines.map((l) => JSON.parse(l));
+      assert.deepEqual(events.map((e) => [e.source, e.tool, e.trace_id, e.request.path]), [['agent-gateway', 'createTask', TRACE, '/api/v1/tasks'], ['mcp-hub', 'repo.search', TRACE, '/api/v1/tasks']]);
+      assert.deepEqual(Object.keys(events[0]), ['id', 'occurred_at', 'recorded_at', 'actor_oid', 'actor_upn', 'tenant', 'source', 'tool', 'action', 'decision', 'reason', 'trace_id', 'span_id', 'request']);
+      assert.deepEqual(await as(archiver, async () => (await db.query(interpolate(renderedFile(ARCHIVE_CRONJOB, 'export-day.sql'), { day: '2001-01-01' }))).rows), []);
     });
 
     it('the archiver lists closed days, records one only with the true row count, once, and never today', async () => {
