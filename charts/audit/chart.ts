@@ -4,16 +4,15 @@
  * its client id through External Secrets, and a NetworkPolicy that lets it reach only the private
  * endpoints (PostgreSQL 5432; the archiver also Blob 443) and Entra ID. The migration Job is an
  * Argo CD Sync hook of this app, whose wave is before the writers' apps, so the schema and the
- * writers' roles exist before the agent gateway or the MCP hub start writing.
+ * writers' roles exist before the agent gateway or the MCP hub start writing. Its alerts
+ * (alerts.ts) are a rule set of the observability app.
  */
-import { Chart, ApiObject } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { AUDIT_CONTAINER, AUDIT_DATABASE, AUDIT_IDENTITIES, type AuditIdentity, type Migration } from '../../catalog/audit';
-import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
 import { cidrEgress, ExternalSecret, labelsFor, PLATFORM_NAMESPACE, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, tcp } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
-import { auditRuleGroups } from './alerts';
 import { entraPrincipalScript, migrationScript, roleGrantsScript } from './migration-script';
 import { EXPORT_DAY_SQL, EXPORT_SH, migrateSh, RECORD_SH, SCRIPTS_DIR, TOKEN_SCOPES, TOKEN_SH, TOKENS_DIR, UPLOAD_SH, WORK_DIR } from './scripts';
 
@@ -40,8 +39,6 @@ export interface AuditChartProps {
   readonly privateEndpointsCidr: string;
   /** CIDR:port of Entra ID, for the token exchange. */
   readonly cloudEndpoints: readonly string[];
-  /** Prometheus rules (only where kube-prometheus-stack runs). */
-  readonly alerts: boolean;
 }
 
 /** psql variable and env var carrying an identity's object id into principals.sql. */
@@ -75,7 +72,7 @@ export class AuditChart extends Chart {
       command: ['/bin/sh', `${SCRIPTS_DIR}/${script}`],
       env: [{ name: 'HOME', value: '/tmp' }, ...env],
       envFrom: [{ secretRef: { name: secret } }],
-      resources: resources({ cpuRequest: '50m', cpuLimit: '1', memory: '256Mi', ephemeralStorage: { request: '256Mi', limit: '3Gi' } }),
+      resources: resources({ cpuRequest: '100m', cpuLimit: '400m', memory: '256Mi', ephemeralStorage: { request: '256Mi', limit: '3Gi' } }),
       securityContext: RESTRICTED_CONTAINER,
       volumeMounts: [
         { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
@@ -179,13 +176,5 @@ export class AuditChart extends Chart {
     });
     netpol(ARCHIVE_CRONJOB, aLabels, [postgresEgress, blobEgress, ...entra]);
 
-    if (props.alerts) {
-      new ApiObject(this, 'audit-rules', {
-        apiVersion: 'monitoring.coreos.com/v1',
-        kind: 'PrometheusRule',
-        metadata: { name: 'platform-audit', namespace: OBSERVABILITY_NAMESPACE, labels: aLabels },
-        spec: { groups: auditRuleGroups() },
-      });
-    }
   }
 }

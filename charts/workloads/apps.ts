@@ -94,7 +94,6 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         privateEndpointsCidr: p.privateEndpointsCidr,
         // The agent services' Entra ID endpoints: the token exchange goes to the same place.
         cloudEndpoints: p.config.agents.cloudEndpoints,
-        alerts: ctx.env.addons.kubePrometheusStack.enabled,
       });
     },
     'llm-router': (app, ctx) => {

@@ -15,6 +15,7 @@ import { operationsRuleGroups } from '../../charts/observability/operations';
 import { platformDashboards } from '../../charts/observability/platform-dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
+import { auditRuleGroups } from '../../charts/audit/alerts';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
@@ -48,6 +49,7 @@ export const APPS: Record<string, AppBuilder> = {
         'platform-slos': sloRuleGroups(),
         'agent-operations': operationsRuleGroups(),
         'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
+        'audit-archive': auditRuleGroups(),
         // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
         thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
       },
