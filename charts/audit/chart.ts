@@ -97,6 +97,9 @@ export class AuditChart extends Chart {
         { name: 'tmp', emptyDir: { sizeLimit: q('64Mi') } },
       ],
     });
+    // The workload identity webhook (v1.6.0, pkg/webhook/webhook.go) mutates init containers as
+    // well as containers: each gets the token file, AZURE_TENANT_ID and AZURE_AUTHORITY_HOST.
+    // The client id comes from the ExternalSecret (the service account carries no annotation).
     const podLabels = (labels: Record<string, string>) => ({ ...labels, 'azure.workload.identity/use': 'true' });
     const pgEnv = (user: string): k8s.EnvVar[] => [
       { name: 'PGHOST', value: props.postgresHost },

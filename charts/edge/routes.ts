@@ -54,6 +54,8 @@ export function platformRoute(r: PlatformRoute, zone: string, labels: Record<str
 export function routeTrafficPolicy(r: PlatformRoute, labels: Record<string, string>, contracts: RouteContracts): Manifest {
   const rules = routeRules(r, contracts).map((rule) => ({
     // Without a selector a rule covers the whole route; with one, only the operation's requests.
+    // Envoy Gateway v1.9.0 makes each selector rule a descriptor of its own and, with no rule
+    // lacking selectors, an unlimited default bucket (internal/gatewayapi/backendtrafficpolicy.go).
     ...(rule.method ? { clientSelectors: [{ methods: [{ value: rule.method }], path: rule.path }] } : {}),
     limit: { requests: rule.requestsPerSecond, unit: 'Second' },
   }));
