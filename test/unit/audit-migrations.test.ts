@@ -65,9 +65,11 @@ describe('audit migrations on a real PostgreSQL', () => {
   before(async () => {
     pg = await startPostgres();
     admin = await pg.client();
-    // Like the Entra admin of a Flexible Server: not a superuser, may create roles, owns the database.
-    await admin.query(`CREATE ROLE "${MIGRATOR}" LOGIN CREATEROLE`);
-    await admin.query(`CREATE DATABASE audit OWNER "${MIGRATOR}"`);
+    // Like an Entra admin of a Flexible Server: not a superuser, may create roles, a member of
+    // azure_pg_admin, here the owner of the database (the role Azure's admins share).
+    await admin.query(`CREATE ROLE azure_pg_admin NOLOGIN`);
+    await admin.query(`CREATE ROLE "${MIGRATOR}" LOGIN CREATEROLE IN ROLE azure_pg_admin`);
+    await admin.query(`CREATE DATABASE audit OWNER azure_pg_admin`);
     db = await pg.client('audit');
   });
 
