@@ -60,9 +60,10 @@ export class AuditChart extends Chart {
     };
     const files = (name: string, data: Record<string, string>, labels: Record<string, string>) =>
       new k8s.KubeConfigMap(this, `${name}-files`, { metadata: { name, namespace: ns, labels, annotations: earlier }, data });
+    // Wave -2 like the rest: the namespace denies by default, so the policy must exist before the hook runs.
     const netpol = (name: string, labels: Record<string, string>, egress: k8s.NetworkPolicyEgressRule[]) =>
       new k8s.KubeNetworkPolicy(this, `${name}-netpol`, {
-        metadata: { name, namespace: ns, labels },
+        metadata: { name, namespace: ns, labels, annotations: earlier },
         spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': name } }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress },
       });
     const container = (name: string, image: ImageRef, script: string, env: k8s.EnvVar[], secret: string): k8s.Container => ({

@@ -93,6 +93,9 @@ describe('audit app (dev)', () => {
     assert.equal(cron.spec.concurrencyPolicy, 'Forbid');
     const job = audit.find((o) => o.kind === 'Job')!;
     assert.equal(job.metadata.annotations['argocd.argoproj.io/hook'], 'Sync');
+    // Everything the hook needs (service account, secret, scripts, the NetworkPolicy of a default-deny namespace) is synced in an earlier wave.
+    const waveOf = (o: Obj) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    for (const o of audit.filter((x) => x !== job && x.kind !== 'CronJob')) assert.ok(waveOf(o) < waveOf(job), `${o.kind}/${o.metadata.name} (wave ${waveOf(o)}) before the hook (wave ${waveOf(job)})`);
     const apps = docs('apps');
     const wave = (name: string) => Number(apps.find((o) => o.kind === 'Application' && o.metadata.name.endsWith(name))?.metadata.annotations['argocd.argoproj.io/sync-wave']);
     assert.ok(wave('audit') < wave('agent-services'), `audit (${wave('audit')}) before agent-services (${wave('agent-services')})`);
