@@ -14,6 +14,7 @@ import { AUDIT_CONTAINER, AUDIT_DATABASE, AUDIT_IDENTITIES, type AuditIdentity, 
 import { cidrEgress, ExternalSecret, labelsFor, PLATFORM_NAMESPACE, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, tcp } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { entraPrincipalScript, migrationScript, roleGrantsScript } from './migration-script';
+import { POSTGRES_PORT } from './writer';
 import { EXPORT_DAY_SQL, EXPORT_SH, migrateSh, RECORD_SH, SCRIPTS_DIR, TOKEN_SCOPES, TOKEN_SH, TOKENS_DIR, UPLOAD_SH, WORK_DIR } from './scripts';
 
 export const AUDIT_APP = 'audit';
@@ -23,7 +24,6 @@ export const ARCHIVE_CRONJOB = 'audit-archive';
 export const ARCHIVE_SCHEDULE = '30 1 * * *';
 /** Longest an archive run may take; the alert waits a little longer before calling it failed. */
 export const ARCHIVE_DEADLINE_SECONDS = 3600;
-const POSTGRES_PORT = 5432;
 const HTTPS_PORT = 443;
 
 export interface AuditChartProps {

@@ -10,11 +10,12 @@ import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { METRICS, SERVICES } from '../../catalog/services';
 import { AGENT_HEALTH } from '../../catalog/agent-gateway';
-import { AUDIT_DATABASE, AUDIT_IDENTITIES } from '../../catalog/audit';
+import { AUDIT_IDENTITIES } from '../../catalog/audit';
+import { auditWriter } from '../audit/writer';
 import { cidrEgress, GATEWAY_PROXY_PEER, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
 import type { WorkloadPlan, ImageRef } from './plan';
 import { PlatformService } from './service';
-import { POSTGRES_PORT, ROUTER_NAME, ROUTER_PORT } from './router';
+import { ROUTER_NAME, ROUTER_PORT } from './router';
 
 const { gateway: GATEWAY, orchestrator: ORCHESTRATOR, repoAdapter: REPO_ADAPTER, patchWorker: PATCH_WORKER } = SERVICES;
 const HEALTH = AGENT_HEALTH;
@@ -48,6 +49,8 @@ export class AgentServicesChart extends Chart {
     // Per-tenant limits the gateway enforces before anything reaches the router.
     const tenantLimits = Object.fromEntries(plan.entitlements.map((e) => [e.tenant, { requestsPerMinute: e.requestsPerMinute, tokensPerMinute: e.tokensPerMinute }]));
 
+    // The gateway writes audit events with its own workload identity (docs/runbooks/audit.md, "Writing events").
+    const audit = auditWriter(AUDIT_IDENTITIES.gatewayWriter, plan.postgresHost, plan.privateEndpointsCidr);
     new PlatformService(this, 'gateway', {
       ...common,
       service: GATEWAY,
@@ -55,20 +58,16 @@ export class AgentServicesChart extends Chart {
       resources: { cpuRequest: plan.gateway.cpuRequest, cpuLimit: plan.gateway.cpuLimit, memory: plan.gateway.memory },
       scaling: { kind: 'cpu', minReplicas: plan.gateway.replicas, maxReplicas: plan.gateway.maxReplicas, targetUtilization: 70 },
       callers: [GATEWAY_PROXY_PEER],
-      // The audit database, through the private endpoint (docs/runbooks/audit.md, "Writing events").
-      egress: [to(ORCHESTRATOR.name, ORCHESTRATOR.httpPort), to(ROUTER_NAME, ROUTER_PORT), { to: [{ ipBlock: { cidr: plan.privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) }, otelEgress, ...cloud],
+      egress: [to(ORCHESTRATOR.name, ORCHESTRATOR.httpPort), to(ROUTER_NAME, ROUTER_PORT), audit.egress, otelEgress, ...cloud],
       config: {
         ORCHESTRATOR_URL: url(ORCHESTRATOR.name, ORCHESTRATOR.httpPort),
         LLM_ROUTER_URL: url(ROUTER_NAME, ROUTER_PORT),
         PUBLIC_BASE_URL: `https://${props.gatewayHost}`,
         TENANT_RATE_LIMITS: JSON.stringify(tenantLimits),
-        AUDIT_DATABASE_HOST: plan.postgresHost,
-        AUDIT_DATABASE_NAME: AUDIT_DATABASE,
-        AUDIT_DATABASE_USER: AUDIT_IDENTITIES.gatewayWriter.name,
+        ...audit.config,
       },
-      // Its workload identity writes audit events (an Entra ID token as the PostgreSQL password).
-      secrets: { AZURE_CLIENT_ID: AUDIT_IDENTITIES.gatewayWriter.clientIdSecret },
-      podLabels: { 'azure.workload.identity/use': 'true' },
+      secrets: audit.secrets,
+      podLabels: audit.podLabels,
     });
 
     new PlatformService(this, 'orchestrator', {
