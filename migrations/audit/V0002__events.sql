@@ -25,13 +25,13 @@ CREATE TABLE audit.events (
 CREATE INDEX events_trace_id ON audit.events (trace_id);
 CREATE INDEX events_tenant_occurred_at ON audit.events (tenant, occurred_at);
 
--- Rows nobody can have a partition for (a clock far off) still land, and the alert on
--- audit_events_default_rows shows them; the archiver never archives this partition.
+-- Rows outside every monthly partition (a writer's clock far off) still land here; the archiver
+-- exports by day from the parent table, so they are archived with their day like any other.
 CREATE TABLE audit.events_default PARTITION OF audit.events DEFAULT;
 
 -- Append-only even for roles that could otherwise change rows (the owner included):
--- updates, deletes and truncation are refused. Dropping a whole archived partition is the only
--- way rows leave (audit.drop_archived_month).
+-- updates, deletes and truncation are refused. Dropping a whole archived month's partition, by an
+-- Entra admin after verifying its archive (docs/runbooks/audit.md), is the only way rows leave.
 CREATE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   RAISE EXCEPTION 'audit events are append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
