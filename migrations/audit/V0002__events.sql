@@ -30,8 +30,8 @@ CREATE INDEX events_tenant_occurred_at ON audit.events (tenant, occurred_at);
 CREATE TABLE audit.events_default PARTITION OF audit.events DEFAULT;
 
 -- Append-only even for roles that could otherwise change rows (the owner included):
--- updates, deletes and truncation are refused. Dropping a whole archived month's partition, by an
--- Entra admin after verifying its archive (docs/runbooks/audit.md), is the only way rows leave.
+-- updates, deletes and truncation are refused. Dropping a whole archived month's partition, in a
+-- reviewed migration after verifying its archive (docs/runbooks/audit.md), is the only way rows leave.
 CREATE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   RAISE EXCEPTION 'audit events are append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
