@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ARCHIVE_CRONJOB, MIGRATE_JOB } from '../../charts/audit/chart';
 import { SERVICES } from '../../catalog/services';
+import { mirrorRegistry, registryLoginServer, UPSTREAM_REGISTRIES } from '../../catalog/registry-mirrors';
 import { loadEnvironment } from '../../config/load';
 import { loadWorkloadsConfig } from '../../config/workloads';
 import { synthApp, type SynthedStack } from '../helpers/synth';
@@ -84,6 +85,14 @@ describe('audit app (dev)', () => {
     for (const n of [MIGRATE_JOB, ARCHIVE_CRONJOB]) assert.deepEqual(egress(n).ingress, []);
     const gw = gateway.find((o) => o.kind === 'NetworkPolicy')!;
     assert.ok(gw.spec.egress.some((r: Obj) => r.to[0].ipBlock?.cidr === pe && r.ports[0].port === 5432), 'the gateway reaches the audit database');
+  });
+
+  it("its images come through the ACR's docker.io cache rule (no import step)", () => {
+    const prefix = `${mirrorRegistry(registryLoginServer(env), 'docker.io')}/`;
+    const images = audit.flatMap((o) => (o.kind === 'Job' || o.kind === 'CronJob' ? [...(podOf(o).spec.initContainers ?? []), ...podOf(o).spec.containers].map((c: Obj) => c.image) : []));
+    assert.ok(images.length >= 6);
+    assert.deepEqual(images.filter((i) => !i.startsWith(prefix)), []);
+    assert.ok(UPSTREAM_REGISTRIES.some((u) => u.host === 'docker.io'));
   });
 
   it('the archive runs token, export, upload, record in that order; the migration is a Sync hook before the writers', () => {
