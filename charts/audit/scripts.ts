@@ -74,10 +74,13 @@ psql -At -c 'SELECT audit.ensure_partitions(2)' > /dev/null
 psql -At -c "SELECT day FROM audit.days_to_archive LIMIT $MAX_DAYS" > ${WORK_DIR}/days
 : > ${WORK_DIR}/manifest
 while read -r day; do
-  file="${WORK_DIR}/$day.jsonl.gz"
-  psql -At -v day="$day" -f ${SCRIPTS_DIR}/export-day.sql | gzip -n -9 > "$file"
-  rows=$(gzip -dc "$file" | wc -l | tr -d ' ')
-  sha=$(sha256sum "$file" | cut -d ' ' -f 1)
+  # To a file first: sh has no pipefail, and a failed export must never reach the immutable container.
+  psql -At -v day="$day" -f ${SCRIPTS_DIR}/export-day.sql -o "${WORK_DIR}/$day.jsonl"
+  rows=$(wc -l < "${WORK_DIR}/$day.jsonl" | tr -d ' ')
+  expected=$(echo "SELECT count(*) FROM audit.events WHERE occurred_at >= (:'day')::date::timestamp AT TIME ZONE 'UTC' AND occurred_at < ((:'day')::date + 1)::timestamp AT TIME ZONE 'UTC';" | psql -At -v day="$day")
+  [ "$rows" = "$expected" ] || { echo "$day: exported $rows rows, the table has $expected" >&2; exit 1; }
+  gzip -n -9 "${WORK_DIR}/$day.jsonl"
+  sha=$(sha256sum "${WORK_DIR}/$day.jsonl.gz" | cut -d ' ' -f 1)
   echo "$day events/$(echo "$day" | tr - /).jsonl.gz $rows $sha" >> ${WORK_DIR}/manifest
 done < ${WORK_DIR}/days
 echo "exported $(wc -l < ${WORK_DIR}/manifest) day(s)"
