@@ -16,11 +16,14 @@ import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
 import { LlmRouterChart } from './router';
 import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
 import { mcpGrants } from '../../catalog/mcp-tools';
+import { AUDIT_APP, AuditChart } from '../audit/chart';
+import { AUDIT_MIGRATIONS_DIR, loadMigrations } from '../../config/audit-migrations';
 
 export interface WorkloadFiles {
   readonly workloadsFile?: string;
   readonly lockFile?: string;
   readonly tenantsDir?: string;
+  readonly migrationsDir?: string;
 }
 
 /** The apps, reading their config from the given files (tests pass fixtures). */
@@ -77,6 +80,23 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
       const images = all(p, ['demo']);
       if (!images) return;
       new EdgeDemoChart(app, DEMO_APP, { environment: p.env, image: images.demo, zone: ctx.env.dns.zoneName, nodesCidr: ctx.env.network.subnets.nodes, untrustedCertificates: ctx.env.addons.certManager.acme.server === 'staging' });
+    },
+    [AUDIT_APP]: (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['postgres', 'curl']);
+      if (!images) return;
+      new AuditChart(app, AUDIT_APP, {
+        environment: p.env,
+        postgresImage: images.postgres,
+        curlImage: images.curl,
+        migrations: loadMigrations(files.migrationsDir ?? AUDIT_MIGRATIONS_DIR),
+        postgresHost: p.postgresHost,
+        migratorRole: p.auditMigratorRole,
+        blobHost: p.blobHost,
+        privateEndpointsCidr: p.privateEndpointsCidr,
+        // The agent services' Entra ID endpoints: the token exchange goes to the same place.
+        cloudEndpoints: p.config.agents.cloudEndpoints,
+      });
     },
     'llm-router': (app, ctx) => {
       const p = plan(ctx);

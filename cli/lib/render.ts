@@ -15,10 +15,12 @@ import { operationsRuleGroups } from '../../charts/observability/operations';
 import { platformDashboards } from '../../charts/observability/platform-dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
+import { auditRuleGroups } from '../../charts/audit/alerts';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { EDGE_APP, EdgeChart } from '../../charts/edge/chart';
+import { loadServiceContract } from '../../config/gateway-contract';
 import { gatewaySignIn } from '../../charts/edge/sign-in';
 import { DEMO_APP } from '../../charts/edge/demo';
 import { GATEWAY_NAMESPACE } from '../../catalog/edge';
@@ -49,6 +51,7 @@ export const APPS: Record<string, AppBuilder> = {
         'platform-slos': sloRuleGroups(),
         'agent-operations': operationsRuleGroups(),
         'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
+        'audit-archive': auditRuleGroups(),
         // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
         thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
       },
@@ -67,6 +70,7 @@ export const APPS: Record<string, AppBuilder> = {
       env: env.name,
       zone: env.dns.zoneName,
       probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled,
+      contracts: { agentGateway: loadServiceContract().operations },
       ...(env.network.edge.signIn ? { signIn: gatewaySignIn(env.network.edge.signIn, env.aks.adminGroupObjectIds) } : {}),
     }),
 };
@@ -83,6 +87,8 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   observability: { wave: -1, namespace: ADDONS.kubePrometheusStack.namespace, requires: ['kubePrometheusStack', 'externalSecrets'] },
   'llm-serving': { wave: 0, namespace: SERVING_NAMESPACE, requires: ['keda', 'kubePrometheusStack'] },
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
+  // Before the audit writers (agent-services, the MCP hub): its Sync hook migrates the audit database.
+  audit: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets'] },
   'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
   // Routes to the workloads and add-ons, after them; the Gateway itself is in the cluster-config stack.
   // The demo service and the PostSync smoke test of every route: after the routes exist.

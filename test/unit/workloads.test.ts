@@ -5,6 +5,7 @@
  */
 import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { EdgeChart } from '../../charts/edge/chart';
+import { loadServiceContract } from '../../config/gateway-contract';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -372,7 +373,7 @@ describe('workloads: agent services', () => {
 
   it('the gateway is published by the edge app\'s HTTPRoute on the shared Gateway, and no rendered app holds an Ingress', () => {
     const edgeApp = new App();
-    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: env('dev').dns.zoneName, probes: true });
+    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: env('dev').dns.zoneName, probes: true, contracts: { agentGateway: loadServiceContract().operations } });
     const edge = parseAllDocuments(edgeApp.synthYaml()).map((d) => d.toJS()).filter(Boolean);
     const route = edge.find((o: any) => o.kind === 'HTTPRoute' && o.spec.hostnames.includes('api.dev.ai.example.org'));
     assert.equal(route.metadata.namespace, 'platform');
