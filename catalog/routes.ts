@@ -8,21 +8,16 @@ import { ADDONS, releaseName } from './addons';
 import { PLATFORM_HOST_NAMES, type PlatformHostName } from './edge';
 import { SERVICES } from './services';
 import { N8N_WEBHOOK_PATHS } from './n8n';
+import { AGENT_HEALTH } from './agent-gateway';
 
-export interface PlatformRoute {
+export interface PlatformRouteBase {
   readonly host: PlatformHostName;
   /** The backend Service; the HTTPRoute lives in this namespace (no ReferenceGrant needed). */
   readonly namespace: string;
   readonly service: string;
   readonly port: number;
-  /** Gateway API request timeout (`0s`: none, for long-lived streams). */
-  readonly requestTimeout: string;
-  /** Local rate limit per Envoy replica (BackendTrafficPolicy), requests per second. */
-  readonly requestsPerSecond: number;
   /** The path a probe and the smoke test expect HTTP 200 from (a sign-in route: the redirect to Entra ID). */
   readonly healthPath: string;
-  /** Path prefixes routed (default `/`, everything); the health path must be one of them. */
-  readonly paths?: readonly string[];
   /**
    * Sign in with Entra ID at the Gateway (Envoy Gateway SecurityPolicy: OIDC, then the ID token's
    * groups checked) before anything reaches the backend: for UIs without single sign-on of their
@@ -32,15 +27,32 @@ export interface PlatformRoute {
   readonly why: string;
 }
 
+/** One catch-all rule for the whole host. */
+export interface HostLimits {
+  readonly contract?: undefined;
+  /** Gateway API request timeout (`0s`: none, for long-lived streams). */
+  readonly requestTimeout: string;
+  /** Local rate limit per Envoy replica (BackendTrafficPolicy), requests per second. */
+  readonly requestsPerSecond: number;
+  /** Path prefixes routed (default `/`, everything); the health path must be one of them. */
+  readonly paths?: readonly string[];
+}
+
+/** The backend's OpenAPI contract is the source: one rule, timeout and rate limit per operation (catalog/agent-gateway.ts). */
+export interface ContractLimits {
+  readonly contract: 'agentGateway';
+}
+
+export type PlatformRoute = PlatformRouteBase & (HostLimits | ContractLimits);
+
 export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> = {
   api: {
     host: 'api',
     namespace: SERVICES.gateway.namespace,
     service: SERVICES.gateway.name,
     port: SERVICES.gateway.httpPort,
-    requestTimeout: '60s',
-    requestsPerSecond: 200,
-    healthPath: '/healthz/ready',
+    contract: 'agentGateway',
+    healthPath: AGENT_HEALTH.ready,
     why: 'tenant jobs are submitted and polled; per-tenant limits are enforced again by the gateway itself',
   },
   llm: {

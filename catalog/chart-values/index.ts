@@ -15,10 +15,13 @@ import { otelCollectorValues } from './otel-collector';
 import { ratifyValues } from './ratify';
 import { tempoValues } from './tempo';
 import { blackboxExporterValues } from './blackbox-exporter';
+import { aiGatewayCrdsValues, aiGatewayValues } from './ai-gateway';
 
 export const ADDON_VALUES = {
   argocd: argocdValues,
   envoyGateway: envoyGatewayValues,
+  aiGatewayCrds: aiGatewayCrdsValues,
+  aiGateway: aiGatewayValues,
   certManager: certManagerValues,
   // Two releases of one chart: the public zone and its private twin.
   externalDns: externalDnsValues,

@@ -20,6 +20,10 @@ import { DEMO_APP, EdgeDemoChart } from '../edge/demo';
 import { AgentServicesChart } from './agents';
 import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
 import { LlmRouterChart } from './router';
+import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
+import { mcpGrants } from '../../catalog/mcp-tools';
+import { AUDIT_APP, AuditChart } from '../audit/chart';
+import { AUDIT_MIGRATIONS_DIR, loadMigrations } from '../../config/audit-migrations';
 
 export interface WorkloadFiles {
   readonly workloadsFile?: string;
@@ -27,6 +31,7 @@ export interface WorkloadFiles {
   readonly tenantsDir?: string;
   /** The n8n workflows (workflows/n8n). */
   readonly n8nWorkflowsDir?: string;
+  readonly migrationsDir?: string;
 }
 
 /** The apps, reading their config from the given files (tests pass fixtures). */
@@ -84,6 +89,23 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
       if (!images) return;
       new EdgeDemoChart(app, DEMO_APP, { environment: p.env, image: images.demo, zone: ctx.env.dns.zoneName, nodesCidr: ctx.env.network.subnets.nodes, untrustedCertificates: ctx.env.addons.certManager.acme.server === 'staging' });
     },
+    [AUDIT_APP]: (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['postgres', 'curl']);
+      if (!images) return;
+      new AuditChart(app, AUDIT_APP, {
+        environment: p.env,
+        postgresImage: images.postgres,
+        curlImage: images.curl,
+        migrations: loadMigrations(files.migrationsDir ?? AUDIT_MIGRATIONS_DIR),
+        postgresHost: p.postgresHost,
+        migratorRole: p.auditMigratorRole,
+        blobHost: p.blobHost,
+        privateEndpointsCidr: p.privateEndpointsCidr,
+        // The agent services' Entra ID endpoints: the token exchange goes to the same place.
+        cloudEndpoints: p.config.agents.cloudEndpoints,
+      });
+    },
     'llm-router': (app, ctx) => {
       const p = plan(ctx);
       const images = all(p, ['litellm', 'sql-exporter']);
@@ -131,6 +153,25 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         redisHost: `${naming.name('redisCache', 'n8n')}.redis.cache.windows.net`,
         editorHost: platformHostname('n8n', env.dns.zoneName),
         webhookHost: platformHostname('n8n-hooks', env.dns.zoneName),
+      });
+    },
+    [MCP_HUB_APP]: (app, ctx) => {
+      const hub = ctx.env.mcpHub;
+      if (!hub || !ctx.env.addons.aiGateway.enabled) return;
+      const p = plan(ctx);
+      const images = all(p, ['azure-devops-mcp', 'envoy']);
+      if (!images) return;
+      const tenants = ctx.tenants
+        .filter((t) => t.spec.environments.includes(ctx.env.name) && !t.spec.retired && t.spec.mcp.tools.length > 0)
+        .map((t) => ({ tenant: t.metadata.name, grants: mcpGrants(t.spec.mcp.tools), requestsPerMinute: t.spec.mcp.requestsPerMinute }))
+        .sort((a, b) => a.tenant.localeCompare(b.tenant));
+      new McpHubChart(app, MCP_HUB_APP, {
+        zone: ctx.env.dns.zoneName,
+        hub: { entraTenantId: hub.entraTenantId, appId: hub.appId, azureDevOpsOrganization: hub.azureDevOps.organization },
+        images: { azureDevOps: images['azure-devops-mcp'], tlsSidecar: images.envoy },
+        highAvailability: ctx.env.addons.highAvailability,
+        privateCidrs: [ctx.env.aks.podCidr, ctx.env.aks.serviceCidr, ctx.env.network.addressSpace],
+        tenants,
       });
     },
   };

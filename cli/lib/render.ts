@@ -15,14 +15,18 @@ import { operationsRuleGroups } from '../../charts/observability/operations';
 import { platformDashboards } from '../../charts/observability/platform-dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
+import { auditRuleGroups } from '../../charts/audit/alerts';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { EDGE_APP, EdgeChart } from '../../charts/edge/chart';
+import { loadServiceContract } from '../../config/gateway-contract';
 import { gatewaySignIn } from '../../charts/edge/sign-in';
 import { DEMO_APP } from '../../charts/edge/demo';
 import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
+import { MCP_HUB_APP } from '../../charts/mcp-hub/chart';
+import { MCP_HUB_NAMESPACE } from '../../catalog/mcp-tools';
 import { ADDONS, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import { N8N_APP } from '../../charts/control-plane/n8n';
@@ -49,6 +53,7 @@ export const APPS: Record<string, AppBuilder> = {
         'platform-slos': sloRuleGroups(),
         'agent-operations': operationsRuleGroups(),
         'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
+        'audit-archive': auditRuleGroups(),
         // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
         thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
       },
@@ -67,6 +72,7 @@ export const APPS: Record<string, AppBuilder> = {
       env: env.name,
       zone: env.dns.zoneName,
       probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled,
+      contracts: { agentGateway: loadServiceContract().operations },
       ...(env.network.edge.signIn ? { signIn: gatewaySignIn(env.network.edge.signIn, env.aks.adminGroupObjectIds) } : {}),
     }),
 };
@@ -83,6 +89,8 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   observability: { wave: -1, namespace: ADDONS.kubePrometheusStack.namespace, requires: ['kubePrometheusStack', 'externalSecrets'] },
   'llm-serving': { wave: 0, namespace: SERVING_NAMESPACE, requires: ['keda', 'kubePrometheusStack'] },
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
+  // Before the audit writers (agent-services, the MCP hub): its Sync hook migrates the audit database.
+  audit: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets'] },
   'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
   // Workers scale with KEDA on the queue; its routes (edge, wave 2) come after.
   [N8N_APP]: { wave: 1, namespace: N8N_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
@@ -90,6 +98,8 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   // The demo service and the PostSync smoke test of every route: after the routes exist.
   [DEMO_APP]: { wave: 3, namespace: PLATFORM_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack'] },
   [EDGE_APP]: { wave: 2, namespace: GATEWAY_NAMESPACE, requires: ['envoyGateway', 'certManager'] },
+  // The tool servers and, in the Gateway's namespace, the tenants' MCPRoutes and policies.
+  [MCP_HUB_APP]: { wave: 2, namespace: MCP_HUB_NAMESPACE, requires: ['envoyGateway', 'aiGateway', 'certManager', 'externalSecrets', 'kubePrometheusStack'] },
 };
 
 /** The Applications of an environment: every registered app whose add-ons are enabled. */

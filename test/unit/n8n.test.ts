@@ -16,6 +16,8 @@ import { workloadApps } from '../../charts/workloads/apps';
 import { credentialKey, credentialTemplate } from '../../charts/control-plane/n8n-import';
 import { EdgeChart } from '../../charts/edge/chart';
 import { gatewaySignIn } from '../../charts/edge/sign-in';
+import { loadServiceContract } from '../../config/gateway-contract';
+import type { HostLimits } from '../../catalog/routes';
 import { environmentPolicyObjects, toYaml } from '../../cli/lib/gatekeeper';
 import { platformApps } from '../../cli/lib/render';
 import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, PLATFORM_HOSTS } from '../../catalog/edge';
@@ -266,10 +268,11 @@ describe('n8n: network and routes', () => {
   it('the edge routes n8n.<zone> to the main Service and hooks.<zone> (webhook paths only, own rate limit) to the webhook Service', () => {
     const a = new App();
     const e = env('prod');
-    new EdgeChart(a, 'edge', { env: 'prod', zone: e.dns.zoneName, probes: false, signIn: gatewaySignIn(e.network.edge.signIn!, e.aks.adminGroupObjectIds) });
+    new EdgeChart(a, 'edge', { env: 'prod', zone: e.dns.zoneName, probes: false, signIn: gatewaySignIn(e.network.edge.signIn!, e.aks.adminGroupObjectIds), contracts: { agentGateway: loadServiceContract().operations } });
     const edge = parseAllDocuments(a.synthYaml()).map((d) => d.toJS()).filter(Boolean) as Json[];
+    const limits = (h: 'n8n' | 'n8n-hooks') => PLATFORM_ROUTES[h] as HostLimits & (typeof PLATFORM_ROUTES)[typeof h];
     for (const host of ['n8n', 'n8n-hooks'] as const) {
-      const r = PLATFORM_ROUTES[host];
+      const r = limits(host);
       const route = edge.find((o) => o.kind === 'HTTPRoute' && o.spec.hostnames[0] === `${PLATFORM_HOSTS[host].label}.${env('prod').dns.zoneName}`)!;
       assert.equal(route.metadata.namespace, N8N_NAMESPACE);
       const backend = route.spec.rules[0].backendRefs[0];
@@ -280,8 +283,8 @@ describe('n8n: network and routes', () => {
     }
     const hooks = edge.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'platform-n8n-hooks')!;
     assert.deepEqual(hooks.spec.rules[0].matches.map((m: Json) => m.path.value), ['/webhook', '/webhook-waiting', '/healthz']);
-    assert.ok(PLATFORM_ROUTES['n8n-hooks'].paths!.includes(PLATFORM_ROUTES['n8n-hooks'].healthPath), 'the probe path is routed');
-    assert.ok(PLATFORM_ROUTES['n8n-hooks'].requestsPerSecond < PLATFORM_ROUTES.n8n.requestsPerSecond);
+    assert.ok(limits('n8n-hooks').paths!.includes(limits('n8n-hooks').healthPath), 'the probe path is routed');
+    assert.ok(limits('n8n-hooks').requestsPerSecond < limits('n8n').requestsPerSecond);
     // The editor signs in at the Gateway (n8n's OIDC is licensed); the webhooks authenticate themselves (basic auth, header auth).
     assert.equal(PLATFORM_ROUTES.n8n.signIn, true);
     assert.ok(!PLATFORM_ROUTES['n8n-hooks'].signIn);
