@@ -12,6 +12,7 @@ import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RedisCacheAccessPolicyAssignment } from '@cdktf/provider-azurerm/lib/redis-cache-access-policy-assignment';
 import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from '../charts/workloads/names';
 import { WorkloadIdentity } from '../constructs/addons/identity';
+import { TEMPORAL_DATABASES } from '../catalog/temporal';
 import { ArtifactStorage } from '../constructs/data/storage';
 import { Postgres } from '../constructs/data/postgres';
 import { Redis } from '../constructs/data/redis';
@@ -24,7 +25,7 @@ export interface DataStackProps extends EnvironmentStackProps {
   readonly platform: PlatformStack;
 }
 
-export const DATABASES = ['router', 'audit'];
+export const DATABASES = ['router', 'audit', TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility];
 
 export class DataStack extends EnvironmentStack {
   readonly postgres: Postgres;

@@ -15,6 +15,7 @@ import { otelCollectorValues } from './otel-collector';
 import { ratifyValues } from './ratify';
 import { tempoValues } from './tempo';
 import { blackboxExporterValues } from './blackbox-exporter';
+import { temporalValues } from './temporal';
 
 export const ADDON_VALUES = {
   argocd: argocdValues,
@@ -35,4 +36,5 @@ export const ADDON_VALUES = {
   // The log agent is the same chart as the gateway collector, in DaemonSet mode.
   otelLogAgent: otelCollectorValues,
   blackboxExporter: blackboxExporterValues,
+  temporal: temporalValues,
 } satisfies Record<AddonName, z.ZodType>;
