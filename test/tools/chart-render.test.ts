@@ -53,7 +53,7 @@ const edgeObjects = (env: EnvironmentConfig): Record<string, any>[] =>
 
 const inputs = loadInputs();
 const app = synthApp();
-const stacksOf = (env: EnvironmentConfig) => [`${env.name}-addons`, `${env.name}-observability`];
+const stacksOf = (env: EnvironmentConfig) => [`${env.name}-addons`, `${env.name}-observability`, `${env.name}-control-plane`];
 
 /** The rules whose add-on exemptions must each be needed by a rendered object (charts/policies/catalog.ts). */
 const CHECKED_EXEMPTIONS = ['readonly-root-filesystem', 'ephemeral-storage', 'allowed-registries'];
@@ -259,7 +259,7 @@ for (const env of inputs.allEnvironments) {
     const rendered = (): Promise<EnvironmentRender> => renders.get(env.name)!;
     const maxNodes = maxNodeCount(env.aks.nodePools);
 
-    it('every helm_release of the add-on and observability stacks renders from its pinned chart archive', async () => {
+    it('every helm_release of the add-on, observability and control-plane stacks renders from its pinned chart archive', async () => {
       const render = await rendered();
       const enabled = ADDON_NAMES.filter((a) => env.addons[a].enabled);
       assert.deepEqual(render.releases.map((r) => r.chart).sort(), enabled.map((a) => ADDONS[a].chart).sort());

@@ -84,14 +84,25 @@ function sqlStore(props: TemporalValuesProps, database: string) {
   };
 }
 
-/** Idempotent: describe decides between create and update, so a changed retention is applied on the next upgrade. */
+/**
+ * Idempotent: describe decides between create and update, so a changed retention lands on the
+ * next upgrade. The connection flags (mutual TLS to the frontend) are the CLI's own, stable since
+ * its 1.0 (temporalio/cli cliext/option-sets.yaml: tls-cert-path, tls-key-path, tls-ca-path, tls-server-name).
+ */
 export function namespaceScript(namespaces: readonly TemporalNamespace[]): string {
-  const tls = `--address ${TEMPORAL_FRONTEND_ADDRESS} --tls-cert-path ${file('client', 'tls.crt')} --tls-key-path ${file('client', 'tls.key')} --tls-ca-path ${file('client', 'ca.crt')} --tls-server-name ${TEMPORAL_FRONTEND_SERVER_NAME}`;
-  const lines = namespaces.map((n) => {
-    const args = `--namespace ${n.name} --retention ${n.retentionDays}d ${tls}`;
-    return `if temporal operator namespace describe --namespace ${n.name} ${tls} >/dev/null 2>&1; then temporal operator namespace update ${args}; else temporal operator namespace create ${args}; fi`;
-  });
-  return ['set -eu', ...lines].join('\n');
+  const connection = [
+    `--address ${TEMPORAL_FRONTEND_ADDRESS}`,
+    `--tls-cert-path ${file('client', 'tls.crt')}`,
+    `--tls-key-path ${file('client', 'tls.key')}`,
+    `--tls-ca-path ${file('client', 'ca.crt')}`,
+    `--tls-server-name ${TEMPORAL_FRONTEND_SERVER_NAME}`,
+  ].join(' ');
+  const lines = namespaces.map(
+    (n) =>
+      `if temporal operator namespace describe --namespace ${n.name} $T >/dev/null; then temporal operator namespace update --namespace ${n.name} --retention ${n.retentionDays}d $T; ` +
+      `else temporal operator namespace create --namespace ${n.name} --retention ${n.retentionDays}d $T; fi`,
+  );
+  return ['set -eu', `T="${connection}"`, ...lines].join('\n');
 }
 
 /** The name of the namespace Job: a hook, recreated on every install and upgrade. */
@@ -228,6 +239,6 @@ export function temporalChartValues(ctx: AddonContext, props: TemporalValuesProp
     },
     // Both shims are for 1.29 images (values.yaml); 1.31 needs neither.
     shims: { dockerize: false, elasticsearchTool: false },
-    extraObjects: props.namespaces.length > 0 ? [stringify(namespaceJob(ctx, props.namespaces), { lineWidth: 0 })] : [],
+    extraObjects: props.namespaces.length > 0 ? [stringify(namespaceJob(ctx, props.namespaces), { lineWidth: 0, aliasDuplicateObjects: false })] : [],
   };
 }
