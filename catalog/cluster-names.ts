@@ -94,6 +94,10 @@ export const BLACKBOX_EXPORTER_NAME = 'blackbox-exporter';
 export const BLACKBOX_EXPORTER_PORT = 9115;
 /** The module that fetches a route over HTTPS and expects a 2xx (configured in the exporter's values). */
 export const HTTPS_PROBE_MODULE = 'https_2xx';
+/** The module for a route that signs in at the Gateway: it must answer with the redirect to Entra ID, nothing else. */
+export const HTTPS_SIGN_IN_PROBE_MODULE = 'https_sign_in';
+/** Where Entra ID's sign-in redirects point (authority host of every Entra ID tenant). */
+export const ENTRA_AUTHORITY = 'https://login.microsoftonline.com';
 
 /** Exempt from Gatekeeper: what must keep working when Gatekeeper itself is down. */
 export const GATEKEEPER_EXEMPT_NAMESPACES = ['kube-system', 'gatekeeper-system'];

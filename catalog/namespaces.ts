@@ -181,6 +181,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       { namespace: 'platform', pods: { 'app.kubernetes.io/name': 'edge-smoke' }, ports: [ENVOY_PORTS.https], why: "the edge smoke test (PostSync) fetches every route through the Gateway" },
     ],
     forwardsRoutes: true,
+    // The proxies exchange sign-in codes and fetch signing keys at Entra ID (routes with signIn).
+    httpsEgress: 'Entra ID for the sign-in at the Gateway (token endpoint, signing keys)',
     egressTo: [
       { namespace: 'platform', why: "the agent gateway's and the LLM router's routes (the workload charts' policies admit only the proxies, on the service ports)" },
       { namespace: TENANT_NAMESPACES, why: "tenants' HTTPRoutes (each tenant namespace admits the proxies)" },

@@ -18,8 +18,14 @@ export interface PlatformRoute {
   readonly requestTimeout: string;
   /** Local rate limit per Envoy replica (BackendTrafficPolicy), requests per second. */
   readonly requestsPerSecond: number;
-  /** The path a probe and the smoke test expect HTTP 200 from. */
+  /** The path a probe and the smoke test expect HTTP 200 from (a sign-in route: the redirect to Entra ID). */
   readonly healthPath: string;
+  /**
+   * Sign in with Entra ID at the Gateway (Envoy Gateway SecurityPolicy: OIDC, then the ID token's
+   * groups checked) before anything reaches the backend: for UIs without single sign-on of their
+   * own, or whose own is a paid edition. Unset: the backend authenticates its callers itself.
+   */
+  readonly signIn?: boolean;
   readonly why: string;
 }
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { addonDependencyIssues, addonsSchema, observabilitySchema } from './addons-schema';
 import { cidrContains, cidrsOverlap, parseCidr } from '../catalog/cidr';
 import { PLATFORM_HOSTS, PLATFORM_HOST_NAMES, type PlatformHostName } from '../catalog/edge';
+import { PLATFORM_ROUTE_LIST } from '../catalog/routes';
 import { guardRailViolations, RELAXABLE, type RelaxableRule } from './guard-rails';
 import { isQuantity } from './quantity';
 
@@ -150,6 +151,21 @@ export const environmentSchema = z
               })
               .strict()
               .default({ enabled: false, wafMode: 'Prevention', publicHosts: [], rateLimitPerMinute: 1000 }),
+            /**
+             * Entra ID sign-in at the Gateway for the routes that ask for it (catalog/routes.ts
+             * `signIn`): one app registration (web, redirect URIs https://<host>/oauth2/callback,
+             * `groups` in the ID token) whose client secret the operator seeds in the platform vault.
+             */
+            signIn: z
+              .object({
+                tenantId: uuid.describe('the Entra ID tenant (directory) id'),
+                clientId: uuid.describe('the app registration (client) id'),
+                clientSecretName: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'a Key Vault secret name').default('gateway-sign-in-client-secret'),
+                /** Groups whose members may pass; empty: the cluster admins (aks.adminGroupObjectIds). */
+                allowedGroupObjectIds: z.array(uuid).default([]),
+              })
+              .strict()
+              .optional(),
           })
           .strict()
           .default({ frontDoor: { enabled: false, wafMode: 'Prevention', publicHosts: [], rateLimitPerMinute: 1000 } }),
@@ -374,6 +390,14 @@ export const environmentSchema = z
     }
     if (edge.enabled && edge.publicHosts.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['network', 'edge', 'frontDoor', 'publicHosts'], message: 'the WAF edge is on but publishes nothing; list the hosts to publish or turn it off' });
+    }
+    const signInHosts = PLATFORM_ROUTE_LIST.filter((r) => r.signIn).map((r) => r.host);
+    if (signInHosts.length > 0 && !env.network.edge.signIn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'edge'],
+        message: `${signInHosts.join(', ')} sign in with Entra ID at the Gateway: set network.edge.signIn (tenantId, clientId of the app registration) so they are never served unauthenticated`,
+      });
     }
     if (env.security.defenderForContainers === 'external' && !env.security.externalOwner) {
       ctx.addIssue({ code: 'custom', path: ['security', 'externalOwner'], message: 'say which team manages the Defender for Containers plan of this subscription' });

@@ -11,6 +11,7 @@ const httpModule = z.strictObject({
     method: z.enum(['GET', 'HEAD']).optional(),
     follow_redirects: z.boolean().optional(),
     fail_if_not_ssl: z.boolean().optional(),
+    fail_if_header_not_matches: z.array(z.strictObject({ header: z.string(), regexp: z.string(), allow_missing: z.boolean().optional() })).optional(),
     preferred_ip_protocol: z.enum(['ip4', 'ip6']).optional(),
     tls_config: z.strictObject({ insecure_skip_verify: z.boolean().optional(), min_version: z.enum(['TLS12', 'TLS13']).optional() }).optional(),
   }),

@@ -8,6 +8,7 @@ import { Chart, ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { PLATFORM_ROUTE_LIST } from '../../catalog/routes';
 import { platformRoute, routeTrafficPolicy } from './routes';
+import { signInClientSecret, signInPolicy, type GatewaySignIn } from './sign-in';
 import { edgeDashboard, edgeRuleGroups, routeProbe } from './probes';
 import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
 
@@ -18,6 +19,8 @@ export interface EdgeChartProps {
   readonly zone: string;
   /** Probes, probe alerts and the dashboard: only where the blackbox exporter and Prometheus run. */
   readonly probes: boolean;
+  /** Entra ID sign-in for the routes that ask for it (network.edge.signIn, groups resolved). */
+  readonly signIn?: GatewaySignIn;
 }
 
 export const EDGE_LABELS = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/component': 'edge', 'app.kubernetes.io/managed-by': 'platform-render' };
@@ -29,6 +32,12 @@ export class EdgeChart extends Chart {
     for (const r of PLATFORM_ROUTE_LIST) {
       add(platformRoute(r, props.zone, EDGE_LABELS));
       add(routeTrafficPolicy(r, EDGE_LABELS));
+      if (r.signIn) {
+        // Validation requires network.edge.signIn for these; never serve such a route open.
+        if (!props.signIn) throw new Error(`route ${r.host} signs in at the Gateway, but no sign-in is configured (network.edge.signIn)`);
+        add(signInClientSecret(r, props.signIn, EDGE_LABELS));
+        add(signInPolicy(r, props.zone, props.signIn, EDGE_LABELS));
+      }
       if (props.probes) add(routeProbe(r, props.zone, EDGE_LABELS));
     }
     if (!props.probes) return;

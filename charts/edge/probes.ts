@@ -4,7 +4,7 @@
  * zone, the Gateway and TLS, as a client would), the alerts on them (a route failing for 5 minutes,
  * a served certificate expiring within 14 days) and a dashboard that shows each host green or red.
  */
-import { BLACKBOX_EXPORTER_NAME, BLACKBOX_EXPORTER_PORT, HTTPS_PROBE_MODULE } from '../../catalog/cluster-names';
+import { BLACKBOX_EXPORTER_NAME, BLACKBOX_EXPORTER_PORT, HTTPS_PROBE_MODULE, HTTPS_SIGN_IN_PROBE_MODULE } from '../../catalog/cluster-names';
 import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
 import { platformHostname } from '../../catalog/edge';
 import type { PlatformRoute } from '../../catalog/routes';
@@ -36,7 +36,8 @@ export function routeProbe(r: PlatformRoute, zone: string, labels: Record<string
     kind: 'Probe',
     metadata: { name: `route-${r.host}`, namespace: OBSERVABILITY_NAMESPACE, labels },
     spec: {
-      module: HTTPS_PROBE_MODULE,
+      // A sign-in route passes only by redirecting an anonymous client to Entra ID: a 200 would mean it is open.
+      module: r.signIn ? HTTPS_SIGN_IN_PROBE_MODULE : HTTPS_PROBE_MODULE,
       interval: '30s',
       scrapeTimeout: '15s',
       prober: { url: `${BLACKBOX_EXPORTER_NAME}.${OBSERVABILITY_NAMESPACE}.svc:${BLACKBOX_EXPORTER_PORT}`, path: '/probe', scheme: 'http' },
@@ -66,7 +67,7 @@ export function edgeRuleGroups(): EdgeRuleGroup[] {
           labels: { severity: EDGE_SEVERITY.PlatformRouteDown },
           annotations: {
             summary: 'Platform route {{ $labels.route_host }} has failed its HTTPS probe for 5 minutes',
-            description: 'The blackbox exporter cannot get a 2xx from {{ $labels.instance }} through DNS, the Gateway and TLS.',
+            description: 'The blackbox exporter cannot get a 2xx (a sign-in route: the redirect to Entra ID) from {{ $labels.instance }} through DNS, the Gateway and TLS.',
             runbook_url: runbook('PlatformRouteDown'),
           },
         },

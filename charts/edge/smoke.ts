@@ -2,7 +2,8 @@
  * The edge smoke test: an Argo CD PostSync hook Job that, after every sync of the edge demo app,
  * checks each platform route the way a client inside the network reaches it: the name resolves
  * (private DNS zone), TLS verifies (the listener's certificate; not verified where the ACME issuer
- * is Let's Encrypt staging, whose chain nobody trusts), and the health path answers exactly 200.
+ * is Let's Encrypt staging, whose chain nobody trusts), and the health path answers exactly 200, or,
+ * on a route that signs in at the Gateway, exactly the 302 to Entra ID (an open sign-in route fails).
  * A failure fails the hook, and with it the sync, so a broken edge shows in Argo CD at once. It runs
  * beside the demo in `platform` with the demo image (podinfo: curl, nslookup), restricted, without a
  * service-account token, and may reach only DNS and the Gateway (its proxies, or the load balancer's
@@ -12,6 +13,7 @@ import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ENVOY_PORTS, ingressAddress, platformHostname } from '../../catalog/edge';
 import { PLATFORM_ROUTE_LIST } from '../../catalog/routes';
+import { ENTRA_AUTHORITY } from '../../catalog/cluster-names';
 import { GATEWAY_PROXY_PEER, labelsFor, PLATFORM_NAMESPACE, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, tcp } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 
@@ -22,11 +24,17 @@ export function smokeScript(insecureTls: boolean): string {
   const tls = insecureTls ? '--insecure' : '';
   return `set -u
 failed=0
-while read -r host path; do
+while read -r host path expect; do
   [ -z "$host" ] && continue
   if ! nslookup "$host" >/dev/null 2>&1; then echo "FAIL dns $host"; failed=1; continue; fi
-  code=$(curl --silent --show-error --output /dev/null --write-out '%{http_code}' --max-time 15 --retry 5 --retry-delay 6 --retry-all-errors --proto '=https' --tlsv1.2 ${tls} "https://$host$path") || { echo "FAIL tls/http $host$path ($code)"; failed=1; continue; }
-  if [ "$code" != "200" ]; then echo "FAIL http $host$path answered $code"; failed=1; continue; fi
+  answer=$(curl --silent --show-error --output /dev/null --write-out '%{http_code} %{redirect_url}' --max-time 15 --retry 5 --retry-delay 6 --retry-all-errors --proto '=https' --tlsv1.2 ${tls} "https://$host$path") || { echo "FAIL tls/http $host$path ($answer)"; failed=1; continue; }
+  code=\${answer%% *}
+  if [ "$expect" = "sign-in" ]; then
+    case "$answer" in
+      "302 ${ENTRA_AUTHORITY}/"*) ;;
+      *) echo "FAIL sign-in $host$path answered $answer, not the redirect to Entra ID"; failed=1; continue ;;
+    esac
+  elif [ "$code" != "200" ]; then echo "FAIL http $host$path answered $code"; failed=1; continue; fi
   echo "ok $host$path"
 done < "\${ROUTES_FILE:-/etc/smoke/routes}"
 exit $failed
@@ -35,7 +43,7 @@ exit $failed
 
 export function smokeObjects(scope: Construct, props: { zone: string; nodesCidr: string; image: ImageRef; insecureTls: boolean }): void {
   const labels = labelsFor({ name: SMOKE_JOB, component: 'smoke-test', version: props.image.version });
-  const routes = PLATFORM_ROUTE_LIST.map((r) => `${platformHostname(r.host, props.zone)} ${r.healthPath}`).join('\n');
+  const routes = PLATFORM_ROUTE_LIST.map((r) => `${platformHostname(r.host, props.zone)} ${r.healthPath} ${r.signIn ? 'sign-in' : 'open'}`).join('\n');
   const hook = { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' };
   new k8s.KubeConfigMap(scope, 'smoke-config', {
     metadata: { name: SMOKE_JOB, namespace: PLATFORM_NAMESPACE, labels, annotations: hook },

@@ -9,13 +9,15 @@ import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { parseQuantity } from '../../config/quantity';
 import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
+import { PLATFORM_SECRET_STORE } from '../../catalog/cluster-names';
 
 export const PART_OF = 'ai-agent-platform';
 export const MANAGED_BY = 'platform-render';
 /** Namespaces the add-ons stack creates (Pod Security restricted, default-deny). */
 export { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from './names';
 export const OBSERVABILITY_NAMESPACE = 'observability';
-export const CLUSTER_SECRET_STORE = 'platform-key-vault';
+/** The ClusterSecretStore on the platform vault (cluster-config stack). */
+export const CLUSTER_SECRET_STORE = PLATFORM_SECRET_STORE;
 export const PROMETHEUS_URL = 'http://prometheus-operated.observability.svc:9090';
 export const OTLP_GRPC_ENDPOINT = 'http://otel-collector.observability.svc:4317';
 export const OTLP_GRPC_PORT = 4317;

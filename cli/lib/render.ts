@@ -19,6 +19,7 @@ import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { EDGE_APP, EdgeChart } from '../../charts/edge/chart';
+import { gatewaySignIn } from '../../charts/edge/sign-in';
 import { DEMO_APP } from '../../charts/edge/demo';
 import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
@@ -60,7 +61,12 @@ export const APPS: Record<string, AppBuilder> = {
     }),
   ...WORKLOAD_APPS,
   [EDGE_APP]: (app, { env }) =>
-    new EdgeChart(app, EDGE_APP, { env: env.name, zone: env.dns.zoneName, probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled }),
+    new EdgeChart(app, EDGE_APP, {
+      env: env.name,
+      zone: env.dns.zoneName,
+      probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled,
+      ...(env.network.edge.signIn ? { signIn: gatewaySignIn(env.network.edge.signIn, env.aks.adminGroupObjectIds) } : {}),
+    }),
 };
 
 export type RenderInputs = Omit<RenderContext, 'env'>;

@@ -29,7 +29,7 @@ import {
   tenantAppsDomain,
 } from '../../catalog/edge';
 import { hostListener, PLATFORM_ROUTES } from '../../catalog/routes';
-import { ACME_ISSUER, BLACKBOX_EXPORTER_NAME, BLACKBOX_EXPORTER_PORT, HTTPS_PROBE_MODULE } from '../../catalog/cluster-names';
+import { ACME_ISSUER, BLACKBOX_EXPORTER_NAME, BLACKBOX_EXPORTER_PORT, ENTRA_AUTHORITY, HTTPS_PROBE_MODULE, HTTPS_SIGN_IN_PROBE_MODULE } from '../../catalog/cluster-names';
 import { namespaceQuota, PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { parseQuantity } from '../../config/quantity';
 import { loadInputs } from '../../config/inputs';
@@ -72,10 +72,10 @@ export function certificateProblems(gateway: Obj, listener: Obj): string[] {
   return problems;
 }
 
-/** The HTTPS URLs the rendered Probes fetch for a host, through the blackbox exporter's https module. */
-function probesOf(objects: Obj[], hostname: string): string[] {
+/** The HTTPS URLs the rendered Probes fetch for a host, through the blackbox exporter module a route of that kind needs. */
+function probesOf(objects: Obj[], hostname: string, module = HTTPS_PROBE_MODULE): string[] {
   return objects
-    .filter((o) => o.kind === 'Probe' && o.spec.module === HTTPS_PROBE_MODULE && o.spec.prober.url === `${BLACKBOX_EXPORTER_NAME}.observability.svc:${BLACKBOX_EXPORTER_PORT}`)
+    .filter((o) => o.kind === 'Probe' && o.spec.module === module && o.spec.prober.url === `${BLACKBOX_EXPORTER_NAME}.observability.svc:${BLACKBOX_EXPORTER_PORT}`)
     .flatMap((o) => o.spec.targets.staticConfig.static as string[])
     .filter((u) => new URL(u).hostname === hostname && u.startsWith('https://'));
 }
@@ -119,7 +119,7 @@ for (const env of inputs.allEnvironments) {
         assert.deepEqual(route.spec.rules[0].backendRefs, [{ group: '', kind: 'Service', name: r.service, port: r.port }]);
         const policy = edge.find((o) => o.kind === 'BackendTrafficPolicy' && o.metadata.namespace === r.namespace && o.spec.targetRefs.some((t: Obj) => t.kind === 'HTTPRoute' && t.name === route.metadata.name));
         assert.equal(policy?.spec.rateLimit.local.rules[0].limit.requests, r.requestsPerSecond, `${host}: rate limit`);
-        assert.deepEqual(probesOf(edge, hostname), [`https://${hostname}${r.healthPath}`], `${host}: one HTTPS probe`);
+        assert.deepEqual(probesOf(edge, hostname, r.signIn ? HTTPS_SIGN_IN_PROBE_MODULE : HTTPS_PROBE_MODULE), [`https://${hostname}${r.healthPath}`], `${host}: one HTTPS probe`);
       }
       assert.deepEqual(probesOf(edge.filter((o) => o.kind !== 'Probe'), platformHostname('api', zone)), [], 'the probe check can fail');
     });
@@ -300,7 +300,7 @@ describe('edge smoke test (PostSync)', () => {
     assert.equal(job.metadata.annotations['argocd.argoproj.io/hook'], 'PostSync');
     assert.equal(config.metadata.annotations['argocd.argoproj.io/hook'], 'PostSync');
     const lines = config.data.routes.trim().split('\n');
-    assert.deepEqual(lines, PLATFORM_HOST_NAMES.map((h) => `${platformHostname(h, env.dns.zoneName)} ${PLATFORM_ROUTES[h].healthPath}`));
+    assert.deepEqual(lines, PLATFORM_HOST_NAMES.map((h) => `${platformHostname(h, env.dns.zoneName)} ${PLATFORM_ROUTES[h].healthPath} ${PLATFORM_ROUTES[h].signIn ? 'sign-in' : 'open'}`));
     assert.ok(PLATFORM_HOST_NAMES.includes('demo'));
     const pod = job.spec.template.spec;
     assert.equal(pod.automountServiceAccountToken, false);
@@ -309,16 +309,19 @@ describe('edge smoke test (PostSync)', () => {
     assert.equal(pod.containers[0].image, demoDeploy.spec.template.spec.containers[0].image, 'the smoke test runs the pinned demo image');
   });
 
-  /** Runs the script with stand-ins for nslookup and curl: names in BAD_DNS do not resolve, CODES maps a host to its status (000: TLS failure). */
-  const run = (badDns: string[], codes: Record<string, string>) => {
+  /**
+   * Runs the script with stand-ins for nslookup and curl: names in BAD_DNS do not resolve, CODES maps
+   * a host to its status (000: TLS failure) and, after `@`, the redirect it answers with.
+   */
+  const run = (badDns: string[], codes: Record<string, string>, routes = config.data.routes) => {
     const dir = mkdtempSync(join(tmpdir(), 'smoke-'));
     writeFileSync(join(dir, 'nslookup'), '#!/bin/sh\nfor h in $BAD_DNS; do [ "$h" = "$1" ] && exit 1; done\nexit 0\n', { mode: 0o755 });
     writeFileSync(
       join(dir, 'curl'),
-      '#!/bin/sh\nfor a in "$@"; do url="$a"; done\nhost=$(echo "$url" | sed -e "s|https://||" -e "s|/.*||")\ncode=$(echo "$CODES" | tr " " "\\n" | grep "^$host=" | cut -d= -f2)\ncode=${code:-200}\nprintf %s "$code"\n[ "$code" = "000" ] && exit 35\nexit 0\n',
+      '#!/bin/sh\nfor a in "$@"; do url="$a"; done\nhost=$(echo "$url" | sed -e "s|https://||" -e "s|/.*||")\nanswer=$(echo "$CODES" | tr " " "\\n" | grep "^$host=" | cut -d= -f2-)\ncode=${answer%%@*}\ncode=${code:-200}\nlocation=""\ncase "$answer" in *@*) location=${answer#*@} ;; esac\nprintf "%s %s" "$code" "$location"\n[ "$code" = "000" ] && exit 35\nexit 0\n',
       { mode: 0o755 },
     );
-    writeFileSync(join(dir, 'routes'), config.data.routes);
+    writeFileSync(join(dir, 'routes'), routes);
     writeFileSync(join(dir, 'smoke.sh'), config.data['smoke.sh']);
     return spawnSync('/bin/sh', [join(dir, 'smoke.sh')], {
       encoding: 'utf8',
@@ -342,6 +345,23 @@ describe('edge smoke test (PostSync)', () => {
     assert.match(notFound.stdout, /FAIL http demo\..* answered 404/);
     // The other routes are still checked and reported after one fails.
     assert.equal(notFound.stdout.split('\n').filter((l) => l.startsWith('ok ')).length, PLATFORM_HOST_NAMES.length - 1);
+  });
+
+  it('a sign-in route passes only with the redirect to Entra ID: an open answer or a redirect elsewhere fails (negative controls)', () => {
+    const routes = 'ui.example.org /healthz sign-in\nopen.example.org /healthz open\n';
+    const signIn = `302@${ENTRA_AUTHORITY}/tenant/oauth2/v2.0/authorize?client_id=x`;
+    const ok = run([], { 'ui.example.org': signIn }, routes);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /^ok ui\.example\.org\/healthz$/m);
+    const open = run([], {}, routes);
+    assert.equal(open.status, 1);
+    assert.match(open.stdout, /FAIL sign-in ui\.example\.org\/healthz answered 200 , not the redirect to Entra ID/);
+    const elsewhere = run([], { 'ui.example.org': '302@https://evil.example/login' }, routes);
+    assert.equal(elsewhere.status, 1);
+    assert.match(elsewhere.stdout, /FAIL sign-in .*evil\.example/);
+    // An open route that redirects to Entra ID is not "200": the script does not mix the two up.
+    const redirected = run([], { 'open.example.org': signIn, 'ui.example.org': signIn }, routes);
+    assert.match(redirected.stdout, /FAIL http open\.example\.org\/healthz answered 302/);
   });
 });
 

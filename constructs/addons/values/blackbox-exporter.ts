@@ -8,11 +8,18 @@
  */
 import { mirror, type AddonContext } from '../context';
 import type { BlackboxExporterValues } from '../../../catalog/chart-values/blackbox-exporter';
-import { BLACKBOX_EXPORTER_NAME, HTTPS_PROBE_MODULE } from '../../../catalog/cluster-names';
+import { BLACKBOX_EXPORTER_NAME, ENTRA_AUTHORITY, HTTPS_PROBE_MODULE, HTTPS_SIGN_IN_PROBE_MODULE } from '../../../catalog/cluster-names';
 import { restrictedPod } from '../../../catalog/chart-values/common';
 
 export function blackboxExporterChartValues(ctx: AddonContext): BlackboxExporterValues {
   const ha = ctx.highAvailability;
+  const https = {
+    valid_http_versions: ['HTTP/1.1', 'HTTP/2.0'],
+    follow_redirects: false,
+    fail_if_not_ssl: true,
+    preferred_ip_protocol: 'ip4' as const,
+    tls_config: { min_version: 'TLS12' as const, insecure_skip_verify: ctx.env.addons.certManager.acme.server === 'staging' },
+  };
   return {
     fullnameOverride: BLACKBOX_EXPORTER_NAME,
     image: { registry: mirror(ctx, 'quay.io') },
@@ -23,16 +30,12 @@ export function blackboxExporterChartValues(ctx: AddonContext): BlackboxExporter
     resources: { requests: { cpu: '25m', memory: '32Mi' }, limits: { memory: '128Mi' } },
     config: {
       modules: {
-        [HTTPS_PROBE_MODULE]: {
+        [HTTPS_PROBE_MODULE]: { prober: 'http', timeout: '10s', http: https },
+        // A route that signs in at the Gateway: an anonymous fetch must be redirected to Entra ID.
+        [HTTPS_SIGN_IN_PROBE_MODULE]: {
           prober: 'http',
           timeout: '10s',
-          http: {
-            valid_http_versions: ['HTTP/1.1', 'HTTP/2.0'],
-            follow_redirects: false,
-            fail_if_not_ssl: true,
-            preferred_ip_protocol: 'ip4',
-            tls_config: { min_version: 'TLS12', insecure_skip_verify: ctx.env.addons.certManager.acme.server === 'staging' },
-          },
+          http: { ...https, valid_status_codes: [302], fail_if_header_not_matches: [{ header: 'Location', regexp: `^${ENTRA_AUTHORITY.replace(/\./g, '\\.')}/` }] },
         },
       },
     },
