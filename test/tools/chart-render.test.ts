@@ -138,6 +138,7 @@ const gatorLines = (violations: GatorResult[]) => violations.map((v) => `${v.con
  */
 const UNRUN_TEST_PODS: Record<string, string> = {
   'ratify/templates/tests/test-connection.yaml': 'the ratify chart has no value to leave out its wget test pod, nor one to change its image (busybox, from Docker Hub)',
+  'temporal/templates/test.yaml': 'the temporal chart has no value to leave out its cluster-health test pod (no security context value either); its image is the mirrored admin-tools one',
 };
 const unrunTestPod = (o: RenderedObject) => Boolean(UNRUN_TEST_PODS[o.source]) && o.hooks.includes('test');
 
