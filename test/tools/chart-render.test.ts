@@ -112,7 +112,8 @@ function unexemptedViolations(env: EnvironmentConfig, render: EnvironmentRender)
     const policies = policyApp(env).map((p) =>
       CHECKED_EXEMPTIONS.includes(p.metadata?.name) && p.spec?.match ? { ...p, spec: { ...p.spec, match: { ...p.spec.match, excludedNamespaces: [] } } } : p,
     );
-    run = callAsync(gatorCall([...policies, ...namespaceObjects(env), ...render.objects.map((o) => o.object)]));
+    // Test pods only `helm test` would create (UNRUN_TEST_PODS) are left out here as in the Pod Security check.
+    run = callAsync(gatorCall([...policies, ...namespaceObjects(env), ...render.objects.filter((o) => !unrunTestPod(o)).map((o) => o.object)]));
     unexemptedRuns.set(env.name, run);
   }
   return run;

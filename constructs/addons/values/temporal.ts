@@ -167,8 +167,8 @@ export function temporalChartValues(ctx: AddonContext, props: TemporalValuesProp
       additionalVolumeMounts: [secretMount('internode'), secretMount('frontend'), secretMount('client'), TMP_MOUNT],
       // No call home from inside the cluster (it has no route out anyway).
       versionCheckDisabled: true,
-      // Scraped through ServiceMonitors, not the prometheus.io annotations.
-      metrics: { annotations: { enabled: false }, serviceMonitor: { enabled: true, interval: '30s' } },
+      // Scraped through the platform's monitor (catalog/addon-monitors.ts), not the prometheus.io annotations nor the chart's own monitors.
+      metrics: { annotations: { enabled: false }, serviceMonitor: { enabled: false } },
       config: {
         logLevel: 'info',
         tls: {
