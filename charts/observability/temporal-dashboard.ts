@@ -6,25 +6,27 @@
 import { monitorMatchers } from '../../catalog/addon-monitors';
 import type { Dashboard } from './chart';
 import { dashboard } from './dashboard-builder';
-import { TEMPORAL_SEVERITY } from './temporal-rules';
+import { CLOSED_WORKFLOWS, FAILED_WORKFLOWS, TEMPORAL_SEVERITY } from './temporal-rules';
 
 export function temporalDashboard(): Dashboard {
   const sel = monitorMatchers('temporal');
   const s = (metric: string) => `${metric}{${sel}}`;
-  const closed = ['workflow_success', 'workflow_failed', 'workflow_timeout', 'workflow_terminate', 'workflow_cancel'];
+  // As in temporal-rules.ts: each counter summed, 0 where a namespace lacks it.
+  const present = `0 * group by (exported_namespace) ({__name__=~"${CLOSED_WORKFLOWS.join('|')}",${sel}})`;
+  const rateOf = (metrics: readonly string[]) => `(${metrics.map((m) => `(sum by (exported_namespace) (rate(${s(m)}[15m])) or ${present})`).join(' + ')})`;
   return dashboard({
     name: 'temporal',
     uid: 'platform-temporal',
     title: 'Platform / Temporal',
     tags: ['temporal', 'workflows'],
     panels: [
-      ...closed.map((m) => ({ title: `${m.replace('workflow_', 'Workflows ')} (1h) by namespace`, unit: 'short', targets: [{ expr: `sum by (exported_namespace) (increase(${s(m)}[1h]))`, legend: '{{exported_namespace}}' }] })),
+      ...CLOSED_WORKFLOWS.map((m) => ({ title: `${m.replace('workflow_', 'Workflows ')} (1h) by namespace`, unit: 'short', targets: [{ expr: `sum by (exported_namespace) (increase(${s(m)}[1h]))`, legend: '{{exported_namespace}}' }] })),
       {
         title: 'Failed or timed-out share of closed workflows (15m)',
         unit: 'percentunit',
         targets: [
           {
-            expr: `(sum by (exported_namespace) (rate(${s('workflow_failed')}[15m])) + sum by (exported_namespace) (rate(${s('workflow_timeout')}[15m]))) / (${closed.map((m) => `sum by (exported_namespace) (rate(${s(m)}[15m]))`).join(' + ')})`,
+            expr: `${rateOf(FAILED_WORKFLOWS)} / ${rateOf(CLOSED_WORKFLOWS)}`,
             legend: '{{exported_namespace}}',
           },
         ],
