@@ -12,7 +12,7 @@ export function temporalDashboard(): Dashboard {
   const sel = monitorMatchers('temporal');
   const s = (metric: string) => `${metric}{${sel}}`;
   // As in temporal-rules.ts: each counter summed, 0 where a namespace lacks it.
-  const present = `0 * group by (exported_namespace) ({__name__=~"${CLOSED_WORKFLOWS.join('|')}",${sel}})`;
+  const present = `0 * count by (exported_namespace) ({__name__=~"${CLOSED_WORKFLOWS.join('|')}",${sel}})`;
   const rateOf = (metrics: readonly string[]) => `(${metrics.map((m) => `(sum by (exported_namespace) (rate(${s(m)}[15m])) or ${present})`).join(' + ')})`;
   return dashboard({
     name: 'temporal',

@@ -53,7 +53,7 @@ export function temporalRuleGroups(): RuleGroup[] {
   const ns = 'exported_namespace';
   // Per counter, with 0 for a namespace that has the other counters but not this one: a plain sum
   // of per-counter sums would drop it, and one selector over all names collides once rate() drops them.
-  const present = `0 * group by (${ns}) ({__name__=~"${CLOSED_WORKFLOWS.join('|')}",${matchers}})`;
+  const present = `0 * count by (${ns}) ({__name__=~"${CLOSED_WORKFLOWS.join('|')}",${matchers}})`;
   const rateOf = (metrics: readonly string[], window: string) =>
     `(${metrics.map((m) => `(sum by (${ns}) (rate(${m}${sel}[${window}])) or ${present})`).join(' + ')})`;
   return [

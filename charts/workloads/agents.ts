@@ -9,7 +9,8 @@ import { Construct } from 'constructs';
 import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { METRICS, SERVICES } from '../../catalog/services';
-import { cidrEgress, GATEWAY_PROXY_PEER, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
+import { cidrEgress, GATEWAY_PROXY_PEER, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
+import { TEMPORAL_FRONTEND_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_PORTS, temporalPodLabels } from '../../catalog/temporal';
 import type { WorkloadPlan, ImageRef } from './plan';
 import { PlatformService } from './service';
 import { ROUTER_NAME, ROUTER_PORT } from './router';
@@ -74,10 +75,17 @@ export class AgentServicesChart extends Chart {
         trigger: queueTrigger(METRICS.jobsQueued.name, plan.orchestrator.jobsPerReplica),
       },
       callers: [podPeer(GATEWAY.name)],
-      egress: [to(REPO_ADAPTER.name, REPO_ADAPTER.httpPort), to(PATCH_WORKER.name, PATCH_WORKER.httpPort), otelEgress],
+      egress: [
+        to(REPO_ADAPTER.name, REPO_ADAPTER.httpPort),
+        to(PATCH_WORKER.name, PATCH_WORKER.httpPort),
+        // Temporal's frontend only (docs/workflows.md); its namespace admits the orchestrator on this port.
+        { to: [namespacePeer(TEMPORAL_NAMESPACE, temporalPodLabels('frontend'))], ports: tcp(TEMPORAL_PORTS.frontend.grpc) },
+        otelEgress,
+      ],
       config: {
         REPO_ADAPTER_URL: url(REPO_ADAPTER.name, REPO_ADAPTER.httpPort),
         PATCH_WORKER_URL: url(PATCH_WORKER.name, PATCH_WORKER.httpPort),
+        TEMPORAL_ADDRESS: TEMPORAL_FRONTEND_ADDRESS,
         JOBS_PER_REPLICA: String(plan.orchestrator.jobsPerReplica),
       },
       // A job step in progress is checkpointed on SIGTERM; give it time.
