@@ -68,7 +68,8 @@ for (const env of inputs.allEnvironments) {
   const addons = app.stack(`${env.name}-addons`);
   const config = app.stack(`${env.name}-cluster-config`);
   const observability = app.stack(`${env.name}-observability`);
-  const releases = [...addons.of('helm_release'), ...observability.of('helm_release')];
+  const controlPlane = app.stack(`${env.name}-control-plane`);
+  const releases = [...addons.of('helm_release'), ...observability.of('helm_release'), ...controlPlane.of('helm_release')];
   const manifests = [addons, config, observability].flatMap((s) => stackManifests(s.json)) as KubeObject[];
 
   describe(`${env.name}: add-ons`, () => {
@@ -137,12 +138,14 @@ for (const env of inputs.allEnvironments) {
       const policy = manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === GATEWAY_NAMESPACE && o.metadata?.name === 'allow-egress') as any;
       const peers = policy.spec.egress.map((r: any) => {
         const sel = r.to[0].namespaceSelector;
+        // HTTPS to Entra ID for the sign-in at the Gateway (an ipBlock, not a namespace).
+        if (!sel) return `${r.to[0].ipBlock ? 'internet' : JSON.stringify(r.to[0])}:${(r.ports ?? []).map((p: any) => p.port).join(',')}`;
         const who = sel.matchLabels?.['kubernetes.io/metadata.name'] ?? (sel.matchExpressions?.[0]?.key === 'tenant' && sel.matchExpressions[0].operator === 'Exists' ? 'tenants' : JSON.stringify(sel));
         return `${who}:${(r.ports ?? []).map((p: any) => p.port).join(',') || 'any'}`;
       });
-      assert.deepEqual(peers.sort(), ['argocd:8080', 'observability:3000', 'platform:any', 'tenants:any']);
+      assert.deepEqual(peers.sort(), ['argocd:8080', 'internet:443', 'observability:3000', 'platform:any', 'temporal:8080', 'tenants:any']);
       const backends = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-ingress').filter((o: any) => o.spec.ingress.some((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE));
-      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'observability'], 'every platform namespace that admits the proxies is one they can reach');
+      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'observability', 'temporal'], 'every platform namespace that admits the proxies is one they can reach');
       // ... and admits only the proxy pods, not the controller beside them.
       for (const b of backends as any[]) {
         const rule = b.spec.ingress.find((r: any) => r.from[0].namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE);
@@ -421,7 +424,7 @@ for (const env of inputs.allEnvironments) {
       assert.deepEqual(children.map((c) => c.spec.source.path).sort(), platformApps(env).map((a) => `rendered/${env.name}/${a.name}`).sort());
       const store = manifests.find((o) => o.kind === 'ClusterSecretStore') as any;
       assert.equal(store.spec.provider.azurekv.authType, 'WorkloadIdentity');
-      assert.deepEqual(store.spec.conditions[0].namespaces, ['argocd', 'observability', 'platform', 'serving']);
+      assert.deepEqual(store.spec.conditions[0].namespaces, ['argocd', 'observability', 'platform', 'serving', 'temporal']);
       for (const c of children) {
         assert.ok(c.spec.syncPolicy.syncOptions.includes('SkipDryRunOnMissingResource=true'), `${c.metadata.name}: CRDs from the same sync or a later stack`);
         assert.equal(c.spec.syncPolicy.retry.limit, -1);
