@@ -1,9 +1,9 @@
 /**
  * Values schema (strict) — the temporal chart (1.6.0) values the platform sets: the four server
  * services and the Web UI, PostgreSQL persistence and visibility with the schema Job as a Helm
- * pre-install/pre-upgrade hook, mutual TLS from the internal CA, restricted pods, PDBs and the
- * chart's ServiceMonitors. Only keys the platform sets are typed; read from the chart's
- * values.yaml and templates.
+ * pre-install/pre-upgrade hook, mutual TLS from the internal CA, restricted pods and PDBs (its
+ * own ServiceMonitors off: the platform renders one). Only keys the platform sets are typed,
+ * read from the chart's values.yaml and templates.
  */
 import { z } from 'zod';
 import { containerSecurityContext, podSecurityContext, resources, stringMap } from './common';

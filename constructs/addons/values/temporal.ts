@@ -3,9 +3,9 @@
  * (persistence and visibility, a dedicated login role whose password External Secrets brings from
  * Key Vault; docs/adr/0006-temporal-persistence.md), the schema Job as a pre-install/pre-upgrade
  * hook with the admin-tools image of the server's own release, mutual TLS from the internal CA
- * between the services and towards every client, restricted pods, PDBs, the chart's
- * ServiceMonitors, and a post-install/post-upgrade Job that creates or updates one Temporal
- * namespace per tenant with its retention.
+ * between the services and towards every client, restricted pods, PDBs (scraped by the
+ * platform's monitor in catalog/addon-monitors.ts, not the chart's), and a post-install/
+ * post-upgrade Job that creates or updates one Temporal namespace per tenant with its retention.
  */
 import { stringify } from 'yaml';
 import { mirrorRepository, type AddonContext } from '../context';
