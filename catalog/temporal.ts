@@ -63,6 +63,13 @@ export const TEMPORAL_CERTIFICATES = {
   /** The client certificate of Temporal's own clients in its namespace (Web UI, namespace job). */
   client: { secret: 'temporal-client-tls', commonName: 'temporal-client' },
 } as const;
+/**
+ * The orchestrator's client certificate for the frontend (rendered with the agent services in
+ * namespace `platform`, same internal CA), and where its container finds it.
+ */
+export const TEMPORAL_ORCHESTRATOR_CLIENT = { secret: 'agent-orchestrator-temporal-tls', commonName: 'agent-orchestrator', mountPath: '/etc/temporal-tls' } as const;
+/** The name clients verify on the frontend's certificate (one of its SANs). */
+export const TEMPORAL_FRONTEND_SERVER_NAME = `${TEMPORAL_FRONTEND_SERVICE}.${TEMPORAL_NAMESPACE}.svc`;
 /** The server name internode clients expect on the internode certificate. */
 export const TEMPORAL_INTERNODE_SERVER_NAME = `${TEMPORAL_RELEASE}-internode.${TEMPORAL_NAMESPACE}.svc`;
 /** Where the server and its clients mount the certificates. */

@@ -15,8 +15,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { SERVICES } from '../../catalog/services';
+import { INTERNAL_CA_ISSUER } from '../../catalog/cluster-names';
 import {
   TEMPORAL_CERTIFICATES,
+  TEMPORAL_FRONTEND_SERVER_NAME,
   TEMPORAL_NAMESPACE,
   TEMPORAL_PORTS,
   TEMPORAL_RETENTION,
@@ -161,6 +163,25 @@ for (const env of inputs.allEnvironments) {
         assert.equal(matches(egress.to[0].podSelector.matchLabels, temporalPodLabels('history')), false, 'negative control: history pods are not selected');
         assert.deepEqual(egress.ports, [{ port: TEMPORAL_PORTS.frontend.grpc, protocol: 'TCP' }]);
       }
+    });
+
+    it("the orchestrator's client certificate: a Certificate of the internal CA for client auth, mounted where its config points, verifying a name the frontend's certificate holds", async () => {
+      const { stack } = await rendered();
+      const objects = parseAllDocuments(readFileSync(join(ROOT, 'rendered', env.name, 'agent-services', 'manifests.yaml'), 'utf8')).map((d) => d.toJS()).filter(Boolean) as any[];
+      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === SERVICES.orchestrator.name);
+      if (!deployment) return; // an environment whose agent images are not promoted yet renders none
+      const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${SERVICES.orchestrator.name}-config`).data;
+      const spec = deployment.spec.template.spec;
+      const mount = spec.containers[0].volumeMounts.find((m: Obj) => config.TEMPORAL_TLS_CERT.startsWith(`${m.mountPath}/`));
+      const secret = spec.volumes.find((v: Obj) => v.name === mount?.name)?.secret?.secretName;
+      const cert = objects.find((o) => o.kind === 'Certificate' && o.spec.secretName === secret);
+      assert.ok(cert, `${config.TEMPORAL_TLS_CERT} comes from a Certificate`);
+      assert.equal(cert.spec.issuerRef.name, INTERNAL_CA_ISSUER);
+      assert.ok(cert.spec.usages.includes('client auth'));
+      const frontend = stack.find((o) => o.kind === 'Certificate' && o.spec.secretName === TEMPORAL_CERTIFICATES.frontend.secret);
+      assert.equal(frontend.spec.issuerRef.name, cert.spec.issuerRef.name, 'the frontend trusts the CA that issued the client certificate');
+      assert.ok(frontend.spec.dnsNames.includes(config.TEMPORAL_TLS_SERVER_NAME));
+      assert.equal(config.TEMPORAL_ADDRESS.split(':')[0].startsWith(`${TEMPORAL_FRONTEND_SERVER_NAME}`), true);
     });
 
     it('PDBs select the pods of a Deployment each (where the environment is highly available)', async () => {

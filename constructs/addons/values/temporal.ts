@@ -18,7 +18,7 @@ import {
   TEMPORAL_DB_SECRET,
   TEMPORAL_DB_SECRET_KEY,
   TEMPORAL_FRONTEND_ADDRESS,
-  TEMPORAL_FRONTEND_SERVICE,
+  TEMPORAL_FRONTEND_SERVER_NAME,
   TEMPORAL_HISTORY_SHARDS,
   TEMPORAL_INTERNODE_SERVER_NAME,
   TEMPORAL_NAMESPACE,
@@ -60,8 +60,6 @@ const secretMount = (name: keyof typeof TEMPORAL_CERTIFICATES) => ({ name: `tls-
 const TMP = { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } };
 const TMP_MOUNT = { name: 'tmp', mountPath: '/tmp' };
 const file = (dir: keyof typeof TEMPORAL_TLS_MOUNTS, name: 'tls.crt' | 'tls.key' | 'ca.crt') => `${TEMPORAL_TLS_MOUNTS[dir]}/${name}`;
-/** The name clients verify on the frontend's certificate (one of its SANs). */
-export const TEMPORAL_FRONTEND_SERVER_NAME = `${TEMPORAL_FRONTEND_SERVICE}.${TEMPORAL_NAMESPACE}.svc`;
 
 function sqlStore(props: TemporalValuesProps, database: string) {
   return {
