@@ -53,9 +53,12 @@ export class ControlPlaneStack extends EnvironmentStack {
       registryLoginServer: platform.registry.registry.loginServer,
     };
     // The chart's pre-install hook (the schema Job) already mounts the secret and runs as the account.
-    const prerequisites = [temporalServiceAccount(), ...temporalCertificates(), temporalDatabaseSecret()].map(
-      (manifest) => new Manifest(this, `temporal-${manifest.kind.toLowerCase()}-${manifest.metadata.name}`, { manifest }),
-    );
+    // The Certificates and the ExternalSecret are waited for until Ready: the hook Job mounts what they write.
+    const ready = { condition: [{ type: 'Ready', status: 'True' }] };
+    const prerequisites = [
+      new Manifest(this, 'temporal-service-account', { manifest: temporalServiceAccount() }),
+      ...[...temporalCertificates(), temporalDatabaseSecret()].map((manifest) => new Manifest(this, `temporal-${manifest.kind.toLowerCase()}-${manifest.metadata.name}`, { manifest, wait: ready })),
+    ];
     installAddon(this, this.releases, {
       addon: 'temporal',
       values: temporalChartValues(ctx, { postgresHost: props.data.postgres.server.fqdn, namespaces: temporalNamespaces(env.name, props.tenants) }) as Record<string, unknown>,

@@ -98,6 +98,19 @@ for (const env of inputs.allEnvironments) {
       assert.ok(unresolvedSecrets(chart, available).some((l) => l.endsWith(`: ${TEMPORAL_CERTIFICATES.client.secret}`)));
     });
 
+    it('the release waits for what its hook Job mounts: the ServiceAccount, and the Certificates and ExternalSecret until they are Ready', () => {
+      const json = app.stack(`${env.name}-control-plane`).json;
+      const manifests = json.resource.kubernetes_manifest as Record<string, Obj>;
+      const release = Object.values(json.resource.helm_release as Record<string, Obj>)[0];
+      const kinds = ['ServiceAccount', 'Certificate', 'ExternalSecret'];
+      const needed = Object.entries(manifests).filter(([, m]) => kinds.includes(m.manifest.kind));
+      assert.equal(needed.length, 5);
+      for (const [id, m] of needed) {
+        assert.ok(release.depends_on.includes(`kubernetes_manifest.${id}`), `${id} before the release`);
+        if (m.manifest.kind !== 'ServiceAccount') assert.deepEqual(m.wait, { condition: [{ type: 'Ready', status: 'True' }] }, id);
+      }
+    });
+
     it('every pod runs as the stack\'s ServiceAccount, which mounts no token, and the namespace Job says so itself', async () => {
       const { chart, stack } = await rendered();
       const sa = stack.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === TEMPORAL_SERVICE_ACCOUNT && o.metadata.namespace === TEMPORAL_NAMESPACE);
