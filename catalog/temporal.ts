@@ -83,6 +83,13 @@ export const TEMPORAL_TLS_MOUNTS = { internode: '/etc/temporal/tls/internode', f
 export const TEMPORAL_RETENTION = { defaultDays: 7, minDays: 1, maxDays: 90 } as const;
 
 /**
+ * Search attributes every tenant namespace gets (docs/workflows.md): the request's correlation id,
+ * and the dead-letter mark. Registering an existing one is a no-op on SQL visibility
+ * (temporalio/temporal v1.31.2 service/frontend/operator_handler.go addSearchAttributesSQL).
+ */
+export const TEMPORAL_SEARCH_ATTRIBUTES = { CorrelationId: 'Keyword', DeadLettered: 'Bool' } as const;
+
+/**
  * History shards: fixed at the first deploy (Temporal cannot change it afterwards,
  * values.yaml: "numHistoryShards cannot be changed after the initial deployment").
  */

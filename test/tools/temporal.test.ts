@@ -22,6 +22,7 @@ import {
   TEMPORAL_NAMESPACE,
   TEMPORAL_PORTS,
   TEMPORAL_RETENTION,
+  TEMPORAL_SEARCH_ATTRIBUTES,
   TEMPORAL_SERVICE_ACCOUNT,
   temporalPodLabels,
 } from '../../catalog/temporal';
@@ -236,6 +237,8 @@ for (const env of inputs.allEnvironments) {
       for (const m of managed) {
         const t = tenants.find((x) => x.metadata.name === m.name)!;
         assert.equal(m.retention, `${t.spec.workflows?.retentionDays ?? TEMPORAL_RETENTION.defaultDays}d`);
+        const script: string = job.spec.template.spec.containers[0].command[2];
+        for (const [name, type] of Object.entries(TEMPORAL_SEARCH_ATTRIBUTES)) assert.match(script, new RegExp(`search-attribute create --namespace ${m.name} .*--name ${name} --type ${type}`));
       }
       assert.ok(job.metadata.annotations['helm.sh/hook'].includes('post-upgrade'), 'updated on every upgrade, after the services');
       // The stack's selection: retired tenants and other environments' tenants are left out.

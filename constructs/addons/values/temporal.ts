@@ -23,6 +23,7 @@ import {
   TEMPORAL_INTERNODE_SERVER_NAME,
   TEMPORAL_NAMESPACE,
   TEMPORAL_RELEASE,
+  TEMPORAL_SEARCH_ATTRIBUTES,
   TEMPORAL_SERVICE_ACCOUNT,
   TEMPORAL_SIZE,
   TEMPORAL_TLS_MOUNTS,
@@ -84,7 +85,9 @@ function sqlStore(props: TemporalValuesProps, database: string) {
 
 /**
  * Idempotent: describe decides between create and update, so a changed retention lands on the
- * next upgrade. The connection flags (mutual TLS to the frontend) are the CLI's own, stable since
+ * next upgrade; registering the platform's search attributes again is a no-op. A namespace
+ * created a moment ago may not be visible to that call yet: the step fails, and the Job's retry
+ * (restartPolicy OnFailure) finds it. The connection flags (mutual TLS to the frontend) are the CLI's own, stable since
  * its 1.0 (temporalio/cli cliext/option-sets.yaml: tls-cert-path, tls-key-path, tls-ca-path, tls-server-name).
  */
 export function namespaceScript(namespaces: readonly TemporalNamespace[]): string {
@@ -95,10 +98,12 @@ export function namespaceScript(namespaces: readonly TemporalNamespace[]): strin
     `--tls-ca-path ${file('client', 'ca.crt')}`,
     `--tls-server-name ${TEMPORAL_FRONTEND_SERVER_NAME}`,
   ].join(' ');
+  const attributes = Object.entries(TEMPORAL_SEARCH_ATTRIBUTES).map(([name, type]) => `--name ${name} --type ${type}`).join(' ');
   const lines = namespaces.map(
     (n) =>
       `if temporal operator namespace describe --namespace ${n.name} $T >/dev/null; then temporal operator namespace update --namespace ${n.name} --retention ${n.retentionDays}d $T; ` +
-      `else temporal operator namespace create --namespace ${n.name} --retention ${n.retentionDays}d $T; fi`,
+      `else temporal operator namespace create --namespace ${n.name} --retention ${n.retentionDays}d $T; fi; ` +
+      `temporal operator search-attribute create --namespace ${n.name} ${attributes} $T`,
   );
   return ['set -eu', `T="${connection}"`, ...lines].join('\n');
 }
