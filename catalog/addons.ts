@@ -9,6 +9,8 @@ import { z } from 'zod';
 export const ADDON_NAMES = [
   'argocd',
   'envoyGateway',
+  'aiGatewayCrds',
+  'aiGateway',
   'certManager',
   'externalDns',
   'externalDnsPrivate',
@@ -77,6 +79,38 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     stack: 'addons',
     release: 'envoy-gateway',
     dependsOn: {},
+  },
+  /**
+   * Envoy AI Gateway (envoyproxy/ai-gateway v1.1.0): an Envoy Gateway extension that turns
+   * MCPRoutes into routes of the platform Gateway and runs the MCP proxy beside each Envoy (an
+   * external processor its webhook injects into the proxy pods); the MCP hub (docs/mcp-hub.md).
+   * The CRDs come as their own chart, as upstream installs them, so an upgrade of the controller
+   * never drops a CRD. Charts packaged from the v1.1.0 tag (upstream publishes them as OCI
+   * artifacts; the offline cache's SOURCES.tsv says how).
+   */
+  aiGatewayCrds: {
+    chart: 'ai-gateway-crds-helm',
+    repository: 'oci://docker.io/envoyproxy',
+    version: 'v1.1.0',
+    namespace: 'envoy-ai-gateway-system',
+    stack: 'addons',
+    release: 'aieg-crd',
+    dependsOn: { envoyGateway: 'MCPRoutes and GatewayConfigs refer to Gateway API and Envoy Gateway kinds' },
+  },
+  aiGateway: {
+    chart: 'ai-gateway-helm',
+    repository: 'oci://docker.io/envoyproxy',
+    version: 'v1.1.0',
+    namespace: 'envoy-ai-gateway-system',
+    stack: 'addons',
+    release: 'aieg',
+    dependsOn: {
+      aiGatewayCrds: 'the controller watches MCPRoutes and GatewayConfigs',
+      envoyGateway: 'it is Envoy Gateway\'s extension server (extension manager hooks) and creates HTTPRoutes, Backends and policies for it',
+      certManager: 'the certificate of its pod-mutating webhook comes from cert-manager',
+    },
+    clusterAdmin:
+      'the chart binds the controller to a ClusterRole with every verb on Services, Secrets, Pods, Deployments, DaemonSets and the Gateway API, Envoy Gateway and AI Gateway groups: it writes the generated routes, the filter-config Secrets of every Gateway and rolls the proxy Deployments (upstream marks these TODO: limit to the Envoy Gateway namespace)',
   },
   certManager: {
     chart: 'cert-manager',

@@ -40,6 +40,9 @@ export const ADDON_EGRESS: Readonly<Record<string, EgressEntry[]>> = {
   ratify: [
     { fqdns: ENTRA, reason: 'workload-identity token for the registry and the signing certificate (both reached through private endpoints)' },
   ],
+  aiGateway: [
+    { fqdns: ['dev.azure.com', '*.dev.azure.com', ...ENTRA], reason: "the MCP hub's Azure DevOps tool server: the organisation's REST APIs (vssps.dev.azure.com for its Entra tenant) with a workload-identity token (docs/mcp-hub.md)" },
+  ],
   kubePrometheusStack: [
     { fqdns: [...ENTRA, 'graph.microsoft.com'], reason: 'Entra ID sign-in to Grafana and its group lookup for the admin role' },
     { fqdns: ['events.pagerduty.com'], reason: 'Alertmanager P1 pages (PagerDuty Events API v2); the ticket webhook and the heartbeat monitor are per organisation: network.egressFirewall.allow' },

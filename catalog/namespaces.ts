@@ -8,6 +8,8 @@ import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, RA
 import { ENVOY_PORTS, ENVOY_PROXY_POD_LABELS, ENVOY_PROXY_SIZE, GATEWAY_NAMESPACE } from './edge';
 import { SERVICES } from './services';
 import { TEMPORAL_NAMESPACE, TEMPORAL_PORTS, TEMPORAL_SIZE, temporalNamespaceQuota } from './temporal';
+import { AI_GATEWAY_NAMESPACE, AI_GATEWAY_PORTS, EXTPROC_SIZE } from './ai-gateway';
+import { MCP_HUB_NAMESPACE, MCP_SIDECAR_METRICS_PORT, MCP_TOOL_SERVERS } from './mcp-tools';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
@@ -126,14 +128,15 @@ const CHART_DEFAULTS = 'upstream chart defaults reach a limit/request ratio of 1
 /**
  * The gateway namespace at full scale: the controller (two replicas and a rolling update's third,
  * 100m and 1Gi each), its certgen hook (50m, 128Mi), and the Envoy proxies at their HPA maximum
- * plus one for a rolling update (envoy and shutdown-manager, catalog/edge.ts ENVOY_PROXY_SIZE).
+ * plus one for a rolling update (envoy, shutdown-manager and the AI gateway's external processor,
+ * catalog/edge.ts ENVOY_PROXY_SIZE, catalog/ai-gateway.ts EXTPROC_SIZE).
  */
 function gatewayQuota(): FixedQuota {
   const proxy = ENVOY_PROXY_SIZE.envoy;
   const sm = ENVOY_PROXY_SIZE.shutdownManager;
   const proxies = ENVOY_PROXY_SIZE.replicas.ha.max + 1;
-  const cpuMillis = 3 * 100 + 50 + proxies * (proxy.cpuMillis + sm.cpuMillis);
-  const memoryMi = 3 * 1024 + 128 + proxies * (proxy.memoryMi + sm.memoryMi);
+  const cpuMillis = 3 * 100 + 50 + proxies * (proxy.cpuMillis + sm.cpuMillis + EXTPROC_SIZE.cpuMillis);
+  const memoryMi = 3 * 1024 + 128 + proxies * (proxy.memoryMi + sm.memoryMi + EXTPROC_SIZE.memoryLimitMi);
   // Headroom of half again: a Gateway's HPA maximum can be raised without touching the quota.
   return { cpu: `${Math.ceil((cpuMillis * 1.5) / 1000)}`, memory: `${Math.ceil((memoryMi * 1.5) / 1024)}Gi`, pods: 30 };
 }
@@ -181,11 +184,40 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       { namespace: 'platform', pods: { 'app.kubernetes.io/name': 'edge-smoke' }, ports: [ENVOY_PORTS.https], why: "the edge smoke test (PostSync) fetches every route through the Gateway" },
     ],
     forwardsRoutes: true,
-    // The proxies exchange sign-in codes and fetch signing keys at Entra ID (routes with signIn).
-    httpsEgress: 'Entra ID for the sign-in at the Gateway (token endpoint, signing keys)',
+    // The proxies exchange sign-in codes and fetch signing keys at Entra ID (routes with signIn, and the MCP hub's JWT validation).
+    httpsEgress: 'Entra ID for the sign-in at the Gateway and the MCP hub (token endpoint, signing keys)',
     egressTo: [
       { namespace: 'platform', why: "the agent gateway's and the LLM router's routes (the workload charts' policies admit only the proxies, on the service ports)" },
       { namespace: TENANT_NAMESPACES, why: "tenants' HTTPRoutes (each tenant namespace admits the proxies)" },
+    ],
+  },
+  {
+    // Envoy AI Gateway's controller: Envoy Gateway's extension server and the webhook that adds the external processor to the proxies.
+    name: AI_GATEWAY_NAMESPACE,
+    podSecurity: 'restricted',
+    // Two controllers and a rolling update's third at 512Mi each.
+    quota: { cpu: '2', memory: '3Gi', pods: 10 },
+    containerMaximum: { cpu: '1', memory: '1Gi', ratio: 8, why: 'the controller is limited to 512Mi' },
+    serviceAccountToken: 'the controller watches MCPRoutes and Gateways and writes the generated HTTPRoutes, Backends, policies and filter-config Secrets',
+    apiServer: true,
+    webhookPorts: [AI_GATEWAY_PORTS.webhook],
+    ingressFrom: [
+      { namespace: OBSERVABILITY_NAMESPACE, ports: [AI_GATEWAY_PORTS.metrics], why: 'Prometheus scrapes the controller' },
+      { namespace: GATEWAY_NAMESPACE, pods: { 'control-plane': 'envoy-gateway' }, ports: [AI_GATEWAY_PORTS.extensionServer], why: "Envoy Gateway's extension manager (xDS translation hooks)" },
+    ],
+  },
+  {
+    // The MCP hub's tool servers (docs/mcp-hub.md): reached only from the Gateway's proxies, over mTLS.
+    name: MCP_HUB_NAMESPACE,
+    podSecurity: 'restricted',
+    // The Azure DevOps server at its autoscaler's maximum (6) and a rolling update's seventh: 1Gi and 128Mi each.
+    quota: { cpu: '4', memory: '12Gi', pods: 20 },
+    containerMaximum: { cpu: '2', memory: '2Gi', ratio: 4, why: 'a tool server is limited to 1 CPU and 1Gi, its TLS sidecar to 200m and 128Mi' },
+    httpsEgress: 'the tool servers\' SaaS APIs (Azure DevOps) and Entra ID token exchange (workload identity)',
+    ingressFrom: [
+      ...Object.values(MCP_TOOL_SERVERS).map((t) => ({ namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [t.tlsPort], why: `${t.service} through the platform Gateway's Envoy proxies (mTLS)` })),
+      // The stats port only: a server's plain MCP port must stay unreachable, Prometheus included.
+      { namespace: OBSERVABILITY_NAMESPACE, ports: [MCP_SIDECAR_METRICS_PORT], why: "Prometheus scrapes the TLS sidecars' stats" },
     ],
   },
   {

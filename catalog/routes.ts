@@ -8,17 +8,14 @@ import { ADDONS, releaseName } from './addons';
 import { PLATFORM_HOST_NAMES, type PlatformHostName } from './edge';
 import { SERVICES } from './services';
 import { TEMPORAL_NAMESPACE, TEMPORAL_PORTS, TEMPORAL_WEB_SERVICE } from './temporal';
+import { AGENT_HEALTH } from './agent-gateway';
 
-export interface PlatformRoute {
+export interface PlatformRouteBase {
   readonly host: PlatformHostName;
   /** The backend Service; the HTTPRoute lives in this namespace (no ReferenceGrant needed). */
   readonly namespace: string;
   readonly service: string;
   readonly port: number;
-  /** Gateway API request timeout (`0s`: none, for long-lived streams). */
-  readonly requestTimeout: string;
-  /** Local rate limit per Envoy replica (BackendTrafficPolicy), requests per second. */
-  readonly requestsPerSecond: number;
   /** The path a probe and the smoke test expect HTTP 200 from (a sign-in route: the redirect to Entra ID). */
   readonly healthPath: string;
   /**
@@ -30,15 +27,30 @@ export interface PlatformRoute {
   readonly why: string;
 }
 
+/** One catch-all rule for the whole host. */
+export interface HostLimits {
+  readonly contract?: undefined;
+  /** Gateway API request timeout (`0s`: none, for long-lived streams). */
+  readonly requestTimeout: string;
+  /** Local rate limit per Envoy replica (BackendTrafficPolicy), requests per second. */
+  readonly requestsPerSecond: number;
+}
+
+/** The backend's OpenAPI contract is the source: one rule, timeout and rate limit per operation (catalog/agent-gateway.ts). */
+export interface ContractLimits {
+  readonly contract: 'agentGateway';
+}
+
+export type PlatformRoute = PlatformRouteBase & (HostLimits | ContractLimits);
+
 export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> = {
   api: {
     host: 'api',
     namespace: SERVICES.gateway.namespace,
     service: SERVICES.gateway.name,
     port: SERVICES.gateway.httpPort,
-    requestTimeout: '60s',
-    requestsPerSecond: 200,
-    healthPath: '/healthz/ready',
+    contract: 'agentGateway',
+    healthPath: AGENT_HEALTH.ready,
     why: 'tenant jobs are submitted and polled; per-tenant limits are enforced again by the gateway itself',
   },
   llm: {

@@ -38,6 +38,11 @@ export const addonsSchema = z.strictObject({
     }),
   }),
   envoyGateway: addon(ADDON_VALUES.envoyGateway).prefault({}),
+  aiGatewayCrds: addon(ADDON_VALUES.aiGatewayCrds).prefault({}),
+  aiGateway: addon(ADDON_VALUES.aiGateway, {
+    /** Raise after replacing the MCP session seed in Key Vault: Terraform re-sends a write-only value only when this changes. */
+    sessionSeedRevision: z.number().int().min(1).default(1),
+  }).prefault({}),
   certManager: addon(ADDON_VALUES.certManager, {
     acme: z.strictObject({
       email: z.string().regex(/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, 'expected an e-mail address'),

@@ -341,6 +341,21 @@ export const environmentSchema = z
       })
       .strict()
       .default({ defenderForContainers: 'manage' }),
+    /**
+     * The MCP hub (docs/mcp-hub.md): the Entra ID app registration whose access tokens it accepts
+     * (v2 tokens: issuer https://login.microsoftonline.com/<entraTenantId>/v2.0, audience appId),
+     * and the Azure DevOps organisation its first tool server works on. Absent: no hub is rendered.
+     */
+    mcpHub: z
+      .object({
+        entraTenantId: uuid.describe('the Entra ID tenant that issues the hub tokens'),
+        appId: uuid.describe("the hub's app registration (client id): the audience of its v2 access tokens"),
+        azureDevOps: z
+          .object({ organization: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]$/, 'an Azure DevOps organization name (dev.azure.com/<organization>)') })
+          .strict(),
+      })
+      .strict()
+      .optional(),
     /** Helm add-ons of the addons and observability stacks (catalog/addons.ts). */
     addons: addonsSchema,
     observability: observabilitySchema,

@@ -15,6 +15,9 @@ export const RESERVED_TENANT_NAMES: readonly string[] = ['default', ...PLATFORM_
 
 export const DEFAULT_ALERT_THRESHOLDS = [80, 90, 100];
 
+/** A tenant's MCP tool calls per minute and Gateway proxy replica, unless its file says otherwise. */
+export const DEFAULT_MCP_REQUESTS_PER_MINUTE = 120;
+
 const uuid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected an Entra ID object id (UUID)');
@@ -98,6 +101,22 @@ export const tenantSchema = z
             targetRevision: z.string().min(1).default('main'),
           })
           .strict(),
+        mcp: z
+          .object({
+            tools: z
+              .array(z.string().regex(/^[a-z0-9-]+\/[a-z0-9_-]+$/, 'expected <server>/<toolset> or <server>/<tool>, e.g. azure-devops/work-items'))
+              .default([])
+              .describe('MCP tools the tenant may call through the MCP hub: <server>/<toolset> or <server>/<tool> from catalog/mcp-tools.ts'),
+            requestsPerMinute: z
+              .number()
+              .int()
+              .min(1)
+              .max(6000)
+              .default(DEFAULT_MCP_REQUESTS_PER_MINUTE)
+              .describe("tool-server requests per minute through each of the Gateway's proxy replicas"),
+          })
+          .strict()
+          .default({ tools: [], requestsPerMinute: DEFAULT_MCP_REQUESTS_PER_MINUTE }),
         network: z
           .object({ allowEgressTo: z.array(egressTarget).default([]) })
           .strict()

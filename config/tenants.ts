@@ -1,12 +1,13 @@
 /**
  * Loads and validates tenants/*.yaml against the schema, the environments they list and the
- * model catalogue. Every problem of every file is collected before failing, so one CI run tells
+ * model and MCP tool catalogues. Every problem of every file is collected before failing, so one CI run tells
  * a tenant author everything to fix.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CHARGEBACK_CURRENCY } from '../catalog/chargeback';
 import { cidrContains, parseCidr } from '../catalog/cidr';
+import { MCP_TOOL_SERVER_NAMES, MCP_TOOL_SERVERS, mcpCatalogueEntries } from '../catalog/mcp-tools';
 import type { ModelCatalogue } from './models';
 import { parseQuantity } from './quantity';
 import type { EnvironmentConfig } from './schema';
@@ -125,6 +126,23 @@ export function tenantChecks(fileName: string, ctx: TenantContext): ((t: Tenant)
       if (!t.spec.llm) return [];
       const ids = new Set(ctx.models.models.map((m) => m.id));
       return t.spec.llm.models.flatMap((m, i) => (ids.has(m) ? [] : [{ path: ['spec', 'llm', 'models', i], message: `unknown model "${m}"`, hint: `models in config/models.yaml: ${[...ids].join(', ')}` }]));
+    },
+    (t) => {
+      const catalogue = mcpCatalogueEntries();
+      const seen = new Set<string>();
+      return t.spec.mcp.tools.flatMap((entry, i): Finding[] => {
+        const at = ['spec', 'mcp', 'tools', i];
+        if (seen.has(entry)) return [{ path: at, message: `MCP tool "${entry}" is listed twice` }];
+        seen.add(entry);
+        if (catalogue.has(entry)) return [];
+        const server = entry.split('/')[0];
+        const known = MCP_TOOL_SERVER_NAMES.find((s) => s === server);
+        return [
+          known
+            ? { path: at, message: `unknown MCP tool "${entry}": server ${server} has no such toolset or tool`, hint: `toolsets of ${server}: ${Object.keys(MCP_TOOL_SERVERS[known].toolsets).map((ts) => `${server}/${ts}`).join(', ')} (or one of their tools, catalog/mcp-tools.ts)` }
+            : { path: at, message: `unknown MCP tool "${entry}": no tool server ${server}`, hint: `tool servers in catalog/mcp-tools.ts: ${MCP_TOOL_SERVER_NAMES.join(', ')}` },
+        ];
+      });
     },
     (t) => {
       const llm = t.spec.llm;

@@ -8,6 +8,8 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault';
+import { MCP_SESSION_SEED_SECRET } from '../catalog/ai-gateway';
 import { ADDONS, releaseName, type AddonName } from '../catalog/addons';
 import type { AddonContext } from '../constructs/addons/context';
 import { WorkloadIdentity } from '../constructs/addons/identity';
@@ -24,6 +26,7 @@ import { externalSecretsChartValues } from '../constructs/addons/values/external
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../catalog/cluster-names';
 import { gatekeeperChartValues } from '../constructs/addons/values/gatekeeper';
 import { envoyGatewayChartValues } from '../constructs/addons/values/envoy-gateway';
+import { aiGatewayChartValues, aiGatewayCrdsChartValues } from '../constructs/addons/values/ai-gateway';
 import { externalDnsAzureConfig, externalDnsChartValues, externalDnsPrivateChartValues } from '../constructs/addons/values/external-dns';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { externalDnsConfigMap } from '../catalog/cluster-names';
@@ -47,6 +50,9 @@ const CHARTS = {
   envoyGateway: envoyGatewayChartValues,
   ratify: ratifyChartValues,
   certManager: certManagerChartValues,
+  // After Envoy Gateway (whose extension server it is) and cert-manager (its webhook's certificate).
+  aiGatewayCrds: aiGatewayCrdsChartValues,
+  aiGateway: aiGatewayChartValues,
   externalDns: externalDnsChartValues,
   externalDnsPrivate: externalDnsPrivateChartValues,
   externalSecrets: externalSecretsChartValues,
@@ -160,10 +166,25 @@ export class AddonsStack extends EnvironmentStack {
         extra: [...this.namespaces.ready[ADDONS[addon].namespace], ...gatekeeper, ...gatewayCrds, ...(identities[addon]?.ready ?? []), ...(configs[addon] ? [configs[addon]] : [])],
         // Argo CD's HA redis and Gatekeeper's webhook readiness take longer than the rest.
         timeoutSeconds: addon === 'argocd' || addon === 'gatekeeper' ? 900 : 600,
+        ...(addon === 'aiGateway'
+          ? { writeOnly: { values: { 'controller.mcp.sessionEncryption.seed': this.ephemeralVaultSecret(platform, MCP_SESSION_SEED_SECRET) }, revision: env.addons.aiGateway.sessionSeedRevision } }
+          : {}),
       });
     }
 
     new TerraformOutput(this, 'cert_manager_client_id', { value: certManager.clientId });
     new TerraformOutput(this, 'external_secrets_client_id', { value: externalSecrets.clientId });
+  }
+
+  /**
+   * A secret of the platform vault as a Terraform expression, read at apply time through an
+   * ephemeral resource (Terraform 1.10+) for write-only arguments: never stored in the state.
+   * cdktf 0.21 has no ephemeral blocks, so it is added as a raw override (as the data stack does).
+   */
+  private ephemeralVaultSecret(platform: PlatformStack, secretName: string): string {
+    const vault = new DataAzurermKeyVault(this, 'platform-vault', { name: platform.vault.vault.name, resourceGroupName: platform.vault.vault.resourceGroupName });
+    const id = secretName.replace(/-/g, '_');
+    this.addOverride(`ephemeral.azurerm_key_vault_secret.${id}`, { name: secretName, key_vault_id: `\${data.azurerm_key_vault.${vault.friendlyUniqueId}.id}` });
+    return `\${ephemeral.azurerm_key_vault_secret.${id}.value}`;
   }
 }

@@ -53,6 +53,7 @@ export class ClusterConfigStack extends EnvironmentStack {
         privateLink: env.network.edge.frontDoor.enabled,
         highAvailability: env.addons.highAvailability,
         tenantLabel: TENANT_LABEL,
+        mcpHub: env.addons.aiGateway.enabled && env.mcpHub !== undefined,
       })) {
         const id = `gateway-${String(object.kind).toLowerCase()}-${object.metadata.name}`;
         previous = [apply(id, object, previous)];

@@ -9,8 +9,11 @@ import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault';
 import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import { PostgresqlFlexibleServerActiveDirectoryAdministrator } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-active-directory-administrator';
 import { RedisCacheAccessPolicyAssignment } from '@cdktf/provider-azurerm/lib/redis-cache-access-policy-assignment';
 import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from '../charts/workloads/names';
+import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from '../catalog/mcp-tools';
+import { AUDIT_DATABASE, AUDIT_IDENTITIES } from '../catalog/audit';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { TEMPORAL_DATABASES } from '../catalog/temporal';
 import { ArtifactStorage } from '../constructs/data/storage';
@@ -25,7 +28,7 @@ export interface DataStackProps extends EnvironmentStackProps {
   readonly platform: PlatformStack;
 }
 
-export const DATABASES = ['router', 'audit', TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility];
+export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility];
 
 export class DataStack extends EnvironmentStack {
   readonly postgres: Postgres;
@@ -72,6 +75,8 @@ export class DataStack extends EnvironmentStack {
     });
 
     this.routerIdentity(props);
+    if (env.mcpHub && env.addons.aiGateway.enabled) this.mcpToolServerIdentity(props);
+    this.auditIdentities(props, client.tenantId);
 
     new TerraformOutput(this, 'postgres_fqdn', { value: this.postgres.server.fqdn });
     new TerraformOutput(this, 'redis_hostname', { value: this.redis.cache.hostname });
@@ -108,6 +113,69 @@ export class DataStack extends EnvironmentStack {
       value: router.clientId,
       contentType: 'client-id',
     });
+  }
+
+  /**
+   * The MCP hub's Azure DevOps tool server: a workload identity federated with its service account,
+   * with no Azure role (Azure DevOps grants it access once it is added to the organisation as a
+   * user: docs/mcp-hub.md), and its client id in the platform vault for the server's ExternalSecret.
+   */
+  private mcpToolServerIdentity(props: DataStackProps): void {
+    const { env, platform } = props;
+    const { service: server, clientIdSecret } = MCP_TOOL_SERVERS['azure-devops'];
+    const identity = new WorkloadIdentity(this, 'azure-devops-mcp-identity', {
+      name: this.naming.name('userAssignedIdentity', server),
+      resourceGroupName: this.resourceGroup.name,
+      location: env.location,
+      oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+      namespace: MCP_HUB_NAMESPACE,
+      serviceAccount: server,
+      roles: {},
+    });
+    new KeyVaultSecret(this, 'azure-devops-mcp-client-id', {
+      name: clientIdSecret,
+      keyVaultId: platform.vault.vault.id,
+      value: identity.clientId,
+      contentType: 'client-id',
+    });
+    new TerraformOutput(this, 'azure_devops_mcp_principal_id', { value: identity.identity.principalId, description: 'add this identity to the Azure DevOps organisation (docs/mcp-hub.md)' });
+  }
+
+  /**
+   * The audit trail's identities (catalog/audit.ts), each federated with its service account:
+   * the writers (agent gateway, MCP hub) and the archiver become PostgreSQL roles through the
+   * migration Job, which runs as the migrator, an Entra admin of the server (the only principals
+   * that may create Entra roles); the archiver may write blobs to the immutable audit container
+   * only. Client and object ids go to the vault for the rendered manifests.
+   */
+  private auditIdentities(props: DataStackProps, tenantId: string): void {
+    const { env, platform } = props;
+    const audit = this.storage.containers.audit.id;
+    for (const [key, a] of Object.entries(AUDIT_IDENTITIES)) {
+      const identity = new WorkloadIdentity(this, `${a.name}-identity`, {
+        name: this.naming.name('userAssignedIdentity', a.name),
+        resourceGroupName: this.resourceGroup.name,
+        location: env.location,
+        oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+        namespace: a.namespace,
+        serviceAccount: a.serviceAccount,
+        roles: key === 'archiver' ? { 'Storage Blob Data Contributor': [audit] } : {},
+      });
+      const vaultSecret = (name: string, value: string, contentType: string) =>
+        new KeyVaultSecret(this, name, { name, keyVaultId: platform.vault.vault.id, value, contentType });
+      vaultSecret(a.clientIdSecret, identity.clientId, 'client-id');
+      vaultSecret(a.objectIdSecret, identity.identity.principalId, 'object-id');
+      if (a.role === 'entra-admin') {
+        new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${a.name}-postgres-admin`, {
+          serverName: this.postgres.server.name,
+          resourceGroupName: this.resourceGroup.name,
+          tenantId,
+          objectId: identity.identity.principalId,
+          principalName: this.naming.name('userAssignedIdentity', a.name),
+          principalType: 'ServicePrincipal',
+        });
+      }
+    }
   }
 
   /**

@@ -33,7 +33,24 @@ export const envoyGatewayValues = z.strictObject({
           gateway: z.strictObject({ controllerName: z.string().optional() }).optional(),
           provider: z.strictObject({ type: z.literal('Kubernetes').optional() }).optional(),
           logging: z.strictObject({ level: z.strictObject({ default: z.enum(['debug', 'info', 'error', 'warn']).optional() }).optional() }).optional(),
-          extensionApis: z.record(z.string(), z.unknown()).optional(),
+          extensionApis: z.strictObject({ enableEnvoyPatchPolicy: z.boolean().optional(), enableBackend: z.boolean().optional() }).optional(),
+          /** An extension server that rewrites the xDS Envoy Gateway generates (Envoy AI Gateway). */
+          extensionManager: z
+            .strictObject({
+              hooks: z.strictObject({
+                xdsTranslator: z.strictObject({
+                  translation: z.strictObject(
+                    Object.fromEntries(['listener', 'route', 'cluster', 'secret'].map((k) => [k, z.strictObject({ includeAll: z.boolean() }).optional()])) as Record<
+                      'listener' | 'route' | 'cluster' | 'secret',
+                      z.ZodOptional<z.ZodObject<{ includeAll: z.ZodBoolean }, z.core.$strict>>
+                    >,
+                  ),
+                  post: z.array(z.enum(['Translation', 'Cluster', 'Route', 'VirtualHost', 'HTTPListener'])),
+                }),
+              }),
+              service: z.strictObject({ fqdn: z.strictObject({ hostname: z.string(), port: z.number().int() }) }),
+            })
+            .optional(),
         })
         .optional(),
     })

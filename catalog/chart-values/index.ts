@@ -16,10 +16,13 @@ import { ratifyValues } from './ratify';
 import { tempoValues } from './tempo';
 import { blackboxExporterValues } from './blackbox-exporter';
 import { temporalValues } from './temporal';
+import { aiGatewayCrdsValues, aiGatewayValues } from './ai-gateway';
 
 export const ADDON_VALUES = {
   argocd: argocdValues,
   envoyGateway: envoyGatewayValues,
+  aiGatewayCrds: aiGatewayCrdsValues,
+  aiGateway: aiGatewayValues,
   certManager: certManagerValues,
   // Two releases of one chart: the public zone and its private twin.
   externalDns: externalDnsValues,

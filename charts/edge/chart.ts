@@ -7,7 +7,7 @@
 import { Chart, ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { PLATFORM_ROUTE_LIST } from '../../catalog/routes';
-import { platformRoute, routeTrafficPolicy } from './routes';
+import { platformRoute, routeTrafficPolicy, type RouteContracts } from './routes';
 import { signInClientSecret, signInPolicy, type GatewaySignIn } from './sign-in';
 import { edgeDashboard, edgeRuleGroups, routeProbe } from './probes';
 import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
@@ -19,6 +19,8 @@ export interface EdgeChartProps {
   readonly zone: string;
   /** Probes, probe alerts and the dashboard: only where the blackbox exporter and Prometheus run. */
   readonly probes: boolean;
+  /** The operations of the hosts whose backend has an OpenAPI contract (config/gateway-contract.ts). */
+  readonly contracts: RouteContracts;
   /** Entra ID sign-in for the routes that ask for it (network.edge.signIn, groups resolved). */
   readonly signIn?: GatewaySignIn;
 }
@@ -30,8 +32,8 @@ export class EdgeChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const add = (o: Record<string, any>) => new ApiObject(this, `${o.kind}-${o.metadata.namespace}-${o.metadata.name}`, o as any);
     for (const r of PLATFORM_ROUTE_LIST) {
-      add(platformRoute(r, props.zone, EDGE_LABELS));
-      add(routeTrafficPolicy(r, EDGE_LABELS));
+      add(platformRoute(r, props.zone, EDGE_LABELS, props.contracts));
+      add(routeTrafficPolicy(r, EDGE_LABELS, props.contracts));
       if (r.signIn) {
         // Validation requires network.edge.signIn for these; never serve such a route open.
         if (!props.signIn) throw new Error(`route ${r.host} signs in at the Gateway, but no sign-in is configured (network.edge.signIn)`);

@@ -9,6 +9,9 @@ import { Construct } from 'constructs';
 import { ApiObject, Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { METRICS, SERVICES } from '../../catalog/services';
+import { AGENT_HEALTH } from '../../catalog/agent-gateway';
+import { AUDIT_IDENTITIES } from '../../catalog/audit';
+import { auditWriter } from '../audit/writer';
 import { cidrEgress, GATEWAY_PROXY_PEER, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
 import { INTERNAL_CA_ISSUER } from '../../catalog/cluster-names';
 import { TEMPORAL_FRONTEND_ADDRESS, TEMPORAL_FRONTEND_SERVER_NAME, TEMPORAL_NAMESPACE, TEMPORAL_ORCHESTRATOR_CLIENT, TEMPORAL_PORTS, temporalPodLabels } from '../../catalog/temporal';
@@ -17,7 +20,7 @@ import { PlatformService } from './service';
 import { ROUTER_NAME, ROUTER_PORT } from './router';
 
 const { gateway: GATEWAY, orchestrator: ORCHESTRATOR, repoAdapter: REPO_ADAPTER, patchWorker: PATCH_WORKER } = SERVICES;
-const HEALTH = { live: '/healthz/live', ready: '/healthz/ready', startup: '/healthz/startup' };
+const HEALTH = AGENT_HEALTH;
 
 export interface AgentImages {
   readonly gateway: ImageRef;
@@ -48,6 +51,8 @@ export class AgentServicesChart extends Chart {
     // Per-tenant limits the gateway enforces before anything reaches the router.
     const tenantLimits = Object.fromEntries(plan.entitlements.map((e) => [e.tenant, { requestsPerMinute: e.requestsPerMinute, tokensPerMinute: e.tokensPerMinute }]));
 
+    // The gateway writes audit events with its own workload identity (docs/runbooks/audit.md, "Writing events").
+    const audit = auditWriter(AUDIT_IDENTITIES.gatewayWriter, plan.postgresHost, plan.privateEndpointsCidr);
     new PlatformService(this, 'gateway', {
       ...common,
       service: GATEWAY,
@@ -55,13 +60,16 @@ export class AgentServicesChart extends Chart {
       resources: { cpuRequest: plan.gateway.cpuRequest, cpuLimit: plan.gateway.cpuLimit, memory: plan.gateway.memory },
       scaling: { kind: 'cpu', minReplicas: plan.gateway.replicas, maxReplicas: plan.gateway.maxReplicas, targetUtilization: 70 },
       callers: [GATEWAY_PROXY_PEER],
-      egress: [to(ORCHESTRATOR.name, ORCHESTRATOR.httpPort), to(ROUTER_NAME, ROUTER_PORT), otelEgress, ...cloud],
+      egress: [to(ORCHESTRATOR.name, ORCHESTRATOR.httpPort), to(ROUTER_NAME, ROUTER_PORT), audit.egress, otelEgress, ...cloud],
       config: {
         ORCHESTRATOR_URL: url(ORCHESTRATOR.name, ORCHESTRATOR.httpPort),
         LLM_ROUTER_URL: url(ROUTER_NAME, ROUTER_PORT),
         PUBLIC_BASE_URL: `https://${props.gatewayHost}`,
         TENANT_RATE_LIMITS: JSON.stringify(tenantLimits),
+        ...audit.config,
       },
+      secrets: audit.secrets,
+      podLabels: audit.podLabels,
     });
 
     new PlatformService(this, 'orchestrator', {

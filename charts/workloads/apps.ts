@@ -14,11 +14,16 @@ import { DEMO_APP, EdgeDemoChart } from '../edge/demo';
 import { AgentServicesChart } from './agents';
 import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
 import { LlmRouterChart } from './router';
+import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
+import { mcpGrants } from '../../catalog/mcp-tools';
+import { AUDIT_APP, AuditChart } from '../audit/chart';
+import { AUDIT_MIGRATIONS_DIR, loadMigrations } from '../../config/audit-migrations';
 
 export interface WorkloadFiles {
   readonly workloadsFile?: string;
   readonly lockFile?: string;
   readonly tenantsDir?: string;
+  readonly migrationsDir?: string;
 }
 
 /** The apps, reading their config from the given files (tests pass fixtures). */
@@ -76,6 +81,23 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
       if (!images) return;
       new EdgeDemoChart(app, DEMO_APP, { environment: p.env, image: images.demo, zone: ctx.env.dns.zoneName, nodesCidr: ctx.env.network.subnets.nodes, untrustedCertificates: ctx.env.addons.certManager.acme.server === 'staging' });
     },
+    [AUDIT_APP]: (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['postgres', 'curl']);
+      if (!images) return;
+      new AuditChart(app, AUDIT_APP, {
+        environment: p.env,
+        postgresImage: images.postgres,
+        curlImage: images.curl,
+        migrations: loadMigrations(files.migrationsDir ?? AUDIT_MIGRATIONS_DIR),
+        postgresHost: p.postgresHost,
+        migratorRole: p.auditMigratorRole,
+        blobHost: p.blobHost,
+        privateEndpointsCidr: p.privateEndpointsCidr,
+        // The agent services' Entra ID endpoints: the token exchange goes to the same place.
+        cloudEndpoints: p.config.agents.cloudEndpoints,
+      });
+    },
     'llm-router': (app, ctx) => {
       const p = plan(ctx);
       const images = all(p, ['litellm', 'sql-exporter']);
@@ -92,6 +114,25 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         privateEndpointsCidr: p.privateEndpointsCidr,
         redisHost: p.redisHost,
         cloudEndpoints: p.config.router.cloudEndpoints,
+      });
+    },
+    [MCP_HUB_APP]: (app, ctx) => {
+      const hub = ctx.env.mcpHub;
+      if (!hub || !ctx.env.addons.aiGateway.enabled) return;
+      const p = plan(ctx);
+      const images = all(p, ['azure-devops-mcp', 'envoy']);
+      if (!images) return;
+      const tenants = ctx.tenants
+        .filter((t) => t.spec.environments.includes(ctx.env.name) && !t.spec.retired && t.spec.mcp.tools.length > 0)
+        .map((t) => ({ tenant: t.metadata.name, grants: mcpGrants(t.spec.mcp.tools), requestsPerMinute: t.spec.mcp.requestsPerMinute }))
+        .sort((a, b) => a.tenant.localeCompare(b.tenant));
+      new McpHubChart(app, MCP_HUB_APP, {
+        zone: ctx.env.dns.zoneName,
+        hub: { entraTenantId: hub.entraTenantId, appId: hub.appId, azureDevOpsOrganization: hub.azureDevOps.organization },
+        images: { azureDevOps: images['azure-devops-mcp'], tlsSidecar: images.envoy },
+        highAvailability: ctx.env.addons.highAvailability,
+        privateCidrs: [ctx.env.aks.podCidr, ctx.env.aks.serviceCidr, ctx.env.network.addressSpace],
+        tenants,
       });
     },
   };

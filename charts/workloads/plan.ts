@@ -11,6 +11,7 @@ import type { ImageLock, ImageName, WorkloadsConfig, EnvironmentWorkloads } from
 import { FROM_BUILD } from '../../config/image-lock';
 import { ValidationError, type Problem } from '../../config/yaml-validate';
 import { Naming } from '../../catalog/naming';
+import { AUDIT_IDENTITIES } from '../../catalog/audit';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { sizeModel, SizingError, type Sizing } from '../serving/sizing';
 import { CapacityError, gatewayCapacity, orchestratorCapacity, vllmStartupSeconds, type Capacity } from './capacity';
@@ -59,6 +60,10 @@ export interface WorkloadPlan {
   readonly privateEndpointsCidr: string;
   readonly postgresHost: string;
   readonly redisHost: string;
+  /** The storage account's Blob endpoint (audit archive). */
+  readonly blobHost: string;
+  /** The audit migrator's PostgreSQL role: its identity's Azure name (stacks/data-stack.ts). */
+  readonly auditMigratorRole: string;
   readonly gpuPool: RenderContext['env']['aks']['nodePools']['gpu'];
 }
 
@@ -201,6 +206,8 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
     privateEndpointsCidr: env.network.subnets.privateEndpoints,
     postgresHost: `${naming.name('postgresqlFlexibleServer')}.postgres.database.azure.com`,
     redisHost: `${naming.name('redisCache')}.redis.cache.windows.net`,
+    blobHost: `${naming.name('storageAccount')}.blob.core.windows.net`,
+    auditMigratorRole: naming.name('userAssignedIdentity', AUDIT_IDENTITIES.migrator.name),
     gpuPool: pool,
   };
 }

@@ -16,14 +16,18 @@ import { platformDashboards } from '../../charts/observability/platform-dashboar
 import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
 import { temporalRuleGroups } from '../../charts/observability/temporal-rules';
+import { auditRuleGroups } from '../../charts/audit/alerts';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
 import { EDGE_APP, EdgeChart } from '../../charts/edge/chart';
+import { loadServiceContract } from '../../config/gateway-contract';
 import { gatewaySignIn } from '../../charts/edge/sign-in';
 import { DEMO_APP } from '../../charts/edge/demo';
 import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
+import { MCP_HUB_APP } from '../../charts/mcp-hub/chart';
+import { MCP_HUB_NAMESPACE } from '../../catalog/mcp-tools';
 import { ADDONS, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
 import type { EnvironmentConfig } from '../../config/schema';
@@ -48,6 +52,7 @@ export const APPS: Record<string, AppBuilder> = {
         'platform-slos': sloRuleGroups(),
         'agent-operations': operationsRuleGroups(),
         'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
+        'audit-archive': auditRuleGroups(),
         // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
         thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
         temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],
@@ -67,6 +72,7 @@ export const APPS: Record<string, AppBuilder> = {
       env: env.name,
       zone: env.dns.zoneName,
       probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled,
+      contracts: { agentGateway: loadServiceContract().operations },
       ...(env.network.edge.signIn ? { signIn: gatewaySignIn(env.network.edge.signIn, env.aks.adminGroupObjectIds) } : {}),
     }),
 };
@@ -83,11 +89,15 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   observability: { wave: -1, namespace: ADDONS.kubePrometheusStack.namespace, requires: ['kubePrometheusStack', 'externalSecrets'] },
   'llm-serving': { wave: 0, namespace: SERVING_NAMESPACE, requires: ['keda', 'kubePrometheusStack'] },
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
+  // Before the audit writers (agent-services, the MCP hub): its Sync hook migrates the audit database.
+  audit: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets'] },
   'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
   // Routes to the workloads and add-ons, after them; the Gateway itself is in the cluster-config stack.
   // The demo service and the PostSync smoke test of every route: after the routes exist.
   [DEMO_APP]: { wave: 3, namespace: PLATFORM_NAMESPACE, requires: ['envoyGateway', 'certManager', 'kubePrometheusStack'] },
   [EDGE_APP]: { wave: 2, namespace: GATEWAY_NAMESPACE, requires: ['envoyGateway', 'certManager'] },
+  // The tool servers and, in the Gateway's namespace, the tenants' MCPRoutes and policies.
+  [MCP_HUB_APP]: { wave: 2, namespace: MCP_HUB_NAMESPACE, requires: ['envoyGateway', 'aiGateway', 'certManager', 'externalSecrets', 'kubePrometheusStack'] },
 };
 
 /** The Applications of an environment: every registered app whose add-ons are enabled. */

@@ -26,6 +26,11 @@ export interface AddonReleaseProps {
   /** Seconds Helm waits for the release to become ready before rolling it back. */
   readonly timeoutSeconds?: number;
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Secret chart values (Helm `--set` paths -> Terraform expressions), passed write-only: never
+   * in the plan or the state. Terraform re-sends them only when `revision` changes.
+   */
+  readonly writeOnly?: { readonly values: Readonly<Record<string, string>>; readonly revision: number };
 }
 
 type Json = Record<string, unknown>;
@@ -93,6 +98,7 @@ export class AddonRelease extends Construct {
       resetValues: true,
       // No anchors: shared objects are written out in full, as a reviewer reads them.
       values: [escapeTemplates(stringify(this.values, { lineWidth: 0, sortMapEntries: true, aliasDuplicateObjects: false }))],
+      ...(props.writeOnly ? { setWo: Object.entries(props.writeOnly.values).map(([name, value]) => ({ name, value, type: 'string' })), setWoRevision: props.writeOnly.revision } : {}),
       ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
     });
   }

@@ -29,6 +29,8 @@ import {
   tenantAppsDomain,
 } from '../../catalog/edge';
 import { hostListener, listenerSecret, PLATFORM_ROUTE_LIST } from '../../catalog/routes';
+import { GATEWAY_CONFIG_ANNOTATION, PLATFORM_GATEWAY_CONFIG } from '../../catalog/ai-gateway';
+import { MCP_LISTENER, mcpHostname } from '../../catalog/mcp-tools';
 
 type Manifest = Record<string, any>;
 
@@ -59,6 +61,12 @@ export interface GatewayProps {
   readonly highAvailability: boolean;
   /** Label on tenant namespaces (the tenant stack sets it). */
   readonly tenantLabel: string;
+  /**
+   * The MCP hub (docs/mcp-hub.md): its HTTPS listener for `mcp.<zone>`, which admits the routes
+   * the AI gateway controller generates from the hub's MCPRoutes (in the Gateway's namespace),
+   * and the GatewayConfig that sizes the external processor injected into the proxies.
+   */
+  readonly mcpHub?: boolean;
 }
 
 const quantity = (mi: number) => `${mi}Mi`;
@@ -189,7 +197,11 @@ export function gateway(props: GatewayProps): Manifest {
   return {
     apiVersion: GATEWAY_API,
     kind: 'Gateway',
-    metadata: { name: PLATFORM_GATEWAY, namespace: GATEWAY_NAMESPACE, annotations: { 'cert-manager.io/cluster-issuer': ACME_ISSUER } },
+    metadata: {
+      name: PLATFORM_GATEWAY,
+      namespace: GATEWAY_NAMESPACE,
+      annotations: { 'cert-manager.io/cluster-issuer': ACME_ISSUER, ...(props.mcpHub ? { [GATEWAY_CONFIG_ANNOTATION]: PLATFORM_GATEWAY_CONFIG } : {}) },
+    },
     spec: {
       gatewayClassName: GATEWAY_CLASS,
       listeners: [
@@ -199,6 +211,7 @@ export function gateway(props: GatewayProps): Manifest {
           https(hostListener(r.host), platformHostname(r.host, props.zone), { from: 'Selector', selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: r.namespace } } }),
         ),
         https(TENANT_LISTENER, `*.${tenantAppsDomain(props.zone)}`, { from: 'Selector', selector: { matchExpressions: [{ key: props.tenantLabel, operator: 'Exists' }] } }),
+        ...(props.mcpHub ? [https(MCP_LISTENER, mcpHostname(props.zone), { from: 'Same' })] : []),
       ],
     },
   };

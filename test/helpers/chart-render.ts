@@ -65,6 +65,7 @@ export type StandIn =
 export const STAND_INS: Readonly<Record<string, StandIn>> = {
   'azurerm_user_assigned_identity.client_id': { kind: 'uuid', why: "a managed identity's client id is assigned by Azure when it is created" },
   'azurerm_user_assigned_identity.principal_id': { kind: 'uuid', why: "a managed identity's object id is assigned by Azure when it is created" },
+  'ephemeral.azurerm_key_vault_secret.value': { kind: 'uuid', why: 'a Key Vault secret read at apply time for a write-only argument (the AI gateway MCP session seed); its value never reaches the configuration' },
   'data.azurerm_client_config.tenant_id': { kind: 'uuid', why: 'the Entra ID tenant is read from the deploying identity at plan time' },
   'azurerm_storage_account.name': { kind: 'configured', name: /^[a-z0-9]{3,24}$/, why: 'storage account names are set by the naming construct' },
   'azurerm_storage_container.name': { kind: 'configured', name: /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, why: 'container names are fixed per signal' },
@@ -134,7 +135,7 @@ function closingBrace(text: string, from: number): number {
 }
 
 const REMOTE_STATE = /^data\.terraform_remote_state\.cross-stack-reference-input-([\w-]+)\.outputs\.([\w-]+)$/;
-const REFERENCE = /^(data\.)?([a-z0-9_]+)\.([\w-]+)\.([a-z_]+)$/;
+const REFERENCE = /^(data\.|ephemeral\.)?([a-z0-9_]+)\.([\w-]+)\.([a-z_]+)$/;
 
 /** The stand-in value of one Terraform expression in `stack`, following cross-stack outputs. */
 export function standIn(app: Pick<Synthed, 'stack'>, stack: SynthedStack, expr: string): string {

@@ -41,22 +41,32 @@ const CRD_PACKAGES: Record<string, string> = {
  * Gateway's own kinds. No npm package carries Envoy Gateway's, and the chart's copy of the Gateway
  * API is exactly what the cluster serves.
  */
-const CHART_CRD_GROUPS: Record<string, { readonly chart: string; readonly version: string }> = {
+const CHART_CRD_GROUPS: Record<string, ChartCrdSource> = {
   'gateway.networking.k8s.io': ADDONS.envoyGateway,
   'gateway.envoyproxy.io': ADDONS.envoyGateway,
+  // Envoy AI Gateway's CRD chart ships its CRDs as templates (manifests/charts/ai-gateway-crds-helm/templates).
+  'aigateway.envoyproxy.io': { ...ADDONS.aiGatewayCrds, inTemplates: true },
 };
+
+interface ChartCrdSource {
+  readonly chart: string;
+  readonly version: string;
+  /** The chart renders its CRDs from templates/ rather than carrying them in crds/. */
+  readonly inTemplates?: boolean;
+}
 
 const chartCrdCache = new Map<string, Json[]>();
 
 /** The CRDs a cached chart archive carries in crds/ (empty when the archive or helm is missing: the kind then has no schema). */
-export function chartCrds(spec: { readonly chart: string; readonly version: string }): Json[] {
+export function chartCrds(spec: ChartCrdSource): Json[] {
   const key = `${spec.chart}@${spec.version}`;
   let crds = chartCrdCache.get(key);
   if (!crds) {
     const cache = resolve(REPO, '../shared/helm-charts');
     const bare = spec.version.replace(/^v/, '');
     const archive = [`${spec.chart}-${spec.version}.tgz`, `${spec.chart}-${bare}.tgz`, `${spec.chart}-v${bare}.tgz`].map((f) => join(cache, f)).find(existsSync);
-    const res = archive ? spawnSync(toolPath('helm'), ['show', 'crds', archive], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }) : undefined;
+    const args = spec.inTemplates ? ['template', 'crds', archive ?? ''] : ['show', 'crds', archive ?? ''];
+    const res = archive ? spawnSync(toolPath('helm'), args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }) : undefined;
     crds = res?.status === 0 ? parseAllDocuments(res.stdout).map((d) => d.toJS()).filter((o) => o?.kind === 'CustomResourceDefinition') : [];
     chartCrdCache.set(key, crds);
   }

@@ -47,6 +47,7 @@ import { toStack, synthApp } from '../helpers/synth';
 import { endpointFlags, endpointProblems } from '../helpers/thanos';
 import { ROOT, runTool } from '../helpers/tools';
 import { PLATFORM_ROUTE_LIST } from '../../catalog/routes';
+import { AI_GATEWAY_CONTROLLER_LABELS, AI_GATEWAY_NAMESPACE } from '../../catalog/ai-gateway';
 
 const edgeObjects = (env: EnvironmentConfig): Record<string, any>[] =>
   parseAllDocuments(readFileSync(join(ROOT, 'rendered', env.name, 'edge', 'manifests.yaml'), 'utf8')).map((d) => d.toJS()).filter(Boolean);
@@ -369,6 +370,21 @@ for (const env of inputs.allEnvironments) {
       assert.deepEqual([...new Set(violations.map((v) => `${v.constraint.metadata.name}: ${v.violatingObject.metadata.name}`))].sort(), ['allowed-registries: upstream', `pod-security: ${bad.metadata.name}`]);
     });
 
+    it("Envoy Gateway's extension manager calls the AI gateway controller Service the chart renders, whose pods the namespaces' policies admit", async (t) => {
+      if (!env.addons.aiGateway.enabled) return t.skip('no AI gateway here');
+      const render = await rendered();
+      const of = (chart: string) => render.objects.filter((o) => o.release.chart === chart).map((o) => o.object as any);
+      const eg = of(ADDONS.envoyGateway.chart);
+      const config = parse(eg.find((o) => o.kind === 'ConfigMap' && o.data?.['envoy-gateway.yaml'])!.data['envoy-gateway.yaml']);
+      const problems = extensionWiring(config, of(ADDONS.aiGateway.chart), eg);
+      assert.deepEqual(problems, []);
+      // Negative control: a wrong port and a wrong host are both named.
+      const wrong = structuredClone(config);
+      wrong.extensionManager.service.fqdn = { hostname: `ai-gateway.${AI_GATEWAY_NAMESPACE}.svc.cluster.local`, port: 1064 };
+      assert.match(extensionWiring(wrong, of(ADDONS.aiGateway.chart), eg).join('\n'), /no Service ai-gateway/);
+      assert.ok(config.extensionApis.enableBackend, 'the Backend API the MCP hub uses');
+    });
+
     it("Ratify registers the provider the image-signature constraint names, at its Service's port, and trusts the Key Vault signing certificate", async () => {
       const render = await rendered();
       const ratify = render.objects.filter((o) => o.source.startsWith('ratify/')).map((o) => o.object as any);
@@ -548,3 +564,25 @@ describe('chart rendering: the add-on exemptions', () => {
     assert.deepEqual(exemptions.filter((e) => !needed.has(e)), [], 'exemptions no rendered object needs: remove them from charts/policies/catalog.ts');
   });
 });
+
+/**
+ * Where Envoy Gateway's extension manager points (its rendered EnvoyGateway config) must be the AI
+ * gateway controller's Service, on a port it serves, selecting pods with the labels the namespace
+ * policies admit on that port; and Envoy Gateway's controller pods must carry the labels the AI
+ * gateway namespace admits them by.
+ */
+function extensionWiring(config: any, aiGateway: any[], envoyGateway: any[]): string[] {
+  const out: string[] = [];
+  const { hostname, port } = config.extensionManager?.service?.fqdn ?? {};
+  const [name, namespace] = String(hostname).split('.');
+  const svc = aiGateway.find((o) => o.kind === 'Service' && o.metadata?.name === name && o.metadata?.namespace === namespace);
+  if (!svc || hostname !== `${name}.${namespace}.svc.cluster.local`) return [`extension server ${hostname}: no Service ${name} in ${namespace}`];
+  if (!svc.spec.ports.some((p: any) => p.port === port)) out.push(`Service ${name} has no port ${port}`);
+  const pods = aiGateway.find((o) => o.kind === 'Deployment' && Object.entries(svc.spec.selector).every(([k, v]) => o.spec.template.metadata.labels?.[k] === v));
+  if (!pods) out.push(`Service ${name} selects no Deployment of the chart`);
+  else if (!Object.entries(AI_GATEWAY_CONTROLLER_LABELS).every(([k, v]) => pods.spec.template.metadata.labels[k] === v)) out.push('the controller pods lack AI_GATEWAY_CONTROLLER_LABELS');
+  const admitted = PLATFORM_NAMESPACES.find((n) => n.name === namespace)?.ingressFrom?.find((p) => p.ports?.includes(port));
+  const egPods = envoyGateway.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'envoy-gateway');
+  if (!admitted || !egPods || !Object.entries(admitted.pods ?? {}).every(([k, v]) => egPods.spec.template.metadata.labels?.[k] === v)) out.push(`namespace ${namespace} does not admit Envoy Gateway's controller pods on ${port}`);
+  return out;
+}

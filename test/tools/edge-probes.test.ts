@@ -42,7 +42,7 @@ function expectDown(host: string) {
     exp_labels: { ...rule('PlatformRouteDown').labels, ...labels },
     exp_annotations: {
       summary: `Platform route ${host} has failed its HTTPS probe for 5 minutes`,
-      description: `The blackbox exporter cannot get a 2xx from ${labels.instance} through DNS, the Gateway and TLS.`,
+      description: `The blackbox exporter cannot get a 2xx (a sign-in route: the redirect to Entra ID) from ${labels.instance} through DNS, the Gateway and TLS.`,
       runbook_url: rule('PlatformRouteDown').annotations.runbook_url,
     },
   };

@@ -25,6 +25,7 @@ import { platformApps } from '../../cli/lib/render';
 import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
 import { synthApp } from '../helpers/synth';
 import { ROOT } from '../helpers/tools';
+import { ENVOY_GATEWAY_CONTROLLER_LABELS } from '../../constructs/addons/values/envoy-gateway';
 
 const app = synthApp();
 
@@ -138,18 +139,19 @@ for (const env of inputs.allEnvironments) {
       const policy = manifests.find((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === GATEWAY_NAMESPACE && o.metadata?.name === 'allow-egress') as any;
       const peers = policy.spec.egress.map((r: any) => {
         const sel = r.to[0].namespaceSelector;
-        // HTTPS to Entra ID for the sign-in at the Gateway (an ipBlock, not a namespace).
-        if (!sel) return `${r.to[0].ipBlock ? 'internet' : JSON.stringify(r.to[0])}:${(r.ports ?? []).map((p: any) => p.port).join(',')}`;
+        if (!sel) return `${r.to[0].ipBlock?.cidr === '0.0.0.0/0' ? 'internet' : JSON.stringify(r.to[0])}:${(r.ports ?? []).map((p: any) => p.port).join(',')}`;
         const who = sel.matchLabels?.['kubernetes.io/metadata.name'] ?? (sel.matchExpressions?.[0]?.key === 'tenant' && sel.matchExpressions[0].operator === 'Exists' ? 'tenants' : JSON.stringify(sel));
         return `${who}:${(r.ports ?? []).map((p: any) => p.port).join(',') || 'any'}`;
       });
-      assert.deepEqual(peers.sort(), ['argocd:8080', 'internet:443', 'observability:3000', 'platform:any', 'temporal:8080', 'tenants:any']);
+      // Entra ID over the internet (sign-in, JWKS); the AI gateway's extension server; the MCP hub's tool servers over mTLS; the Temporal UI.
+      assert.deepEqual(peers.sort(), ['argocd:8080', 'envoy-ai-gateway-system:1063', 'internet:443', 'mcp-hub:8443', 'observability:3000', 'platform:any', 'temporal:8080', 'tenants:any']);
       const backends = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-ingress').filter((o: any) => o.spec.ingress.some((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE));
-      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'observability', 'temporal'], 'every platform namespace that admits the proxies is one they can reach');
-      // ... and admits only the proxy pods, not the controller beside them.
+      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'envoy-ai-gateway-system', 'mcp-hub', 'observability', 'temporal'], 'every platform namespace that admits the Gateway namespace is one it can reach');
+      // ... and admits only the proxy pods, not the controller beside them; the AI gateway's namespace only the controller (its extension manager).
       for (const b of backends as any[]) {
         const rule = b.spec.ingress.find((r: any) => r.from[0].namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE);
-        assert.deepEqual(rule.from[0].podSelector, { matchLabels: { ...ENVOY_PROXY_POD_LABELS } }, b.metadata.namespace);
+        const caller = b.metadata.namespace === ADDONS.aiGateway.namespace ? ENVOY_GATEWAY_CONTROLLER_LABELS : ENVOY_PROXY_POD_LABELS;
+        assert.deepEqual(rule.from[0].podSelector, { matchLabels: { ...caller } }, b.metadata.namespace);
       }
     });
 

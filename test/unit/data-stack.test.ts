@@ -5,7 +5,9 @@ import { loadEnvironment } from '../../config/load';
 import { Testing, TerraformStack } from 'cdktf';
 import { Postgres, POSTGRES_PARAMETERS } from '../../constructs/data/postgres';
 import { DATABASES } from '../../stacks/data-stack';
+import { AUDIT_CONTAINER, AUDIT_IDENTITIES } from '../../catalog/audit';
 import { refId, synthApp } from '../helpers/synth';
+import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from '../../catalog/mcp-tools';
 
 const app = synthApp();
 
@@ -49,18 +51,47 @@ for (const envName of ['dev', 'prod']) {
       assert.doesNotMatch(JSON.stringify(data.json.output ?? {}), /ephemeral/);
     });
 
+    const federated = (ns: string, sa: string) => data.of('azurerm_federated_identity_credential').filter((f) => f.config.subject === `system:serviceaccount:${ns}:${sa}`);
+    /** The identity a federated credential belongs to (`parent_id` references it). */
+    const identityOf = (fed: { config: Record<string, any> }) => data.of('azurerm_user_assigned_identity').find((i) => fed.config.parent_id === `\${azurerm_user_assigned_identity.${i.id}.id}`)!;
+    const vaultSecret = (name: string) => data.of('azurerm_key_vault_secret').find((k) => k.config.name === name);
+
     it('the LLM router identity: federated with its service account, Redis data contributor, client id in the platform vault', () => {
-      const fed = data.one('azurerm_federated_identity_credential');
-      assert.equal(fed.config.subject, `system:serviceaccount:${env.tenancy.routerNamespace}:llm-router`);
-      const identity = data.one('azurerm_user_assigned_identity');
+      const fed = federated(env.tenancy.routerNamespace, 'llm-router');
+      assert.equal(fed.length, 1);
+      const identity = identityOf(fed[0]);
       const access = data.one('azurerm_redis_cache_access_policy_assignment');
       assert.equal(access.config.access_policy_name, 'Data Contributor');
       assert.equal(access.config.object_id, `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
       assert.equal(access.config.redis_cache_id, refId(data.one('azurerm_redis_cache')));
-      const secret = data.one('azurerm_key_vault_secret');
-      assert.equal(secret.config.name, 'llm-router-client-id');
+      assert.equal(vaultSecret('llm-router-client-id')?.config.value, `\${azurerm_user_assigned_identity.${identity.id}.client_id}`);
+      assert.ok(!data.of('azurerm_role_assignment').some((r) => r.config.principal_id.includes(`.${identity.id}.`)), 'no Azure role beyond the Redis data policy');
+    });
+
+    it('the audit identities: each federated with its service account, client and object id in the vault; only the archiver holds an Azure role (Blob Data Contributor on the audit container); the migrator administers PostgreSQL', () => {
+      const audit = data.of('azurerm_storage_container').find((c) => c.config.name === AUDIT_CONTAINER)!;
+      for (const [key, a] of Object.entries(AUDIT_IDENTITIES)) {
+        const fed = federated(a.namespace, a.serviceAccount);
+        assert.equal(fed.length, 1, `${a.name}: one federation with ${a.namespace}/${a.serviceAccount}`);
+        const identity = identityOf(fed[0]);
+        assert.ok(identity.config.name.endsWith(a.name), identity.config.name);
+        assert.equal(vaultSecret(a.clientIdSecret)?.config.value, `\${azurerm_user_assigned_identity.${identity.id}.client_id}`);
+        assert.equal(vaultSecret(a.objectIdSecret)?.config.value, `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
+        const roles = data.of('azurerm_role_assignment').filter((r) => r.config.principal_id === `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
+        assert.deepEqual(roles.map((r) => [r.config.role_definition_name, r.config.scope]), key === 'archiver' ? [['Storage Blob Data Contributor', refId(audit)]] : [], a.name);
+        const admins = data.of('azurerm_postgresql_flexible_server_active_directory_administrator').filter((d) => d.config.object_id === `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
+        assert.deepEqual(admins.map((d) => [d.config.principal_type, d.config.principal_name]), a.role === 'entra-admin' ? [['ServicePrincipal', identity.config.name]] : [], a.name);
+      }
+    });
+
+    it("the MCP hub's Azure DevOps tool server identity: federated with its service account in the hub's namespace, no Azure role, client id in the platform vault", () => {
+      const server = MCP_TOOL_SERVERS['azure-devops'];
+      const fed = data.of('azurerm_federated_identity_credential').find((f) => f.config.subject === `system:serviceaccount:${MCP_HUB_NAMESPACE}:${server.service}`);
+      assert.ok(fed, 'federated with the tool server');
+      const identity = data.of('azurerm_user_assigned_identity').find((i) => fed.config.parent_id === `\${azurerm_user_assigned_identity.${i.id}.id}`)!;
+      const secret = data.of('azurerm_key_vault_secret').find((k) => k.config.name === server.clientIdSecret)!;
       assert.equal(secret.config.value, `\${azurerm_user_assigned_identity.${identity.id}.client_id}`);
-      assert.equal(data.of('azurerm_role_assignment').length, 0, 'no Azure role beyond the Redis data policy');
+      assert.ok(!data.of('azurerm_role_assignment').some((r) => r.config.principal_id === `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`), 'no Azure role');
     });
 
     it('PostgreSQL: TLS 1.2+, pgvector allow-listed, router and audit databases, an Entra admin group', () => {
@@ -68,9 +99,8 @@ for (const envName of ['dev', 'prod']) {
       assert.deepEqual(params, POSTGRES_PARAMETERS);
       assert.match(params['azure.extensions'], /VECTOR/);
       assert.deepEqual(data.of('azurerm_postgresql_flexible_server_database').map((d) => d.config.name).sort(), [...DATABASES].sort());
-      const admin = data.one('azurerm_postgresql_flexible_server_active_directory_administrator');
-      assert.equal(admin.config.object_id, env.data.postgres.entraAdmin.objectId);
-      assert.equal(admin.config.principal_type, 'Group');
+      const admin = data.of('azurerm_postgresql_flexible_server_active_directory_administrator').find((d) => d.config.principal_type === 'Group');
+      assert.equal(admin?.config.object_id, env.data.postgres.entraAdmin.objectId);
     });
 
     it('Redis: TLS 1.2 only, no access keys, private endpoint', () => {

@@ -40,6 +40,7 @@ import { ROOT } from '../helpers/tools';
 import { ADDONS, releaseName } from '../../catalog/addons';
 import { SMOKE_JOB } from '../../charts/edge/smoke';
 import { EdgeChart } from '../../charts/edge/chart';
+import { loadServiceContract } from '../../config/gateway-contract';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 
@@ -116,9 +117,11 @@ for (const env of inputs.allEnvironments) {
         const route = routes[0];
         assert.equal(route.metadata.namespace, r.namespace, `${host}: the route lives beside its backend (no ReferenceGrant)`);
         assert.deepEqual(route.spec.parentRefs, [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: GATEWAY_NAMESPACE, name: PLATFORM_GATEWAY, sectionName: listener.name }]);
-        assert.deepEqual(route.spec.rules[0].backendRefs, [{ group: '', kind: 'Service', name: r.service, port: r.port }]);
+        for (const rule of route.spec.rules) assert.deepEqual(rule.backendRefs, [{ group: '', kind: 'Service', name: r.service, port: r.port }]);
         const policy = edge.find((o) => o.kind === 'BackendTrafficPolicy' && o.metadata.namespace === r.namespace && o.spec.targetRefs.some((t: Obj) => t.kind === 'HTTPRoute' && t.name === route.metadata.name));
-        assert.equal(policy?.spec.rateLimit.local.rules[0].limit.requests, r.requestsPerSecond, `${host}: rate limit`);
+        // Contract routes: test/unit/gateway-contract.test.ts checks one limit per operation.
+        if (r.contract === undefined) assert.equal(policy?.spec.rateLimit.local.rules[0].limit.requests, r.requestsPerSecond, `${host}: rate limit`);
+        else assert.ok(policy?.spec.rateLimit.local.rules.length > 0, `${host}: rate limits`);
         assert.deepEqual(probesOf(edge, hostname, r.signIn ? HTTPS_SIGN_IN_PROBE_MODULE : HTTPS_PROBE_MODULE), [`https://${hostname}${r.healthPath}`], `${host}: one HTTPS probe`);
       }
       assert.deepEqual(probesOf(edge.filter((o) => o.kind !== 'Probe'), platformHostname('api', zone)), [], 'the probe check can fail');
@@ -374,7 +377,7 @@ describe('edge app without the blackbox exporter', () => {
     const build = (probes: boolean) => {
       const a = new App();
       const signIn = { tenantId: '5f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0', clientId: '8a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d', clientSecretName: 'gateway-sign-in-client-secret', allowedGroupObjectIds: ['0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'] };
-      new EdgeChart(a, 'edge', { env: 'dev', zone: 'dev.ai.example.org', probes, signIn });
+      new EdgeChart(a, 'edge', { env: 'dev', zone: 'dev.ai.example.org', probes, signIn, contracts: { agentGateway: loadServiceContract().operations } });
       return docs(a.synthYaml()).map((o) => o.kind);
     };
     const kinds = (list: string[]) => [...new Set(list)].sort();

@@ -121,7 +121,9 @@ describe('platform images check and plan', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace(/(prod:\n {4}gateway: .*)from: "dev"/, '$1from: "build"'));
     const bad = await runCli(['images', 'check', '--lock', file]);
     assert.equal(bad.code, 1);
-    assert.match(bad.out, /images\.lock\.yaml:14:\d+ environments\.prod\.gateway\.from: prod is production and takes digests only from a non-production environment, not from build/);
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('from: "build"') && l.startsWith('    gateway:') && l.includes('2026-11-23')) + 1;
+    assert.ok(line > 0);
+    assert.match(bad.out, new RegExp(`images\\.lock\\.yaml:${line}:\\d+ environments\\.prod\\.gateway\\.from: prod is production and takes digests only from a non-production environment, not from build`));
   });
 
   it('the workload render refuses a production digest straight from a build, located in the lock', () => {

@@ -3,9 +3,10 @@
  * (digests from a fixture lock): upstream schemas, the platform's Gatekeeper constraints, and
  * properties every workload must have.
  */
-import { ENVOY_PROXY_POD_LABELS } from '../../catalog/edge';
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { gatewaySignIn } from '../../charts/edge/sign-in';
 import { EdgeChart } from '../../charts/edge/chart';
+import { loadServiceContract } from '../../config/gateway-contract';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { environmentPolicyObjects, toYaml } from '../../cli/lib/gatekeeper';
 import { renderEnvironments } from '../../cli/lib/render';
 import type { RenderContext } from '../../charts/app-builder';
 import { SERVICES } from '../../catalog/services';
+import { MCP_HUB_NAMESPACE } from '../../catalog/mcp-tools';
 import { TEAM_SPEND_QUERY } from '../../charts/workloads/spend-exporter';
 import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
 import { runTool } from '../helpers/tools';
@@ -40,8 +42,11 @@ export function render(envName: string, files: Parameters<typeof workloadApps>[0
   return out;
 }
 
+/** Namespaces the workload apps render into: their own, and the Gateway's (the MCP hub's routes and policies). */
+const WORKLOAD_NAMESPACES = ['platform', 'serving', MCP_HUB_NAMESPACE, GATEWAY_NAMESPACE];
+
 /** As the add-ons stack creates them (gator needs a namespace's labels to match constraints). */
-const PLATFORM_NAMESPACES = ['platform', 'serving'].map((name) => ({
+const PLATFORM_NAMESPACES = WORKLOAD_NAMESPACES.map((name) => ({
   apiVersion: 'v1',
   kind: 'Namespace',
   metadata: { name, labels: { 'kubernetes.io/metadata.name': name, 'pod-security.kubernetes.io/enforce': 'restricted' } },
@@ -63,7 +68,7 @@ describe('workloads: rendering', () => {
 
   it('prod without promoted digests renders no workloads, and render still succeeds', () => {
     const fresh = render('prod', { lockFile: join(FIXTURES, 'missing.lock.yaml') });
-    assert.deepEqual(Object.values(fresh).map((o) => o.length), [0, 0, 0, 0]);
+    assert.deepEqual(Object.values(fresh).map((o) => o.length), Object.keys(fresh).map(() => 0));
   });
 
   it('re-rendering is byte-identical', () => {
@@ -157,7 +162,7 @@ describe('workloads: properties of every workload', () => {
 
     it(`${name}: objects carry the app.kubernetes.io labels and live in the platform namespaces`, () => {
       for (const o of objs) {
-        assert.ok(['platform', 'serving'].includes(o.metadata.namespace), `${o.kind} ${o.metadata.name}`);
+        assert.ok(WORKLOAD_NAMESPACES.includes(o.metadata.namespace), `${o.kind} ${o.metadata.name}`);
         for (const l of ['app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app.kubernetes.io/component', 'app.kubernetes.io/version']) assert.ok(o.metadata.labels?.[l], `${o.kind} ${o.metadata.name} ${l}`);
       }
     });
@@ -371,7 +376,7 @@ describe('workloads: agent services', () => {
     const edgeApp = new App();
     const devEnv = env('dev');
     // As the render does: the Temporal UI's route signs in at the Gateway with the environment's settings.
-    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: devEnv.dns.zoneName, probes: true, signIn: gatewaySignIn(devEnv.network.edge.signIn!, devEnv.aks.adminGroupObjectIds) });
+    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: devEnv.dns.zoneName, probes: true, signIn: gatewaySignIn(devEnv.network.edge.signIn!, devEnv.aks.adminGroupObjectIds), contracts: { agentGateway: loadServiceContract().operations } });
     const edge = parseAllDocuments(edgeApp.synthYaml()).map((d) => d.toJS()).filter(Boolean);
     const route = edge.find((o: any) => o.kind === 'HTTPRoute' && o.spec.hostnames.includes('api.dev.ai.example.org'));
     assert.equal(route.metadata.namespace, 'platform');

@@ -8,6 +8,8 @@
 import { mirrorRepository, type AddonContext } from '../context';
 import { ADDONS } from '../../../catalog/addons';
 import type { EnvoyGatewayValues } from '../../../catalog/chart-values/envoy-gateway';
+import { aiGatewayExtensionServer } from '../../../catalog/ai-gateway';
+import { GATEWAY_CONTROLLER } from '../../../catalog/edge';
 
 /** The controller pods' label (the chart's selector). */
 export const ENVOY_GATEWAY_CONTROLLER_LABELS = { 'control-plane': 'envoy-gateway' } as const;
@@ -42,8 +44,36 @@ export function envoyGatewayChartValues(ctx: AddonContext): EnvoyGatewayValues {
         ],
       },
     },
+    ...(ctx.env.addons.aiGateway.enabled ? { config: aiGatewayExtension() } : {}),
     // The chart renders a PDB only when minAvailable is at least 1.
     podDisruptionBudget: { minAvailable: ha ? 1 : 0 },
     certgen: { job: { resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } } } },
+  };
+}
+
+/**
+ * What Envoy AI Gateway v1.1.0 needs from Envoy Gateway (upstream manifests/envoy-gateway-values.yaml):
+ * the Backend API (the MCP proxy and tool servers are Backends), EnvoyPatchPolicy, and the AI
+ * gateway controller as extension server with every listener, route, cluster and secret passed to
+ * its post-translation hooks. The rest of `config.envoyGateway` restates the chart's defaults,
+ * because Helm replaces nothing it is not given but the platform wants the whole block reviewed.
+ */
+function aiGatewayExtension(): NonNullable<EnvoyGatewayValues['config']> {
+  return {
+    envoyGateway: {
+      gateway: { controllerName: GATEWAY_CONTROLLER },
+      provider: { type: 'Kubernetes' },
+      logging: { level: { default: 'info' } },
+      extensionApis: { enableEnvoyPatchPolicy: true, enableBackend: true },
+      extensionManager: {
+        hooks: {
+          xdsTranslator: {
+            translation: { listener: { includeAll: true }, route: { includeAll: true }, cluster: { includeAll: true }, secret: { includeAll: true } },
+            post: ['Translation', 'Cluster', 'Route'],
+          },
+        },
+        service: { fqdn: aiGatewayExtensionServer() },
+      },
+    },
   };
 }

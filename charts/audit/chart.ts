@@ -1,0 +1,184 @@
+/**
+ * The `audit` app (rendered/<env>/audit): the audit database's migration Job and the archiver
+ * CronJob, in namespace `platform`, each with its own workload identity (stacks/data-stack.ts),
+ * its client id through External Secrets, and a NetworkPolicy that lets it reach only the private
+ * endpoints (PostgreSQL 5432; the archiver also Blob 443) and Entra ID. The migration Job is an
+ * Argo CD Sync hook of this app, whose wave is before the writers' apps, so the schema and the
+ * writers' roles exist before the agent gateway or the MCP hub start writing. Its alerts
+ * (alerts.ts) are a rule set of the observability app.
+ */
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { AUDIT_CONTAINER, AUDIT_DATABASE, AUDIT_IDENTITIES, type AuditIdentity, type Migration } from '../../catalog/audit';
+import { cidrEgress, ExternalSecret, labelsFor, PLATFORM_NAMESPACE, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, tcp } from '../workloads/common';
+import type { ImageRef } from '../workloads/plan';
+import { entraPrincipalScript, migrationScript, roleGrantsScript } from './migration-script';
+import { POSTGRES_PORT } from './writer';
+import { EXPORT_DAY_SQL, EXPORT_SH, migrateSh, RECORD_SH, SCRIPTS_DIR, TOKEN_SCOPES, TOKEN_SH, TOKENS_DIR, UPLOAD_SH, WORK_DIR } from './scripts';
+
+export const AUDIT_APP = 'audit';
+export const MIGRATE_JOB = 'audit-migrate';
+export const ARCHIVE_CRONJOB = 'audit-archive';
+/** 01:30 UTC: the previous UTC day is closed and late writers (clock skew, retries) are done. */
+export const ARCHIVE_SCHEDULE = '30 1 * * *';
+/** Longest an archive run may take; the alert waits a little longer before calling it failed. */
+export const ARCHIVE_DEADLINE_SECONDS = 3600;
+const HTTPS_PORT = 443;
+
+export interface AuditChartProps {
+  readonly environment: string;
+  readonly postgresImage: ImageRef;
+  readonly curlImage: ImageRef;
+  readonly migrations: readonly Migration[];
+  readonly postgresHost: string;
+  /** The PostgreSQL role of the migrator: its identity's Azure name (how the server names an Entra admin). */
+  readonly migratorRole: string;
+  readonly blobHost: string;
+  /** The private-endpoint subnet: PostgreSQL and Blob are reachable only there. */
+  readonly privateEndpointsCidr: string;
+  /** CIDR:port of Entra ID, for the token exchange. */
+  readonly cloudEndpoints: readonly string[];
+}
+
+/** psql variable and env var carrying an identity's object id into principals.sql. */
+const principalVar = (a: AuditIdentity) => ({ variable: a.name.replace(/-/g, '_'), env: a.objectIdSecret.replace(/-/g, '_').toUpperCase() });
+const WRITERS_AND_ARCHIVER = [AUDIT_IDENTITIES.gatewayWriter, AUDIT_IDENTITIES.mcpHubWriter, AUDIT_IDENTITIES.archiver];
+
+export class AuditChart extends Chart {
+  constructor(scope: Construct, id: string, props: AuditChartProps) {
+    super(scope, id, { disableResourceNameHashes: true, namespace: PLATFORM_NAMESPACE });
+    const ns = PLATFORM_NAMESPACE;
+    const earlier = { 'argocd.argoproj.io/sync-wave': '-2' };
+    const postgresEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) };
+    const blobEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(HTTPS_PORT) };
+    const entra = props.cloudEndpoints.map(cidrEgress);
+
+    const identity = (a: AuditIdentity, extraSecrets: Record<string, string>, labels: Record<string, string>) => {
+      new k8s.KubeServiceAccount(this, `${a.serviceAccount}-sa`, { metadata: { name: a.serviceAccount, namespace: ns, labels, annotations: earlier }, automountServiceAccountToken: false });
+      new ExternalSecret(this, `${a.serviceAccount}-secret`, { metadata: { name: a.serviceAccount, namespace: ns, labels, annotations: earlier }, data: { AZURE_CLIENT_ID: a.clientIdSecret, ...extraSecrets } });
+    };
+    const files = (name: string, data: Record<string, string>, labels: Record<string, string>) =>
+      new k8s.KubeConfigMap(this, `${name}-files`, { metadata: { name, namespace: ns, labels, annotations: earlier }, data });
+    // Wave -2 like the rest: the namespace denies by default, so the policy must exist before the hook runs.
+    const netpol = (name: string, labels: Record<string, string>, egress: k8s.NetworkPolicyEgressRule[]) =>
+      new k8s.KubeNetworkPolicy(this, `${name}-netpol`, {
+        metadata: { name, namespace: ns, labels, annotations: earlier },
+        spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': name } }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress },
+      });
+    const container = (name: string, image: ImageRef, script: string, env: k8s.EnvVar[], secret: string): k8s.Container => ({
+      name,
+      image: image.ref,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['/bin/sh', `${SCRIPTS_DIR}/${script}`],
+      env: [{ name: 'HOME', value: '/tmp' }, ...env],
+      envFrom: [{ secretRef: { name: secret } }],
+      resources: resources({ cpuRequest: '100m', cpuLimit: '400m', memory: '256Mi', ephemeralStorage: { request: '256Mi', limit: '3Gi' } }),
+      securityContext: RESTRICTED_CONTAINER,
+      volumeMounts: [
+        { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
+        { name: 'tokens', mountPath: TOKENS_DIR },
+        { name: 'work', mountPath: WORK_DIR },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    });
+    const podSpec = (serviceAccount: string, configMap: string, init: k8s.Container[], main: k8s.Container): k8s.PodSpec => ({
+      restartPolicy: 'Never',
+      serviceAccountName: serviceAccount,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: RESTRICTED_POD,
+      initContainers: init,
+      containers: [main],
+      volumes: [
+        { name: 'scripts', configMap: { name: configMap } },
+        // Access tokens never touch a disk.
+        { name: 'tokens', emptyDir: { medium: 'Memory', sizeLimit: q('1Mi') } },
+        { name: 'work', emptyDir: { sizeLimit: q('2Gi') } },
+        { name: 'tmp', emptyDir: { sizeLimit: q('64Mi') } },
+      ],
+    });
+    // The workload identity webhook (v1.6.0, pkg/webhook/webhook.go) mutates init containers as
+    // well as containers: each gets the token file, AZURE_TENANT_ID and AZURE_AUTHORITY_HOST.
+    // The client id comes from the ExternalSecret (the service account carries no annotation).
+    const podLabels = (labels: Record<string, string>) => ({ ...labels, 'azure.workload.identity/use': 'true' });
+    const pgEnv = (user: string): k8s.EnvVar[] => [
+      { name: 'PGHOST', value: props.postgresHost },
+      { name: 'PGPORT', value: String(POSTGRES_PORT) },
+      { name: 'PGDATABASE', value: AUDIT_DATABASE },
+      { name: 'PGUSER', value: user },
+    ];
+    const tokenStep = (image: ImageRef, secret: string, scopes: (keyof typeof TOKEN_SCOPES)[]) =>
+      container('token', image, 'token.sh', [{ name: 'TOKEN_SCOPES', value: scopes.map((s) => `${s}=${TOKEN_SCOPES[s]}`).join(' ') }], secret);
+
+    // ---- migrations -------------------------------------------------------------------
+    const migrator = AUDIT_IDENTITIES.migrator;
+    const mLabels = labelsFor({ name: MIGRATE_JOB, component: 'audit-migration', version: props.postgresImage.version });
+    identity(migrator, Object.fromEntries(WRITERS_AND_ARCHIVER.map((a) => [principalVar(a).env, a.objectIdSecret])), mLabels);
+    files(MIGRATE_JOB, {
+      'token.sh': TOKEN_SH,
+      'migrate.sh': migrateSh(WRITERS_AND_ARCHIVER.map(principalVar)),
+      'principals.sql': entraPrincipalScript(WRITERS_AND_ARCHIVER.map((a) => ({ role: a.name, variable: principalVar(a).variable }))),
+      'migrate.sql': migrationScript(props.migrations),
+      'grants.sql': roleGrantsScript(WRITERS_AND_ARCHIVER.map((a) => ({ role: a.name, group: a.role }))),
+    }, mLabels);
+    new k8s.KubeJob(this, MIGRATE_JOB, {
+      metadata: {
+        name: MIGRATE_JOB,
+        namespace: ns,
+        labels: mLabels,
+        annotations: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
+      },
+      spec: {
+        backoffLimit: 3,
+        activeDeadlineSeconds: 900,
+        template: {
+          metadata: { labels: podLabels(mLabels) },
+          spec: podSpec(migrator.serviceAccount, MIGRATE_JOB, [tokenStep(props.curlImage, migrator.serviceAccount, ['postgres'])], container('migrate', props.postgresImage, 'migrate.sh', pgEnv(props.migratorRole), migrator.serviceAccount)),
+        },
+      },
+    });
+    netpol(MIGRATE_JOB, mLabels, [postgresEgress, ...entra]);
+
+    // ---- archive ----------------------------------------------------------------------
+    const archiver = AUDIT_IDENTITIES.archiver;
+    const aLabels = labelsFor({ name: ARCHIVE_CRONJOB, component: 'audit-archive', version: props.postgresImage.version });
+    identity(archiver, {}, aLabels);
+    files(ARCHIVE_CRONJOB, { 'token.sh': TOKEN_SH, 'export.sh': EXPORT_SH, 'export-day.sql': EXPORT_DAY_SQL, 'upload.sh': UPLOAD_SH, 'record.sh': RECORD_SH }, aLabels);
+    const archiverPg = [...pgEnv(archiver.name), { name: 'MAX_DAYS', value: '31' }];
+    new k8s.KubeCronJob(this, ARCHIVE_CRONJOB, {
+      metadata: { name: ARCHIVE_CRONJOB, namespace: ns, labels: aLabels },
+      spec: {
+        schedule: ARCHIVE_SCHEDULE,
+        timeZone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels: aLabels },
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: ARCHIVE_DEADLINE_SECONDS,
+            template: {
+              metadata: { labels: podLabels(aLabels) },
+              // In order, each only after the one before succeeded: nothing is recorded as archived before its blob exists.
+              spec: podSpec(
+                archiver.serviceAccount,
+                ARCHIVE_CRONJOB,
+                [
+                  tokenStep(props.curlImage, archiver.serviceAccount, ['postgres', 'storage']),
+                  container('export', props.postgresImage, 'export.sh', archiverPg, archiver.serviceAccount),
+                  container('upload', props.curlImage, 'upload.sh', [{ name: 'BLOB_HOST', value: props.blobHost }, { name: 'CONTAINER', value: AUDIT_CONTAINER }], archiver.serviceAccount),
+                ],
+                container('record', props.postgresImage, 'record.sh', archiverPg, archiver.serviceAccount),
+              ),
+            },
+          },
+        },
+      },
+    });
+    netpol(ARCHIVE_CRONJOB, aLabels, [postgresEgress, blobEgress, ...entra]);
+
+  }
+}

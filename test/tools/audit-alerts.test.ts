@@ -1,0 +1,108 @@
+/**
+ * The audit archive alerts under promtool (`promtool test rules`): a failed run and a run that
+ * never succeeded fire, a run that succeeded in time stays quiet; no success for more than a day
+ * fires, a daily success stays quiet. Input series are kube-state-metrics' CronJob gauges, sampled at most 5 minutes apart (Prometheus' lookback), with
+ * the labels it puts on them (`namespace`, `cronjob`), values in seconds since the epoch.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { AUDIT_SEVERITY, auditRuleGroups } from '../../charts/audit/alerts';
+import { ARCHIVE_CRONJOB } from '../../charts/audit/chart';
+import { PLATFORM_NAMESPACE } from '../../catalog/services';
+import { runTool } from '../helpers/tools';
+
+const dir = mkdtempSync(join(tmpdir(), 'audit-prom-'));
+const groups = auditRuleGroups();
+const labels = { namespace: PLATFORM_NAMESPACE, cronjob: ARCHIVE_CRONJOB };
+const gauge = (name: string, values: string) => ({ series: `${name}{namespace="${labels.namespace}",cronjob="${labels.cronjob}",job="kube-state-metrics"}`, values });
+const firing = (alert: keyof typeof AUDIT_SEVERITY) => {
+  const rule = groups[0].rules.find((r: any) => r.alert === alert) as any;
+  return { exp_labels: { ...labels, ...rule.labels }, exp_annotations: rule.annotations };
+};
+
+function promtoolTest(name: string, tests: unknown[]) {
+  writeFileSync(join(dir, `${name}-rules.yaml`), stringify({ groups }, { lineWidth: 0 }));
+  writeFileSync(join(dir, `${name}-test.yaml`), stringify({ rule_files: [join(dir, `${name}-rules.yaml`)], evaluation_interval: '1m', tests }, { lineWidth: 0 }));
+  return runTool('promtool', ['test', 'rules', join(dir, `${name}-test.yaml`)]);
+}
+
+describe('audit archive alerts (promtool)', () => {
+  it('every alert has its severity and a runbook anchor', () => {
+    const alerts = groups.flatMap((g) => g.rules) as any[];
+    assert.deepEqual(alerts.map((a) => a.alert).sort(), Object.keys(AUDIT_SEVERITY).sort());
+    for (const a of alerts) assert.equal(a.annotations.runbook_url, `docs/runbooks/audit.md#${a.alert.toLowerCase()}`);
+  });
+
+  it('a run that fails (or never succeeds) fires after its deadline; one that succeeds stays quiet', () => {
+    const res = promtoolTest('failing', [
+      {
+        name: 'scheduled at minute 100, last success at minute 1: failing from minute 165',
+        interval: '1m',
+        input_series: [gauge('kube_cronjob_status_last_schedule_time', '60x100 6000x100'), gauge('kube_cronjob_status_last_successful_time', '60x200'), gauge('kube_cronjob_created', '0x200')],
+        alert_rule_test: [
+          { eval_time: '150m', alertname: 'AuditArchiveFailing', exp_alerts: [] },
+          { eval_time: '170m', alertname: 'AuditArchiveFailing', exp_alerts: [firing('AuditArchiveFailing')] },
+        ],
+      },
+      {
+        name: 'scheduled at minute 100, succeeded at minute 105: quiet',
+        interval: '1m',
+        input_series: [gauge('kube_cronjob_status_last_schedule_time', '60x100 6000x100'), gauge('kube_cronjob_status_last_successful_time', '60x105 6300x95'), gauge('kube_cronjob_created', '0x200')],
+        alert_rule_test: [{ eval_time: '170m', alertname: 'AuditArchiveFailing', exp_alerts: [] }],
+      },
+      {
+        name: 'scheduled, never succeeded: failing',
+        interval: '1m',
+        input_series: [gauge('kube_cronjob_status_last_schedule_time', '60x200'), gauge('kube_cronjob_created', '0x200')],
+        alert_rule_test: [{ eval_time: '70m', alertname: 'AuditArchiveFailing', exp_alerts: [firing('AuditArchiveFailing')] }],
+      },
+    ]);
+    assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);
+  });
+
+  it('no success for more than 26 hours (or never, for a CronJob that old) fires; a daily success stays quiet', () => {
+    const res = promtoolTest('stale', [
+      {
+        name: 'last success at minute 1',
+        interval: '5m',
+        input_series: [gauge('kube_cronjob_status_last_successful_time', '60x400'), gauge('kube_cronjob_created', '0x400')],
+        alert_rule_test: [
+          { eval_time: '25h', alertname: 'AuditArchiveStale', exp_alerts: [] },
+          { eval_time: '28h', alertname: 'AuditArchiveStale', exp_alerts: [firing('AuditArchiveStale')] },
+        ],
+      },
+      {
+        name: 'never succeeded, created at 0',
+        interval: '5m',
+        input_series: [gauge('kube_cronjob_created', '0x400')],
+        alert_rule_test: [
+          { eval_time: '20h', alertname: 'AuditArchiveStale', exp_alerts: [] },
+          { eval_time: '28h', alertname: 'AuditArchiveStale', exp_alerts: [firing('AuditArchiveStale')] },
+        ],
+      },
+      {
+        name: 'a success every day',
+        interval: '5m',
+        input_series: [gauge('kube_cronjob_status_last_successful_time', '60x288 86400x288'), gauge('kube_cronjob_created', '0x576')],
+        alert_rule_test: [{ eval_time: '28h', alertname: 'AuditArchiveStale', exp_alerts: [] }],
+      },
+    ]);
+    assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);
+  });
+
+  it('a wrong expectation fails promtool (the test can fail)', () => {
+    const res = promtoolTest('negative', [
+      {
+        name: 'succeeded in time, but expected to fire',
+        interval: '1m',
+        input_series: [gauge('kube_cronjob_status_last_schedule_time', '60x100 6000x100'), gauge('kube_cronjob_status_last_successful_time', '60x105 6300x95')],
+        alert_rule_test: [{ eval_time: '170m', alertname: 'AuditArchiveFailing', exp_alerts: [firing('AuditArchiveFailing')] }],
+      },
+    ]);
+    assert.notEqual(res.status, 0);
+  });
+});

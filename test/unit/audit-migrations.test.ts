@@ -1,0 +1,237 @@
+/**
+ * The audit schema against a real PostgreSQL (test/helpers/postgres.ts, the major version the
+ * environments run): the migration script applies migrations/audit once, a second run is a
+ * no-op, an edited or deleted applied migration fails the run and changes nothing, and the roles
+ * get exactly their privileges: writers append and read nothing, readers read, the archiver
+ * reads and records closed days, and nobody (the owner included) updates, deletes or truncates.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from 'pg';
+import { parseAllDocuments } from 'yaml';
+import { ARCHIVE_CRONJOB, MIGRATE_JOB } from '../../charts/audit/chart';
+import { AUDIT_IDENTITIES, AUDIT_ROLES, MIGRATION_QUOTE, type Migration } from '../../catalog/audit';
+import { loadMigrations } from '../../config/audit-migrations';
+import { ValidationError } from '../../config/yaml-validate';
+import { migrationScript, roleGrantsScript } from '../../charts/audit/migration-script';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { ROOT } from '../helpers/tools';
+
+const MIGRATOR = 'audit-migrator';
+
+/** A file of a rendered ConfigMap of the dev audit app: the tests run what the cluster runs. */
+function renderedFile(configMap: string, key: string): string {
+  const objects = parseAllDocuments(readFileSync(join(ROOT, 'rendered/dev/audit/manifests.yaml'), 'utf8')).map((d) => d.toJS());
+  const text = objects.find((o) => o?.kind === 'ConfigMap' && o.metadata.name === configMap)?.data?.[key];
+  assert.ok(text, `rendered/dev/audit: ConfigMap ${configMap} has no ${key}`);
+  return text;
+}
+/** psql's :'name' interpolation, for the one script the test runs through the pg client. */
+const interpolate = (sql: string, vars: Record<string, string>) => sql.replace(/:'(\w+)'/g, (_, k: string) => `'${vars[k].replace(/'/g, "''")}'`);
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+describe('audit migrations on a real PostgreSQL', () => {
+  let pg: TestPostgres;
+  let admin: Client;
+  let db: Client;
+  const migrations = loadMigrations();
+
+  /** Runs `sql` in the audit database as the migrator in a session of its own (what the Job does with psql), returning its rows' first column. */
+  async function asMigrator(sql: string): Promise<string[]> {
+    const session = await pg.client('audit');
+    try {
+      await session.query(`SET ROLE "${MIGRATOR}"`);
+      const results = await session.query(sql);
+      return (Array.isArray(results) ? results : [results]).flatMap((r) => r.rows.map((row: Record<string, unknown>) => String(Object.values(row)[0])));
+    } finally {
+      await session.end();
+    }
+  }
+
+  async function as<T>(role: string, fn: () => Promise<T>): Promise<T> {
+    await db.query(`SET ROLE "${role}"`);
+    try {
+      return await fn();
+    } finally {
+      await db.query('RESET ROLE');
+    }
+  }
+
+  const ledger = async () => (await db.query('SELECT version, name, checksum, applied_at FROM public.schema_migrations ORDER BY version')).rows;
+
+  before(async () => {
+    pg = await startPostgres();
+    admin = await pg.client();
+    // Like an Entra admin of a Flexible Server: not a superuser, may create roles, a member of
+    // azure_pg_admin, here the owner of the database (the role Azure's admins share).
+    await admin.query(`CREATE ROLE azure_pg_admin NOLOGIN`);
+    await admin.query(`CREATE ROLE "${MIGRATOR}" LOGIN CREATEROLE IN ROLE azure_pg_admin`);
+    await admin.query(`CREATE DATABASE audit OWNER azure_pg_admin`);
+    db = await pg.client('audit');
+  });
+
+  after(async () => {
+    await db?.end();
+    await admin?.end();
+    await pg?.stop();
+  });
+
+  it('the rendered migration script is the one built from migrations/audit', () => {
+    assert.equal(renderedFile(MIGRATE_JOB, 'migrate.sql'), migrationScript(migrations));
+  });
+
+  it('applies every migration in order, once, recording the checksum PostgreSQL computed', async () => {
+    const out = await asMigrator(renderedFile(MIGRATE_JOB, 'migrate.sql'));
+    assert.deepEqual(out.filter((l) => l.startsWith('V')), migrations.map((m) => `V${m.version} ${m.name}: applied`));
+    const rows = await ledger();
+    assert.deepEqual(rows.map((r) => r.version), migrations.map((m) => m.version));
+    const { createHash } = await import('node:crypto');
+    assert.deepEqual(rows.map((r) => r.checksum), migrations.map((m) => createHash('sha256').update(m.sql).digest('hex')));
+  });
+
+  it('a second run is a no-op', async () => {
+    const before = await ledger();
+    const out = await asMigrator(renderedFile(MIGRATE_JOB, 'migrate.sql'));
+    assert.deepEqual(out.filter((l) => l.startsWith('V')), migrations.map((m) => `V${m.version} ${m.name}: already applied`));
+    assert.deepEqual(await ledger(), before);
+  });
+
+  it('an edited applied migration fails the run loudly, and the new migration of the same run is not applied', async () => {
+    const edited = migrations.map((m) => (m.version === 2 ? { ...m, sql: m.sql.replace('jsonb', 'json') } : m));
+    const next: Migration = { version: migrations.length + 1, name: 'probe', file: 'V9999__probe.sql', sql: 'CREATE TABLE audit.probe (x int);' };
+    await assert.rejects(asMigrator(migrationScript([...edited, next])), /migration V2 \(events\) was applied with checksum [0-9a-f]{64}, but the file now has [0-9a-f]{64}/);
+    assert.equal((await db.query(`SELECT to_regclass('audit.probe') AS t`)).rows[0].t, null);
+    assert.equal((await ledger()).length, migrations.length);
+  });
+
+  it('a deleted applied migration is refused', async () => {
+    await assert.rejects(asMigrator(migrationScript(migrations.slice(0, -1))), /the database has migrations \{3\} that the repository does not/);
+  });
+
+  describe('roles', () => {
+    before(async () => {
+      // Stand-ins for the Entra principals: on Azure, pgaadauth_create_principal_with_oid creates
+      // these login roles (entraPrincipalScript); vanilla PostgreSQL has no such function, so the
+      // test creates plain roles of the same names and runs the real grant script on them.
+      for (const id of Object.values(AUDIT_IDENTITIES)) if (id.role !== 'entra-admin') await admin.query(`CREATE ROLE "${id.name}" LOGIN`);
+      await admin.query(`CREATE ROLE auditor LOGIN`);
+      await asMigrator(renderedFile(MIGRATE_JOB, 'grants.sql'));
+      await asMigrator(roleGrantsScript([{ role: 'auditor', group: AUDIT_ROLES.reader }]));
+    });
+
+    const writer = AUDIT_IDENTITIES.gatewayWriter.name;
+    const hub = AUDIT_IDENTITIES.mcpHubWriter.name;
+    const archiver = AUDIT_IDENTITIES.archiver.name;
+    const insert = (occurredAt: string, tool = 'createTask', source = 'agent-gateway') =>
+      db.query(
+        `INSERT INTO audit.events (occurred_at, actor_oid, actor_upn, tenant, source, tool, action, decision, reason, trace_id, span_id, request)
+         VALUES ($1, '6a1f2c3d-4b5e-4f60-8a71-92b3c4d5e6f7', 'dev@acme.example', 'acme-search', $3, $2, 'invoke', 'allow', NULL, $4, '00f067aa0ba902b7', '{"method":"POST","path":"/api/v1/tasks"}')`,
+        [occurredAt, tool, source, TRACE],
+      );
+    const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
+    it('writers append and cannot read, change, delete or truncate', async () => {
+      await as(writer, () => insert(`${yesterday()}T12:00:00Z`));
+      await as(hub, () => insert(`${yesterday()}T13:00:00Z`, 'repo.search', 'mcp-hub'));
+      for (const [sql, what] of [
+        ['SELECT count(*) FROM audit.events', 'read'],
+        [`UPDATE audit.events SET decision = 'deny'`, 'update'],
+        ['DELETE FROM audit.events', 'delete'],
+        ['TRUNCATE audit.events', 'truncate'],
+        ['SELECT * FROM audit.archived_days', 'read the ledger'],
+        [`SELECT audit.record_archived_day(current_date - 1, 'events/2000/01/01.jsonl.gz', 0, repeat('0', 64))`, 'record archives'],
+        ['SELECT * FROM public.schema_migrations', 'read the migrations ledger'],
+      ]) {
+        await assert.rejects(as(writer, () => db.query(sql)), /permission denied/, `a writer must not ${what}`);
+      }
+      await assert.rejects(as(writer, () => insert(`${yesterday()}T12:00:00Z`, 'createTask', 'someone-else')), /violates check constraint/);
+    });
+
+    it('nobody updates, deletes or truncates events, the owner included', async () => {
+      await assert.rejects(asMigrator(`UPDATE audit.events SET decision = 'deny'`), /append-only: UPDATE/);
+      await assert.rejects(asMigrator('DELETE FROM audit.events'), /append-only: DELETE/);
+      await assert.rejects(asMigrator('TRUNCATE audit.events'), /append-only: TRUNCATE/);
+      assert.equal((await db.query('SELECT count(*)::int AS n FROM audit.events')).rows[0].n, 2);
+    });
+
+    it('readers read and cannot write', async () => {
+      const n = await as('auditor', async () => (await db.query('SELECT count(*)::int AS n FROM audit.events')).rows[0].n);
+      assert.equal(n, 2);
+      await assert.rejects(as('auditor', () => insert(`${yesterday()}T12:00:00Z`)), /permission denied/);
+    });
+
+    it('the runbook query by trace id runs as a reader and finds the request across sources', async () => {
+      const runbook = readFileSync(join(ROOT, 'docs/runbooks/audit.md'), 'utf8');
+      const query = /```sql\n(-- by trace id[\s\S]*?)```/.exec(runbook)?.[1];
+      assert.ok(query, 'docs/runbooks/audit.md has a ```sql block starting with "-- by trace id"');
+      const rows = await as('auditor', async () => (await db.query(query.replace(":'trace_id'", `'${TRACE}'`))).rows);
+      assert.deepEqual(rows.map((r) => [r.source, r.tool, r.decision]), [['agent-gateway', 'createTask', 'allow'], ['mcp-hub', 'repo.search', 'allow']]);
+    });
+
+    it("the archiver's export of a day is every event of it as JSON lines, in order, byte-identical on a rerun", async () => {
+      const sql = interpolate(renderedFile(ARCHIVE_CRONJOB, 'export-day.sql'), { day: yesterday() });
+      const run = async () => as(archiver, async () => (await db.query(sql)).rows.map((r) => Object.values(r)[0] as string));
+      const lines = await run();
+      assert.deepEqual(await run(), lines);
+      const events = lines.map((l) => JSON.parse(l));
+      assert.deepEqual(events.map((e) => [e.source, e.tool, e.trace_id, e.request.path]), [['agent-gateway', 'createTask', TRACE, '/api/v1/tasks'], ['mcp-hub', 'repo.search', TRACE, '/api/v1/tasks']]);
+      assert.deepEqual(Object.keys(events[0]), ['id', 'occurred_at', 'recorded_at', 'actor_oid', 'actor_upn', 'tenant', 'source', 'tool', 'action', 'decision', 'reason', 'trace_id', 'span_id', 'request']);
+      assert.deepEqual(await as(archiver, async () => (await db.query(interpolate(renderedFile(ARCHIVE_CRONJOB, 'export-day.sql'), { day: '2001-01-01' }))).rows), []);
+    });
+
+    it('the archiver lists closed days, records one only with the true row count, once, and never today', async () => {
+      const day = yesterday();
+      const blob = `events/${day.replace(/-/g, '/')}.jsonl.gz`;
+      const sha = 'a'.repeat(64);
+      await as(archiver, async () => {
+        assert.ok((await db.query('SELECT day::text FROM audit.days_to_archive')).rows.some((r) => r.day === day));
+        await assert.rejects(db.query('SELECT audit.record_archived_day($1, $2, 5, $3)', [day, blob, sha]), /has 2 events, the blob .* has 5/);
+      });
+      await as(archiver, async () => {
+        assert.equal((await db.query('SELECT audit.record_archived_day($1, $2, 2, $3) AS r', [day, blob, sha])).rows[0].r, true);
+        assert.equal((await db.query('SELECT audit.record_archived_day($1, $2, 2, $3) AS r', [day, blob, sha])).rows[0].r, false);
+        assert.ok(!(await db.query('SELECT day::text FROM audit.days_to_archive')).rows.some((r) => r.day === day));
+      });
+      await assert.rejects(as(archiver, () => db.query('SELECT audit.record_archived_day($1, $2, 2, $3)', [day, blob, 'b'.repeat(64)])), /already archived/);
+      await assert.rejects(as(archiver, () => db.query(`SELECT audit.record_archived_day((now() AT TIME ZONE 'UTC')::date, 'events/2999/01/01.jsonl.gz', 0, $1)`, [sha])), /has not ended/);
+      await assert.rejects(as(archiver, () => db.query('DELETE FROM audit.archived_days')), /permission denied/);
+      await assert.rejects(as(archiver, () => insert(`${day}T12:00:00Z`)), /permission denied/);
+    });
+
+    it('months ahead have partitions; an event outside them still lands in the default partition', async () => {
+      const parts = (await db.query(`SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'audit.events'::regclass ORDER BY 1`)).rows.map((r) => r.relname);
+      const month = (offset: number) => { const d = new Date(); d.setUTCDate(1); d.setUTCMonth(d.getUTCMonth() + offset); return `events_${d.toISOString().slice(0, 7).replace('-', '_')}`; };
+      for (const m of [month(0), month(1), month(2)]) assert.ok(parts.includes(m), `${m} in ${parts}`);
+      await as(writer, () => insert('2099-01-01T00:00:00Z'));
+      assert.equal((await db.query('SELECT count(*)::int AS n FROM audit.events_default')).rows[0].n, 1);
+    });
+  });
+});
+
+describe('loading migrations', () => {
+  const dir = (files: Record<string, string>) => {
+    const d = mkdtempSync(join(tmpdir(), 'migrations-'));
+    for (const [name, sql] of Object.entries(files)) writeFileSync(join(d, name), sql);
+    return d;
+  };
+
+  it('reads migrations/audit in version order', () => {
+    const ms = loadMigrations();
+    assert.deepEqual(ms.map((m) => m.version), ms.map((_, i) => i + 1));
+    assert.ok(ms.length >= 3);
+  });
+
+  it('reports a bad name, a gap and the runner quote together, located', () => {
+    const d = dir({ 'V0001__roles.sql': 'SELECT 1;', 'V0003__gap.sql': `SELECT 1;\nSELECT ${MIGRATION_QUOTE}x${MIGRATION_QUOTE};`, 'add-table.sql': 'SELECT 1;' });
+    assert.throws(() => loadMigrations(d), (err: unknown) => {
+      assert.ok(err instanceof ValidationError);
+      assert.match(err.message, /add-table\.sql:1:1 "add-table\.sql" is not a migration name/);
+      assert.match(err.message, /V0003__gap\.sql:2:8 \$migration\$ is the runner's quote/);
+      assert.match(err.message, /V0003__gap\.sql:1:1 version 3 where 2 was expected/);
+      return true;
+    });
+  });
+});
