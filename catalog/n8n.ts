@@ -27,7 +27,7 @@ export const N8N_WEBHOOK_PATHS: readonly string[] = ['/webhook', '/webhook-waiti
 export const N8N_QUEUE = { prefix: 'bull', name: 'jobs' } as const;
 export const N8N_QUEUE_WAITING_LIST = `${N8N_QUEUE.prefix}:${N8N_QUEUE.name}:wait`;
 
-/** The database and its login role (a password login: docs/adr/0006-n8n-queue-redis.md). */
+/** The database and its login role (a password login: docs/adr/0007-n8n-queue-redis.md). */
 export const N8N_DATABASE = 'n8n';
 export const N8N_DATABASE_USER = 'n8n';
 

@@ -16,6 +16,7 @@ import { N8N_DATABASE, N8N_SECRETS } from '../catalog/n8n';
 import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from '../catalog/mcp-tools';
 import { AUDIT_DATABASE, AUDIT_IDENTITIES } from '../catalog/audit';
 import { WorkloadIdentity } from '../constructs/addons/identity';
+import { TEMPORAL_DATABASES } from '../catalog/temporal';
 import { ArtifactStorage } from '../constructs/data/storage';
 import { Postgres } from '../constructs/data/postgres';
 import { Redis } from '../constructs/data/redis';
@@ -28,12 +29,12 @@ export interface DataStackProps extends EnvironmentStackProps {
   readonly platform: PlatformStack;
 }
 
-export const DATABASES = ['router', AUDIT_DATABASE, N8N_DATABASE];
+export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility, N8N_DATABASE];
 
 export class DataStack extends EnvironmentStack {
   readonly postgres: Postgres;
   readonly redis: Redis;
-  /** n8n's Bull queue: its own cache with access keys (ADR 0006); the platform cache stays Entra-only. */
+  /** n8n's Bull queue: its own cache with access keys (ADR 0007); the platform cache stays Entra-only. */
   readonly n8nRedis: Redis;
   readonly storage: ArtifactStorage;
 

@@ -2,7 +2,7 @@
  * n8n in queue mode, in its own namespace `n8n` (app `n8n`, rendered/<env>/n8n): one main process
  * (editor UI, REST API, triggers and the leader's housekeeping such as pruning), webhook processes
  * for production webhooks (hooks.<zone>, no sign-in, their own rate limit) and workers that run
- * the executions from the Bull queue in a dedicated Azure Cache for Redis (access key, ADR 0006).
+ * the executions from the Bull queue in a dedicated Azure Cache for Redis (access key, ADR 0007).
  * State lives in PostgreSQL database `n8n`; the encryption key and the passwords come from Key
  * Vault as files. The editor is published as n8n.<zone> behind the Gateway's Entra ID sign-in,
  * because n8n's own OIDC is licensed (module sso-oidc, licenseFlag feat:oidc). Shipped workflows

@@ -136,7 +136,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         throw new ValidationError([{
           ...positionOf(`${ENVIRONMENTS_DIR}/${env.name}.yaml`, path),
           path: path.join('.'),
-          message: `n8n needs a password login to PostgreSQL in ${env.name}: it cannot use Entra ID tokens (docs/adr/0006-n8n-queue-redis.md)`,
+          message: `n8n needs a password login to PostgreSQL in ${env.name}: it cannot use Entra ID tokens (docs/adr/0007-n8n-queue-redis.md)`,
           hint: 'add data.postgres.passwordLogin with a reason naming n8n, or leave n8n out of this environment',
         }]);
       }
@@ -149,7 +149,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         credentials: N8N_CREDENTIALS,
         privateEndpointsCidr: p.privateEndpointsCidr,
         postgresHost: p.postgresHost,
-        // The n8n queue's own cache (access keys), not the platform's Entra-only one: ADR 0006.
+        // The n8n queue's own cache (access keys), not the platform's Entra-only one: ADR 0007.
         redisHost: `${naming.name('redisCache', 'n8n')}.redis.cache.windows.net`,
         editorHost: platformHostname('n8n', env.dns.zoneName),
         webhookHost: platformHostname('n8n-hooks', env.dns.zoneName),

@@ -1,6 +1,6 @@
 /**
  * Azure Cache for Redis: TLS only, private endpoint, Entra ID auth by default. `accessKeys` is the
- * opt-out for a client that cannot refresh Entra tokens (n8n's Bull queue, ADR 0006): that cache
+ * opt-out for a client that cannot refresh Entra tokens (n8n's Bull queue, ADR 0007): that cache
  * accepts its access keys and nothing else, and serves only that client.
  */
 import { Construct } from 'constructs';

@@ -16,7 +16,7 @@ for (const envName of ['dev', 'prod']) {
   const env = loadEnvironment(envName);
   const data = app.stack(`${envName}-data`);
   const pe = (sub: string) => data.of('azurerm_private_endpoint').find((p) => p.config.private_service_connection.subresource_names[0] === sub)!;
-  // The platform's cache is the Entra-only one; n8n's has access keys (ADR 0006).
+  // The platform's cache is the Entra-only one; n8n's has access keys (ADR 0007).
   const platformCache = () => data.of('azurerm_redis_cache').find((c) => c.config.access_keys_authentication_enabled === false)!;
   const peOf = (target: { id: string }) => data.of('azurerm_private_endpoint').find((p) => p.config.private_service_connection.private_connection_resource_id === refId(target as any));
   const diagnosed = (target: string) => data.of('azurerm_monitor_diagnostic_setting').some((d) => d.config.target_resource_id === target);
@@ -117,7 +117,7 @@ for (const envName of ['dev', 'prod']) {
       assert.ok(peOf(redis));
     });
 
-    it("n8n's queue cache (ADR 0006): its own, access keys only, TLS 1.2, private endpoint, diagnosed; the key goes to the platform vault under the name the n8n app reads", () => {
+    it("n8n's queue cache (ADR 0007): its own, access keys only, TLS 1.2, private endpoint, diagnosed; the key goes to the platform vault under the name the n8n app reads", () => {
       const caches = data.of('azurerm_redis_cache');
       assert.equal(caches.length, 2);
       const n8n = caches.find((c) => c !== platformCache())!;

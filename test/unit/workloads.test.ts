@@ -4,8 +4,8 @@
  * properties every workload must have.
  */
 import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
-import { EdgeChart } from '../../charts/edge/chart';
 import { gatewaySignIn } from '../../charts/edge/sign-in';
+import { EdgeChart } from '../../charts/edge/chart';
 import { loadServiceContract } from '../../config/gateway-contract';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -375,8 +375,9 @@ describe('workloads: agent services', () => {
 
   it('the gateway is published by the edge app\'s HTTPRoute on the shared Gateway, and no rendered app holds an Ingress', () => {
     const edgeApp = new App();
-    // The n8n editor's route signs in at the Gateway: the edge app needs the environment's sign-in.
-    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: env('dev').dns.zoneName, probes: true, contracts: { agentGateway: loadServiceContract().operations }, signIn: gatewaySignIn(env('dev').network.edge.signIn!, env('dev').aks.adminGroupObjectIds) });
+    const devEnv = env('dev');
+    // As the render does: the Temporal UI's route signs in at the Gateway with the environment's settings.
+    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: devEnv.dns.zoneName, probes: true, signIn: gatewaySignIn(devEnv.network.edge.signIn!, devEnv.aks.adminGroupObjectIds), contracts: { agentGateway: loadServiceContract().operations } });
     const edge = parseAllDocuments(edgeApp.synthYaml()).map((d) => d.toJS()).filter(Boolean);
     const route = edge.find((o: any) => o.kind === 'HTTPRoute' && o.spec.hostnames.includes('api.dev.ai.example.org'));
     assert.equal(route.metadata.namespace, 'platform');
