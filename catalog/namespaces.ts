@@ -8,6 +8,7 @@ import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, RA
 import { ENVOY_PORTS, ENVOY_PROXY_POD_LABELS, ENVOY_PROXY_SIZE, GATEWAY_NAMESPACE } from './edge';
 import { AI_GATEWAY_NAMESPACE, AI_GATEWAY_PORTS, EXTPROC_SIZE } from './ai-gateway';
 import { MCP_HUB_NAMESPACE, MCP_SIDECAR_METRICS_PORT, MCP_TOOL_SERVERS } from './mcp-tools';
+import { MCP_AUDIT_WRITER } from './audit';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
@@ -187,6 +188,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     egressTo: [
       { namespace: 'platform', why: "the agent gateway's and the LLM router's routes (the workload charts' policies admit only the proxies, on the service ports)" },
       { namespace: TENANT_NAMESPACES, why: "tenants' HTTPRoutes (each tenant namespace admits the proxies)" },
+      { namespace: MCP_HUB_NAMESPACE, pods: { 'app.kubernetes.io/name': MCP_AUDIT_WRITER.name }, ports: [MCP_AUDIT_WRITER.otlpPort], why: "the MCP hub's audit records (OTLP access logs) to its audit writer" },
     ],
   },
   {
@@ -216,6 +218,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       ...Object.values(MCP_TOOL_SERVERS).map((t) => ({ namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [t.tlsPort], why: `${t.service} through the platform Gateway's Envoy proxies (mTLS)` })),
       // The stats port only: a server's plain MCP port must stay unreachable, Prometheus included.
       { namespace: OBSERVABILITY_NAMESPACE, ports: [MCP_SIDECAR_METRICS_PORT], why: "Prometheus scrapes the TLS sidecars' stats" },
+      { namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [MCP_AUDIT_WRITER.otlpPort], why: "the proxies' MCP access-log records to the audit writer" },
+      { namespace: OBSERVABILITY_NAMESPACE, ports: [MCP_AUDIT_WRITER.metricsPort], why: "Prometheus scrapes the audit writer's collector" },
     ],
   },
   {
