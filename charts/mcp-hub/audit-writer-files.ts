@@ -124,3 +124,6 @@ done
 
 /** Liveness of the loader: a successful round not longer ago than LOADER_STALE_SECONDS. */
 export const LOADER_LIVE_SH = `test $(( $(date +%s) - $(cat /tmp/last-success 2>/dev/null || echo 0) )) -lt ${LOADER_STALE_SECONDS}`;
+
+/** The token refresher's probe: the shared token was replaced within three refresh periods. */
+export const TOKEN_FRESH_SH = `test $(( $(date +%s) - $(stat -c %Y ${SHARED_TOKENS_DIR}/postgres 2>/dev/null || echo 0) )) -lt ${3 * TOKEN_REFRESH_SECONDS}`;

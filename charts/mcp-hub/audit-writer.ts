@@ -4,8 +4,9 @@
  * the `audit` database as the `audit-mcp-hub` identity, through charts/audit/writer.ts), a
  * Service the Gateway's EnvoyProxy names as its audit sink, a NetworkPolicy (the proxies in on
  * OTLP, Prometheus on the collector's metrics; out only DNS, PostgreSQL's private endpoint and
- * Entra ID), a PDB where there are two replicas, and a ServiceMonitor for the collector's own
- * metrics. audit-writer-files.ts says what the containers run and how an event gets through.
+ * Entra ID), a PDB, and a ServiceMonitor for the collector's own metrics. A fixed replica count
+ * (two where the environment is highly available), no autoscaler: each pod's spool is its own,
+ * and CPU says nothing about how far behind a loader is. audit-writer-files.ts says what the containers run and how an event gets through.
  */
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
@@ -19,7 +20,7 @@ import {
 import type { ImageRef } from '../workloads/plan';
 import { auditWriter, POSTGRES_PORT } from '../audit/writer';
 import { SCRIPTS_DIR, TOKEN_SCOPES, TOKEN_SH, TOKENS_DIR } from '../audit/scripts';
-import { collectorConfig, LOAD_SH, LOAD_SQL, LOADER_LIVE_SH, REFRESH_SH, SHARED_TOKENS_DIR, SPOOL_DIR } from './audit-writer-files';
+import { collectorConfig, LOAD_SH, LOAD_SQL, LOADER_LIVE_SH, REFRESH_SH, SHARED_TOKENS_DIR, SPOOL_DIR, TOKEN_FRESH_SH } from './audit-writer-files';
 
 export interface McpAuditWriterProps {
   readonly namespace: string;
@@ -38,6 +39,10 @@ const HEALTH_PORT_NAME = 'health';
 /** Room for the spool when the database is away: about an hour of a busy hub's records. */
 const SPOOL_SIZE = '1Gi';
 const CONFIG_FILE = 'collector.yaml';
+
+/** Containers that run shell loops in images without an HTTP server: probed by command (test/unit/workloads.test.ts accepts these only). */
+export const SHELL_PROBED = ['token', 'loader'].map((c) => `${MCP_AUDIT_WRITER.name}/${c}`);
+const shellProbe = (script: string, timing: Partial<k8s.Probe>): k8s.Probe => ({ exec: { command: ['/bin/sh', '-c', script] }, timeoutSeconds: 5, ...timing });
 
 const sha = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
 
@@ -118,7 +123,11 @@ export class McpAuditWriter extends Construct {
                 command: ['/bin/sh', `${SCRIPTS_DIR}/refresh.sh`],
                 env: [...env({ HOME: '/tmp', TOKEN_SCOPES: `postgres=${TOKEN_SCOPES.postgres}` }), fromSecret('AZURE_CLIENT_ID')],
                 securityContext: RESTRICTED_CONTAINER,
-                resources: resources({ cpuRequest: '10m', cpuLimit: '100m', memory: '32Mi', ephemeralStorage: { request: '16Mi', limit: '64Mi' } }),
+                resources: resources({ cpuRequest: '25m', cpuLimit: '100m', memory: '32Mi', ephemeralStorage: { request: '16Mi', limit: '64Mi' } }),
+                // No HTTP server in these images: the probes are the freshness of what the loop writes (SHELL_PROBED).
+                startupProbe: shellProbe(TOKEN_FRESH_SH, { periodSeconds: 5, failureThreshold: 60 }),
+                livenessProbe: shellProbe(TOKEN_FRESH_SH, { periodSeconds: 60, failureThreshold: 3 }),
+                readinessProbe: shellProbe(TOKEN_FRESH_SH, { periodSeconds: 30, failureThreshold: 1 }),
                 volumeMounts: [scripts, { name: 'own-tokens', mountPath: TOKENS_DIR }, { name: 'tokens', mountPath: SHARED_TOKENS_DIR }, tmp],
               },
               {
@@ -128,10 +137,11 @@ export class McpAuditWriter extends Construct {
                 command: ['/bin/sh', `${SCRIPTS_DIR}/load.sh`],
                 env: [...env({ ...writer.config, HOME: '/tmp' }), { name: 'PGHOST', value: props.postgresHost }, { name: 'PGPORT', value: String(POSTGRES_PORT) }, { name: 'PGDATABASE', value: writer.config.AUDIT_DATABASE_NAME }, { name: 'PGUSER', value: identity.name }],
                 securityContext: RESTRICTED_CONTAINER,
-                resources: resources({ cpuRequest: '50m', cpuLimit: '400m', memory: '128Mi', ephemeralStorage: { request: '64Mi', limit: '256Mi' } }),
+                resources: resources({ cpuRequest: '100m', cpuLimit: '400m', memory: '128Mi', ephemeralStorage: { request: '64Mi', limit: '256Mi' } }),
                 // A loader that has not loaded for LOADER_STALE_SECONDS is restarted; the restarts are what the alert counts.
-                startupProbe: { exec: { command: ['/bin/sh', '-c', LOADER_LIVE_SH] }, periodSeconds: 10, failureThreshold: 60 },
-                livenessProbe: { exec: { command: ['/bin/sh', '-c', LOADER_LIVE_SH] }, periodSeconds: 30, failureThreshold: 2 },
+                startupProbe: shellProbe(LOADER_LIVE_SH, { periodSeconds: 10, failureThreshold: 60 }),
+                livenessProbe: shellProbe(LOADER_LIVE_SH, { periodSeconds: 30, failureThreshold: 2 }),
+                readinessProbe: shellProbe(LOADER_LIVE_SH, { periodSeconds: 30, failureThreshold: 1 }),
                 volumeMounts: [scripts, { name: 'spool', mountPath: SPOOL_DIR }, { name: 'tokens', mountPath: TOKENS_DIR }, tmp],
               },
             ],
@@ -160,9 +170,8 @@ export class McpAuditWriter extends Construct {
       },
     });
 
-    if (props.highAvailability) {
-      new k8s.KubePodDisruptionBudget(this, 'pdb', { metadata: meta(), spec: { maxUnavailable: port(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' } });
-    }
+    // One pod may go at a time, also with a single replica (a drain must not wait forever; the loader's last round takes the spool).
+    new k8s.KubePodDisruptionBudget(this, 'pdb', { metadata: meta(), spec: { maxUnavailable: port(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' } });
 
     new k8s.KubeNetworkPolicy(this, 'netpol', {
       metadata: meta(),

@@ -21,7 +21,7 @@ import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { MCP_HUB_NAMESPACE } from '../../catalog/mcp-tools';
 import { gatewayObjects } from '../../constructs/edge/gateway';
 import { SCRIPTS_DIR, TOKENS_DIR } from '../../charts/audit/scripts';
-import { LOAD_SH, LOAD_INTERVAL_SECONDS, REFRESH_SH, SPOOL_DIR, SPOOL_FILE } from '../../charts/mcp-hub/audit-writer-files';
+import { LOAD_SH, LOAD_INTERVAL_SECONDS, LOADER_LIVE_SH, REFRESH_SH, SHARED_TOKENS_DIR, SPOOL_DIR, SPOOL_FILE, TOKEN_FRESH_SH } from '../../charts/mcp-hub/audit-writer-files';
 import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
 import { ROOT } from '../helpers/tools';
 
@@ -178,7 +178,13 @@ describe('MCP hub audit writer: the loader over a spool (sh, a stand-in psql)', 
       unlinkSync(failFlag);
       await until('line 6 is sent after the failure', () => sentLines().length === 6);
       assert.deepEqual(sentLines(), [1, 2, 3, 4, 5, 6].map((n) => l(n).trim()), 'each line exactly once, in order');
-      assert.ok(existsSync(join(dirs.tmp, 'last-success')));
+      // The liveness probe passes after a successful round, and fails without one (negative control).
+      const probe = (sh: string) => { try { execFileSync('sh', ['-c', sh.replaceAll('/tmp/', `${dirs.tmp}/`).replaceAll(SHARED_TOKENS_DIR, dirs.tokens)], { stdio: 'pipe' }); return true; } catch { return false; } };
+      assert.ok(probe(LOADER_LIVE_SH), 'live after a successful round');
+      assert.ok(probe(TOKEN_FRESH_SH), 'a token written just now is fresh');
+      unlinkSync(join(dirs.tmp, 'last-success'));
+      unlinkSync(join(dirs.tokens, 'postgres'));
+      assert.ok(!probe(LOADER_LIVE_SH) && !probe(TOKEN_FRESH_SH), 'not live without a successful round, not fresh without a token');
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
