@@ -210,7 +210,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     // The MCP hub's tool servers (docs/mcp-hub.md): reached only from the Gateway's proxies, over mTLS.
     name: MCP_HUB_NAMESPACE,
     podSecurity: 'restricted',
-    // The Azure DevOps server at its autoscaler's maximum (6) and a rolling update's seventh: 1Gi and 128Mi each.
+    // The Azure DevOps server at its autoscaler's maximum (6) and a rolling update's seventh: 1Gi and 128Mi each;
+    // the audit writer's two pods and a surge third at 416Mi (charts/mcp-hub/audit-writer.ts): 9.1Gi, 2.8 CPU requested, 10 pods.
     quota: { cpu: '4', memory: '12Gi', pods: 20 },
     containerMaximum: { cpu: '2', memory: '2Gi', ratio: 4, why: 'a tool server is limited to 1 CPU and 1Gi, its TLS sidecar to 200m and 128Mi' },
     httpsEgress: 'the tool servers\' SaaS APIs (Azure DevOps) and Entra ID token exchange (workload identity)',
