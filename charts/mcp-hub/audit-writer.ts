@@ -135,7 +135,9 @@ export class McpAuditWriter extends Construct {
                 image: props.images.postgres.ref,
                 imagePullPolicy: 'IfNotPresent',
                 command: ['/bin/sh', `${SCRIPTS_DIR}/load.sh`],
-                env: [...env({ ...writer.config, HOME: '/tmp' }), { name: 'PGHOST', value: props.postgresHost }, { name: 'PGPORT', value: String(POSTGRES_PORT) }, { name: 'PGDATABASE', value: writer.config.AUDIT_DATABASE_NAME }, { name: 'PGUSER', value: identity.name }],
+                env: [...env({ ...writer.config, HOME: '/tmp' }), { name: 'PGHOST', value: props.postgresHost }, { name: 'PGPORT', value: String(POSTGRES_PORT) }, { name: 'PGDATABASE', value: writer.config.AUDIT_DATABASE_NAME }, { name: 'PGUSER', value: identity.name },
+                  // A round never hangs on the database: it fails, and the next one retries.
+                  { name: 'PGCONNECT_TIMEOUT', value: '10' }, { name: 'PGOPTIONS', value: '-c statement_timeout=60s' }],
                 securityContext: RESTRICTED_CONTAINER,
                 resources: resources({ cpuRequest: '100m', cpuLimit: '400m', memory: '128Mi', ephemeralStorage: { request: '64Mi', limit: '256Mi' } }),
                 // A loader that has not loaded for LOADER_STALE_SECONDS is restarted; the restarts are what the alert counts.
