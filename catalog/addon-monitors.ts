@@ -11,6 +11,7 @@
  */
 import { ADDONS, releaseName, type AddonName } from './addons';
 import { ENVOY_METRICS_PATH, ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, PLATFORM_GATEWAY } from './edge';
+import { TEMPORAL_RELEASE, TEMPORAL_SERVER_COMPONENTS } from './temporal';
 
 export interface ScrapedTarget {
   /** The Service (ServiceMonitor) or the workload (PodMonitor) the chart creates. */
@@ -192,6 +193,30 @@ export const ADDON_MONITORS: readonly AddonMonitor[] = [
       'gatekeeper_validation_request_duration_seconds_bucket',
     ],
     source: 'open-policy-agent/gatekeeper v3.23.0 pkg/{audit,webhook,controller/constraint,controller/constrainttemplate}/stats_reporter.go (3.23.1 is a patch release of it)',
+  },
+  {
+    addon: 'temporal',
+    kind: 'ServiceMonitor',
+    name: 'temporal',
+    // The chart's headless Service of each server component carries the `metrics` port (9090);
+    // the ClusterIP Services do not (templates/server-service.yaml).
+    selector: { 'app.kubernetes.io/name': 'temporal', ...instance('temporal'), 'app.kubernetes.io/headless': 'true' },
+    port: 'metrics',
+    path: '/metrics',
+    targets: TEMPORAL_SERVER_COMPONENTS.map((c) => ({ object: `${TEMPORAL_RELEASE}-${c}-headless`, container: `temporal-${c}` })),
+    metrics: [
+      'workflow_success',
+      'workflow_failed',
+      'workflow_timeout',
+      'workflow_terminate',
+      'workflow_cancel',
+      'task_schedule_to_start_latency_bucket',
+      'persistence_requests',
+      'persistence_errors',
+      'service_requests',
+      'service_errors',
+    ],
+    source: 'temporalio/temporal v1.31.2 common/metrics/metric_defs.go (tally Prometheus reporter: counters as named, timers as seconds histograms with timerType histogram)',
   },
 ];
 

@@ -25,6 +25,7 @@ export const ADDON_NAMES = [
   'otelCollector',
   'otelLogAgent',
   'blackboxExporter',
+  'temporal',
 ] as const;
 export type AddonName = (typeof ADDON_NAMES)[number];
 
@@ -33,7 +34,7 @@ export interface AddonChart {
   readonly repository: string;
   readonly version: string;
   readonly namespace: string;
-  readonly stack: 'addons' | 'observability';
+  readonly stack: 'addons' | 'observability' | 'control-plane';
   /** Add-ons that must be enabled too, each with why. */
   readonly dependsOn: Partial<Record<AddonName, string>>;
   /** Set only when the chart binds itself to cluster-admin or an equivalent `*` ClusterRole. */
@@ -255,6 +256,23 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     stack: 'observability',
     release: 'blackbox-exporter',
     dependsOn: { kubePrometheusStack: 'Prometheus runs the Probes and evaluates the probe alerts' },
+  },
+  /**
+   * Durable workflows for the agent services (docs/workflows.md): frontend, history, matching,
+   * worker and the Web UI on the platform PostgreSQL. It needs the data stack's databases and the
+   * internal CA, so it is installed by `<env>-control-plane`, after the data and cluster-config stacks.
+   */
+  temporal: {
+    chart: 'temporal',
+    repository: 'https://go.temporal.io/helm-charts',
+    version: '1.6.0',
+    namespace: 'temporal',
+    stack: 'control-plane',
+    dependsOn: {
+      certManager: 'internode and frontend mutual TLS use certificates of the internal CA',
+      externalSecrets: "the database role's password comes from Key Vault through an ExternalSecret",
+      envoyGateway: 'the Web UI is reached through the platform Gateway with Entra ID sign-in',
+    },
   },
 };
 

@@ -6,7 +6,7 @@
  */
 
 /** Namespaces with ExternalSecrets on the platform vault: Argo CD's repository token, Alertmanager's receivers, the workloads. */
-export const SECRET_READERS = ['argocd', 'observability', 'platform', 'serving'] as const;
+export const SECRET_READERS = ['argocd', 'observability', 'platform', 'serving', 'temporal'] as const;
 
 export const ACME_ISSUER = 'letsencrypt-dns';
 

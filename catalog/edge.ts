@@ -21,6 +21,7 @@ export const PLATFORM_HOSTS = {
   argocd: { label: 'argocd', why: 'the Argo CD UI and API (Entra ID sign-in)', publishable: false },
   grafana: { label: 'grafana', why: 'Grafana (Entra ID sign-in)', publishable: false },
   demo: { label: 'demo', why: 'a demo service (podinfo) that proves DNS, TLS, the Gateway and a route end to end (smoke test, probe)', publishable: false },
+  temporal: { label: 'temporal', why: 'the Temporal Web UI (Entra ID sign-in at the Gateway)', publishable: false },
 } as const satisfies Record<string, PlatformHost>;
 
 export type PlatformHostName = keyof typeof PLATFORM_HOSTS;

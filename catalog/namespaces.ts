@@ -6,6 +6,8 @@
 
 import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, RATIFY_PROVIDER_PORT } from './cluster-names';
 import { ENVOY_PORTS, ENVOY_PROXY_POD_LABELS, ENVOY_PROXY_SIZE, GATEWAY_NAMESPACE } from './edge';
+import { SERVICES } from './services';
+import { TEMPORAL_NAMESPACE, TEMPORAL_PORTS, TEMPORAL_SIZE, temporalNamespaceQuota } from './temporal';
 import { AI_GATEWAY_NAMESPACE, AI_GATEWAY_PORTS, EXTPROC_SIZE } from './ai-gateway';
 import { MCP_HUB_NAMESPACE, MCP_SIDECAR_METRICS_PORT, MCP_TOOL_SERVERS } from './mcp-tools';
 import { MCP_AUDIT_WRITER } from './audit';
@@ -342,6 +344,26 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     apiServer: true,
     // Loki's gateway only: the agent receives nothing and sends nowhere else.
     egressTo: [{ namespace: OBSERVABILITY_NAMESPACE, pods: LOKI_GATEWAY_POD_LABELS, ports: [LOKI_GATEWAY_POD_PORT], why: "container logs to Loki's gateway (OTLP/HTTP)" }],
+  },
+  {
+    // Temporal (catalog/temporal.ts): its components talk to each other (membership, gRPC, mutual
+    // TLS) through the same-namespace allowance; from outside only the orchestrator reaches the
+    // frontend, and the Gateway's proxies the Web UI.
+    name: TEMPORAL_NAMESPACE,
+    podSecurity: 'restricted',
+    quota: (() => {
+      const q = temporalNamespaceQuota();
+      return { cpu: `${Math.ceil(q.cpuMillis / 1000)}`, memory: `${Math.ceil(q.memoryMi / 1024)}Gi`, pods: q.pods };
+    })(),
+    containerMaximum: { cpu: '2', memory: `${TEMPORAL_SIZE.history.memoryLimitMi}Mi`, ratio: 4, why: `history is limited to ${TEMPORAL_SIZE.history.memoryLimitMi}Mi, every container at most four times its request` },
+    serviceAccountToken:
+      'the chart has no value to switch the pod-level mount off; every Temporal pod runs as the ServiceAccount the control-plane stack creates with automountServiceAccountToken: false and no role, so no token is mounted',
+    ingressFrom: [
+      SCRAPE,
+      { namespace: SERVICES.orchestrator.namespace, pods: { 'app.kubernetes.io/name': SERVICES.orchestrator.name }, ports: [TEMPORAL_PORTS.frontend.grpc], why: "the orchestrator starts and signals workflows through the frontend (mutual TLS)" },
+      { namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [TEMPORAL_PORTS.web], why: "the Web UI through the platform Gateway's Envoy proxies (Entra ID sign-in)" },
+    ],
+    egressCidrs: [{ cidrs: [PRIVATE_ENDPOINTS], ports: [5432], why: 'PostgreSQL (persistence and visibility) through its private endpoint' }],
   },
   // Workload namespaces: the charts in charts/workloads add the allowances of each service.
   {

@@ -7,6 +7,7 @@
 import { ADDONS, releaseName } from './addons';
 import { PLATFORM_HOST_NAMES, type PlatformHostName } from './edge';
 import { SERVICES } from './services';
+import { TEMPORAL_NAMESPACE, TEMPORAL_PORTS, TEMPORAL_WEB_SERVICE } from './temporal';
 import { AGENT_HEALTH } from './agent-gateway';
 
 export interface PlatformRouteBase {
@@ -94,6 +95,18 @@ export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> 
     requestsPerSecond: 20,
     healthPath: '/readyz',
     why: 'the end-to-end smoke and synthetic checks have a backend the platform controls',
+  },
+  temporal: {
+    host: 'temporal',
+    namespace: TEMPORAL_NAMESPACE,
+    service: TEMPORAL_WEB_SERVICE,
+    port: TEMPORAL_PORTS.web,
+    requestTimeout: '60s',
+    requestsPerSecond: 50,
+    healthPath: '/healthz',
+    // The open-source UI has no SSO of its own that the platform could use without a client secret per UI.
+    signIn: true,
+    why: 'the Temporal Web UI for operators and tenants: workflow histories, retries, terminations (Entra ID sign-in at the Gateway)',
   },
 };
 

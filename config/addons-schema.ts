@@ -66,6 +66,7 @@ export const addonsSchema = z.strictObject({
   otelCollector: addon(ADDON_VALUES.otelCollector).prefault({}),
   otelLogAgent: addon(ADDON_VALUES.otelLogAgent).prefault({}),
   blackboxExporter: addon(ADDON_VALUES.blackboxExporter).prefault({}),
+  temporal: addon(ADDON_VALUES.temporal).prefault({}),
 });
 
 export const observabilitySchema = z.strictObject({

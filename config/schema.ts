@@ -461,6 +461,14 @@ export const environmentSchema = z
       ctx.addIssue({ code: 'custom', path: ['data', 'postgres', 'highAvailability'], message: 'Burstable (B_) SKUs cannot run a high-availability standby; use a GP_ SKU or set highAvailability: false' });
     }
     for (const issue of addonDependencyIssues(env.addons, env.aks.nodePools.gpu.enabled)) ctx.addIssue({ code: 'custom', ...issue });
+    // Temporal 1.31 logs in to PostgreSQL with a password only (docs/adr/0006-temporal-persistence.md).
+    if (env.addons.temporal.enabled && !env.data.postgres.passwordLogin) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['addons', 'temporal', 'enabled'],
+        message: 'add-on temporal logs in to PostgreSQL with a password (its schema tool cannot use Entra ID tokens, docs/adr/0006-temporal-persistence.md), which data.postgres.passwordLogin allows; set data.postgres.passwordLogin with a reason, or addons.temporal.enabled: false',
+      });
+    }
     if (env.aks.privateCluster && env.aks.authorizedIpRanges.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['aks', 'authorizedIpRanges'], message: 'authorized IP ranges apply to a public API server only; remove them or set privateCluster: false' });
     }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PLATFORM_NAMESPACE_NAMES } from '../catalog/namespaces';
+import { TEMPORAL_RETENTION } from '../catalog/temporal';
 import { quantity } from './schema';
 
 export const TENANT_API_VERSION = 'platform.example.org/v1alpha1';
@@ -120,6 +121,19 @@ export const tenantSchema = z
           .object({ allowEgressTo: z.array(egressTarget).default([]) })
           .strict()
           .default({ allowEgressTo: [] }),
+        workflows: z
+          .object({
+            retentionDays: z
+              .number()
+              .int()
+              .min(TEMPORAL_RETENTION.minDays, `at least ${TEMPORAL_RETENTION.minDays} day`)
+              .max(TEMPORAL_RETENTION.maxDays, `at most ${TEMPORAL_RETENTION.maxDays} days, the platform maximum (catalog/temporal.ts); closed workflows are kept this long in the shared PostgreSQL server: lower it, or export histories you must keep longer`)
+              .default(TEMPORAL_RETENTION.defaultDays)
+              .describe(`days Temporal keeps a closed workflow's history in the tenant's Temporal namespace (default ${TEMPORAL_RETENTION.defaultDays}, at most ${TEMPORAL_RETENTION.maxDays})`),
+          })
+          .strict()
+          .optional()
+          .describe('the Temporal namespace named after the tenant (docs/workflows.md)'),
         /**
          * Offboarding, step one: the tenant's stacks declare nothing, so the next deploy destroys
          * what it had (after the approve-destroy label on the pull request). Step two, once that

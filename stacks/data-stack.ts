@@ -15,6 +15,7 @@ import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from '../charts/workloads/names'
 import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from '../catalog/mcp-tools';
 import { AUDIT_DATABASE, AUDIT_IDENTITIES } from '../catalog/audit';
 import { WorkloadIdentity } from '../constructs/addons/identity';
+import { TEMPORAL_DATABASES } from '../catalog/temporal';
 import { ArtifactStorage } from '../constructs/data/storage';
 import { Postgres } from '../constructs/data/postgres';
 import { Redis } from '../constructs/data/redis';
@@ -27,7 +28,7 @@ export interface DataStackProps extends EnvironmentStackProps {
   readonly platform: PlatformStack;
 }
 
-export const DATABASES = ['router', AUDIT_DATABASE];
+export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility];
 
 export class DataStack extends EnvironmentStack {
   readonly postgres: Postgres;

@@ -1,10 +1,11 @@
-/** Composes the stacks of one environment in deploy order: network, platform, addons, cluster-config, then observability, data and tenants. */
+/** Composes the stacks of one environment in deploy order: network, platform, addons, cluster-config, then observability, data, control-plane and tenants. */
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
 import type { Tenant } from '../config/tenant-schema';
 import type { EnvironmentStack } from './environment-stack';
 import { AddonsStack } from './addons-stack';
 import { ClusterConfigStack } from './cluster-config-stack';
+import { ControlPlaneStack } from './control-plane-stack';
 import { DataStack } from './data-stack';
 import { EdgeStack } from './edge-stack';
 import { NetworkStack } from './network-stack';
@@ -27,7 +28,7 @@ export interface EnvironmentStacksOptions {
 
 export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, options: EnvironmentStacksOptions = {}): EnvironmentStack[] {
   const common = { env, localBackend: options.localBackend };
-  // The only shared stack given the tenant list (TENANT_LIST_CONCERNS in names.ts: the synth cache relies on it).
+  // The shared stacks given the tenant list (TENANT_LIST_CONCERNS in names.ts: the synth cache relies on it): network and control-plane.
   const network = new NetworkStack(scope, { ...common, tenants: options.tenants });
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);
@@ -41,6 +42,11 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   const data = new DataStack(scope, { ...common, network, platform });
   data.addDependency(network);
   data.addDependency(platform);
+  // Temporal: its databases, the internal CA and secret store, and the CRDs of its Certificates and ExternalSecret.
+  const controlPlane = new ControlPlaneStack(scope, { ...common, platform, data, tenants: options.tenants ?? [] });
+  controlPlane.addDependency(addons);
+  controlPlane.addDependency(clusterConfig);
+  controlPlane.addDependency(data);
   // Front Door's Private Link origin is the service AKS creates for the Gateway's load balancer.
   const edge = env.network.edge.frontDoor.enabled ? [new EdgeStack(scope, { ...common, platform })] : [];
   for (const e of edge) e.addDependency(clusterConfig);
@@ -55,5 +61,5 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
       stack.addDependency(clusterConfig);
       return stack;
     });
-  return [network, platform, addons, clusterConfig, observability, data, ...edge, ...tenants];
+  return [network, platform, addons, clusterConfig, observability, data, controlPlane, ...edge, ...tenants];
 }

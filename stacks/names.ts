@@ -5,7 +5,7 @@
 import type { EnvironmentConfig } from '../config/schema';
 
 /** The stacks every environment has, besides one per tenant (a test checks this against the app). */
-export const SHARED_CONCERNS = ['network', 'platform', 'addons', 'cluster-config', 'observability', 'data'] as const;
+export const SHARED_CONCERNS = ['network', 'platform', 'addons', 'cluster-config', 'observability', 'data', 'control-plane'] as const;
 
 /** The shared stacks of one environment: the WAF edge only where it is on. */
 export function sharedConcerns(env: Pick<EnvironmentConfig, 'network'>): string[] {
@@ -14,12 +14,12 @@ export function sharedConcerns(env: Pick<EnvironmentConfig, 'network'>): string[
 
 /**
  * The shared stacks built from the tenant list (the network's firewall allows every tenant's
- * declared egress). Only these depend on every tenant's file; the other shared stacks depend on
+ * declared egress; the control plane creates every tenant's Temporal namespace). Only these depend on every tenant's file; the other shared stacks depend on
  * tenants only through the cross-stack outputs tenant stacks reference in them, which the
  * synth cache keys separately (a test checks that editing every tenant changes no other shared
  * stack).
  */
-export const TENANT_LIST_CONCERNS: readonly string[] = ['network'];
+export const TENANT_LIST_CONCERNS: readonly string[] = ['network', 'control-plane'];
 
 export function stackName(env: string, concern: string): string {
   return `${env}-${concern}`;

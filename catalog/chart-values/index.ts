@@ -15,6 +15,7 @@ import { otelCollectorValues } from './otel-collector';
 import { ratifyValues } from './ratify';
 import { tempoValues } from './tempo';
 import { blackboxExporterValues } from './blackbox-exporter';
+import { temporalValues } from './temporal';
 import { aiGatewayCrdsValues, aiGatewayValues } from './ai-gateway';
 
 export const ADDON_VALUES = {
@@ -38,4 +39,5 @@ export const ADDON_VALUES = {
   // The log agent is the same chart as the gateway collector, in DaemonSet mode.
   otelLogAgent: otelCollectorValues,
   blackboxExporter: blackboxExporterValues,
+  temporal: temporalValues,
 } satisfies Record<AddonName, z.ZodType>;

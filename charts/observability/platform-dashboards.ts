@@ -13,6 +13,7 @@ import { AGENT_SERVICES, METRICS, SERVICES, seriesOf } from '../../catalog/servi
 import type { Dashboard } from './chart';
 import { dashboard } from './dashboard-builder';
 import { gatewayDashboard } from './gateway-dashboard';
+import { temporalDashboard } from './temporal-dashboard';
 import { SEVERITY } from './operations';
 import { errorRatioRecord } from './slo';
 
@@ -161,6 +162,7 @@ export function platformDashboards(enabled: (addon: AddonName) => boolean = () =
     ['argocd', argocdDashboard],
     ['gatekeeper', gatekeeperDashboard],
     ['certManager', certificatesDashboard],
+    ['temporal', temporalDashboard],
   ];
   return [sloDashboard(), agentsDashboard(), ...addons.filter(([a]) => enabled(a)).map(([, build]) => build())];
 }

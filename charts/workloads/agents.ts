@@ -6,13 +6,15 @@
  * {repo adapter, patch worker}; patch worker -> {repo adapter, router}; gateway -> router.
  */
 import { Construct } from 'constructs';
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { METRICS, SERVICES } from '../../catalog/services';
 import { AGENT_HEALTH } from '../../catalog/agent-gateway';
 import { AUDIT_IDENTITIES } from '../../catalog/audit';
 import { auditWriter } from '../audit/writer';
-import { cidrEgress, GATEWAY_PROXY_PEER, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
+import { cidrEgress, GATEWAY_PROXY_PEER, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, tcp } from './common';
+import { INTERNAL_CA_ISSUER } from '../../catalog/cluster-names';
+import { TEMPORAL_FRONTEND_ADDRESS, TEMPORAL_FRONTEND_SERVER_NAME, TEMPORAL_NAMESPACE, TEMPORAL_ORCHESTRATOR_CLIENT, TEMPORAL_PORTS, temporalPodLabels } from '../../catalog/temporal';
 import type { WorkloadPlan, ImageRef } from './plan';
 import { PlatformService } from './service';
 import { ROUTER_NAME, ROUTER_PORT } from './router';
@@ -82,14 +84,42 @@ export class AgentServicesChart extends Chart {
         trigger: queueTrigger(METRICS.jobsQueued.name, plan.orchestrator.jobsPerReplica),
       },
       callers: [podPeer(GATEWAY.name)],
-      egress: [to(REPO_ADAPTER.name, REPO_ADAPTER.httpPort), to(PATCH_WORKER.name, PATCH_WORKER.httpPort), otelEgress],
+      egress: [
+        to(REPO_ADAPTER.name, REPO_ADAPTER.httpPort),
+        to(PATCH_WORKER.name, PATCH_WORKER.httpPort),
+        // Temporal's frontend only (docs/workflows.md); its namespace admits the orchestrator on this port.
+        { to: [namespacePeer(TEMPORAL_NAMESPACE, temporalPodLabels('frontend'))], ports: tcp(TEMPORAL_PORTS.frontend.grpc) },
+        otelEgress,
+      ],
       config: {
         REPO_ADAPTER_URL: url(REPO_ADAPTER.name, REPO_ADAPTER.httpPort),
         PATCH_WORKER_URL: url(PATCH_WORKER.name, PATCH_WORKER.httpPort),
+        // Mutual TLS to the frontend with the certificate below (docs/workflows.md).
+        TEMPORAL_ADDRESS: TEMPORAL_FRONTEND_ADDRESS,
+        TEMPORAL_TLS_CERT: `${TEMPORAL_ORCHESTRATOR_CLIENT.mountPath}/tls.crt`,
+        TEMPORAL_TLS_KEY: `${TEMPORAL_ORCHESTRATOR_CLIENT.mountPath}/tls.key`,
+        TEMPORAL_TLS_CA: `${TEMPORAL_ORCHESTRATOR_CLIENT.mountPath}/ca.crt`,
+        TEMPORAL_TLS_SERVER_NAME: TEMPORAL_FRONTEND_SERVER_NAME,
         JOBS_PER_REPLICA: String(plan.orchestrator.jobsPerReplica),
       },
+      tls: { secretName: TEMPORAL_ORCHESTRATOR_CLIENT.secret, mountPath: TEMPORAL_ORCHESTRATOR_CLIENT.mountPath },
       // A job step in progress is checkpointed on SIGTERM; give it time.
       terminationGraceSeconds: 60,
+    });
+    // The orchestrator's client certificate for Temporal's frontend, from the CA the frontend trusts.
+    new ApiObject(this, 'orchestrator-temporal-tls', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: TEMPORAL_ORCHESTRATOR_CLIENT.secret, namespace: PLATFORM_NAMESPACE, labels: labelsFor({ name: ORCHESTRATOR.name, component: ORCHESTRATOR.component, version: images.orchestrator.version }) },
+      spec: {
+        secretName: TEMPORAL_ORCHESTRATOR_CLIENT.secret,
+        commonName: TEMPORAL_ORCHESTRATOR_CLIENT.commonName,
+        usages: ['digital signature', 'client auth'],
+        duration: '720h',
+        renewBefore: '240h',
+        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+        issuerRef: { name: INTERNAL_CA_ISSUER, kind: 'ClusterIssuer', group: 'cert-manager.io' },
+      },
     });
 
     new PlatformService(this, 'repo-adapter', {

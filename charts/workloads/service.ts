@@ -46,6 +46,8 @@ export interface PlatformServiceProps {
   readonly config?: Record<string, string>;
   /** Environment variable -> Key Vault secret name. */
   readonly secrets?: Record<string, string>;
+  /** A certificate's Secret (tls.crt, tls.key, ca.crt) mounted read-only at `mountPath`: a client certificate for mutual TLS. */
+  readonly tls?: { readonly secretName: string; readonly mountPath: string };
   /** Files mounted read-only at `mountPath` from the ConfigMap `<name>-files`. */
   readonly files?: { readonly mountPath: string; readonly data: Record<string, string> };
   readonly command?: string[];
@@ -97,6 +99,10 @@ export class PlatformService extends Construct {
     }
     const volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: q(TMP_SIZE) } }];
     const mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
+    if (props.tls) {
+      volumes.push({ name: 'tls', secret: { secretName: props.tls.secretName, defaultMode: 0o440 } });
+      mounts.push({ name: 'tls', mountPath: props.tls.mountPath, readOnly: true });
+    }
     if (props.files) {
       new k8s.KubeConfigMap(this, 'files', { metadata: depMeta('-files'), data: props.files.data });
       volumes.push({ name: 'files', configMap: { name: `${name}-files` } });

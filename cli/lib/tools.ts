@@ -105,7 +105,10 @@ export function conftestFailures(outdir: string, only?: string[]): { stack: stri
 
 /** What covers an accepted checkov finding; test/tools/checkov.test.ts proves it exists. */
 export type CheckovControl =
-  /** A resource of `type` in each of `stacks` (default: some stack) with the `where` values; `every`: all of them must have them. */
+  /**
+   * A resource of `type` in each of `stacks` (default: some stack) with the `where` values (a value
+   * `{ oneOf: [...] }` takes any of those); `every`: all of them must have them.
+   */
   | { readonly resource: { readonly type: string; readonly stacks?: string[]; readonly where?: Record<string, unknown>; readonly every?: boolean } }
   | { readonly rego: { readonly file: string; readonly message: string } }
   | { readonly gatekeeper: string };

@@ -71,6 +71,7 @@ export const STAND_INS: Readonly<Record<string, StandIn>> = {
   'azurerm_storage_container.name': { kind: 'configured', name: /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, why: 'container names are fixed per signal' },
   'azurerm_key_vault.vault_uri': { kind: 'derived', name: /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, derive: (n) => `https://${n}.vault.azure.net/`, why: "Azure serves a vault at https://<name>.vault.azure.net/" },
   'azurerm_container_registry.login_server': { kind: 'derived', name: /^[a-zA-Z0-9]{5,50}$/, derive: (n) => `${n.toLowerCase()}.azurecr.io`, why: 'a registry logs in at <name>.azurecr.io' },
+  'azurerm_postgresql_flexible_server.fqdn': { kind: 'derived', name: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, derive: (n) => `${n}.postgres.database.azure.com`, why: 'a Flexible Server is reached at <name>.postgres.database.azure.com' },
   'azurerm_kubernetes_cluster.name': { kind: 'configured', name: /^[A-Za-z0-9][A-Za-z0-9_-]{0,61}[A-Za-z0-9]$/, why: 'the cluster name is set by the naming construct' },
 };
 

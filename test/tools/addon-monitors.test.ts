@@ -26,6 +26,7 @@ import { externalDnsChartValues, externalDnsPrivateChartValues } from '../../con
 import { ENVOY_METRICS_PATH, ENVOY_PROXY_POD_LABELS } from '../../catalog/edge';
 import { envoyProxy } from '../../constructs/edge/gateway';
 import { kedaChartValues } from '../../constructs/addons/values/keda';
+import { temporalChartValues } from '../../constructs/addons/values/temporal';
 import { loadInputs } from '../../config/inputs';
 import { ROOT } from '../helpers/tools';
 
@@ -44,6 +45,8 @@ const VALUES: Partial<Record<AddonName, (ctx: AddonContext) => object>> = {
   externalDns: externalDnsChartValues,
   externalDnsPrivate: externalDnsPrivateChartValues,
   keda: kedaChartValues,
+  // The database host is a Terraform reference at synth time; any FQDN renders the same Services.
+  temporal: (ctx) => temporalChartValues(ctx, { postgresHost: 'psql-test.postgres.database.azure.com', namespaces: [] }),
 };
 
 const inputs = loadInputs();

@@ -19,6 +19,8 @@ import { budgetRuleGroups, BUDGET_THRESHOLDS } from '../../charts/observability/
 import { operationsRuleGroups, SEVERITY } from '../../charts/observability/operations';
 import { sloRuleGroups, type RuleGroup } from '../../charts/observability/slo';
 import { thanosRuleGroups, THANOS_SEVERITY } from '../../charts/observability/thanos-rules';
+import { temporalRuleGroups, TEMPORAL_SEVERITY, TEMPORAL_THRESHOLDS } from '../../charts/observability/temporal-rules';
+import { TEMPORAL_NAMESPACE, TEMPORAL_RELEASE } from '../../catalog/temporal';
 import { METRICS, SERVICES } from '../../catalog/services';
 import { loadInputs } from '../../config/inputs';
 import { ALERTMANAGER_RECEIVER_SECRETS, ALERTMANAGER_RECEIVERS_SECRET } from '../../catalog/cluster-names';
@@ -63,7 +65,7 @@ describe('Prometheus rules (promtool)', () => {
     it(`${env.name}: every rendered PrometheusRule passes promtool check rules`, () => {
       const text = readFileSync(join(ROOT, 'rendered', env.name, 'observability', 'manifests.yaml'), 'utf8');
       const rules = parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o?.kind === 'PrometheusRule');
-      assert.deepEqual(rules.map((r) => r.metadata.name).sort(), ['agent-operations', 'audit-archive', 'platform-slos', 'tenant-llm-budgets', 'thanos']);
+      assert.deepEqual(rules.map((r) => r.metadata.name).sort(), ['agent-operations', 'audit-archive', 'platform-slos', 'temporal', 'tenant-llm-budgets', 'thanos']);
       for (const r of rules) {
         const res = promtool('check', 'rules', write(`${env.name}-${r.metadata.name}.yaml`, { groups: r.spec.groups }));
         assert.equal(res.status, 0, `${r.metadata.name}: ${res.stdout}${res.stderr}`);
@@ -337,6 +339,93 @@ describe('agent operations alerts (promtool)', () => {
               }),
             ],
           },
+        ],
+      },
+    ]);
+  });
+});
+
+describe('Temporal alerts (promtool)', () => {
+  const groups = temporalRuleGroups();
+  const rules = groups.flatMap((g) => g.rules) as any[];
+  // As the platform's ServiceMonitor scrapes them: the target's namespace and the headless Service as job; Temporal's own namespace tag kept as exported_namespace.
+  const server = (component: string, tenant?: string) => ({ namespace: TEMPORAL_NAMESPACE, job: `${TEMPORAL_RELEASE}-${component}-headless`, ...(tenant ? { exported_namespace: tenant } : {}) });
+  /** The alert as promtool reports it: the rule's labels plus the series', its annotations with $labels filled in. */
+  const expect = (alert: keyof typeof TEMPORAL_SEVERITY, labels: Record<string, string>) => {
+    const r = rules.find((x) => x.alert === alert);
+    assert.ok(r, alert);
+    const fill = (text: string) => text.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, k) => labels[k]);
+    return { exp_labels: { ...r.labels, ...labels }, exp_annotations: Object.fromEntries(Object.entries(r.annotations as Record<string, string>).map(([k, v]) => [k, fill(v)])) };
+  };
+
+  it('every Temporal alert has its severity and a runbook anchor, and selects what the temporal monitor scrapes', () => {
+    assert.deepEqual(rules.map((r) => r.alert).sort(), Object.keys(TEMPORAL_SEVERITY).sort());
+    for (const r of rules) {
+      assert.equal(r.labels.severity, TEMPORAL_SEVERITY[r.alert as keyof typeof TEMPORAL_SEVERITY]);
+      assert.equal(r.annotations.runbook_url, `docs/runbooks/temporal.md#${r.alert.toLowerCase()}`);
+      assert.match(r.expr, new RegExp(`namespace="${TEMPORAL_NAMESPACE}",job=~"[^"]*${TEMPORAL_RELEASE}-history-headless`));
+    }
+    assert.ok(promtool('check', 'rules', write('temporal-check.yaml', { groups })).status === 0);
+  });
+
+  it('workflow failure ratio: fires for the namespace whose workflows fail, not for a healthy one nor for one too quiet to judge', () => {
+    assert.equal(TEMPORAL_THRESHOLDS.workflowFailureRatio, 0.1);
+    promtoolTest('temporal-failures', groups, [
+      {
+        interval: '1m',
+        input_series: [
+          // acme: 30 of 90 closed a minute fail or time out (33 %).
+          series('workflow_success', server('history', 'acme'), 60, 60),
+          series('workflow_failed', server('history', 'acme'), 20, 60),
+          series('workflow_timeout', server('history', 'acme'), 10, 60),
+          // calm: 1 of 101 fails (1 %).
+          series('workflow_success', server('history', 'calm'), 100, 60),
+          series('workflow_failed', server('history', 'calm'), 1, 60),
+          // quiet: every workflow fails, but one in five minutes.
+          series('workflow_failed', server('history', 'quiet'), 0.2, 60),
+        ],
+        alert_rule_test: [
+          // Pending from the second sample on, firing after the rule's 15 minutes.
+          { eval_time: '10m', alertname: 'TemporalWorkflowFailureRateHigh', exp_alerts: [] },
+          { eval_time: '20m', alertname: 'TemporalWorkflowFailureRateHigh', exp_alerts: [expect('TemporalWorkflowFailureRateHigh', { exported_namespace: 'acme' })] },
+        ],
+      },
+    ]);
+  });
+
+  it('schedule-to-start p95 above 5 s fires after 10 minutes for that namespace only', () => {
+    const bucket = (tenant: string, le: string, perMinute: number) => series('task_schedule_to_start_latency_bucket', { ...server('history', tenant), le }, perMinute, 60);
+    promtoolTest('temporal-schedule-to-start', groups, [
+      {
+        interval: '1m',
+        input_series: [
+          // slow: every task waits between 1 s and 30 s (p95 about 28.5 s); fast: all under 1 s.
+          bucket('slow', '1', 0), bucket('slow', '30', 10), bucket('slow', '+Inf', 10),
+          bucket('fast', '1', 10), bucket('fast', '30', 10), bucket('fast', '+Inf', 10),
+        ],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'TemporalScheduleToStartLatencyHigh', exp_alerts: [] },
+          { eval_time: '20m', alertname: 'TemporalScheduleToStartLatencyHigh', exp_alerts: [expect('TemporalScheduleToStartLatencyHigh', { exported_namespace: 'slow' })] },
+        ],
+      },
+    ]);
+  });
+
+  it('persistence errors above 1 % of requests fire per service after 10 minutes; a service without errors stays quiet', () => {
+    const history = server('history');
+    const matching = server('matching');
+    promtoolTest('temporal-persistence', groups, [
+      {
+        interval: '1m',
+        input_series: [
+          series('persistence_requests', { ...history, operation: 'UpdateWorkflowExecution' }, 100, 60),
+          series('persistence_errors', { ...history, operation: 'UpdateWorkflowExecution' }, 5, 60),
+          series('persistence_requests', { ...matching, operation: 'CreateTasks' }, 100, 60),
+          series('persistence_errors', { ...matching, operation: 'CreateTasks' }, 0, 60),
+        ],
+        alert_rule_test: [
+          { eval_time: '8m', alertname: 'TemporalPersistenceErrors', exp_alerts: [] },
+          { eval_time: '20m', alertname: 'TemporalPersistenceErrors', exp_alerts: [expect('TemporalPersistenceErrors', { job: history.job })] },
         ],
       },
     ]);

@@ -65,10 +65,21 @@ describe('add-on configuration', () => {
   it('an add-on whose dependency is disabled names both and the two ways out', () => {
     const text = withAddons('  externalSecrets:\n    enabled: false\n');
     const found = problems(text);
-    // Both dependents are reported at once, each with its own reason.
-    assert.deepEqual(found.map((p) => p.path).sort(), ['addons.argocd.enabled', 'addons.kubePrometheusStack.enabled']);
+    // Every dependent is reported at once, each with its own reason.
+    assert.deepEqual(found.map((p) => p.path).sort(), ['addons.argocd.enabled', 'addons.kubePrometheusStack.enabled', 'addons.temporal.enabled']);
     assert.match(found.find((p) => p.path === 'addons.kubePrometheusStack.enabled')!.message, /Alertmanager's receiver keys/);
     assert.match(found[0].message, /add-on argocd needs externalSecrets .*Key Vault.*; enable addons\.externalSecrets or set addons\.argocd\.enabled: false/);
+  });
+
+  it('Temporal needs password logins on PostgreSQL: without data.postgres.passwordLogin it is refused at the add-on, with both ways out', () => {
+    const entraOnly = devYaml.replace(/    passwordLogin:\n      reason: .*\n/, '');
+    assert.notEqual(entraOnly, devYaml, 'the fixture had a passwordLogin block to remove');
+    const found = problems(entraOnly);
+    assert.deepEqual(found.map((p) => p.path), ['addons.temporal.enabled']);
+    assert.match(found[0].message, /set data\.postgres\.passwordLogin with a reason, or addons\.temporal\.enabled: false/);
+    assert.ok(found[0].line >= 1 && found[0].column >= 1);
+    // Negative control: with Temporal off, the Entra-only server is fine.
+    assert.deepEqual(problems(entraOnly.replace('addons:\n', 'addons:\n  temporal:\n    enabled: false\n')), []);
   });
 
   it('the device plugin needs the GPU pool', () => {

@@ -69,7 +69,8 @@ for (const env of inputs.allEnvironments) {
   const addons = app.stack(`${env.name}-addons`);
   const config = app.stack(`${env.name}-cluster-config`);
   const observability = app.stack(`${env.name}-observability`);
-  const releases = [...addons.of('helm_release'), ...observability.of('helm_release')];
+  const controlPlane = app.stack(`${env.name}-control-plane`);
+  const releases = [...addons.of('helm_release'), ...observability.of('helm_release'), ...controlPlane.of('helm_release')];
   const manifests = [addons, config, observability].flatMap((s) => stackManifests(s.json)) as KubeObject[];
 
   describe(`${env.name}: add-ons`, () => {
@@ -142,10 +143,10 @@ for (const env of inputs.allEnvironments) {
         const who = sel.matchLabels?.['kubernetes.io/metadata.name'] ?? (sel.matchExpressions?.[0]?.key === 'tenant' && sel.matchExpressions[0].operator === 'Exists' ? 'tenants' : JSON.stringify(sel));
         return `${who}:${(r.ports ?? []).map((p: any) => p.port).join(',') || 'any'}`;
       });
-      // Entra ID over the internet (sign-in, JWKS); the AI gateway's extension server; the MCP hub's tool servers over mTLS.
-      assert.deepEqual(peers.sort(), ['argocd:8080', 'envoy-ai-gateway-system:1063', 'internet:443', 'mcp-hub:8443', 'observability:3000', 'platform:any', 'tenants:any']);
+      // Entra ID over the internet (sign-in, JWKS); the AI gateway's extension server; the MCP hub's tool servers over mTLS; the Temporal UI.
+      assert.deepEqual(peers.sort(), ['argocd:8080', 'envoy-ai-gateway-system:1063', 'internet:443', 'mcp-hub:8443', 'observability:3000', 'platform:any', 'temporal:8080', 'tenants:any']);
       const backends = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-ingress').filter((o: any) => o.spec.ingress.some((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE));
-      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'envoy-ai-gateway-system', 'mcp-hub', 'observability'], 'every platform namespace that admits the Gateway namespace is one it can reach');
+      assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'envoy-ai-gateway-system', 'mcp-hub', 'observability', 'temporal'], 'every platform namespace that admits the Gateway namespace is one it can reach');
       // ... and admits only the proxy pods, not the controller beside them; the AI gateway's namespace only the controller (its extension manager).
       for (const b of backends as any[]) {
         const rule = b.spec.ingress.find((r: any) => r.from[0].namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE);
@@ -425,7 +426,7 @@ for (const env of inputs.allEnvironments) {
       assert.deepEqual(children.map((c) => c.spec.source.path).sort(), platformApps(env).map((a) => `rendered/${env.name}/${a.name}`).sort());
       const store = manifests.find((o) => o.kind === 'ClusterSecretStore') as any;
       assert.equal(store.spec.provider.azurekv.authType, 'WorkloadIdentity');
-      assert.deepEqual(store.spec.conditions[0].namespaces, ['argocd', 'observability', 'platform', 'serving']);
+      assert.deepEqual(store.spec.conditions[0].namespaces, ['argocd', 'observability', 'platform', 'serving', 'temporal']);
       for (const c of children) {
         assert.ok(c.spec.syncPolicy.syncOptions.includes('SkipDryRunOnMissingResource=true'), `${c.metadata.name}: CRDs from the same sync or a later stack`);
         assert.equal(c.spec.syncPolicy.retry.limit, -1);

@@ -12,6 +12,8 @@ import { ENVIRONMENTS, synthApp } from '../helpers/synth';
 const app = synthApp();
 // Read from the provider's generated types (its schema), not from the aspect under test.
 const taggable = new Set(taggableResourceTypes());
+/** Stacks of Kubernetes objects and Helm releases only (no Azure resource of their own). */
+const kubernetesOnly = (stack: string) => stack.endsWith('-cluster-config') || stack.endsWith('-control-plane');
 
 /** Azure name rules by Terraform type, for the resources whose `name` Azure constrains. */
 const NAME_KIND: Record<string, ResourceKind> = {
@@ -42,8 +44,8 @@ for (const [name, stack] of Object.entries(app.stacks)) {
   describe(`${name}: conventions`, () => {
     it('has taggable resources (guards the checks below against an empty stack)', () => {
       const count = stack.resources.filter((r) => taggable.has(r.type)).length;
-      // cluster-config holds only Kubernetes objects; it must not grow Azure resources unnoticed.
-      if (name.endsWith('-cluster-config')) assert.equal(stack.resources.filter((r) => r.type.startsWith('azurerm_')).length, 0);
+      // cluster-config and control-plane hold only Kubernetes objects; they must not grow Azure resources unnoticed.
+      if (kubernetesOnly(name)) assert.equal(stack.resources.filter((r) => r.type.startsWith('azurerm_')).length, 0);
       else assert.ok(count >= 3);
     });
 
@@ -76,7 +78,7 @@ for (const [name, stack] of Object.entries(app.stacks)) {
         checked++;
         assert.equal(nameProblem(kind, r.config.name), undefined, r.path);
       }
-      assert.ok(checked > 0 || name.endsWith('-cluster-config'));
+      assert.ok(checked > 0 || kubernetesOnly(name));
     });
 
     it('keeps state in its own azurerm backend key with OIDC auth', () => {

@@ -69,8 +69,8 @@ const recorded = new Set(ruleGroups.flatMap((g) => g.rules).flatMap((r: any) => 
 describe('Grafana dashboards', () => {
   const dashboards = [...loadDashboards(), ...platformDashboards()].sort((a, b) => a.name.localeCompare(b.name));
 
-  it('cluster, tenant, GPU, SLO, agents, Gateway, Argo CD, Gatekeeper and certificate dashboards exist as valid JSON with unique uids and titles', () => {
-    assert.deepEqual(dashboards.map((d) => d.name), ['agents', 'argocd', 'certificates', 'cluster', 'gatekeeper', 'gateway', 'gpu', 'slo', 'tenant']);
+  it('cluster, tenant, GPU, SLO, agents, Gateway, Argo CD, Gatekeeper, certificate and Temporal dashboards exist as valid JSON with unique uids and titles', () => {
+    assert.deepEqual(dashboards.map((d) => d.name), ['agents', 'argocd', 'certificates', 'cluster', 'gatekeeper', 'gateway', 'gpu', 'slo', 'temporal', 'tenant']);
     const parsed = dashboards.map((d) => JSON.parse(d.json));
     const uids = parsed.map((d) => d.uid);
     assert.equal(new Set(uids).size, uids.length);

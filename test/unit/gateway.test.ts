@@ -334,16 +334,20 @@ describe('edge smoke test (PostSync)', () => {
 
   it('passes when every route resolves and answers 200, and fails on a name that does not resolve, a TLS failure or a non-200 (negative controls)', () => {
     const host = (h: (typeof PLATFORM_HOST_NAMES)[number]) => platformHostname(h, env.dns.zoneName);
-    const ok = run([], {});
+    // Routes that sign in at the Gateway answer with the redirect to Entra ID, as they do when healthy.
+    const signedIn: Record<string, string> = Object.fromEntries(
+      Object.values(PLATFORM_ROUTES).filter((r) => r.signIn).map((r) => [host(r.host), `302@${ENTRA_AUTHORITY}/tenant/oauth2/v2.0/authorize?client_id=x`]),
+    );
+    const ok = run([], signedIn);
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     assert.equal(ok.stdout.trim().split('\n').filter((l) => l.startsWith('ok ')).length, PLATFORM_HOST_NAMES.length);
-    const dns = run([host('grafana')], {});
+    const dns = run([host('grafana')], signedIn);
     assert.equal(dns.status, 1);
     assert.match(dns.stdout, new RegExp(`FAIL dns ${host('grafana').replace(/\./g, '\\.')}`));
-    const tls = run([], { [host('api')]: '000' });
+    const tls = run([], { ...signedIn, [host('api')]: '000' });
     assert.equal(tls.status, 1);
     assert.match(tls.stdout, /FAIL tls\/http api\./);
-    const notFound = run([], { [host('demo')]: '404' });
+    const notFound = run([], { ...signedIn, [host('demo')]: '404' });
     assert.equal(notFound.status, 1);
     assert.match(notFound.stdout, /FAIL http demo\..* answered 404/);
     // The other routes are still checked and reported after one fails.
@@ -372,12 +376,14 @@ describe('edge app without the blackbox exporter', () => {
   it('keeps every route and traffic policy, and leaves out only the probes, their alerts and the dashboard', () => {
     const build = (probes: boolean) => {
       const a = new App();
-      new EdgeChart(a, 'edge', { env: 'dev', zone: 'dev.ai.example.org', probes, contracts: { agentGateway: loadServiceContract().operations } });
+      const signIn = { tenantId: '5f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0', clientId: '8a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d', clientSecretName: 'gateway-sign-in-client-secret', allowedGroupObjectIds: ['0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'] };
+      new EdgeChart(a, 'edge', { env: 'dev', zone: 'dev.ai.example.org', probes, signIn, contracts: { agentGateway: loadServiceContract().operations } });
       return docs(a.synthYaml()).map((o) => o.kind);
     };
     const kinds = (list: string[]) => [...new Set(list)].sort();
-    assert.deepEqual(kinds(build(false)), ['BackendTrafficPolicy', 'HTTPRoute']);
-    assert.deepEqual(kinds(build(true)), ['BackendTrafficPolicy', 'ConfigMap', 'HTTPRoute', 'Probe', 'PrometheusRule']);
+    // The sign-in objects of the routes that ask for it (the Temporal UI) stay with the routes.
+    assert.deepEqual(kinds(build(false)), ['BackendTrafficPolicy', 'ExternalSecret', 'HTTPRoute', 'SecurityPolicy']);
+    assert.deepEqual(kinds(build(true)), ['BackendTrafficPolicy', 'ConfigMap', 'ExternalSecret', 'HTTPRoute', 'Probe', 'PrometheusRule', 'SecurityPolicy']);
     assert.equal(build(false).filter((k) => k === 'HTTPRoute').length, PLATFORM_HOST_NAMES.length);
   });
 });

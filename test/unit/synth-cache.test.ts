@@ -216,6 +216,8 @@ describe('shared stacks and the tenant list', () => {
       c.spec.budget.monthly += 1;
       c.spec.quota.pods += 1;
       c.spec.owners.contacts = [...c.spec.owners.contacts, `extra@${c.metadata.name}.example`];
+      // The control plane reads the retention of each tenant's Temporal namespace.
+      c.spec.workflows = { retentionDays: (c.spec.workflows?.retentionDays ?? 7) + 1 };
       return c;
     });
     const after = synth(edited);

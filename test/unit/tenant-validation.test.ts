@@ -13,6 +13,7 @@ import { loadModelCatalogue } from '../../config/models';
 import { synthesize } from '../../cli/lib/synth';
 import { loadTenants, MAX_TENANT_FILE_BYTES, type TenantContext } from '../../config/tenants';
 import { seededRandom } from '../helpers/random';
+import { TEMPORAL_RETENTION } from '../../catalog/temporal';
 import { formatProblem, ValidationError, type Problem } from '../../config/yaml-validate';
 
 const FIXTURES = resolve(__dirname, '../fixtures');
@@ -96,6 +97,20 @@ describe('tenant validation: across files', () => {
     const good = writeTenant(mkdtempSync(join(tmpdir(), 'tenants-')), 'good');
     assert.throws(() => synthesize({ tenantFiles: [good, join(BAD, 'wrong-type.yaml')], outdir: out }), ValidationError);
     assert.equal(existsSync(out), false);
+  });
+
+  it('a workflow retention beyond the platform maximum is located and stops the synth; at the maximum it passes (negative control)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tenants-'));
+    const over = writeTenant(dir, 'long-memory', (t) => `${t}  workflows:\n    retentionDays: ${TEMPORAL_RETENTION.maxDays + 1}\n`);
+    const [p] = problemsOf([over]);
+    assert.equal(p.path, 'spec.workflows.retentionDays');
+    assert.match(p.message, new RegExp(`at most ${TEMPORAL_RETENTION.maxDays} days, the platform maximum`));
+    assert.equal(p.line, readFileSync(over, 'utf8').split('\n').findIndex((l) => l.includes('retentionDays')) + 1);
+    const out = join(mkdtempSync(join(tmpdir(), 'synth-')), 'cdktf.out');
+    assert.throws(() => synthesize({ tenantFiles: [over], outdir: out }), ValidationError);
+    assert.equal(existsSync(out), false);
+    const atMax = writeTenant(dir, 'enough-memory', (t) => `${t}  workflows:\n    retentionDays: ${TEMPORAL_RETENTION.maxDays}\n`);
+    assert.deepEqual(problemsOf([atMax]), []);
   });
 
   it('an LLM budget in an environment billed outside the chargeback currency is refused, located at the budget (negative control: no LLM, no problem)', () => {

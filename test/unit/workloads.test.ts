@@ -4,6 +4,7 @@
  * properties every workload must have.
  */
 import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
+import { gatewaySignIn } from '../../charts/edge/sign-in';
 import { EdgeChart } from '../../charts/edge/chart';
 import { loadServiceContract } from '../../config/gateway-contract';
 import { describe, it } from 'node:test';
@@ -379,7 +380,9 @@ describe('workloads: agent services', () => {
 
   it('the gateway is published by the edge app\'s HTTPRoute on the shared Gateway, and no rendered app holds an Ingress', () => {
     const edgeApp = new App();
-    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: env('dev').dns.zoneName, probes: true, contracts: { agentGateway: loadServiceContract().operations } });
+    const devEnv = env('dev');
+    // As the render does: the Temporal UI's route signs in at the Gateway with the environment's settings.
+    new EdgeChart(edgeApp, 'edge', { env: 'dev', zone: devEnv.dns.zoneName, probes: true, signIn: gatewaySignIn(devEnv.network.edge.signIn!, devEnv.aks.adminGroupObjectIds), contracts: { agentGateway: loadServiceContract().operations } });
     const edge = parseAllDocuments(edgeApp.synthYaml()).map((d) => d.toJS()).filter(Boolean);
     const route = edge.find((o: any) => o.kind === 'HTTPRoute' && o.spec.hostnames.includes('api.dev.ai.example.org'));
     assert.equal(route.metadata.namespace, 'platform');

@@ -1,0 +1,71 @@
+/**
+ * `<env>-control-plane`: the platform services the agents build on that need both the cluster
+ * add-ons and the data stack — Temporal today (docs/workflows.md). Its release needs the
+ * PostgreSQL databases (`<env>-data`), the internal CA issuer and the Key Vault secret store
+ * (`<env>-cluster-config`), and cert-manager's and External Secrets' CRDs for the Certificates and
+ * the ExternalSecret it applies first (`<env>-addons`), so it deploys after all three.
+ */
+import { Construct } from 'constructs';
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import type { Tenant } from '../config/tenant-schema';
+import { TEMPORAL_RETENTION } from '../catalog/temporal';
+import type { AddonContext } from '../constructs/addons/context';
+import { installAddon, type AddonReleases } from '../constructs/addons/release';
+import { temporalCertificates, temporalDatabaseSecret, temporalServiceAccount } from '../constructs/addons/temporal';
+import { temporalChartValues, type TemporalNamespace } from '../constructs/addons/values/temporal';
+import { ClusterAccess } from '../constructs/cluster-access';
+import type { DataStack } from './data-stack';
+import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
+import type { PlatformStack } from './platform-stack';
+
+export interface ControlPlaneStackProps extends EnvironmentStackProps {
+  readonly platform: PlatformStack;
+  readonly data: DataStack;
+  /** Every validated tenant; those deployed to this environment and not retired get a Temporal namespace. */
+  readonly tenants: readonly Tenant[];
+}
+
+/** One Temporal namespace per tenant of the environment, named after it; a retired tenant's is no longer managed. */
+export function temporalNamespaces(envName: string, tenants: readonly Tenant[]): TemporalNamespace[] {
+  return tenants
+    .filter((t) => t.spec.environments.includes(envName) && !t.spec.retired)
+    .map((t) => ({ name: t.metadata.name, retentionDays: t.spec.workflows?.retentionDays ?? TEMPORAL_RETENTION.defaultDays }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export class ControlPlaneStack extends EnvironmentStack {
+  readonly releases: AddonReleases = {};
+
+  constructor(scope: Construct, props: ControlPlaneStackProps) {
+    super(scope, 'control-plane', props);
+    const { env, platform } = props;
+    const cluster = platform.aks.cluster;
+    new ClusterAccess(this, 'cluster-access', { clusterName: cluster.name, resourceGroupName: cluster.resourceGroupName, helm: true });
+    if (!env.addons.temporal.enabled) return;
+    const client = new DataAzurermClientConfig(this, 'client', {});
+    const ctx: AddonContext = {
+      env,
+      highAvailability: env.addons.highAvailability,
+      tenantId: client.tenantId,
+      clusterName: cluster.name,
+      clientIds: {},
+      registryLoginServer: platform.registry.registry.loginServer,
+    };
+    // The chart's pre-install hook (the schema Job) already mounts the secret and runs as the account.
+    // The Certificates and the ExternalSecret are waited for until Ready: the hook Job mounts what they write.
+    const ready = { condition: [{ type: 'Ready', status: 'True' }] };
+    const prerequisites = [
+      new Manifest(this, 'temporal-service-account', { manifest: temporalServiceAccount() }),
+      ...[...temporalCertificates(), temporalDatabaseSecret()].map((manifest) => new Manifest(this, `temporal-${manifest.kind.toLowerCase()}-${manifest.metadata.name}`, { manifest, wait: ready })),
+    ];
+    installAddon(this, this.releases, {
+      addon: 'temporal',
+      values: temporalChartValues(ctx, { postgresHost: props.data.postgres.server.fqdn, namespaces: temporalNamespaces(env.name, props.tenants) }) as Record<string, unknown>,
+      config: env.addons.temporal,
+      extra: prerequisites,
+      // The schema hook migrates two databases before the services roll.
+      timeoutSeconds: 1200,
+    });
+  }
+}
