@@ -136,32 +136,54 @@ describe('MCP hub audit writer: the loader over a spool (sh, a stand-in psql)', 
     });
   }
 
-  it('sends every complete line once and in order, keeps a partial line, deletes a loaded rotated file, and resends a failed batch', async () => {
+  /** The loader in a sandbox: its paths under a temporary folder, psql a stand-in that records each batch (failing while `fail` exists). */
+  function sandbox(loadSh: string) {
     const root = mkdtempSync(join(tmpdir(), 'mcp-loader-'));
     const dirs = { spool: join(root, 'spool'), tokens: join(root, 'tokens'), scripts: join(root, 'scripts'), tmp: join(root, 'tmp'), bin: join(root, 'bin') };
     for (const d of Object.values(dirs)) mkdirSync(d);
     writeFileSync(join(dirs.tokens, 'postgres'), 'token');
     const sent = join(root, 'sent');
     const failFlag = join(root, 'fail');
-    // The stand-in records each batch it is given and answers like the function: the number of records.
+    // The stand-in answers like the function: the number of records.
     writeFileSync(join(dirs.bin, 'psql'), `#!/bin/sh\n[ -e ${failFlag} ] && { echo "connection refused" >&2; exit 2; }\ncat ${dirs.tmp}/batch >> ${sent}\nwc -l < ${dirs.tmp}/batch\n`);
     chmodSync(join(dirs.bin, 'psql'), 0o755);
     // /tmp first: the sandbox itself lies under the system's temporary folder.
-    const script = LOAD_SH.replaceAll('/tmp/', `${dirs.tmp}/`).replaceAll(SPOOL_DIR, dirs.spool).replaceAll(TOKENS_DIR, dirs.tokens).replaceAll(SCRIPTS_DIR, dirs.scripts)
+    const script = loadSh.replaceAll('/tmp/', `${dirs.tmp}/`).replaceAll(SPOOL_DIR, dirs.spool).replaceAll(TOKENS_DIR, dirs.tokens).replaceAll(SCRIPTS_DIR, dirs.scripts)
       .replace(`sleep ${LOAD_INTERVAL_SECONDS} &`, 'sleep 0.1 &');
     assert.deepEqual(script.replaceAll(root, 'SANDBOX').match(/(^|[^A-Za-z])\/(tmp|var|run|etc)\//gm), null, 'every path of the script is in the sandbox');
-    const spool = join(dirs.spool, SPOOL_FILE);
-    const l = (n: number) => `{"resourceLogs":[{"n":${n}}]}\n`;
-    writeFileSync(spool, l(1) + l(2) + '{"resourceLogs":[{"n":3');
-    const child = spawn('sh', ['-c', script], { env: { ...process.env, PATH: `${dirs.bin}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    const sentLines = () => (existsSync(sent) ? readFileSync(sent, 'utf8').split('\n').filter(Boolean) : []);
-    const until = async (what: string, ok: () => boolean) => {
-      for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
-      assert.ok(ok(), `${what}\n${log}`);
+    let child: ReturnType<typeof spawn> | undefined;
+    return {
+      root, dirs, failFlag,
+      spool: join(dirs.spool, SPOOL_FILE),
+      log: () => log,
+      start() {
+        child = spawn('sh', ['-c', script], { env: { ...process.env, PATH: `${dirs.bin}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout!.on('data', (d) => (log += d));
+        child.stderr!.on('data', (d) => (log += d));
+      },
+      sentLines: () => (existsSync(sent) ? readFileSync(sent, 'utf8').split('\n').filter(Boolean) : []),
+      async until(what: string, ok: () => boolean) {
+        for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(ok(), `${what}\n${log}`);
+      },
+      async stop() {
+        if (child && child.exitCode === null) {
+          child.kill('SIGTERM');
+          await new Promise((r) => child!.once('exit', r));
+        }
+        rmSync(root, { recursive: true, force: true });
+      },
     };
+  }
+  const l = (n: number) => `{"resourceLogs":[{"n":${n}}]}\n`;
+
+  it('sends every complete line once and in order, keeps a partial line, deletes a loaded rotated file, and resends a failed batch', async () => {
+    const box = sandbox(LOAD_SH);
+    const { dirs, spool, failFlag, sentLines, until } = box;
+    writeFileSync(spool, l(1) + l(2) + '{"resourceLogs":[{"n":3');
+    box.start();
+    const log = box.log;
     try {
       await until('the first two lines are sent', () => sentLines().length === 2);
       assert.deepEqual(sentLines(), [l(1), l(2)].map((x) => x.trim()), 'the partial third line waits');
@@ -174,7 +196,7 @@ describe('MCP hub audit writer: the loader over a spool (sh, a stand-in psql)', 
       // The database is away: the batch fails and is sent again once it is back.
       writeFileSync(failFlag, '');
       appendFileSync(spool, l(6));
-      await until('the failure is reported', () => /lines 2-2 not loaded; retrying/.test(log));
+      await until('the failure is reported', () => /lines 2-2 not loaded; retrying/.test(log()));
       unlinkSync(failFlag);
       await until('line 6 is sent after the failure', () => sentLines().length === 6);
       assert.deepEqual(sentLines(), [1, 2, 3, 4, 5, 6].map((n) => l(n).trim()), 'each line exactly once, in order');
@@ -186,9 +208,21 @@ describe('MCP hub audit writer: the loader over a spool (sh, a stand-in psql)', 
       unlinkSync(join(dirs.tokens, 'postgres'));
       assert.ok(!probe(LOADER_LIVE_SH) && !probe(TOKEN_FRESH_SH), 'not live without a successful round, not fresh without a token');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(root, { recursive: true, force: true });
+      await box.stop();
+    }
+  });
+
+  it('the same checks catch a loader that forgets what it loaded (negative control: no per-file line count)', async () => {
+    const forgetful = LOAD_SH.replace('echo "$lines" > "$state/$inode"', ':');
+    assert.notEqual(forgetful, LOAD_SH);
+    const box = sandbox(forgetful);
+    writeFileSync(box.spool, l(1) + l(2));
+    box.start();
+    try {
+      await box.until('the forgetful loader sends line 1 again', () => box.sentLines().length > 2);
+      assert.notDeepEqual(box.sentLines(), [l(1), l(2)].map((x) => x.trim()));
+    } finally {
+      await box.stop();
     }
   });
 });
