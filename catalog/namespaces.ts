@@ -12,6 +12,7 @@ import { SERVICES } from './services';
 import { TEMPORAL_NAMESPACE, TEMPORAL_PORTS, TEMPORAL_SIZE, temporalNamespaceQuota } from './temporal';
 import { AI_GATEWAY_NAMESPACE, AI_GATEWAY_PORTS, EXTPROC_SIZE } from './ai-gateway';
 import { MCP_HUB_NAMESPACE, MCP_SIDECAR_METRICS_PORT, MCP_TOOL_SERVERS } from './mcp-tools';
+import { MCP_AUDIT_WRITER } from './audit';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
@@ -192,6 +193,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       { namespace: 'platform', why: "the agent gateway's and the LLM router's routes (the workload charts' policies admit only the proxies, on the service ports)" },
       { namespace: TENANT_NAMESPACES, why: "tenants' HTTPRoutes (each tenant namespace admits the proxies)" },
       { namespace: N8N_NAMESPACE, ports: [N8N_PORT], why: "the n8n editor's and webhooks' routes (the n8n chart's policies admit only the proxies, and only to main and webhook)" },
+      { namespace: MCP_HUB_NAMESPACE, pods: { 'app.kubernetes.io/name': MCP_AUDIT_WRITER.name }, ports: [MCP_AUDIT_WRITER.otlpPort], why: "the MCP hub's audit records (OTLP access logs) to its audit writer" },
     ],
   },
   {
@@ -213,7 +215,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     // The MCP hub's tool servers (docs/mcp-hub.md): reached only from the Gateway's proxies, over mTLS.
     name: MCP_HUB_NAMESPACE,
     podSecurity: 'restricted',
-    // The Azure DevOps server at its autoscaler's maximum (6) and a rolling update's seventh: 1Gi and 128Mi each.
+    // The Azure DevOps server at its autoscaler's maximum (6) and a rolling update's seventh: 1Gi and 128Mi each;
+    // the audit writer's two pods and a surge third at 416Mi (charts/mcp-hub/audit-writer.ts): 9.1Gi, 2.8 CPU requested, 10 pods.
     quota: { cpu: '4', memory: '12Gi', pods: 20 },
     containerMaximum: { cpu: '2', memory: '2Gi', ratio: 4, why: 'a tool server is limited to 1 CPU and 1Gi, its TLS sidecar to 200m and 128Mi' },
     httpsEgress: 'the tool servers\' SaaS APIs (Azure DevOps) and Entra ID token exchange (workload identity)',
@@ -221,6 +224,8 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       ...Object.values(MCP_TOOL_SERVERS).map((t) => ({ namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [t.tlsPort], why: `${t.service} through the platform Gateway's Envoy proxies (mTLS)` })),
       // The stats port only: a server's plain MCP port must stay unreachable, Prometheus included.
       { namespace: OBSERVABILITY_NAMESPACE, ports: [MCP_SIDECAR_METRICS_PORT], why: "Prometheus scrapes the TLS sidecars' stats" },
+      { namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [MCP_AUDIT_WRITER.otlpPort], why: "the proxies' MCP access-log records to the audit writer" },
+      { namespace: OBSERVABILITY_NAMESPACE, ports: [MCP_AUDIT_WRITER.metricsPort], why: "Prometheus scrapes the audit writer's collector" },
     ],
   },
   {

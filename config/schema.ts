@@ -411,7 +411,7 @@ export const environmentSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['network', 'edge'],
-        message: `${signInHosts.join(', ')} sign in with Entra ID at the Gateway: set network.edge.signIn (tenantId, clientId of the app registration) so they are never served unauthenticated`,
+        message: `${signInHosts.join(', ')} ${signInHosts.length === 1 ? 'signs' : 'sign'} in with Entra ID at the Gateway: set network.edge.signIn (tenantId, clientId of the app registration) so ${signInHosts.length === 1 ? 'it is' : 'they are'} never served unauthenticated`,
       });
     }
     if (env.security.defenderForContainers === 'external' && !env.security.externalOwner) {

@@ -35,7 +35,7 @@ done
 `;
 
 /** libpq reads the token from a password file (0600, in memory), so it is in no environment or argument list. */
-const PSQL_ENV = `umask 077
+export const PSQL_ENV = `umask 077
 printf '*:*:*:*:%s\\n' "$(cat ${TOKENS_DIR}/postgres)" > ${TOKENS_DIR}/pgpass
 export PGPASSFILE=${TOKENS_DIR}/pgpass PGSSLMODE=verify-full PGSSLROOTCERT=system PGAPPNAME="$(hostname)"
 psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }`;

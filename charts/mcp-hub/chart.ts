@@ -3,7 +3,9 @@
  * platform Gateway (docs/mcp-hub.md). In the hub's namespace the tool servers (the Azure DevOps MCP
  * server first); in the Gateway's namespace the GatewayConfig of the AI gateway's external
  * processor, the gateway's client certificate, a Backend per tool server, and per tenant with
- * tools its MCPRoute, SecurityPolicy (Entra ID JWT, the tenant's app role) and rate limit.
+ * tools its MCPRoute, SecurityPolicy (Entra ID JWT, the tenant's app role) and rate limit; in the
+ * hub's namespace also the audit writer that stores the Gateway's records of MCP calls in the
+ * audit database (audit-writer.ts).
  */
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
@@ -12,6 +14,7 @@ import type { ImageRef } from '../workloads/plan';
 import { ADDONS } from '../../catalog/addons';
 import { gatewayClientCertificate, gatewayConfig, tenantMcpRoute, tenantSecurityPolicy, tenantTrafficPolicy, toolServerBackend, type HubIdentity, type TenantTools } from './gateway';
 import { McpToolServerWorkload } from './tool-server';
+import { McpAuditWriter } from './audit-writer';
 
 export const MCP_HUB_APP = 'mcp-hub';
 
@@ -30,7 +33,9 @@ const TOOL_CALL_TIMEOUT_SECONDS = 300;
 export interface McpHubChartProps {
   readonly zone: string;
   readonly hub: HubIdentity & { readonly azureDevOpsOrganization: string };
-  readonly images: { readonly azureDevOps: ImageRef; readonly tlsSidecar: ImageRef };
+  readonly images: { readonly azureDevOps: ImageRef; readonly tlsSidecar: ImageRef; readonly collector: ImageRef; readonly postgres: ImageRef; readonly curl: ImageRef };
+  /** The audit database's server and how its writer reaches it (charts/mcp-hub/audit-writer.ts). */
+  readonly audit: { readonly postgresHost: string; readonly privateEndpointsCidr: string; readonly cloudEndpoints: readonly string[] };
   readonly highAvailability: boolean;
   /** The cluster's and VNet's ranges: the tool servers' HTTPS egress excludes them. */
   readonly privateCidrs: readonly string[];
@@ -94,6 +99,13 @@ export class McpHubChart extends Chart {
       // Each request runs its own server process (about 100Mi of Node) for its duration.
       resources: { cpuRequest: '250m', cpuLimit: '1', memory: '1Gi' },
       requestTimeoutSeconds: TOOL_CALL_TIMEOUT_SECONDS,
+    });
+
+    new McpAuditWriter(this, 'audit-writer', {
+      namespace: MCP_HUB_NAMESPACE,
+      images: { collector: props.images.collector, postgres: props.images.postgres, curl: props.images.curl },
+      ...props.audit,
+      highAvailability: props.highAvailability,
     });
   }
 }

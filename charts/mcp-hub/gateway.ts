@@ -22,6 +22,7 @@ import { GATEWAY_NAMESPACE, PLATFORM_GATEWAY } from '../../catalog/edge';
 import { EXTPROC_SIZE, PLATFORM_GATEWAY_CONFIG } from '../../catalog/ai-gateway';
 import { MCP_GATEWAY_CLIENT_CERT, MCP_GATEWAY_CLIENT_SAN, MCP_LISTENER, MCP_TOOL_SERVERS, mcpHostname, mcpTenantPath, mcpTenantRole, type McpToolServerName } from '../../catalog/mcp-tools';
 import { INTERNAL_CA_ISSUER } from '../../catalog/cluster-names';
+import { MCP_CALLER_CLAIMS, MCP_CLIENT_CONTEXT_HEADERS } from '../../catalog/audit';
 import { toolServerHost } from './tool-server';
 
 type Manifest = Record<string, any>;
@@ -146,6 +147,11 @@ export function tenantMcpRoute(t: TenantTools, zone: string, labels: Record<stri
         name: server,
         path: MCP_TOOL_SERVERS[server].mcpPath,
         toolSelector: { includeRegex: [exactTools(t.grants[server]!)] },
+        // The caller and the client's request context reach the backend listener's access log (the audit trail).
+        forwardHeaders: [
+          ...Object.keys(MCP_CALLER_CLAIMS).map((name) => ({ name })),
+          ...Object.entries(MCP_CLIENT_CONTEXT_HEADERS).map(([name, backendHeader]) => ({ name, backendHeader })),
+        ],
       })),
     },
   };
@@ -166,6 +172,8 @@ export function tenantSecurityPolicy(t: TenantTools, hub: HubIdentity, labels: R
             issuer: entraIssuer(hub.entraTenantId),
             audiences: [hub.appId],
             remoteJWKS: { uri: entraJwks(hub.entraTenantId) },
+            // Who called, for the audit trail; Envoy sets these only from a validated token.
+            claimToHeaders: Object.entries(MCP_CALLER_CLAIMS).map(([header, claim]) => ({ header, claim })),
           },
         ],
       },

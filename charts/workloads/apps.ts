@@ -159,7 +159,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
       const hub = ctx.env.mcpHub;
       if (!hub || !ctx.env.addons.aiGateway.enabled) return;
       const p = plan(ctx);
-      const images = all(p, ['azure-devops-mcp', 'envoy']);
+      const images = all(p, ['azure-devops-mcp', 'envoy', 'otel-collector', 'postgres', 'curl']);
       if (!images) return;
       const tenants = ctx.tenants
         .filter((t) => t.spec.environments.includes(ctx.env.name) && !t.spec.retired && t.spec.mcp.tools.length > 0)
@@ -168,7 +168,9 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
       new McpHubChart(app, MCP_HUB_APP, {
         zone: ctx.env.dns.zoneName,
         hub: { entraTenantId: hub.entraTenantId, appId: hub.appId, azureDevOpsOrganization: hub.azureDevOps.organization },
-        images: { azureDevOps: images['azure-devops-mcp'], tlsSidecar: images.envoy },
+        images: { azureDevOps: images['azure-devops-mcp'], tlsSidecar: images.envoy, collector: images['otel-collector'], postgres: images.postgres, curl: images.curl },
+        // The agent services' Entra ID endpoints: the token exchange goes to the same place.
+        audit: { postgresHost: p.postgresHost, privateEndpointsCidr: p.privateEndpointsCidr, cloudEndpoints: p.config.agents.cloudEndpoints },
         highAvailability: ctx.env.addons.highAvailability,
         privateCidrs: [ctx.env.aks.podCidr, ctx.env.aks.serviceCidr, ctx.env.network.addressSpace],
         tenants,

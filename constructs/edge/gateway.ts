@@ -30,7 +30,8 @@ import {
 } from '../../catalog/edge';
 import { hostListener, listenerSecret, PLATFORM_ROUTE_LIST } from '../../catalog/routes';
 import { GATEWAY_CONFIG_ANNOTATION, PLATFORM_GATEWAY_CONFIG } from '../../catalog/ai-gateway';
-import { MCP_LISTENER, mcpHostname } from '../../catalog/mcp-tools';
+import { MCP_HUB_NAMESPACE, MCP_LISTENER, mcpHostname } from '../../catalog/mcp-tools';
+import { MCP_AUDIT_FIELDS, MCP_AUDIT_WRITER, mcpAuditMatch } from '../../catalog/audit';
 
 type Manifest = Record<string, any>;
 
@@ -117,6 +118,30 @@ export function serviceAnnotations(props: Pick<GatewayProps, 'internal' | 'addre
   };
 }
 
+/**
+ * The MCP hub's audit trail: a record of every MCP call (and of every call the Gateway refuses on
+ * a tenant's MCP path) as OTLP log attributes to the hub's audit writer. With an OpenTelemetry
+ * sink and a JSON format, Envoy Gateway turns the format's keys into the records' attributes
+ * (v1.9.0 internal/gatewayapi/listener.go); the AI gateway copies the listener's access logs onto
+ * the MCP backend listener it adds (v1.1.0 internal/extensionserver/mcproute.go), where the tool
+ * calls are.
+ */
+export function mcpAuditAccessLog(zone: string): Manifest {
+  return {
+    format: { type: 'JSON', json: { ...MCP_AUDIT_FIELDS } },
+    matches: [mcpAuditMatch(mcpHostname(zone))],
+    sinks: [
+      {
+        type: 'OpenTelemetry',
+        openTelemetry: {
+          backendRefs: [{ group: '', kind: 'Service', name: MCP_AUDIT_WRITER.name, namespace: MCP_HUB_NAMESPACE, port: MCP_AUDIT_WRITER.otlpPort }],
+          resourceAttributes: { 'service.name': 'platform-gateway' },
+        },
+      },
+    ],
+  };
+}
+
 export function envoyProxy(props: GatewayProps): Manifest {
   const replicas = props.highAvailability ? ENVOY_PROXY_SIZE.replicas.ha : ENVOY_PROXY_SIZE.replicas.single;
   const proxyLabels = { 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway' };
@@ -177,8 +202,15 @@ export function envoyProxy(props: GatewayProps): Manifest {
           ...(props.highAvailability ? { envoyPDB: { minAvailable: 1 } } : {}),
         },
       },
-      // Envoy's own logs as JSON to stdout, where the log agent picks them up.
-      telemetry: { accessLog: { settings: [{ format: { type: 'JSON' }, sinks: [{ type: 'File', file: { path: '/dev/stdout' } }] }] } },
+      telemetry: {
+        accessLog: {
+          settings: [
+            // Envoy's own logs as JSON to stdout, where the log agent picks them up.
+            { format: { type: 'JSON' }, sinks: [{ type: 'File', file: { path: '/dev/stdout' } }] },
+            ...(props.mcpHub ? [mcpAuditAccessLog(props.zone)] : []),
+          ],
+        },
+      },
     },
   };
 }

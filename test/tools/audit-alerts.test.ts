@@ -13,6 +13,7 @@ import { stringify } from 'yaml';
 import { AUDIT_SEVERITY, auditRuleGroups } from '../../charts/audit/alerts';
 import { ARCHIVE_CRONJOB } from '../../charts/audit/chart';
 import { PLATFORM_NAMESPACE } from '../../catalog/services';
+import { MCP_AUDIT_WRITER, MCP_HUB } from '../../catalog/audit';
 import { runTool } from '../helpers/tools';
 
 const dir = mkdtempSync(join(tmpdir(), 'audit-prom-'));
@@ -89,6 +90,29 @@ describe('audit archive alerts (promtool)', () => {
         interval: '5m',
         input_series: [gauge('kube_cronjob_status_last_successful_time', '60x288 86400x288'), gauge('kube_cronjob_created', '0x576')],
         alert_rule_test: [{ eval_time: '28h', alertname: 'AuditArchiveStale', exp_alerts: [] }],
+      },
+    ]);
+    assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);
+  });
+
+  it("the MCP hub's writer: a loader not ready for 15 minutes fires; a ready one, or one that recovers, stays quiet", () => {
+    const ready = (pod: string, values: string, container = 'loader') => ({ series: `kube_pod_container_status_ready{namespace="${MCP_HUB.namespace}",pod="${pod}",container="${container}",job="kube-state-metrics"}`, values });
+    const rule = groups.flatMap((g) => g.rules).find((r: any) => r.alert === 'AuditMcpWriterBehind') as any;
+    const res = promtoolTest('mcp-writer', [
+      {
+        name: 'one loader stops loading at minute 10, the other keeps going',
+        interval: '1m',
+        input_series: [ready(`${MCP_AUDIT_WRITER.name}-6d9f-a`, '1x10 0x30'), ready(`${MCP_AUDIT_WRITER.name}-6d9f-a`, '1x40', 'collector'), ready(`${MCP_AUDIT_WRITER.name}-6d9f-b`, '1x40'), ready(`${MCP_AUDIT_WRITER.name}-6d9f-b`, '1x40', 'collector')],
+        alert_rule_test: [
+          { eval_time: '20m', alertname: 'AuditMcpWriterBehind', exp_alerts: [] },
+          { eval_time: '30m', alertname: 'AuditMcpWriterBehind', exp_alerts: [{ exp_labels: { namespace: MCP_HUB.namespace, pod: `${MCP_AUDIT_WRITER.name}-6d9f-a`, ...rule.labels }, exp_annotations: { ...rule.annotations, description: rule.annotations.description.replace('{{ $labels.pod }}', `${MCP_AUDIT_WRITER.name}-6d9f-a`) } }] },
+        ],
+      },
+      {
+        name: 'a loader that recovers within 15 minutes, and a pod of another workload in the namespace, stay quiet',
+        interval: '1m',
+        input_series: [ready(`${MCP_AUDIT_WRITER.name}-6d9f-a`, '1x10 0x10 1x20'), ready('mcp-audit-archive-5c7d-x-y', '0x40'), ready('azure-devops-mcp-5c7d-x', '0x40', 'mcp-server')],
+        alert_rule_test: [{ eval_time: '35m', alertname: 'AuditMcpWriterBehind', exp_alerts: [] }],
       },
     ]);
     assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);

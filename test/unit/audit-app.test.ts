@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ARCHIVE_CRONJOB, MIGRATE_JOB } from '../../charts/audit/chart';
 import { SERVICES } from '../../catalog/services';
+import { AUDIT_IDENTITIES, MCP_AUDIT_WRITER } from '../../catalog/audit';
 import { mirrorRegistry, registryLoginServer, UPSTREAM_REGISTRIES } from '../../catalog/registry-mirrors';
 import { loadEnvironment } from '../../config/load';
 import { loadWorkloadsConfig } from '../../config/workloads';
@@ -55,13 +56,25 @@ describe('audit app (dev)', () => {
   const data = synthApp().stack('dev-data');
   const audit = docs('audit');
   const gateway = docs('agent-services').filter((o) => o.metadata.name.startsWith(SERVICES.gateway.name));
+  // The MCP hub's audit writer (charts/mcp-hub/audit-writer.ts).
+  const hubWriter = docs('mcp-hub').filter((o) => o.metadata.name.startsWith(MCP_AUDIT_WRITER.name));
   const env = loadEnvironment('dev');
   const cloud = loadWorkloadsConfig().environments.dev.agents.cloudEndpoints;
 
   it('every service account, vault secret, login and host it names exists in the data stack', () => {
     assert.ok(audit.some((o) => o.kind === 'CronJob') && audit.some((o) => o.kind === 'Job'));
     assert.ok(gateway.some((o) => o.kind === 'ExternalSecret'), 'the gateway reads its audit identity through an ExternalSecret');
-    assert.deepEqual(boundaryProblems([...audit, ...gateway], data), []);
+    assert.ok(hubWriter.some((o) => o.kind === 'Deployment') && hubWriter.some((o) => o.kind === 'ExternalSecret'), "the MCP hub's audit writer is rendered");
+    assert.deepEqual(boundaryProblems([...audit, ...gateway, ...hubWriter], data), []);
+  });
+
+  it("the MCP hub's writer is the audit-mcp-hub identity the data stack federates (negative control: another service account)", () => {
+    const id = AUDIT_IDENTITIES.mcpHubWriter;
+    const deploy = hubWriter.find((o) => o.kind === 'Deployment')!;
+    assert.equal(`${deploy.metadata.namespace}:${deploy.spec.template.spec.serviceAccountName}`, `${id.namespace}:${id.serviceAccount}`);
+    const broken = structuredClone(hubWriter);
+    broken.find((o) => o.kind === 'Deployment')!.spec.template.spec.serviceAccountName = 'mcp-other';
+    assert.match(boundaryProblems(broken, data).join('\n'), /system:serviceaccount:mcp-hub:mcp-other has no federated identity/);
   });
 
   it('the check can fail: an unknown vault secret, service account, login and host', () => {
@@ -108,5 +121,6 @@ describe('audit app (dev)', () => {
     const apps = docs('apps');
     const wave = (name: string) => Number(apps.find((o) => o.kind === 'Application' && o.metadata.name.endsWith(name))?.metadata.annotations['argocd.argoproj.io/sync-wave']);
     assert.ok(wave('audit') < wave('agent-services'), `audit (${wave('audit')}) before agent-services (${wave('agent-services')})`);
+    assert.ok(wave('audit') < wave('mcp-hub'), `audit (${wave('audit')}) before mcp-hub (${wave('mcp-hub')})`);
   });
 });

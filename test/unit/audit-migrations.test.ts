@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
 import { ARCHIVE_CRONJOB, MIGRATE_JOB } from '../../charts/audit/chart';
-import { AUDIT_IDENTITIES, AUDIT_ROLES, MIGRATION_QUOTE, type Migration } from '../../catalog/audit';
+import { AUDIT_IDENTITIES, AUDIT_ROLES, MCP_AUDIT_FIELDS, MCP_AUDIT_WRITER, MIGRATION_QUOTE, type Migration } from '../../catalog/audit';
 import { loadMigrations } from '../../config/audit-migrations';
 import { ValidationError } from '../../config/yaml-validate';
 import { migrationScript, roleGrantsScript } from '../../charts/audit/migration-script';
@@ -22,16 +22,17 @@ import { ROOT } from '../helpers/tools';
 
 const MIGRATOR = 'audit-migrator';
 
-/** A file of a rendered ConfigMap of the dev audit app: the tests run what the cluster runs. */
-function renderedFile(configMap: string, key: string): string {
-  const objects = parseAllDocuments(readFileSync(join(ROOT, 'rendered/dev/audit/manifests.yaml'), 'utf8')).map((d) => d.toJS());
+/** A file of a rendered ConfigMap of a dev app (the audit app unless said): the tests run what the cluster runs. */
+function renderedFile(configMap: string, key: string, app = 'audit'): string {
+  const objects = parseAllDocuments(readFileSync(join(ROOT, `rendered/dev/${app}/manifests.yaml`), 'utf8')).map((d) => d.toJS());
   const text = objects.find((o) => o?.kind === 'ConfigMap' && o.metadata.name === configMap)?.data?.[key];
-  assert.ok(text, `rendered/dev/audit: ConfigMap ${configMap} has no ${key}`);
+  assert.ok(text, `rendered/dev/${app}: ConfigMap ${configMap} has no ${key}`);
   return text;
 }
 /** psql's :'name' interpolation, for the one script the test runs through the pg client. */
 const interpolate = (sql: string, vars: Record<string, string>) => sql.replace(/:'(\w+)'/g, (_, k: string) => `'${vars[k].replace(/'/g, "''")}'`);
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+type Obj = Record<string, any>;
 
 describe('audit migrations on a real PostgreSQL', () => {
   let pg: TestPostgres;
@@ -108,7 +109,7 @@ describe('audit migrations on a real PostgreSQL', () => {
   });
 
   it('a deleted applied migration is refused', async () => {
-    await assert.rejects(asMigrator(migrationScript(migrations.slice(0, -1))), /the database has migrations \{3\} that the repository does not/);
+    await assert.rejects(asMigrator(migrationScript(migrations.slice(0, -1))), new RegExp(`the database has migrations \\{${migrations.length}\\} that the repository does not`));
   });
 
   describe('roles', () => {
@@ -207,6 +208,77 @@ describe('audit migrations on a real PostgreSQL', () => {
       for (const m of [month(0), month(1), month(2)]) assert.ok(parts.includes(m), `${m} in ${parts}`);
       await as(writer, () => insert('2099-01-01T00:00:00Z'));
       assert.equal((await db.query('SELECT count(*)::int AS n FROM audit.events_default')).rows[0].n, 1);
+    });
+
+    describe("the MCP hub's loader", () => {
+      // What the loader sends: the rendered load.sql with its batch file as the :'lines' value.
+      const loadSql = () => renderedFile(MCP_AUDIT_WRITER.name, 'load.sql', 'mcp-hub').split('\n').filter((l) => !l.startsWith('\\')).join('\n');
+      const load = (lines: string[]) => as(hub, async () => Number(Object.values((await db.query(interpolate(loadSql(), { lines: lines.join('\n') }))).rows[0])[0]));
+      const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+      const at = (secondsAgo: number) => new Date(now.getTime() - secondsAgo * 1000).toISOString();
+      const MCP_TRACE = '0af7651916cd43dd8448eb211c80319c';
+      const CALLER = '7b1e2f3a-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
+      /** One access-log record as Envoy's OpenTelemetry access logger sends it: the format's keys as string attributes. */
+      const record = (fields: Partial<Record<keyof typeof MCP_AUDIT_FIELDS, string>>, extra: Obj = {}) => ({
+        timeUnixNano: String(BigInt(new Date(fields.start_time!).getTime()) * 1_000_000n),
+        observedTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+        body: {},
+        attributes: Object.entries(fields).map(([key, value]) => ({ key, value: { stringValue: value } })),
+        ...extra,
+      });
+      /** One line of the collector's file exporter: an ExportLogsServiceRequest in OTLP/JSON. */
+      const line = (...records: Obj[]) =>
+        JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'platform-gateway' } }] }, scopeLogs: [{ scope: {}, logRecords: records }] }] });
+      const toolCall = record({
+        start_time: at(30), duration_ms: '182', response_code: '200', http_method: 'POST', path: '/mcp', route: 'envoy-gateway-system/mcp-acme-search',
+        mcp_backend: 'azure-devops', mcp_method: 'tools/call', mcp_tool_name: 'repo_list_pull_requests_by_repo', mcp_request_id: '7',
+        caller_oid: CALLER, caller_app: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', request_id: 'b5d1c0de-0000-4000-8000-000000000001',
+        client_request_id: 'b5d1c0de-0000-4000-8000-000000000000', traceparent: `00-${MCP_TRACE}-b7ad6b7169203331-01`,
+      });
+      const forbidden = record({ start_time: at(20), duration_ms: '1', response_code: '403', http_method: 'POST', path: '/tenants/acme-search/mcp', caller_oid: CALLER, request_id: '3f2c9a4e-1b7d-4c2e-9f0a-5d6e7f8a9b0c', route: '-', mcp_method: '-' });
+      const anonymous = record({ start_time: at(10), response_code: '401', http_method: 'POST', path: '/tenants/acme-search/mcp', caller_oid: CALLER, request_id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' });
+      const lines = [line(toolCall), line(forbidden, anonymous)];
+
+      it('maps each record to one event, as the writer, which still reads nothing', async () => {
+        assert.equal(await load(lines), 3);
+        const rows = (await db.query(`SELECT actor_oid, tenant, source, tool, action, decision, reason, trace_id, span_id, request FROM audit.events WHERE source = 'mcp-hub' AND occurred_at >= $1 ORDER BY occurred_at`, [at(60)])).rows;
+        assert.deepEqual(rows.map((r) => [r.actor_oid, r.tenant, r.tool, r.action, r.decision, r.reason]), [
+          [CALLER, 'acme-search', 'repo_list_pull_requests_by_repo', 'tools/call', 'allow', null],
+          [CALLER, 'acme-search', '-', 'post', 'deny', "the token lacks the tenant's role"],
+          // A 401's caller headers can only be the client's own: not trusted.
+          ['00000000-0000-0000-0000-000000000000', 'acme-search', '-', 'post', 'deny', 'no valid Entra ID token'],
+        ]);
+        assert.deepEqual([rows[0].trace_id, rows[0].span_id], [MCP_TRACE, 'b7ad6b7169203331']);
+        assert.equal(rows[1].trace_id, '3f2c9a4e1b7d4c2e9f0a5d6e7f8a9b0c', "without trace context, Envoy's request id");
+        assert.deepEqual(rows[0].request, { method: 'POST', path: '/mcp', status: 200, duration_ms: 182, mcp_request_id: '7', mcp_backend: 'azure-devops', client_app: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', request_id: 'b5d1c0de-0000-4000-8000-000000000001', client_request_id: 'b5d1c0de-0000-4000-8000-000000000000' });
+        await assert.rejects(as(hub, () => db.query(`SELECT count(*) FROM audit.events WHERE source = 'mcp-hub'`)), /permission denied/);
+      });
+
+      it('a batch sent again (a commit the loader did not see) adds nothing', async () => {
+        assert.equal(await load(lines), 0);
+        assert.equal(await load([lines[1]]), 0);
+      });
+
+      it('a malformed line fails the whole batch: nothing of it is stored, and the loader retries it', async () => {
+        const fresh = line(record({ ...Object.fromEntries(toolCall.attributes.map((a: Obj) => [a.key, a.value.stringValue])), start_time: at(5), request_id: 'c0ffee00-0000-4000-8000-000000000002' }));
+        await assert.rejects(load([fresh, '{"resourceLogs": [']), /invalid input syntax for type json/);
+        assert.equal(await load([fresh]), 1);
+      });
+
+      it('the runbook query by trace id finds the tool call', async () => {
+        const runbook = readFileSync(join(ROOT, 'docs/runbooks/audit.md'), 'utf8');
+        const query = /```sql\n(-- by trace id[\s\S]*?)```/.exec(runbook)![1];
+        const rows = await as('auditor', async () => (await db.query(query.replace(":'trace_id'", `'${MCP_TRACE}'`))).rows);
+        assert.deepEqual(rows.map((r) => [r.source, r.tenant, r.tool, r.decision]), [['mcp-hub', 'acme-search', 'repo_list_pull_requests_by_repo', 'allow'], ['mcp-hub', 'acme-search', 'repo_list_pull_requests_by_repo', 'allow']]);
+      });
+
+      it('reads every attribute the access log writes, and no other (negative control: a field the format lacks)', () => {
+        const sql = migrations.find((m) => m.name === 'mcp_hub_events')!.sql;
+        const read = new Set([...sql.matchAll(/f->>'(\w+)'/g)].map((m) => m[1]));
+        assert.deepEqual([...read].sort(), Object.keys(MCP_AUDIT_FIELDS).sort());
+        const unread = (fields: string[]) => fields.filter((k) => !read.has(k));
+        assert.deepEqual(unread(['caller_upn']), ['caller_upn']);
+      });
     });
   });
 });

@@ -16,6 +16,7 @@ import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, PLATFORM_GATEWAY } from '../
 import { GATEWAY_CONFIG_ANNOTATION } from '../../catalog/ai-gateway';
 import { MCP_GATEWAY_CLIENT_SAN, MCP_HUB_NAMESPACE, MCP_SIDECAR_METRICS_PORT, MCP_TOOL_SERVERS, mcpGrants, mcpHostname, mcpTenantRole } from '../../catalog/mcp-tools';
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
+import { MCP_AUDIT_WRITER } from '../../catalog/audit';
 import { gatewayObjects } from '../../constructs/edge/gateway';
 import { McpHubChart, MCP_HUB_APP, azureDevOpsCommand } from '../../charts/mcp-hub/chart';
 import { exactTools, MCP_MAIN_ROUTE_PREFIX } from '../../charts/mcp-hub/gateway';
@@ -35,7 +36,11 @@ function render(tenants = TENANTS): Obj[] {
   new McpHubChart(app, MCP_HUB_APP, {
     zone: ZONE,
     hub: { entraTenantId: '0f1e2d3c-4b5a-4968-8776-655443322110', appId: '5d9e3f40-ab12-4c3d-9e4f-5a6b7c8d9e0f', azureDevOpsOrganization: 'example-org' },
-    images: { azureDevOps: { ref: 'craiplab.azurecr.io/mcp/azure-devops-mcp:2.10.0-sg4.0.0', version: '2.10.0-sg4.0.0' }, tlsSidecar: { ref: 'craiplab.azurecr.io/mirror/envoyproxy/envoy:distroless-v1.39.0', version: 'distroless-v1.39.0' } },
+    images: { azureDevOps: { ref: 'craiplab.azurecr.io/mcp/azure-devops-mcp:2.10.0-sg4.0.0', version: '2.10.0-sg4.0.0' }, tlsSidecar: { ref: 'craiplab.azurecr.io/mirror/envoyproxy/envoy:distroless-v1.39.0', version: 'distroless-v1.39.0' },
+      collector: { ref: 'craiplab.azurecr.io/docker.io/otel/opentelemetry-collector-contrib:0.138.0', version: '0.138.0' },
+      postgres: { ref: 'craiplab.azurecr.io/docker.io/library/postgres:16.15-alpine', version: '16.15-alpine' },
+      curl: { ref: 'craiplab.azurecr.io/docker.io/curlimages/curl:8.16.0', version: '8.16.0' } },
+    audit: { postgresHost: 'psql-aip-lab.postgres.database.azure.com', privateEndpointsCidr: '10.10.3.0/24', cloudEndpoints: ['20.190.128.0/18:443'] },
     highAvailability: true,
     privateCidrs: ['10.244.0.0/16', '10.0.0.0/16', '10.10.0.0/16'],
     tenants,
@@ -197,9 +202,10 @@ describe('MCP hub: the rendered objects', () => {
     assert.equal(ns.podSecurity, 'restricted');
     assert.equal(ns.serviceAccountToken, undefined);
     const fromGateway = (ns.ingressFrom ?? []).filter((p) => p.namespace === GATEWAY_NAMESPACE);
-    assert.deepEqual(fromGateway.map((p) => [p.pods, p.ports]), Object.values(MCP_TOOL_SERVERS).map((s) => [ENVOY_PROXY_POD_LABELS, [s.tlsPort]]));
-    // Nothing else, and Prometheus only on the sidecar's stats port: no caller reaches a server's plain port.
-    assert.deepEqual((ns.ingressFrom ?? []).filter((p) => p.namespace !== GATEWAY_NAMESPACE).map((p) => [p.namespace, p.ports]), [['observability', [MCP_SIDECAR_METRICS_PORT]]]);
+    // The tool servers' TLS ports and the audit writer's OTLP port (the proxies' access-log records).
+    assert.deepEqual(fromGateway.map((p) => [p.pods, p.ports]), [...Object.values(MCP_TOOL_SERVERS).map((s) => [ENVOY_PROXY_POD_LABELS, [s.tlsPort]]), [ENVOY_PROXY_POD_LABELS, [MCP_AUDIT_WRITER.otlpPort]]]);
+    // Nothing else, and Prometheus only on the sidecars' stats and the audit collector's metrics: no caller reaches a server's plain port.
+    assert.deepEqual((ns.ingressFrom ?? []).filter((p) => p.namespace !== GATEWAY_NAMESPACE).map((p) => [p.namespace, p.ports]), [['observability', [MCP_SIDECAR_METRICS_PORT]], ['observability', [MCP_AUDIT_WRITER.metricsPort]]]);
     const ports = (ns.ingressFrom ?? []).map((p) => p.ports);
     assert.ok(ports.every((p) => p !== undefined) && !Object.values(MCP_TOOL_SERVERS).some((s) => ports.some((p) => p!.includes(s.mcpPort))), 'a plain MCP port is reachable');
     const cert = find(objs, 'Certificate', GATEWAY_NAMESPACE, objs.find((o) => o.kind === 'Backend')!.spec.tls.clientCertificateRef.name)!;
