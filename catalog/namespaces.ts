@@ -193,7 +193,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       { namespace: 'platform', why: "the agent gateway's and the LLM router's routes (the workload charts' policies admit only the proxies, on the service ports)" },
       { namespace: TENANT_NAMESPACES, why: "tenants' HTTPRoutes (each tenant namespace admits the proxies)" },
       { namespace: N8N_NAMESPACE, ports: [N8N_PORT], why: "the n8n editor's and webhooks' routes (the n8n chart's policies admit only the proxies, and only to main and webhook)" },
-      { namespace: MCP_HUB_NAMESPACE, pods: { 'app.kubernetes.io/name': MCP_AUDIT_WRITER.name }, ports: [MCP_AUDIT_WRITER.otlpPort], why: "the MCP hub's audit records (OTLP access logs) to its audit writer" },
+      // The MCP hub's audit writer admits the proxies on OTLP (its ingressFrom): routedPeers adds that egress.
     ],
   },
   {

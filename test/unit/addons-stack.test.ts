@@ -144,7 +144,7 @@ for (const env of inputs.allEnvironments) {
         return `${who}:${(r.ports ?? []).map((p: any) => p.port).join(',') || 'any'}`;
       });
       // Entra ID over the internet (sign-in, JWKS); the AI gateway's extension server; the MCP hub's tool servers over mTLS; the Temporal UI; the n8n editor and webhooks.
-      assert.deepEqual(peers.sort(), ['argocd:8080', 'envoy-ai-gateway-system:1063', 'internet:443', 'mcp-hub:4317', 'mcp-hub:4317', 'mcp-hub:8443', 'n8n:5678', 'observability:3000', 'platform:any', 'temporal:8080', 'tenants:any']);
+      assert.deepEqual(peers.sort(), ['argocd:8080', 'envoy-ai-gateway-system:1063', 'internet:443', 'mcp-hub:4317', 'mcp-hub:8443', 'n8n:5678', 'observability:3000', 'platform:any', 'temporal:8080', 'tenants:any']);
       const backends = manifests.filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.name === 'allow-ingress').filter((o: any) => o.spec.ingress.some((r: any) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === GATEWAY_NAMESPACE));
       assert.deepEqual(backends.map((o) => o.metadata!.namespace).sort(), ['argocd', 'envoy-ai-gateway-system', 'mcp-hub', 'observability', 'temporal'], 'every platform namespace that admits the Gateway namespace is one it can reach');
       // ... and admits only the proxy pods, not the controller beside them; the AI gateway's namespace only the controller (its extension manager).
