@@ -219,12 +219,13 @@ describe('review: cost estimate', () => {
     assert.match(renderMarkdown({ ...review(head), cost: delta }), /Not estimated \(the price table has no price for\): prod-platform \(Standard_X99\)/);
   });
 
-  it('data services: PostgreSQL (doubled by its HA standby), its storage, and Redis', () => {
+  it('data services: PostgreSQL (doubled by its HA standby), its storage, and both Redis caches', () => {
     const env = loadEnvironment('prod');
     const cost = stackCost('prod-data', base.stacks['prod-data'], prices);
     const pg = prices.postgresMonthly[env.data.postgres.skuName] * 2 + (env.data.postgres.storageMb / 1024) * prices.postgresStorageGbMonthly;
     const redis = prices.redisPremiumMonthly[`P${env.data.redis.capacity}`];
-    const expected = pg + redis + 3 * prices.monthly.privateEndpoint;
+    // Two caches of the same size (the platform's, n8n's queue: ADR 0007), each behind its own private endpoint.
+    const expected = pg + 2 * redis + 4 * prices.monthly.privateEndpoint;
     assert.ok(Math.abs(cost.min - expected) < 0.01, `${cost.min} vs ${expected}`);
     assert.deepEqual(cost.unpriced, []);
   });
