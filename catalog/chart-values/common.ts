@@ -81,5 +81,16 @@ export const containerSecurityContext = z.strictObject({
   capabilities: z.strictObject({ drop: z.array(z.string()) }).optional(),
 });
 export const RUNTIME_DEFAULT_SECCOMP = { seccompProfile: { type: 'RuntimeDefault' as const } };
+/** A restricted container with a read-only root file system, running as `uid` (Pod Security restricted). */
+export const readOnlyContainer = (uid: number) => ({
+  allowPrivilegeEscalation: false as const,
+  capabilities: { drop: ['ALL'] },
+  privileged: false as const,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true as const,
+  runAsUser: uid,
+  runAsGroup: uid,
+  ...RUNTIME_DEFAULT_SECCOMP,
+});
 export const restrictedPod = (uid: number) => ({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, ...RUNTIME_DEFAULT_SECCOMP });
 export const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };

@@ -10,7 +10,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { N8N_HEALTH } from '../../catalog/n8n';
 import { POOL_LABEL } from '../../catalog/node-pools';
 import type { PlatformServiceName } from '../../catalog/services';
-import { labelsFor, metricsIngress, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, selectorFor, ServiceMonitor, type Resources } from '../workloads/common';
+import { labelsFor, metricsIngress, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, selectorFor, ServiceMonitor, spreadOverZonesAndNodes, type Resources } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { SECRET_DIR, USER_FOLDER } from './n8n-settings';
 
@@ -90,10 +90,7 @@ export class N8nProcess extends Construct {
             securityContext: RESTRICTED_POD,
             nodeSelector: { [POOL_LABEL]: 'workload' },
             terminationGracePeriodSeconds: props.shutdownSeconds + 15,
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selector } },
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selector } },
-            ],
+            topologySpreadConstraints: spreadOverZonesAndNodes(this.selector),
             containers: [
               {
                 name: component,

@@ -16,6 +16,7 @@ import { AUDIT_IDENTITIES, MCP_AUDIT_WRITER } from '../../catalog/audit';
 import { POOL_LABEL } from '../../catalog/node-pools';
 import {
   cidrEgress, ExternalSecret, GATEWAY_PROXY_PEER, labelsFor, metricsIngress, namespacePeer, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, selectorFor, ServiceMonitor, tcp,
+  spreadOverZonesAndNodes,
 } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { auditWriter, POSTGRES_PORT } from '../audit/writer';
@@ -93,10 +94,7 @@ export class McpAuditWriter extends Construct {
             nodeSelector: { [POOL_LABEL]: 'workload' },
             // The loader's last round after the collector's last flush.
             terminationGracePeriodSeconds: 60,
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
-            ],
+            topologySpreadConstraints: spreadOverZonesAndNodes(selector),
             containers: [
               {
                 name: 'collector',

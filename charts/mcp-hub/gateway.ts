@@ -18,6 +18,7 @@
  * (internal/controller/mcp_route_security_policy.go), and Envoy Gateway applies one policy of a
  * kind per route, so the tenant's role check and rate limit could not be added beside them.
  */
+import { readOnlyContainer } from '../../catalog/chart-values/common';
 import { GATEWAY_NAMESPACE, PLATFORM_GATEWAY } from '../../catalog/edge';
 import { EXTPROC_SIZE, PLATFORM_GATEWAY_CONFIG } from '../../catalog/ai-gateway';
 import { MCP_GATEWAY_CLIENT_CERT, MCP_GATEWAY_CLIENT_SAN, MCP_LISTENER, MCP_TOOL_SERVERS, mcpHostname, mcpTenantPath, mcpTenantRole, type McpToolServerName } from '../../catalog/mcp-tools';
@@ -109,16 +110,7 @@ export function gatewayConfig(labels: Record<string, string>): Manifest {
             limits: { memory: `${EXTPROC_SIZE.memoryLimitMi}Mi` },
           },
           // Upstream's default context plus a read-only root file system: it writes to its UDS emptyDir (a temp file only for AWS credentials, unused here).
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            capabilities: { drop: ['ALL'] },
-            privileged: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            runAsUser: 65532,
-            runAsGroup: 65532,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          securityContext: readOnlyContainer(65532),
         },
       },
     },

@@ -15,6 +15,7 @@ import type { McpToolServer } from '../../catalog/mcp-tools';
 import {
   ExternalSecret, GATEWAY_PROXY_PEER, labelsFor, metricsIngress, namespacePeer, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, selectorFor, ServiceMonitor, tcp,
   type Resources,
+  spreadOverZonesAndNodes,
 } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { BOOTSTRAP_FILE, CERT_DIR, CONFIG_DIR, SIDECAR_METRICS_PATH, SIDECAR_METRICS_PORT, SIDECAR_READY_PATH, tlsSidecarConfig } from './tls-sidecar';
@@ -111,10 +112,7 @@ export class McpToolServerWorkload extends Construct {
             nodeSelector: { [POOL_LABEL]: 'workload' },
             // Open Streamable HTTP responses get time to finish after the endpoint is removed.
             terminationGracePeriodSeconds: 60,
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
-            ],
+            topologySpreadConstraints: spreadOverZonesAndNodes(selector),
             containers: [
               {
                 name: 'mcp-server',

@@ -24,7 +24,7 @@ import { PLATFORM_STORAGE_CLASSES } from '../../catalog/storage-classes';
 import {
   grpcEndpoint, PROMETHEUS_REPLICA_LABEL, SIDECAR_DISCOVERY_SERVICE, THANOS, thanosImage, THANOS_PORTS, THANOS_VERSION, thanosRetentionDays, type ThanosComponent, type ThanosComponentKey,
 } from '../../catalog/thanos';
-import { ExternalSecret, labelsFor, RESTRICTED_CONTAINER, RESTRICTED_POD, selectorFor, ServiceMonitor } from '../workloads/common';
+import { ExternalSecret, labelsFor, RESTRICTED_CONTAINER, RESTRICTED_POD, selectorFor, ServiceMonitor, spreadOverZonesAndNodes } from '../workloads/common';
 
 export interface ThanosProps {
   /** Two Query and Store Gateway replicas with a PDB each (the Compactor is always one). */
@@ -170,10 +170,7 @@ export class Thanos extends Construct {
         terminationGracePeriodSeconds: 120,
         ...(spec.replicas > 1
           ? {
-              topologySpreadConstraints: [
-                { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
-                { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } },
-              ],
+              topologySpreadConstraints: spreadOverZonesAndNodes(selector, 'DoNotSchedule'),
             }
           : {}),
         containers: [

@@ -43,6 +43,18 @@ export function labelsFor(c: ComponentLabels): Record<string, string> {
   };
 }
 
+/**
+ * Replicas spread over zones and nodes. Best effort on both by default: a zone or node short of
+ * room must not block a rollout; `nodes: 'DoNotSchedule'` where two replicas on one node would
+ * share a failure the design relies on them not sharing.
+ */
+export function spreadOverZonesAndNodes(selector: Record<string, string>, nodes: 'ScheduleAnyway' | 'DoNotSchedule' = 'ScheduleAnyway'): k8s.TopologySpreadConstraint[] {
+  return [
+    { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+    { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: nodes, labelSelector: { matchLabels: selector } },
+  ];
+}
+
 export function selectorFor(name: string): Record<string, string> {
   return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
 }

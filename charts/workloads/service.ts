@@ -13,6 +13,7 @@ import type { PlatformServiceName } from '../../catalog/services';
 import {
   ExternalSecret, labelsFor, metricsIngress, otelEnv, port, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, ScaledObject, scratchStorage, selectorFor, ServiceMonitor,
   type PrometheusTrigger, type Resources,
+  spreadOverZonesAndNodes,
 } from './common';
 import type { ImageRef } from './plan';
 
@@ -135,10 +136,7 @@ export class PlatformService extends Construct {
             securityContext: RESTRICTED_POD,
             nodeSelector: { [POOL_LABEL]: 'workload' },
             terminationGracePeriodSeconds: props.terminationGraceSeconds ?? 30,
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selector } },
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selector } },
-            ],
+            topologySpreadConstraints: spreadOverZonesAndNodes(this.selector),
             containers: [
               {
                 name,

@@ -14,6 +14,7 @@
  * - the HTTP to HTTPS redirect route and a ClientTrafficPolicy: TLS 1.2 at least with forward-secret
  *   AEAD ciphers only, request and idle timeouts, a connection limit.
  */
+import { readOnlyContainer } from '../../catalog/chart-values/common';
 import { ACME_ISSUER } from '../../catalog/cluster-names';
 import {
   ENVOY_PROXY_CONFIG,
@@ -76,16 +77,7 @@ const sized = (s: { cpuMillis: number; memoryMi: number; ephemeralMi: number }) 
   // Memory limited, CPU not: a throttled proxy drops connections under load (platform rule, chart-render test).
   limits: { memory: quantity(s.memoryMi), 'ephemeral-storage': quantity(s.ephemeralMi * 2) },
 });
-const READ_ONLY_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  runAsUser: 65532,
-  runAsGroup: 65532,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+const READ_ONLY_CONTAINER = readOnlyContainer(65532);
 
 export function gatewayClass(): Manifest {
   return {

@@ -5,6 +5,7 @@
  * release (upstream: "not recommended for production"). The MCP session-encryption seed is not
  * here: the addons stack sets it write-only from Key Vault.
  */
+import { readOnlyContainer } from '../../../catalog/chart-values/common';
 import { mirrorRepository, type AddonContext } from '../context';
 import { ADDONS } from '../../../catalog/addons';
 import { AI_GATEWAY_CONTROLLER_LABELS } from '../../../catalog/ai-gateway';
@@ -35,16 +36,7 @@ export function aiGatewayChartValues(ctx: AddonContext): AiGatewayValues {
       topologySpreadConstraints: [
         { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...AI_GATEWAY_CONTROLLER_LABELS } } },
       ],
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: NON_ROOT,
-        runAsGroup: NON_ROOT,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: readOnlyContainer(NON_ROOT),
       mutatingWebhook: { certManager: { enable: true } },
     },
     envoyGateway: { namespace: GATEWAY_NAMESPACE },
