@@ -117,7 +117,8 @@ while :; do
   round
   if [ "$stopping" = 1 ]; then sleep 3; round; exit $?; fi
   sleep ${LOAD_INTERVAL_SECONDS} &
-  wait $! || true
+  # A TERM ends the wait early (status above 128; no set -e here): the check below takes the stop.
+  wait $!
   if [ "$stopping" = 1 ]; then sleep 3; round; exit $?; fi
 done
 `;
