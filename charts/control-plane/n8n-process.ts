@@ -8,9 +8,8 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { N8N_HEALTH } from '../../catalog/n8n';
-import { POOL_LABEL } from '../../catalog/node-pools';
 import type { PlatformServiceName } from '../../catalog/services';
-import { labelsFor, metricsIngress, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, selectorFor, ServiceMonitor, spreadOverZonesAndNodes, type Resources } from '../workloads/common';
+import { labelsFor, metricsIngress, port, q, resources, RESTRICTED_CONTAINER, scratchStorage, selectorFor, ServiceMonitor, spreadOverZonesAndNodes, workloadPod, type Resources } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { SECRET_DIR, USER_FOLDER } from './n8n-settings';
 
@@ -84,11 +83,7 @@ export class N8nProcess extends Construct {
         template: {
           metadata: { labels: this.labels, annotations: props.podAnnotations },
           spec: {
-            serviceAccountName: N8N_SERVICE_ACCOUNT,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: RESTRICTED_POD,
-            nodeSelector: { [POOL_LABEL]: 'workload' },
+            ...workloadPod(N8N_SERVICE_ACCOUNT),
             terminationGracePeriodSeconds: props.shutdownSeconds + 15,
             topologySpreadConstraints: spreadOverZonesAndNodes(this.selector),
             containers: [

@@ -13,10 +13,10 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { AUDIT_IDENTITIES, MCP_AUDIT_WRITER } from '../../catalog/audit';
-import { POOL_LABEL } from '../../catalog/node-pools';
 import {
-  cidrEgress, ExternalSecret, GATEWAY_PROXY_PEER, labelsFor, metricsIngress, namespacePeer, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, selectorFor, ServiceMonitor, tcp,
+  cidrEgress, ExternalSecret, GATEWAY_PROXY_PEER, labelsFor, metricsIngress, namespacePeer, port, q, resources, RESTRICTED_CONTAINER, selectorFor, ServiceMonitor, tcp,
   spreadOverZonesAndNodes,
+  workloadPod,
 } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { auditWriter, POSTGRES_PORT } from '../audit/writer';
@@ -87,11 +87,7 @@ export class McpAuditWriter extends Construct {
         template: {
           metadata: { labels: { ...labels, ...writer.podLabels }, annotations: { 'checksum/config': sha(files) } },
           spec: {
-            serviceAccountName: identity.serviceAccount,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: RESTRICTED_POD,
-            nodeSelector: { [POOL_LABEL]: 'workload' },
+            ...workloadPod(identity.serviceAccount),
             // The loader's last round after the collector's last flush.
             terminationGracePeriodSeconds: 60,
             topologySpreadConstraints: spreadOverZonesAndNodes(selector),

@@ -10,12 +10,12 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { createHash } from 'node:crypto';
 import { INTERNAL_CA_ISSUER } from '../../catalog/cluster-names';
-import { POOL_LABEL } from '../../catalog/node-pools';
 import type { McpToolServer } from '../../catalog/mcp-tools';
 import {
-  ExternalSecret, GATEWAY_PROXY_PEER, labelsFor, metricsIngress, namespacePeer, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, selectorFor, ServiceMonitor, tcp,
+  ExternalSecret, GATEWAY_PROXY_PEER, labelsFor, metricsIngress, namespacePeer, port, q, resources, RESTRICTED_CONTAINER, scratchStorage, selectorFor, ServiceMonitor, tcp,
   type Resources,
   spreadOverZonesAndNodes,
+  workloadPod,
 } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { BOOTSTRAP_FILE, CERT_DIR, CONFIG_DIR, SIDECAR_METRICS_PATH, SIDECAR_METRICS_PORT, SIDECAR_READY_PATH, tlsSidecarConfig } from './tls-sidecar';
@@ -105,11 +105,7 @@ export class McpToolServerWorkload extends Construct {
             annotations: { 'checksum/config': sha([props.command, props.env, sidecarConfig]) },
           },
           spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: RESTRICTED_POD,
-            nodeSelector: { [POOL_LABEL]: 'workload' },
+            ...workloadPod(name),
             // Open Streamable HTTP responses get time to finish after the endpoint is removed.
             terminationGracePeriodSeconds: 60,
             topologySpreadConstraints: spreadOverZonesAndNodes(selector),

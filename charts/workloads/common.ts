@@ -10,6 +10,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { parseQuantity } from '../../config/quantity';
 import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { PLATFORM_SECRET_STORE } from '../../catalog/cluster-names';
+import { POOL_LABEL } from '../../catalog/node-pools';
 
 export const PART_OF = 'ai-agent-platform';
 export const MANAGED_BY = 'platform-render';
@@ -53,6 +54,20 @@ export function spreadOverZonesAndNodes(selector: Record<string, string>, nodes:
     { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
     { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: nodes, labelSelector: { matchLabels: selector } },
   ];
+}
+
+/**
+ * What every platform pod on the workload pool starts from: no service-account token (none of
+ * them calls the Kubernetes API), no service-link variables, Pod Security restricted.
+ */
+export function workloadPod(serviceAccountName: string) {
+  return {
+    serviceAccountName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: RESTRICTED_POD,
+    nodeSelector: { [POOL_LABEL]: 'workload' },
+  };
 }
 
 export function selectorFor(name: string): Record<string, string> {

@@ -8,12 +8,12 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { POOL_LABEL } from '../../catalog/node-pools';
 import type { PlatformServiceName } from '../../catalog/services';
 import {
-  ExternalSecret, labelsFor, metricsIngress, otelEnv, port, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, ScaledObject, scratchStorage, selectorFor, ServiceMonitor,
+  ExternalSecret, labelsFor, metricsIngress, otelEnv, port, resources, RESTRICTED_CONTAINER, ScaledObject, scratchStorage, selectorFor, ServiceMonitor,
   type PrometheusTrigger, type Resources,
   spreadOverZonesAndNodes,
+  workloadPod,
 } from './common';
 import type { ImageRef } from './plan';
 
@@ -130,11 +130,7 @@ export class PlatformService extends Construct {
             annotations: { 'checksum/config': sha([props.config, props.files?.data]) },
           },
           spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: RESTRICTED_POD,
-            nodeSelector: { [POOL_LABEL]: 'workload' },
+            ...workloadPod(name),
             terminationGracePeriodSeconds: props.terminationGraceSeconds ?? 30,
             topologySpreadConstraints: spreadOverZonesAndNodes(this.selector),
             containers: [
