@@ -110,7 +110,7 @@ export const ADDONS: Record<AddonName, AddonChart> = {
       certManager: 'the certificate of its pod-mutating webhook comes from cert-manager',
     },
     clusterAdmin:
-      'the chart binds the controller to a ClusterRole with every verb on Services, Secrets, Pods, Deployments, DaemonSets and the Gateway API, Envoy Gateway and AI Gateway groups: it writes the generated routes, the filter-config Secrets of every Gateway and rolls the proxy Deployments (upstream marks these TODO: limit to the Envoy Gateway namespace)',
+      'the chart binds the controller to a ClusterRole with every verb on Services, Secrets, Pods, Deployments, DaemonSets and the Gateway API, Envoy Gateway and AI Gateway groups: it writes the generated routes, the filter-config Secrets of every Gateway and rolls the proxy Deployments (upstream means to narrow this to the Envoy Gateway namespace, and has not yet)',
   },
   certManager: {
     chart: 'cert-manager',

@@ -11,7 +11,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { AUDIT_CONTAINER, AUDIT_DATABASE, AUDIT_IDENTITIES, type AuditIdentity, type Migration } from '../../catalog/audit';
-import { cidrEgress, ExternalSecret, labelsFor, PLATFORM_NAMESPACE, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, tcp } from '../workloads/common';
+import { cidrEgress, egressOnlyPolicy, ExternalSecret, hookJob, labelsFor, PLATFORM_NAMESPACE, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, tcp } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { entraPrincipalScript, migrationScript, roleGrantsScript } from './migration-script';
 import { POSTGRES_PORT } from './writer';
@@ -62,10 +62,7 @@ export class AuditChart extends Chart {
       new k8s.KubeConfigMap(this, `${name}-files`, { metadata: { name, namespace: ns, labels, annotations: earlier }, data });
     // Wave -2 like the rest: the namespace denies by default, so the policy must exist before the hook runs.
     const netpol = (name: string, labels: Record<string, string>, egress: k8s.NetworkPolicyEgressRule[]) =>
-      new k8s.KubeNetworkPolicy(this, `${name}-netpol`, {
-        metadata: { name, namespace: ns, labels, annotations: earlier },
-        spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': name } }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress },
-      });
+      egressOnlyPolicy(this, { name, namespace: ns, labels, annotations: earlier, egress });
     const container = (name: string, image: ImageRef, script: string, env: k8s.EnvVar[], secret: string): k8s.Container => ({
       name,
       image: image.ref,
@@ -122,21 +119,13 @@ export class AuditChart extends Chart {
       'migrate.sql': migrationScript(props.migrations),
       'grants.sql': roleGrantsScript(WRITERS_AND_ARCHIVER.map((a) => ({ role: a.name, group: a.role }))),
     }, mLabels);
-    new k8s.KubeJob(this, MIGRATE_JOB, {
-      metadata: {
-        name: MIGRATE_JOB,
-        namespace: ns,
-        labels: mLabels,
-        annotations: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
-      },
-      spec: {
-        backoffLimit: 3,
-        activeDeadlineSeconds: 900,
-        template: {
-          metadata: { labels: podLabels(mLabels) },
-          spec: podSpec(migrator.serviceAccount, MIGRATE_JOB, [tokenStep(props.curlImage, migrator.serviceAccount, ['postgres'])], container('migrate', props.postgresImage, 'migrate.sh', pgEnv(props.migratorRole), migrator.serviceAccount)),
-        },
-      },
+    hookJob(this, {
+      name: MIGRATE_JOB,
+      namespace: ns,
+      labels: mLabels,
+      podLabels: podLabels(mLabels),
+      hook: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1' },
+      pod: podSpec(migrator.serviceAccount, MIGRATE_JOB, [tokenStep(props.curlImage, migrator.serviceAccount, ['postgres'])], container('migrate', props.postgresImage, 'migrate.sh', pgEnv(props.migratorRole), migrator.serviceAccount)),
     });
     netpol(MIGRATE_JOB, mLabels, [postgresEgress, ...entra]);
 

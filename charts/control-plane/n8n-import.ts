@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { N8nCredential } from '../../catalog/n8n-credentials';
-import { CLUSTER_SECRET_STORE, labelsFor, resources, RESTRICTED_CONTAINER, RESTRICTED_POD } from '../workloads/common';
+import { CLUSTER_SECRET_STORE, egressOnlyPolicy, hookJob, labelsFor, resources, RESTRICTED_CONTAINER, RESTRICTED_POD } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { N8N_CONFIG, N8N_EPHEMERAL, N8N_SERVICE_ACCOUNT, n8nVolumes } from './n8n-process';
 
@@ -86,40 +86,26 @@ export class N8nImport extends Construct {
       volumeMounts: [...mounts, extra],
     });
 
-    new k8s.KubeJob(this, 'job', {
-      metadata: {
-        name: N8N_IMPORT,
-        namespace: ns,
-        labels,
-        annotations: { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
-      },
-      spec: {
-        backoffLimit: 3,
-        activeDeadlineSeconds: 900,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: N8N_SERVICE_ACCOUNT,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: RESTRICTED_POD,
-            // Credentials first: the workflows reference them by id.
-            initContainers: [container('credentials', ['import:credentials', '--separate', `--input=${CREDENTIALS_DIR}`], { name: 'credentials', mountPath: CREDENTIALS_DIR, readOnly: true })],
-            containers: [container('workflows', ['import:workflow', '--separate', `--input=${WORKFLOWS_DIR}`, '--activeState=fromJson'], { name: 'workflows', mountPath: WORKFLOWS_DIR, readOnly: true })],
-            volumes: [
-              ...volumes,
-              { name: 'credentials', secret: { secretName: N8N_CREDENTIALS_SECRET, defaultMode: 0o440 } },
-              { name: 'workflows', configMap: { name: N8N_WORKFLOWS_CONFIGMAP } },
-            ],
-          },
-        },
+    hookJob(this, {
+      name: N8N_IMPORT,
+      namespace: ns,
+      labels,
+      hook: { 'argocd.argoproj.io/hook': 'PostSync' },
+      pod: {
+        serviceAccountName: N8N_SERVICE_ACCOUNT,
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        securityContext: RESTRICTED_POD,
+        // Credentials first: the workflows reference them by id.
+        initContainers: [container('credentials', ['import:credentials', '--separate', `--input=${CREDENTIALS_DIR}`], { name: 'credentials', mountPath: CREDENTIALS_DIR, readOnly: true })],
+        containers: [container('workflows', ['import:workflow', '--separate', `--input=${WORKFLOWS_DIR}`, '--activeState=fromJson'], { name: 'workflows', mountPath: WORKFLOWS_DIR, readOnly: true })],
+        volumes: [
+          ...volumes,
+          { name: 'credentials', secret: { secretName: N8N_CREDENTIALS_SECRET, defaultMode: 0o440 } },
+          { name: 'workflows', configMap: { name: N8N_WORKFLOWS_CONFIGMAP } },
+        ],
       },
     });
-
-    new k8s.KubeNetworkPolicy(this, 'netpol', {
-      metadata: { name: N8N_IMPORT, namespace: ns, labels },
-      spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': N8N_IMPORT } }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: props.egress },
-    });
+    egressOnlyPolicy(this, { name: N8N_IMPORT, namespace: ns, labels, egress: props.egress });
   }
 }

@@ -70,6 +70,31 @@ export function workloadPod(serviceAccountName: string) {
   };
 }
 
+/**
+ * An Argo CD hook Job (`hook`: its hook and sync-wave annotations): the previous run is deleted
+ * before the next is created, and a run gets three retries within 15 minutes.
+ */
+export function hookJob(
+  scope: Construct,
+  props: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string>; readonly podLabels?: Record<string, string>; readonly hook: Record<string, string>; readonly pod: k8s.PodSpec },
+): k8s.KubeJob {
+  return new k8s.KubeJob(scope, props.name, {
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: { ...props.hook, 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' } },
+    spec: { backoffLimit: 3, activeDeadlineSeconds: 900, template: { metadata: { labels: props.podLabels ?? props.labels }, spec: { restartPolicy: 'Never', ...props.pod } } },
+  });
+}
+
+/** The policy of a pod nobody calls (a Job): no ingress, only `egress`, selected by its name label. */
+export function egressOnlyPolicy(
+  scope: Construct,
+  props: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string>; readonly annotations?: Record<string, string>; readonly egress: k8s.NetworkPolicyEgressRule[] },
+): k8s.KubeNetworkPolicy {
+  return new k8s.KubeNetworkPolicy(scope, `${props.name}-netpol`, {
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, ...(props.annotations ? { annotations: props.annotations } : {}) },
+    spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': props.name } }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: props.egress },
+  });
+}
+
 export function selectorFor(name: string): Record<string, string> {
   return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name };
 }

@@ -17,7 +17,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { stringify } from 'yaml';
 import { vllmBaseUrl, VLLM_PORT } from '../serving/vllm';
 import {
-  cidrEgress, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, SERVING_NAMESPACE, tcp,
+  cidrEgress, egressOnlyPolicy, hookJob, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, SERVING_NAMESPACE, tcp,
   TENANT_NAMESPACE_LABEL,
   GATEWAY_PROXY_PEER,
 } from './common';
@@ -206,40 +206,32 @@ export class LlmRouterChart extends Chart {
 
     const job = (name: string, component: string, hook: Record<string, string>, container: Partial<k8s.Container>, egress: k8s.NetworkPolicyEgressRule[]) => {
       const labels = labelsFor({ name, component, version: props.image.version });
-      new k8s.KubeJob(this, name, {
-        metadata: { name, namespace: ns, labels, annotations: { ...hook, 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' } },
-        spec: {
-          backoffLimit: 3,
-          activeDeadlineSeconds: 900,
-          template: {
-            metadata: { labels },
-            spec: {
-              restartPolicy: 'Never',
-              serviceAccountName: ROUTER_NAME,
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: RESTRICTED_POD,
-              containers: [
-                {
-                  name: component,
-                  image: props.image.ref,
-                  imagePullPolicy: 'IfNotPresent',
-                  envFrom: [{ configMapRef: { name: `${ROUTER_NAME}-config` } }, { secretRef: { name: `${ROUTER_NAME}-secrets` } }],
-                  resources: resources({ cpuRequest: '500m', cpuLimit: '1', memory: '1Gi', ephemeralStorage: scratchStorage(TMP_SIZE) }),
-                  securityContext: RESTRICTED_CONTAINER,
-                  volumeMounts: [{ name: 'files', mountPath: CONFIG_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
-                  ...container,
-                },
-              ],
-              volumes: [{ name: 'files', configMap: { name: `${ROUTER_NAME}-files` } }, { name: 'tmp', emptyDir: { sizeLimit: q(TMP_SIZE) } }],
+      hookJob(this, {
+        name,
+        namespace: ns,
+        labels,
+        hook,
+        pod: {
+          serviceAccountName: ROUTER_NAME,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: RESTRICTED_POD,
+          containers: [
+            {
+              name: component,
+              image: props.image.ref,
+              imagePullPolicy: 'IfNotPresent',
+              envFrom: [{ configMapRef: { name: `${ROUTER_NAME}-config` } }, { secretRef: { name: `${ROUTER_NAME}-secrets` } }],
+              resources: resources({ cpuRequest: '500m', cpuLimit: '1', memory: '1Gi', ephemeralStorage: scratchStorage(TMP_SIZE) }),
+              securityContext: RESTRICTED_CONTAINER,
+              volumeMounts: [{ name: 'files', mountPath: CONFIG_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
+              ...container,
             },
-          },
+          ],
+          volumes: [{ name: 'files', configMap: { name: `${ROUTER_NAME}-files` } }, { name: 'tmp', emptyDir: { sizeLimit: q(TMP_SIZE) } }],
         },
       });
-      new k8s.KubeNetworkPolicy(this, `${name}-netpol`, {
-        metadata: { name, namespace: ns, labels },
-        spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': name } }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress },
-      });
+      egressOnlyPolicy(this, { name, namespace: ns, labels, egress });
     };
 
     job(
