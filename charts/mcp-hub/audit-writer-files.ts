@@ -107,7 +107,8 @@ round() {
     fi
     if [ "$f" != ${SPOOL_FILE} ]; then rm -f "$path" "$state/$inode"; fi
   done
-  date +%s > /tmp/last-success
+  # Replaced whole (rename), so the liveness probe never reads a half-written file.
+  date +%s > /tmp/last-success.new && mv /tmp/last-success.new /tmp/last-success
 }
 
 # On termination the collector flushes its last records; one more round takes them.
