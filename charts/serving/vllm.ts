@@ -14,10 +14,11 @@ import {
   scratchStorage, selectorFor, SERVING_NAMESPACE, ServiceMonitor, tcp,
 } from '../workloads/common';
 import { STARTUP_PERIOD_SECONDS } from '../workloads/capacity';
+import { GOLDEN_SET_POD_LABELS } from '../../catalog/golden-sets';
 import type { ImageRef, ServedModel } from '../workloads/plan';
 
 export const VLLM_PORT = 8000;
-/** The pods allowed to call vLLM: the router in namespace `platform`. */
+/** The pods allowed to call vLLM: the router in namespace `platform` (and the golden-set Job in `serving`). */
 export const ROUTER_SELECTOR = { 'app.kubernetes.io/name': 'llm-router' };
 const HF_SECRET = 'vllm-huggingface';
 /** Private ranges: weight downloads go to the public internet, never into platform networks. */
@@ -196,7 +197,11 @@ export class VllmServingChart extends Chart {
         spec: {
           podSelector: { matchLabels: selector },
           policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [namespacePeer(PLATFORM_NAMESPACE, ROUTER_SELECTOR)], ports: tcp(VLLM_PORT) }, metricsIngress(VLLM_PORT)],
+          ingress: [
+            // The router, and the golden-set Job of a model rollout in this namespace (charts/golden-sets).
+            { from: [namespacePeer(PLATFORM_NAMESPACE, ROUTER_SELECTOR), { podSelector: { matchLabels: { ...GOLDEN_SET_POD_LABELS } } }], ports: tcp(VLLM_PORT) },
+            metricsIngress(VLLM_PORT),
+          ],
           egress: weightsEgress,
         },
       });

@@ -24,6 +24,12 @@ import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
 import { mcpGrants } from '../../catalog/mcp-tools';
 import { AUDIT_APP, AuditChart } from '../audit/chart';
 import { AUDIT_MIGRATIONS_DIR, loadMigrations } from '../../config/audit-migrations';
+import { GOLDEN_SETS_DIR, goldenSetsFor, loadGoldenSets } from '../../config/golden-sets';
+import { GoldenSetAnalysis } from '../golden-sets/analysis';
+import { GOLDEN_SET_NAME, ROUTER_TARGET } from '../../catalog/golden-sets';
+import { ROUTER_NAME, ROUTER_PORT, ROUTER_SECRETS } from './router';
+import { VLLM_PORT } from '../serving/vllm';
+import { podPeer, PLATFORM_NAMESPACE, SERVING_NAMESPACE, tcp } from './common';
 
 export interface WorkloadFiles {
   readonly workloadsFile?: string;
@@ -32,6 +38,8 @@ export interface WorkloadFiles {
   /** The n8n workflows (workflows/n8n). */
   readonly n8nWorkflowsDir?: string;
   readonly migrationsDir?: string;
+  /** The golden sets (golden-sets/). */
+  readonly goldenSetsDir?: string;
 }
 
 /** The apps, reading their config from the given files (tests pass fixtures). */
@@ -69,11 +77,13 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
       });
     },
     'llm-serving': (app, ctx) => {
+      // Checked before the images are looked at: a bad set fails every render.
+      const sets = loadGoldenSets(ctx, files.goldenSetsDir ?? GOLDEN_SETS_DIR).map((l) => l.set);
       const p = plan(ctx);
-      const images = all(p, ['vllm']);
+      const images = all(p, ['vllm', 'litellm']);
       if (!images || p.served.length === 0) return;
       const s = p.config.serving;
-      new VllmServingChart(app, 'llm-serving', {
+      const chart = new VllmServingChart(app, 'llm-serving', {
         image: images.vllm,
         models: p.served,
         gpuPool: p.gpuPool,
@@ -81,6 +91,17 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         drainSeconds: s.drainSeconds,
         waitingPerReplica: s.waitingPerReplica,
         weightsEndpoints: s.weightsEndpoints,
+      });
+      const served = new Set(p.served.map((m) => m.model.id));
+      new GoldenSetAnalysis(chart, GOLDEN_SET_NAME, {
+        namespace: SERVING_NAMESPACE,
+        environment: p.env,
+        // The runner needs python3, which the router's image has and vLLM's much larger one need not be pulled for.
+        image: images.litellm,
+        target: 'serving',
+        sets: goldenSetsFor(sets, 'serving', (c) => served.has(c.model)),
+        auth: { kind: 'none' },
+        canaryEgress: { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'model-server' } } }], ports: tcp(VLLM_PORT) },
       });
     },
     [DEMO_APP]: (app, ctx) => {
@@ -107,10 +128,11 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
       });
     },
     'llm-router': (app, ctx) => {
+      const sets = loadGoldenSets(ctx, files.goldenSetsDir ?? GOLDEN_SETS_DIR).map((l) => l.set);
       const p = plan(ctx);
       const images = all(p, ['litellm', 'sql-exporter']);
       if (!images) return;
-      new LlmRouterChart(app, 'llm-router', {
+      const chart = new LlmRouterChart(app, 'llm-router', {
         environment: p.env,
         image: images.litellm,
         spendExporterImage: images['sql-exporter'],
@@ -122,6 +144,17 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         privateEndpointsCidr: p.privateEndpointsCidr,
         redisHost: p.redisHost,
         cloudEndpoints: p.config.router.cloudEndpoints,
+      });
+      // The router has a team (and so keys) only for the tenants of this environment.
+      const teams = new Set(p.entitlements.map((e) => e.tenant));
+      new GoldenSetAnalysis(chart, GOLDEN_SET_NAME, {
+        namespace: PLATFORM_NAMESPACE,
+        environment: p.env,
+        image: images.litellm,
+        target: ROUTER_TARGET,
+        sets: goldenSetsFor(sets, ROUTER_TARGET, (c) => teams.has(c.tenant)),
+        auth: { kind: 'tenant-keys', masterKeySecret: ROUTER_SECRETS.LITELLM_MASTER_KEY },
+        canaryEgress: { to: [podPeer(ROUTER_NAME)], ports: tcp(ROUTER_PORT) },
       });
     },
     [N8N_APP]: (app, ctx) => {

@@ -22,6 +22,7 @@ import {
   GATEWAY_PROXY_PEER,
 } from './common';
 import { SERVICES } from '../../catalog/services';
+import { GOLDEN_SET_POD_LABELS } from '../../catalog/golden-sets';
 import type { ImageRef, RouterModel, TenantEntitlement } from './plan';
 import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from './names';
 import { PlatformService, TMP_SIZE } from './service';
@@ -172,6 +173,8 @@ export class LlmRouterChart extends Chart {
         podPeer(SERVICES.gateway.name),
         podPeer(SERVICES.patchWorker.name),
         podPeer(`${ROUTER_NAME}-team-sync`),
+        // The golden-set Job of a router rollout (charts/golden-sets), through the canary Service.
+        { podSelector: { matchLabels: { ...GOLDEN_SET_POD_LABELS } } },
         // llm.<zone>: clients outside the cluster, through the platform Gateway (charts/edge).
         GATEWAY_PROXY_PEER,
         { namespaceSelector: { matchExpressions: [{ key: TENANT_NAMESPACE_LABEL, operator: 'Exists' }] } },
