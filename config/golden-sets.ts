@@ -157,9 +157,9 @@ export function goldenSetChecks(fileName: string, ctx: GoldenSetContext): ((s: G
       }),
     (s) =>
       s.cases.flatMap((c, i): Finding[] => {
-        if (c.expect.regex === undefined) return [];
+        if (c.expect?.regex === undefined) return [];
         try {
-          new RegExp(c.expect.regex);
+          new RegExp(c.expect?.regex);
           return [];
         } catch (err) {
           return [{ path: ['cases', i, 'expect', 'regex'], message: `not a regular expression: ${(err as Error).message}`, hint: 'use the syntax Python\'s re and JavaScript share (no lookbehind, no named groups)' }];
@@ -167,7 +167,7 @@ export function goldenSetChecks(fileName: string, ctx: GoldenSetContext): ((s: G
       }),
     (s) =>
       s.cases.flatMap((c, i): Finding[] =>
-        c.expect.maxTokens !== undefined && c.expect.maxTokens > c.request.maxTokens
+        c.expect?.maxTokens !== undefined && c.expect.maxTokens > c.request.maxTokens
           ? [{ path: ['cases', i, 'expect', 'maxTokens'], message: `expect.maxTokens ${c.expect.maxTokens} is above request.maxTokens ${c.request.maxTokens}, so it can never fail`, hint: 'lower expect.maxTokens or raise request.maxTokens' }]
           : [],
       ),
