@@ -17,6 +17,7 @@ import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
 import { temporalRuleGroups } from '../../charts/observability/temporal-rules';
 import { auditRuleGroups } from '../../charts/audit/alerts';
+import { goldenSetRuleGroups } from '../../charts/golden-sets/alerts';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
@@ -55,6 +56,7 @@ export const APPS: Record<string, AppBuilder> = {
         'agent-operations': operationsRuleGroups(),
         'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
         'audit-archive': auditRuleGroups(),
+        'golden-sets': goldenSetRuleGroups(),
         // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
         thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
         temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],

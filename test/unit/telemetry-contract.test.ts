@@ -50,7 +50,9 @@ function fixtureWorkloads(envName: string): Obj[] {
   });
 }
 
-const podTemplate = (o: Obj) => (o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template);
+/** The pod a workload runs; an AnalysisTemplate's is its `job` metric's (the golden-set runner sends OTLP from it). */
+const podTemplate = (o: Obj) =>
+  o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.kind === 'AnalysisTemplate' ? o.spec?.metrics?.find((m: Obj) => m.provider?.job)?.provider.job.spec.template : o.spec?.template;
 const matches = (selector: Record<string, string> = {}, labels: Record<string, string> = {}) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /** What the rendered objects and rules put into Prometheus, label by label. */
