@@ -90,7 +90,8 @@ export class GoldenSetAnalysis extends Construct {
           command: ['python3', `${SETS_DIR}/${RUNNER_FILE}`],
           args: ['--sets', SETS_DIR, '--base-url', arg(GOLDEN_SET_ARGS.baseUrl), '--target', arg(GOLDEN_SET_ARGS.target), '--auth', props.auth.kind],
           env,
-          resources: resources({ cpuRequest: '50m', cpuLimit: '500m', memory: '128Mi', ephemeralStorage: scratchStorage(TMP_SIZE, '64Mi') }),
+          // The runner mostly waits for answers; the namespaces allow a limit of at most twice the request.
+          resources: resources({ cpuRequest: '100m', cpuLimit: '200m', memory: '128Mi', ephemeralStorage: scratchStorage(TMP_SIZE, '64Mi') }),
           securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'sets', mountPath: SETS_DIR, readOnly: true },
