@@ -123,7 +123,10 @@ export function goldenSetFiles(dir = GOLDEN_SETS_DIR): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Semantic checks of one set; independent, so each also runs on what parsed when the schema failed. */
+/**
+ * Semantic checks of one set; independent, so each also runs on what parsed when the schema failed
+ * (an invalid expectation is then missing, hence `expect?.`).
+ */
 export function goldenSetChecks(fileName: string, ctx: GoldenSetContext): ((s: GoldenSet) => Finding[])[] {
   const models = new Set(ctx.models.models.map((m) => m.id));
   const tenants = new Map(ctx.tenants.map((t) => [t.metadata.name, t]));
@@ -157,9 +160,10 @@ export function goldenSetChecks(fileName: string, ctx: GoldenSetContext): ((s: G
       }),
     (s) =>
       s.cases.flatMap((c, i): Finding[] => {
-        if (c.expect?.regex === undefined) return [];
+        const regex = c.expect?.regex;
+        if (regex === undefined) return [];
         try {
-          new RegExp(c.expect?.regex);
+          new RegExp(regex);
           return [];
         } catch (err) {
           return [{ path: ['cases', i, 'expect', 'regex'], message: `not a regular expression: ${(err as Error).message}`, hint: 'use the syntax Python\'s re and JavaScript share (no lookbehind, no named groups)' }];
