@@ -8,6 +8,7 @@ import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RETRIEVAL_DATABASE, tenantStoreNames } from '../catalog/retrieval';
+import { POSTGRES_PORT } from '../charts/audit/writer';
 import type { Tenant } from '../config/tenant-schema';
 import { TenantBudget } from '../constructs/budget';
 import { ClusterAccess } from '../constructs/cluster-access';
@@ -68,6 +69,7 @@ export class TenantStack extends EnvironmentStack {
       gateway: { namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS },
       monitoringNamespace: env.tenancy.monitoringNamespace,
       routerNamespace: env.tenancy.routerNamespace,
+      ...(t.spec.retrieval && env.data.retrieval ? { retrievalStore: { cidr: env.network.subnets.privateEndpoints, port: POSTGRES_PORT } } : {}),
     });
     new TenantGitOps(this, 'gitops', { tenant: t, namespace: ns.name, argocdNamespace: env.tenancy.argocdNamespace });
 

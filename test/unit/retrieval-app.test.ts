@@ -88,6 +88,16 @@ describe('retrieval app (dev)', () => {
     assert.equal(federation.config.subject, 'system:serviceaccount:acme-search:workload');
   });
 
+  it("the tenant's pods may reach the PostgreSQL private endpoint on 5432 (tenants cannot declare private ranges themselves)", () => {
+    const pe = loadEnvironment('dev').network.subnets.privateEndpoints;
+    const egress = (stack: SynthedStack) => stack.of('kubernetes_network_policy_v1').filter((p) => p.config.metadata.name === 'allow-retrieval-store');
+    const [policy] = egress(acme);
+    assert.ok(policy, 'acme-search has allow-retrieval-store');
+    assert.deepEqual(policy.config.spec.egress, [{ ports: [{ port: '5432', protocol: 'TCP' }], to: [{ ip_block: { cidr: pe } }] }]);
+    // Negative control: a tenant without retrieval gets no such path.
+    assert.deepEqual(egress(synthed.stack('dev-tenant-contoso-docs')), []);
+  });
+
   it('the check can fail: a secret nobody writes, another service account, login, database and host (negative control)', () => {
     const broken = structuredClone(app);
     broken.find((o) => o.kind === 'ExternalSecret')!.spec.data.push({ secretKey: 'RETRIEVAL_NOBODY_OBJECT_ID', remoteRef: { key: 'retrieval-nobody-object-id' } });

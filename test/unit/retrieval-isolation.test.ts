@@ -29,9 +29,7 @@ import { vector } from '@electric-sql/pglite/vector';
 import { parseAllDocuments } from 'yaml';
 import { RETRIEVAL_MIGRATE_JOB } from '../../charts/retrieval/chart';
 import { reconcileScript } from '../../charts/retrieval/sql';
-import { migrationScript } from '../../charts/audit/migration-script';
 import { EMBEDDINGS_TABLE, tenantStoreNames, type TenantStoreNames } from '../../catalog/retrieval';
-import { loadMigrations, RETRIEVAL_MIGRATIONS_DIR } from '../../config/audit-migrations';
 import { loadEnvironment } from '../../config/load';
 import { ROOT } from '../helpers/tools';
 
