@@ -24,6 +24,7 @@ import { Redis } from '../constructs/data/redis';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
 import type { NetworkStack } from './network-stack';
 import type { PlatformStack } from './platform-stack';
+import type { EnvironmentConfig } from '../config/schema';
 
 export interface DataStackProps extends EnvironmentStackProps {
   readonly network: NetworkStack;
@@ -31,6 +32,11 @@ export interface DataStackProps extends EnvironmentStackProps {
 }
 
 export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility, N8N_DATABASE];
+
+/** The databases of one environment: DATABASES, and the tenant vector stores' where configured (docs/retrieval.md). */
+export function environmentDatabases(env: Pick<EnvironmentConfig, 'data'>): string[] {
+  return env.data.retrieval ? [...DATABASES, RETRIEVAL_DATABASE] : DATABASES;
+}
 
 export class DataStack extends EnvironmentStack {
   readonly postgres: Postgres;
@@ -58,8 +64,7 @@ export class DataStack extends EnvironmentStack {
       privateEndpointName: this.naming.name('privateEndpoint', 'psql'),
       tenantId: client.tenantId,
       config: env.data.postgres,
-      // Tenant vector stores only where the environment configures them (docs/retrieval.md).
-      databases: env.data.retrieval ? [...DATABASES, RETRIEVAL_DATABASE] : DATABASES,
+      databases: environmentDatabases(env),
       privateDnsZoneId: net.privateDnsZones.postgres.id,
     });
     this.redis = new Redis(this, 'redis', {
