@@ -15,7 +15,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { RETRIEVAL_MIGRATE_JOB } from '../../charts/retrieval/chart';
+import { App } from 'cdk8s';
+import { RETRIEVAL_APP, RETRIEVAL_MIGRATE_JOB } from '../../charts/retrieval/chart';
+import { workloadApps } from '../../charts/workloads/apps';
+import { loadInputs } from '../../config/inputs';
+import type { Tenant } from '../../config/tenant-schema';
 import { RETRIEVAL_DATABASE, RETRIEVAL_MIGRATOR, tenantStoreNames } from '../../catalog/retrieval';
 import { ENVIRONMENTS_DIR, loadEnvironment, loadEnvironments } from '../../config/load';
 import { loadTenants, tenantFiles } from '../../config/tenants';
@@ -132,11 +136,26 @@ describe('retrieval app (dev)', () => {
     assert.deepEqual(await schemaErrors(app as KubeObject[]), []);
   });
 
-  it('prod renders the same app for its retrieval tenants', () => {
-    const prod = docs('prod');
-    if (prod.length === 0) return; // images not promoted for prod: the app renders nothing (docs/workloads.md)
-    const secret = prod.find((o) => o.kind === 'ExternalSecret')!;
-    assert.ok(secret.spec.data.some((d: Obj) => d.remoteRef.key === acmeStore.objectIdSecret));
+  it('the tenant list drives the Job: retrieval tenants of the environment only, retired ones left out (prod, with promoted images)', () => {
+    const inputs = loadInputs();
+    const prodEnv = inputs.allEnvironments.find((e) => e.name === 'prod')!;
+    const withTenants = (tenants: Tenant[]) => {
+      const out = new App();
+      workloadApps({ lockFile: join(ROOT, 'test/fixtures/workloads/images.lock.yaml') })[RETRIEVAL_APP](out, { env: prodEnv, models: inputs.models, tenants });
+      const objects: Obj[] = parseAllDocuments(out.synthYaml()).map((d) => d.toJS()).filter(Boolean);
+      const cm = objects.find((o) => o.kind === 'ConfigMap')!;
+      const secrets = objects.find((o) => o.kind === 'ExternalSecret')!.spec.data.map((d: Obj) => d.remoteRef.key).sort();
+      const onboarded = [...(cm.data['reconcile.sql'] as string).matchAll(/onboard_tenant\('([a-z0-9-]+)'/g)].map((m) => m[1]);
+      return { secrets, onboarded, active: /retire_absent\((.*)\)/.exec(cm.data['reconcile.sql'])![1] };
+    };
+    const acmeTenant = inputs.tenants.find((t) => t.metadata.name === 'acme-search')!;
+    const like = (name: string, spec: Partial<Tenant['spec']>): Tenant => ({ ...acmeTenant, metadata: { name }, spec: { ...acmeTenant.spec, ...spec } });
+    const r = withTenants([...inputs.tenants, like('gone', { retired: true }), like('no-store', { retrieval: false }), like('dev-only', { environments: ['dev'] })]);
+    assert.deepEqual(r.onboarded, ['acme-search']);
+    assert.equal(r.active, "ARRAY['acme-search']::text[]");
+    assert.deepEqual(r.secrets, [acmeStore.objectIdSecret, RETRIEVAL_MIGRATOR.clientIdSecret].sort());
+    // Nobody left: every registered store is retired.
+    assert.deepEqual(withTenants(inputs.tenants.map((t) => ({ ...t, spec: { ...t.spec, retrieval: false } }))), { secrets: [RETRIEVAL_MIGRATOR.clientIdSecret], onboarded: [], active: 'ARRAY[]::text[]' });
   });
 });
 
