@@ -41,9 +41,11 @@ export interface RetrievalChartProps {
 /** The Job's script: Entra roles in `postgres`, then the versioned migrations and the reconcile in the retrieval database. */
 export function retrievalMigrateSh(stores: readonly TenantStoreNames[]): string {
   const vars = stores.map(principalVariable).map((p) => ` -v "${p.variable}=$${p.env}"`).join('');
+  // A tenant stack not deployed yet has not written its object id: fail with that, and Argo CD retries the sync.
+  const checks = stores.map((s) => `: "\${${principalVariable(s).env}:?${s.objectIdSecret} is not in the platform vault yet: deploy the tenant stack of ${s.tenant}}"\n`).join('');
   return `#!/bin/sh
 set -eu
-${PSQL_ENV}
+${checks}${PSQL_ENV}
 psql -d postgres${vars} -f ${SCRIPTS_DIR}/principals.sql
 psql -d "$PGDATABASE" -At -f ${SCRIPTS_DIR}/migrate.sql
 psql -d "$PGDATABASE" -At -f ${SCRIPTS_DIR}/reconcile.sql

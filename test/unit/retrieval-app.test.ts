@@ -14,7 +14,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
+import { principalVariable } from '../../charts/retrieval/sql';
 import { App } from 'cdk8s';
 import { RETRIEVAL_APP, RETRIEVAL_MIGRATE_JOB } from '../../charts/retrieval/chart';
 import { workloadApps } from '../../charts/workloads/apps';
@@ -134,6 +136,18 @@ describe('retrieval app (dev)', () => {
     const script = app.find((o) => o.kind === 'ConfigMap')!.data['migrate.sh'] as string;
     for (const f of [...script.matchAll(/\/etc\/retrieval\/([\w.]+)/g)].map((m) => m[1])) assert.ok(files.includes(f), `${f} in ${files}`);
     assert.deepEqual(await schemaErrors(app as KubeObject[]), []);
+  });
+
+  it("the Job stops with the reason when a tenant stack has not written its object id yet (its checks, run by sh)", () => {
+    const script = app.find((o) => o.kind === 'ConfigMap')!.data['migrate.sh'] as string;
+    const checks = script.split('\n').filter((l) => l.startsWith(': "${')).join('\n');
+    const env = principalVariable(acmeStore).env;
+    assert.ok(checks.includes(env), checks);
+    const run = (vars: Record<string, string>) => spawnSync('sh', ['-eu', '-c', checks], { env: { PATH: process.env.PATH, ...vars }, encoding: 'utf8' });
+    const missing = run({});
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.stderr, /retrieval-acme-search-object-id is not in the platform vault yet: deploy the tenant stack of acme-search/);
+    assert.equal(run({ [env]: '6a1f2c3d-4b5e-4f60-8a71-92b3c4d5e6f7' }).status, 0);
   });
 
   it('the tenant list drives the Job: retrieval tenants of the environment only, retired ones left out (prod, with promoted images)', () => {
