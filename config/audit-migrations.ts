@@ -1,5 +1,5 @@
 /**
- * The audit database's schema migrations (migrations/audit/V0001__name.sql ...): read, named and
+ * Schema migrations (migrations/audit/V0001__name.sql ..., likewise migrations/retrieval): read, named and
  * numbered without gaps, each a plain SQL file. The migration Job applies them in version order
  * exactly once (charts/audit/migration-script.ts); this is the only place that reads them.
  */
@@ -9,6 +9,8 @@ import { MIGRATION_QUOTE, type Migration } from '../catalog/audit';
 import { displayPath, ValidationError, type Problem } from './yaml-validate';
 
 export const AUDIT_MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations', 'audit');
+/** The retrieval database's structure (tenant stores), same format and runner. */
+export const RETRIEVAL_MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations', 'retrieval');
 
 const NAME = /^V(\d{4})__([a-z0-9]+(?:_[a-z0-9]+)*)\.sql$/;
 

@@ -12,6 +12,7 @@ import { PLATFORM_HOSTS, PLATFORM_HOST_NAMES, type PlatformHostName } from '../c
 import { PLATFORM_ROUTE_LIST } from '../catalog/routes';
 import { guardRailViolations, RELAXABLE, type RelaxableRule } from './guard-rails';
 import { isQuantity } from './quantity';
+import { HNSW_MAX_DIMENSIONS } from '../catalog/retrieval';
 
 const dns1123Label = z
   .string()
@@ -291,6 +292,18 @@ export const environmentSchema = z
               .optional(),
           })
           .strict(),
+        /** Tenant vector stores (docs/retrieval.md): the `retrieval` database exists only where this is set. */
+        retrieval: z
+          .object({
+            /** Dimensions of the embedding model the tenants' stores hold (e.g. 1536 for text-embedding-3-small). */
+            embeddingDimensions: z
+              .number()
+              .int()
+              .min(1)
+              .max(HNSW_MAX_DIMENSIONS, `at most ${HNSW_MAX_DIMENSIONS}: pgvector's HNSW index takes vector columns of up to ${HNSW_MAX_DIMENSIONS} dimensions; pick a smaller model or request shortened embeddings (text-embedding-3 models take a dimensions parameter)`),
+          })
+          .strict()
+          .optional(),
         redis: z
           .object({
             capacity: z.number().int().min(1).max(5).default(1),

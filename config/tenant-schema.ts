@@ -134,6 +134,10 @@ export const tenantSchema = z
           .strict()
           .optional()
           .describe('the Temporal namespace named after the tenant (docs/workflows.md)'),
+        retrieval: z
+          .boolean()
+          .default(false)
+          .describe('true for a pgvector store of its own on the platform PostgreSQL: a schema and an Entra ID role for its workload identity (docs/retrieval.md)'),
         /**
          * Offboarding, step one: the tenant's stacks declare nothing, so the next deploy destroys
          * what it had (after the approve-destroy label on the pull request). Step two, once that

@@ -155,6 +155,18 @@ export function tenantChecks(fileName: string, ctx: TenantContext): ((t: Tenant)
         },
       ];
     },
+    (t) => {
+      if (!t.spec.retrieval) return [];
+      const without = t.spec.environments.filter((e) => ctx.environments.find((env) => env.name === e && !env.data.retrieval));
+      if (without.length === 0) return [];
+      return [
+        {
+          path: ['spec', 'retrieval'],
+          message: `retrieval needs the retrieval database, which ${without.join(', ')} ${without.length === 1 ? 'does' : 'do'} not have (no data.retrieval in config/environments/${without[0]}.yaml)`,
+          hint: `ask the platform team to set data.retrieval.embeddingDimensions in ${without.join(', ')}, or set retrieval: false`,
+        },
+      ];
+    },
     (t) =>
       t.spec.network.allowEgressTo.flatMap((target, i): Finding[] => {
         const [host, port] = splitHostPort(target);

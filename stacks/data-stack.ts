@@ -17,12 +17,14 @@ import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from '../catalog/mcp-tools';
 import { AUDIT_DATABASE, AUDIT_IDENTITIES } from '../catalog/audit';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { TEMPORAL_DATABASES } from '../catalog/temporal';
+import { RETRIEVAL_DATABASE, RETRIEVAL_MIGRATOR } from '../catalog/retrieval';
 import { ArtifactStorage } from '../constructs/data/storage';
 import { Postgres } from '../constructs/data/postgres';
 import { Redis } from '../constructs/data/redis';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
 import type { NetworkStack } from './network-stack';
 import type { PlatformStack } from './platform-stack';
+import type { EnvironmentConfig } from '../config/schema';
 
 export interface DataStackProps extends EnvironmentStackProps {
   readonly network: NetworkStack;
@@ -30,6 +32,11 @@ export interface DataStackProps extends EnvironmentStackProps {
 }
 
 export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility, N8N_DATABASE];
+
+/** The databases of one environment: DATABASES, and the tenant vector stores' where configured (docs/retrieval.md). */
+export function environmentDatabases(env: Pick<EnvironmentConfig, 'data'>): string[] {
+  return env.data.retrieval ? [...DATABASES, RETRIEVAL_DATABASE] : DATABASES;
+}
 
 export class DataStack extends EnvironmentStack {
   readonly postgres: Postgres;
@@ -57,7 +64,7 @@ export class DataStack extends EnvironmentStack {
       privateEndpointName: this.naming.name('privateEndpoint', 'psql'),
       tenantId: client.tenantId,
       config: env.data.postgres,
-      databases: DATABASES,
+      databases: environmentDatabases(env),
       privateDnsZoneId: net.privateDnsZones.postgres.id,
     });
     this.redis = new Redis(this, 'redis', {
@@ -96,6 +103,7 @@ export class DataStack extends EnvironmentStack {
     this.routerIdentity(props);
     if (env.mcpHub && env.addons.aiGateway.enabled) this.mcpToolServerIdentity(props);
     this.auditIdentities(props, client.tenantId);
+    if (env.data.retrieval) this.retrievalMigrator(props, client.tenantId);
 
     new TerraformOutput(this, 'postgres_fqdn', { value: this.postgres.server.fqdn });
     new TerraformOutput(this, 'redis_hostname', { value: this.redis.cache.hostname });
@@ -196,6 +204,36 @@ export class DataStack extends EnvironmentStack {
         });
       }
     }
+  }
+
+  /**
+   * The retrieval migration Job's identity (catalog/retrieval.ts): an Entra admin of the server,
+   * because only those create the tenants' Entra roles (pgaadauth_create_principal_with_oid), and
+   * a member of azure_pg_admin, which may create the allow-listed pgvector extension. Its client
+   * id goes to the vault for the Job's ExternalSecret; the tenants' object ids come from the
+   * tenant stacks (stacks/tenant-stack.ts).
+   */
+  private retrievalMigrator(props: DataStackProps, tenantId: string): void {
+    const { env, platform } = props;
+    const m = RETRIEVAL_MIGRATOR;
+    const identity = new WorkloadIdentity(this, `${m.name}-identity`, {
+      name: this.naming.name('userAssignedIdentity', m.name),
+      resourceGroupName: this.resourceGroup.name,
+      location: env.location,
+      oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+      namespace: m.namespace,
+      serviceAccount: m.serviceAccount,
+      roles: {},
+    });
+    new KeyVaultSecret(this, m.clientIdSecret, { name: m.clientIdSecret, keyVaultId: platform.vault.vault.id, value: identity.clientId, contentType: 'client-id' });
+    new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${m.name}-postgres-admin`, {
+      serverName: this.postgres.server.name,
+      resourceGroupName: this.resourceGroup.name,
+      tenantId,
+      objectId: identity.identity.principalId,
+      principalName: this.naming.name('userAssignedIdentity', m.name),
+      principalType: 'ServicePrincipal',
+    });
   }
 
   /**

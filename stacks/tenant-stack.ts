@@ -6,6 +6,9 @@ import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../catalog/edge';
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import { RETRIEVAL_DATABASE, tenantStoreNames } from '../catalog/retrieval';
+import { POSTGRES_PORT } from '../charts/audit/writer';
 import type { Tenant } from '../config/tenant-schema';
 import { TenantBudget } from '../constructs/budget';
 import { ClusterAccess } from '../constructs/cluster-access';
@@ -66,6 +69,7 @@ export class TenantStack extends EnvironmentStack {
       gateway: { namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS },
       monitoringNamespace: env.tenancy.monitoringNamespace,
       routerNamespace: env.tenancy.routerNamespace,
+      ...(t.spec.retrieval && env.data.retrieval ? { retrievalStore: { cidr: env.network.subnets.privateEndpoints, port: POSTGRES_PORT } } : {}),
     });
     new TenantGitOps(this, 'gitops', { tenant: t, namespace: ns.name, argocdNamespace: env.tenancy.argocdNamespace });
 
@@ -77,6 +81,16 @@ export class TenantStack extends EnvironmentStack {
       contactEmails: t.spec.owners.contacts,
       tag: { name: TENANT_LABEL, value: t.metadata.name },
     });
+
+    // The tenant's vector store (docs/retrieval.md): its workload identity becomes its PostgreSQL
+    // role. The retrieval migration Job (platform namespace) maps the object id to an Entra role,
+    // so it goes where that Job's ExternalSecret reads: the platform vault. Retiring the tenant
+    // destroys the identity and this secret; the Job then revokes the role's access.
+    if (t.spec.retrieval && env.data.retrieval) {
+      const store = tenantStoreNames(t.metadata.name);
+      new KeyVaultSecret(this, 'retrieval-object-id', { name: store.objectIdSecret, keyVaultId: platform.vault.vault.id, value: identity.identity.principalId, contentType: 'object-id' });
+      new TerraformOutput(this, 'retrieval', { value: { database: RETRIEVAL_DATABASE, schema: store.schema, user: store.loginRole }, description: 'PostgreSQL database, schema and user of the tenant vector store (docs/retrieval.md)' });
+    }
 
     new TerraformOutput(this, 'tenant_namespace', { value: ns.name });
     new TerraformOutput(this, 'workload_identity_client_id', { value: identity.identity.clientId, description: 'annotate service accounts with it' });

@@ -23,13 +23,15 @@ import { LlmRouterChart } from './router';
 import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
 import { mcpGrants } from '../../catalog/mcp-tools';
 import { AUDIT_APP, AuditChart } from '../audit/chart';
-import { AUDIT_MIGRATIONS_DIR, loadMigrations } from '../../config/audit-migrations';
 import { GOLDEN_SETS_DIR, goldenSetsFor, loadGoldenSets } from '../../config/golden-sets';
 import { GoldenSetAnalysis } from '../golden-sets/analysis';
 import { GOLDEN_SET_NAME, ROUTER_TARGET } from '../../catalog/golden-sets';
 import { ROUTER_NAME, ROUTER_PORT, ROUTER_SECRETS } from './router';
 import { VLLM_PORT } from '../serving/vllm';
 import { podPeer, PLATFORM_NAMESPACE, SERVING_NAMESPACE, tcp } from './common';
+import { AUDIT_MIGRATIONS_DIR, loadMigrations, RETRIEVAL_MIGRATIONS_DIR } from '../../config/audit-migrations';
+import { RETRIEVAL_APP, RetrievalChart } from '../retrieval/chart';
+import { RETRIEVAL_MIGRATOR, tenantStoreNames } from '../../catalog/retrieval';
 
 export interface WorkloadFiles {
   readonly workloadsFile?: string;
@@ -40,6 +42,7 @@ export interface WorkloadFiles {
   readonly migrationsDir?: string;
   /** The golden sets (golden-sets/). */
   readonly goldenSetsDir?: string;
+  readonly retrievalMigrationsDir?: string;
 }
 
 /** The apps, reading their config from the given files (tests pass fixtures). */
@@ -122,6 +125,32 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         postgresHost: p.postgresHost,
         migratorRole: p.auditMigratorRole,
         blobHost: p.blobHost,
+        privateEndpointsCidr: p.privateEndpointsCidr,
+        // The agent services' Entra ID endpoints: the token exchange goes to the same place.
+        cloudEndpoints: p.config.agents.cloudEndpoints,
+      });
+    },
+    [RETRIEVAL_APP]: (app, ctx) => {
+      const retrieval = ctx.env.data.retrieval;
+      if (!retrieval) return;
+      const p = plan(ctx);
+      // Read before the images are looked at: a bad migrations folder fails every render.
+      const migrations = loadMigrations(files.retrievalMigrationsDir ?? RETRIEVAL_MIGRATIONS_DIR);
+      const images = all(p, ['postgres', 'curl']);
+      if (!images) return;
+      const { env } = ctx;
+      const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });
+      new RetrievalChart(app, RETRIEVAL_APP, {
+        postgresImage: images.postgres,
+        curlImage: images.curl,
+        migrations,
+        stores: ctx.tenants
+          .filter((t) => t.spec.retrieval && !t.spec.retired && t.spec.environments.includes(env.name))
+          .map((t) => tenantStoreNames(t.metadata.name))
+          .sort((a, b) => a.tenant.localeCompare(b.tenant)),
+        embeddingDimensions: retrieval.embeddingDimensions,
+        postgresHost: p.postgresHost,
+        migratorRole: naming.name('userAssignedIdentity', RETRIEVAL_MIGRATOR.name),
         privateEndpointsCidr: p.privateEndpointsCidr,
         // The agent services' Entra ID endpoints: the token exchange goes to the same place.
         cloudEndpoints: p.config.agents.cloudEndpoints,

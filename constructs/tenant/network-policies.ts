@@ -17,6 +17,8 @@ export interface TenantNetworkPoliciesProps {
   readonly gateway: { readonly namespace: string; readonly pods: Readonly<Record<string, string>> };
   readonly monitoringNamespace: string;
   readonly routerNamespace: string;
+  /** The tenant's vector store (docs/retrieval.md): the PostgreSQL private endpoint's subnet and port. */
+  readonly retrievalStore?: { readonly cidr: string; readonly port: number };
 }
 
 const byName = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
@@ -51,6 +53,15 @@ export class TenantNetworkPolicies extends Construct {
         { to: [{ namespaceSelector: byName(props.routerNamespace) }], ports: [{ port: '4000', protocol: 'TCP' }] },
       ],
     });
+
+    // Tenants may not declare private ranges; the platform opens the one its vector store needs.
+    if (props.retrievalStore) {
+      policy('allow-retrieval-store', {
+        podSelector: all,
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: props.retrievalStore.cidr } }], ports: [{ port: String(props.retrievalStore.port), protocol: 'TCP' }] }],
+      });
+    }
 
     const targets = props.tenant.spec.network.allowEgressTo.map(splitHostPort);
     const cidrs = targets.filter(([host]) => host.includes('/'));
