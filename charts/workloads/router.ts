@@ -188,7 +188,7 @@ export class LlmRouterChart extends Chart {
         dbEgress,
         redisEgress,
         otelEgress,
-        { to: [podPeer(SERVICES.presidioAnalyzer.name), podPeer(SERVICES.presidioAnonymizer.name)], ports: tcp(SERVICES.presidioAnalyzer.httpPort, SERVICES.presidioAnonymizer.httpPort) },
+        { to: [podPeer(SERVICES.presidioAnalyzer.name), podPeer(SERVICES.presidioAnonymizer.name)], ports: tcp(...new Set([SERVICES.presidioAnalyzer.httpPort, SERVICES.presidioAnonymizer.httpPort])) },
         ...cloud,
       ],
       args: ['--config', `${CONFIG_DIR}/config.yaml`, '--port', String(ROUTER_PORT), '--num_workers', '4'],

@@ -23,7 +23,7 @@ import { schemaErrors } from '../helpers/k8s-schemas';
 
 type Obj = Record<string, any>;
 const rendered: Obj[] = parseAllDocuments(readFileSync('rendered/dev/llm-router/manifests.yaml', 'utf8')).map((d) => d.toJS()).filter(Boolean);
-const named = (kind: string, name: string) => rendered.find((o) => o.kind === kind && o.metadata.name === name);
+const named = (kind: string, name: string): Obj => rendered.find((o) => o.kind === kind && o.metadata.name === name) as Obj;
 const presidio = [SERVICES.presidioAnalyzer, SERVICES.presidioAnonymizer];
 
 const route = (alias: string, dataBoundary?: string): RouterModel => ({ alias, served: alias, ...(dataBoundary ? { dataBoundary } : {}) }) as unknown as RouterModel;
