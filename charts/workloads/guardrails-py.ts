@@ -79,6 +79,9 @@ class TenantPiiMasking(_OPTIONAL_PresidioPIIMasking):
     async def async_pre_call_hook(self, user_api_key_dict, cache, data, call_type):
         if not _team_enabled(user_api_key_dict, self.guardrail_name):
             return data
+        if data.get("stream") is True:
+            # Refused before the call: once a stream has started, an error can only be a chunk.
+            raise HTTPException(status_code=400, detail={"error": f"{self.guardrail_name} is on for this team: send stream=false"})
         if call_type in CHAT:
             for message in data.get("messages") or []:
                 if message.get("content") is not None:
@@ -106,7 +109,7 @@ class TenantPiiMasking(_OPTIONAL_PresidioPIIMasking):
 
     async def async_post_call_streaming_iterator_hook(self, user_api_key_dict, response, request_data):
         # A stream is sent chunk by chunk; PII split over chunks cannot be masked reliably, so an
-        # opted-in team gets no streams (docs/compliance/dpia.md).
+        # opted-in team gets no streams (refused in the pre-call hook; this is the backstop).
         if _team_enabled(user_api_key_dict, self.guardrail_name):
             raise HTTPException(status_code=400, detail={"error": f"{self.guardrail_name} is on for this team: send stream=false"})
         async for chunk in response:
