@@ -125,7 +125,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         cloudEndpoints: p.config.router.cloudEndpoints,
       });
       // The router's PII guardrail: same app, so it syncs with the router that calls it.
-      new PresidioChart(app, 'presidio', { environment: p.env, analyzerImage: images['presidio-analyzer'], anonymizerImage: images['presidio-anonymizer'], minReplicas: 2, maxReplicas: p.config.router.maxReplicas });
+      new PresidioChart(app, 'presidio', { environment: p.env, analyzerImage: images['presidio-analyzer'], anonymizerImage: images['presidio-anonymizer'], minReplicas: p.config.router.minReplicas, maxReplicas: p.config.router.maxReplicas });
     },
     [N8N_APP]: (app, ctx) => {
       const p = plan(ctx);
