@@ -23,7 +23,7 @@ export const UPSTREAM_REGISTRIES: readonly UpstreamRegistry[] = [
     why: "Gatekeeper, Grafana, Loki (and its gateway and caches), Tempo, the OpenTelemetry Collector, and Argo CD's Redis and HAProxy",
   },
   { host: 'quay.io', why: "Prometheus, Alertmanager, Thanos, the Prometheus operator, node-exporter, Grafana's sidecar, Argo CD and cert-manager" },
-  { host: 'ghcr.io', why: 'External Secrets, KEDA, Ratify and Dex' },
+  { host: 'ghcr.io', why: 'External Secrets, KEDA, Ratify, Dex and Presidio' },
   { host: 'registry.k8s.io', why: "kube-state-metrics, the Prometheus operator's webhook certificate job and external-dns" },
   { host: 'nvcr.io', why: 'the NVIDIA device plugin' },
 ];

@@ -57,6 +57,12 @@ export const SERVICES = {
   n8n: { name: 'n8n', namespace: N8N_NAMESPACE, component: 'main', httpPort: 5678, metricsPort: 5678, otlp: false },
   n8nWebhook: { name: 'n8n-webhook', namespace: N8N_NAMESPACE, component: 'webhook', httpPort: 5678, metricsPort: 5678, otlp: false },
   n8nWorker: { name: 'n8n-worker', namespace: N8N_NAMESPACE, component: 'worker', httpPort: 5678, metricsPort: 5678, otlp: false },
+  /**
+   * Presidio (the router's PII guardrail, charts/workloads/presidio.ts): the images' gunicorn on
+   * PORT 3000 (Dockerfile ENV PORT=3000), GET /health; they serve no /metrics and send no OTLP.
+   */
+  presidioAnalyzer: { name: 'presidio-analyzer', namespace: PLATFORM_NAMESPACE, component: 'pii-analyzer', httpPort: 3000, metricsPort: 3000, otlp: false },
+  presidioAnonymizer: { name: 'presidio-anonymizer', namespace: PLATFORM_NAMESPACE, component: 'pii-anonymizer', httpPort: 3000, metricsPort: 3000, otlp: false },
 } as const satisfies Record<string, PlatformServiceName>;
 
 export type ServiceKey = keyof typeof SERVICES;

@@ -8,6 +8,8 @@ export interface RouterEntitlement {
   readonly requestsPerMinute: number;
   readonly monthlyBudget: number;
   readonly currency: string;
+  /** Guardrails the router applies to the tenant's team (charts/workloads/guardrails.ts). */
+  readonly guardrails: { readonly piiMasking: boolean };
 }
 
 /** Tenants without an `llm` block get no router access at all (deny by default). */
@@ -20,6 +22,7 @@ export function routerEntitlement(t: Tenant): RouterEntitlement | undefined {
     requestsPerMinute: t.spec.llm.requestsPerMinute,
     monthlyBudget: t.spec.llm.monthlyBudget,
     currency: t.spec.budget.currency,
+    guardrails: { piiMasking: t.spec.llm.guardrails.piiMasking },
   };
 }
 

@@ -91,6 +91,16 @@ export const tenantSchema = z
             tokensPerMinute: z.number().int().min(1),
             requestsPerMinute: z.number().int().min(1),
             monthlyBudget: z.number().min(0).describe('router spend limit in the billing currency'),
+            guardrails: z
+              .object({
+                piiMasking: z
+                  .boolean()
+                  .default(false)
+                  .describe('mask personal data (Presidio) in prompts before the model sees them and in completions before the tenant does (docs/compliance/dpia.md)'),
+              })
+              .strict()
+              .default({ piiMasking: false })
+              .describe("the router's guardrails for this tenant's team"),
           })
           .strict()
           .optional(),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned verification tools into .tools/ (git-ignored) and reuses them when
 # present, so CI on a fresh machine gets them and a warm machine pays nothing.
-# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|helm|prometheus|checkov ...]   (no argument: all of them)
+# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|helm|prometheus|checkov|litellm ...]   (no argument: all of them)
 set -euo pipefail
 
 OPA_VERSION=v1.22.2
@@ -11,6 +11,9 @@ ACTIONLINT_VERSION=v1.7.12
 # Helm 3 (the provider's helm 3.1.1 embeds Helm 3 too); renders the pinned charts offline.
 HELM_VERSION=v3.22.0
 CHECKOV_VERSION=3.3.30
+# The router image's LiteLLM (config/workloads.yaml litellm tag; a test keeps them in step): the
+# router's guardrail module is loaded and driven through this release's own proxy hooks.
+LITELLM_VERSION=1.74.9
 # promtool and amtool are pinned by scripts/promtool/go.mod (a test keeps these in step).
 PROMETHEUS_VERSION=v0.316.0
 ALERTMANAGER_VERSION=v0.34.1
@@ -71,8 +74,21 @@ checkov_tool() {
   echo "$CHECKOV_VERSION" >"$tools/checkov.version"
 }
 
+litellm_tool() {
+  if fresh litellm-python "$LITELLM_VERSION"; then return; fi
+  need python3 "install Python 3.10+ with venv"
+  log "installing litellm[proxy] $LITELLM_VERSION into .tools/litellm-venv (first run only)"
+  rm -rf "$tools/litellm-venv"
+  python3 -m venv "$tools/litellm-venv"
+  "$tools/litellm-venv/bin/pip" install --quiet --disable-pip-version-check "litellm[proxy]==$LITELLM_VERSION"
+  # A wrapper, not a link: Python finds its venv from the path it was started by.
+  printf '#!/bin/sh\nexec "%s" "$@"\n' "$tools/litellm-venv/bin/python" >"$bin/litellm-python"
+  chmod +x "$bin/litellm-python"
+  echo "$LITELLM_VERSION" >"$tools/litellm-python.version"
+}
+
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint helm prometheus checkov)
+[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint helm prometheus checkov litellm)
 for t in "${want[@]}"; do
   case "$t" in
     opa) go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" ;;
@@ -82,7 +98,8 @@ for t in "${want[@]}"; do
     helm) go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" ;;
     prometheus) prometheus_tools ;;
     checkov) checkov_tool ;;
-    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint helm prometheus checkov)"; exit 2 ;;
+    litellm) litellm_tool ;;
+    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint helm prometheus checkov litellm)"; exit 2 ;;
   esac
 done
 log "ready in $bin: ${want[*]}"

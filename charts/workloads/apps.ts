@@ -20,6 +20,7 @@ import { DEMO_APP, EdgeDemoChart } from '../edge/demo';
 import { AgentServicesChart } from './agents';
 import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
 import { LlmRouterChart } from './router';
+import { PresidioChart } from './presidio';
 import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
 import { mcpGrants } from '../../catalog/mcp-tools';
 import { AUDIT_APP, AuditChart } from '../audit/chart';
@@ -159,7 +160,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
     'llm-router': (app, ctx) => {
       const sets = loadGoldenSets(ctx, files.goldenSetsDir ?? GOLDEN_SETS_DIR).map((l) => l.set);
       const p = plan(ctx);
-      const images = all(p, ['litellm', 'sql-exporter']);
+      const images = all(p, ['litellm', 'sql-exporter', 'presidio-analyzer', 'presidio-anonymizer']);
       if (!images) return;
       const chart = new LlmRouterChart(app, 'llm-router', {
         environment: p.env,
@@ -185,6 +186,8 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         auth: { kind: 'tenant-keys', masterKeySecret: ROUTER_SECRETS.LITELLM_MASTER_KEY },
         canaryEgress: { to: [podPeer(ROUTER_NAME)], ports: tcp(ROUTER_PORT) },
       });
+      // The router's PII guardrail: same app, so it syncs with the router that calls it.
+      new PresidioChart(app, 'presidio', { environment: p.env, analyzerImage: images['presidio-analyzer'], anonymizerImage: images['presidio-anonymizer'], minReplicas: p.config.router.minReplicas, maxReplicas: p.config.router.maxReplicas });
     },
     [N8N_APP]: (app, ctx) => {
       const p = plan(ctx);

@@ -27,12 +27,15 @@ import type { ImageRef, RouterModel, TenantEntitlement } from './plan';
 import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from './names';
 import { PlatformService, TMP_SIZE } from './service';
 import { SpendExporter } from './spend-exporter';
+import { guardrailsConfig, guardrailsFiles, presidioEnv, teamGuardrails } from './guardrails';
 
 export { ROUTER_NAME } from './names';
 export const ROUTER_PORT = SERVICES.router.httpPort;
 const CONFIG_DIR = '/etc/litellm';
 export const POSTGRES_PORT = 5432;
 const REDIS_TLS_PORT = 6380;
+/** LiteLLM duration (`<n>d`): how long the router keeps per-request spend logs. */
+export const SPEND_LOGS_RETENTION = '90d';
 /** Key Vault secret names the router reads (docs/workloads.md). */
 export const ROUTER_SECRETS = {
   LITELLM_MASTER_KEY: 'llm-router-master-key',
@@ -85,6 +88,7 @@ export function litellmConfig(props: Pick<LlmRouterChartProps, 'routes' | 'fallb
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([alias, targets]) => ({ [alias]: targets })),
     },
+    ...guardrailsConfig(props.routes),
     litellm_settings: { callbacks: ['prometheus'], drop_params: true, request_timeout: 600, telemetry: false },
     general_settings: {
       master_key: 'os.environ/LITELLM_MASTER_KEY',
@@ -93,6 +97,8 @@ export function litellmConfig(props: Pick<LlmRouterChartProps, 'routes' | 'fallb
       // Fail closed: without the database, keys and budgets cannot be checked.
       allow_requests_on_db_unavailable: false,
       disable_spend_logs: false,
+      // Spend logs (per request: team, model, tokens, cost; no prompts) are deleted after this (docs/compliance/retention.md).
+      maximum_spend_logs_retention_period: SPEND_LOGS_RETENTION,
       proxy_batch_write_at: 10,
     },
   };
@@ -108,7 +114,7 @@ export function tenantTeams(entitlements: readonly TenantEntitlement[]): Record<
     rpm_limit: e.requestsPerMinute,
     max_budget: e.monthlyBudget,
     budget_duration: '30d',
-    metadata: { tenant: e.tenant, budget_currency: e.currency, managed_by: 'platform-render' },
+    metadata: { tenant: e.tenant, budget_currency: e.currency, managed_by: 'platform-render', ...teamGuardrails(e) },
   }));
 }
 
@@ -158,6 +164,7 @@ export class LlmRouterChart extends Chart {
       'config.yaml': stringify(litellmConfig(props), { lineWidth: 0, sortMapEntries: false }),
       'tenants.json': `${JSON.stringify(tenantTeams(props.entitlements), null, 2)}\n`,
       'sync_teams.py': SYNC_TEAMS_PY,
+      ...guardrailsFiles(props.routes),
     };
     // Config and secrets exist before the migration hook (wave -1) and the Deployment (wave 0).
     const earlier = { 'argocd.argoproj.io/sync-wave': '-2' };
@@ -184,6 +191,7 @@ export class LlmRouterChart extends Chart {
         dbEgress,
         redisEgress,
         otelEgress,
+        { to: [podPeer(SERVICES.presidioAnalyzer.name), podPeer(SERVICES.presidioAnonymizer.name)], ports: tcp(...new Set([SERVICES.presidioAnalyzer.httpPort, SERVICES.presidioAnonymizer.httpPort])) },
         ...cloud,
       ],
       args: ['--config', `${CONFIG_DIR}/config.yaml`, '--port', String(ROUTER_PORT), '--num_workers', '4'],
@@ -199,6 +207,7 @@ export class LlmRouterChart extends Chart {
         STORE_MODEL_IN_DB: 'False',
         LITELLM_LOG: 'INFO',
         PROMETHEUS_MULTIPROC_DIR: '/tmp/prometheus',
+        ...presidioEnv(),
       },
       secrets: { ...ROUTER_SECRETS },
       podLabels: { 'azure.workload.identity/use': 'true' },

@@ -59,6 +59,8 @@ export interface PlatformServiceProps {
   /** Seconds between SIGTERM and SIGKILL: in-flight requests finish in this time. */
   readonly terminationGraceSeconds?: number;
   readonly annotations?: Record<string, string>;
+  /** false for an image that serves no /metrics: no ServiceMonitor, no scrape path in its policy. */
+  readonly monitored?: boolean;
   /** Annotations on what the pods depend on (ServiceAccount, ConfigMaps, ExternalSecret), e.g. an earlier Argo CD sync wave. */
   readonly dependencyAnnotations?: Record<string, string>;
 }
@@ -191,13 +193,13 @@ export class PlatformService extends Construct {
         policyTypes: ['Ingress', 'Egress'],
         ingress: [
           ...(props.callers.length ? [{ from: props.callers, ports: [{ protocol: 'TCP', port: port(httpPort) }] }] : []),
-          metricsIngress(metricsPort),
+          ...(props.monitored === false ? [] : [metricsIngress(metricsPort)]),
         ],
         egress: props.egress,
       },
     });
 
-    new ServiceMonitor(this, 'servicemonitor', { metadata: meta(), selector: this.selector, port: metricsPort !== httpPort ? 'metrics' : 'http' });
+    if (props.monitored !== false) new ServiceMonitor(this, 'servicemonitor', { metadata: meta(), selector: this.selector, port: metricsPort !== httpPort ? 'metrics' : 'http' });
   }
 }
 

@@ -55,6 +55,8 @@ const PLATFORM_NAMESPACES = WORKLOAD_NAMESPACES.map((name) => ({
 }));
 
 /** Deployments whose load does not grow with traffic: a fixed replica count instead of an autoscaler. */
+/** Images that serve no /metrics (Presidio: Flask under gunicorn, upstream app.py): no ServiceMonitor scraping a 404. */
+const UNMONITORED = [SERVICES.presidioAnalyzer.name, SERVICES.presidioAnonymizer.name];
 const FIXED_REPLICAS = [SERVICES.spendExporter.name, MCP_AUDIT_WRITER.name, SERVICES.n8n.name];
 
 const dev = render('dev');
@@ -162,7 +164,8 @@ describe('workloads: properties of every workload', () => {
         }
         const services = sameNs('Service').filter((s) => matches(s.spec.selector, labels));
         assert.equal(services.length, 1, `${d.metadata.name}: Service`);
-        assert.ok(sameNs('ServiceMonitor').some((m) => matches(m.spec.selector.matchLabels, services[0].metadata.labels)), `${d.metadata.name}: ServiceMonitor`);
+        const monitored = sameNs('ServiceMonitor').some((m) => matches(m.spec.selector.matchLabels, services[0].metadata.labels));
+        assert.equal(monitored, !UNMONITORED.includes(d.metadata.name), `${d.metadata.name}: ServiceMonitor`);
       }
     });
 
@@ -283,7 +286,7 @@ describe('workloads: LLM router', () => {
     }
   });
 
-  it('NetworkPolicy: callers are the gateway, the patch worker, the team sync, the golden-set Job, the Gateway\'s Envoy proxies (llm.<zone>) and tenant namespaces; egress only vLLM, the private endpoints, OTLP and declared endpoints', () => {
+  it('NetworkPolicy: callers are the gateway, the patch worker, the team sync, the golden-set Job, the Gateway\'s Envoy proxies (llm.<zone>) and tenant namespaces; egress only vLLM, the private endpoints, OTLP, Presidio and declared endpoints', () => {
     const np = dev['llm-router'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'llm-router');
     assert.deepEqual(np.spec.ingress[0].from, [
       { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-gateway' } } },
@@ -293,12 +296,13 @@ describe('workloads: LLM router', () => {
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } }, podSelector: { matchLabels: { ...ENVOY_PROXY_POD_LABELS } } },
       { namespaceSelector: { matchExpressions: [{ key: 'tenant', operator: 'Exists' }] } },
     ]);
-    const egress = np.spec.egress.map((r: any) => `${JSON.stringify(r.to[0].ipBlock?.cidr ?? r.to[0].namespaceSelector.matchLabels)}:${r.ports.map((p: any) => p.port).join(',')}`);
+    const egress = np.spec.egress.map((r: any) => `${JSON.stringify(r.to[0].ipBlock?.cidr ?? r.to[0].namespaceSelector?.matchLabels ?? r.to[0].podSelector.matchLabels)}:${r.ports.map((p: any) => p.port).join(',')}`);
     assert.deepEqual(egress, [
       '{"kubernetes.io/metadata.name":"serving"}:8000',
       '"10.40.24.0/21":5432',
       '"10.40.24.0/21":6380',
       '{"kubernetes.io/metadata.name":"observability"}:4317',
+      '{"app.kubernetes.io/name":"presidio-analyzer"}:3000',
       '"20.190.128.0/18":443',
       '"40.126.0.0/18":443',
     ]);
