@@ -15,6 +15,7 @@ import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from '../charts/workloads/names'
 import { N8N_DATABASE, N8N_SECRETS } from '../catalog/n8n';
 import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from '../catalog/mcp-tools';
 import { AUDIT_DATABASE, AUDIT_IDENTITIES } from '../catalog/audit';
+import { LEDGER_DATABASE, LEDGER_IDENTITIES } from '../catalog/ledger';
 import { WorkloadIdentity } from '../constructs/addons/identity';
 import { TEMPORAL_DATABASES } from '../catalog/temporal';
 import { ArtifactStorage } from '../constructs/data/storage';
@@ -29,7 +30,7 @@ export interface DataStackProps extends EnvironmentStackProps {
   readonly platform: PlatformStack;
 }
 
-export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility, N8N_DATABASE];
+export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility, N8N_DATABASE, LEDGER_DATABASE];
 
 export class DataStack extends EnvironmentStack {
   readonly postgres: Postgres;
@@ -96,6 +97,7 @@ export class DataStack extends EnvironmentStack {
     this.routerIdentity(props);
     if (env.mcpHub && env.addons.aiGateway.enabled) this.mcpToolServerIdentity(props);
     this.auditIdentities(props, client.tenantId);
+    this.ledgerIdentities(props, client.tenantId);
 
     new TerraformOutput(this, 'postgres_fqdn', { value: this.postgres.server.fqdn });
     new TerraformOutput(this, 'redis_hostname', { value: this.redis.cache.hostname });
@@ -185,6 +187,38 @@ export class DataStack extends EnvironmentStack {
         new KeyVaultSecret(this, name, { name, keyVaultId: platform.vault.vault.id, value, contentType });
       vaultSecret(a.clientIdSecret, identity.clientId, 'client-id');
       vaultSecret(a.objectIdSecret, identity.identity.principalId, 'object-id');
+      if (a.role === 'entra-admin') {
+        new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${a.name}-postgres-admin`, {
+          serverName: this.postgres.server.name,
+          resourceGroupName: this.resourceGroup.name,
+          tenantId,
+          objectId: identity.identity.principalId,
+          principalName: this.naming.name('userAssignedIdentity', a.name),
+          principalType: 'ServicePrincipal',
+        });
+      }
+    }
+  }
+
+  /**
+   * The cost ledger's identities (catalog/ledger.ts), each federated with its service account: the
+   * loader and the API (PostgREST's login) become PostgreSQL roles through the ledger's migration
+   * Job, which runs as the ledger's migrator, an Entra admin of the server. None has an Azure role.
+   */
+  private ledgerIdentities(props: DataStackProps, tenantId: string): void {
+    const { env, platform } = props;
+    for (const a of Object.values(LEDGER_IDENTITIES)) {
+      const identity = new WorkloadIdentity(this, `${a.name}-identity`, {
+        name: this.naming.name('userAssignedIdentity', a.name),
+        resourceGroupName: this.resourceGroup.name,
+        location: env.location,
+        oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+        namespace: a.namespace,
+        serviceAccount: a.serviceAccount,
+        roles: {},
+      });
+      new KeyVaultSecret(this, a.clientIdSecret, { name: a.clientIdSecret, keyVaultId: platform.vault.vault.id, value: identity.clientId, contentType: 'client-id' });
+      new KeyVaultSecret(this, a.objectIdSecret, { name: a.objectIdSecret, keyVaultId: platform.vault.vault.id, value: identity.identity.principalId, contentType: 'object-id' });
       if (a.role === 'entra-admin') {
         new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${a.name}-postgres-admin`, {
           serverName: this.postgres.server.name,

@@ -13,6 +13,7 @@ import { ObservabilityChart } from '../../charts/observability/chart';
 import { loadDashboards } from '../../charts/observability/dashboards';
 import { operationsRuleGroups } from '../../charts/observability/operations';
 import { platformDashboards } from '../../charts/observability/platform-dashboards';
+import { ledgerDashboards } from '../../charts/observability/ledger-dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
 import { temporalRuleGroups } from '../../charts/observability/temporal-rules';
@@ -59,7 +60,7 @@ export const APPS: Record<string, AppBuilder> = {
         thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
         temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],
       },
-      dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled)].sort((a, b) => a.name.localeCompare(b.name)),
+      dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled), ...ledgerDashboards(tenants, env.name)].sort((a, b) => a.name.localeCompare(b.name)),
       monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
       thanos: {
         highAvailability: env.addons.highAvailability,
@@ -93,6 +94,8 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   'llm-router': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
   // Before the audit writers (agent-services, the MCP hub): its Sync hook migrates the audit database.
   audit: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets'] },
+  // The cost ledger: its Sync hook migrates the ledger database; the loader reads the router's (wave 1) spend logs whenever they exist.
+  ledger: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
   'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
   // Workers scale with KEDA on the queue; its routes (edge, wave 2) come after.
   [N8N_APP]: { wave: 1, namespace: N8N_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
