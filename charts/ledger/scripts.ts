@@ -128,3 +128,17 @@ while :; do
   refresh || echo "refresh failed; retrying in $REFRESH_SECONDS s" >&2
 done
 `;
+
+/**
+ * What the router database's owner (the LiteLLM login) runs once so the loader can read the spend
+ * logs: connect, and select exactly the columns the loader reads (docs/cost-ledger.md). The
+ * migrator cannot: an Entra admin of the server is no superuser and does not own LiteLLM's tables.
+ */
+export function routerGrantSql(loaderRole: string, database = 'router'): string {
+  return [
+    `GRANT CONNECT ON DATABASE ${database} TO "${loaderRole}";`,
+    `GRANT USAGE ON SCHEMA public TO "${loaderRole}";`,
+    `GRANT SELECT (${SPEND_LOG_COLUMNS.map(col).join(', ')}) ON "LiteLLM_SpendLogs" TO "${loaderRole}";`,
+    '',
+  ].join('\n');
+}

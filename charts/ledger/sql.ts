@@ -15,7 +15,11 @@ const TENANT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function ledgerGrantsScript(identities: readonly LedgerIdentity[]): string {
   const lines = ['BEGIN;'];
   for (const i of identities) {
-    if (i.role === 'authenticator') lines.push(`GRANT ${LEDGER_ROLES.reader}, ${LEDGER_ROLES.anonymous} TO "${i.name}" WITH INHERIT FALSE, SET TRUE;`);
+    if (i.role === 'authenticator') {
+      lines.push(`GRANT ${LEDGER_ROLES.reader}, ${LEDGER_ROLES.anonymous} TO "${i.name}" WITH INHERIT FALSE, SET TRUE;`);
+      // It inherits nothing from those roles, CONNECT included: it needs its own.
+      lines.push(`DO $grant$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), '${i.name}'); END $grant$;`);
+    }
     else if (i.role !== 'entra-admin') lines.push(`GRANT ${i.role} TO "${i.name}";`);
   }
   lines.push('COMMIT;', '');
