@@ -79,6 +79,9 @@ export interface LedgerChartProps {
 
 const principalVar = (a: LedgerIdentity) => ({ variable: a.name.replace(/-/g, '_'), env: a.objectIdSecret.replace(/-/g, '_').toUpperCase() });
 
+/** Containers probed by command (a shell loop in the curl image has no HTTP server). */
+export const LEDGER_SHELL_PROBED = [`${LEDGER_API.name}/entra`];
+
 export class LedgerChart extends Chart {
   constructor(scope: Construct, id: string, props: LedgerChartProps) {
     super(scope, id, { disableResourceNameHashes: true, namespace: PLATFORM_NAMESPACE });
@@ -103,7 +106,7 @@ export class LedgerChart extends Chart {
       command,
       env: [{ name: 'HOME', value: '/tmp' }, ...env],
       envFrom: [{ secretRef: { name: secret } }],
-      resources: resources({ cpuRequest: '50m', cpuLimit: '500m', memory, ephemeralStorage: { request: '256Mi', limit: '3Gi' } }),
+      resources: resources({ cpuRequest: '100m', cpuLimit: '400m', memory, ephemeralStorage: { request: '256Mi', limit: '3Gi' } }),
       securityContext: RESTRICTED_CONTAINER,
       volumeMounts: [
         { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
@@ -233,7 +236,7 @@ export class LedgerChart extends Chart {
       command: ['/bin/sh', `${SCRIPTS_DIR}/entra.sh`, ...args],
       env: sidecarEnv,
       envFrom: [{ secretRef: { name: LEDGER_API.name } }],
-      resources: resources({ cpuRequest: '10m', cpuLimit: '200m', memory: '32Mi', ephemeralStorage: { request: '64Mi', limit: '1Gi' } }),
+      resources: resources({ cpuRequest: '50m', cpuLimit: '200m', memory: '32Mi', ephemeralStorage: { request: '64Mi', limit: '1Gi' } }),
       securityContext: RESTRICTED_CONTAINER,
       volumeMounts: sidecarMounts,
     });
@@ -262,7 +265,7 @@ export class LedgerChart extends Chart {
     new k8s.KubeDeployment(this, 'api-deployment', {
       metadata: meta,
       spec: {
-        replicas: 2,
+        // No replicas: the autoscaler below owns the count.
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: port(0), maxSurge: port(1) } },
@@ -285,7 +288,7 @@ export class LedgerChart extends Chart {
                   { name: 'admin', containerPort: LEDGER_API.adminPort, protocol: 'TCP' },
                 ],
                 env: Object.entries(postgrestEnv).map(([name, value]) => ({ name, value })),
-                resources: resources({ cpuRequest: '100m', cpuLimit: '1', memory: '256Mi', ephemeralStorage: { request: '64Mi', limit: '1Gi' } }),
+                resources: resources({ cpuRequest: '250m', cpuLimit: '1', memory: '256Mi', ephemeralStorage: { request: '64Mi', limit: '1Gi' } }),
                 securityContext: RESTRICTED_CONTAINER,
                 startupProbe: admin('/live', { periodSeconds: 5, failureThreshold: 24 }),
                 livenessProbe: admin('/live', { periodSeconds: 10, failureThreshold: 3 }),
@@ -293,7 +296,7 @@ export class LedgerChart extends Chart {
                 // The image holds only the static binary (no shell for a preStop sleep); v16 shuts down gracefully on SIGTERM.
                 volumeMounts: [{ name: 'entra', mountPath: entraDir, readOnly: true }],
               },
-              { ...sidecar('entra', []), livenessProbe: fresh, readinessProbe: fresh },
+              { ...sidecar('entra', []), startupProbe: fresh, livenessProbe: fresh, readinessProbe: fresh },
             ],
             volumes: [
               { name: 'scripts', configMap: { name: LEDGER_API.name } },
@@ -314,6 +317,16 @@ export class LedgerChart extends Chart {
           { name: 'http', port: LEDGER_API.httpPort, targetPort: port('http'), protocol: 'TCP' },
           { name: 'metrics', port: LEDGER_API.adminPort, targetPort: port('admin'), protocol: 'TCP' },
         ],
+      },
+    });
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'api-hpa', {
+      metadata: meta,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: LEDGER_API.name },
+        minReplicas: 2,
+        maxReplicas: 4,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] } },
       },
     });
     new k8s.KubePodDisruptionBudget(this, 'api-pdb', { metadata: meta, spec: { maxUnavailable: port(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' } });
