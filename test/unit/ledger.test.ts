@@ -311,6 +311,16 @@ describe('cost ledger on a real PostgreSQL', () => {
       await assert.rejects(request(LEDGER_ROLES.loader, null, 'SELECT 1'), /permission denied to set role/);
     });
 
+    it('the route\'s health path: PostgREST\'s OpenAPI root works for the anonymous role and lists nothing; the reader sees the three views', async () => {
+      // The query PostgREST v16.2 runs for GET / (Query/SqlFragment.hs accessibleTables), as the request's role.
+      const accessible = `SELECT c.relname AS table_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('v','r','m','f','p') AND c.relnamespace = 'ledger_api'::regnamespace
+        AND (pg_has_role(c.relowner, 'USAGE') OR has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') OR has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE, REFERENCES'))
+        AND NOT c.relispartition ORDER BY 1`;
+      assert.deepEqual(await request(LEDGER_ROLES.anonymous, null, accessible), []);
+      assert.deepEqual((await request(LEDGER_ROLES.reader, null, accessible)).map((r) => r.table_name), ['daily', 'tasks', 'usage']);
+    });
+
     it("the metrics role reads every tenant's totals through the exporter query, nothing else", async () => {
       await admin.query(`CREATE ROLE ledger_exporter_login LOGIN PASSWORD '${PASSWORD}' IN ROLE ${LEDGER_ROLES.metrics}`);
       const c = await session('ledger', 'ledger_exporter_login');
