@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
-import { LEDGER_API, LEDGER_APP_ROLE, LEDGER_IDENTITIES, LEDGER_ROLES } from '../../catalog/ledger';
+import { LEDGER_API, LEDGER_APP_ROLE, LEDGER_IDENTITIES, LEDGER_ROLES, LEDGER_SOURCES, TASK_ID } from '../../catalog/ledger';
 import { LEDGER_LOAD_CRONJOB, LEDGER_LOAD_OVERLAP, LEDGER_MIGRATE_JOB } from '../../charts/ledger/chart';
 import { LEDGER_EXPORTER, LEDGER_TOTALS_QUERY } from '../../charts/ledger/exporter';
 import { routerGrantSql, SPEND_LOG_COLUMNS, WORK_DIR } from '../../charts/ledger/scripts';
@@ -186,10 +186,10 @@ describe('cost ledger on a real PostgreSQL', () => {
 
   describe('loading the router spend logs', () => {
     before(async () => {
-      await spendLog('req-a1', 'acme', '2026-11-30 10:00:00', { metadata: { spend_logs_metadata: { task_id: 'wf-123' } } });
-      await spendLog('req-a2', 'acme', '2026-11-30 10:01:00', { tags: ['env:dev', 'task:wf-123'], spend: 0.003 });
-      await spendLog('req-a3', 'acme', '2026-11-30 10:02:00', { tags: ['task:bad id with spaces'] });
-      await spendLog('req-g1', 'globex', '2026-11-30 10:03:00', { metadata: { spend_logs_metadata: { task_id: 'wf-9' } }, tags: ['task:ignored'], model: 'qwen2-5-coder-32b-instruct', seconds: 12.25 });
+      await spendLog('req-a1', 'acme', '2026-11-30 10:00:00', { metadata: { spend_logs_metadata: { [TASK_ID.metadataKey]: 'wf-123' } } });
+      await spendLog('req-a2', 'acme', '2026-11-30 10:01:00', { tags: ['env:dev', `${TASK_ID.tagPrefix}wf-123`], spend: 0.003 });
+      await spendLog('req-a3', 'acme', '2026-11-30 10:02:00', { tags: [`${TASK_ID.tagPrefix}bad id with spaces`] });
+      await spendLog('req-g1', 'globex', '2026-11-30 10:03:00', { metadata: { spend_logs_metadata: { [TASK_ID.metadataKey]: 'wf-9' } }, tags: [`${TASK_ID.tagPrefix}ignored`], model: 'qwen2-5-coder-32b-instruct', seconds: 12.25 });
       // The router's own call with the master key: no team, no tenant.
       await spendLog('req-x1', null, '2026-11-30 10:04:00');
       // JSON a COPY in text format would mangle: backslashes, quotes, a newline in a string.
@@ -211,7 +211,7 @@ describe('cost ledger on a real PostgreSQL', () => {
         ],
       );
       const g1 = rows.find((r) => r.source_id === 'req-g1')!;
-      assert.deepEqual([g1.input_tokens, g1.output_tokens, g1.runtime_seconds, g1.currency, g1.source], ['100', '50', '12.250', 'USD', 'router-spend-log']);
+      assert.deepEqual([g1.input_tokens, g1.output_tokens, g1.runtime_seconds, g1.currency, g1.source], ['100', '50', '12.250', 'USD', LEDGER_SOURCES.routerSpendLog]);
       assert.equal(rows.find((r) => r.source_id === 'req-a2')!.cost, '0.0030000000');
       const mark = (await ledger.query(`SELECT high_water AT TIME ZONE 'UTC' AS t FROM ledger.watermarks WHERE source = 'router-spend-log'`)).rows[0].t as Date;
       assert.equal(mark.toISOString(), '2026-11-30T10:05:00.000Z');
