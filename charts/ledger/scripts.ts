@@ -96,6 +96,8 @@ psql -d "$PGDATABASE" -f ${SCRIPTS_DIR}/tenants.sql
  */
 export const ENTRA_SH = `#!/bin/sh
 set -eu
+# Only this pod's user reads what is written here (libpq refuses a password file others can read).
+umask 077
 dir=${TOKENS_DIR}
 refresh() {
   curl -fsS --retry 3 --max-time 30 "\${AZURE_AUTHORITY_HOST%/}/\${AZURE_TENANT_ID}/oauth2/v2.0/token" \\
@@ -106,7 +108,8 @@ refresh() {
     --data-urlencode "scope=https://ossrdbms-aad.database.windows.net/.default" \\
     | sed -n 's/.*"access_token":"\\([^"]*\\)".*/\\1/p' > "$dir/token"
   test -s "$dir/token" || { echo "no PostgreSQL token" >&2; return 1; }
-  (umask 077; printf '*:*:*:*:%s\\n' "$(cat "$dir/token")" > "$dir/pgpass.new"; mv "$dir/pgpass.new" "$dir/pgpass")
+  printf '*:*:*:*:%s\\n' "$(cat "$dir/token")" > "$dir/pgpass.new"
+  mv "$dir/pgpass.new" "$dir/pgpass"
   rm -f "$dir/token"
   curl -fsS --retry 3 --max-time 30 "$JWKS_URL" -o "$dir/jwks.new"
   grep -q '"keys"' "$dir/jwks.new" || { echo "$JWKS_URL returned no key set" >&2; return 1; }
@@ -116,7 +119,9 @@ refresh() {
     pid=$(pidof postgrest || true)
     [ -z "$pid" ] || kill -USR2 $pid
   else
+    # Unchanged: only the time moves on, which the probes read as "refreshed".
     rm -f "$dir/jwks.new"
+    touch "$dir/jwks.json"
   fi
 }
 # The server's CA for verify-full: the curl image's bundle (PostgREST's image has none).

@@ -8,7 +8,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -16,7 +17,7 @@ import { parseAllDocuments } from 'yaml';
 import { LEDGER_API, LEDGER_APP_ROLE, LEDGER_IDENTITIES, LEDGER_ROLES, LEDGER_SOURCES, TASK_ID } from '../../catalog/ledger';
 import { LEDGER_LOAD_CRONJOB, LEDGER_LOAD_OVERLAP, LEDGER_MIGRATE_JOB } from '../../charts/ledger/chart';
 import { LEDGER_EXPORTER, LEDGER_TOTALS_QUERY } from '../../charts/ledger/exporter';
-import { routerGrantSql, SPEND_LOG_COLUMNS, WORK_DIR } from '../../charts/ledger/scripts';
+import { ENTRA_SH, routerGrantSql, SPEND_LOG_COLUMNS, TOKENS_DIR, WORK_DIR } from '../../charts/ledger/scripts';
 import { tenantGroupsScript } from '../../charts/ledger/sql';
 import { migrationScript } from '../../charts/audit/migration-script';
 import { ledgerDashboardName, ledgerFolder } from '../../charts/observability/ledger-dashboards';
@@ -400,6 +401,83 @@ describe('cost ledger: generated SQL and rendered objects', () => {
         assert.ok(tenantsQueried.length > 0 && tenantsQueried.every((q) => q === t), `${t}: ${e}`);
         assert.ok(e.includes(`job="${LEDGER_EXPORTER.name}"`), e);
       }
+    }
+  });
+});
+
+describe("cost ledger: the API pod's Entra ID sidecar (sh, stand-in curl and pidof)", () => {
+  it('is valid POSIX sh', () => {
+    execFileSync('sh', ['-n'], { input: ENTRA_SH });
+    assert.throws(() => execFileSync('sh', ['-n'], { input: `${ENTRA_SH}\nif then`, stdio: 'pipe' }));
+  });
+
+  it('writes the password file (owner only) and the key set; signals PostgREST only when the keys change; a bad key set keeps the old one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ledger-entra-'));
+    const dirs = { tokens: join(root, 'tokens'), bin: join(root, 'bin') };
+    for (const d of Object.values(dirs)) mkdirSync(d);
+    const keys = join(root, 'keys.json');
+    const marker = join(root, 'signals');
+    writeFileSync(join(root, 'ca.crt'), 'CA BUNDLE');
+    writeFileSync(join(root, 'federated'), 'federated-token');
+    // Entra ID: the token endpoint answers with an access token, the keys URL with the file `keys.json`.
+    writeFileSync(join(dirs.bin, 'curl'), `#!/bin/sh
+out=''; url=''
+while [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift 2;; https://*) url=$1; shift;; *) shift;; esac; done
+case "$url" in
+  */oauth2/v2.0/token) echo '{"token_type":"Bearer","expires_in":3599,"access_token":"eyJ.token.sig"}';;
+  */discovery/v2.0/keys) cat ${keys} > "$out";;
+  *) exit 22;;
+esac
+`);
+    // PostgREST: a process that records every SIGUSR2.
+    const postgrest = spawn('sh', ['-c', `trap 'echo usr2 >> ${marker}' USR2; while :; do sleep 0.05; done`], { stdio: 'ignore' });
+    writeFileSync(join(dirs.bin, 'pidof'), `#!/bin/sh\n[ "$1" = postgrest ] && echo ${postgrest.pid}\n`);
+    for (const f of ['curl', 'pidof']) chmodSync(join(dirs.bin, f), 0o755);
+    const script = ENTRA_SH.replaceAll(TOKENS_DIR, dirs.tokens).replaceAll('/etc/ssl/certs/ca-certificates.crt', join(root, 'ca.crt'));
+    assert.deepEqual(script.replaceAll(root, 'SANDBOX').match(/(^|[^A-Za-z])\/(tmp|var|run|etc)\//gm), null, 'every path of the script is in the sandbox');
+    const env = {
+      ...process.env,
+      PATH: `${dirs.bin}:${process.env.PATH}`,
+      AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.com/',
+      AZURE_TENANT_ID: DIRECTORY,
+      AZURE_CLIENT_ID: '00000000-0000-4000-8000-000000000000',
+      AZURE_FEDERATED_TOKEN_FILE: join(root, 'federated'),
+      JWKS_URL: `https://login.microsoftonline.com/${DIRECTORY}/discovery/v2.0/keys`,
+      REFRESH_SECONDS: '1',
+    };
+    const once = () => execFileSync('sh', ['-c', script, 'entra.sh', 'once'], { env, encoding: 'utf8', stdio: 'pipe' });
+    const signals = async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      try { return readFileSync(marker, 'utf8').split('\n').filter(Boolean).length; } catch { return 0; }
+    };
+    try {
+      writeFileSync(keys, '{"keys":[{"kty":"RSA","kid":"k1","n":"AQAB","e":"AQAB"}]}');
+      once();
+      assert.equal(readFileSync(join(dirs.tokens, 'pgpass'), 'utf8'), '*:*:*:*:eyJ.token.sig\n');
+      assert.equal(statSync(join(dirs.tokens, 'pgpass')).mode & 0o777, 0o600);
+      assert.equal(readFileSync(join(dirs.tokens, 'ca.crt'), 'utf8'), 'CA BUNDLE');
+      assert.match(readFileSync(join(dirs.tokens, 'jwks.json'), 'utf8'), /"kid":"k1"/);
+      assert.equal(await signals(), 1, 'new keys: PostgREST reloads');
+
+      // Unchanged keys: no signal, but the file's time moves on (the probes read it).
+      const old = new Date(Date.now() - 2 * 3600_000);
+      utimesSync(join(dirs.tokens, 'jwks.json'), old, old);
+      once();
+      assert.equal(await signals(), 1, 'unchanged keys: no reload');
+      assert.ok(statSync(join(dirs.tokens, 'jwks.json')).mtimeMs > old.getTime() + 3600_000, 'touched');
+
+      writeFileSync(keys, '{"keys":[{"kty":"RSA","kid":"k2","n":"AQAB","e":"AQAB"}]}');
+      once();
+      assert.match(readFileSync(join(dirs.tokens, 'jwks.json'), 'utf8'), /"kid":"k2"/);
+      assert.equal(await signals(), 2, 'rotated keys: PostgREST reloads');
+
+      writeFileSync(keys, '<html>maintenance</html>');
+      assert.throws(once, /returned no key set/);
+      assert.match(readFileSync(join(dirs.tokens, 'jwks.json'), 'utf8'), /"kid":"k2"/, 'the old keys stay');
+      assert.equal(await signals(), 2);
+    } finally {
+      postgrest.kill('SIGKILL');
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
