@@ -18,6 +18,7 @@ import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
 import { temporalRuleGroups } from '../../charts/observability/temporal-rules';
 import { auditRuleGroups } from '../../charts/audit/alerts';
+import { ledgerRuleGroups } from '../../charts/ledger/alerts';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
@@ -56,6 +57,7 @@ export const APPS: Record<string, AppBuilder> = {
         'agent-operations': operationsRuleGroups(),
         'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
         'audit-archive': auditRuleGroups(),
+        'ledger-load': ledgerRuleGroups(),
         // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
         thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
         temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],
