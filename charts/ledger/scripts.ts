@@ -66,7 +66,10 @@ while [ "$batches" -lt "$MAX_BATCHES" ]; do
   psql -d "$ROUTER_DATABASE" -At -v after_time="$after_time" -v after_id="$after_id" -v batch_rows="$BATCH_ROWS" -f ${SCRIPTS_DIR}/extract.sql -o ${WORK_DIR}/batch.jsonl
   rows=$(wc -l < ${WORK_DIR}/batch.jsonl | tr -d ' ')
   [ "$rows" -gt 0 ] || break
-  echo "batch $batches: $rows spend log rows after $after_time: $(psql -d ${LEDGER_DATABASE} -At -f ${SCRIPTS_DIR}/load.sql)"
+  rm -f ${WORK_DIR}/cursor
+  # An assignment, not an echo argument: only then does a failed load stop the run (set -e).
+  result=$(psql -d ${LEDGER_DATABASE} -At -f ${SCRIPTS_DIR}/load.sql)
+  echo "batch $batches: $rows spend log rows after $after_time:" $result
   IFS='|' read -r after_time after_id < ${WORK_DIR}/cursor
   batches=$((batches + 1))
   [ "$rows" -eq "$BATCH_ROWS" ] || break

@@ -17,7 +17,7 @@ import { parseAllDocuments } from 'yaml';
 import { LEDGER_API, LEDGER_APP_ROLE, LEDGER_IDENTITIES, LEDGER_ROLES, LEDGER_SOURCES, TASK_ID } from '../../catalog/ledger';
 import { LEDGER_LOAD_CRONJOB, LEDGER_LOAD_OVERLAP, LEDGER_MIGRATE_JOB } from '../../charts/ledger/chart';
 import { LEDGER_EXPORTER, LEDGER_TOTALS_QUERY } from '../../charts/ledger/exporter';
-import { ENTRA_SH, routerGrantSql, SPEND_LOG_COLUMNS, TOKENS_DIR, WORK_DIR } from '../../charts/ledger/scripts';
+import { ENTRA_SH, LOAD_SH, routerGrantSql, SCRIPTS_DIR, SPEND_LOG_COLUMNS, TOKENS_DIR, WORK_DIR } from '../../charts/ledger/scripts';
 import { tenantGroupsScript } from '../../charts/ledger/sql';
 import { migrationScript } from '../../charts/audit/migration-script';
 import { ledgerDashboardName, ledgerFolder } from '../../charts/observability/ledger-dashboards';
@@ -479,5 +479,56 @@ esac
       postgrest.kill('SIGKILL');
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('cost ledger: the loader script (sh, a stand-in psql)', () => {
+  it('is valid POSIX sh', () => {
+    execFileSync('sh', ['-n'], { input: LOAD_SH });
+    assert.throws(() => execFileSync('sh', ['-n'], { input: `${LOAD_SH}\nif then`, stdio: 'pipe' }));
+  });
+
+  /** load.sh in a sandbox: psql answers since.sql, returns `rows` lines per extract, and fails the `failAt`th load (0: none). */
+  function run(rows: number, failAt: number): { status: number; out: string; loads: number } {
+    const root = mkdtempSync(join(tmpdir(), 'ledger-load-'));
+    const dirs = { tokens: join(root, 'tokens'), work: join(root, 'work'), bin: join(root, 'bin'), scripts: join(root, 'scripts') };
+    for (const d of Object.values(dirs)) mkdirSync(d);
+    writeFileSync(join(dirs.tokens, 'postgres'), 'token');
+    const loads = join(root, 'loads');
+    writeFileSync(join(dirs.bin, 'psql'), `#!/bin/sh
+out=''; file=''
+while [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift 2;; -f) file=$2; shift 2;; *) shift;; esac; done
+case "$file" in
+  */since.sql) echo '-infinity';;
+  */extract.sql) : > "$out"; i=0; while [ $i -lt ${rows} ]; do echo '{"request_id":"r'$i'"}' >> "$out"; i=$((i+1)); done;;
+  */load.sql) echo load >> ${loads}; n=$(wc -l < ${loads}); [ "$n" -eq ${failAt} ] && { echo "ERROR: permission denied" >&2; exit 3; }; echo "2026-11-30T10:00:00|r$n" > ${dirs.work}/cursor; echo 'inserted=1 updated=0 skipped=0';;
+esac
+`);
+    chmodSync(join(dirs.bin, 'psql'), 0o755);
+    const script = LOAD_SH.replaceAll(TOKENS_DIR, dirs.tokens).replaceAll(WORK_DIR, dirs.work).replaceAll(SCRIPTS_DIR, dirs.scripts);
+    assert.deepEqual(script.replaceAll(root, 'SANDBOX').match(/(^|[^A-Za-z])\/(tmp|var|run|etc|work)\//gm), null, 'every path of the script is in the sandbox');
+    try {
+      const out = execFileSync('sh', ['-c', script], { env: { ...process.env, PATH: `${dirs.bin}:${process.env.PATH}`, OVERLAP: '2 hours', BATCH_ROWS: '3', MAX_BATCHES: '5', ROUTER_DATABASE: 'router' }, encoding: 'utf8', stdio: 'pipe' });
+      return { status: 0, out, loads: readFileSync(loads, 'utf8').split('\n').filter(Boolean).length };
+    } catch (err: any) {
+      return { status: err.status, out: `${err.stdout}${err.stderr}`, loads: readFileSync(loads, 'utf8').split('\n').filter(Boolean).length };
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('a failed load stops the run with an error (it does not go on with the last cursor)', () => {
+    const r = run(3, 2);
+    assert.notEqual(r.status, 0, r.out);
+    assert.equal(r.loads, 2);
+    assert.match(r.out, /permission denied/);
+  });
+
+  it('full batches go on up to MAX_BATCHES; a short batch ends the run', () => {
+    assert.equal(run(3, 0).loads, 5);
+    const short = run(2, 0);
+    assert.equal(short.status, 0, short.out);
+    assert.equal(short.loads, 1);
+    assert.match(short.out, /loaded 1 batch\(es\)/);
   });
 });
