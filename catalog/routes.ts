@@ -10,6 +10,7 @@ import { SERVICES } from './services';
 import { N8N_WEBHOOK_PATHS } from './n8n';
 import { TEMPORAL_NAMESPACE, TEMPORAL_PORTS, TEMPORAL_WEB_SERVICE } from './temporal';
 import { AGENT_HEALTH } from './agent-gateway';
+import { LEDGER_API } from './ledger';
 
 export interface PlatformRouteBase {
   readonly host: PlatformHostName;
@@ -135,6 +136,18 @@ export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> 
     // The open-source UI has no SSO of its own that the platform could use without a client secret per UI.
     signIn: true,
     why: 'the Temporal Web UI for operators and tenants: workflow histories, retries, terminations (Entra ID sign-in at the Gateway)',
+  },
+  ledger: {
+    host: 'ledger',
+    namespace: LEDGER_API.namespace,
+    service: LEDGER_API.name,
+    port: LEDGER_API.httpPort,
+    requestTimeout: '30s',
+    requestsPerSecond: 20,
+    // PostgREST's OpenAPI description: answered without a token, listing only what the anonymous role may read (nothing).
+    healthPath: '/',
+    // No sign-in at the Gateway: callers are programs with Entra ID access tokens, which PostgREST validates (docs/cost-ledger.md).
+    why: "tenant users and tools read their own usage and cost by task, model and day; PostgREST validates the token, the database filters the rows",
   },
 };
 

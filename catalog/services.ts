@@ -48,6 +48,10 @@ export const SERVICES = {
   router: { name: 'llm-router', namespace: PLATFORM_NAMESPACE, component: 'llm-router', httpPort: 4000, metricsPort: 4000, otlp: true },
   spendExporter: { name: 'llm-spend-exporter', namespace: PLATFORM_NAMESPACE, component: 'spend-exporter', httpPort: 9399, metricsPort: 9399, otlp: false },
   /** The edge's demo service (podinfo) behind demo.<zone>: what the smoke test and a probe prove end to end. */
+  /** The cost ledger's metrics: sql_exporter over the ledger's totals per tenant and model (charts/ledger/exporter.ts). */
+  ledgerExporter: { name: 'ledger-exporter', namespace: PLATFORM_NAMESPACE, component: 'ledger-exporter', httpPort: 9399, metricsPort: 9399, otlp: false },
+  /** The cost ledger's read-only API (PostgREST behind ledger.<zone>); health and metrics on its admin port. */
+  ledgerApi: { name: 'ledger-api', namespace: PLATFORM_NAMESPACE, component: 'ledger-api', httpPort: 3000, metricsPort: 3001, otlp: false },
   demo: { name: 'edge-demo', namespace: PLATFORM_NAMESPACE, component: 'demo', httpPort: 9898, metricsPort: 9898, otlp: false },
   /**
    * n8n in queue mode: the main process (editor UI, REST API, triggers), the webhook processes and
@@ -197,6 +201,54 @@ export const METRICS = {
     emittedBy: ['n8n'],
     labels: {},
     help: "Executions waiting in n8n's Bull queue for a worker (n8n 2.41.3 metrics/prometheus/queue-metrics.service.js: the main process, N8N_METRICS_INCLUDE_QUEUE_METRICS)",
+  },
+  ledgerCost: {
+    name: 'ledger_cost_total',
+    type: 'counter',
+    path: 'scrape',
+    emittedBy: ['ledgerExporter'],
+    labels: { tenant: 'tenant name', model: 'model alias (router model group)', currency: 'ISO 4217 code of the cost' },
+    help: 'LLM cost recorded in the cost ledger (sum of ledger.usage.cost)',
+  },
+  ledgerInputTokens: {
+    name: 'ledger_input_tokens_total',
+    type: 'counter',
+    path: 'scrape',
+    emittedBy: ['ledgerExporter'],
+    labels: { tenant: 'tenant name', model: 'model alias (router model group)', currency: 'ISO 4217 code of the cost' },
+    help: 'Input (prompt) tokens recorded in the cost ledger',
+  },
+  ledgerOutputTokens: {
+    name: 'ledger_output_tokens_total',
+    type: 'counter',
+    path: 'scrape',
+    emittedBy: ['ledgerExporter'],
+    labels: { tenant: 'tenant name', model: 'model alias (router model group)', currency: 'ISO 4217 code of the cost' },
+    help: 'Output (completion) tokens recorded in the cost ledger',
+  },
+  ledgerRuntime: {
+    name: 'ledger_runtime_seconds_total',
+    type: 'counter',
+    path: 'scrape',
+    emittedBy: ['ledgerExporter'],
+    labels: { tenant: 'tenant name', model: 'model alias (router model group)', currency: 'ISO 4217 code of the cost' },
+    help: 'Seconds of LLM call runtime recorded in the cost ledger (end minus start of each call)',
+  },
+  ledgerCalls: {
+    name: 'ledger_calls_total',
+    type: 'counter',
+    path: 'scrape',
+    emittedBy: ['ledgerExporter'],
+    labels: { tenant: 'tenant name', model: 'model alias (router model group)', currency: 'ISO 4217 code of the cost' },
+    help: 'LLM calls recorded in the cost ledger',
+  },
+  ledgerTasks: {
+    name: 'ledger_tasks',
+    type: 'gauge',
+    path: 'scrape',
+    emittedBy: ['ledgerExporter'],
+    labels: { tenant: 'tenant name', model: 'model alias (router model group)', currency: 'ISO 4217 code of the cost' },
+    help: 'Distinct agent tasks with LLM calls in the cost ledger',
   },
 } as const satisfies Record<string, ContractMetric>;
 

@@ -369,6 +369,18 @@ export const environmentSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * The cost ledger's API (docs/cost-ledger.md): PostgREST accepts v2 access tokens of this
+     * Entra app registration (audience = appId, issuer = this directory) whose `roles` claim holds
+     * the app role `ledger_reader`. Absent: the ledger is loaded but no API is rendered.
+     */
+    ledger: z
+      .object({
+        entraTenantId: uuid.describe('the Entra ID tenant that issues the ledger API tokens'),
+        appId: uuid.describe("the ledger API's app registration (client id): the audience of its v2 access tokens"),
+      })
+      .strict()
+      .optional(),
     /** Helm add-ons of the addons and observability stacks (catalog/addons.ts). */
     addons: addonsSchema,
     observability: observabilitySchema,

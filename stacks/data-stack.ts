@@ -25,13 +25,14 @@ import { EnvironmentStack, type EnvironmentStackProps } from './environment-stac
 import type { NetworkStack } from './network-stack';
 import type { PlatformStack } from './platform-stack';
 import type { EnvironmentConfig } from '../config/schema';
+import { LEDGER_DATABASE, LEDGER_IDENTITIES } from '../catalog/ledger';
 
 export interface DataStackProps extends EnvironmentStackProps {
   readonly network: NetworkStack;
   readonly platform: PlatformStack;
 }
 
-export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility, N8N_DATABASE];
+export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility, N8N_DATABASE, LEDGER_DATABASE];
 
 /** The databases of one environment: DATABASES, and the tenant vector stores' where configured (docs/retrieval.md). */
 export function environmentDatabases(env: Pick<EnvironmentConfig, 'data'>): string[] {
@@ -104,6 +105,7 @@ export class DataStack extends EnvironmentStack {
     if (env.mcpHub && env.addons.aiGateway.enabled) this.mcpToolServerIdentity(props);
     this.auditIdentities(props, client.tenantId);
     if (env.data.retrieval) this.retrievalMigrator(props, client.tenantId);
+    this.ledgerIdentities(props, client.tenantId);
 
     new TerraformOutput(this, 'postgres_fqdn', { value: this.postgres.server.fqdn });
     new TerraformOutput(this, 'redis_hostname', { value: this.redis.cache.hostname });
@@ -246,5 +248,37 @@ export class DataStack extends EnvironmentStack {
     const id = 'postgres_admin_password';
     this.addOverride(`ephemeral.azurerm_key_vault_secret.${id}`, { name: secretName, key_vault_id: `\${data.azurerm_key_vault.${vault.friendlyUniqueId}.id}` });
     return `\${ephemeral.azurerm_key_vault_secret.${id}.value}`;
+  }
+
+  /**
+   * The cost ledger's identities (catalog/ledger.ts), each federated with its service account: the
+   * loader and the API (PostgREST's login) become PostgreSQL roles through the ledger's migration
+   * Job, which runs as the ledger's migrator, an Entra admin of the server. None has an Azure role.
+   */
+  private ledgerIdentities(props: DataStackProps, tenantId: string): void {
+    const { env, platform } = props;
+    for (const a of Object.values(LEDGER_IDENTITIES)) {
+      const identity = new WorkloadIdentity(this, `${a.name}-identity`, {
+        name: this.naming.name('userAssignedIdentity', a.name),
+        resourceGroupName: this.resourceGroup.name,
+        location: env.location,
+        oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+        namespace: a.namespace,
+        serviceAccount: a.serviceAccount,
+        roles: {},
+      });
+      new KeyVaultSecret(this, a.clientIdSecret, { name: a.clientIdSecret, keyVaultId: platform.vault.vault.id, value: identity.clientId, contentType: 'client-id' });
+      new KeyVaultSecret(this, a.objectIdSecret, { name: a.objectIdSecret, keyVaultId: platform.vault.vault.id, value: identity.identity.principalId, contentType: 'object-id' });
+      if (a.role === 'entra-admin') {
+        new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${a.name}-postgres-admin`, {
+          serverName: this.postgres.server.name,
+          resourceGroupName: this.resourceGroup.name,
+          tenantId,
+          objectId: identity.identity.principalId,
+          principalName: this.naming.name('userAssignedIdentity', a.name),
+          principalType: 'ServicePrincipal',
+        });
+      }
+    }
   }
 }

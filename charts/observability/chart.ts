@@ -23,6 +23,8 @@ export interface Dashboard {
   /** File name without .json, also the ConfigMap's suffix. */
   readonly name: string;
   readonly json: string;
+  /** The Grafana folder (the sidecar's folder annotation); default `Platform`. */
+  readonly folder?: string;
 }
 
 export interface ObservabilityChartProps {
@@ -55,7 +57,7 @@ export class ObservabilityChart extends Chart {
       new ApiObject(this, `dashboard-${d.name}`, {
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: `dashboard-${d.name}`, labels: { ...labels, grafana_dashboard: '1' }, annotations: { grafana_folder: 'Platform' } },
+        metadata: { name: `dashboard-${d.name}`, labels: { ...labels, grafana_dashboard: '1' }, annotations: { grafana_folder: d.folder ?? 'Platform' } },
         data: { [`${d.name}.json`]: d.json },
       });
     }

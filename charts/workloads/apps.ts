@@ -33,6 +33,9 @@ import { podPeer, PLATFORM_NAMESPACE, SERVING_NAMESPACE, tcp } from './common';
 import { AUDIT_MIGRATIONS_DIR, loadMigrations, RETRIEVAL_MIGRATIONS_DIR } from '../../config/audit-migrations';
 import { RETRIEVAL_APP, RetrievalChart } from '../retrieval/chart';
 import { RETRIEVAL_MIGRATOR, tenantStoreNames } from '../../catalog/retrieval';
+import { LEDGER_APP, LedgerChart } from '../ledger/chart';
+import { LEDGER_MIGRATIONS_DIR, loadLedgerMigrations } from '../../config/ledger-migrations';
+import { LEDGER_IDENTITIES } from '../../catalog/ledger';
 
 export interface WorkloadFiles {
   readonly workloadsFile?: string;
@@ -44,6 +47,7 @@ export interface WorkloadFiles {
   /** The golden sets (golden-sets/). */
   readonly goldenSetsDir?: string;
   readonly retrievalMigrationsDir?: string;
+  readonly ledgerMigrationsDir?: string;
 }
 
 /** The apps, reading their config from the given files (tests pass fixtures). */
@@ -155,6 +159,27 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         privateEndpointsCidr: p.privateEndpointsCidr,
         // The agent services' Entra ID endpoints: the token exchange goes to the same place.
         cloudEndpoints: p.config.agents.cloudEndpoints,
+      });
+    },
+    [LEDGER_APP]: (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['postgres', 'curl', 'postgrest', 'sql-exporter']);
+      if (!images) return;
+      const env = ctx.env;
+      const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });
+      new LedgerChart(app, LEDGER_APP, {
+        environment: p.env,
+        postgresImage: images.postgres,
+        curlImage: images.curl,
+        postgrestImage: images.postgrest,
+        sqlExporterImage: images['sql-exporter'],
+        migrations: loadLedgerMigrations(files.ledgerMigrationsDir ?? LEDGER_MIGRATIONS_DIR),
+        postgresHost: p.postgresHost,
+        migratorRole: naming.name('userAssignedIdentity', LEDGER_IDENTITIES.migrator.name),
+        privateEndpointsCidr: p.privateEndpointsCidr,
+        cloudEndpoints: p.config.agents.cloudEndpoints,
+        tenantGroups: ctx.tenants.filter((t) => t.spec.environments.includes(env.name)).map((t) => ({ tenant: t.metadata.name, groupObjectId: t.spec.owners.entraGroupObjectId })),
+        ...(env.ledger ? { api: { entraTenantId: env.ledger.entraTenantId, appId: env.ledger.appId } } : {}),
       });
     },
     'llm-router': (app, ctx) => {

@@ -13,11 +13,13 @@ import { ObservabilityChart } from '../../charts/observability/chart';
 import { loadDashboards } from '../../charts/observability/dashboards';
 import { operationsRuleGroups } from '../../charts/observability/operations';
 import { platformDashboards } from '../../charts/observability/platform-dashboards';
+import { ledgerDashboards } from '../../charts/observability/ledger-dashboards';
 import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
 import { temporalRuleGroups } from '../../charts/observability/temporal-rules';
 import { auditRuleGroups } from '../../charts/audit/alerts';
 import { goldenSetRuleGroups } from '../../charts/golden-sets/alerts';
+import { ledgerRuleGroups } from '../../charts/ledger/alerts';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
@@ -57,11 +59,12 @@ export const APPS: Record<string, AppBuilder> = {
         'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
         'audit-archive': auditRuleGroups(),
         'golden-sets': goldenSetRuleGroups(),
+        'ledger-load': ledgerRuleGroups(),
         // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
         thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
         temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],
       },
-      dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled)].sort((a, b) => a.name.localeCompare(b.name)),
+      dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled), ...ledgerDashboards(tenants, env.name)].sort((a, b) => a.name.localeCompare(b.name)),
       monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
       thanos: {
         highAvailability: env.addons.highAvailability,
@@ -97,6 +100,8 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   audit: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets'] },
   // Before the tenants' workloads use their stores: its Sync hook migrates the retrieval database.
   retrieval: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets'] },
+  // The cost ledger: its Sync hook migrates the ledger database; the loader reads the router's (wave 1) spend logs whenever they exist.
+  ledger: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
   'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
   // Workers scale with KEDA on the queue; its routes (edge, wave 2) come after.
   [N8N_APP]: { wave: 1, namespace: N8N_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },

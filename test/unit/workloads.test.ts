@@ -24,6 +24,7 @@ import { N8N_NAMESPACE, SERVICES } from '../../catalog/services';
 import { MCP_HUB_NAMESPACE } from '../../catalog/mcp-tools';
 import { MCP_AUDIT_WRITER } from '../../catalog/audit';
 import { SHELL_PROBED } from '../../charts/mcp-hub/audit-writer';
+import { LEDGER_SHELL_PROBED } from '../../charts/ledger/chart';
 import { TEAM_SPEND_QUERY } from '../../charts/workloads/spend-exporter';
 import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
 import { runTool } from '../helpers/tools';
@@ -57,7 +58,7 @@ const PLATFORM_NAMESPACES = WORKLOAD_NAMESPACES.map((name) => ({
 /** Deployments whose load does not grow with traffic: a fixed replica count instead of an autoscaler. */
 /** Images that serve no /metrics (Presidio: Flask under gunicorn, upstream app.py): no ServiceMonitor scraping a 404. */
 const UNMONITORED = [SERVICES.presidioAnalyzer.name, SERVICES.presidioAnonymizer.name];
-const FIXED_REPLICAS = [SERVICES.spendExporter.name, MCP_AUDIT_WRITER.name, SERVICES.n8n.name];
+const FIXED_REPLICAS = [SERVICES.spendExporter.name, MCP_AUDIT_WRITER.name, SERVICES.n8n.name, SERVICES.ledgerExporter.name];
 
 const dev = render('dev');
 const prod = render('prod', { lockFile: FIXTURE_LOCK });
@@ -146,7 +147,7 @@ describe('workloads: properties of every workload', () => {
         const sameNs = (kind: string) => objs.filter((o) => o.kind === kind && o.metadata.namespace === ns);
         for (const c of d.spec.template.spec.containers) {
           // Shell loops in images without an HTTP server (the MCP hub's audit writer) are probed by command; nothing else is.
-          const shell = SHELL_PROBED.includes(`${d.metadata.name}/${c.name}`);
+          const shell = [...SHELL_PROBED, ...LEDGER_SHELL_PROBED].includes(`${d.metadata.name}/${c.name}`);
           for (const p of ['startupProbe', 'livenessProbe', 'readinessProbe']) assert.ok(shell ? c[p]?.exec?.command?.length : c[p]?.httpGet?.path, `${d.metadata.name}/${c.name} ${p}`);
         }
         assert.ok(sameNs('PodDisruptionBudget').some((p) => matches(p.spec.selector.matchLabels, labels)), `${d.metadata.name}: PDB`);
