@@ -24,6 +24,7 @@ export const PLATFORM_HOSTS = {
   n8n: { label: 'n8n', why: "the n8n editor and REST API (Entra ID sign-in at the Gateway: n8n's own OIDC is an enterprise feature)", publishable: false },
   'n8n-hooks': { label: 'hooks', why: 'n8n production webhooks (Azure DevOps service hooks, approval links): no sign-in, their own rate limit, only the webhook paths', publishable: true },
   temporal: { label: 'temporal', why: 'the Temporal Web UI (Entra ID sign-in at the Gateway)', publishable: false },
+  mlflow: { label: 'mlflow', why: 'the MLflow UI, REST API and artifact proxy (Entra ID sign-in at the Gateway)', publishable: false },
 } as const satisfies Record<string, PlatformHost>;
 
 export type PlatformHostName = keyof typeof PLATFORM_HOSTS;

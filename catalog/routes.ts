@@ -10,6 +10,7 @@ import { SERVICES } from './services';
 import { N8N_WEBHOOK_PATHS } from './n8n';
 import { TEMPORAL_NAMESPACE, TEMPORAL_PORTS, TEMPORAL_WEB_SERVICE } from './temporal';
 import { AGENT_HEALTH } from './agent-gateway';
+import { MLFLOW_SERVER } from './mlflow';
 
 export interface PlatformRouteBase {
   readonly host: PlatformHostName;
@@ -135,6 +136,19 @@ export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> 
     // The open-source UI has no SSO of its own that the platform could use without a client secret per UI.
     signIn: true,
     why: 'the Temporal Web UI for operators and tenants: workflow histories, retries, terminations (Entra ID sign-in at the Gateway)',
+  },
+  mlflow: {
+    host: 'mlflow',
+    namespace: MLFLOW_SERVER.namespace,
+    service: MLFLOW_SERVER.name,
+    port: MLFLOW_SERVER.httpPort,
+    // Artifact uploads and downloads stream through the server's proxy.
+    requestTimeout: '600s',
+    requestsPerSecond: 50,
+    healthPath: '/health',
+    // Open-source MLflow has no single sign-on (its basic-auth app keeps its own users): sign in at the Gateway.
+    signIn: true,
+    why: 'the MLflow model registry: UI, REST API and artifact proxy for model owners (Entra ID sign-in at the Gateway, docs/mlflow.md)',
   },
 };
 

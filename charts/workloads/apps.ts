@@ -24,6 +24,8 @@ import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
 import { mcpGrants } from '../../catalog/mcp-tools';
 import { AUDIT_APP, AuditChart } from '../audit/chart';
 import { AUDIT_MIGRATIONS_DIR, loadMigrations } from '../../config/audit-migrations';
+import { MLFLOW_APP, MlflowChart } from '../mlflow/chart';
+import { MLFLOW_IDENTITIES } from '../../catalog/mlflow';
 
 export interface WorkloadFiles {
   readonly workloadsFile?: string;
@@ -103,6 +105,25 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         blobHost: p.blobHost,
         privateEndpointsCidr: p.privateEndpointsCidr,
         // The agent services' Entra ID endpoints: the token exchange goes to the same place.
+        cloudEndpoints: p.config.agents.cloudEndpoints,
+      });
+    },
+    [MLFLOW_APP]: (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['mlflow', 'postgres', 'curl']);
+      if (!images) return;
+      const { env } = ctx;
+      const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });
+      new MlflowChart(app, MLFLOW_APP, {
+        environment: p.env,
+        images,
+        postgresHost: p.postgresHost,
+        roles: { server: MLFLOW_IDENTITIES.server.name, bootstrap: naming.name('userAssignedIdentity', MLFLOW_IDENTITIES.bootstrap.name) },
+        blobHost: p.blobHost,
+        publicHost: platformHostname('mlflow', env.dns.zoneName),
+        replicas: env.addons.highAvailability ? 2 : 1,
+        privateEndpointsCidr: p.privateEndpointsCidr,
+        // The agent services' Entra ID endpoints: the token exchanges go to the same place.
         cloudEndpoints: p.config.agents.cloudEndpoints,
       });
     },
