@@ -17,8 +17,8 @@ import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { MLFLOW_CONTAINER, MLFLOW_IDENTITIES, MLFLOW_SERVER, type MlflowIdentity } from '../../catalog/mlflow';
 import {
-  cidrEgress, egressOnlyPolicy, ExternalSecret, GATEWAY_PROXY_PEER, hookJob, labelsFor, port, q, resources, RESTRICTED_CONTAINER,
-  selectorFor, spreadOverZonesAndNodes, tcp, workloadPod,
+  cidrEgress, egressOnlyPolicy, ExternalSecret, GATEWAY_PROXY_PEER, hookJob, labelsFor, metricsIngress, port, q, resources, RESTRICTED_CONTAINER,
+  selectorFor, ServiceMonitor, spreadOverZonesAndNodes, tcp, workloadPod,
 } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { POSTGRES_PORT } from '../audit/writer';
@@ -29,6 +29,13 @@ export const BOOTSTRAP_JOB = 'mlflow-bootstrap';
 const HTTPS_PORT = 443;
 /** Where the hook's and the server's scripts are mounted from. */
 const SCRIPTS = { server: 'mlflow-scripts', bootstrap: 'mlflow-bootstrap-scripts' } as const;
+
+/** The Host headers MLflow answers (besides /health and /version, which it answers for any). */
+export function allowedHosts(publicHost: string, ns: string): string[] {
+  const svc = `${MLFLOW_SERVER.name}.${ns}.svc`;
+  const privateRanges = ['10.*', '192.168.*', ...Array.from({ length: 16 }, (_, i) => `172.${16 + i}.*`)];
+  return [publicHost, `${svc}:${MLFLOW_SERVER.httpPort}`, `${svc}.cluster.local:${MLFLOW_SERVER.httpPort}`, ...privateRanges];
+}
 
 export interface MlflowChartProps {
   readonly environment: string;
@@ -82,7 +89,7 @@ export class MlflowChart extends Chart {
       { name: 'tokens', mountPath: TOKENS_DIR, readOnly: tokens === 'ro' },
       { name: 'tmp', mountPath: '/tmp' },
     ];
-    const small = resources({ cpuRequest: '20m', cpuLimit: '200m', memory: '64Mi', ephemeralStorage: { request: '64Mi', limit: '1Gi' } });
+    const small = resources({ cpuRequest: '50m', cpuLimit: '200m', memory: '64Mi', ephemeralStorage: { request: '64Mi', limit: '1Gi' } });
     const script = (name: string, image: ImageRef, args: string[], secret: string, env: k8s.EnvVar[] = []): k8s.Container => ({
       name,
       image: image.ref,
@@ -123,7 +130,7 @@ export class MlflowChart extends Chart {
             command: ['mlflow', 'db', 'upgrade', backendStoreUri(props.postgresHost, POSTGRES_PORT, props.roles.bootstrap)],
             env: [...common, ...bootPg],
             envFrom: [{ secretRef: { name: boot.serviceAccount } }],
-            resources: resources({ cpuRequest: '100m', cpuLimit: '1', memory: '1Gi', ephemeralStorage: { request: '256Mi', limit: '3Gi' } }),
+            resources: resources({ cpuRequest: '250m', cpuLimit: '1', memory: '1Gi', ephemeralStorage: { request: '256Mi', limit: '3Gi' } }),
             securityContext: RESTRICTED_CONTAINER,
             volumeMounts: mounts('ro'),
           },
@@ -174,12 +181,15 @@ export class MlflowChart extends Chart {
                   // Clients upload and download through the server (mlflow-artifacts:/), which alone holds the Blob role.
                   '--serve-artifacts',
                   '--artifacts-destination', artifacts,
+                  // prometheus_flask_exporter (in the -full image) in multiprocess mode, its files in this directory; served on /metrics.
+                  '--expose-prometheus', '/tmp/prometheus',
                 ],
                 env: [
                   ...common,
                   { name: 'PGPASSFILE', value: PGPASS_FILE },
                   // The Gateway forwards mlflow.<zone>; in-cluster callers use the Service name. Health paths are exempt (mlflow/server/security_utils.py).
-                  { name: 'MLFLOW_SERVER_ALLOWED_HOSTS', value: [props.publicHost, `${MLFLOW_SERVER.name}.${ns}.svc.cluster.local:${MLFLOW_SERVER.httpPort}`, `${MLFLOW_SERVER.name}.${ns}.svc:${MLFLOW_SERVER.httpPort}`].join(',') },
+                  // Private addresses (Prometheus scrapes by pod IP) are what upstream allows by default (get_private_ip_patterns); a Host header opens no network path.
+                  { name: 'MLFLOW_SERVER_ALLOWED_HOSTS', value: allowedHosts(props.publicHost, ns).join(',') },
                   // No job runner: it would execute scorers and other user code inside the registry's pod.
                   { name: 'MLFLOW_SERVER_ENABLE_JOB_EXECUTION', value: 'false' },
                   // Connections are re-opened (with the current token) at least this often.
@@ -190,7 +200,7 @@ export class MlflowChart extends Chart {
                 startupProbe: { httpGet: http, periodSeconds: 5, failureThreshold: 36 },
                 readinessProbe: { httpGet: http, periodSeconds: 10, failureThreshold: 3 },
                 livenessProbe: { httpGet: http, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
-                resources: resources({ cpuRequest: '250m', cpuLimit: '2', memory: '2Gi', ephemeralStorage: { request: '512Mi', limit: '3Gi' } }),
+                resources: resources({ cpuRequest: '500m', cpuLimit: '2', memory: '2Gi', ephemeralStorage: { request: '512Mi', limit: '3Gi' } }),
                 securityContext: RESTRICTED_CONTAINER,
                 volumeMounts: mounts('ro'),
               },
@@ -204,6 +214,7 @@ export class MlflowChart extends Chart {
       metadata: { name: MLFLOW_SERVER.name, namespace: ns, labels },
       spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: MLFLOW_SERVER.httpPort, targetPort: port('http'), protocol: 'TCP' }] },
     });
+    new ServiceMonitor(this, 'monitor', { metadata: { name: MLFLOW_SERVER.name, namespace: ns, labels }, selector: labels, port: 'http' });
     new k8s.KubePodDisruptionBudget(this, 'pdb', { metadata: { name: MLFLOW_SERVER.name, namespace: ns, labels }, spec: { maxUnavailable: port(1), selector: { matchLabels: selector } } });
     new k8s.KubeNetworkPolicy(this, 'netpol', {
       metadata: { name: MLFLOW_SERVER.name, namespace: ns, labels },
@@ -211,7 +222,7 @@ export class MlflowChart extends Chart {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress', 'Egress'],
         // Only through the Gateway, where Entra ID sign-in comes first.
-        ingress: [{ from: [GATEWAY_PROXY_PEER], ports: tcp(MLFLOW_SERVER.httpPort) }],
+        ingress: [{ from: [GATEWAY_PROXY_PEER], ports: tcp(MLFLOW_SERVER.httpPort) }, metricsIngress(MLFLOW_SERVER.httpPort)],
         egress: [privateEndpoints(POSTGRES_PORT), privateEndpoints(HTTPS_PORT), ...entra],
       },
     });
