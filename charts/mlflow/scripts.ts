@@ -77,7 +77,8 @@ export function grantsSql(role: string): string {
 /** psql with the token from the password file, TLS verified against the system roots; arguments: `<database>:<file>` in order. */
 export const PSQL_SH = `#!/bin/sh
 set -eu
-export PGPASSFILE=${PGPASS_FILE} PGSSLMODE=verify-full PGSSLROOTCERT=system PGAPPNAME="$(hostname)"
+PGAPPNAME=$(hostname)
+export PGPASSFILE=${PGPASS_FILE} PGSSLMODE=verify-full PGSSLROOTCERT=system PGAPPNAME
 for step in "$@"; do
   psql -X -q -v ON_ERROR_STOP=1 -v object_id="$MLFLOW_OBJECT_ID" -d "\${step%%:*}" -f "${SCRIPTS_DIR}/\${step#*:}"
 done
