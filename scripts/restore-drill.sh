@@ -18,9 +18,24 @@ done
 case "$DRILL_RTO_MINUTES" in '' | *[!0-9]*) echo "restore-drill: DRILL_RTO_MINUTES must be whole minutes" >&2; exit 2 ;; esac
 
 rg=$DRILL_RESOURCE_GROUP
+prefix="${DRILL_SOURCE_SERVER:0:30}-drill-"
+
+# `restore-drill.sh sweep`: deletes every throw-away server (and endpoint) of this source that a
+# killed run left behind; the pipelines run it after the drill whatever happened to the drill.
+if [ "${1:-}" = sweep ]; then
+  left=0
+  for n in $(az postgres flexible-server list --resource-group "$rg" --query "[?starts_with(name, '$prefix')].name" --output tsv --only-show-errors); do
+    echo "restore-drill: sweeping $n"
+    if az network private-endpoint show --resource-group "$rg" --name "pe-$n" --output none --only-show-errors 2> /dev/null; then
+      az network private-endpoint delete --resource-group "$rg" --name "pe-$n" --only-show-errors || left=1
+    fi
+    az postgres flexible-server delete --resource-group "$rg" --name "$n" --yes --only-show-errors || left=1
+  done
+  exit "$left"
+fi
 # Server names: 3-63 lowercase letters, digits and dashes, globally unique; the suffix makes each run's its own.
 suffix="$(date -u +%Y%m%d%H%M%S)-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
-name="${DRILL_SOURCE_SERVER:0:30}-drill-${suffix}"
+name="${prefix}${suffix}"
 pe="pe-${name}"
 work=$(mktemp -d)
 report="${DRILL_REPORT:-$work/report.md}"

@@ -26,6 +26,7 @@ case "$*" in
   "postgres flexible-server show "*"--query id"*) echo /subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/x ;;
   "postgres flexible-server show "*) [ -e "$state.server" ] || exit 3 ;;
   "postgres flexible-server delete "*) rm -f "$state.server" ;;
+  "postgres flexible-server list "*) [ -e "$state.server" ] && echo "psql-left-drill-20261130000000-abcdef" ;;
   "network private-endpoint create "*) touch "$state.pe" ;;
   "network private-endpoint show "*) [ -e "$state.pe" ] || exit 3 ;;
   "network private-endpoint delete "*) rm -f "$state.pe" ;;
@@ -67,8 +68,9 @@ interface Run {
   readonly leftover: string[];
 }
 
-function drill(env: Record<string, string> = {}, script = SCRIPT, fakeDate = false): Run {
+function drill(env: Record<string, string> = {}, script = SCRIPT, fakeDate = false, args: string[] = [], leftBehind = false): Run {
   const dir = mkdtempSync(join(tmpdir(), 'drill-'));
+  if (leftBehind) for (const s of ['server', 'pe']) writeFileSync(join(dir, `state.${s}`), '');
   const bin = join(dir, 'bin');
   spawnSync('mkdir', [bin]);
   const tool = (name: string, text: string) => {
@@ -79,7 +81,7 @@ function drill(env: Record<string, string> = {}, script = SCRIPT, fakeDate = fal
   tool('psql', FAKE_PSQL);
   if (fakeDate) tool('date', FAKE_DATE);
   const log = join(dir, 'calls.log');
-  const res = spawnSync('bash', [script], {
+  const res = spawnSync('bash', [script, ...args], {
     encoding: 'utf8',
     env: {
       PATH: `${bin}:${process.env.PATH}`,
@@ -155,6 +157,18 @@ describe('restore drill script', () => {
     assert.notEqual(slow.code, 0);
     assert.match(slow.out, /took \d+ min, more than the RTO of 15 min/);
     assert.deepEqual(slow.leftover, []);
+  });
+
+  it('sweep: deletes what a killed run left behind, and nothing when nothing is left', () => {
+    const left = drill({}, SCRIPT, false, ['sweep'], true);
+    assert.equal(left.code, 0, left.out);
+    assert.ok(left.calls.some((c) => c.includes("starts_with(name, 'psql-aip-dev-weu-")), left.calls.join('\n'));
+    assert.equal(deletes(left).length, 2);
+    assert.deepEqual(left.leftover, []);
+    const clean = drill({}, SCRIPT, false, ['sweep']);
+    assert.equal(clean.code, 0, clean.out);
+    assert.equal(deletes(clean).length, 0);
+    assert.ok(!clean.calls.some((c) => c.includes('restore')), 'a sweep restores nothing');
   });
 
   it('refuses to start without its plan', () => {
