@@ -94,7 +94,7 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   // Before the audit writers (agent-services, the MCP hub): its Sync hook migrates the audit database.
   audit: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets'] },
   // Its Sync hook upgrades the schema first; the route (edge, wave 2) comes after.
-  mlflow: { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets'] },
+  mlflow: { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
   'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
   // Workers scale with KEDA on the queue; its routes (edge, wave 2) come after.
   [N8N_APP]: { wave: 1, namespace: N8N_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
