@@ -190,6 +190,8 @@ export class MlflowChart extends Chart {
                   // The Gateway forwards mlflow.<zone>; in-cluster callers use the Service name. Health paths are exempt (mlflow/server/security_utils.py).
                   // Private addresses (Prometheus scrapes by pod IP) are what upstream allows by default (get_private_ip_patterns); a Host header opens no network path.
                   { name: 'MLFLOW_SERVER_ALLOWED_HOSTS', value: allowedHosts(props.publicHost, ns).join(',') },
+                  // Browsers send Origin on the UI's own POSTs; without this MLflow answers them 403 (CORSBlockingMiddleware, mlflow/server/fastapi_security.py).
+                  { name: 'MLFLOW_SERVER_CORS_ALLOWED_ORIGINS', value: `https://${props.publicHost}` },
                   // No job runner: it would execute scorers and other user code inside the registry's pod.
                   { name: 'MLFLOW_SERVER_ENABLE_JOB_EXECUTION', value: 'false' },
                   // Connections are re-opened (with the current token) at least this often.

@@ -44,6 +44,10 @@ describe('MLflow as rendered', () => {
     assert.ok(server.ports.some((c: Obj) => c.name === p.targetPort && c.containerPort === route.port));
     for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(deployment.spec.template.metadata.labels[k], v);
     assert.ok(server.startupProbe.httpGet.path === route.healthPath);
+    // MLflow refuses other Host headers and blocks state-changing requests from origins it does not know (its UI's own included).
+    const env = (n: string) => server.env.find((e: Obj) => e.name === n)?.value;
+    assert.ok(env('MLFLOW_SERVER_ALLOWED_HOSTS').split(',').includes('mlflow.dev.ai.example.org'));
+    assert.equal(env('MLFLOW_SERVER_CORS_ALLOWED_ORIGINS'), 'https://mlflow.dev.ai.example.org');
   });
 
   it('the official -full image, and no password anywhere: libpq reads the token file a native sidecar keeps fresh', () => {
