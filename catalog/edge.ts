@@ -25,6 +25,7 @@ export const PLATFORM_HOSTS = {
   'n8n-hooks': { label: 'hooks', why: 'n8n production webhooks (Azure DevOps service hooks, approval links): no sign-in, their own rate limit, only the webhook paths', publishable: true },
   temporal: { label: 'temporal', why: 'the Temporal Web UI (Entra ID sign-in at the Gateway)', publishable: false },
   ledger: { label: 'ledger', why: "the cost ledger's read-only API (PostgREST): tenants read their own usage and cost with Entra ID access tokens", publishable: false },
+  mlflow: { label: 'mlflow', why: 'the MLflow UI, REST API and artifact proxy (Entra ID sign-in at the Gateway)', publishable: false },
 } as const satisfies Record<string, PlatformHost>;
 
 export type PlatformHostName = keyof typeof PLATFORM_HOSTS;

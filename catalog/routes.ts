@@ -11,6 +11,7 @@ import { N8N_WEBHOOK_PATHS } from './n8n';
 import { TEMPORAL_NAMESPACE, TEMPORAL_PORTS, TEMPORAL_WEB_SERVICE } from './temporal';
 import { AGENT_HEALTH } from './agent-gateway';
 import { LEDGER_API } from './ledger';
+import { MLFLOW_SERVER } from './mlflow';
 
 export interface PlatformRouteBase {
   readonly host: PlatformHostName;
@@ -148,6 +149,19 @@ export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> 
     healthPath: '/',
     // No sign-in at the Gateway: callers are programs with Entra ID access tokens, which PostgREST validates (docs/cost-ledger.md).
     why: "tenant users and tools read their own usage and cost by task, model and day; PostgREST validates the token, the database filters the rows",
+  },
+  mlflow: {
+    host: 'mlflow',
+    namespace: MLFLOW_SERVER.namespace,
+    service: MLFLOW_SERVER.name,
+    port: MLFLOW_SERVER.httpPort,
+    // Artifact uploads and downloads stream through the server's proxy.
+    requestTimeout: '600s',
+    requestsPerSecond: 50,
+    healthPath: '/health',
+    // Open-source MLflow has no single sign-on (its basic-auth app keeps its own users): sign in at the Gateway.
+    signIn: true,
+    why: 'the MLflow model registry: UI, REST API and artifact proxy for model owners (Entra ID sign-in at the Gateway, docs/mlflow.md)',
   },
 };
 

@@ -13,7 +13,7 @@ import { loadYamlFile, validateYamlText, type Finding } from './yaml-validate';
 export const IMAGE_LOCK_FILE = resolve(__dirname, 'workloads-images.lock.yaml');
 
 /** The images the workload apps run; the keys of `images:` in config/workloads.yaml. */
-export const IMAGE_NAMES = ['gateway', 'orchestrator', 'repo-adapter', 'patch-worker', 'vllm', 'litellm', 'sql-exporter', 'demo', 'azure-devops-mcp', 'envoy', 'postgres', 'curl', 'otel-collector', 'n8n', 'presidio-analyzer', 'presidio-anonymizer', 'postgrest'] as const;
+export const IMAGE_NAMES = ['gateway', 'orchestrator', 'repo-adapter', 'patch-worker', 'vllm', 'litellm', 'sql-exporter', 'demo', 'azure-devops-mcp', 'envoy', 'postgres', 'curl', 'otel-collector', 'n8n', 'presidio-analyzer', 'presidio-anonymizer', 'postgrest', 'mlflow'] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
 
 /** `from` of a digest pushed straight by a service pipeline (allowed outside production only). */

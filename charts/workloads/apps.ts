@@ -36,6 +36,8 @@ import { RETRIEVAL_MIGRATOR, tenantStoreNames } from '../../catalog/retrieval';
 import { LEDGER_APP, LedgerChart } from '../ledger/chart';
 import { LEDGER_MIGRATIONS_DIR, loadLedgerMigrations } from '../../config/ledger-migrations';
 import { LEDGER_IDENTITIES } from '../../catalog/ledger';
+import { MLFLOW_APP, MlflowChart } from '../mlflow/chart';
+import { MLFLOW_IDENTITIES } from '../../catalog/mlflow';
 
 export interface WorkloadFiles {
   readonly workloadsFile?: string;
@@ -180,6 +182,25 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         cloudEndpoints: p.config.agents.cloudEndpoints,
         tenantGroups: ctx.tenants.filter((t) => t.spec.environments.includes(env.name)).map((t) => ({ tenant: t.metadata.name, groupObjectId: t.spec.owners.entraGroupObjectId })),
         ...(env.ledger ? { api: { entraTenantId: env.ledger.entraTenantId, appId: env.ledger.appId } } : {}),
+      });
+    },
+    [MLFLOW_APP]: (app, ctx) => {
+      const p = plan(ctx);
+      const images = all(p, ['mlflow', 'postgres', 'curl']);
+      if (!images) return;
+      const { env } = ctx;
+      const naming = new Naming({ project: env.project, env: env.name, location: env.location, uniquenessSeed: env.subscriptionId });
+      new MlflowChart(app, MLFLOW_APP, {
+        environment: p.env,
+        images,
+        postgresHost: p.postgresHost,
+        roles: { server: MLFLOW_IDENTITIES.server.name, bootstrap: naming.name('userAssignedIdentity', MLFLOW_IDENTITIES.bootstrap.name) },
+        blobHost: p.blobHost,
+        publicHost: platformHostname('mlflow', env.dns.zoneName),
+        replicas: env.addons.highAvailability ? 2 : 1,
+        privateEndpointsCidr: p.privateEndpointsCidr,
+        // The agent services' Entra ID endpoints: the token exchanges go to the same place.
+        cloudEndpoints: p.config.agents.cloudEndpoints,
       });
     },
     'llm-router': (app, ctx) => {

@@ -102,6 +102,8 @@ const APP_META: Record<string, { wave: number; namespace: string; requires: Addo
   retrieval: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets'] },
   // The cost ledger: its Sync hook migrates the ledger database; the loader reads the router's (wave 1) spend logs whenever they exist.
   ledger: { wave: 0, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
+  // Its Sync hook upgrades the schema first; the route (edge, wave 2) comes after.
+  mlflow: { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['externalSecrets', 'kubePrometheusStack'] },
   'agent-services': { wave: 1, namespace: PLATFORM_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },
   // Workers scale with KEDA on the queue; its routes (edge, wave 2) come after.
   [N8N_APP]: { wave: 1, namespace: N8N_NAMESPACE, requires: ['keda', 'externalSecrets', 'kubePrometheusStack'] },

@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { MissingToolError } from '../exit-codes';
 
 export const REPO = resolve(__dirname, '../..');
-export type ToolName = 'opa' | 'conftest' | 'gator' | 'actionlint' | 'helm' | 'promtool' | 'amtool' | 'checkov' | 'litellm-python';
+export type ToolName = 'opa' | 'conftest' | 'gator' | 'actionlint' | 'helm' | 'promtool' | 'amtool' | 'checkov' | 'litellm-python' | 'mlflow' | 'shellcheck';
 
 export function toolPath(name: ToolName): string {
   const path = resolve(REPO, '.tools/bin', name);

@@ -10,6 +10,7 @@ import { StorageContainerImmutabilityPolicy } from '@cdktf/provider-azurerm/lib/
 import type { EnvironmentConfig } from '../../config/schema';
 import type { PrivateServiceProps } from '../private-service';
 import { privateContainer, secureBlobAccount } from '../storage';
+import { MLFLOW_CONTAINER } from '../../catalog/mlflow';
 
 export interface ArtifactStorageProps extends PrivateServiceProps {
   readonly config: EnvironmentConfig['data']['storage'];
@@ -22,13 +23,14 @@ export interface ArtifactStorageProps extends PrivateServiceProps {
 
 export class ArtifactStorage extends Construct {
   readonly account: StorageAccount;
-  readonly containers: Record<'artifacts' | 'audit', StorageContainer>;
+  readonly containers: Record<'artifacts' | 'audit' | 'mlflow', StorageContainer>;
 
   constructor(scope: Construct, id: string, props: ArtifactStorageProps) {
     super(scope, id);
     this.account = secureBlobAccount(this, { ...props, replication: props.config.replication, softDeleteDays: props.config.softDeleteDays });
-    const container = (name: 'artifacts' | 'audit') => privateContainer(this, this.account, name);
-    this.containers = { artifacts: container('artifacts'), audit: container('audit') };
+    const container = (name: string) => privateContainer(this, this.account, name);
+    // MLflow's artifacts have a container of their own, so its identity's role can be scoped to it.
+    this.containers = { artifacts: container('artifacts'), audit: container('audit'), mlflow: container(MLFLOW_CONTAINER) };
     new StorageContainerImmutabilityPolicy(this, 'audit-immutability', {
       storageContainerResourceManagerId: this.containers.audit.id,
       immutabilityPeriodInDays: props.config.auditImmutabilityDays,

@@ -228,6 +228,41 @@ describe('Azure DevOps Pipelines', () => {
   });
 });
 
+describe('restore drill (both CI systems)', () => {
+  it('GitHub: scheduled, OIDC in the drill job only, the plan from the environment file, the drill, then a sweep that always runs', () => {
+    const wf = gh('restore-drill');
+    assert.ok(wf.on.schedule[0].cron);
+    assert.equal(wf.permissions['id-token'], undefined, 'only the drill job gets OIDC tokens');
+    const job = wf.jobs.drill;
+    assert.deepEqual(job.strategy.matrix.env, ['dev', 'prod']);
+    assert.equal(job.permissions['id-token'], 'write');
+    const login = job.steps.find((s: any) => s.uses?.startsWith('azure/login'));
+    assert.ok(login.with['client-id'] && !login.with['client-secret'] && !login.with.creds);
+    const names = job.steps.map((s: any) => s.run ?? s.uses);
+    const at = (re: RegExp) => names.findIndex((n: string) => re.test(n ?? ''));
+    assert.ok(at(/azure\/login/) < at(/restore-drill-plan\.ts "\$\{\{ matrix\.env \}\}" >> "\$GITHUB_ENV"/));
+    const drill = job.steps[at(/^bash scripts\/restore-drill\.sh$/)];
+    assert.equal(drill.env.DRILL_RESTORE_TIME, '${{ inputs.restore_time }}', 'the input reaches the script as data, not as shell text');
+    const sweep = job.steps[at(/restore-drill\.sh sweep/)];
+    assert.equal(sweep.if, 'always()');
+    assert.ok(job.steps.indexOf(sweep) > job.steps.indexOf(drill));
+  });
+
+  it('Azure DevOps: scheduled on main, the service connection per environment, the drill, then a sweep with condition always()', () => {
+    const p = ado('restore-drill');
+    assert.equal(p.schedules[0].branches.include[0], 'main');
+    const job = p.jobs[0];
+    assert.deepEqual(Object.keys(job.strategy.matrix), ['dev', 'prod']);
+    const cli = job.steps.filter((s: any) => s.task === 'AzureCLI@2');
+    assert.equal(cli.length, 2);
+    assert.equal(cli[0].inputs.inlineScript, 'bash scripts/restore-drill.sh');
+    assert.equal(cli[1].inputs.inlineScript, 'bash scripts/restore-drill.sh sweep');
+    assert.equal(cli[1].condition, 'always()');
+    for (const c of cli) assert.equal(c.inputs.azureSubscription, '$(connection)');
+    assert.match(runs(job.steps), /restore-drill-plan\.ts "\$\(env\)"[\s\S]*task\.setvariable/);
+  });
+});
+
 describe('no pipeline holds a client secret', () => {
   it('nowhere in .github or azure-pipelines', () => {
     const files = ['.github/workflows', '.github/actions/setup', 'azure-pipelines', 'azure-pipelines/templates', 'azure-pipelines/scripts'].flatMap((d) =>

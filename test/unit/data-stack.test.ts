@@ -8,6 +8,7 @@ import { DATABASES, environmentDatabases } from '../../stacks/data-stack';
 import { RETRIEVAL_DATABASE } from '../../catalog/retrieval';
 import { N8N_DATABASE, N8N_SECRETS } from '../../catalog/n8n';
 import { AUDIT_CONTAINER, AUDIT_IDENTITIES } from '../../catalog/audit';
+import { MLFLOW_CONTAINER, MLFLOW_DATABASE, MLFLOW_IDENTITIES, MLFLOW_SERVER } from '../../catalog/mlflow';
 import { refId, synthApp } from '../helpers/synth';
 import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from '../../catalog/mcp-tools';
 
@@ -86,6 +87,23 @@ for (const envName of ['dev', 'prod']) {
         assert.deepEqual(roles.map((r) => [r.config.role_definition_name, r.config.scope]), key === 'archiver' ? [['Storage Blob Data Contributor', refId(audit)]] : [], a.name);
         const admins = data.of('azurerm_postgresql_flexible_server_active_directory_administrator').filter((d) => d.config.object_id === `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
         assert.deepEqual(admins.map((d) => [d.config.principal_type, d.config.principal_name]), a.role === 'entra-admin' ? [['ServicePrincipal', identity.config.name]] : [], a.name);
+      }
+    });
+
+    it('the MLflow identities: the server may write blobs in the mlflow container only; the bootstrap identity administers PostgreSQL and holds no Azure role', () => {
+      const container = data.of('azurerm_storage_container').find((c) => c.config.name === MLFLOW_CONTAINER)!;
+      assert.ok(container, 'a container of its own');
+      assert.ok(data.of('azurerm_postgresql_flexible_server_database').some((d) => d.config.name === MLFLOW_DATABASE), 'database mlflow');
+      for (const [key, m] of Object.entries(MLFLOW_IDENTITIES)) {
+        const fed = federated(MLFLOW_SERVER.namespace, m.serviceAccount);
+        assert.equal(fed.length, 1, m.name);
+        const identity = identityOf(fed[0]);
+        assert.equal(vaultSecret(m.clientIdSecret)?.config.value, `\${azurerm_user_assigned_identity.${identity.id}.client_id}`);
+        assert.equal(vaultSecret(m.objectIdSecret)?.config.value, `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
+        const roles = data.of('azurerm_role_assignment').filter((r) => r.config.principal_id === `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
+        assert.deepEqual(roles.map((r) => [r.config.role_definition_name, r.config.scope]), key === 'server' ? [['Storage Blob Data Contributor', refId(container)]] : [], m.name);
+        const admins = data.of('azurerm_postgresql_flexible_server_active_directory_administrator').filter((d) => d.config.object_id === `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
+        assert.equal(admins.length, key === 'bootstrap' ? 1 : 0, m.name);
       }
     });
 

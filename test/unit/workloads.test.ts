@@ -3,6 +3,7 @@
  * (digests from a fixture lock): upstream schemas, the platform's Gatekeeper constraints, and
  * properties every workload must have.
  */
+import { MLFLOW_SERVER } from '../../catalog/mlflow';
 import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { gatewaySignIn } from '../../charts/edge/sign-in';
 import { EdgeChart } from '../../charts/edge/chart';
@@ -58,7 +59,8 @@ const PLATFORM_NAMESPACES = WORKLOAD_NAMESPACES.map((name) => ({
 /** Deployments whose load does not grow with traffic: a fixed replica count instead of an autoscaler. */
 /** Images that serve no /metrics (Presidio: Flask under gunicorn, upstream app.py): no ServiceMonitor scraping a 404. */
 const UNMONITORED = [SERVICES.presidioAnalyzer.name, SERVICES.presidioAnonymizer.name];
-const FIXED_REPLICAS = [SERVICES.spendExporter.name, MCP_AUDIT_WRITER.name, SERVICES.n8n.name, SERVICES.ledgerExporter.name];
+// MLflow: one replica, two where add-ons are highly available; a registry UI has no load to scale on.
+const FIXED_REPLICAS = [SERVICES.spendExporter.name, MCP_AUDIT_WRITER.name, SERVICES.n8n.name, SERVICES.ledgerExporter.name, MLFLOW_SERVER.name];
 
 const dev = render('dev');
 const prod = render('prod', { lockFile: FIXTURE_LOCK });
