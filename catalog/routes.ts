@@ -10,6 +10,7 @@ import { SERVICES } from './services';
 import { N8N_WEBHOOK_PATHS } from './n8n';
 import { TEMPORAL_NAMESPACE, TEMPORAL_PORTS, TEMPORAL_WEB_SERVICE } from './temporal';
 import { AGENT_HEALTH } from './agent-gateway';
+import { canaryServiceName } from './rollouts';
 
 export interface PlatformRouteBase {
   readonly host: PlatformHostName;
@@ -25,6 +26,12 @@ export interface PlatformRouteBase {
    * own, or whose own is a paid edition. Unset: the backend authenticates its callers itself.
    */
   readonly signIn?: boolean;
+  /**
+   * The backend's canary Service (catalog/rollouts.ts canaryServiceName), where an Argo Rollout shifts
+   * this route's traffic with the Gateway API plugin: the route lists it with weight 0 beside the
+   * stable Service, and the plugin moves the weights during a canary.
+   */
+  readonly canaryService?: string;
   readonly why: string;
 }
 
@@ -65,6 +72,7 @@ export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> 
     requestTimeout: '600s',
     requestsPerSecond: 100,
     healthPath: '/health/liveliness',
+    canaryService: canaryServiceName(SERVICES.router.name),
     why: 'OpenAI-compatible completions; token budgets are the router\'s, this only caps request floods',
   },
   argocd: {

@@ -20,6 +20,7 @@ import { DEMO_APP, EdgeDemoChart } from '../edge/demo';
 import { AgentServicesChart } from './agents';
 import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
 import { LlmRouterChart } from './router';
+import { routerDelivery, servingDelivery } from './delivery';
 import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
 import { mcpGrants } from '../../catalog/mcp-tools';
 import { AUDIT_APP, AuditChart } from '../audit/chart';
@@ -81,6 +82,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         drainSeconds: s.drainSeconds,
         waitingPerReplica: s.waitingPerReplica,
         weightsEndpoints: s.weightsEndpoints,
+        ...(ctx.env.addons.argoRollouts.enabled ? { delivery: servingDelivery(p.config.delivery) } : {}),
       });
     },
     [DEMO_APP]: (app, ctx) => {
@@ -122,6 +124,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         privateEndpointsCidr: p.privateEndpointsCidr,
         redisHost: p.redisHost,
         cloudEndpoints: p.config.router.cloudEndpoints,
+        ...(ctx.env.addons.argoRollouts.enabled ? { delivery: routerDelivery(p.config.delivery) } : {}),
       });
     },
     [N8N_APP]: (app, ctx) => {

@@ -74,6 +74,7 @@ export const APPS: Record<string, AppBuilder> = {
       env: env.name,
       zone: env.dns.zoneName,
       probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled,
+      canaries: env.addons.argoRollouts.enabled,
       contracts: { agentGateway: loadServiceContract().operations },
       ...(env.network.edge.signIn ? { signIn: gatewaySignIn(env.network.edge.signIn, env.aks.adminGroupObjectIds) } : {}),
     }),

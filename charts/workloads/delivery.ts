@@ -1,0 +1,22 @@
+/** config/workloads.yaml `delivery` as the router's and the model servers' canary settings. */
+import type { DeliveryWorkloads } from '../../config/workloads';
+import { PLATFORM_ROUTES } from '../../catalog/routes';
+import { routeName } from '../edge/routes';
+import type { ServingDelivery } from '../serving/vllm';
+import type { RouterDelivery } from './router';
+
+/** The router's route (llm.<zone>): the HTTPRoute whose weights the Gateway API plugin sets. */
+export const ROUTER_ROUTE = { name: routeName(PLATFORM_ROUTES.llm), namespace: PLATFORM_ROUTES.llm.namespace };
+
+export function routerDelivery(d: DeliveryWorkloads): RouterDelivery {
+  return { policy: d, analysis: d.analysis, thresholds: d.router, route: ROUTER_ROUTE };
+}
+
+export function servingDelivery(d: DeliveryWorkloads): ServingDelivery {
+  return {
+    policy: d,
+    analysis: d.analysis,
+    thresholds: d.serving,
+    minTokensPerGpuSecond: (id) => d.serving.perModel[id]?.minTokensPerGpuSecond ?? d.serving.minTokensPerGpuSecond,
+  };
+}
