@@ -17,6 +17,7 @@ import { sloRuleGroups } from '../../charts/observability/slo';
 import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
 import { temporalRuleGroups } from '../../charts/observability/temporal-rules';
 import { auditRuleGroups } from '../../charts/audit/alerts';
+import { rolloutRuleGroups } from '../../charts/observability/rollout-rules';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
@@ -58,6 +59,7 @@ export const APPS: Record<string, AppBuilder> = {
         // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
         thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
         temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],
+        'canary-delivery': env.addons.argoRollouts.enabled ? rolloutRuleGroups() : [],
       },
       dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled)].sort((a, b) => a.name.localeCompare(b.name)),
       monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
