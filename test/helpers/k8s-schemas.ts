@@ -48,6 +48,15 @@ const CHART_CRD_GROUPS: Record<string, ChartCrdSource> = {
   'aigateway.envoyproxy.io': { ...ADDONS.aiGatewayCrds, inTemplates: true },
 };
 
+/**
+ * Kinds of a group that another package covers otherwise: Argo Rollouts shares argoproj.io with
+ * Argo CD, and its kinds come from the CRDs its pinned chart installs (as templates, with
+ * installCRDs) rather than from the Argo CD package.
+ */
+const CHART_CRD_KINDS: Record<string, ChartCrdSource> = Object.fromEntries(
+  ['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment'].map((kind) => [`argoproj.io/${kind}`, { ...ADDONS.argoRollouts, inTemplates: true }]),
+);
+
 interface ChartCrdSource {
   readonly chart: string;
   readonly version: string;
@@ -160,11 +169,12 @@ export async function schemaErrors(objects: KubeObject[], options: SchemaOptions
   const errors: string[] = [];
   for (const obj of objects) {
     const group = obj.apiVersion.split('/')[0];
+    const chart = CHART_CRD_KINDS[`${group}/${obj.kind}`] ?? CHART_CRD_GROUPS[group];
     const fromCrd =
       (obj.apiVersion.includes('.') && options.crds ? crdValidator(options.crds, obj.apiVersion, obj.kind) : undefined) ??
-      (CHART_CRD_GROUPS[group] ? crdValidator(chartCrds(CHART_CRD_GROUPS[group]), obj.apiVersion, obj.kind) : undefined);
-    if (!fromCrd && CHART_CRD_GROUPS[group]) {
-      errors.push(`${describe(obj)}: ${obj.apiVersion} ${obj.kind} is in none of the CRDs of chart ${CHART_CRD_GROUPS[group].chart} ${CHART_CRD_GROUPS[group].version} (offline cache)`);
+      (chart ? crdValidator(chartCrds(chart), obj.apiVersion, obj.kind) : undefined);
+    if (!fromCrd && chart) {
+      errors.push(`${describe(obj)}: ${obj.apiVersion} ${obj.kind} is in none of the CRDs of chart ${chart.chart} ${chart.version} (offline cache)`);
       continue;
     }
     if (fromCrd) {
