@@ -24,7 +24,8 @@ export function argoRolloutsChartValues(ctx: AddonContext): ArgoRolloutsValues {
     controller: {
       replicas: ha ? 2 : 1,
       image: { registry: mirror(ctx, 'quay.io') },
-      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: null, memory: '1Gi' } },
+      // The chart sets no resources of its own: memory limited, CPU not (the platform's rule).
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
       pdb: { enabled: ha, minAvailable: 1 },
       logging: { format: 'json' },
       // The Service only; the ServiceMonitor is the platform's, in the observability namespace.
