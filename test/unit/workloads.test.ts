@@ -160,7 +160,11 @@ describe('workloads: properties of every workload', () => {
           assert.equal(scalers.length, 1, `${d.metadata.name}: exactly one autoscaler`);
           assert.equal(d.spec.replicas, undefined, `${d.metadata.name}: the autoscaler owns replicas`);
         }
-        const services = sameNs('Service').filter((s) => matches(s.spec.selector, labels));
+        // A Deployment a Rollout took over has its canary Service besides (docs/rollouts.md).
+        const rollout = sameNs('Rollout').find((r) => r.spec.workloadRef?.name === d.metadata.name);
+        const all = sameNs('Service').filter((s) => matches(s.spec.selector, labels));
+        const services = all.filter((s) => s.metadata.name !== rollout?.spec.strategy.canary.canaryService);
+        assert.equal(all.length - services.length, rollout ? 1 : 0, `${d.metadata.name}: canary Service`);
         assert.equal(services.length, 1, `${d.metadata.name}: Service`);
         assert.ok(sameNs('ServiceMonitor').some((m) => matches(m.spec.selector.matchLabels, services[0].metadata.labels)), `${d.metadata.name}: ServiceMonitor`);
       }
