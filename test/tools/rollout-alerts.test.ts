@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { monitorJobs, monitorNamespace, ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { ROLLOUT_SEVERITY, rolloutRuleGroups } from '../../charts/observability/rollout-rules';
-import { runTool } from '../helpers/tools';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { analysisQueries } from '../helpers/analysis';
+import { ROOT, runTool } from '../helpers/tools';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollout-prom-'));
 const groups = rolloutRuleGroups();
@@ -86,6 +89,24 @@ describe('canary delivery alerts (promtool)', () => {
       },
     ]);
     assert.equal(res.status, 0, res.stdout + res.stderr);
+  });
+
+  it('every canary analysis query, with its arguments filled in, is valid PromQL (promtool check rules)', () => {
+    for (const env of readdirSync(join(ROOT, 'rendered'))) {
+      const objects = readdirSync(join(ROOT, 'rendered', env)).flatMap((app) => parseAllDocuments(readFileSync(join(ROOT, 'rendered', env, app, 'manifests.yaml'), 'utf8')).map((d) => d.toJS()).filter(Boolean));
+      const { queries, unfilled } = analysisQueries(objects, env);
+      assert.deepEqual(unfilled, []);
+      if (env === 'dev') assert.ok(queries.length >= 6, `${queries.length} analysis queries`);
+      if (!queries.length) continue;
+      const file = join(dir, `${env}-analysis.yaml`);
+      writeFileSync(file, stringify({ groups: [{ name: 'analysis', rules: queries.map((q, i) => ({ record: `analysis:query:${i}`, expr: q.expr })) }] }, { lineWidth: 0 }));
+      const res = runTool('promtool', ['check', 'rules', file]);
+      assert.equal(res.status, 0, `${env}: ${res.stdout}${res.stderr}`);
+    }
+    // The check can fail: a query with an argument left in is not PromQL.
+    const bad = join(dir, 'bad-analysis.yaml');
+    writeFileSync(bad, stringify({ groups: [{ name: 'analysis', rules: [{ record: 'analysis:query:0', expr: 'sum(rate(x{job="{{args.workload}}"}[5m])) /' }] }] }));
+    assert.notEqual(runTool('promtool', ['check', 'rules', bad]).status, 0);
   });
 
   it('negative control: an expectation the rules do not meet fails promtool', () => {
