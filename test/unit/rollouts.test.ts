@@ -16,6 +16,9 @@ import { ANALYSIS_TEMPLATES, canaryServiceName, GATEWAY_API_PLUGIN, GOLDEN_SET_A
 import { loadWorkloadsConfig, WORKLOADS_FILE } from '../../config/workloads';
 import { formatProblem, ValidationError } from '../../config/yaml-validate';
 import { canarySteps } from '../../charts/workloads/rollout';
+import { workloadApps } from '../../charts/workloads/apps';
+import { loadInputs } from '../../config/inputs';
+import { App } from 'cdk8s';
 import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
 import { ROOT } from '../helpers/tools';
 
@@ -208,6 +211,25 @@ describe('canary delivery: bad settings are located errors', () => {
     assert.ok(out.length >= 2, out.join('\n'));
     assert.match(out.join('\n'), /delivery\.steps\.2/);
     assert.match(out.join('\n'), /pauseMinutez/);
+  });
+
+  it('a cost limit below the dearest rate the router books is refused at render, located in config/workloads.yaml', () => {
+    const text = REAL.replace('router: { maxErrorRatio: 0.05, maxLatencyP95Seconds: 60, maxCostPer1kTokens: 0.005 }', 'router: { maxErrorRatio: 0.05, maxLatencyP95Seconds: 60, maxCostPer1kTokens: 0.0001 }');
+    assert.notEqual(text, REAL);
+    const file = join(mkdtempSync(join(tmpdir(), 'delivery-')), 'workloads.yaml');
+    writeFileSync(file, text);
+    const inputs = loadInputs();
+    const env = inputs.allEnvironments.find((e) => e.name === 'dev')!;
+    let out: string[] = [];
+    try {
+      workloadApps({ workloadsFile: file })['llm-router'](new App(), { env, models: inputs.models, tenants: inputs.tenants });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      out = err.problems.map(formatProblem);
+    }
+    assert.equal(out.length, 1, out.join('\n'));
+    assert.match(out[0], new RegExp(`workloads\\.yaml:${line('maxCostPer1kTokens: 0.005 }')}:\\d+ environments\\.dev\\.delivery\\.router\\.maxCostPer1kTokens: 0\\.0001 per 1000 tokens is below what the router books for [a-z0-9-]+`));
+    assert.match(out[0], /hint: raise maxCostPer1kTokens to at least/);
   });
 
   it('the committed settings load', () => {
