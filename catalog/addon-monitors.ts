@@ -131,7 +131,7 @@ export const ADDON_MONITORS: readonly AddonMonitor[] = [
     port: 'metrics',
     path: '/metrics',
     targets: [{ object: 'argo-rollouts-metrics', container: 'argo-rollouts' }],
-    metrics: ['rollout_info', 'analysis_run_info'],
+    metrics: ['rollout_info'],
     source: 'argoproj/argo-rollouts v1.9.0 controller/metrics/prommetrics.go and rollouts.go (chart 2.41.0)',
   },
   {
