@@ -26,6 +26,13 @@ export const GOLDEN_SET_ARGS = {
   target: 'target',
 } as const;
 
+/**
+ * The `app.kubernetes.io/name` of the golden-set Job's pods (the AnalysisRun creates them in the
+ * Rollout's namespace): the router's and the model servers' NetworkPolicies admit them, so a golden
+ * set can reach the canary Service. The golden-set template must label its pods with it.
+ */
+export const GOLDEN_SET_RUNNER = 'golden-set';
+
 /** The Service that sends traffic only to a Rollout's canary pods. */
 export function canaryServiceName(workload: string): string {
   return `${workload}-canary`;

@@ -15,7 +15,7 @@ import {
 } from '../workloads/common';
 import { STARTUP_PERIOD_SECONDS } from '../workloads/capacity';
 import type { ImageRef, ServedModel } from '../workloads/plan';
-import { ANALYSIS_TEMPLATES, canaryServiceName } from '../../catalog/rollouts';
+import { ANALYSIS_TEMPLATES, canaryServiceName, GOLDEN_SET_RUNNER } from '../../catalog/rollouts';
 import { servingAnalysisTemplates, type AnalysisPolicy, type ServingThresholds } from '../workloads/analysis';
 import { ANALYSIS_ARGS, CanaryRollout, ROLLOUT_TARGET, type CanaryPolicy } from '../workloads/rollout';
 
@@ -235,7 +235,17 @@ export class VllmServingChart extends Chart {
         spec: {
           podSelector: { matchLabels: selector },
           policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [namespacePeer(PLATFORM_NAMESPACE, ROUTER_SELECTOR)], ports: tcp(VLLM_PORT) }, metricsIngress(VLLM_PORT)],
+          ingress: [
+            {
+              from: [
+                namespacePeer(PLATFORM_NAMESPACE, ROUTER_SELECTOR),
+                // The golden sets a canary analysis runs against the model's canary (catalog/rollouts.ts).
+                ...(props.delivery ? [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': GOLDEN_SET_RUNNER } } }] : []),
+              ],
+              ports: tcp(VLLM_PORT),
+            },
+            metricsIngress(VLLM_PORT),
+          ],
           egress: weightsEgress,
         },
       });

@@ -26,7 +26,7 @@ import type { ImageRef, RouterModel, TenantEntitlement } from './plan';
 import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from './names';
 import { PlatformService, TMP_SIZE } from './service';
 import { SpendExporter } from './spend-exporter';
-import { ANALYSIS_TEMPLATES, canaryServiceName } from '../../catalog/rollouts';
+import { ANALYSIS_TEMPLATES, canaryServiceName, GOLDEN_SET_RUNNER } from '../../catalog/rollouts';
 import { routerAnalysisTemplates, type AnalysisPolicy, type RouterThresholds } from './analysis';
 import { CanaryRollout, ROLLOUT_TARGET, type CanaryPolicy } from './rollout';
 
@@ -186,6 +186,8 @@ export class LlmRouterChart extends Chart {
         podPeer(SERVICES.gateway.name),
         podPeer(SERVICES.patchWorker.name),
         podPeer(`${ROUTER_NAME}-team-sync`),
+        // The golden sets a canary analysis runs against the canary (catalog/rollouts.ts).
+        ...(props.delivery ? [podPeer(GOLDEN_SET_RUNNER)] : []),
         // llm.<zone>: clients outside the cluster, through the platform Gateway (charts/edge).
         GATEWAY_PROXY_PEER,
         { namespaceSelector: { matchExpressions: [{ key: TENANT_NAMESPACE_LABEL, operator: 'Exists' }] } },

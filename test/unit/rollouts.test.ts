@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ANALYSIS_TEMPLATES, canaryServiceName, GATEWAY_API_PLUGIN, GOLDEN_SET_ARGS } from '../../catalog/rollouts';
+import { ANALYSIS_TEMPLATES, canaryServiceName, GATEWAY_API_PLUGIN, GOLDEN_SET_ARGS, GOLDEN_SET_RUNNER } from '../../catalog/rollouts';
 import { loadWorkloadsConfig, WORKLOADS_FILE } from '../../config/workloads';
 import { formatProblem, ValidationError } from '../../config/yaml-validate';
 import { canarySteps } from '../../charts/workloads/rollout';
@@ -153,6 +153,12 @@ describe('canary delivery: rendered Rollouts', () => {
       const d = find(dev, 'Deployment', r.metadata.namespace, r.spec.workloadRef.name)!;
       const policies = dev.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === r.metadata.namespace && matches(o.spec.podSelector.matchLabels, d.spec.template.metadata.labels));
       assert.ok(policies.length > 0, `${r.metadata.name} has NetworkPolicies`);
+      // The golden-set Job (created in the Rollout's namespace) may call the canary.
+      const runner = { 'app.kubernetes.io/name': GOLDEN_SET_RUNNER };
+      assert.ok(
+        policies.some((p) => p.spec.ingress.some((rule: Obj) => rule.from?.some((f: Obj) => !f.namespaceSelector && f.podSelector && matches(f.podSelector.matchLabels, runner)))),
+        `${r.metadata.name}: the golden-set runner is admitted`,
+      );
       // The router calls vLLM by pod labels (ROUTER_SELECTOR): the router's canary pods carry them.
       if (r.metadata.namespace === 'platform') assert.equal(d.spec.template.metadata.labels['app.kubernetes.io/name'], 'llm-router');
     }

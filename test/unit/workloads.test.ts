@@ -228,10 +228,13 @@ describe('workloads: vLLM serving', () => {
     assert.equal(so.spec.triggers[0].metadata.serverAddress, 'http://prometheus-operated.observability.svc:9090');
   });
 
-  it('only the router (namespace platform) and Prometheus reach vLLM', () => {
+  it('only the router (namespace platform), the canary golden sets of its own namespace and Prometheus reach vLLM', () => {
     const np = dev['llm-serving'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'vllm-llama-3-1-8b-instruct');
     assert.deepEqual(np.spec.ingress.map((r: any) => r.from), [
-      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'llm-router' } } }],
+      [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'llm-router' } } },
+        { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'golden-set' } } },
+      ],
       [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
     ]);
   });
@@ -287,12 +290,13 @@ describe('workloads: LLM router', () => {
     }
   });
 
-  it('NetworkPolicy: callers are the gateway, the patch worker, the team sync, the Gateway\'s Envoy proxies (llm.<zone>) and tenant namespaces; egress only vLLM, the private endpoints, OTLP and declared endpoints', () => {
+  it('NetworkPolicy: callers are the gateway, the patch worker, the team sync, the canary golden sets, the Gateway\'s Envoy proxies (llm.<zone>) and tenant namespaces; egress only vLLM, the private endpoints, OTLP and declared endpoints', () => {
     const np = dev['llm-router'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'llm-router');
     assert.deepEqual(np.spec.ingress[0].from, [
       { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-gateway' } } },
       { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent-patch-worker' } } },
       { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'llm-router-team-sync' } } },
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'golden-set' } } },
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } }, podSelector: { matchLabels: { ...ENVOY_PROXY_POD_LABELS } } },
       { namespaceSelector: { matchExpressions: [{ key: 'tenant', operator: 'Exists' }] } },
     ]);
