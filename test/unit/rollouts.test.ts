@@ -86,7 +86,7 @@ export function rolloutProblems(objects: Obj[], optional: readonly string[] = []
           if (a.value === undefined && !passed.has(a.name)) out.push(`${at} step ${i}: ${templateName} needs argument ${a.name}, which the step does not pass`);
         }
       }
-      // An argument no template declares is a typo the controller rejects (only knowable when all are rendered).
+      // An argument no template declares is a typo the controller drops silently (v1.9.0 utils/analysis/helpers.go MergeArgs); only knowable when all are rendered.
       if (complete) for (const p of passed) if (!declared.has(p)) out.push(`${at} step ${i}: argument ${p} is declared by none of its templates`);
     }
   }
