@@ -123,6 +123,18 @@ export const ADDON_MONITORS: readonly AddonMonitor[] = [
     source: 'kedacore/keda v2.18 (no dashboard reads KEDA yet)',
   },
   {
+    addon: 'argoRollouts',
+    kind: 'ServiceMonitor',
+    name: 'argo-rollouts',
+    // controller.metrics.enabled creates <release>-metrics with the controller's `metrics` port (8090).
+    selector: { 'app.kubernetes.io/component': 'rollouts-controller', 'app.kubernetes.io/name': 'argo-rollouts', ...instance('argoRollouts') },
+    port: 'metrics',
+    path: '/metrics',
+    targets: [{ object: 'argo-rollouts-metrics', container: 'argo-rollouts' }],
+    metrics: ['rollout_info'],
+    source: 'argoproj/argo-rollouts v1.9.0 controller/metrics/prommetrics.go and rollouts.go (chart 2.41.0)',
+  },
+  {
     addon: 'argocd',
     kind: 'PodMonitor',
     name: 'argocd',

@@ -18,6 +18,7 @@ export const ADDON_NAMES = [
   'gatekeeper',
   'ratify',
   'keda',
+  'argoRollouts',
   'nvidiaDevicePlugin',
   'kubePrometheusStack',
   'loki',
@@ -178,6 +179,19 @@ export const ADDONS: Record<AddonName, AddonChart> = {
     namespace: 'keda',
     stack: 'addons',
     dependsOn: {},
+  },
+  /**
+   * Canary delivery with automatic rollback for the LLM router and every vLLM model (docs/rollouts.md):
+   * Rollouts that take over the Deployments (workloadRef), AnalysisTemplates on Prometheus, and the
+   * Gateway API traffic-router plugin, copied into the controller from its mirrored image at start.
+   */
+  argoRollouts: {
+    chart: 'argo-rollouts',
+    repository: 'https://argoproj.github.io/argo-helm',
+    version: '2.41.0',
+    namespace: 'argo-rollouts',
+    stack: 'addons',
+    dependsOn: { envoyGateway: "the router's canary weight is set on its HTTPRoute (Gateway API CRDs from Envoy Gateway's chart)" },
   },
   nvidiaDevicePlugin: {
     chart: 'nvidia-device-plugin',

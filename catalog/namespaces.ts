@@ -291,6 +291,17 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     egressCidrs: [{ cidrs: [PRIVATE_ENDPOINTS], ports: [6380], why: "the n8n workers' trigger reads the Bull queue's length from their Redis (TLS) through its private endpoint" }],
   },
   {
+    name: 'argo-rollouts',
+    podSecurity: 'restricted',
+    // Two controllers at 1Gi and a rolling update's third; the plugin-copying init container is smaller.
+    quota: { cpu: '2', memory: '4Gi', pods: 10 },
+    containerMaximum: { cpu: '2', memory: '2Gi', ratio: 10, why: 'the controller is limited to 1Gi (4 times its request)' },
+    serviceAccountToken: 'the controller manages Rollouts, ReplicaSets, Services, AnalysisRuns and Jobs, and sets the weights of HTTPRoutes',
+    apiServer: true,
+    ingressFrom: [SCRAPE],
+    egressTo: [{ namespace: OBSERVABILITY_NAMESPACE, ports: [9090], why: "canary analyses query Prometheus" }],
+  },
+  {
     name: 'nvidia-device-plugin',
     podSecurity: 'privileged',
     podSecurityReason: 'the device plugin mounts the kubelet device-plugin socket (hostPath) to advertise GPUs',
@@ -315,6 +326,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     ingressFrom: [
       { namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [3000], why: "Grafana through the platform Gateway's Envoy proxies" },
       { namespace: 'keda', ports: [9090], why: 'KEDA queries Prometheus' },
+      { namespace: 'argo-rollouts', ports: [9090], why: 'canary analyses of Argo Rollouts query Prometheus' },
       { namespace: '*', ports: [4317, 4318], why: 'workloads send OTLP to the collector' },
       { namespace: LOG_AGENT_NAMESPACE, ports: [LOKI_GATEWAY_POD_PORT], why: "the log agent pushes container logs to Loki's gateway" },
     ],

@@ -22,8 +22,8 @@ export const UPSTREAM_REGISTRIES: readonly UpstreamRegistry[] = [
     credentials: { usernameSecret: 'acr-cache-dockerhub-username', passwordSecret: 'acr-cache-dockerhub-token', why: 'anonymous Docker Hub pulls are rate-limited per source address, which Azure shares' },
     why: "Gatekeeper, Grafana, Loki (and its gateway and caches), Tempo, the OpenTelemetry Collector, and Argo CD's Redis and HAProxy",
   },
-  { host: 'quay.io', why: "Prometheus, Alertmanager, Thanos, the Prometheus operator, node-exporter, Grafana's sidecar, Argo CD and cert-manager" },
-  { host: 'ghcr.io', why: 'External Secrets, KEDA, Ratify, Dex and Presidio' },
+  { host: 'quay.io', why: "Prometheus, Alertmanager, Thanos, the Prometheus operator, node-exporter, Grafana's sidecar, Argo CD, Argo Rollouts and cert-manager" },
+  { host: 'ghcr.io', why: "External Secrets, KEDA, Ratify, Dex, Presidio and Argo Rollouts' Gateway API plugin" },
   { host: 'registry.k8s.io', why: "kube-state-metrics, the Prometheus operator's webhook certificate job and external-dns" },
   { host: 'nvcr.io', why: 'the NVIDIA device plugin' },
 ];

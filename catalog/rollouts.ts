@@ -30,3 +30,28 @@ export const GOLDEN_SET_ARGS = {
 export function canaryServiceName(workload: string): string {
   return `${workload}-canary`;
 }
+
+/**
+ * The Gateway API traffic-router plugin of Argo Rollouts (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi
+ * v0.15.0, June 2026, the newest release). The controller loads plugins from an https:// or file://
+ * location when it starts (argo-rollouts v1.9.0 utils/plugin/downloader.go); a private cluster cannot
+ * reach GitHub's release downloads, so an init container copies the binary out of the project's own
+ * image (published to ghcr.io by its docker-publish workflow, FROM alpine, USER 999), which nodes
+ * pull through the ACR cache rule like every other image, and the controller reads it as a file.
+ */
+export const GATEWAY_API_PLUGIN = {
+  /** The key under `trafficRouting.plugins` of a Rollout and the name in the controller's config. */
+  name: 'argoproj-labs/gatewayAPI',
+  upstream: 'ghcr.io',
+  repository: 'argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi',
+  tag: 'v0.15.0',
+  /** Where the image keeps the binary (its Dockerfile). */
+  binary: '/bin/rollouts-plugin-trafficrouter-gatewayapi',
+  /** The emptyDir the init container copies it into and the controller reads it from. */
+  mountPath: '/plugins',
+  /** Set on an HTTPRoute while its weights are shifted; Argo CD ignores the route's rules while it is there. */
+  inProgressLabel: 'rollouts.argoproj.io/gatewayapi-canary',
+} as const;
+
+/** The controller's file:// location of the plugin. */
+export const GATEWAY_API_PLUGIN_LOCATION = `file://${GATEWAY_API_PLUGIN.mountPath}/${GATEWAY_API_PLUGIN.binary.split('/').pop()}`;

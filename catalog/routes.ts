@@ -12,6 +12,7 @@ import { TEMPORAL_NAMESPACE, TEMPORAL_PORTS, TEMPORAL_WEB_SERVICE } from './temp
 import { AGENT_HEALTH } from './agent-gateway';
 import { LEDGER_API } from './ledger';
 import { MLFLOW_SERVER } from './mlflow';
+import { canaryServiceName } from './rollouts';
 
 export interface PlatformRouteBase {
   readonly host: PlatformHostName;
@@ -27,6 +28,12 @@ export interface PlatformRouteBase {
    * own, or whose own is a paid edition. Unset: the backend authenticates its callers itself.
    */
   readonly signIn?: boolean;
+  /**
+   * The backend's canary Service (catalog/rollouts.ts canaryServiceName), where an Argo Rollout shifts
+   * this route's traffic with the Gateway API plugin: the route lists it with weight 0 beside the
+   * stable Service, and the plugin moves the weights during a canary.
+   */
+  readonly canaryService?: string;
   readonly why: string;
 }
 
@@ -67,6 +74,7 @@ export const PLATFORM_ROUTES: Readonly<Record<PlatformHostName, PlatformRoute>> 
     requestTimeout: '600s',
     requestsPerSecond: 100,
     healthPath: '/health/liveliness',
+    canaryService: canaryServiceName(SERVICES.router.name),
     why: 'OpenAI-compatible completions; token budgets are the router\'s, this only caps request floods',
   },
   argocd: {

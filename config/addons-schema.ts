@@ -59,6 +59,7 @@ export const addonsSchema = z.strictObject({
   }).prefault({}),
   ratify: addon(ADDON_VALUES.ratify).prefault({}),
   keda: addon(ADDON_VALUES.keda).prefault({}),
+  argoRollouts: addon(ADDON_VALUES.argoRollouts).prefault({}),
   nvidiaDevicePlugin: addon(ADDON_VALUES.nvidiaDevicePlugin).prefault({}),
   kubePrometheusStack: addon(ADDON_VALUES.kubePrometheusStack).prefault({}),
   loki: addon(ADDON_VALUES.loki).prefault({}),

@@ -87,6 +87,49 @@ const routerEnv = z
   })
   .strict();
 
+const ratio = z.number().min(0).max(1);
+/**
+ * Canary delivery of the router and every vLLM model (docs/rollouts.md): the canary weights in
+ * percent, how long each is held before its analysis, how often the analysis measures and how many
+ * failed measurements abort the rollout, and the limits each analysis holds the canary to.
+ */
+const deliveryEnv = z
+  .object({
+    /** Canary weights, rising, each below 100; after the last one the canary is promoted. */
+    steps: z.array(z.number().int().min(1).max(99)).min(1).max(10),
+    /** Minutes at each weight before its analysis: the analysis' 5-minute rate windows need the data. */
+    pauseMinutes: z.number().int().min(1).max(1440),
+    analysis: z
+      .object({
+        intervalSeconds: z.number().int().min(30).max(3600),
+        /** Measurements per analysis step. */
+        count: z.number().int().min(1).max(60),
+        /** Failed measurements tolerated; one more aborts the rollout and scales the canary away. */
+        failureLimit: z.number().int().min(0).max(59),
+      })
+      .strict(),
+    router: z
+      .object({
+        /** 5xx share of the llm.<zone> route (the Gateway sees the canary only as part of the route). */
+        maxErrorRatio: ratio,
+        maxLatencyP95Seconds: z.number().positive().max(3600),
+        /** Router spend per 1000 tokens served, in the chargeback currency. */
+        maxCostPer1kTokens: z.number().positive().max(1000),
+      })
+      .strict(),
+    serving: z
+      .object({
+        /** 5xx share of the canary pods' answers. */
+        maxErrorRatio: ratio,
+        maxLatencyP95Seconds: z.number().positive().max(3600),
+        /** Generated tokens per second per GPU under load, for every model unless `perModel` says otherwise. */
+        minTokensPerGpuSecond: z.number().positive().max(1e6),
+        perModel: z.record(modelId, z.object({ minTokensPerGpuSecond: z.number().positive().max(1e6) }).strict()).default({}),
+      })
+      .strict(),
+  })
+  .strict();
+
 const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'expected an e-mail address');
 
 const n8nEnv = z
@@ -123,7 +166,7 @@ const n8nEnv = z
   })
   .strict();
 
-const environmentWorkloads = z.object({ agents: agentsEnv, serving: servingEnv, router: routerEnv, n8n: n8nEnv }).strict();
+const environmentWorkloads = z.object({ agents: agentsEnv, serving: servingEnv, router: routerEnv, n8n: n8nEnv, delivery: deliveryEnv }).strict();
 
 export const workloadsSchema = z
   .object({
@@ -135,6 +178,7 @@ export const workloadsSchema = z
 export type WorkloadsConfig = z.output<typeof workloadsSchema>;
 export type EnvironmentWorkloads = z.output<typeof environmentWorkloads>;
 export type N8nWorkloads = z.output<typeof n8nEnv>;
+export type DeliveryWorkloads = z.output<typeof deliveryEnv>;
 export type ImageConfig = z.output<typeof image>;
 
 function workloadChecks(cfg: WorkloadsConfig): Finding[] {
@@ -158,6 +202,24 @@ function workloadChecks(cfg: WorkloadsConfig): Finding[] {
       if (alias === target) out.push({ path: at('serving', 'standIns', alias), message: `${alias} stands in for itself`, hint: 'remove the entry' });
       if (env.serving.standIns[target]) out.push({ path: at('serving', 'standIns', alias), message: `stand-in ${target} has a stand-in itself`, hint: 'point the alias at a model that is served directly' });
     }
+    out.push(...deliveryChecks(env.delivery).map((f) => ({ ...f, path: at('delivery', ...f.path) })));
+  }
+  return out;
+}
+
+/** Canary settings that cannot work: falling weights, an analysis that can never fail, a route-level limit a dead canary stays under. */
+export function deliveryChecks(d: DeliveryWorkloads): Finding[] {
+  const out: Finding[] = [];
+  d.steps.forEach((w, i) => {
+    if (i > 0 && w <= d.steps[i - 1]) out.push({ path: ['steps', i], message: `weight ${w} does not rise above the step before (${d.steps[i - 1]})`, hint: 'list the canary weights in rising order, e.g. [10, 25, 50]' });
+  });
+  if (d.analysis.failureLimit >= d.analysis.count) {
+    out.push({ path: ['analysis', 'failureLimit'], message: `failureLimit ${d.analysis.failureLimit} is not below count ${d.analysis.count}: the analysis could never fail`, hint: 'lower failureLimit or raise count' });
+  }
+  // The router's errors are measured on the whole route: a canary answering only errors at the first
+  // weight adds weight/100 to the ratio, which must be enough to cross the limit.
+  if (d.router.maxErrorRatio * 100 >= d.steps[0]) {
+    out.push({ path: ['router', 'maxErrorRatio'], message: `${d.router.maxErrorRatio} is not below the first canary weight (${d.steps[0]} %): a router canary failing every request would pass`, hint: `set maxErrorRatio below ${d.steps[0] / 100}, or start the canary at a higher weight` });
   }
   return out;
 }

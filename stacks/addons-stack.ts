@@ -31,6 +31,7 @@ import { externalDnsAzureConfig, externalDnsChartValues, externalDnsPrivateChart
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { externalDnsConfigMap } from '../catalog/cluster-names';
 import { kedaChartValues } from '../constructs/addons/values/keda';
+import { argoRolloutsChartValues } from '../constructs/addons/values/argo-rollouts';
 import { ratifyChartValues } from '../constructs/addons/values/ratify';
 import { nvidiaDevicePluginChartValues } from '../constructs/addons/values/nvidia-device-plugin';
 import { ClusterAccess } from '../constructs/cluster-access';
@@ -57,6 +58,8 @@ const CHARTS = {
   externalDnsPrivate: externalDnsPrivateChartValues,
   externalSecrets: externalSecretsChartValues,
   keda: kedaChartValues,
+  // After Envoy Gateway: the plugin patches HTTPRoutes, whose CRDs its chart brings.
+  argoRollouts: argoRolloutsChartValues,
   nvidiaDevicePlugin: nvidiaDevicePluginChartValues,
   argocd: argocdChartValues,
 } satisfies Partial<Record<AddonName, (ctx: AddonContext) => object>>;

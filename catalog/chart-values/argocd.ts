@@ -34,6 +34,7 @@ export const argocdValues = z.strictObject({
           'users.anonymous.enabled': z.boolean().optional(),
           'timeout.reconciliation': z.string().optional(),
           'resource.customizations.health.argoproj.io_Application': z.string().optional(),
+          'resource.customizations.ignoreDifferences.gateway.networking.k8s.io_HTTPRoute': z.string().optional(),
         })
         .optional(),
       rbac: z.strictObject({ 'policy.default': z.string().optional(), 'policy.csv': z.string().optional(), scopes: z.string().optional() }).optional(),

@@ -8,6 +8,7 @@ import { externalSecretsValues } from './external-secrets';
 import { gatekeeperValues } from './gatekeeper';
 import { envoyGatewayValues } from './envoy-gateway';
 import { kedaValues } from './keda';
+import { argoRolloutsValues } from './argo-rollouts';
 import { kubePrometheusStackValues } from './kube-prometheus-stack';
 import { lokiValues } from './loki';
 import { nvidiaDevicePluginValues } from './nvidia-device-plugin';
@@ -31,6 +32,7 @@ export const ADDON_VALUES = {
   gatekeeper: gatekeeperValues,
   ratify: ratifyValues,
   keda: kedaValues,
+  argoRollouts: argoRolloutsValues,
   nvidiaDevicePlugin: nvidiaDevicePluginValues,
   kubePrometheusStack: kubePrometheusStackValues,
   loki: lokiValues,

@@ -19,6 +19,8 @@ export interface EdgeChartProps {
   readonly zone: string;
   /** Probes, probe alerts and the dashboard: only where the blackbox exporter and Prometheus run. */
   readonly probes: boolean;
+  /** Argo Rollouts is installed: routes with a canary Service carry it (charts/edge/routes.ts). */
+  readonly canaries?: boolean;
   /** The operations of the hosts whose backend has an OpenAPI contract (config/gateway-contract.ts). */
   readonly contracts: RouteContracts;
   /** Entra ID sign-in for the routes that ask for it (network.edge.signIn, groups resolved). */
@@ -32,7 +34,7 @@ export class EdgeChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const add = (o: Record<string, any>) => new ApiObject(this, `${o.kind}-${o.metadata.namespace}-${o.metadata.name}`, o as any);
     for (const r of PLATFORM_ROUTE_LIST) {
-      add(platformRoute(r, props.zone, EDGE_LABELS, props.contracts));
+      add(platformRoute(r, props.zone, EDGE_LABELS, props.contracts, props.canaries ?? false));
       add(routeTrafficPolicy(r, EDGE_LABELS, props.contracts));
       if (r.signIn) {
         // Validation requires network.edge.signIn for these; never serve such a route open.

@@ -34,7 +34,13 @@ function routeRules(r: PlatformRoute, contracts: RouteContracts): RouteRule[] {
   return ops.map((o) => ({ name: operationRuleName(o.operationId), method: o.method, paths: [pathMatch(o.path)], timeout: o.timeout, requestsPerSecond: o.requestsPerSecond }));
 }
 
-export function platformRoute(r: PlatformRoute, zone: string, labels: Record<string, string>, contracts: RouteContracts): Manifest {
+/**
+ * `canaries`: Argo Rollouts runs in the cluster, so a route with a canary Service lists it at weight 0
+ * beside the stable one; the Gateway API plugin moves the weights during a rollout (docs/rollouts.md).
+ */
+export function platformRoute(r: PlatformRoute, zone: string, labels: Record<string, string>, contracts: RouteContracts, canaries = false): Manifest {
+  const backend = (name: string) => ({ group: '', kind: 'Service', name, port: r.port });
+  const backendRefs = canaries && r.canaryService ? [{ ...backend(r.service), weight: 100 }, { ...backend(r.canaryService), weight: 0 }] : [backend(r.service)];
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
@@ -45,7 +51,7 @@ export function platformRoute(r: PlatformRoute, zone: string, labels: Record<str
       rules: routeRules(r, contracts).map((rule) => ({
         ...(rule.name ? { name: rule.name } : {}),
         matches: rule.paths.map((path) => ({ path, ...(rule.method ? { method: rule.method } : {}) })),
-        backendRefs: [{ group: '', kind: 'Service', name: r.service, port: r.port }],
+        backendRefs,
         timeouts: { request: rule.timeout },
       })),
     },

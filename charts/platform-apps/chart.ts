@@ -30,7 +30,9 @@ export interface PlatformAppsProps {
  */
 export const APP_SYNC_POLICY = {
   automated: { prune: true, selfHeal: true },
-  syncOptions: ['ServerSideApply=true', 'PruneLast=true', 'SkipDryRunOnMissingResource=true'],
+  // RespectIgnoreDifferences: a sync leaves what ignoreDifferences covers as it is in the cluster (the
+  // canary weights Argo Rollouts sets on a route), instead of resetting it to Git's.
+  syncOptions: ['ServerSideApply=true', 'PruneLast=true', 'SkipDryRunOnMissingResource=true', 'RespectIgnoreDifferences=true'],
   retry: { limit: -1, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
 };
 

@@ -16,6 +16,9 @@ import {
 import { STARTUP_PERIOD_SECONDS } from '../workloads/capacity';
 import { GOLDEN_SET_POD_LABELS } from '../../catalog/golden-sets';
 import type { ImageRef, ServedModel } from '../workloads/plan';
+import { ANALYSIS_TEMPLATES, canaryServiceName } from '../../catalog/rollouts';
+import { servingAnalysisTemplates, type AnalysisPolicy, type ServingThresholds } from '../workloads/analysis';
+import { ANALYSIS_ARGS, CanaryRollout, ROLLOUT_TARGET, type CanaryPolicy } from '../workloads/rollout';
 
 export const VLLM_PORT = 8000;
 /** The pods allowed to call vLLM: the router in namespace `platform` (and the golden-set Job in `serving`). */
@@ -40,6 +43,16 @@ export interface VllmServingChartProps {
   readonly waitingPerReplica: number;
   /** CIDR:port the weights come from; empty = any public address on 443. */
   readonly weightsEndpoints: readonly string[];
+  /** Canary delivery through Argo Rollouts (docs/rollouts.md); unset: rolling updates of the Deployments. */
+  readonly delivery?: ServingDelivery;
+}
+
+export interface ServingDelivery {
+  readonly policy: CanaryPolicy;
+  readonly analysis: AnalysisPolicy;
+  readonly thresholds: ServingThresholds;
+  /** Model id -> the least generated tokens per second per GPU its canary must reach under load. */
+  readonly minTokensPerGpuSecond: (modelId: string) => number;
 }
 
 /** `key=value:Effect` -> a toleration for exactly that taint. */
@@ -181,9 +194,35 @@ export class VllmServingChart extends Chart {
 
       new k8s.KubePodDisruptionBudget(this, `${model.id}-pdb`, { metadata: meta(), spec: { maxUnavailable: port(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' } });
 
+      const delivery = props.delivery;
+      if (delivery) {
+        // No route in front of vLLM (the router calls the model's Service): replica weighting, one
+        // extra GPU replica at a time, since GPUs are what a surge would take.
+        new CanaryRollout(this, `${model.id}-rollout`, {
+          metadata: meta(),
+          deployment: name,
+          selector,
+          stableService: name,
+          ports: [{ name: 'http', port: VLLM_PORT, targetPort: port('http'), protocol: 'TCP' }],
+          policy: delivery.policy,
+          templates: [ANALYSIS_TEMPLATES.errorRatio, ANALYSIS_TEMPLATES.latencyP95, ANALYSIS_TEMPLATES.tokensPerGpu],
+          args: [
+            { name: ANALYSIS_ARGS.workload, value: name },
+            { name: ANALYSIS_ARGS.canaryHash, valueFrom: { podTemplateHashValue: 'Latest' } },
+            { name: ANALYSIS_ARGS.gpusPerReplica, value: String(sizing.gpusPerReplica) },
+            { name: ANALYSIS_ARGS.minTokensPerGpuSecond, value: String(delivery.minTokensPerGpuSecond(model.id)) },
+          ],
+          goldenSet: { baseUrl: `http://${canaryServiceName(name)}.${ns}.svc.cluster.local:${VLLM_PORT}/v1`, target: model.id },
+          maxSurge: 1,
+          // A GPU node may have to be added first, then the weights loaded from the cache.
+          progressDeadlineSeconds: served.startupSeconds + 900,
+        });
+      }
+
       new ScaledObject(this, `${model.id}-scaledobject`, {
         metadata: meta(),
         deployment: name,
+        ...(delivery ? { target: ROLLOUT_TARGET } : {}),
         minReplicas: served.minReplicas,
         maxReplicas: served.maxReplicas,
         trigger: { query: `sum(vllm:num_requests_waiting{model_name="${model.id}"})`, threshold: props.waitingPerReplica },
@@ -207,6 +246,10 @@ export class VllmServingChart extends Chart {
       });
 
       new ServiceMonitor(this, `${model.id}-servicemonitor`, { metadata: meta(), selector, port: 'http', interval: '15s' });
+    }
+
+    if (props.delivery && props.models.length > 0) {
+      servingAnalysisTemplates(this, { namespace: ns, labels: labelsFor({ name: 'vllm', component: 'canary-analysis', version: props.image.version }) }, props.delivery.analysis, props.delivery.thresholds);
     }
   }
 }

@@ -233,9 +233,18 @@ export interface PrometheusTrigger {
   readonly activationThreshold?: number;
 }
 
+/** The kind an autoscaler scales through its scale subresource. */
+export interface ScaleTarget {
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+export const DEPLOYMENT_TARGET: ScaleTarget = { apiVersion: 'apps/v1', kind: 'Deployment' };
+
 export interface ScaledObjectProps {
   readonly metadata: { name: string; namespace: string; labels: Record<string, string> };
   readonly deployment: string;
+  /** What is scaled, when not the Deployment: a Rollout that took it over (charts/workloads/rollout.ts). */
+  readonly target?: ScaleTarget;
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly trigger: PrometheusTrigger;
@@ -252,7 +261,7 @@ export class ScaledObject extends ApiObject {
       kind: 'ScaledObject',
       metadata: props.metadata,
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.deployment },
+        scaleTargetRef: { ...(props.target ?? DEPLOYMENT_TARGET), name: props.deployment },
         minReplicaCount: props.minReplicas,
         maxReplicaCount: props.maxReplicas,
         pollingInterval: 15,

@@ -17,7 +17,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { stringify } from 'yaml';
 import { vllmBaseUrl, VLLM_PORT } from '../serving/vllm';
 import {
-  cidrEgress, egressOnlyPolicy, hookJob, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, SERVING_NAMESPACE, tcp,
+  cidrEgress, egressOnlyPolicy, hookJob, labelsFor, namespacePeer, otelEgress, PLATFORM_NAMESPACE, podPeer, port, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchStorage, SERVING_NAMESPACE, tcp,
   TENANT_NAMESPACE_LABEL,
   GATEWAY_PROXY_PEER,
 } from './common';
@@ -28,6 +28,9 @@ import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from './names';
 import { PlatformService, TMP_SIZE } from './service';
 import { SpendExporter } from './spend-exporter';
 import { guardrailsConfig, guardrailsFiles, presidioEnv, teamGuardrails } from './guardrails';
+import { ANALYSIS_TEMPLATES, canaryServiceName } from '../../catalog/rollouts';
+import { routerAnalysisTemplates, type AnalysisPolicy, type RouterThresholds } from './analysis';
+import { CanaryRollout, ROLLOUT_TARGET, type CanaryPolicy } from './rollout';
 
 export { ROUTER_NAME } from './names';
 export const ROUTER_PORT = SERVICES.router.httpPort;
@@ -59,6 +62,16 @@ export interface LlmRouterChartProps {
   readonly redisHost: string;
   /** CIDR:port outside the cluster the router may reach (Entra ID for its workload identity). */
   readonly cloudEndpoints: readonly string[];
+  /** Canary delivery through Argo Rollouts (docs/rollouts.md); unset: plain rolling updates of the Deployment. */
+  readonly delivery?: RouterDelivery;
+}
+
+export interface RouterDelivery {
+  readonly policy: CanaryPolicy;
+  readonly analysis: AnalysisPolicy;
+  readonly thresholds: RouterThresholds;
+  /** The llm.<zone> HTTPRoute (charts/edge): its backend weights carry the canary. */
+  readonly route: { readonly name: string; readonly namespace: string };
 }
 
 /** LiteLLM's config.yaml. Secrets are `os.environ/` references, never values. */
@@ -169,8 +182,9 @@ export class LlmRouterChart extends Chart {
     // Config and secrets exist before the migration hook (wave -1) and the Deployment (wave 0).
     const earlier = { 'argocd.argoproj.io/sync-wave': '-2' };
 
-    new PlatformService(this, 'router', {
+    const router = new PlatformService(this, 'router', {
       service: SERVICES.router,
+      ...(props.delivery ? { scaleTarget: ROLLOUT_TARGET } : {}),
       environment: props.environment,
       image: props.image,
       health: { live: '/health/liveliness', ready: '/health/readiness' },
@@ -215,6 +229,23 @@ export class LlmRouterChart extends Chart {
       extraEnv: [{ name: 'HOME', value: '/tmp' }],
       terminationGraceSeconds: 120,
     });
+
+    if (props.delivery) {
+      const d = props.delivery;
+      new CanaryRollout(this, 'rollout', {
+        metadata: { name: ROUTER_NAME, namespace: ns, labels: router.labels },
+        deployment: ROUTER_NAME,
+        selector: router.selector,
+        stableService: ROUTER_NAME,
+        ports: [{ name: 'http', port: ROUTER_PORT, targetPort: port('http'), protocol: 'TCP' }],
+        policy: d.policy,
+        templates: [ANALYSIS_TEMPLATES.errorRatio, ANALYSIS_TEMPLATES.latencyP95, ANALYSIS_TEMPLATES.costPer1kTokens],
+        args: [],
+        goldenSet: { baseUrl: `http://${canaryServiceName(ROUTER_NAME)}.${ns}.svc.cluster.local:${ROUTER_PORT}/v1`, target: ROUTER_NAME },
+        httpRoute: d.route,
+      });
+      routerAnalysisTemplates(this, { namespace: ns, labels: labelsFor({ name: ROUTER_NAME, component: 'canary-analysis', version: props.image.version }) }, d.route, d.analysis, d.thresholds);
+    }
 
     const job = (name: string, component: string, hook: Record<string, string>, container: Partial<k8s.Container>, egress: k8s.NetworkPolicyEgressRule[]) => {
       const labels = labelsFor({ name, component, version: props.image.version });

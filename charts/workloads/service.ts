@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { PlatformServiceName } from '../../catalog/services';
 import {
-  ExternalSecret, labelsFor, metricsIngress, otelEnv, port, resources, RESTRICTED_CONTAINER, ScaledObject, scratchStorage, selectorFor, ServiceMonitor,
-  type PrometheusTrigger, type Resources,
+  DEPLOYMENT_TARGET, ExternalSecret, labelsFor, metricsIngress, otelEnv, port, resources, RESTRICTED_CONTAINER, ScaledObject, scratchStorage, selectorFor, ServiceMonitor,
+  type PrometheusTrigger, type Resources, type ScaleTarget,
   spreadOverZonesAndNodes,
   workloadPod,
 } from './common';
@@ -63,6 +63,8 @@ export interface PlatformServiceProps {
   readonly monitored?: boolean;
   /** Annotations on what the pods depend on (ServiceAccount, ConfigMaps, ExternalSecret), e.g. an earlier Argo CD sync wave. */
   readonly dependencyAnnotations?: Record<string, string>;
+  /** What the autoscaler scales, when a Rollout took the Deployment over (same name). */
+  readonly scaleTarget?: ScaleTarget;
 }
 
 /** The only writable path of a platform service (its root filesystem is read-only). */
@@ -175,7 +177,7 @@ export class PlatformService extends Construct {
       new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
         metadata: meta(),
         spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+          scaleTargetRef: { ...(props.scaleTarget ?? DEPLOYMENT_TARGET), name },
           minReplicas: scaling.minReplicas,
           maxReplicas: scaling.maxReplicas,
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.targetUtilization } } }],
@@ -183,7 +185,7 @@ export class PlatformService extends Construct {
         },
       });
     } else if (scaling.kind === 'keda') {
-      new ScaledObject(this, 'scaledobject', { metadata: meta(), deployment: name, minReplicas: scaling.minReplicas, maxReplicas: scaling.maxReplicas, trigger: scaling.trigger });
+      new ScaledObject(this, 'scaledobject', { metadata: meta(), deployment: name, ...(props.scaleTarget ? { target: props.scaleTarget } : {}), minReplicas: scaling.minReplicas, maxReplicas: scaling.maxReplicas, trigger: scaling.trigger });
     }
 
     new k8s.KubeNetworkPolicy(this, 'netpol', {

@@ -20,6 +20,7 @@ import { temporalRuleGroups } from '../../charts/observability/temporal-rules';
 import { auditRuleGroups } from '../../charts/audit/alerts';
 import { goldenSetRuleGroups } from '../../charts/golden-sets/alerts';
 import { ledgerRuleGroups } from '../../charts/ledger/alerts';
+import { rolloutRuleGroups } from '../../charts/observability/rollout-rules';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { PlatformAppsChart } from '../../charts/platform-apps/chart';
@@ -63,6 +64,7 @@ export const APPS: Record<string, AppBuilder> = {
         // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
         thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
         temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],
+        'canary-delivery': env.addons.argoRollouts.enabled ? rolloutRuleGroups() : [],
       },
       dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled), ...ledgerDashboards(tenants, env.name)].sort((a, b) => a.name.localeCompare(b.name)),
       monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
@@ -79,6 +81,7 @@ export const APPS: Record<string, AppBuilder> = {
       env: env.name,
       zone: env.dns.zoneName,
       probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled,
+      canaries: env.addons.argoRollouts.enabled,
       contracts: { agentGateway: loadServiceContract().operations },
       ...(env.network.edge.signIn ? { signIn: gatewaySignIn(env.network.edge.signIn, env.aks.adminGroupObjectIds) } : {}),
     }),

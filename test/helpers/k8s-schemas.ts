@@ -49,13 +49,12 @@ const CHART_CRD_GROUPS: Record<string, ChartCrdSource> = {
 };
 
 /**
- * Kinds of a group another package already claims: Argo Rollouts shares `argoproj.io` with Argo
- * CD, and its kinds come from the CRDs its pinned chart renders (templates/crds, on by default
- * with installCRDs) rather than from the Argo CD package.
+ * Kinds of a group that another package covers otherwise: Argo Rollouts shares argoproj.io with
+ * Argo CD, and its kinds come from the CRDs its pinned chart installs (as templates, with
+ * installCRDs) rather than from the Argo CD package.
  */
-const ARGO_ROLLOUTS_CHART: ChartCrdSource = { chart: 'argo-rollouts', version: '2.41.0', inTemplates: true };
 const CHART_CRD_KINDS: Record<string, ChartCrdSource> = Object.fromEntries(
-  ['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment'].map((kind) => [`argoproj.io/${kind}`, ARGO_ROLLOUTS_CHART]),
+  ['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment'].map((kind) => [`argoproj.io/${kind}`, { ...ADDONS.argoRollouts, inTemplates: true }]),
 );
 
 interface ChartCrdSource {
@@ -170,18 +169,12 @@ export async function schemaErrors(objects: KubeObject[], options: SchemaOptions
   const errors: string[] = [];
   for (const obj of objects) {
     const group = obj.apiVersion.split('/')[0];
-    const byKind = CHART_CRD_KINDS[`${group}/${obj.kind}`];
-    if (byKind) {
-      const validate = crdValidator(chartCrds(byKind), obj.apiVersion, obj.kind);
-      if (!validate) errors.push(`${describe(obj)}: ${obj.apiVersion} ${obj.kind} is in none of the CRDs of chart ${byKind.chart} ${byKind.version} (offline cache)`);
-      else if (!validate(obj)) errors.push(`${describe(obj)}: ${(validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? ` (${(e.params as Json).additionalProperty})` : ''}`).join(', ')}`);
-      continue;
-    }
+    const chart = CHART_CRD_KINDS[`${group}/${obj.kind}`] ?? CHART_CRD_GROUPS[group];
     const fromCrd =
       (obj.apiVersion.includes('.') && options.crds ? crdValidator(options.crds, obj.apiVersion, obj.kind) : undefined) ??
-      (CHART_CRD_GROUPS[group] ? crdValidator(chartCrds(CHART_CRD_GROUPS[group]), obj.apiVersion, obj.kind) : undefined);
-    if (!fromCrd && CHART_CRD_GROUPS[group]) {
-      errors.push(`${describe(obj)}: ${obj.apiVersion} ${obj.kind} is in none of the CRDs of chart ${CHART_CRD_GROUPS[group].chart} ${CHART_CRD_GROUPS[group].version} (offline cache)`);
+      (chart ? crdValidator(chartCrds(chart), obj.apiVersion, obj.kind) : undefined);
+    if (!fromCrd && chart) {
+      errors.push(`${describe(obj)}: ${obj.apiVersion} ${obj.kind} is in none of the CRDs of chart ${chart.chart} ${chart.version} (offline cache)`);
       continue;
     }
     if (fromCrd) {

@@ -25,6 +25,7 @@ import { envoyGatewayChartValues } from '../../constructs/addons/values/envoy-ga
 import { externalDnsChartValues, externalDnsPrivateChartValues } from '../../constructs/addons/values/external-dns';
 import { ENVOY_METRICS_PATH, ENVOY_PROXY_POD_LABELS } from '../../catalog/edge';
 import { envoyProxy } from '../../constructs/edge/gateway';
+import { argoRolloutsChartValues } from '../../constructs/addons/values/argo-rollouts';
 import { kedaChartValues } from '../../constructs/addons/values/keda';
 import { temporalChartValues } from '../../constructs/addons/values/temporal';
 import { loadInputs } from '../../config/inputs';
@@ -45,6 +46,7 @@ const VALUES: Partial<Record<AddonName, (ctx: AddonContext) => object>> = {
   externalDns: externalDnsChartValues,
   externalDnsPrivate: externalDnsPrivateChartValues,
   keda: kedaChartValues,
+  argoRollouts: argoRolloutsChartValues,
   // The database host is a Terraform reference at synth time; any FQDN renders the same Services.
   temporal: (ctx) => temporalChartValues(ctx, { postgresHost: 'psql-test.postgres.database.azure.com', namespaces: [] }),
 };

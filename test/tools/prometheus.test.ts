@@ -65,7 +65,7 @@ describe('Prometheus rules (promtool)', () => {
     it(`${env.name}: every rendered PrometheusRule passes promtool check rules`, () => {
       const text = readFileSync(join(ROOT, 'rendered', env.name, 'observability', 'manifests.yaml'), 'utf8');
       const rules = parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o?.kind === 'PrometheusRule');
-      assert.deepEqual(rules.map((r) => r.metadata.name).sort(), ['agent-operations', 'audit-archive', 'golden-sets', 'ledger-load', 'platform-slos', 'temporal', 'tenant-llm-budgets', 'thanos']);
+      assert.deepEqual(rules.map((r) => r.metadata.name).sort(), ['agent-operations', 'audit-archive', 'canary-delivery', 'golden-sets', 'ledger-load', 'platform-slos', 'temporal', 'tenant-llm-budgets', 'thanos']);
       for (const r of rules) {
         const res = promtool('check', 'rules', write(`${env.name}-${r.metadata.name}.yaml`, { groups: r.spec.groups }));
         assert.equal(res.status, 0, `${r.metadata.name}: ${res.stdout}${res.stderr}`);

@@ -13,6 +13,9 @@ import { operationsRuleGroups } from '../../charts/observability/operations';
 import { budgetRuleGroups } from '../../charts/observability/budget-rules';
 import { ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { METRICS, type ContractMetric } from '../../catalog/services';
+import { metricNames } from '../helpers/promql';
+
+export { metricNames };
 import { loadInputs } from '../../config/inputs';
 
 /** Metric -> who produces it: what kube-prometheus-stack and vLLM export (not ours to catalogue). */
@@ -45,23 +48,6 @@ export const EXPORTED: Record<string, string> = {
   ...Object.fromEntries(contractNames.map((n) => [n, 'platform service (catalog/services.ts)'])),
   ...Object.fromEntries(ADDON_MONITORS.flatMap((m) => m.metrics.map((n) => [n, `${m.addon} (catalog/addon-monitors.ts)`]))),
 };
-
-const FUNCTIONS_AND_KEYWORDS = new Set([
-  'sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'irate', 'histogram_quantile', 'label_values', 'by', 'without', 'on', 'ignoring',
-  'group_left', 'group_right', 'and', 'or', 'unless', 'clamp_min', 'vector', 'offset', 'bool', 'time', 'round', 'absent_over_time',
-]);
-
-/** Metric names a PromQL expression reads (label matchers, ranges, grouping and strings removed). */
-export function metricNames(expr: string): string[] {
-  const stripped = expr
-    .replace(/label_values\(([\s\S]*),\s*\w+\)\s*$/, '$1')
-    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
-    .replace(/(?<![A-Za-z0-9_:.])\d+(\.\d+)?(e[+-]?\d+)?/gi, ' ');
-  return [...stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)].map((m) => m[0]).filter((t) => !FUNCTIONS_AND_KEYWORDS.has(t) && !/^\d/.test(t));
-}
 
 const ruleGroups = [...sloRuleGroups(), ...operationsRuleGroups(), ...budgetRuleGroups(loadInputs().tenants, 'dev')];
 const recorded = new Set(ruleGroups.flatMap((g) => g.rules).flatMap((r: any) => (r.record ? [r.record] : [])));

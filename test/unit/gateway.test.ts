@@ -117,7 +117,11 @@ for (const env of inputs.allEnvironments) {
         const route = routes[0];
         assert.equal(route.metadata.namespace, r.namespace, `${host}: the route lives beside its backend (no ReferenceGrant)`);
         assert.deepEqual(route.spec.parentRefs, [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: GATEWAY_NAMESPACE, name: PLATFORM_GATEWAY, sectionName: listener.name }]);
-        for (const rule of route.spec.rules) assert.deepEqual(rule.backendRefs, [{ group: '', kind: 'Service', name: r.service, port: r.port }]);
+        // With Argo Rollouts, a route with a canary Service carries it at weight 0 (docs/rollouts.md).
+        const backends = r.canaryService && env.addons.argoRollouts.enabled
+          ? [{ group: '', kind: 'Service', name: r.service, port: r.port, weight: 100 }, { group: '', kind: 'Service', name: r.canaryService, port: r.port, weight: 0 }]
+          : [{ group: '', kind: 'Service', name: r.service, port: r.port }];
+        for (const rule of route.spec.rules) assert.deepEqual(rule.backendRefs, backends);
         const policy = edge.find((o) => o.kind === 'BackendTrafficPolicy' && o.metadata.namespace === r.namespace && o.spec.targetRefs.some((t: Obj) => t.kind === 'HTTPRoute' && t.name === route.metadata.name));
         // Contract routes: test/unit/gateway-contract.test.ts checks one limit per operation.
         if (r.contract === undefined) assert.equal(policy?.spec.rateLimit.local.rules[0].limit.requests, r.requestsPerSecond, `${host}: rate limit`);

@@ -8,6 +8,10 @@
  * catalog/addon-monitors.ts says the pinned chart creates, itself checked against the chart by
  * test/tools/addon-monitors.test.ts), a label a rendered recording rule sets.
  *
+ * The canary analyses too: every Prometheus query of an AnalysisTemplate, with the arguments each
+ * Rollout step passes filled in, must select what is emitted, and read only metrics something
+ * rendered really exports (catalog/services.ts, catalog/serving-metrics.ts, catalog/addon-monitors.ts).
+ *
  * It also checks that every rendered alert links a runbook that exists, down to the section, and
  * that the section says what to check and what to do.
  */
@@ -23,6 +27,11 @@ import { METRICS, SERVICES, type ContractMetric } from '../../catalog/services';
 import { workloadApps } from '../../charts/workloads/apps';
 import { loadInputs } from '../../config/inputs';
 import { ROOT } from '../helpers/tools';
+import { metricNames } from '../helpers/promql';
+import { analysisQueries } from '../helpers/analysis';
+
+export { analysisQueries };
+import { vllmSeriesNames } from '../../catalog/serving-metrics';
 
 type Obj = Record<string, any>;
 type Emitted = Map<string, Set<string>>;
@@ -158,6 +167,18 @@ export function queriesOf(objects: Obj[], file: string): Query[] {
   return out;
 }
 
+/** Series names something rendered exports: the platform's services, vLLM, the add-ons' monitored components. */
+export const ANALYSIS_METRICS = new Set<string>([
+  ...(Object.values(METRICS) as ContractMetric[]).flatMap((m) => (m.type === 'histogram' ? ['_bucket', '_count', '_sum'].map((x) => m.name + x) : [m.name])),
+  ...vllmSeriesNames(),
+  ...ADDON_MONITORS.flatMap((m) => m.metrics),
+]);
+
+/** Metrics an analysis query reads that nothing rendered exports. */
+export function unknownAnalysisMetrics(queries: Query[]): string[] {
+  return queries.flatMap((q) => metricNames(q.expr).filter((n) => !ANALYSIS_METRICS.has(n)).map((n) => `${q.where}: ${n} is exported by nothing rendered`));
+}
+
 export interface Matcher {
   readonly metric: string;
   readonly label: string;
@@ -244,13 +265,22 @@ describe('telemetry contract: selectors match what is rendered', () => {
     const rendered = renderedObjects(env.name);
     const all = [...rendered.flatMap((r) => r.objects), ...fixtureWorkloads(env.name)];
     const { emitted, unresolved } = emittedLabels(all);
-    const queries = rendered.flatMap((r) => queriesOf(r.objects, r.file));
+    const analyses = rendered.map((r) => analysisQueries(r.objects, r.file));
+    const analysisQueryList = analyses.flatMap((a) => a.queries);
+    const queries = [...rendered.flatMap((r) => queriesOf(r.objects, r.file)), ...analysisQueryList];
 
     it(`${env.name}: every rule, KEDA and dashboard selector names something a rendered workload, monitor or rule emits`, () => {
       assert.ok(queries.length > 150, `${queries.length} queries`);
       assert.ok(queries.some((q) => q.where.includes('ScaledObject')) || env.policies.requireDigest, 'KEDA queries are walked');
       assert.ok(queries.some((q) => q.where.includes('dashboard')), 'dashboard queries are walked');
       assert.deepEqual(unknownSelectors(queries, emitted), []);
+    });
+
+    it(`${env.name}: every canary analysis query has its arguments and reads metrics something rendered exports`, () => {
+      // prod renders no workloads until its images are promoted: dev must have the analyses.
+      if (env.name === 'dev') assert.ok(analysisQueryList.filter((q) => q.where.includes('Rollout')).length >= 6, `${analysisQueryList.length} analysis queries`);
+      assert.deepEqual(analyses.flatMap((a) => a.unfilled), []);
+      assert.deepEqual(unknownAnalysisMetrics(analysisQueryList), []);
     });
 
     it(`${env.name}: every rendered ServiceMonitor and PodMonitor scrapes something`, () => {
@@ -292,6 +322,32 @@ describe('telemetry contract: selectors match what is rendered', () => {
       'x negative/g/Regex: up{namespace=~"gate.*-sys"} selects nothing rendered emits',
     ]);
     assert.deepEqual(unresolved, ['ServiceMonitor observability/nothing scrapes nothing rendered and is not an add-on monitor of catalog/addon-monitors.ts']);
+  });
+
+  it('the analysis check can fail: an unknown job, a misspelt metric, an argument no step passes', () => {
+    const dev = renderedObjects('dev').flatMap((r) => r.objects);
+    const { emitted } = emittedLabels(dev);
+    const template = (name: string, query: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name, namespace: 'serving' },
+      spec: { args: [{ name: 'workload' }], metrics: [{ name: 'm', provider: { prometheus: { query } } }] },
+    });
+    const rollout = {
+      kind: 'Rollout',
+      metadata: { name: 'vllm-x', namespace: 'serving' },
+      spec: { strategy: { canary: { steps: [{ analysis: { templates: [{ templateName: 'a' }, { templateName: 'b' }, { templateName: 'c' }], args: [{ name: 'workload', value: 'vllm-nothing' }] } }] } } },
+    };
+    const objects = [
+      template('a', 'sum(rate(vllm:generation_tokens_total{namespace="serving",job="{{args.workload}}"}[5m]))'),
+      template('b', 'sum(rate(vllm:generation_token_total{namespace="serving"}[5m]))'),
+      template('c', 'sum(rate(http_requests_total{namespace="serving",pod=~"{{args.workload}}-{{args.canary-hash}}-.*"}[5m]))'),
+      rollout,
+    ];
+    const { queries, unfilled } = analysisQueries(objects, 'x');
+    assert.deepEqual(unknownSelectors(queries, emitted), ['x Rollout serving/vllm-x AnalysisTemplate serving/a/m: vllm:generation_tokens_total{job="vllm-nothing"} selects nothing rendered emits']);
+    assert.deepEqual(unknownAnalysisMetrics(queries), ['x Rollout serving/vllm-x AnalysisTemplate serving/b/m: vllm:generation_token_total is exported by nothing rendered']);
+    assert.deepEqual(unfilled, ['x Rollout serving/vllm-x c/m: no value for canary-hash']);
   });
 
   it('matchers are read with their metric, operator and unescaped value', () => {

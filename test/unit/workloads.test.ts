@@ -165,7 +165,11 @@ describe('workloads: properties of every workload', () => {
           assert.equal(scalers.length, 1, `${d.metadata.name}: exactly one autoscaler`);
           assert.equal(d.spec.replicas, undefined, `${d.metadata.name}: the autoscaler owns replicas`);
         }
-        const services = sameNs('Service').filter((s) => matches(s.spec.selector, labels));
+        // A Deployment a Rollout took over has its canary Service besides (docs/rollouts.md).
+        const rollout = sameNs('Rollout').find((r) => r.spec.workloadRef?.name === d.metadata.name);
+        const all = sameNs('Service').filter((s) => matches(s.spec.selector, labels));
+        const services = all.filter((s) => s.metadata.name !== rollout?.spec.strategy.canary.canaryService);
+        assert.equal(all.length - services.length, rollout ? 1 : 0, `${d.metadata.name}: canary Service`);
         assert.equal(services.length, 1, `${d.metadata.name}: Service`);
         const monitored = sameNs('ServiceMonitor').some((m) => matches(m.spec.selector.matchLabels, services[0].metadata.labels));
         assert.equal(monitored, !UNMONITORED.includes(d.metadata.name), `${d.metadata.name}: ServiceMonitor`);
@@ -230,10 +234,13 @@ describe('workloads: vLLM serving', () => {
     assert.equal(so.spec.triggers[0].metadata.serverAddress, 'http://prometheus-operated.observability.svc:9090');
   });
 
-  it('only the router (namespace platform), the golden-set Job (its own namespace) and Prometheus reach vLLM', () => {
+  it('only the router (namespace platform), the canary golden sets of its own namespace and Prometheus reach vLLM', () => {
     const np = dev['llm-serving'].find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'vllm-llama-3-1-8b-instruct');
     assert.deepEqual(np.spec.ingress.map((r: any) => r.from), [
-      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'llm-router' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'golden-set' } } }],
+      [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'llm-router' } } },
+        { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'golden-set' } } },
+      ],
       [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
     ]);
   });

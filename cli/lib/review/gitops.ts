@@ -27,8 +27,11 @@ export interface ObjectChange {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
-  readonly action: 'create' | 'update' | 'delete';
+  /** `rollout`: an update of a Deployment's pod template that a Rollout runs as a canary. */
+  readonly action: 'create' | 'update' | 'delete' | 'rollout';
   readonly fields: FieldChange[];
+  /** For `rollout`: how the canary proceeds (canaryOf). */
+  readonly canary?: string;
 }
 
 export interface AppChange {
@@ -100,6 +103,29 @@ function split(rel: string): { env: string; app: string } {
   return { env, app };
 }
 
+/**
+ * How a Rollout delivers a change of the Deployment it took over (workloadRef): its weights, how the
+ * weight reaches traffic, and the AnalysisTemplates that can abort it (docs/rollouts.md).
+ */
+export function canaryOf(rollout: Json): string {
+  const canary = rollout.spec?.strategy?.canary ?? {};
+  const steps: Json[] = canary.steps ?? [];
+  const weights = [...steps.filter((s) => typeof s.setWeight === 'number').map((s) => `${s.setWeight}%`), '100%'];
+  const templates = [...new Set(steps.flatMap((s) => (s.analysis?.templates ?? []).map((t: Json) => t.templateName as string)))];
+  const how = canary.trafficRouting ? 'route weights' : 'replica weighting';
+  return `canary ${weights.join(' -> ')} (${how}) with analysis ${templates.length ? templates.join(', ') : 'none'}, rolled back when an analysis fails`;
+}
+
+/** Deployments of a rendered file that a Rollout takes over, by namespace/name. */
+function rolloutsByDeployment(objects: Iterable<Json>): Map<string, Json> {
+  const out = new Map<string, Json>();
+  for (const o of objects) {
+    const ref = o.kind === 'Rollout' ? o.spec?.workloadRef : undefined;
+    if (ref?.kind === 'Deployment') out.set(`${o.metadata?.namespace ?? ''}/${ref.name}`, o);
+  }
+  return out;
+}
+
 /** Per app and object: what a merge changes in what Argo CD syncs. */
 export function diffRendered(base: Map<string, string>, head: Map<string, string>): Pick<GitOpsReview, 'apps' | 'objects'> {
   const apps: AppChange[] = [];
@@ -110,6 +136,8 @@ export function diffRendered(base: Map<string, string>, head: Map<string, string
     const before = new Map(parseManifests(base.get(rel) ?? '').map((o) => [objectKey(o), o]));
     const after = new Map(parseManifests(head.get(rel) ?? '').map((o) => [objectKey(o), o]));
     const changes: ObjectChange[] = [];
+    const rollouts = rolloutsByDeployment(after.values());
+    const baseRollouts = rolloutsByDeployment(before.values());
     for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
       const b = before.get(key);
       const a = after.get(key);
@@ -119,11 +147,14 @@ export function diffRendered(base: Map<string, string>, head: Map<string, string
       else if (!a) changes.push({ ...id, action: 'delete', fields: [] });
       else {
         const fields = fieldChanges(o.kind, b, a);
-        if (fields.length) changes.push({ ...id, action: 'update', fields });
+        // A new pod template of a Deployment a Rollout took over (on both sides) starts a canary, not a rolling update.
+        const rollout = o.kind === 'Deployment' ? rollouts.get(`${o.metadata?.namespace ?? ''}/${o.metadata?.name}`) : undefined;
+        const canary = rollout && baseRollouts.has(`${o.metadata?.namespace ?? ''}/${o.metadata?.name}`) && fields.some((f) => f.path.startsWith('spec.template.')) ? canaryOf(rollout) : undefined;
+        if (fields.length) changes.push({ ...id, action: canary ? 'rollout' : 'update', fields, ...(canary ? { canary } : {}) });
       }
     }
-    const count = (action: ObjectChange['action']) => changes.filter((c) => c.action === action).length;
-    apps.push({ env, app, status: !base.has(rel) ? 'added' : !head.has(rel) ? 'removed' : 'changed', create: count('create'), update: count('update'), delete: count('delete') });
+    const count = (...actions: ObjectChange['action'][]) => changes.filter((c) => actions.includes(c.action)).length;
+    apps.push({ env, app, status: !base.has(rel) ? 'added' : !head.has(rel) ? 'removed' : 'changed', create: count('create'), update: count('update', 'rollout'), delete: count('delete') });
     objects.push(...changes);
   }
   return { apps, objects };

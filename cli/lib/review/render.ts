@@ -129,7 +129,10 @@ function tenantsBlock(review: Review, d: Detail): string {
 }
 
 function objectLine(o: ObjectChange, fields: boolean): string[] {
-  const head = `- ${o.action === 'create' ? '+' : o.action === 'delete' ? '-' : '~'} ${objectName(o)} (${o.apiVersion})`;
+  const head =
+    o.action === 'rollout'
+      ? `- ~ ${objectName(o)} (${o.apiVersion}): **rollout**, ${o.canary}`
+      : `- ${o.action === 'create' ? '+' : o.action === 'delete' ? '-' : '~'} ${objectName(o)} (${o.apiVersion})`;
   if (!fields || o.fields.length === 0) return [head];
   return [head, '  ```', ...o.fields.slice(0, 12).map((f) => `    ${f.path}: ${change(f.before, f.after)}`), ...(o.fields.length > 12 ? [`    … ${o.fields.length - 12} more fields`] : []), '  ```'];
 }

@@ -4,6 +4,7 @@ import { mirrorRepository, type AddonContext } from '../context';
 import type { ArgocdValues } from '../../../catalog/chart-values/argocd';
 import { HELPER_CONTAINER, SMALL_CONTROLLER, WORKLOAD_IDENTITY_LABEL, workloadIdentityAnnotation } from '../../../catalog/chart-values/common';
 import { ARGOCD_SERVER_SERVICE_ACCOUNT } from '../../../catalog/cluster-names';
+import { GATEWAY_API_PLUGIN } from '../../../catalog/rollouts';
 
 /**
  * Argo CD stopped assessing child Applications' health (1.8); without this check the sync waves
@@ -16,6 +17,9 @@ if obj.status ~= nil and obj.status.health ~= nil then
 end
 return hs
 `;
+
+/** The rules of a route whose weights the plugin is shifting (its in-progress label is set). */
+export const CANARY_ROUTE_RULES = `select(.metadata.labels["${GATEWAY_API_PLUGIN.inProgressLabel}"] == "in-progress") | .spec.rules`;
 
 const REDIS = { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } };
 
@@ -47,6 +51,9 @@ export function argocdChartValues(ctx: AddonContext): ArgocdValues {
         'oidc.config': stringify(oidc, { lineWidth: 0 }),
         'timeout.reconciliation': '180s',
         'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH,
+        // While a canary runs, Argo Rollouts' Gateway API plugin owns the route's backend weights and
+        // labels the route; Argo CD must neither report nor undo them (docs/rollouts.md).
+        'resource.customizations.ignoreDifferences.gateway.networking.k8s.io_HTTPRoute': stringify({ jqPathExpressions: [CANARY_ROUTE_RULES] }, { lineWidth: 0 }),
       },
       rbac: {
         // Everyone who can log in may look; only the platform admins may change anything.
