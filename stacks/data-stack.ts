@@ -181,32 +181,8 @@ export class DataStack extends EnvironmentStack {
    * only. Client and object ids go to the vault for the rendered manifests.
    */
   private auditIdentities(props: DataStackProps, tenantId: string): void {
-    const { env, platform } = props;
-    const audit = this.storage.containers.audit.id;
     for (const [key, a] of Object.entries(AUDIT_IDENTITIES)) {
-      const identity = new WorkloadIdentity(this, `${a.name}-identity`, {
-        name: this.naming.name('userAssignedIdentity', a.name),
-        resourceGroupName: this.resourceGroup.name,
-        location: env.location,
-        oidcIssuerUrl: platform.aks.oidcIssuerUrl,
-        namespace: a.namespace,
-        serviceAccount: a.serviceAccount,
-        roles: key === 'archiver' ? { 'Storage Blob Data Contributor': [audit] } : {},
-      });
-      const vaultSecret = (name: string, value: string, contentType: string) =>
-        new KeyVaultSecret(this, name, { name, keyVaultId: platform.vault.vault.id, value, contentType });
-      vaultSecret(a.clientIdSecret, identity.clientId, 'client-id');
-      vaultSecret(a.objectIdSecret, identity.identity.principalId, 'object-id');
-      if (a.role === 'entra-admin') {
-        new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${a.name}-postgres-admin`, {
-          serverName: this.postgres.server.name,
-          resourceGroupName: this.resourceGroup.name,
-          tenantId,
-          objectId: identity.identity.principalId,
-          principalName: this.naming.name('userAssignedIdentity', a.name),
-          principalType: 'ServicePrincipal',
-        });
-      }
+      this.databaseIdentity(props, tenantId, { ...a, entraAdmin: a.role === 'entra-admin', roles: key === 'archiver' ? { 'Storage Blob Data Contributor': [this.storage.containers.audit.id] } : {} });
     }
   }
 
@@ -218,26 +194,7 @@ export class DataStack extends EnvironmentStack {
    * tenant stacks (stacks/tenant-stack.ts).
    */
   private retrievalMigrator(props: DataStackProps, tenantId: string): void {
-    const { env, platform } = props;
-    const m = RETRIEVAL_MIGRATOR;
-    const identity = new WorkloadIdentity(this, `${m.name}-identity`, {
-      name: this.naming.name('userAssignedIdentity', m.name),
-      resourceGroupName: this.resourceGroup.name,
-      location: env.location,
-      oidcIssuerUrl: platform.aks.oidcIssuerUrl,
-      namespace: m.namespace,
-      serviceAccount: m.serviceAccount,
-      roles: {},
-    });
-    new KeyVaultSecret(this, m.clientIdSecret, { name: m.clientIdSecret, keyVaultId: platform.vault.vault.id, value: identity.clientId, contentType: 'client-id' });
-    new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${m.name}-postgres-admin`, {
-      serverName: this.postgres.server.name,
-      resourceGroupName: this.resourceGroup.name,
-      tenantId,
-      objectId: identity.identity.principalId,
-      principalName: this.naming.name('userAssignedIdentity', m.name),
-      principalType: 'ServicePrincipal',
-    });
+    this.databaseIdentity(props, tenantId, { ...RETRIEVAL_MIGRATOR, entraAdmin: true });
   }
 
   /**
@@ -258,30 +215,7 @@ export class DataStack extends EnvironmentStack {
    * Job, which runs as the ledger's migrator, an Entra admin of the server. None has an Azure role.
    */
   private ledgerIdentities(props: DataStackProps, tenantId: string): void {
-    const { env, platform } = props;
-    for (const a of Object.values(LEDGER_IDENTITIES)) {
-      const identity = new WorkloadIdentity(this, `${a.name}-identity`, {
-        name: this.naming.name('userAssignedIdentity', a.name),
-        resourceGroupName: this.resourceGroup.name,
-        location: env.location,
-        oidcIssuerUrl: platform.aks.oidcIssuerUrl,
-        namespace: a.namespace,
-        serviceAccount: a.serviceAccount,
-        roles: {},
-      });
-      new KeyVaultSecret(this, a.clientIdSecret, { name: a.clientIdSecret, keyVaultId: platform.vault.vault.id, value: identity.clientId, contentType: 'client-id' });
-      new KeyVaultSecret(this, a.objectIdSecret, { name: a.objectIdSecret, keyVaultId: platform.vault.vault.id, value: identity.identity.principalId, contentType: 'object-id' });
-      if (a.role === 'entra-admin') {
-        new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${a.name}-postgres-admin`, {
-          serverName: this.postgres.server.name,
-          resourceGroupName: this.resourceGroup.name,
-          tenantId,
-          objectId: identity.identity.principalId,
-          principalName: this.naming.name('userAssignedIdentity', a.name),
-          principalType: 'ServicePrincipal',
-        });
-      }
-    }
+    for (const a of Object.values(LEDGER_IDENTITIES)) this.databaseIdentity(props, tenantId, { ...a, entraAdmin: a.role === 'entra-admin' });
   }
 
   /**
@@ -291,30 +225,51 @@ export class DataStack extends EnvironmentStack {
    * server's Entra role (charts/mlflow). Client and object ids go to the vault for the manifests.
    */
   private mlflowIdentities(props: DataStackProps, tenantId: string): void {
-    const { env, platform } = props;
     for (const [key, m] of Object.entries(MLFLOW_IDENTITIES)) {
-      const name = this.naming.name('userAssignedIdentity', m.name);
-      const identity = new WorkloadIdentity(this, `${m.name}-identity`, {
-        name,
-        resourceGroupName: this.resourceGroup.name,
-        location: env.location,
-        oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+      this.databaseIdentity(props, tenantId, {
+        ...m,
         namespace: MLFLOW_SERVER.namespace,
-        serviceAccount: m.serviceAccount,
+        entraAdmin: key === 'bootstrap',
         roles: key === 'server' ? { 'Storage Blob Data Contributor': [this.storage.containers.mlflow.id] } : {},
       });
-      new KeyVaultSecret(this, m.clientIdSecret, { name: m.clientIdSecret, keyVaultId: platform.vault.vault.id, value: identity.clientId, contentType: 'client-id' });
-      new KeyVaultSecret(this, m.objectIdSecret, { name: m.objectIdSecret, keyVaultId: platform.vault.vault.id, value: identity.identity.principalId, contentType: 'object-id' });
-      if (key === 'bootstrap') {
-        new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${m.name}-postgres-admin`, {
-          serverName: this.postgres.server.name,
-          resourceGroupName: this.resourceGroup.name,
-          tenantId,
-          objectId: identity.identity.principalId,
-          principalName: name,
-          principalType: 'ServicePrincipal',
-        });
-      }
+    }
+  }
+
+  /**
+   * A workload identity the platform PostgreSQL knows: federated with its service account, its
+   * client id (and its object id, where a migration Job creates its role from it) in the platform
+   * vault for the pods' ExternalSecrets, and an Entra admin of the server where it creates Entra
+   * roles itself (only admins may).
+   */
+  private databaseIdentity(
+    props: DataStackProps,
+    tenantId: string,
+    spec: { name: string; namespace: string; serviceAccount: string; clientIdSecret: string; objectIdSecret?: string; entraAdmin: boolean; roles?: Record<string, string[]> },
+  ): void {
+    const { env, platform } = props;
+    const name = this.naming.name('userAssignedIdentity', spec.name);
+    const identity = new WorkloadIdentity(this, `${spec.name}-identity`, {
+      name,
+      resourceGroupName: this.resourceGroup.name,
+      location: env.location,
+      oidcIssuerUrl: platform.aks.oidcIssuerUrl,
+      namespace: spec.namespace,
+      serviceAccount: spec.serviceAccount,
+      roles: spec.roles ?? {},
+    });
+    const vaultSecret = (secret: string, value: string, contentType: string) =>
+      new KeyVaultSecret(this, secret, { name: secret, keyVaultId: platform.vault.vault.id, value, contentType });
+    vaultSecret(spec.clientIdSecret, identity.clientId, 'client-id');
+    if (spec.objectIdSecret) vaultSecret(spec.objectIdSecret, identity.identity.principalId, 'object-id');
+    if (spec.entraAdmin) {
+      new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, `${spec.name}-postgres-admin`, {
+        serverName: this.postgres.server.name,
+        resourceGroupName: this.resourceGroup.name,
+        tenantId,
+        objectId: identity.identity.principalId,
+        principalName: name,
+        principalType: 'ServicePrincipal',
+      });
     }
   }
 }
