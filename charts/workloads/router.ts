@@ -182,7 +182,8 @@ export class LlmRouterChart extends Chart {
     const openAIEgress: k8s.NetworkPolicyEgressRule[] = hasCloudRoutes(props.routes) ? [{ to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(HTTPS_PORT) }] : [];
     const routerUrl = `http://${ROUTER_NAME}.${ns}.svc.cluster.local:${ROUTER_PORT}`;
     const files = {
-      'config.yaml': stringify(litellmConfig(props), { lineWidth: 0, sortMapEntries: false }),
+      // YAML 1.1 quoting: LiteLLM reads this with PyYAML, which takes an unquoted 2024-10-21 for a date and yes/on for booleans.
+      'config.yaml': stringify(litellmConfig(props), { lineWidth: 0, sortMapEntries: false, version: '1.1' }),
       'tenants.json': `${JSON.stringify(tenantTeams(props.entitlements), null, 2)}\n`,
       'sync_teams.py': SYNC_TEAMS_PY,
     };

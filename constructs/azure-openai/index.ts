@@ -10,6 +10,9 @@
  * a deployment's `model.format`/`model.name`/`sku.name` replace it, `model.version` and
  * `sku.capacity` update in place; `version_upgrade_option` defaults to
  * OnceNewDefaultVersionAvailable, which would swap the model under the router without a review.
+ *
+ * The account stores no tenant data (no files, no fine-tunes, no stored completions are used), so
+ * it is not protected from destroy: it follows the entitlements, and the plan review shows it go.
  */
 import { Construct } from 'constructs';
 import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
@@ -19,6 +22,7 @@ import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/pr
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { AZURE_OPENAI_PRIVATE_DNS_ZONE, AZURE_OPENAI_SUBRESOURCE, AZURE_OPENAI_USER_ROLE, type AzureOpenAISku } from '../../catalog/data-boundary';
 import { grantRole } from '../identity';
+import { allowDestroy } from '../protection';
 import { Diagnostics } from '../monitoring';
 import { PrivateEndpoint } from '../private-endpoint';
 
@@ -74,10 +78,10 @@ export class AzureOpenAI extends Construct {
       fqdns: [],
       networkAcls: { defaultAction: 'Deny' },
       identity: { type: 'SystemAssigned' },
-      lifecycle: { preventDestroy: true },
     });
 
     const zone = new PrivateDnsZone(this, 'dns-zone', { name: AZURE_OPENAI_PRIVATE_DNS_ZONE, resourceGroupName: props.resourceGroupName });
+    allowDestroy(zone, 'exists only with the account; it goes when the last cloud-model entitlement of the environment does');
     new PrivateDnsZoneVirtualNetworkLink(this, 'dns-link', {
       name: props.privateEndpoint.dnsLinkName,
       resourceGroupName: props.resourceGroupName,
