@@ -17,12 +17,9 @@
 import { Construct } from 'constructs';
 import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
 import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deployment';
-import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
-import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { AZURE_OPENAI_PRIVATE_DNS_ZONE, AZURE_OPENAI_SUBRESOURCE, AZURE_OPENAI_USER_ROLE, type AzureOpenAISku } from '../../catalog/data-boundary';
+import { AZURE_OPENAI_SUBRESOURCE, AZURE_OPENAI_USER_ROLE, type AzureOpenAISku } from '../../catalog/data-boundary';
 import { grantRole } from '../identity';
-import { allowDestroy } from '../protection';
 import { Diagnostics } from '../monitoring';
 import { PrivateEndpoint } from '../private-endpoint';
 
@@ -46,9 +43,8 @@ export interface AzureOpenAIProps {
     /** The VNet's region: a private endpoint lives next to its subnet. */
     readonly location: string;
     readonly subnetId: string;
-    /** VNet the privatelink.openai.azure.com zone is linked to, so pods resolve the account privately. */
-    readonly virtualNetworkId: string;
-    readonly dnsLinkName: string;
+    /** privatelink.openai.azure.com, linked to the VNet (network stack), so pods resolve the account privately. */
+    readonly privateDnsZoneId: string;
   };
   readonly logAnalyticsWorkspaceId: string;
   readonly deployments: readonly AzureOpenAIDeploymentProps[];
@@ -80,15 +76,6 @@ export class AzureOpenAI extends Construct {
       identity: { type: 'SystemAssigned' },
     });
 
-    const zone = new PrivateDnsZone(this, 'dns-zone', { name: AZURE_OPENAI_PRIVATE_DNS_ZONE, resourceGroupName: props.resourceGroupName });
-    allowDestroy(zone, 'exists only with the account; it goes when the last cloud-model entitlement of the environment does');
-    new PrivateDnsZoneVirtualNetworkLink(this, 'dns-link', {
-      name: props.privateEndpoint.dnsLinkName,
-      resourceGroupName: props.resourceGroupName,
-      privateDnsZoneName: zone.name,
-      virtualNetworkId: props.privateEndpoint.virtualNetworkId,
-      registrationEnabled: false,
-    });
     new PrivateEndpoint(this, 'private-endpoint', {
       name: props.privateEndpoint.name,
       resourceGroupName: props.resourceGroupName,
@@ -96,7 +83,7 @@ export class AzureOpenAI extends Construct {
       subnetId: props.privateEndpoint.subnetId,
       targetResourceId: this.account.id,
       subresource: AZURE_OPENAI_SUBRESOURCE,
-      privateDnsZoneId: zone.id,
+      privateDnsZoneId: props.privateEndpoint.privateDnsZoneId,
     });
     new Diagnostics(this, 'diagnostics', {
       name: 'diag-to-log-analytics',

@@ -29,7 +29,6 @@ for (const env of inputs.allEnvironments) {
       it('no tenant here is entitled to a cloud model and config lists none: no account, no deployment, no role', () => {
         for (const type of ['azurerm_cognitive_account', 'azurerm_cognitive_deployment']) assert.deepEqual(data.of(type), [], type);
         assert.ok(!data.of('azurerm_role_assignment').some((r) => r.config.role_definition_name === AZURE_OPENAI_USER_ROLE));
-        assert.ok(!data.of('azurerm_private_dns_zone').some((z) => z.config.name === AZURE_OPENAI_PRIVATE_DNS_ZONE));
       });
       return;
     }
@@ -52,12 +51,15 @@ for (const env of inputs.allEnvironments) {
       assert.deepEqual(pe.config.private_service_connection.subresource_names, ['account']);
       assert.equal(pe.config.location, env.location, 'the endpoint lives in the VNet region');
       assert.match(pe.config.subnet_id, /subnet-privateEndpoints/);
-      const zone = data.of('azurerm_private_dns_zone').find((z) => z.config.name === AZURE_OPENAI_PRIVATE_DNS_ZONE);
+      // The zone is the network stack's (like every privatelink zone), linked to the VNet.
+      const network = app.stack(`${env.name}-network`);
+      const zone = network.of('azurerm_private_dns_zone').find((z) => z.config.name === AZURE_OPENAI_PRIVATE_DNS_ZONE);
       assert.ok(zone);
-      assert.deepEqual(pe.config.private_dns_zone_group.private_dns_zone_ids, [refId(zone as any)]);
-      const link = data.of('azurerm_private_dns_zone_virtual_network_link').find((l) => l.config.private_dns_zone_name === `\${${zone.type}.${zone.id}.name}`);
+      assert.equal(pe.config.private_dns_zone_group.private_dns_zone_ids.length, 1);
+      assert.match(pe.config.private_dns_zone_group.private_dns_zone_ids[0], new RegExp(`${zone.id}`), 'the endpoint registers in the network stack\'s openai zone');
+      const link = network.of('azurerm_private_dns_zone_virtual_network_link').find((l) => l.config.private_dns_zone_name === `\${${zone.type}.${zone.id}.name}`);
       assert.ok(link, 'the zone is not linked');
-      assert.match(link.config.virtual_network_id, /vnet/);
+      assert.equal(link.config.virtual_network_id, `\${azurerm_virtual_network.${network.one('azurerm_virtual_network').id}.id}`);
       assert.equal(link.config.registration_enabled, false);
     });
 
