@@ -8,6 +8,7 @@ import { routerEntitlement, type RouterEntitlement } from '../../config/entitlem
 import type { RenderContext } from '../app-builder';
 import { isSelfHosted, type Model, type SelfHostedModel } from '../../config/models';
 import { cloudModelsFor } from '../../config/cloud-models';
+import { dataBoundaryFindings } from '../../config/tenants';
 import { AZURE_OPENAI_API_VERSION, azureOpenAIEndpoint, boundaryCovers, widestBoundary, type DataBoundary } from '../../catalog/data-boundary';
 import type { ImageLock, ImageName, WorkloadsConfig, EnvironmentWorkloads } from '../../config/workloads';
 import { FROM_BUILD } from '../../config/image-lock';
@@ -152,6 +153,10 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
       if (!catalogue.has(m)) problems.push({ ...locate(where.file, where.path), path: where.path.join('.'), message: `unknown model "${m}"`, hint: `models in config/models.yaml: ${known}` });
       else if (!wanted.has(m)) wanted.set(m, where);
     });
+  }
+  // Tenant validation refuses these; checked again so that no unvalidated tenant can ever get a team beyond its boundary.
+  for (const t of tenants) {
+    for (const f of dataBoundaryFindings(t, ctx.models)) problems.push({ ...locate({ tenant: t.metadata.name }, f.path), path: f.path.join('.'), message: f.message, ...(f.hint ? { hint: f.hint } : {}) });
   }
   envCfg.serving.models.forEach((m, i) => {
     const path = at('serving', 'models', i);

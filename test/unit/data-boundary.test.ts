@@ -179,6 +179,12 @@ describe('A/B tests and fallbacks are validated against the boundaries of the en
     assert.match(out, /router\.fallbacks\.llama-3-1-8b-instruct: tenant acme-search is entitled to llama-3-1-8b-instruct but accepts at most self-hosted, and a fallback is eu-cloud/);
   });
 
+  it('rendering refuses an unvalidated tenant entitled beyond its boundary, at its entry in the tenant file', () => {
+    const bad = inputs.tenants.map((t) => (t.metadata.name === 'acme-search' ? { ...t, spec: { ...t.spec, llm: { ...t.spec.llm!, models: [...t.spec.llm!.models, 'gpt-4o-mini-eu'] } } } : t));
+    const out = planProblems('dev', {}, bad);
+    assert.ok(out.some((p) => /^acme-search\.yaml:\d+:\d+ spec\.llm\.models\.2: model gpt-4o-mini-eu is eu-cloud, beyond the tenant's llm\.maxDataBoundary self-hosted/.test(p)), out.join('\n'));
+  });
+
   it('a cloud model listed for vLLM is refused with where it belongs', () => {
     const file = workloadsWith((t) => t.replace('      # Served besides what tenants are entitled to in this environment.\n      models: []', '      models: [gpt-4o-mini-eu]'));
     assert.match(planProblems('dev', { workloadsFile: file }).join('\n'), /serving\.models\.0: model gpt-4o-mini-eu is eu-cloud: Azure OpenAI serves it, not vLLM\n {4}hint: list it under azureOpenAI\.models/);
