@@ -7,12 +7,15 @@
 import { App } from 'cdktf';
 import type { EnvironmentConfig } from './config/schema';
 import type { Tenant } from './config/tenant-schema';
+import type { ModelCatalogue } from './config/models';
 import { addEnvironmentStacks } from './stacks';
 
 export interface BuildAppOptions {
   readonly environments: EnvironmentConfig[];
   /** Validated tenants (all of them; each environment picks those that list it). */
   readonly tenants?: Tenant[];
+  /** The model catalogue (cloud models the data stack deploys). */
+  readonly models: ModelCatalogue;
   /** Defaults to $CDKTF_OUTDIR (set by the cdktf CLI) or cdktf.out. */
   readonly outdir?: string;
   readonly localBackend?: boolean;
@@ -36,7 +39,7 @@ export function buildApp(options: BuildAppOptions): App {
   disableTokenCreationStacks();
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), hclOutput: false });
   for (const env of options.environments) {
-    addEnvironmentStacks(app, env, { localBackend: options.localBackend, tenants: options.tenants, tenantStacks: options.tenantStacks });
+    addEnvironmentStacks(app, env, { localBackend: options.localBackend, tenants: options.tenants, models: options.models, tenantStacks: options.tenantStacks });
   }
   return app;
 }
@@ -56,8 +59,8 @@ if (require.main === module) {
   const { ValidationError } = require('./config/yaml-validate') as typeof import('./config/yaml-validate');
   const { envs, localBackend } = optionsFromEnvironment();
   try {
-    const { environments, tenants } = loadInputs({ envs });
-    const app = buildApp({ environments, tenants, localBackend });
+    const { environments, tenants, models } = loadInputs({ envs });
+    const app = buildApp({ environments, tenants, models, localBackend });
     app.synth();
     // The cdktf CLI synthesizes into the same folder as `platform synth`: mark it as the tool's.
     const { markOwnOutput } = require('./cli/lib/output-dir') as typeof import('./cli/lib/output-dir');

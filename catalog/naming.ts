@@ -51,6 +51,8 @@ export const NAMING_RULES = {
   frontDoorProfile: { abbreviation: 'afd', min: 1, max: 260, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/, describe: 'letters, digits, "-"; start and end alphanumeric' },
   frontDoorEndpoint: { abbreviation: 'fde', min: 1, max: 46, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/, describe: 'letters, digits, "-"; start and end alphanumeric' },
   frontDoorWafPolicy: { abbreviation: 'waf', min: 1, max: 128, pattern: /^[A-Za-z][A-Za-z0-9]*$/, describe: 'letters and digits, starting with a letter', noSeparator: true },
+  /** Also the account's custom subdomain (<name>.openai.azure.com), hence globally unique and lowercase. */
+  cognitiveAccount: { abbreviation: 'oai', min: 2, max: 64, pattern: /^[a-z0-9](?!.*--)[-a-z0-9]*[a-z0-9]$/, describe: 'lowercase letters, digits and single "-"', lowercase: true, globallyUnique: true },
   redisCache: { abbreviation: 'redis', min: 1, max: 63, pattern: /^[A-Za-z0-9](?!.*--)[-A-Za-z0-9]*[A-Za-z0-9]$/, describe: 'letters, digits and single "-"', globallyUnique: true },
 } as const satisfies Record<string, NamingRule>;
 

@@ -87,6 +87,7 @@ export interface GuardedEnvironment {
   };
   readonly policies: { readonly enforcement: string; readonly requireDigest: boolean; readonly allowedRegistries: string[] };
   readonly data: { readonly postgres: { readonly highAvailability: boolean }; readonly redis: { readonly zones: string[] } };
+  readonly azureOpenAI?: { readonly location?: string };
 }
 
 function tierRules(env: GuardedEnvironment): RuleViolation[] {
@@ -144,6 +145,15 @@ function subnets(env: GuardedEnvironment): RuleViolation[] {
 }
 
 function region(env: GuardedEnvironment): RuleViolation[] {
+  const openAI = env.azureOpenAI?.location;
+  const account: RuleViolation[] =
+    openAI && !AZURE_REGIONS[openAI]
+      ? [{ path: ['azureOpenAI', 'location'], message: `"${openAI}" is not an Azure region; the list is catalog/azure-regions.ts (an eu-cloud model needs one of catalog/data-boundary.ts EU_REGIONS)` }]
+      : [];
+  return [...account, ...environmentRegion(env)];
+}
+
+function environmentRegion(env: GuardedEnvironment): RuleViolation[] {
   const r = AZURE_REGIONS[env.location];
   if (!r) {
     const close = Object.keys(AZURE_REGIONS).filter((k) => k.startsWith(env.location.slice(0, 4)));

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { PRIVATE_ENDPOINTS } from '../catalog/network';
 import { parseCidr } from '../catalog/cidr';
 import { AZURE_RESERVED_ADDRESSES } from './guard-rails';
+import { cloudModelProblems, cloudModelsFor } from './cloud-models';
 import { positionOf, ValidationError, type Problem } from './yaml-validate';
 
 export interface InputOptions {
@@ -33,12 +34,13 @@ export interface Inputs {
 }
 
 /** The private-endpoint subnet must hold the shared endpoints and one per tenant of the environment. */
-function privateEndpointCapacity(environments: EnvironmentConfig[], tenants: Tenant[], dir: string): Problem[] {
+function privateEndpointCapacity(environments: EnvironmentConfig[], tenants: Tenant[], models: ModelCatalogue, dir: string): Problem[] {
   return environments.flatMap((env) => {
     const subnet = env.network.subnets.privateEndpoints;
     const usable = 2 ** (32 - (parseCidr(subnet)?.prefix ?? 32)) - AZURE_RESERVED_ADDRESSES;
     const count = tenants.filter((t) => t.spec.environments.includes(env.name)).length;
-    const platform = PRIVATE_ENDPOINTS.shared + PRIVATE_ENDPOINTS.driverCreated;
+    const openAI = cloudModelsFor(env, tenants, models).models.length > 0 ? PRIVATE_ENDPOINTS.azureOpenAI : 0;
+    const platform = PRIVATE_ENDPOINTS.shared + openAI + PRIVATE_ENDPOINTS.driverCreated;
     const needed = platform + count * PRIVATE_ENDPOINTS.perTenant;
     if (needed <= usable) return [];
     return [
@@ -86,7 +88,10 @@ export function loadInputs(options: InputOptions = {}): Inputs {
     allEnvironments && models
       ? attempt(() => loadTenants(options.tenantFiles ?? tenantFiles(options.tenantsDir ?? TENANTS_DIR), { environments: allEnvironments, models }))
       : undefined;
-  if (allEnvironments && loaded) problems.push(...privateEndpointCapacity(allEnvironments, loaded.map((l) => l.tenant), dir));
+  if (allEnvironments && models && loaded) {
+    problems.push(...privateEndpointCapacity(allEnvironments, loaded.map((l) => l.tenant), models, dir));
+    problems.push(...cloudModelProblems(allEnvironments, loaded.map((l) => l.tenant), models, dir));
+  }
   if (allEnvironments) problems.push(...subscriptionPlanOwners(allEnvironments, dir));
   if (problems.length > 0 || !allEnvironments || !models || !loaded) throw new ValidationError(problems);
   const environments = wanted.length > 0 ? allEnvironments.filter((e) => wanted.includes(e.name)) : allEnvironments;

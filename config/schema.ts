@@ -384,6 +384,19 @@ export const environmentSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Azure OpenAI for the cloud models of config/models.yaml (docs/cloud-models.md): the account
+     * exists where a tenant of the environment is entitled to a cloud model or `models` lists one.
+     */
+    azureOpenAI: z
+      .object({
+        /** Region of the account (default: the environment's); an eu-cloud deployment needs an EU region. */
+        location: z.string().regex(/^[a-z0-9]+$/, 'an Azure region name such as swedencentral').optional(),
+        /** Cloud models deployed besides the ones tenants are entitled to (e.g. the cloud side of an A/B test). */
+        models: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ models: [] }),
     /** Helm add-ons of the addons and observability stacks (catalog/addons.ts). */
     addons: addonsSchema,
     observability: observabilitySchema,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { PLATFORM_NAMESPACE_NAMES } from '../catalog/namespaces';
 import { TEMPORAL_RETENTION } from '../catalog/temporal';
+import { DATA_BOUNDARIES, DEFAULT_MAX_DATA_BOUNDARY } from '../catalog/data-boundary';
 import { quantity } from './schema';
 
 export const TENANT_API_VERSION = 'platform.example.org/v1alpha1';
@@ -101,6 +102,12 @@ export const tenantSchema = z
               .strict()
               .default({ piiMasking: false })
               .describe("the router's guardrails for this tenant's team"),
+            maxDataBoundary: z
+              .enum(DATA_BOUNDARIES)
+              .default(DEFAULT_MAX_DATA_BOUNDARY)
+              .describe(
+                `the widest data-boundary class the tenant accepts for its prompts and completions (default ${DEFAULT_MAX_DATA_BOUNDARY}): self-hosted (the platform's own GPUs), eu-cloud (a cloud provider inside the EU), global-cloud (any region); every model in llm.models must be inside it`,
+              ),
           })
           .strict()
           .optional(),

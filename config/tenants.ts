@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CHARGEBACK_CURRENCY } from '../catalog/chargeback';
+import { boundaryCovers } from '../catalog/data-boundary';
 import { cidrContains, parseCidr } from '../catalog/cidr';
 import { MCP_TOOL_SERVER_NAMES, MCP_TOOL_SERVERS, mcpCatalogueEntries } from '../catalog/mcp-tools';
 import type { ModelCatalogue } from './models';
@@ -127,6 +128,7 @@ export function tenantChecks(fileName: string, ctx: TenantContext): ((t: Tenant)
       const ids = new Set(ctx.models.models.map((m) => m.id));
       return t.spec.llm.models.flatMap((m, i) => (ids.has(m) ? [] : [{ path: ['spec', 'llm', 'models', i], message: `unknown model "${m}"`, hint: `models in config/models.yaml: ${[...ids].join(', ')}` }]));
     },
+    (t) => dataBoundaryFindings(t, ctx.models),
     (t) => {
       const catalogue = mcpCatalogueEntries();
       const seen = new Set<string>();
@@ -182,6 +184,29 @@ export function tenantChecks(fileName: string, ctx: TenantContext): ((t: Tenant)
         return out;
       }),
   ];
+}
+
+/**
+ * One finding per entitled model outside the tenant's data boundary, at that model's entry: a
+ * tenant that accepts only self-hosted models never gets a route to a cloud provider by mistake.
+ */
+export function dataBoundaryFindings(t: Tenant, models: ModelCatalogue): Finding[] {
+  const llm = t.spec.llm;
+  // An invalid class is the schema's finding; the entries cannot be judged against it.
+  if (!llm?.maxDataBoundary) return [];
+  const byId = new Map(models.models.map((m) => [m.id, m]));
+  return llm.models.flatMap((id, i): Finding[] => {
+    const m = byId.get(id);
+    if (!m || boundaryCovers(llm.maxDataBoundary, m.dataBoundary)) return [];
+    const inside = models.models.filter((o) => boundaryCovers(llm.maxDataBoundary, o.dataBoundary)).map((o) => o.id);
+    return [
+      {
+        path: ['spec', 'llm', 'models', i],
+        message: `model ${id} is ${m.dataBoundary}, beyond the tenant's llm.maxDataBoundary ${llm.maxDataBoundary}`,
+        hint: `remove it, or (with the data owner's approval) set llm.maxDataBoundary: ${m.dataBoundary}; models inside ${llm.maxDataBoundary}: ${inside.join(', ') || 'none'}`,
+      },
+    ];
+  });
 }
 
 /** All semantic checks of one tenant at once. */

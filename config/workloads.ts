@@ -56,6 +56,12 @@ const servingEnv = z
     models: z.array(modelId).default([]),
     /** alias -> served model: the alias is answered by another (smaller) model in this environment. */
     standIns: z.record(modelId, modelId).default({}),
+    /**
+     * alias -> { model: weight }: the router answers the alias with these models in proportion to
+     * the weights (percent, summing to 100), e.g. self-hosted against a cloud model. Only granted
+     * to tenants whose data boundary covers every model in the mix (charts/workloads/plan.ts).
+     */
+    abTests: z.record(modelId, z.record(modelId, z.number().int().min(1).max(99))).default({}),
     replicas,
     perModel: z.record(modelId, replicas).default({}),
     /** A ReadWriteMany class the platform creates (catalog/storage-classes.ts); the AKS built-in file classes mount with account keys. */

@@ -21,6 +21,8 @@ import { RETRIEVAL_DATABASE, RETRIEVAL_MIGRATOR } from '../catalog/retrieval';
 import { ArtifactStorage } from '../constructs/data/storage';
 import { Postgres } from '../constructs/data/postgres';
 import { Redis } from '../constructs/data/redis';
+import { AzureOpenAI } from '../constructs/azure-openai';
+import type { CloudModels } from '../config/cloud-models';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
 import type { NetworkStack } from './network-stack';
 import type { PlatformStack } from './platform-stack';
@@ -31,6 +33,8 @@ import { MLFLOW_DATABASE, MLFLOW_IDENTITIES, MLFLOW_SERVER } from '../catalog/ml
 export interface DataStackProps extends EnvironmentStackProps {
   readonly network: NetworkStack;
   readonly platform: PlatformStack;
+  /** The environment's cloud models (config/cloud-models.ts); none: no Azure OpenAI account. */
+  readonly cloudModels?: CloudModels;
 }
 
 export const DATABASES = ['router', AUDIT_DATABASE, TEMPORAL_DATABASES.default, TEMPORAL_DATABASES.visibility, N8N_DATABASE, LEDGER_DATABASE, MLFLOW_DATABASE];
@@ -46,6 +50,7 @@ export class DataStack extends EnvironmentStack {
   /** n8n's Bull queue: its own cache with access keys (ADR 0007); the platform cache stays Entra-only. */
   readonly n8nRedis: Redis;
   readonly storage: ArtifactStorage;
+  readonly openAI?: AzureOpenAI;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
@@ -102,7 +107,25 @@ export class DataStack extends EnvironmentStack {
       privateDnsZoneId: net.privateDnsZones.blob.id,
     });
 
-    this.routerIdentity(props);
+    const router = this.routerIdentity(props);
+    if (props.cloudModels && props.cloudModels.models.length > 0) {
+      this.openAI = new AzureOpenAI(this, 'azure-openai', {
+        name: this.naming.name('cognitiveAccount', 'openai'),
+        resourceGroupName: this.resourceGroup.name,
+        location: props.cloudModels.location,
+        privateEndpoint: {
+          name: this.naming.name('privateEndpoint', 'openai'),
+          location: env.location,
+          subnetId: net.subnets.privateEndpoints.id,
+          privateDnsZoneId: net.privateDnsZones.openAI.id,
+        },
+        logAnalyticsWorkspaceId: props.platform.logs.workspace.id,
+        deployments: props.cloudModels.models.map((m) => ({ name: m.id, model: m.model, sku: m.deployment.sku, capacity: m.deployment.capacity })),
+        // The router is the only caller: tenants reach cloud models through it, within their boundary.
+        users: { [ROUTER_NAME]: router.identity.principalId },
+      });
+      new TerraformOutput(this, 'azure_openai_endpoint', { value: this.openAI.endpoint });
+    }
     if (env.mcpHub && env.addons.aiGateway.enabled) this.mcpToolServerIdentity(props);
     this.auditIdentities(props, client.tenantId);
     if (env.data.retrieval) this.retrievalMigrator(props, client.tenantId);
@@ -120,7 +143,7 @@ export class DataStack extends EnvironmentStack {
    * on Redis (Entra ID; the cache has no access keys), and its client id in the platform vault,
    * where the router's ExternalSecret picks it up (rendered manifests cannot know it).
    */
-  private routerIdentity(props: DataStackProps): void {
+  private routerIdentity(props: DataStackProps): WorkloadIdentity {
     const { env, platform } = props;
     const router = new WorkloadIdentity(this, 'router-identity', {
       name: this.naming.name('userAssignedIdentity', ROUTER_NAME),
@@ -145,6 +168,7 @@ export class DataStack extends EnvironmentStack {
       value: router.clientId,
       contentType: 'client-id',
     });
+    return router;
   }
 
   /**

@@ -2,6 +2,8 @@
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
 import type { Tenant } from '../config/tenant-schema';
+import type { ModelCatalogue } from '../config/models';
+import { cloudModelsFor } from '../config/cloud-models';
 import type { EnvironmentStack } from './environment-stack';
 import { AddonsStack } from './addons-stack';
 import { ClusterConfigStack } from './cluster-config-stack';
@@ -19,6 +21,8 @@ export interface EnvironmentStacksOptions {
   readonly localBackend?: boolean;
   /** Every validated tenant; those that list this environment get a stack. */
   readonly tenants?: Tenant[];
+  /** The model catalogue: the data stack deploys the cloud models the environment's tenants are entitled to. */
+  readonly models?: ModelCatalogue;
   /**
    * Which tenants' stacks to construct (default: all). Incremental synth constructs only those
    * it has to rebuild; the network stack still sees every tenant.
@@ -28,7 +32,7 @@ export interface EnvironmentStacksOptions {
 
 export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, options: EnvironmentStacksOptions = {}): EnvironmentStack[] {
   const common = { env, localBackend: options.localBackend };
-  // The shared stacks given the tenant list (TENANT_LIST_CONCERNS in names.ts: the synth cache relies on it): network and control-plane.
+  // The shared stacks given the tenant list (TENANT_LIST_CONCERNS in names.ts: the synth cache relies on it): network, data and control-plane.
   const network = new NetworkStack(scope, { ...common, tenants: options.tenants });
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);
@@ -39,7 +43,8 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   // The receivers' secret and the Grafana ingress need the secret store and issuers.
   const observability = new ObservabilityStack(scope, { ...common, network, platform });
   observability.addDependency(clusterConfig);
-  const data = new DataStack(scope, { ...common, network, platform });
+  const cloudModels = options.models ? cloudModelsFor(env, options.tenants ?? [], options.models) : undefined;
+  const data = new DataStack(scope, { ...common, network, platform, cloudModels });
   data.addDependency(network);
   data.addDependency(platform);
   // Temporal: its databases, the internal CA and secret store, and the CRDs of its Certificates and ExternalSecret.

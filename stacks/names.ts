@@ -14,12 +14,13 @@ export function sharedConcerns(env: Pick<EnvironmentConfig, 'network'>): string[
 
 /**
  * The shared stacks built from the tenant list (the network's firewall allows every tenant's
- * declared egress; the control plane creates every tenant's Temporal namespace). Only these depend on every tenant's file; the other shared stacks depend on
+ * declared egress; the data stack deploys the cloud models tenants are entitled to, from the model
+ * catalogue, which is hashed with the tenant list; the control plane creates every tenant's Temporal namespace). Only these depend on every tenant's file; the other shared stacks depend on
  * tenants only through the cross-stack outputs tenant stacks reference in them, which the
  * synth cache keys separately (a test checks that editing every tenant changes no other shared
  * stack).
  */
-export const TENANT_LIST_CONCERNS: readonly string[] = ['network', 'control-plane'];
+export const TENANT_LIST_CONCERNS: readonly string[] = ['network', 'data', 'control-plane'];
 
 export function stackName(env: string, concern: string): string {
   return `${env}-${concern}`;

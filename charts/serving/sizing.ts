@@ -4,7 +4,7 @@
  * cache that must fit next to them. A model that cannot fit on one node is refused with the
  * numbers that show why.
  */
-import type { Model } from '../../config/models';
+import type { SelfHostedModel as Model } from '../../config/models';
 
 export interface GpuPool {
   readonly gpuModel: string;

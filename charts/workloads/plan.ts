@@ -6,7 +6,10 @@
  */
 import { routerEntitlement, type RouterEntitlement } from '../../config/entitlements';
 import type { RenderContext } from '../app-builder';
-import type { Model } from '../../config/models';
+import { isSelfHosted, type Model, type SelfHostedModel } from '../../config/models';
+import { cloudModelsFor } from '../../config/cloud-models';
+import { dataBoundaryFindings } from '../../config/tenants';
+import { AZURE_OPENAI_API_VERSION, azureOpenAIEndpoint, boundaryCovers, widestBoundary, type DataBoundary } from '../../catalog/data-boundary';
 import type { ImageLock, ImageName, WorkloadsConfig, EnvironmentWorkloads } from '../../config/workloads';
 import { FROM_BUILD } from '../../config/image-lock';
 import { ValidationError, type Problem } from '../../config/yaml-validate';
@@ -26,18 +29,33 @@ export interface ImageRef {
 }
 
 export interface ServedModel {
-  readonly model: Model;
+  readonly model: SelfHostedModel;
   readonly sizing: Sizing;
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly startupSeconds: number;
 }
 
+/** An Azure OpenAI deployment the router calls (the data stack creates it: config/cloud-models.ts). */
+export interface CloudTarget {
+  readonly deployment: string;
+  /** https://<account>.openai.azure.com, resolved to the private endpoint inside the VNet. */
+  readonly endpoint: string;
+  readonly apiVersion: string;
+}
+
+/** One deployment behind an alias; an alias under an A/B test has several, with weights. */
 export interface RouterModel {
   /** The name clients ask for (a catalogue id). */
   readonly alias: string;
-  /** The served model answering it (differs for stand-ins). */
+  /** The model answering it (differs for stand-ins and A/B tests). */
   readonly served: string;
+  /** Where `served` processes data. */
+  readonly dataBoundary: DataBoundary;
+  /** Set for a cloud model; absent: vLLM in the serving namespace. */
+  readonly cloud?: CloudTarget;
+  /** Share of the alias's traffic (A/B tests), percent. */
+  readonly weight?: number;
   /** The served model's chargeback rates: a tenant pays for what answered, not what it asked for. */
   readonly chargeback?: Model['chargeback'];
 }
@@ -124,6 +142,9 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
   const catalogue = new Map(ctx.models.models.map((m) => [m.id, m]));
   const known = [...catalogue.keys()].join(', ');
   const tenants = ctx.tenants.filter((t) => t.spec.environments.includes(env.name)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const cloud = cloudModelsFor(env, ctx.tenants, ctx.models);
+  const deployed = new Set(cloud.models.map((m) => m.id));
+  const endpoint = azureOpenAIEndpoint(naming.name('cognitiveAccount', 'openai'));
   /** alias -> where it was asked for first (for messages). */
   const wanted = new Map<string, { file: Parameters<Locate>[0]; path: (string | number)[] }>();
   for (const t of tenants) {
@@ -133,27 +154,86 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
       else if (!wanted.has(m)) wanted.set(m, where);
     });
   }
+  // Tenant validation refuses these; checked again so that no unvalidated tenant can ever get a team beyond its boundary.
+  for (const t of tenants) {
+    for (const f of dataBoundaryFindings(t, ctx.models)) problems.push({ ...locate({ tenant: t.metadata.name }, f.path), path: f.path.join('.'), message: f.message, ...(f.hint ? { hint: f.hint } : {}) });
+  }
   envCfg.serving.models.forEach((m, i) => {
     const path = at('serving', 'models', i);
-    if (!catalogue.has(m)) wl(path, `unknown model "${m}"`, `models in config/models.yaml: ${known}`);
+    const model = catalogue.get(m);
+    if (!model) wl(path, `unknown model "${m}"`, `models in config/models.yaml: ${known}`);
+    else if (!isSelfHosted(model)) wl(path, `model ${m} is ${model.dataBoundary}: Azure OpenAI serves it, not vLLM`, `list it under azureOpenAI.models in config/environments/${env.name}.yaml`);
     else if (!wanted.has(m)) wanted.set(m, { file: 'workloads', path });
   });
   for (const [alias, target] of Object.entries(envCfg.serving.standIns)) {
-    if (!catalogue.has(alias)) wl(at('serving', 'standIns', alias), `unknown model "${alias}"`, `models in config/models.yaml: ${known}`);
-    if (!catalogue.has(target)) wl(at('serving', 'standIns', alias), `unknown model "${target}"`, `models in config/models.yaml: ${known}`);
+    for (const id of [alias, target]) {
+      const model = catalogue.get(id);
+      if (!model) wl(at('serving', 'standIns', alias), `unknown model "${id}"`, `models in config/models.yaml: ${known}`);
+      else if (!isSelfHosted(model)) wl(at('serving', 'standIns', alias), `model ${id} is ${model.dataBoundary}; stand-ins are for self-hosted models the GPU pool cannot hold`, 'use serving.abTests to route an alias to a cloud model');
+    }
   }
 
   const aliases = [...wanted.keys()].sort();
-  const routes: RouterModel[] = aliases.map((alias) => {
-    const served = envCfg.serving.standIns[alias] ?? alias;
-    return { alias, served, chargeback: catalogue.get(served)?.chargeback };
-  });
-  const servedIds = [...new Set(routes.map((r) => r.served))].sort();
+  /** alias -> the tenants entitled to it. */
+  const entitledTo = (alias: string) => tenants.filter((t) => t.spec.llm?.models.includes(alias));
+  const abTests = envCfg.serving.abTests;
+  for (const [alias, mix] of Object.entries(abTests)) {
+    const path = at('serving', 'abTests', alias);
+    const sides = Object.keys(mix);
+    const total = Object.values(mix).reduce((n, w) => n + w, 0);
+    if (!wanted.has(alias)) wl(path, `alias ${alias} is not routed in ${env.name}, so there is nothing to split`, `routed here: ${aliases.join(', ') || 'none'}`);
+    if (sides.length < 2) wl(path, `an A/B test needs at least two models, got ${sides.length}`, 'e.g. { llama-3-1-8b-instruct: 90, gpt-4o-mini-eu: 10 }');
+    if (total !== 100) wl(path, `weights sum to ${total}, not 100`, 'weights are percent of the alias\'s traffic');
+    const classes: DataBoundary[] = [];
+    for (const side of sides) {
+      const model = catalogue.get(side);
+      if (!model) {
+        wl([...path, side], `unknown model "${side}"`, `models in config/models.yaml: ${known}`);
+        continue;
+      }
+      classes.push(model.dataBoundary);
+      if (!isSelfHosted(model) && !deployed.has(side)) {
+        wl([...path, side], `cloud model ${side} is not deployed in ${env.name}`, `add it to azureOpenAI.models in config/environments/${env.name}.yaml (the data stack then deploys it)`);
+      }
+    }
+    // The mix is as wide as its widest side: every tenant entitled to the alias must accept that.
+    const widest = widestBoundary(classes);
+    for (const t of entitledTo(alias)) {
+      const max = t.spec.llm!.maxDataBoundary;
+      if (!boundaryCovers(max, widest)) {
+        wl(path, `tenant ${t.metadata.name} is entitled to ${alias} but accepts at most ${max}, and this A/B test sends its prompts to ${widest} models`, `remove the ${widest} side, or test with an alias only tenants accepting ${widest} use`);
+      }
+    }
+  }
+  for (const [alias, targets] of Object.entries(envCfg.router.fallbacks)) {
+    for (const m of [alias, ...targets]) {
+      if (!aliases.includes(m)) wl(at('router', 'fallbacks', alias), `model ${m} is not routed in ${env.name}`, `routed here: ${aliases.join(', ') || 'none'}`);
+    }
+    // A fallback answers the alias's callers: it must stay inside each of their boundaries.
+    const widest = widestBoundary(targets.map((m) => catalogue.get(m)?.dataBoundary ?? 'self-hosted'));
+    for (const t of entitledTo(alias)) {
+      if (!boundaryCovers(t.spec.llm!.maxDataBoundary, widest)) {
+        wl(at('router', 'fallbacks', alias), `tenant ${t.metadata.name} is entitled to ${alias} but accepts at most ${t.spec.llm!.maxDataBoundary}, and a fallback is ${widest}`, 'fall back to a model inside every entitled tenant\'s boundary');
+      }
+    }
+  }
+
+  const routeTo = (alias: string, id: string, weight?: number): RouterModel[] => {
+    const model = catalogue.get(id);
+    if (!model) return [];
+    if (isSelfHosted(model)) {
+      const served = envCfg.serving.standIns[id] ?? id;
+      return [{ alias, served, dataBoundary: 'self-hosted', chargeback: catalogue.get(served)?.chargeback, ...(weight ? { weight } : {}) }];
+    }
+    return [{ alias, served: id, dataBoundary: model.dataBoundary, cloud: { deployment: id, endpoint, apiVersion: AZURE_OPENAI_API_VERSION }, chargeback: model.chargeback, ...(weight ? { weight } : {}) }];
+  };
+  const routes: RouterModel[] = aliases.flatMap((alias) => (abTests[alias] ? Object.entries(abTests[alias]).sort(([a], [b]) => a.localeCompare(b)).flatMap(([id, w]) => routeTo(alias, id, w)) : routeTo(alias, alias)));
+  const servedIds = [...new Set(routes.filter((r) => !r.cloud).map((r) => r.served))].sort();
   const pool = env.aks.nodePools.gpu;
   const served: ServedModel[] = [];
   for (const id of servedIds) {
     const model = catalogue.get(id);
-    if (!model) continue;
+    if (!model || !isSelfHosted(model)) continue;
     const origin = wanted.get(id) ?? wanted.get(routes.find((r) => r.served === id)!.alias)!;
     if (!pool.enabled) {
       problems.push({ ...locate(origin.file, origin.path), path: origin.path.join('.'), message: `model ${id} cannot be served: environment ${env.name} has no GPU pool`, hint: `enable aks.nodePools.gpu in config/environments/${env.name}.yaml or remove the entitlement` });
@@ -180,12 +260,6 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
   const minGpus = served.reduce((n, s) => n + s.minReplicas * s.sizing.gpusPerReplica, 0);
   if (pool.enabled && minGpus > pool.maxGpus) {
     wl(at('serving', 'replicas'), `the minimum replicas of the served models need ${minGpus} GPUs, but the pool has at most ${pool.maxGpus} (aks.nodePools.gpu.maxGpus)`, 'lower the minimum replicas, use stand-ins, or grow the GPU pool');
-  }
-
-  for (const [alias, targets] of Object.entries(envCfg.router.fallbacks)) {
-    for (const m of [alias, ...targets]) {
-      if (!aliases.includes(m)) wl(at('router', 'fallbacks', alias), `model ${m} is not routed in ${env.name}`, `routed here: ${aliases.join(', ') || 'none'}`);
-    }
   }
 
   if (problems.length > 0) throw new ValidationError(problems);

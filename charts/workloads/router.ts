@@ -39,6 +39,7 @@ export const POSTGRES_PORT = 5432;
 const REDIS_TLS_PORT = 6380;
 /** LiteLLM duration (`<n>d`): how long the router keeps per-request spend logs. */
 export const SPEND_LOGS_RETENTION = '90d';
+const HTTPS_PORT = 443;
 /** Key Vault secret names the router reads (docs/workloads.md). */
 export const ROUTER_SECRETS = {
   LITELLM_MASTER_KEY: 'llm-router-master-key',
@@ -74,21 +75,38 @@ export interface RouterDelivery {
   readonly route: { readonly name: string; readonly namespace: string };
 }
 
+/** One model_list entry: vLLM in the serving namespace, or an Azure OpenAI deployment. */
+function modelListEntry(r: RouterModel): Record<string, unknown> {
+  // Spend is booked per token at the catalogue's chargeback rates (per million there).
+  const cost = r.chargeback ? { input_cost_per_token: r.chargeback.inputPerMillionTokens / 1e6, output_cost_per_token: r.chargeback.outputPerMillionTokens / 1e6 } : {};
+  // simple-shuffle picks among an alias's deployments in proportion to `weight` (A/B tests).
+  const weight = r.weight ? { weight: r.weight } : {};
+  const target = r.cloud
+    ? {
+        // No api_key: with enable_azure_ad_token_refresh the router takes Entra ID tokens from its
+        // workload identity (DefaultAzureCredential); the account has local auth disabled anyway.
+        model: `azure/${r.cloud.deployment}`,
+        api_base: r.cloud.endpoint,
+        api_version: r.cloud.apiVersion,
+      }
+    : { model: `hosted_vllm/${r.served}`, api_base: vllmBaseUrl(r.served) };
+  return {
+    model_name: r.alias,
+    litellm_params: { ...target, timeout: 600, stream_timeout: 120, ...cost, ...weight },
+    // One id per deployment: LiteLLM keys deployments (and their cooldowns) by it.
+    model_info: { id: r.weight ? `${r.alias}--${r.served}` : r.alias, served_by: r.served, data_boundary: r.dataBoundary },
+  };
+}
+
+/** Whether the router calls Azure OpenAI at all (then it needs Entra ID tokens and a path to the private endpoint). */
+export function hasCloudRoutes(routes: readonly RouterModel[]): boolean {
+  return routes.some((r) => r.cloud);
+}
+
 /** LiteLLM's config.yaml. Secrets are `os.environ/` references, never values. */
 export function litellmConfig(props: Pick<LlmRouterChartProps, 'routes' | 'fallbacks'>): Record<string, unknown> {
   return {
-    model_list: props.routes.map((r) => ({
-      model_name: r.alias,
-      litellm_params: {
-        model: `hosted_vllm/${r.served}`,
-        api_base: vllmBaseUrl(r.served),
-        timeout: 600,
-        stream_timeout: 120,
-        // Spend is booked per token at the catalogue's chargeback rates (per million there).
-        ...(r.chargeback ? { input_cost_per_token: r.chargeback.inputPerMillionTokens / 1e6, output_cost_per_token: r.chargeback.outputPerMillionTokens / 1e6 } : {}),
-      },
-      model_info: { id: r.alias, served_by: r.served },
-    })),
+    model_list: props.routes.map(modelListEntry),
     router_settings: {
       routing_strategy: 'simple-shuffle',
       redis_host: 'os.environ/REDIS_HOST',
@@ -102,7 +120,15 @@ export function litellmConfig(props: Pick<LlmRouterChartProps, 'routes' | 'fallb
         .map(([alias, targets]) => ({ [alias]: targets })),
     },
     ...guardrailsConfig(props.routes),
-    litellm_settings: { callbacks: ['prometheus'], drop_params: true, request_timeout: 600, telemetry: false },
+    litellm_settings: {
+      callbacks: ['prometheus'],
+      drop_params: true,
+      request_timeout: 600,
+      telemetry: false,
+      // LiteLLM 1.74.9 (llms/azure/common_utils.py) builds an Entra ID token provider only with this
+      // on and no key given; AZURE_CREDENTIAL (config below) makes it DefaultAzureCredential.
+      ...(hasCloudRoutes(props.routes) ? { enable_azure_ad_token_refresh: true } : {}),
+    },
     general_settings: {
       master_key: 'os.environ/LITELLM_MASTER_KEY',
       database_url: 'os.environ/DATABASE_URL',
@@ -172,9 +198,12 @@ export class LlmRouterChart extends Chart {
     const dbEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) };
     const redisEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(REDIS_TLS_PORT) };
     const cloud = props.cloudEndpoints.map(cidrEgress);
+    // Azure OpenAI's private endpoint (HTTPS), only where the router has cloud routes.
+    const openAIEgress: k8s.NetworkPolicyEgressRule[] = hasCloudRoutes(props.routes) ? [{ to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(HTTPS_PORT) }] : [];
     const routerUrl = `http://${ROUTER_NAME}.${ns}.svc.cluster.local:${ROUTER_PORT}`;
     const files = {
-      'config.yaml': stringify(litellmConfig(props), { lineWidth: 0, sortMapEntries: false }),
+      // YAML 1.1 quoting: LiteLLM reads this with PyYAML, which takes an unquoted 2024-10-21 for a date and yes/on for booleans.
+      'config.yaml': stringify(litellmConfig(props), { lineWidth: 0, sortMapEntries: false, version: '1.1' }),
       'tenants.json': `${JSON.stringify(tenantTeams(props.entitlements), null, 2)}\n`,
       'sync_teams.py': SYNC_TEAMS_PY,
       ...guardrailsFiles(props.routes),
@@ -204,6 +233,7 @@ export class LlmRouterChart extends Chart {
         { to: [namespacePeer(SERVING_NAMESPACE, { 'app.kubernetes.io/component': 'model-server' })], ports: tcp(VLLM_PORT) },
         dbEgress,
         redisEgress,
+        ...openAIEgress,
         otelEgress,
         { to: [podPeer(SERVICES.presidioAnalyzer.name), podPeer(SERVICES.presidioAnonymizer.name)], ports: tcp(...new Set([SERVICES.presidioAnalyzer.httpPort, SERVICES.presidioAnonymizer.httpPort])) },
         ...cloud,
@@ -222,6 +252,9 @@ export class LlmRouterChart extends Chart {
         LITELLM_LOG: 'INFO',
         PROMETHEUS_MULTIPROC_DIR: '/tmp/prometheus',
         ...presidioEnv(),
+        // get_azure_ad_token_provider defaults to ClientSecretCredential, which needs a secret we
+        // never issue; DefaultAzureCredential finds the workload identity's federated token.
+        ...(hasCloudRoutes(props.routes) ? { AZURE_CREDENTIAL: 'DefaultAzureCredential' } : {}),
       },
       secrets: { ...ROUTER_SECRETS },
       podLabels: { 'azure.workload.identity/use': 'true' },

@@ -15,10 +15,10 @@ export const stacksCommand: Command = {
     // cdktf and the providers load with the command that needs them, not with every command of the CLI.
     const { buildApp } = require('../../main') as typeof import('../../main');
     const { stacksInDeployOrder } = require('../lib/stack-order') as typeof import('../lib/stack-order');
-    const { environments, tenants } = loadInputs({ envs: listOption(values.env) });
+    const { environments, tenants, models } = loadInputs({ envs: listOption(values.env) });
     // cdktf creates its output folder on construction; keep that out of the working tree.
     const scratch = mkdtempSync(join(tmpdir(), 'stacks-'));
-    const order = stacksInDeployOrder(buildApp({ environments, tenants, outdir: join(scratch, 'out') }));
+    const order = stacksInDeployOrder(buildApp({ environments, tenants, models, outdir: join(scratch, 'out') }));
     rmSync(scratch, { recursive: true, force: true });
     if (values.names) {
       ctx.stdout.write(order.map((s) => `${s.name}\n`).join(''));

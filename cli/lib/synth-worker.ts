@@ -5,12 +5,14 @@
  * the incremental synth for its environments (the cache is safe to share between processes).
  */
 import type { EnvironmentConfig } from '../../config/schema';
+import type { ModelCatalogue } from '../../config/models';
 import type { Tenant } from '../../config/tenant-schema';
 import type { IncrementalReport } from './cache/incremental';
 
 export interface WorkerRequest {
   readonly environments: EnvironmentConfig[];
   readonly tenants: Tenant[];
+  readonly models: ModelCatalogue;
   readonly outdir: string;
   readonly localBackend?: boolean;
   /** Incremental synth from this cache folder. */

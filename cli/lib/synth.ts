@@ -174,6 +174,7 @@ function incrementalRequest(run: Run, options: SynthOptions, environments: Input
   return {
     environments,
     tenants: run.inputs.tenants,
+    models: run.inputs.models,
     outdir,
     localBackend: options.localBackend,
     cache: options.cache!,
@@ -199,8 +200,8 @@ function label({ environments, tenants }: Inputs): string {
 /** cdktf and the providers load only when something is synthesized (a run that copies every stack from the cache does not need them). */
 function fullSynth(run: Run, options: SynthOptions): void {
   const { buildApp } = require('../../main') as typeof import('../../main');
-  const { environments, tenants } = run.inputs;
-  run.progress.step(label(run.inputs), () => buildApp({ environments, tenants, outdir: run.staging, localBackend: options.localBackend }).synth());
+  const { environments, tenants, models } = run.inputs;
+  run.progress.step(label(run.inputs), () => buildApp({ environments, tenants, models, outdir: run.staging, localBackend: options.localBackend }).synth());
 }
 
 function inProcess(run: Run, options: SynthOptions, planned?: IncrementalSynth): SynthResult {
@@ -254,7 +255,7 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
     run.progress.info(`- ${label(run.inputs)} in ${jobs} processes ...`);
     const replies = await Promise.all(
       buckets.map((envs, i) => {
-        const { cache: _cache, ...request } = options.cache ? incrementalRequest(run, options, envs, parts[i]) : { environments: envs, tenants, outdir: parts[i], localBackend: options.localBackend, cache: undefined };
+        const { cache: _cache, ...request } = options.cache ? incrementalRequest(run, options, envs, parts[i]) : { environments: envs, tenants, models: run.inputs.models, outdir: parts[i], localBackend: options.localBackend, cache: undefined };
         return runWorker({ ...request, ...(options.cache ? { cacheDir: options.cache.dir } : {}) }, run.workers);
       }),
     );

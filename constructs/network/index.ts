@@ -11,6 +11,7 @@ import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import type { Naming } from '../../catalog/naming';
+import { AZURE_OPENAI_PRIVATE_DNS_ZONE } from '../../catalog/data-boundary';
 
 export type SubnetRole = 'nodes' | 'apiServer' | 'privateEndpoints';
 
@@ -40,6 +41,8 @@ export const PRIVATE_DNS_ZONES = {
   blob: 'privatelink.blob.core.windows.net',
   /** Azure Files accounts the file CSI driver creates; the driver finds this zone and link and only adds records. */
   file: 'privatelink.file.core.windows.net',
+  /** Azure OpenAI (catalog/data-boundary.ts); in every environment, so the zone never follows entitlements in and out. */
+  openAI: AZURE_OPENAI_PRIVATE_DNS_ZONE,
 } as const;
 
 export function aksPrivateDnsZone(location: string): string {
@@ -130,6 +133,7 @@ export class PlatformNetwork extends Construct {
       redis: zone('redis', PRIVATE_DNS_ZONES.redis),
       blob: zone('blob', PRIVATE_DNS_ZONES.blob),
       file: zone('file', PRIVATE_DNS_ZONES.file),
+      openAI: zone('openai', PRIVATE_DNS_ZONES.openAI),
     };
     if (props.privateApiServer) this.aksPrivateDnsZone = zone('aks', aksPrivateDnsZone(location));
     this.platformPrivateDnsZone = zone('platform', props.platformZoneName);

@@ -108,7 +108,7 @@ describe('platform CLI', () => {
   it('validate reports ok per environment', async () => {
     const { code, out } = await runCli(['validate']);
     assert.equal(code, 0);
-    assert.equal(out, 'dev: ok\nprod: ok\nmodels: 4 ok\ntenants: 3 ok\nworkloads: ok\n');
+    assert.equal(out, 'dev: ok\nprod: ok\nmodels: 6 ok\ntenants: 3 ok\nworkloads: ok\n');
   });
 
   it('validate checks config/workloads.yaml too, with a located message', () => {

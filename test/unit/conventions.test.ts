@@ -106,7 +106,9 @@ describe('the private-endpoint count the environment validation sizes subnets wi
     for (const env of ENVIRONMENTS) {
       const names = Object.keys(app.stacks).filter((n) => n.startsWith(`${env}-`));
       const shared = names.filter((n) => !n.includes('-tenant-')).reduce((n, s) => n + count(s), 0);
-      assert.equal(shared, PRIVATE_ENDPOINTS.shared, `${env}: catalog/network.ts says ${PRIVATE_ENDPOINTS.shared}`);
+      // The Azure OpenAI account's endpoint exists where the environment has cloud models.
+      const openAI = app.stack(`${env}-data`).of('azurerm_cognitive_account').length * PRIVATE_ENDPOINTS.azureOpenAI;
+      assert.equal(shared, PRIVATE_ENDPOINTS.shared + openAI, `${env}: catalog/network.ts says ${PRIVATE_ENDPOINTS.shared} (+${openAI} for Azure OpenAI)`);
       for (const t of names.filter((n) => n.includes('-tenant-'))) assert.equal(count(t), PRIVATE_ENDPOINTS.perTenant, t);
       const driverCreated = app
         .stack(`${env}-addons`)

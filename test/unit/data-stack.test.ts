@@ -71,7 +71,10 @@ for (const envName of ['dev', 'prod']) {
       assert.equal(access.config.object_id, `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
       assert.equal(access.config.redis_cache_id, refId(platformCache()));
       assert.equal(vaultSecret('llm-router-client-id')?.config.value, `\${azurerm_user_assigned_identity.${identity.id}.client_id}`);
-      assert.ok(!data.of('azurerm_role_assignment').some((r) => r.config.principal_id.includes(`.${identity.id}.`)), 'no Azure role beyond the Redis data policy');
+      // No Azure role beyond the Redis data policy, except inference on the Azure OpenAI account where there is one (azure-openai.test.ts).
+      const account = data.of('azurerm_cognitive_account')[0];
+      const roles = data.of('azurerm_role_assignment').filter((r) => r.config.principal_id.includes(`.${identity.id}.`));
+      assert.deepEqual(roles.map((r) => `${r.config.role_definition_name}@${r.config.scope}`), account ? [`Cognitive Services OpenAI User@${refId(account)}`] : [], 'no Azure role beyond the Redis data policy and OpenAI inference');
     });
 
     it('the audit identities: each federated with its service account, client and object id in the vault; only the archiver holds an Azure role (Blob Data Contributor on the audit container); the migrator administers PostgreSQL', () => {

@@ -2,10 +2,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEnvironment } from '../../config/load';
-import { loadModelCatalogue, type Model } from '../../config/models';
+import { isSelfHosted, loadModelCatalogue, type SelfHostedModel as Model } from '../../config/models';
 import { DEFAULT_SIZING, kvBytesPerToken, sizeModel, SizingError, weightsBytes } from '../../charts/serving/sizing';
 
-const models = loadModelCatalogue().models;
+const models = loadModelCatalogue().models.filter(isSelfHosted);
 const model = (id: string): Model => models.find((m) => m.id === id)!;
 const pool = (env: string) => loadEnvironment(env).aks.nodePools.gpu;
 const GIB = 2 ** 30;

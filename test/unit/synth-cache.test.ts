@@ -170,7 +170,7 @@ describe('stack fingerprints', () => {
 
   it('cover the module that builds each stack of the real app (the stacks/<concern>-stack.ts convention)', () => {
     const inputs = loadInputs();
-    const app = buildApp({ environments: inputs.environments, tenants: inputs.tenants, outdir: tmp('fp-app-') });
+    const app = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir: tmp('fp-app-') });
     const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
     assert.ok(stacks.length >= 14);
     const exportedBy = (ctor: unknown) =>
@@ -203,7 +203,7 @@ describe('shared stacks and the tenant list', () => {
     const inputs = loadInputs();
     const synth = (tenants: typeof inputs.tenants) => {
       const outdir = tmp('tenant-list-');
-      buildApp({ environments: inputs.environments, tenants, outdir }).synth();
+      buildApp({ environments: inputs.environments, tenants, models: inputs.models, outdir }).synth();
       const out = new Map<string, string>();
       for (const name of readdirSync(join(outdir, 'stacks'))) out.set(name, readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
       return out;
@@ -218,6 +218,8 @@ describe('shared stacks and the tenant list', () => {
       c.spec.owners.contacts = [...c.spec.owners.contacts, `extra@${c.metadata.name}.example`];
       // The control plane reads the retention of each tenant's Temporal namespace.
       c.spec.workflows = { retentionDays: (c.spec.workflows?.retentionDays ?? 7) + 1 };
+      // The data stack deploys the cloud models tenants are entitled to (boundaries are not re-checked here).
+      if (c.spec.llm) c.spec.llm.models = [...c.spec.llm.models, 'gpt-4-1-global'];
       return c;
     });
     const after = synth(edited);

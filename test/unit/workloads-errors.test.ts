@@ -65,7 +65,7 @@ describe('workloads: bad input fails with file, field and fix', () => {
 
   it('an unknown model in a tenant entitlement is refused by tenant validation before anything renders', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tenants-'));
-    const text = readFileSync(resolve(__dirname, '../../tenants/contoso-docs.yaml'), 'utf8').replace('models: [mistral-7b-instruct-v0-3]', 'models: [gpt-17]');
+    const text = readFileSync(resolve(__dirname, '../../tenants/contoso-docs.yaml'), 'utf8').replace('models: [mistral-7b-instruct-v0-3, gpt-4o-mini-eu]', 'models: [gpt-17]');
     writeFileSync(join(dir, 'contoso-docs.yaml'), text);
     assert.throws(
       () => loadInputs({ tenantFiles: [join(dir, 'contoso-docs.yaml')] }),
@@ -74,14 +74,14 @@ describe('workloads: bad input fails with file, field and fix', () => {
   });
 
   it('and rendering checks it again, pointing at the tenant file, should an unvalidated tenant reach it', () => {
-    const bad = inputs.tenants.map((t) => (t.metadata.name === 'contoso-docs' ? { ...t, spec: { ...t.spec, llm: { ...t.spec.llm!, models: ['gpt-17'] } } } : t));
+    const bad = inputs.tenants.map((t) => (t.metadata.name === 'contoso-docs' ? { ...t, spec: { ...t.spec, llm: { ...t.spec.llm!, models: [...t.spec.llm!.models, 'gpt-17'] } } } : t));
     const out = problems('dev', {}, bad);
     assert.equal(out.length, 1, out.join('\n'));
-    assert.match(out[0], /^tenants\/contoso-docs\.yaml:\d+:\d+ spec\.llm\.models\.0: unknown model "gpt-17"\n {4}hint: models in config\/models\.yaml: llama-3-1-8b-instruct/);
+    assert.match(out[0], /^tenants\/contoso-docs\.yaml:\d+:\d+ spec\.llm\.models\.2: unknown model "gpt-17"\n {4}hint: models in config\/models\.yaml: llama-3-1-8b-instruct/);
   });
 
   it('an unknown model or stand-in in config/workloads.yaml', () => {
-    const file = workloadsWith((t) => t.replace('qwen2-5-coder-32b-instruct: llama-3-1-8b-instruct\n      replicas: { min: 1, max: 1 }', 'qwen2-5-coder-32b-instruct: llama-4\n      replicas: { min: 1, max: 1 }'));
+    const file = workloadsWith((t) => t.replace('qwen2-5-coder-32b-instruct: llama-3-1-8b-instruct\n      # Self-hosted against cloud', 'qwen2-5-coder-32b-instruct: llama-4\n      # Self-hosted against cloud'));
     assert.match(problems('dev', { workloadsFile: file }).join('\n'), /workloads\.yaml:\d+:\d+ environments\.dev\.serving\.standIns\.qwen2-5-coder-32b-instruct: unknown model "llama-4"/);
   });
 

@@ -311,6 +311,8 @@ describe('workloads: LLM router', () => {
       '{"kubernetes.io/metadata.name":"serving"}:8000',
       '"10.40.24.0/21":5432',
       '"10.40.24.0/21":6380',
+      // Azure OpenAI's private endpoint: dev has cloud routes (contoso-docs, the A/B test).
+      '"10.40.24.0/21":443',
       '{"kubernetes.io/metadata.name":"observability"}:4317',
       '{"app.kubernetes.io/name":"presidio-analyzer"}:3000',
       '"20.190.128.0/18":443',

@@ -32,6 +32,7 @@ import { dirname, join } from 'node:path';
 import type { App, TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../../../config/schema';
 import type { Tenant } from '../../../config/tenant-schema';
+import type { ModelCatalogue } from '../../../config/models';
 import { sharedConcerns, stackName, TENANT_LIST_CONCERNS } from '../../../stacks/names';
 import { sha256 } from './hash';
 import { Fingerprints, InputHashes, readJson, stackModule } from './fingerprint';
@@ -41,6 +42,8 @@ import type { SynthCache } from './store';
 export interface IncrementalRequest {
   readonly environments: EnvironmentConfig[];
   readonly tenants: Tenant[];
+  /** The model catalogue: hashed with the tenant list (the data stack deploys the cloud models tenants are entitled to). */
+  readonly models: ModelCatalogue;
   /** The folder cdktf writes into (a staging folder or a worker's part). */
   readonly outdir: string;
   readonly localBackend?: boolean;
@@ -90,7 +93,7 @@ function cdktfVersion(): string {
 /** The stacks addEnvironmentStacks constructs, in its order, with their first-level keys. */
 function plan(req: IncrementalRequest, fp: Fingerprints, inputs: InputHashes): Planned[] {
   const toolchain = fp.toolchain();
-  const everyTenant = inputs.of(req.tenants);
+  const everyTenant = inputs.of({ tenants: req.tenants, models: req.models });
   const out: Planned[] = [];
   for (const env of req.environments) {
     const envHash = inputs.of(env);
@@ -261,6 +264,7 @@ export class IncrementalSynth {
     const app: App = buildApp({
       environments: req.environments.filter((e) => dirtyEnvs.has(e.name)),
       tenants: req.tenants,
+      models: req.models,
       outdir: req.outdir,
       localBackend: req.localBackend,
       tenantStacks: (env, t) => {
