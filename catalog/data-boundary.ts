@@ -69,6 +69,10 @@ export const EU_REGIONS: readonly string[] = [
  */
 export const AZURE_OPENAI_API_VERSION = '2024-10-21';
 
+/** The accounts' name parts (catalog/naming.ts `cognitiveAccount`): the data stack creates them, the router calls them. */
+export const AZURE_OPENAI_ACCOUNT = 'openai';
+export const CONTENT_SAFETY_ACCOUNT = 'moderation';
+
 /** Private DNS zone of the account's `account` sub-resource (Azure's private DNS zone values, AI services). */
 export const AZURE_OPENAI_PRIVATE_DNS_ZONE = 'privatelink.openai.azure.com';
 export const AZURE_OPENAI_SUBRESOURCE = 'account';
@@ -79,4 +83,19 @@ export const AZURE_OPENAI_USER_ROLE = 'Cognitive Services OpenAI User';
 /** The account's endpoint: its custom subdomain (required for Entra ID auth and Private Link). */
 export function azureOpenAIEndpoint(subdomain: string): string {
   return `https://${subdomain}.openai.azure.com`;
+}
+
+/**
+ * Azure AI Content Safety, the moderation step of every cloud route (charts/workloads/guardrails.ts):
+ * an account of kind ContentSafety next to the Azure OpenAI account, its `account` sub-resource
+ * registered in the Cognitive Services private DNS zone, called with the router's Entra ID token.
+ */
+export const CONTENT_SAFETY_PRIVATE_DNS_ZONE = 'privatelink.cognitiveservices.azure.com';
+
+/** Built-in role that may call a Cognitive Services data plane (text:analyze), without keys or management. */
+export const CONTENT_SAFETY_USER_ROLE = 'Cognitive Services User';
+
+/** The moderation account's endpoint: its custom subdomain (Entra ID and Private Link need one). */
+export function contentSafetyEndpoint(subdomain: string): string {
+  return `https://${subdomain}.cognitiveservices.azure.com`;
 }

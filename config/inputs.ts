@@ -39,7 +39,7 @@ function privateEndpointCapacity(environments: EnvironmentConfig[], tenants: Ten
     const subnet = env.network.subnets.privateEndpoints;
     const usable = 2 ** (32 - (parseCidr(subnet)?.prefix ?? 32)) - AZURE_RESERVED_ADDRESSES;
     const count = tenants.filter((t) => t.spec.environments.includes(env.name)).length;
-    const openAI = cloudModelsFor(env, tenants, models).models.length > 0 ? PRIVATE_ENDPOINTS.azureOpenAI : 0;
+    const openAI = cloudModelsFor(env, tenants, models).models.length > 0 ? PRIVATE_ENDPOINTS.azureOpenAI + PRIVATE_ENDPOINTS.contentSafety : 0;
     const platform = PRIVATE_ENDPOINTS.shared + openAI + PRIVATE_ENDPOINTS.driverCreated;
     const needed = platform + count * PRIVATE_ENDPOINTS.perTenant;
     if (needed <= usable) return [];

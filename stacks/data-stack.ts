@@ -21,7 +21,9 @@ import { RETRIEVAL_DATABASE, RETRIEVAL_MIGRATOR } from '../catalog/retrieval';
 import { ArtifactStorage } from '../constructs/data/storage';
 import { Postgres } from '../constructs/data/postgres';
 import { Redis } from '../constructs/data/redis';
+import { ContentSafety } from '../constructs/azure-openai/content-safety';
 import { AzureOpenAI } from '../constructs/azure-openai';
+import { AZURE_OPENAI_ACCOUNT, CONTENT_SAFETY_ACCOUNT } from '../catalog/data-boundary';
 import type { CloudModels } from '../config/cloud-models';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
 import type { NetworkStack } from './network-stack';
@@ -51,6 +53,7 @@ export class DataStack extends EnvironmentStack {
   readonly n8nRedis: Redis;
   readonly storage: ArtifactStorage;
   readonly openAI?: AzureOpenAI;
+  readonly contentSafety?: ContentSafety;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
@@ -110,11 +113,11 @@ export class DataStack extends EnvironmentStack {
     const router = this.routerIdentity(props);
     if (props.cloudModels && props.cloudModels.models.length > 0) {
       this.openAI = new AzureOpenAI(this, 'azure-openai', {
-        name: this.naming.name('cognitiveAccount', 'openai'),
+        name: this.naming.name('cognitiveAccount', AZURE_OPENAI_ACCOUNT),
         resourceGroupName: this.resourceGroup.name,
         location: props.cloudModels.location,
         privateEndpoint: {
-          name: this.naming.name('privateEndpoint', 'openai'),
+          name: this.naming.name('privateEndpoint', AZURE_OPENAI_ACCOUNT),
           location: env.location,
           subnetId: net.subnets.privateEndpoints.id,
           privateDnsZoneId: net.privateDnsZones.openAI.id,
@@ -125,6 +128,20 @@ export class DataStack extends EnvironmentStack {
         users: { [ROUTER_NAME]: router.identity.principalId },
       });
       new TerraformOutput(this, 'azure_openai_endpoint', { value: this.openAI.endpoint });
+      // Every cloud route is moderated (charts/workloads/guardrails.ts): its account comes with the first one.
+      this.contentSafety = new ContentSafety(this, 'content-safety', {
+        name: this.naming.name('cognitiveAccount', CONTENT_SAFETY_ACCOUNT),
+        resourceGroupName: this.resourceGroup.name,
+        location: props.cloudModels.location,
+        privateEndpoint: {
+          name: this.naming.name('privateEndpoint', CONTENT_SAFETY_ACCOUNT),
+          location: env.location,
+          subnetId: net.subnets.privateEndpoints.id,
+          privateDnsZoneId: net.privateDnsZones.cognitiveServices.id,
+        },
+        logAnalyticsWorkspaceId: props.platform.logs.workspace.id,
+        users: { [ROUTER_NAME]: router.identity.principalId },
+      });
     }
     if (env.mcpHub && env.addons.aiGateway.enabled) this.mcpToolServerIdentity(props);
     this.auditIdentities(props, client.tenantId);

@@ -232,6 +232,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         maxReplicas: p.config.router.maxReplicas,
         privateEndpointsCidr: p.privateEndpointsCidr,
         redisHost: p.redisHost,
+        contentSafetyEndpoint: p.contentSafetyEndpoint,
         cloudEndpoints: p.config.router.cloudEndpoints,
         ...(ctx.env.addons.argoRollouts.enabled ? { delivery: routerDelivery(p.config.delivery) } : {}),
       });

@@ -9,7 +9,7 @@ import type { RenderContext } from '../app-builder';
 import { isSelfHosted, type Model, type SelfHostedModel } from '../../config/models';
 import { cloudModelsFor } from '../../config/cloud-models';
 import { dataBoundaryFindings } from '../../config/tenants';
-import { AZURE_OPENAI_API_VERSION, azureOpenAIEndpoint, boundaryCovers, widestBoundary, type DataBoundary } from '../../catalog/data-boundary';
+import { AZURE_OPENAI_ACCOUNT, AZURE_OPENAI_API_VERSION, azureOpenAIEndpoint, CONTENT_SAFETY_ACCOUNT, contentSafetyEndpoint, boundaryCovers, widestBoundary, type DataBoundary } from '../../catalog/data-boundary';
 import type { ImageLock, ImageName, WorkloadsConfig, EnvironmentWorkloads } from '../../config/workloads';
 import { FROM_BUILD } from '../../config/image-lock';
 import { ValidationError, type Problem } from '../../config/yaml-validate';
@@ -78,6 +78,8 @@ export interface WorkloadPlan {
   readonly privateEndpointsCidr: string;
   readonly postgresHost: string;
   readonly redisHost: string;
+  /** The cloud routes' moderation (Azure AI Content Safety, stacks/data-stack.ts); called only where cloud routes exist. */
+  readonly contentSafetyEndpoint: string;
   /** The storage account's Blob endpoint (audit archive). */
   readonly blobHost: string;
   /** The audit migrator's PostgreSQL role: its identity's Azure name (stacks/data-stack.ts). */
@@ -144,7 +146,7 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
   const tenants = ctx.tenants.filter((t) => t.spec.environments.includes(env.name)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   const cloud = cloudModelsFor(env, ctx.tenants, ctx.models);
   const deployed = new Set(cloud.models.map((m) => m.id));
-  const endpoint = azureOpenAIEndpoint(naming.name('cognitiveAccount', 'openai'));
+  const endpoint = azureOpenAIEndpoint(naming.name('cognitiveAccount', AZURE_OPENAI_ACCOUNT));
   /** alias -> where it was asked for first (for messages). */
   const wanted = new Map<string, { file: Parameters<Locate>[0]; path: (string | number)[] }>();
   for (const t of tenants) {
@@ -281,6 +283,7 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
     postgresHost: `${naming.name('postgresqlFlexibleServer')}.postgres.database.azure.com`,
     redisHost: `${naming.name('redisCache')}.redis.cache.windows.net`,
     blobHost: `${naming.name('storageAccount')}.blob.core.windows.net`,
+    contentSafetyEndpoint: contentSafetyEndpoint(naming.name('cognitiveAccount', CONTENT_SAFETY_ACCOUNT)),
     auditMigratorRole: naming.name('userAssignedIdentity', AUDIT_IDENTITIES.migrator.name),
     gpuPool: pool,
   };

@@ -27,7 +27,7 @@ import type { ImageRef, RouterModel, TenantEntitlement } from './plan';
 import { ROUTER_CLIENT_ID_SECRET, ROUTER_NAME } from './names';
 import { PlatformService, TMP_SIZE } from './service';
 import { SpendExporter } from './spend-exporter';
-import { guardrailsConfig, guardrailsFiles, presidioEnv, teamGuardrails } from './guardrails';
+import { guardrailsConfig, guardrailsFiles, isCloudRoute, presidioEnv, teamGuardrails } from './guardrails';
 import { ANALYSIS_TEMPLATES, canaryServiceName } from '../../catalog/rollouts';
 import { routerAnalysisTemplates, type AnalysisPolicy, type RouterThresholds } from './analysis';
 import { CanaryRollout, ROLLOUT_TARGET, type CanaryPolicy } from './rollout';
@@ -61,6 +61,8 @@ export interface LlmRouterChartProps {
   /** The private-endpoint subnet: Postgres and Redis are reachable only there. */
   readonly privateEndpointsCidr: string;
   readonly redisHost: string;
+  /** Azure AI Content Safety (stacks/data-stack.ts), which moderates every cloud route. */
+  readonly contentSafetyEndpoint: string;
   /** CIDR:port outside the cluster the router may reach (Entra ID for its workload identity). */
   readonly cloudEndpoints: readonly string[];
   /** Canary delivery through Argo Rollouts (docs/rollouts.md); unset: plain rolling updates of the Deployment. */
@@ -100,7 +102,7 @@ function modelListEntry(r: RouterModel): Record<string, unknown> {
 
 /** Whether the router calls Azure OpenAI at all (then it needs Entra ID tokens and a path to the private endpoint). */
 export function hasCloudRoutes(routes: readonly RouterModel[]): boolean {
-  return routes.some((r) => r.cloud);
+  return routes.some(isCloudRoute);
 }
 
 /** LiteLLM's config.yaml. Secrets are `os.environ/` references, never values. */
@@ -254,7 +256,8 @@ export class LlmRouterChart extends Chart {
         ...presidioEnv(),
         // get_azure_ad_token_provider defaults to ClientSecretCredential, which needs a secret we
         // never issue; DefaultAzureCredential finds the workload identity's federated token.
-        ...(hasCloudRoutes(props.routes) ? { AZURE_CREDENTIAL: 'DefaultAzureCredential' } : {}),
+        // The moderation guardrail calls Content Safety with the same identity (guardrails-py.ts).
+        ...(hasCloudRoutes(props.routes) ? { AZURE_CREDENTIAL: 'DefaultAzureCredential', CONTENT_SAFETY_ENDPOINT: props.contentSafetyEndpoint } : {}),
       },
       secrets: { ...ROUTER_SECRETS },
       podLabels: { 'azure.workload.identity/use': 'true' },

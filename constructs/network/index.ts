@@ -11,7 +11,7 @@ import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import type { Naming } from '../../catalog/naming';
-import { AZURE_OPENAI_PRIVATE_DNS_ZONE } from '../../catalog/data-boundary';
+import { AZURE_OPENAI_PRIVATE_DNS_ZONE, CONTENT_SAFETY_PRIVATE_DNS_ZONE } from '../../catalog/data-boundary';
 
 export type SubnetRole = 'nodes' | 'apiServer' | 'privateEndpoints';
 
@@ -43,6 +43,8 @@ export const PRIVATE_DNS_ZONES = {
   file: 'privatelink.file.core.windows.net',
   /** Azure OpenAI (catalog/data-boundary.ts); in every environment, so the zone never follows entitlements in and out. */
   openAI: AZURE_OPENAI_PRIVATE_DNS_ZONE,
+  /** Azure AI Content Safety, the cloud routes' moderation (catalog/data-boundary.ts); in every environment like openAI. */
+  cognitiveServices: CONTENT_SAFETY_PRIVATE_DNS_ZONE,
 } as const;
 
 export function aksPrivateDnsZone(location: string): string {
@@ -134,6 +136,7 @@ export class PlatformNetwork extends Construct {
       blob: zone('blob', PRIVATE_DNS_ZONES.blob),
       file: zone('file', PRIVATE_DNS_ZONES.file),
       openAI: zone('openai', PRIVATE_DNS_ZONES.openAI),
+      cognitiveServices: zone('cognitiveservices', PRIVATE_DNS_ZONES.cognitiveServices),
     };
     if (props.privateApiServer) this.aksPrivateDnsZone = zone('aks', aksPrivateDnsZone(location));
     this.platformPrivateDnsZone = zone('platform', props.platformZoneName);

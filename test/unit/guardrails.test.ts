@@ -87,14 +87,16 @@ describe('guardrails: the router config and the tenants\' teams', () => {
   const files = named('ConfigMap', `${SERVICES.router.name}-files`).data;
   const config = parse(files['config.yaml']);
 
-  it('lists the PII guardrail (custom class in the mounted module, default off), and no moderation without cloud routes', () => {
-    assert.deepEqual(config.guardrails.map((g: Obj) => g.guardrail_name), [PII_MASKING]);
+  it('lists the PII guardrail (custom class in the mounted module, default off), and moderation exactly for the aliases with an Azure OpenAI deployment', () => {
+    const cloud = [...new Set(config.model_list.filter((m: Obj) => m.litellm_params.model.startsWith('azure/')).map((m: Obj) => m.model_name))].sort();
+    assert.ok(cloud.length > 0, 'dev routes some alias to a cloud model (tenants and serving.abTests)');
+    assert.deepEqual(config.guardrails.map((g: Obj) => g.guardrail_name), [PII_MASKING, CLOUD_MODERATION]);
+    assert.deepEqual(JSON.parse(files['guardrails.json']).cloudModeration.models, cloud);
     const [pii] = config.guardrails;
     assert.equal(pii.litellm_params.default_on, false);
     const [module, cls] = pii.litellm_params.guardrail.split('.');
     assert.ok(files[`${module}.py`], 'the module is mounted next to config.yaml');
     assert.match(files[`${module}.py`], new RegExp(`^class ${cls}\\(`, 'm'));
-    assert.deepEqual(JSON.parse(files['guardrails.json']).cloudModeration.models, []);
   });
 
   it('teams carry PII masking exactly when the tenant enables it (rendered: fabrikam-payments only)', () => {

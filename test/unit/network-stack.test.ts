@@ -64,7 +64,7 @@ for (const envName of ENVIRONMENTS) {
       }
     });
 
-    it('private DNS zones for ACR, Key Vault, PostgreSQL, Redis, Blob (and AKS when private) and the private twin of the environment zone, linked to the VNet', () => {
+    it('private DNS zones for ACR, Key Vault, PostgreSQL, Redis, Blob, Files, Azure OpenAI, Content Safety (and AKS when private) and the private twin of the environment zone, linked to the VNet', () => {
       const zones = network.of('azurerm_private_dns_zone').map((z) => z.config.name).sort();
       const expected = [
         'privatelink.azurecr.io',
@@ -73,6 +73,9 @@ for (const envName of ENVIRONMENTS) {
         'privatelink.redis.cache.windows.net',
         'privatelink.blob.core.windows.net',
         'privatelink.file.core.windows.net',
+        // Cloud models' accounts (data stack): in every environment, so no zone follows entitlements in and out.
+        'privatelink.openai.azure.com',
+        'privatelink.cognitiveservices.azure.com',
         ...(env.aks.privateCluster ? [`privatelink.${env.location}.azmk8s.io`] : []),
         // Split horizon: external-dns writes the Gateway's hosts here for clients inside the VNet.
         env.dns.zoneName,
