@@ -12,7 +12,8 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Migration } from '../../catalog/audit';
 import { LEDGER_API, LEDGER_APP_ROLE, LEDGER_DATABASE, LEDGER_IDENTITIES, LEDGER_ROLES, LEDGER_SCHEMAS, type LedgerIdentity } from '../../catalog/ledger';
 import { entraPrincipalScript, migrationScript } from '../audit/migration-script';
-import { TOKEN_SH, TOKEN_SCOPES } from '../audit/scripts';
+import { postgresEnv, scriptContainer, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type ScriptPodLayout } from '../audit/job-pod';
+import { TOKEN_SH } from '../audit/scripts';
 import { POSTGRES_PORT } from '../audit/writer';
 import {
   cidrEgress,
@@ -35,7 +36,7 @@ import {
 } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { LedgerExporter } from './exporter';
-import { ENTRA_SH, EXTRACT_SQL, LOAD_SH, LOAD_SQL, ledgerMigrateSh, SCRIPTS_DIR, SINCE_SQL, TOKENS_DIR, WORK_DIR } from './scripts';
+import { ENTRA_SH, EXTRACT_SQL, LOAD_SH, LOAD_SQL, ledgerMigrateSh, SCRIPTS_DIR, SINCE_SQL, TOKENS_DIR } from './scripts';
 import { ledgerGrantsScript, tenantGroupsScript, type TenantGroup } from './sql';
 
 export const LEDGER_APP = 'ledger';
@@ -91,52 +92,15 @@ export class LedgerChart extends Chart {
     const entra = props.cloudEndpoints.map(cidrEgress);
     const principals = [LEDGER_IDENTITIES.loader, LEDGER_IDENTITIES.api];
 
+    const layout: ScriptPodLayout = { scriptsDir: SCRIPTS_DIR, work: true, ephemeralStorage: { request: '256Mi', limit: '3Gi' }, workloadPool: true };
     // The migration hook's objects come a wave earlier (the namespace denies by default, so its policy must exist before it runs).
-    const metaOf = (name: string, labels: Record<string, string>, hook: boolean) => ({ name, namespace: ns, labels, ...(hook ? { annotations: earlier } : {}) });
-    const identity = (a: LedgerIdentity, extraSecrets: Record<string, string>, labels: Record<string, string>, hook: boolean) => {
-      new k8s.KubeServiceAccount(this, `${a.serviceAccount}-sa`, { metadata: metaOf(a.serviceAccount, labels, hook), automountServiceAccountToken: false });
-      new ExternalSecret(this, `${a.serviceAccount}-secret`, { metadata: metaOf(a.serviceAccount, labels, hook), data: { AZURE_CLIENT_ID: a.clientIdSecret, ...extraSecrets } });
-    };
-    const files = (name: string, data: Record<string, string>, labels: Record<string, string>, hook: boolean) =>
-      new k8s.KubeConfigMap(this, `${name}-files`, { metadata: metaOf(name, labels, hook), data });
-    const container = (name: string, image: ImageRef, command: string[], env: k8s.EnvVar[], secret: string, memory = '256Mi'): k8s.Container => ({
-      name,
-      image: image.ref,
-      imagePullPolicy: 'IfNotPresent',
-      command,
-      env: [{ name: 'HOME', value: '/tmp' }, ...env],
-      envFrom: [{ secretRef: { name: secret } }],
-      resources: resources({ cpuRequest: '100m', cpuLimit: '400m', memory, ephemeralStorage: { request: '256Mi', limit: '3Gi' } }),
-      securityContext: RESTRICTED_CONTAINER,
-      volumeMounts: [
-        { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
-        { name: 'tokens', mountPath: TOKENS_DIR },
-        { name: 'work', mountPath: WORK_DIR },
-        { name: 'tmp', mountPath: '/tmp' },
-      ],
-    });
-    const jobPod = (serviceAccount: string, configMap: string, init: k8s.Container[], main: k8s.Container): k8s.PodSpec => ({
-      ...workloadPod(serviceAccount),
-      restartPolicy: 'Never',
-      initContainers: init,
-      containers: [main],
-      volumes: [
-        { name: 'scripts', configMap: { name: configMap } },
-        // Access tokens never touch a disk.
-        { name: 'tokens', emptyDir: { medium: 'Memory', sizeLimit: q('1Mi') } },
-        { name: 'work', emptyDir: { sizeLimit: q('2Gi') } },
-        { name: 'tmp', emptyDir: { sizeLimit: q('64Mi') } },
-      ],
-    });
-    // The workload identity webhook gives every container (init ones too) the federated token; the client id comes from the ExternalSecret.
-    const podLabels = (labels: Record<string, string>) => ({ ...labels, 'azure.workload.identity/use': 'true' });
-    const pgEnv = (user: string, database = LEDGER_DATABASE): k8s.EnvVar[] => [
-      { name: 'PGHOST', value: props.postgresHost },
-      { name: 'PGPORT', value: String(POSTGRES_PORT) },
-      { name: 'PGDATABASE', value: database },
-      { name: 'PGUSER', value: user },
-    ];
-    const tokenStep = (image: ImageRef, secret: string) => container('token', image, ['/bin/sh', `${SCRIPTS_DIR}/token.sh`], [{ name: 'TOKEN_SCOPES', value: `postgres=${TOKEN_SCOPES.postgres}` }], secret);
+    const metaOf = (labels: Record<string, string>, hook: boolean) => ({ namespace: ns, labels, ...(hook ? { annotations: earlier } : {}) });
+    const identity = (a: LedgerIdentity, extraSecrets: Record<string, string>, labels: Record<string, string>, hook: boolean) => scriptIdentity(this, a, metaOf(labels, hook), extraSecrets);
+    const files = (name: string, data: Record<string, string>, labels: Record<string, string>, hook: boolean) => scriptFiles(this, name, metaOf(labels, hook), data);
+    const container = (name: string, image: ImageRef, script: string, env: k8s.EnvVar[], secret: string, memory?: string) => scriptContainer(layout, { name, image, script, env, secret, ...(memory ? { memory } : {}) });
+    const jobPod = (serviceAccount: string, configMap: string, init: k8s.Container[], main: k8s.Container) => scriptJobPod(layout, serviceAccount, configMap, init, main);
+    const pgEnv = (user: string) => postgresEnv(props.postgresHost, LEDGER_DATABASE, user);
+    const tokenStep = (image: ImageRef, secret: string) => tokenContainer(layout, image, secret, ['postgres']);
 
     // ---- migrations -------------------------------------------------------------------
     const migrator = LEDGER_IDENTITIES.migrator;
@@ -154,9 +118,9 @@ export class LedgerChart extends Chart {
       name: LEDGER_MIGRATE_JOB,
       namespace: ns,
       labels: mLabels,
-      podLabels: podLabels(mLabels),
+      podLabels: withWorkloadIdentity(mLabels),
       hook: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1' },
-      pod: jobPod(migrator.serviceAccount, LEDGER_MIGRATE_JOB, [tokenStep(props.curlImage, migrator.serviceAccount)], container('migrate', props.postgresImage, ['/bin/sh', `${SCRIPTS_DIR}/migrate.sh`], pgEnv(props.migratorRole), migrator.serviceAccount)),
+      pod: jobPod(migrator.serviceAccount, LEDGER_MIGRATE_JOB, [tokenStep(props.curlImage, migrator.serviceAccount)], container('migrate', props.postgresImage, 'migrate.sh', pgEnv(props.migratorRole), migrator.serviceAccount)),
     });
     egressOnlyPolicy(this, { name: LEDGER_MIGRATE_JOB, namespace: ns, labels: mLabels, annotations: earlier, egress: [postgresEgress, ...entra] });
 
@@ -187,8 +151,8 @@ export class LedgerChart extends Chart {
             backoffLimit: 2,
             activeDeadlineSeconds: 840,
             template: {
-              metadata: { labels: podLabels(lLabels) },
-              spec: jobPod(loader.serviceAccount, LEDGER_LOAD_CRONJOB, [tokenStep(props.curlImage, loader.serviceAccount)], container('load', props.postgresImage, ['/bin/sh', `${SCRIPTS_DIR}/load.sh`], loaderEnv, loader.serviceAccount, '512Mi')),
+              metadata: { labels: withWorkloadIdentity(lLabels) },
+              spec: jobPod(loader.serviceAccount, LEDGER_LOAD_CRONJOB, [tokenStep(props.curlImage, loader.serviceAccount)], container('load', props.postgresImage, 'load.sh', loaderEnv, loader.serviceAccount, '512Mi')),
             },
           },
         },
