@@ -14,7 +14,7 @@ import { cidrEgress, egressOnlyPolicy, hookJob, labelsFor, PLATFORM_NAMESPACE, t
 import type { ImageRef } from '../workloads/plan';
 import { migrationScript } from '../audit/migration-script';
 import { postgresEnv, scriptContainer, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type ScriptPodLayout } from '../audit/job-pod';
-import { PSQL_ENV, TOKEN_SH } from '../audit/scripts';
+import { migrationJobSh, TOKEN_SH } from '../audit/scripts';
 import { POSTGRES_PORT } from '../audit/writer';
 import { principalsScript, principalVariable, reconcileScript } from './sql';
 
@@ -40,16 +40,12 @@ export interface RetrievalChartProps {
 
 /** The Job's script: Entra roles in `postgres`, then the versioned migrations and the reconcile in the retrieval database. */
 export function retrievalMigrateSh(stores: readonly TenantStoreNames[]): string {
-  const vars = stores.map(principalVariable).map((p) => ` -v "${p.variable}=$${p.env}"`).join('');
   // A tenant stack not deployed yet has not written its object id: fail with that, and Argo CD retries the sync.
   const checks = stores.map((s) => `: "\${${principalVariable(s).env}:?${s.objectIdSecret} is not in the platform vault yet: deploy the tenant stack of ${s.tenant}}"\n`).join('');
-  return `#!/bin/sh
-set -eu
-${checks}${PSQL_ENV}
-psql -d postgres${vars} -f ${SCRIPTS_DIR}/principals.sql
-psql -d "$PGDATABASE" -At -f ${SCRIPTS_DIR}/migrate.sql
-psql -d "$PGDATABASE" -At -f ${SCRIPTS_DIR}/reconcile.sql
-`;
+  return migrationJobSh(SCRIPTS_DIR, stores.map(principalVariable), [
+    { file: 'migrate.sql', tuplesOnly: true },
+    { file: 'reconcile.sql', tuplesOnly: true },
+  ], checks);
 }
 
 export class RetrievalChart extends Chart {
