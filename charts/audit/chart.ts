@@ -10,12 +10,11 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { AUDIT_CONTAINER, AUDIT_DATABASE, AUDIT_IDENTITIES, type AuditIdentity, type Migration } from '../../catalog/audit';
+import { AUDIT_CONTAINER, AUDIT_DATABASE, AUDIT_IDENTITIES, type AuditIdentity } from '../../catalog/audit';
 import { cidrEgress, egressOnlyPolicy, hookJob, labelsFor, PLATFORM_NAMESPACE, tcp } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { entraPrincipalScript, migrationScript, roleGrantsScript } from './migration-script';
-import { POSTGRES_PORT } from './writer';
-import { postgresEnv, scriptContainer, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type ScriptPodLayout } from './job-pod';
+import { postgresEgress, postgresEnv, scriptContainer, scriptCronJob, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from './job-pod';
 import { EXPORT_DAY_SQL, EXPORT_SH, migrateSh, RECORD_SH, SCRIPTS_DIR, TOKEN_SH, UPLOAD_SH } from './scripts';
 
 export const AUDIT_APP = 'audit';
@@ -27,19 +26,9 @@ export const ARCHIVE_SCHEDULE = '30 1 * * *';
 export const ARCHIVE_DEADLINE_SECONDS = 3600;
 const HTTPS_PORT = 443;
 
-export interface AuditChartProps {
+export interface AuditChartProps extends MigratedAppProps {
   readonly environment: string;
-  readonly postgresImage: ImageRef;
-  readonly curlImage: ImageRef;
-  readonly migrations: readonly Migration[];
-  readonly postgresHost: string;
-  /** The PostgreSQL role of the migrator: its identity's Azure name (how the server names an Entra admin). */
-  readonly migratorRole: string;
   readonly blobHost: string;
-  /** The private-endpoint subnet: PostgreSQL and Blob are reachable only there. */
-  readonly privateEndpointsCidr: string;
-  /** CIDR:port of Entra ID, for the token exchange. */
-  readonly cloudEndpoints: readonly string[];
 }
 
 /** psql variable and env var carrying an identity's object id into principals.sql. */
@@ -51,7 +40,7 @@ export class AuditChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true, namespace: PLATFORM_NAMESPACE });
     const ns = PLATFORM_NAMESPACE;
     const earlier = { 'argocd.argoproj.io/sync-wave': '-2' };
-    const postgresEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) };
+    const pgEgress = postgresEgress(props.privateEndpointsCidr);
     const blobEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(HTTPS_PORT) };
     const entra = props.cloudEndpoints.map(cidrEgress);
 
@@ -84,7 +73,7 @@ export class AuditChart extends Chart {
       hook: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1' },
       pod: podSpec(migrator.serviceAccount, MIGRATE_JOB, [tokenContainer(layout, props.curlImage, migrator.serviceAccount, ['postgres'])], container('migrate', props.postgresImage, 'migrate.sh', pgEnv(props.migratorRole), migrator.serviceAccount)),
     });
-    netpol(MIGRATE_JOB, mLabels, [postgresEgress, ...entra]);
+    netpol(MIGRATE_JOB, mLabels, [pgEgress, ...entra]);
 
     // ---- archive ----------------------------------------------------------------------
     const archiver = AUDIT_IDENTITIES.archiver;
@@ -92,39 +81,26 @@ export class AuditChart extends Chart {
     identity(archiver, {}, aLabels);
     files(ARCHIVE_CRONJOB, { 'token.sh': TOKEN_SH, 'export.sh': EXPORT_SH, 'export-day.sql': EXPORT_DAY_SQL, 'upload.sh': UPLOAD_SH, 'record.sh': RECORD_SH }, aLabels);
     const archiverPg = [...pgEnv(archiver.name), { name: 'MAX_DAYS', value: '31' }];
-    new k8s.KubeCronJob(this, ARCHIVE_CRONJOB, {
-      metadata: { name: ARCHIVE_CRONJOB, namespace: ns, labels: aLabels },
-      spec: {
-        schedule: ARCHIVE_SCHEDULE,
-        timeZone: 'Etc/UTC',
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 3600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels: aLabels },
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: ARCHIVE_DEADLINE_SECONDS,
-            template: {
-              metadata: { labels: withWorkloadIdentity(aLabels) },
-              // In order, each only after the one before succeeded: nothing is recorded as archived before its blob exists.
-              spec: podSpec(
-                archiver.serviceAccount,
-                ARCHIVE_CRONJOB,
-                [
-                  tokenContainer(layout, props.curlImage, archiver.serviceAccount, ['postgres', 'storage']),
-                  container('export', props.postgresImage, 'export.sh', archiverPg, archiver.serviceAccount),
-                  container('upload', props.curlImage, 'upload.sh', [{ name: 'BLOB_HOST', value: props.blobHost }, { name: 'CONTAINER', value: AUDIT_CONTAINER }], archiver.serviceAccount),
-                ],
-                container('record', props.postgresImage, 'record.sh', archiverPg, archiver.serviceAccount),
-              ),
-            },
-          },
-        },
-      },
+    scriptCronJob(this, {
+      name: ARCHIVE_CRONJOB,
+      namespace: ns,
+      labels: aLabels,
+      schedule: ARCHIVE_SCHEDULE,
+      startingDeadlineSeconds: 3600,
+      activeDeadlineSeconds: ARCHIVE_DEADLINE_SECONDS,
+      // In order, each only after the one before succeeded: nothing is recorded as archived before its blob exists.
+      pod: podSpec(
+        archiver.serviceAccount,
+        ARCHIVE_CRONJOB,
+        [
+          tokenContainer(layout, props.curlImage, archiver.serviceAccount, ['postgres', 'storage']),
+          container('export', props.postgresImage, 'export.sh', archiverPg, archiver.serviceAccount),
+          container('upload', props.curlImage, 'upload.sh', [{ name: 'BLOB_HOST', value: props.blobHost }, { name: 'CONTAINER', value: AUDIT_CONTAINER }], archiver.serviceAccount),
+        ],
+        container('record', props.postgresImage, 'record.sh', archiverPg, archiver.serviceAccount),
+      ),
     });
-    netpol(ARCHIVE_CRONJOB, aLabels, [postgresEgress, blobEgress, ...entra]);
+    netpol(ARCHIVE_CRONJOB, aLabels, [pgEgress, blobEgress, ...entra]);
 
   }
 }

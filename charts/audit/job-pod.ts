@@ -7,10 +7,30 @@
  */
 import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { ExternalSecret, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, workloadPod } from '../workloads/common';
+import { ExternalSecret, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, tcp, workloadPod } from '../workloads/common';
+import type { Migration } from '../../catalog/audit';
 import type { ImageRef } from '../workloads/plan';
 import { TOKEN_SCOPES, TOKENS_DIR, WORK_DIR } from './scripts';
 import { POSTGRES_PORT } from './writer';
+
+/** What an app with a migration Job on the platform PostgreSQL is given by its stack. */
+export interface MigratedAppProps {
+  readonly postgresImage: ImageRef;
+  readonly curlImage: ImageRef;
+  readonly migrations: readonly Migration[];
+  readonly postgresHost: string;
+  /** The PostgreSQL role of the migrator: its identity's Azure name (how the server names an Entra admin). */
+  readonly migratorRole: string;
+  /** The private-endpoint subnet: PostgreSQL (and Blob) are reachable only there. */
+  readonly privateEndpointsCidr: string;
+  /** CIDR:port of Entra ID, for the token exchange. */
+  readonly cloudEndpoints: readonly string[];
+}
+
+/** Egress to PostgreSQL's private endpoint. */
+export function postgresEgress(privateEndpointsCidr: string): k8s.NetworkPolicyEgressRule {
+  return { to: [{ ipBlock: { cidr: privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) };
+}
 
 /** Where one app's Job pods mount what, and how much node disk their containers may use. */
 export interface ScriptPodLayout {
@@ -116,4 +136,44 @@ export function scriptJobPod(layout: ScriptPodLayout, serviceAccount: string, co
       { name: 'tmp', emptyDir: { sizeLimit: q('64Mi') } },
     ],
   };
+}
+
+export interface ScriptCronJobProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  /** Cron schedule, in UTC. */
+  readonly schedule: string;
+  /** How late a missed run may still start. */
+  readonly startingDeadlineSeconds: number;
+  /** Longest a run may take. */
+  readonly activeDeadlineSeconds: number;
+  readonly pod: k8s.PodSpec;
+}
+
+/**
+ * A CronJob of a script pod: never two runs at once (a run still going when the next is due
+ * finishes first), two retries, the last three runs of each outcome kept; its Jobs carry the
+ * app's labels, its pods the workload identity's too.
+ */
+export function scriptCronJob(scope: Construct, props: ScriptCronJobProps): k8s.KubeCronJob {
+  return new k8s.KubeCronJob(scope, props.name, {
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+    spec: {
+      schedule: props.schedule,
+      timeZone: 'Etc/UTC',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: props.startingDeadlineSeconds,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels: props.labels },
+        spec: {
+          backoffLimit: 2,
+          activeDeadlineSeconds: props.activeDeadlineSeconds,
+          template: { metadata: { labels: withWorkloadIdentity(props.labels) }, spec: props.pod },
+        },
+      },
+    },
+  });
 }

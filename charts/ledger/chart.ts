@@ -9,10 +9,9 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { Migration } from '../../catalog/audit';
 import { LEDGER_API, LEDGER_APP_ROLE, LEDGER_DATABASE, LEDGER_IDENTITIES, LEDGER_ROLES, LEDGER_SCHEMAS, type LedgerIdentity } from '../../catalog/ledger';
 import { entraPrincipalScript, migrationScript } from '../audit/migration-script';
-import { postgresEnv, scriptContainer, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type ScriptPodLayout } from '../audit/job-pod';
+import { postgresEgress, postgresEnv, scriptContainer, scriptCronJob, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from '../audit/job-pod';
 import { TOKEN_SH } from '../audit/scripts';
 import { POSTGRES_PORT } from '../audit/writer';
 import {
@@ -58,20 +57,10 @@ export interface LedgerApiSettings {
   readonly appId: string;
 }
 
-export interface LedgerChartProps {
+export interface LedgerChartProps extends MigratedAppProps {
   readonly environment: string;
-  readonly postgresImage: ImageRef;
-  readonly curlImage: ImageRef;
   readonly postgrestImage: ImageRef;
   readonly sqlExporterImage: ImageRef;
-  readonly migrations: readonly Migration[];
-  readonly postgresHost: string;
-  /** The PostgreSQL role of the migrator: its identity's Azure name (how the server names an Entra admin). */
-  readonly migratorRole: string;
-  /** The private-endpoint subnet: PostgreSQL is reachable only there. */
-  readonly privateEndpointsCidr: string;
-  /** CIDR:port of Entra ID (token exchange, signing keys). */
-  readonly cloudEndpoints: readonly string[];
   /** Tenants of this environment and their owners groups: who sees which rows. */
   readonly tenantGroups: readonly TenantGroup[];
   /** The API's app registration; absent: no API. */
@@ -88,7 +77,7 @@ export class LedgerChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true, namespace: PLATFORM_NAMESPACE });
     const ns = PLATFORM_NAMESPACE;
     const earlier = { 'argocd.argoproj.io/sync-wave': '-2' };
-    const postgresEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) };
+    const pgEgress = postgresEgress(props.privateEndpointsCidr);
     const entra = props.cloudEndpoints.map(cidrEgress);
     const principals = [LEDGER_IDENTITIES.loader, LEDGER_IDENTITIES.api];
 
@@ -122,7 +111,7 @@ export class LedgerChart extends Chart {
       hook: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1' },
       pod: jobPod(migrator.serviceAccount, LEDGER_MIGRATE_JOB, [tokenStep(props.curlImage, migrator.serviceAccount)], container('migrate', props.postgresImage, 'migrate.sh', pgEnv(props.migratorRole), migrator.serviceAccount)),
     });
-    egressOnlyPolicy(this, { name: LEDGER_MIGRATE_JOB, namespace: ns, labels: mLabels, annotations: earlier, egress: [postgresEgress, ...entra] });
+    egressOnlyPolicy(this, { name: LEDGER_MIGRATE_JOB, namespace: ns, labels: mLabels, annotations: earlier, egress: [pgEgress, ...entra] });
 
     // ---- loader -----------------------------------------------------------------------
     const loader = LEDGER_IDENTITIES.loader;
@@ -136,34 +125,22 @@ export class LedgerChart extends Chart {
       { name: 'BATCH_ROWS', value: String(LEDGER_BATCH_ROWS) },
       { name: 'MAX_BATCHES', value: String(LEDGER_MAX_BATCHES) },
     ];
-    new k8s.KubeCronJob(this, LEDGER_LOAD_CRONJOB, {
-      metadata: { name: LEDGER_LOAD_CRONJOB, namespace: ns, labels: lLabels },
-      spec: {
-        schedule: LEDGER_LOAD_SCHEDULE,
-        timeZone: 'Etc/UTC',
-        // A run still going when the next is due finishes first; the next takes over from the watermark.
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: 840,
-            template: {
-              metadata: { labels: withWorkloadIdentity(lLabels) },
-              spec: jobPod(loader.serviceAccount, LEDGER_LOAD_CRONJOB, [tokenStep(props.curlImage, loader.serviceAccount)], container('load', props.postgresImage, 'load.sh', loaderEnv, loader.serviceAccount, '512Mi')),
-            },
-          },
-        },
-      },
+    // A run still going when the next is due finishes first; the next takes over from the watermark.
+    scriptCronJob(this, {
+      name: LEDGER_LOAD_CRONJOB,
+      namespace: ns,
+      labels: lLabels,
+      schedule: LEDGER_LOAD_SCHEDULE,
+      startingDeadlineSeconds: 600,
+      activeDeadlineSeconds: 840,
+      pod: jobPod(loader.serviceAccount, LEDGER_LOAD_CRONJOB, [tokenStep(props.curlImage, loader.serviceAccount)], container('load', props.postgresImage, 'load.sh', loaderEnv, loader.serviceAccount, '512Mi')),
     });
-    egressOnlyPolicy(this, { name: LEDGER_LOAD_CRONJOB, namespace: ns, labels: lLabels, egress: [postgresEgress, ...entra] });
+    egressOnlyPolicy(this, { name: LEDGER_LOAD_CRONJOB, namespace: ns, labels: lLabels, egress: [pgEgress, ...entra] });
 
     // ---- API --------------------------------------------------------------------------
-    if (props.api) this.api(props, props.api, postgresEgress, entra);
+    if (props.api) this.api(props, props.api, pgEgress, entra);
 
-    new LedgerExporter(this, 'exporter', { environment: props.environment, image: props.sqlExporterImage, databaseEgress: postgresEgress });
+    new LedgerExporter(this, 'exporter', { environment: props.environment, image: props.sqlExporterImage, databaseEgress: pgEgress });
   }
 
   /**
@@ -172,7 +149,7 @@ export class LedgerChart extends Chart {
    * reload when it changes), takes the role from the `roles` claim, and logs in with its own
    * workload identity's token through libpq's password file.
    */
-  private api(props: LedgerChartProps, api: LedgerApiSettings, postgresEgress: k8s.NetworkPolicyEgressRule, entra: k8s.NetworkPolicyEgressRule[]): void {
+  private api(props: LedgerChartProps, api: LedgerApiSettings, pgEgress: k8s.NetworkPolicyEgressRule, entra: k8s.NetworkPolicyEgressRule[]): void {
     const ns = PLATFORM_NAMESPACE;
     const id = LEDGER_IDENTITIES.api;
     const labels = labelsFor({ name: LEDGER_API.name, component: LEDGER_API.component, version: props.postgrestImage.version });
@@ -301,7 +278,7 @@ export class LedgerChart extends Chart {
         policyTypes: ['Ingress', 'Egress'],
         // Only the Gateway's proxies call the API; Prometheus scrapes the admin port.
         ingress: [{ from: [GATEWAY_PROXY_PEER], ports: tcp(LEDGER_API.httpPort) }, metricsIngress(LEDGER_API.adminPort)],
-        egress: [postgresEgress, ...entra],
+        egress: [pgEgress, ...entra],
       },
     });
     new ServiceMonitor(this, 'api-servicemonitor', { metadata: meta, selector, port: 'metrics' });

@@ -8,34 +8,21 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Migration } from '../../catalog/audit';
 import { RETRIEVAL_DATABASE, RETRIEVAL_MIGRATOR, type TenantStoreNames } from '../../catalog/retrieval';
-import { cidrEgress, egressOnlyPolicy, hookJob, labelsFor, PLATFORM_NAMESPACE, tcp } from '../workloads/common';
-import type { ImageRef } from '../workloads/plan';
+import { cidrEgress, egressOnlyPolicy, hookJob, labelsFor, PLATFORM_NAMESPACE } from '../workloads/common';
 import { migrationScript } from '../audit/migration-script';
-import { postgresEnv, scriptContainer, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type ScriptPodLayout } from '../audit/job-pod';
+import { postgresEgress, postgresEnv, scriptContainer, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from '../audit/job-pod';
 import { migrationJobSh, TOKEN_SH } from '../audit/scripts';
-import { POSTGRES_PORT } from '../audit/writer';
 import { principalsScript, principalVariable, reconcileScript } from './sql';
 
 export const RETRIEVAL_APP = 'retrieval';
 export const RETRIEVAL_MIGRATE_JOB = 'retrieval-migrate';
 const SCRIPTS_DIR = '/etc/retrieval';
 
-export interface RetrievalChartProps {
-  readonly postgresImage: ImageRef;
-  readonly curlImage: ImageRef;
-  readonly migrations: readonly Migration[];
+export interface RetrievalChartProps extends MigratedAppProps {
   /** The environment's active retrieval tenants. */
   readonly stores: readonly TenantStoreNames[];
   readonly embeddingDimensions: number;
-  readonly postgresHost: string;
-  /** The migrator's PostgreSQL role: its identity's Azure name (how the server names an Entra admin). */
-  readonly migratorRole: string;
-  /** The private-endpoint subnet: PostgreSQL is reachable only there. */
-  readonly privateEndpointsCidr: string;
-  /** CIDR:port of Entra ID, for the token exchange. */
-  readonly cloudEndpoints: readonly string[];
 }
 
 /** The Job's script: Entra roles in `postgres`, then the versioned migrations and the reconcile in the retrieval database. */
@@ -71,7 +58,7 @@ export class RetrievalChart extends Chart {
     egressOnlyPolicy(this, {
       name: RETRIEVAL_MIGRATE_JOB,
       ...meta,
-      egress: [{ to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) }, ...props.cloudEndpoints.map(cidrEgress)],
+      egress: [postgresEgress(props.privateEndpointsCidr), ...props.cloudEndpoints.map(cidrEgress)],
     });
     hookJob(this, {
       name: RETRIEVAL_MIGRATE_JOB,
