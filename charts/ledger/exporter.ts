@@ -7,10 +7,8 @@
  * sql_exporter reads one DSN at start and cannot refresh an Entra ID token.
  */
 import type { Construct } from 'constructs';
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { METRICS, SERVICES, type MetricKey } from '../../catalog/services';
-import type { ImageRef } from '../workloads/plan';
-import { SqlExporter, sqlExporterFile, type SqlExporterCollector } from '../workloads/sql-exporter';
+import { SERVICES, type MetricKey } from '../../catalog/services';
+import { catalogMetric, SqlExporter, sqlExporterFile, type SqlExporterAppProps, type SqlExporterCollector } from '../workloads/sql-exporter';
 
 export const LEDGER_EXPORTER = SERVICES.ledgerExporter;
 /** Key Vault secret with the metrics login's connection URL (docs/cost-ledger.md). */
@@ -30,10 +28,7 @@ export const LEDGER_METRIC_COLUMNS: Record<Extract<MetricKey, `ledger${string}`>
 
 const COLLECTOR: SqlExporterCollector = {
   name: 'ledger_totals',
-  metrics: Object.entries(LEDGER_METRIC_COLUMNS).map(([key, column]) => {
-    const m = METRICS[key as MetricKey];
-    return { metric_name: m.name, type: m.type, help: m.help, key_labels: Object.keys(m.labels), values: [column], query_ref: 'totals' };
-  }),
+  metrics: Object.entries(LEDGER_METRIC_COLUMNS).map(([key, column]) => catalogMetric(key as MetricKey, column, 'totals')),
   queries: [{ query_name: 'totals', query: LEDGER_TOTALS_QUERY }],
 };
 
@@ -42,14 +37,8 @@ export function ledgerExporterConfig(): Record<string, unknown> {
   return sqlExporterFile(COLLECTOR);
 }
 
-export interface LedgerExporterProps {
-  readonly environment: string;
-  readonly image: ImageRef;
-  readonly databaseEgress: k8s.NetworkPolicyEgressRule;
-}
-
 export class LedgerExporter extends SqlExporter {
-  constructor(scope: Construct, id: string, props: LedgerExporterProps) {
+  constructor(scope: Construct, id: string, props: SqlExporterAppProps) {
     super(scope, id, { ...props, service: LEDGER_EXPORTER, databaseSecret: LEDGER_EXPORTER_DATABASE_SECRET, collector: COLLECTOR });
   }
 }

@@ -10,10 +10,8 @@
  * budget alert, while every replica is another client of the router's database.
  */
 import type { Construct } from 'constructs';
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { METRICS, SERVICES } from '../../catalog/services';
-import type { ImageRef } from './plan';
-import { SqlExporter, sqlExporterFile, type SqlExporterCollector } from './sql-exporter';
+import { SERVICES } from '../../catalog/services';
+import { catalogMetric, SqlExporter, sqlExporterFile, type SqlExporterAppProps, type SqlExporterCollector } from './sql-exporter';
 
 export const SPEND_EXPORTER = SERVICES.spendExporter;
 /** Key Vault secret with the read-only role's connection URL (docs/workloads.md). */
@@ -30,8 +28,8 @@ export const TEAM_SPEND_QUERY = 'SELECT team_id AS team, spend, max_budget FROM 
 const COLLECTOR: SqlExporterCollector = {
   name: 'llm_router_team_spend',
   metrics: [
-    { metric_name: METRICS.teamSpend.name, type: 'gauge', help: METRICS.teamSpend.help, key_labels: ['team'], values: ['spend'], query_ref: 'teams' },
-    { metric_name: METRICS.teamMaxBudget.name, type: 'gauge', help: METRICS.teamMaxBudget.help, key_labels: ['team'], values: ['max_budget'], query_ref: 'teams' },
+    catalogMetric('teamSpend', 'spend', 'teams'),
+    catalogMetric('teamMaxBudget', 'max_budget', 'teams'),
   ],
   queries: [{ query_name: 'teams', query: TEAM_SPEND_QUERY }],
 };
@@ -41,15 +39,8 @@ export function sqlExporterConfig(): Record<string, unknown> {
   return sqlExporterFile(COLLECTOR);
 }
 
-export interface SpendExporterProps {
-  readonly environment: string;
-  readonly image: ImageRef;
-  /** The router's egress rule to PostgreSQL (its private endpoint). */
-  readonly databaseEgress: k8s.NetworkPolicyEgressRule;
-}
-
 export class SpendExporter extends SqlExporter {
-  constructor(scope: Construct, id: string, props: SpendExporterProps) {
+  constructor(scope: Construct, id: string, props: SqlExporterAppProps) {
     super(scope, id, { ...props, service: SPEND_EXPORTER, databaseSecret: SPEND_EXPORTER_DATABASE_SECRET, collector: COLLECTOR });
   }
 }

@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { stringify } from 'yaml';
+import { METRICS, type MetricKey } from '../../catalog/services';
 import type { ImageRef } from './plan';
 import { PlatformService, type PlatformServiceProps } from './service';
 
@@ -20,6 +21,12 @@ export interface SqlExporterMetric {
   readonly key_labels: string[];
   readonly values: string[];
   readonly query_ref: string;
+}
+
+/** A catalog metric (name, type, help, labels: catalog/services.ts METRICS) read from `column` of the query `queryRef`. */
+export function catalogMetric(key: MetricKey, column: string, queryRef: string): SqlExporterMetric {
+  const m = METRICS[key];
+  return { metric_name: m.name, type: m.type, help: m.help, key_labels: Object.keys(m.labels), values: [column], query_ref: queryRef };
 }
 
 export interface SqlExporterCollector {
@@ -45,13 +52,17 @@ export function sqlExporterFile(collector: SqlExporterCollector): Record<string,
   };
 }
 
-export interface SqlExporterProps {
-  /** Name, namespace and port, from catalog/services.ts. */
-  readonly service: PlatformServiceProps['service'];
+/** What the app that runs an exporter gives it. */
+export interface SqlExporterAppProps {
   readonly environment: string;
   readonly image: ImageRef;
   /** The egress rule to PostgreSQL (its private endpoint). */
   readonly databaseEgress: k8s.NetworkPolicyEgressRule;
+}
+
+export interface SqlExporterProps extends SqlExporterAppProps {
+  /** Name, namespace and port, from catalog/services.ts. */
+  readonly service: PlatformServiceProps['service'];
   /** Key Vault secret with the read-only login's connection URL. */
   readonly databaseSecret: string;
   readonly collector: SqlExporterCollector;
