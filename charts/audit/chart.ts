@@ -13,7 +13,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { AUDIT_CONTAINER, AUDIT_DATABASE, AUDIT_IDENTITIES, type AuditIdentity } from '../../catalog/audit';
 import { cidrEgress, egressOnlyPolicy, hookJob, labelsFor, PLATFORM_NAMESPACE, tcp } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
-import { entraPrincipalScript, migrationScript, roleGrantsScript } from './migration-script';
+import { entraPrincipalScript, migrationScript, objectIdVariable, roleGrantsScript } from './migration-script';
 import { postgresEgress, postgresEnv, scriptContainer, scriptCronJob, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from './job-pod';
 import { EXPORT_DAY_SQL, EXPORT_SH, migrateSh, RECORD_SH, SCRIPTS_DIR, TOKEN_SH, UPLOAD_SH } from './scripts';
 
@@ -31,8 +31,7 @@ export interface AuditChartProps extends MigratedAppProps {
   readonly blobHost: string;
 }
 
-/** psql variable and env var carrying an identity's object id into principals.sql. */
-const principalVar = (a: AuditIdentity) => ({ variable: a.name.replace(/-/g, '_'), env: a.objectIdSecret.replace(/-/g, '_').toUpperCase() });
+const principalVar = (a: AuditIdentity) => objectIdVariable(a.name, a.objectIdSecret);
 const WRITERS_AND_ARCHIVER = [AUDIT_IDENTITIES.gatewayWriter, AUDIT_IDENTITIES.mcpHubWriter, AUDIT_IDENTITIES.archiver];
 
 export class AuditChart extends Chart {

@@ -10,7 +10,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { LEDGER_API, LEDGER_APP_ROLE, LEDGER_DATABASE, LEDGER_IDENTITIES, LEDGER_ROLES, LEDGER_SCHEMAS, type LedgerIdentity } from '../../catalog/ledger';
-import { entraPrincipalScript, migrationScript } from '../audit/migration-script';
+import { entraPrincipalScript, migrationScript, objectIdVariable } from '../audit/migration-script';
 import { postgresEgress, postgresEnv, scriptContainer, scriptCronJob, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from '../audit/job-pod';
 import { TOKEN_SH } from '../audit/scripts';
 import { POSTGRES_PORT } from '../audit/writer';
@@ -67,7 +67,7 @@ export interface LedgerChartProps extends MigratedAppProps {
   readonly api?: LedgerApiSettings;
 }
 
-const principalVar = (a: LedgerIdentity) => ({ variable: a.name.replace(/-/g, '_'), env: a.objectIdSecret.replace(/-/g, '_').toUpperCase() });
+const principalVar = (a: LedgerIdentity) => objectIdVariable(a.name, a.objectIdSecret);
 
 /** Containers probed by command (a shell loop in the curl image has no HTTP server). */
 export const LEDGER_SHELL_PROBED = [`${LEDGER_API.name}/entra`];
