@@ -86,7 +86,7 @@ export class LedgerChart extends Chart {
     const metaOf = (labels: Record<string, string>, hook: boolean) => ({ namespace: ns, labels, ...(hook ? { annotations: earlier } : {}) });
     const identity = (a: LedgerIdentity, extraSecrets: Record<string, string>, labels: Record<string, string>, hook: boolean) => scriptIdentity(this, a, metaOf(labels, hook), extraSecrets);
     const files = (name: string, data: Record<string, string>, labels: Record<string, string>, hook: boolean) => scriptFiles(this, name, metaOf(labels, hook), data);
-    const container = (name: string, image: ImageRef, script: string, env: k8s.EnvVar[], secret: string, memory?: string) => scriptContainer(layout, { name, image, script, env, secret, ...(memory ? { memory } : {}) });
+    const container = (name: string, image: ImageRef, script: string, env: k8s.EnvVar[], secret: string, memory?: string) => scriptContainer(layout, { name, image, script, env, secret, memory });
     const jobPod = (serviceAccount: string, configMap: string, init: k8s.Container[], main: k8s.Container) => scriptJobPod(layout, serviceAccount, configMap, init, main);
     const pgEnv = (user: string) => postgresEnv(props.postgresHost, LEDGER_DATABASE, user);
     const tokenStep = (image: ImageRef, secret: string) => tokenContainer(layout, image, secret, ['postgres']);
