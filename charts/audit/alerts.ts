@@ -8,6 +8,7 @@
  */
 import { PLATFORM_NAMESPACE } from '../../catalog/services';
 import { MCP_AUDIT_WRITER, MCP_HUB } from '../../catalog/audit';
+import { cronJobRules } from '../observability/cronjob-rules';
 import type { RuleGroup } from '../observability/slo';
 
 export const AUDIT_RUNBOOK = 'docs/runbooks/audit.md';
@@ -21,38 +22,29 @@ const RUN_GRACE = '65m';
 const STALE_SECONDS = 26 * 3600;
 
 export function auditRuleGroups(): RuleGroup[] {
-  const sel = `{namespace="${PLATFORM_NAMESPACE}",cronjob="${CRONJOB}"}`;
-  const lastSuccess = `max by (namespace, cronjob) (kube_cronjob_status_last_successful_time${sel})`;
-  const lastSchedule = `max by (namespace, cronjob) (kube_cronjob_status_last_schedule_time${sel})`;
   return [
     {
       name: 'audit-archive',
-      rules: [
-        {
+      rules: cronJobRules({
+        namespace: PLATFORM_NAMESPACE,
+        cronjob: CRONJOB,
+        runbook: AUDIT_RUNBOOK,
+        failing: {
           alert: 'AuditArchiveFailing',
-          // The last run started after the last success and has not succeeded since (failed, or still running past its deadline).
-          expr: `${lastSchedule} > (${lastSuccess} or ${lastSchedule} * 0)`,
+          severity: AUDIT_SEVERITY.AuditArchiveFailing,
           for: RUN_GRACE,
-          labels: { severity: AUDIT_SEVERITY.AuditArchiveFailing },
-          annotations: {
-            summary: 'The audit archive run has not succeeded',
-            description: `The ${CRONJOB} CronJob's last run has not succeeded within ${RUN_GRACE}: closed days of audit events are not being written to the immutable container.`,
-            runbook_url: `${AUDIT_RUNBOOK}#auditarchivefailing`,
-          },
+          summary: 'The audit archive run has not succeeded',
+          description: `The ${CRONJOB} CronJob's last run has not succeeded within ${RUN_GRACE}: closed days of audit events are not being written to the immutable container.`,
         },
-        {
+        stale: {
           alert: 'AuditArchiveStale',
-          // Never succeeded: stale once the CronJob itself is older than that.
-          expr: `time() - ${lastSuccess} > ${STALE_SECONDS} or absent(kube_cronjob_status_last_successful_time${sel}) and on () (time() - max(kube_cronjob_created${sel}) > ${STALE_SECONDS})`,
+          severity: AUDIT_SEVERITY.AuditArchiveStale,
           for: '30m',
-          labels: { severity: AUDIT_SEVERITY.AuditArchiveStale },
-          annotations: {
-            summary: 'No audit archive run has succeeded for more than a day',
-            description: `No run of the ${CRONJOB} CronJob has succeeded for ${STALE_SECONDS / 3600} hours (or ever, since it was created).`,
-            runbook_url: `${AUDIT_RUNBOOK}#auditarchivestale`,
-          },
+          afterSeconds: STALE_SECONDS,
+          summary: 'No audit archive run has succeeded for more than a day',
+          description: `No run of the ${CRONJOB} CronJob has succeeded for ${STALE_SECONDS / 3600} hours (or ever, since it was created).`,
         },
-      ],
+      }),
     },
     {
       name: 'audit-mcp-writer',

@@ -10,12 +10,12 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { AUDIT_CONTAINER, AUDIT_DATABASE, AUDIT_IDENTITIES, type AuditIdentity, type Migration } from '../../catalog/audit';
-import { cidrEgress, egressOnlyPolicy, ExternalSecret, hookJob, labelsFor, PLATFORM_NAMESPACE, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, tcp } from '../workloads/common';
+import { AUDIT_CONTAINER, AUDIT_DATABASE, AUDIT_IDENTITIES, type AuditIdentity } from '../../catalog/audit';
+import { cidrEgress, egressOnlyPolicy, hookJob, labelsFor, PLATFORM_NAMESPACE, tcp } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
-import { entraPrincipalScript, migrationScript, roleGrantsScript } from './migration-script';
-import { POSTGRES_PORT } from './writer';
-import { EXPORT_DAY_SQL, EXPORT_SH, migrateSh, RECORD_SH, SCRIPTS_DIR, TOKEN_SCOPES, TOKEN_SH, TOKENS_DIR, UPLOAD_SH, WORK_DIR } from './scripts';
+import { entraPrincipalScript, migrationScript, objectIdVariable, roleGrantsScript } from './migration-script';
+import { postgresEgress, postgresEnv, scriptContainer, scriptCronJob, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from './job-pod';
+import { EXPORT_DAY_SQL, EXPORT_SH, migrateSh, RECORD_SH, SCRIPTS_DIR, TOKEN_SH, UPLOAD_SH } from './scripts';
 
 export const AUDIT_APP = 'audit';
 export const MIGRATE_JOB = 'audit-migrate';
@@ -26,23 +26,12 @@ export const ARCHIVE_SCHEDULE = '30 1 * * *';
 export const ARCHIVE_DEADLINE_SECONDS = 3600;
 const HTTPS_PORT = 443;
 
-export interface AuditChartProps {
+export interface AuditChartProps extends MigratedAppProps {
   readonly environment: string;
-  readonly postgresImage: ImageRef;
-  readonly curlImage: ImageRef;
-  readonly migrations: readonly Migration[];
-  readonly postgresHost: string;
-  /** The PostgreSQL role of the migrator: its identity's Azure name (how the server names an Entra admin). */
-  readonly migratorRole: string;
   readonly blobHost: string;
-  /** The private-endpoint subnet: PostgreSQL and Blob are reachable only there. */
-  readonly privateEndpointsCidr: string;
-  /** CIDR:port of Entra ID, for the token exchange. */
-  readonly cloudEndpoints: readonly string[];
 }
 
-/** psql variable and env var carrying an identity's object id into principals.sql. */
-const principalVar = (a: AuditIdentity) => ({ variable: a.name.replace(/-/g, '_'), env: a.objectIdSecret.replace(/-/g, '_').toUpperCase() });
+const principalVar = (a: AuditIdentity) => objectIdVariable(a.name, a.objectIdSecret);
 const WRITERS_AND_ARCHIVER = [AUDIT_IDENTITIES.gatewayWriter, AUDIT_IDENTITIES.mcpHubWriter, AUDIT_IDENTITIES.archiver];
 
 export class AuditChart extends Chart {
@@ -50,63 +39,19 @@ export class AuditChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true, namespace: PLATFORM_NAMESPACE });
     const ns = PLATFORM_NAMESPACE;
     const earlier = { 'argocd.argoproj.io/sync-wave': '-2' };
-    const postgresEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) };
+    const pgEgress = postgresEgress(props.privateEndpointsCidr);
     const blobEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(HTTPS_PORT) };
     const entra = props.cloudEndpoints.map(cidrEgress);
 
-    const identity = (a: AuditIdentity, extraSecrets: Record<string, string>, labels: Record<string, string>) => {
-      new k8s.KubeServiceAccount(this, `${a.serviceAccount}-sa`, { metadata: { name: a.serviceAccount, namespace: ns, labels, annotations: earlier }, automountServiceAccountToken: false });
-      new ExternalSecret(this, `${a.serviceAccount}-secret`, { metadata: { name: a.serviceAccount, namespace: ns, labels, annotations: earlier }, data: { AZURE_CLIENT_ID: a.clientIdSecret, ...extraSecrets } });
-    };
-    const files = (name: string, data: Record<string, string>, labels: Record<string, string>) =>
-      new k8s.KubeConfigMap(this, `${name}-files`, { metadata: { name, namespace: ns, labels, annotations: earlier }, data });
+    const layout: ScriptPodLayout = { scriptsDir: SCRIPTS_DIR, work: true, ephemeralStorage: { request: '256Mi', limit: '3Gi' }, workloadPool: false };
+    const identity = (a: AuditIdentity, extraSecrets: Record<string, string>, labels: Record<string, string>) => scriptIdentity(this, a, { namespace: ns, labels, annotations: earlier }, extraSecrets);
+    const files = (name: string, data: Record<string, string>, labels: Record<string, string>) => scriptFiles(this, name, { namespace: ns, labels, annotations: earlier }, data);
     // Wave -2 like the rest: the namespace denies by default, so the policy must exist before the hook runs.
     const netpol = (name: string, labels: Record<string, string>, egress: k8s.NetworkPolicyEgressRule[]) =>
       egressOnlyPolicy(this, { name, namespace: ns, labels, annotations: earlier, egress });
-    const container = (name: string, image: ImageRef, script: string, env: k8s.EnvVar[], secret: string): k8s.Container => ({
-      name,
-      image: image.ref,
-      imagePullPolicy: 'IfNotPresent',
-      command: ['/bin/sh', `${SCRIPTS_DIR}/${script}`],
-      env: [{ name: 'HOME', value: '/tmp' }, ...env],
-      envFrom: [{ secretRef: { name: secret } }],
-      resources: resources({ cpuRequest: '100m', cpuLimit: '400m', memory: '256Mi', ephemeralStorage: { request: '256Mi', limit: '3Gi' } }),
-      securityContext: RESTRICTED_CONTAINER,
-      volumeMounts: [
-        { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
-        { name: 'tokens', mountPath: TOKENS_DIR },
-        { name: 'work', mountPath: WORK_DIR },
-        { name: 'tmp', mountPath: '/tmp' },
-      ],
-    });
-    const podSpec = (serviceAccount: string, configMap: string, init: k8s.Container[], main: k8s.Container): k8s.PodSpec => ({
-      restartPolicy: 'Never',
-      serviceAccountName: serviceAccount,
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      securityContext: RESTRICTED_POD,
-      initContainers: init,
-      containers: [main],
-      volumes: [
-        { name: 'scripts', configMap: { name: configMap } },
-        // Access tokens never touch a disk.
-        { name: 'tokens', emptyDir: { medium: 'Memory', sizeLimit: q('1Mi') } },
-        { name: 'work', emptyDir: { sizeLimit: q('2Gi') } },
-        { name: 'tmp', emptyDir: { sizeLimit: q('64Mi') } },
-      ],
-    });
-    // The workload identity webhook (v1.6.0, pkg/webhook/webhook.go) mutates init containers as
-    // well as containers: each gets the token file, AZURE_TENANT_ID and AZURE_AUTHORITY_HOST.
-    // The client id comes from the ExternalSecret (the service account carries no annotation).
-    const podLabels = (labels: Record<string, string>) => ({ ...labels, 'azure.workload.identity/use': 'true' });
-    const pgEnv = (user: string): k8s.EnvVar[] => [
-      { name: 'PGHOST', value: props.postgresHost },
-      { name: 'PGPORT', value: String(POSTGRES_PORT) },
-      { name: 'PGDATABASE', value: AUDIT_DATABASE },
-      { name: 'PGUSER', value: user },
-    ];
-    const tokenStep = (image: ImageRef, secret: string, scopes: (keyof typeof TOKEN_SCOPES)[]) =>
-      container('token', image, 'token.sh', [{ name: 'TOKEN_SCOPES', value: scopes.map((s) => `${s}=${TOKEN_SCOPES[s]}`).join(' ') }], secret);
+    const container = (name: string, image: ImageRef, script: string, env: k8s.EnvVar[], secret: string) => scriptContainer(layout, { name, image, script, env, secret });
+    const podSpec = (serviceAccount: string, configMap: string, init: k8s.Container[], main: k8s.Container) => scriptJobPod(layout, serviceAccount, configMap, init, main);
+    const pgEnv = (user: string) => postgresEnv(props.postgresHost, AUDIT_DATABASE, user);
 
     // ---- migrations -------------------------------------------------------------------
     const migrator = AUDIT_IDENTITIES.migrator;
@@ -123,11 +68,11 @@ export class AuditChart extends Chart {
       name: MIGRATE_JOB,
       namespace: ns,
       labels: mLabels,
-      podLabels: podLabels(mLabels),
+      podLabels: withWorkloadIdentity(mLabels),
       hook: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1' },
-      pod: podSpec(migrator.serviceAccount, MIGRATE_JOB, [tokenStep(props.curlImage, migrator.serviceAccount, ['postgres'])], container('migrate', props.postgresImage, 'migrate.sh', pgEnv(props.migratorRole), migrator.serviceAccount)),
+      pod: podSpec(migrator.serviceAccount, MIGRATE_JOB, [tokenContainer(layout, props.curlImage, migrator.serviceAccount, ['postgres'])], container('migrate', props.postgresImage, 'migrate.sh', pgEnv(props.migratorRole), migrator.serviceAccount)),
     });
-    netpol(MIGRATE_JOB, mLabels, [postgresEgress, ...entra]);
+    netpol(MIGRATE_JOB, mLabels, [pgEgress, ...entra]);
 
     // ---- archive ----------------------------------------------------------------------
     const archiver = AUDIT_IDENTITIES.archiver;
@@ -135,39 +80,26 @@ export class AuditChart extends Chart {
     identity(archiver, {}, aLabels);
     files(ARCHIVE_CRONJOB, { 'token.sh': TOKEN_SH, 'export.sh': EXPORT_SH, 'export-day.sql': EXPORT_DAY_SQL, 'upload.sh': UPLOAD_SH, 'record.sh': RECORD_SH }, aLabels);
     const archiverPg = [...pgEnv(archiver.name), { name: 'MAX_DAYS', value: '31' }];
-    new k8s.KubeCronJob(this, ARCHIVE_CRONJOB, {
-      metadata: { name: ARCHIVE_CRONJOB, namespace: ns, labels: aLabels },
-      spec: {
-        schedule: ARCHIVE_SCHEDULE,
-        timeZone: 'Etc/UTC',
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 3600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels: aLabels },
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: ARCHIVE_DEADLINE_SECONDS,
-            template: {
-              metadata: { labels: podLabels(aLabels) },
-              // In order, each only after the one before succeeded: nothing is recorded as archived before its blob exists.
-              spec: podSpec(
-                archiver.serviceAccount,
-                ARCHIVE_CRONJOB,
-                [
-                  tokenStep(props.curlImage, archiver.serviceAccount, ['postgres', 'storage']),
-                  container('export', props.postgresImage, 'export.sh', archiverPg, archiver.serviceAccount),
-                  container('upload', props.curlImage, 'upload.sh', [{ name: 'BLOB_HOST', value: props.blobHost }, { name: 'CONTAINER', value: AUDIT_CONTAINER }], archiver.serviceAccount),
-                ],
-                container('record', props.postgresImage, 'record.sh', archiverPg, archiver.serviceAccount),
-              ),
-            },
-          },
-        },
-      },
+    scriptCronJob(this, {
+      name: ARCHIVE_CRONJOB,
+      namespace: ns,
+      labels: aLabels,
+      schedule: ARCHIVE_SCHEDULE,
+      startingDeadlineSeconds: 3600,
+      activeDeadlineSeconds: ARCHIVE_DEADLINE_SECONDS,
+      // In order, each only after the one before succeeded: nothing is recorded as archived before its blob exists.
+      pod: podSpec(
+        archiver.serviceAccount,
+        ARCHIVE_CRONJOB,
+        [
+          tokenContainer(layout, props.curlImage, archiver.serviceAccount, ['postgres', 'storage']),
+          container('export', props.postgresImage, 'export.sh', archiverPg, archiver.serviceAccount),
+          container('upload', props.curlImage, 'upload.sh', [{ name: 'BLOB_HOST', value: props.blobHost }, { name: 'CONTAINER', value: AUDIT_CONTAINER }], archiver.serviceAccount),
+        ],
+        container('record', props.postgresImage, 'record.sh', archiverPg, archiver.serviceAccount),
+      ),
     });
-    netpol(ARCHIVE_CRONJOB, aLabels, [postgresEgress, blobEgress, ...entra]);
+    netpol(ARCHIVE_CRONJOB, aLabels, [pgEgress, blobEgress, ...entra]);
 
   }
 }

@@ -61,6 +61,11 @@ $runner$;`,
   ].join('\n');
 }
 
+/** The psql variable and environment variable carrying a principal's object id (from its Key Vault secret) into principals.sql. */
+export function objectIdVariable(role: string, objectIdSecret: string): { variable: string; env: string } {
+  return { variable: role.replace(/-/g, '_'), env: objectIdSecret.replace(/-/g, '_').toUpperCase() };
+}
+
 /**
  * Maps each audit identity's Entra ID principal to a PostgreSQL role named like the identity, in
  * the `postgres` database, where Azure Database for PostgreSQL Flexible Server provides

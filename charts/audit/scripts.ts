@@ -16,6 +16,20 @@ export const TOKENS_DIR = '/run/tokens';
 export const WORK_DIR = '/work';
 export const SCRIPTS_DIR = '/etc/audit';
 
+/**
+ * The client-credentials request that exchanges the pod's federated token for an Entra ID access
+ * token of `scope`, the token alone written to `out` (lines of a loop body, indented two spaces).
+ */
+export function tokenRequestSh(scope: string, out: string): string {
+  return `  curl -fsS --retry 3 --max-time 30 "\${AZURE_AUTHORITY_HOST%/}/\${AZURE_TENANT_ID}/oauth2/v2.0/token" \\
+    --data-urlencode "client_id=$AZURE_CLIENT_ID" \\
+    --data-urlencode "grant_type=client_credentials" \\
+    --data-urlencode "client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer" \\
+    --data-urlencode "client_assertion=$(cat "$AZURE_FEDERATED_TOKEN_FILE")" \\
+    --data-urlencode "scope=${scope}" \\
+    | sed -n 's/.*"access_token":"\\([^"]*\\)".*/\\1/p' > ${out}`;
+}
+
 /** `TOKEN_SCOPES` (name=scope ...) -> one token file per name. */
 export const TOKEN_SH = `#!/bin/sh
 # Exchanges the pod's federated token for one Entra ID access token per scope in TOKEN_SCOPES.
@@ -23,13 +37,7 @@ set -eu
 for pair in $TOKEN_SCOPES; do
   name=\${pair%%=*}
   scope=\${pair#*=}
-  curl -fsS --retry 3 --max-time 30 "\${AZURE_AUTHORITY_HOST%/}/\${AZURE_TENANT_ID}/oauth2/v2.0/token" \\
-    --data-urlencode "client_id=$AZURE_CLIENT_ID" \\
-    --data-urlencode "grant_type=client_credentials" \\
-    --data-urlencode "client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer" \\
-    --data-urlencode "client_assertion=$(cat "$AZURE_FEDERATED_TOKEN_FILE")" \\
-    --data-urlencode "scope=$scope" \\
-    | sed -n 's/.*"access_token":"\\([^"]*\\)".*/\\1/p' > "${TOKENS_DIR}/$name"
+${tokenRequestSh('$scope', `"${TOKENS_DIR}/$name"`)}
   test -s "${TOKENS_DIR}/$name" || { echo "no $name token" >&2; exit 1; }
 done
 `;
@@ -40,16 +48,32 @@ printf '*:*:*:*:%s\\n' "$(cat ${TOKENS_DIR}/postgres)" > ${TOKENS_DIR}/pgpass
 export PGPASSFILE=${TOKENS_DIR}/pgpass PGSSLMODE=verify-full PGSSLROOTCERT=system PGAPPNAME="$(hostname)"
 psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }`;
 
-/** The migration Job: Entra principals (postgres database), then migrations and grants (audit database). */
-export function migrateSh(principals: readonly { variable: string; env: string }[]): string {
-  const vars = principals.map((p) => `-v "${p.variable}=$${p.env}"`).join(' ');
+/** One step of a migration Job: a SQL file of the ConfigMap run in the app's database; `tuplesOnly` prints bare rows (psql -At). */
+export interface MigrateStep {
+  readonly file: string;
+  readonly tuplesOnly: boolean;
+}
+
+/**
+ * A migration Job's script: the Entra principals (principals.sql in the postgres database, each
+ * object id as a psql variable), then `steps` in order in the app's database. `checks` (shell
+ * lines) run first, before any token is read.
+ */
+export function migrationJobSh(scriptsDir: string, principals: readonly { variable: string; env: string }[], steps: readonly MigrateStep[], checks = ''): string {
+  const vars = principals.map((p) => ` -v "${p.variable}=$${p.env}"`).join('');
   return `#!/bin/sh
 set -eu
-${PSQL_ENV}
-psql -d postgres ${vars} -f ${SCRIPTS_DIR}/principals.sql
-psql -d "$PGDATABASE" -At -f ${SCRIPTS_DIR}/migrate.sql
-psql -d "$PGDATABASE" -f ${SCRIPTS_DIR}/grants.sql
-`;
+${checks}${PSQL_ENV}
+psql -d postgres${vars} -f ${scriptsDir}/principals.sql
+${steps.map((s) => `psql -d "$PGDATABASE"${s.tuplesOnly ? ' -At' : ''} -f ${scriptsDir}/${s.file}\n`).join('')}`;
+}
+
+/** The audit migration Job: Entra principals (postgres database), then migrations and grants (audit database). */
+export function migrateSh(principals: readonly { variable: string; env: string }[]): string {
+  return migrationJobSh(SCRIPTS_DIR, principals, [
+    { file: 'migrate.sql', tuplesOnly: true },
+    { file: 'grants.sql', tuplesOnly: false },
+  ]);
 }
 
 /**

@@ -5,6 +5,7 @@
  * overlap make the next good run catch up without double counting.
  */
 import { PLATFORM_NAMESPACE } from '../../catalog/services';
+import { cronJobRules } from '../observability/cronjob-rules';
 import type { RuleGroup } from '../observability/slo';
 import { LEDGER_LOAD_CRONJOB } from './chart';
 
@@ -17,36 +18,29 @@ export const LEDGER_RUN_GRACE = '20m';
 export const LEDGER_STALE_SECONDS = 2 * 3600;
 
 export function ledgerRuleGroups(): RuleGroup[] {
-  const sel = `{namespace="${PLATFORM_NAMESPACE}",cronjob="${LEDGER_LOAD_CRONJOB}"}`;
-  const lastSuccess = `max by (namespace, cronjob) (kube_cronjob_status_last_successful_time${sel})`;
-  const lastSchedule = `max by (namespace, cronjob) (kube_cronjob_status_last_schedule_time${sel})`;
   return [
     {
       name: 'ledger-load',
-      rules: [
-        {
+      rules: cronJobRules({
+        namespace: PLATFORM_NAMESPACE,
+        cronjob: LEDGER_LOAD_CRONJOB,
+        runbook: LEDGER_RUNBOOK,
+        failing: {
           alert: 'LedgerLoadFailing',
-          expr: `${lastSchedule} > (${lastSuccess} or ${lastSchedule} * 0)`,
+          severity: LEDGER_SEVERITY.LedgerLoadFailing,
           for: LEDGER_RUN_GRACE,
-          labels: { severity: LEDGER_SEVERITY.LedgerLoadFailing },
-          annotations: {
-            summary: 'The cost ledger load has not succeeded',
-            description: `The ${LEDGER_LOAD_CRONJOB} CronJob's last run has not succeeded within ${LEDGER_RUN_GRACE}: router spend logs are not reaching the cost ledger.`,
-            runbook_url: `${LEDGER_RUNBOOK}#ledgerloadfailing`,
-          },
+          summary: 'The cost ledger load has not succeeded',
+          description: `The ${LEDGER_LOAD_CRONJOB} CronJob's last run has not succeeded within ${LEDGER_RUN_GRACE}: router spend logs are not reaching the cost ledger.`,
         },
-        {
+        stale: {
           alert: 'LedgerLoadStale',
-          expr: `time() - ${lastSuccess} > ${LEDGER_STALE_SECONDS} or absent(kube_cronjob_status_last_successful_time${sel}) and on () (time() - max(kube_cronjob_created${sel}) > ${LEDGER_STALE_SECONDS})`,
+          severity: LEDGER_SEVERITY.LedgerLoadStale,
           for: '15m',
-          labels: { severity: LEDGER_SEVERITY.LedgerLoadStale },
-          annotations: {
-            summary: 'No cost ledger load has succeeded for two hours',
-            description: `No run of the ${LEDGER_LOAD_CRONJOB} CronJob has succeeded for ${LEDGER_STALE_SECONDS / 3600} hours (or ever, since it was created); the ledger API and the tenant cost dashboards are behind.`,
-            runbook_url: `${LEDGER_RUNBOOK}#ledgerloadstale`,
-          },
+          afterSeconds: LEDGER_STALE_SECONDS,
+          summary: 'No cost ledger load has succeeded for two hours',
+          description: `No run of the ${LEDGER_LOAD_CRONJOB} CronJob has succeeded for ${LEDGER_STALE_SECONDS / 3600} hours (or ever, since it was created); the ledger API and the tenant cost dashboards are behind.`,
         },
-      ],
+      }),
     },
   ];
 }

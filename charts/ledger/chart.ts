@@ -9,10 +9,10 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { Migration } from '../../catalog/audit';
 import { LEDGER_API, LEDGER_APP_ROLE, LEDGER_DATABASE, LEDGER_IDENTITIES, LEDGER_ROLES, LEDGER_SCHEMAS, type LedgerIdentity } from '../../catalog/ledger';
-import { entraPrincipalScript, migrationScript } from '../audit/migration-script';
-import { TOKEN_SH, TOKEN_SCOPES } from '../audit/scripts';
+import { entraPrincipalScript, migrationScript, objectIdVariable } from '../audit/migration-script';
+import { postgresEgress, postgresEnv, scriptContainer, scriptCronJob, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from '../audit/job-pod';
+import { TOKEN_SH } from '../audit/scripts';
 import { POSTGRES_PORT } from '../audit/writer';
 import {
   cidrEgress,
@@ -35,7 +35,7 @@ import {
 } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { LedgerExporter } from './exporter';
-import { ENTRA_SH, EXTRACT_SQL, LOAD_SH, LOAD_SQL, ledgerMigrateSh, SCRIPTS_DIR, SINCE_SQL, TOKENS_DIR, WORK_DIR } from './scripts';
+import { ENTRA_SH, EXTRACT_SQL, LOAD_SH, LOAD_SQL, ledgerMigrateSh, SCRIPTS_DIR, SINCE_SQL, TOKENS_DIR } from './scripts';
 import { ledgerGrantsScript, tenantGroupsScript, type TenantGroup } from './sql';
 
 export const LEDGER_APP = 'ledger';
@@ -57,27 +57,17 @@ export interface LedgerApiSettings {
   readonly appId: string;
 }
 
-export interface LedgerChartProps {
+export interface LedgerChartProps extends MigratedAppProps {
   readonly environment: string;
-  readonly postgresImage: ImageRef;
-  readonly curlImage: ImageRef;
   readonly postgrestImage: ImageRef;
   readonly sqlExporterImage: ImageRef;
-  readonly migrations: readonly Migration[];
-  readonly postgresHost: string;
-  /** The PostgreSQL role of the migrator: its identity's Azure name (how the server names an Entra admin). */
-  readonly migratorRole: string;
-  /** The private-endpoint subnet: PostgreSQL is reachable only there. */
-  readonly privateEndpointsCidr: string;
-  /** CIDR:port of Entra ID (token exchange, signing keys). */
-  readonly cloudEndpoints: readonly string[];
   /** Tenants of this environment and their owners groups: who sees which rows. */
   readonly tenantGroups: readonly TenantGroup[];
   /** The API's app registration; absent: no API. */
   readonly api?: LedgerApiSettings;
 }
 
-const principalVar = (a: LedgerIdentity) => ({ variable: a.name.replace(/-/g, '_'), env: a.objectIdSecret.replace(/-/g, '_').toUpperCase() });
+const principalVar = (a: LedgerIdentity) => objectIdVariable(a.name, a.objectIdSecret);
 
 /** Containers probed by command (a shell loop in the curl image has no HTTP server). */
 export const LEDGER_SHELL_PROBED = [`${LEDGER_API.name}/entra`];
@@ -87,56 +77,19 @@ export class LedgerChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true, namespace: PLATFORM_NAMESPACE });
     const ns = PLATFORM_NAMESPACE;
     const earlier = { 'argocd.argoproj.io/sync-wave': '-2' };
-    const postgresEgress: k8s.NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) };
+    const pgEgress = postgresEgress(props.privateEndpointsCidr);
     const entra = props.cloudEndpoints.map(cidrEgress);
     const principals = [LEDGER_IDENTITIES.loader, LEDGER_IDENTITIES.api];
 
+    const layout: ScriptPodLayout = { scriptsDir: SCRIPTS_DIR, work: true, ephemeralStorage: { request: '256Mi', limit: '3Gi' }, workloadPool: true };
     // The migration hook's objects come a wave earlier (the namespace denies by default, so its policy must exist before it runs).
-    const metaOf = (name: string, labels: Record<string, string>, hook: boolean) => ({ name, namespace: ns, labels, ...(hook ? { annotations: earlier } : {}) });
-    const identity = (a: LedgerIdentity, extraSecrets: Record<string, string>, labels: Record<string, string>, hook: boolean) => {
-      new k8s.KubeServiceAccount(this, `${a.serviceAccount}-sa`, { metadata: metaOf(a.serviceAccount, labels, hook), automountServiceAccountToken: false });
-      new ExternalSecret(this, `${a.serviceAccount}-secret`, { metadata: metaOf(a.serviceAccount, labels, hook), data: { AZURE_CLIENT_ID: a.clientIdSecret, ...extraSecrets } });
-    };
-    const files = (name: string, data: Record<string, string>, labels: Record<string, string>, hook: boolean) =>
-      new k8s.KubeConfigMap(this, `${name}-files`, { metadata: metaOf(name, labels, hook), data });
-    const container = (name: string, image: ImageRef, command: string[], env: k8s.EnvVar[], secret: string, memory = '256Mi'): k8s.Container => ({
-      name,
-      image: image.ref,
-      imagePullPolicy: 'IfNotPresent',
-      command,
-      env: [{ name: 'HOME', value: '/tmp' }, ...env],
-      envFrom: [{ secretRef: { name: secret } }],
-      resources: resources({ cpuRequest: '100m', cpuLimit: '400m', memory, ephemeralStorage: { request: '256Mi', limit: '3Gi' } }),
-      securityContext: RESTRICTED_CONTAINER,
-      volumeMounts: [
-        { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
-        { name: 'tokens', mountPath: TOKENS_DIR },
-        { name: 'work', mountPath: WORK_DIR },
-        { name: 'tmp', mountPath: '/tmp' },
-      ],
-    });
-    const jobPod = (serviceAccount: string, configMap: string, init: k8s.Container[], main: k8s.Container): k8s.PodSpec => ({
-      ...workloadPod(serviceAccount),
-      restartPolicy: 'Never',
-      initContainers: init,
-      containers: [main],
-      volumes: [
-        { name: 'scripts', configMap: { name: configMap } },
-        // Access tokens never touch a disk.
-        { name: 'tokens', emptyDir: { medium: 'Memory', sizeLimit: q('1Mi') } },
-        { name: 'work', emptyDir: { sizeLimit: q('2Gi') } },
-        { name: 'tmp', emptyDir: { sizeLimit: q('64Mi') } },
-      ],
-    });
-    // The workload identity webhook gives every container (init ones too) the federated token; the client id comes from the ExternalSecret.
-    const podLabels = (labels: Record<string, string>) => ({ ...labels, 'azure.workload.identity/use': 'true' });
-    const pgEnv = (user: string, database = LEDGER_DATABASE): k8s.EnvVar[] => [
-      { name: 'PGHOST', value: props.postgresHost },
-      { name: 'PGPORT', value: String(POSTGRES_PORT) },
-      { name: 'PGDATABASE', value: database },
-      { name: 'PGUSER', value: user },
-    ];
-    const tokenStep = (image: ImageRef, secret: string) => container('token', image, ['/bin/sh', `${SCRIPTS_DIR}/token.sh`], [{ name: 'TOKEN_SCOPES', value: `postgres=${TOKEN_SCOPES.postgres}` }], secret);
+    const metaOf = (labels: Record<string, string>, hook: boolean) => ({ namespace: ns, labels, ...(hook ? { annotations: earlier } : {}) });
+    const identity = (a: LedgerIdentity, extraSecrets: Record<string, string>, labels: Record<string, string>, hook: boolean) => scriptIdentity(this, a, metaOf(labels, hook), extraSecrets);
+    const files = (name: string, data: Record<string, string>, labels: Record<string, string>, hook: boolean) => scriptFiles(this, name, metaOf(labels, hook), data);
+    const container = (name: string, image: ImageRef, script: string, env: k8s.EnvVar[], secret: string, memory?: string) => scriptContainer(layout, { name, image, script, env, secret, memory });
+    const jobPod = (serviceAccount: string, configMap: string, init: k8s.Container[], main: k8s.Container) => scriptJobPod(layout, serviceAccount, configMap, init, main);
+    const pgEnv = (user: string) => postgresEnv(props.postgresHost, LEDGER_DATABASE, user);
+    const tokenStep = (image: ImageRef, secret: string) => tokenContainer(layout, image, secret, ['postgres']);
 
     // ---- migrations -------------------------------------------------------------------
     const migrator = LEDGER_IDENTITIES.migrator;
@@ -154,11 +107,11 @@ export class LedgerChart extends Chart {
       name: LEDGER_MIGRATE_JOB,
       namespace: ns,
       labels: mLabels,
-      podLabels: podLabels(mLabels),
+      podLabels: withWorkloadIdentity(mLabels),
       hook: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1' },
-      pod: jobPod(migrator.serviceAccount, LEDGER_MIGRATE_JOB, [tokenStep(props.curlImage, migrator.serviceAccount)], container('migrate', props.postgresImage, ['/bin/sh', `${SCRIPTS_DIR}/migrate.sh`], pgEnv(props.migratorRole), migrator.serviceAccount)),
+      pod: jobPod(migrator.serviceAccount, LEDGER_MIGRATE_JOB, [tokenStep(props.curlImage, migrator.serviceAccount)], container('migrate', props.postgresImage, 'migrate.sh', pgEnv(props.migratorRole), migrator.serviceAccount)),
     });
-    egressOnlyPolicy(this, { name: LEDGER_MIGRATE_JOB, namespace: ns, labels: mLabels, annotations: earlier, egress: [postgresEgress, ...entra] });
+    egressOnlyPolicy(this, { name: LEDGER_MIGRATE_JOB, namespace: ns, labels: mLabels, annotations: earlier, egress: [pgEgress, ...entra] });
 
     // ---- loader -----------------------------------------------------------------------
     const loader = LEDGER_IDENTITIES.loader;
@@ -172,34 +125,22 @@ export class LedgerChart extends Chart {
       { name: 'BATCH_ROWS', value: String(LEDGER_BATCH_ROWS) },
       { name: 'MAX_BATCHES', value: String(LEDGER_MAX_BATCHES) },
     ];
-    new k8s.KubeCronJob(this, LEDGER_LOAD_CRONJOB, {
-      metadata: { name: LEDGER_LOAD_CRONJOB, namespace: ns, labels: lLabels },
-      spec: {
-        schedule: LEDGER_LOAD_SCHEDULE,
-        timeZone: 'Etc/UTC',
-        // A run still going when the next is due finishes first; the next takes over from the watermark.
-        concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: 600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: 840,
-            template: {
-              metadata: { labels: podLabels(lLabels) },
-              spec: jobPod(loader.serviceAccount, LEDGER_LOAD_CRONJOB, [tokenStep(props.curlImage, loader.serviceAccount)], container('load', props.postgresImage, ['/bin/sh', `${SCRIPTS_DIR}/load.sh`], loaderEnv, loader.serviceAccount, '512Mi')),
-            },
-          },
-        },
-      },
+    // A run still going when the next is due finishes first; the next takes over from the watermark.
+    scriptCronJob(this, {
+      name: LEDGER_LOAD_CRONJOB,
+      namespace: ns,
+      labels: lLabels,
+      schedule: LEDGER_LOAD_SCHEDULE,
+      startingDeadlineSeconds: 600,
+      activeDeadlineSeconds: 840,
+      pod: jobPod(loader.serviceAccount, LEDGER_LOAD_CRONJOB, [tokenStep(props.curlImage, loader.serviceAccount)], container('load', props.postgresImage, 'load.sh', loaderEnv, loader.serviceAccount, '512Mi')),
     });
-    egressOnlyPolicy(this, { name: LEDGER_LOAD_CRONJOB, namespace: ns, labels: lLabels, egress: [postgresEgress, ...entra] });
+    egressOnlyPolicy(this, { name: LEDGER_LOAD_CRONJOB, namespace: ns, labels: lLabels, egress: [pgEgress, ...entra] });
 
     // ---- API --------------------------------------------------------------------------
-    if (props.api) this.api(props, props.api, postgresEgress, entra);
+    if (props.api) this.api(props, props.api, pgEgress, entra);
 
-    new LedgerExporter(this, 'exporter', { environment: props.environment, image: props.sqlExporterImage, databaseEgress: postgresEgress });
+    new LedgerExporter(this, 'exporter', { environment: props.environment, image: props.sqlExporterImage, databaseEgress: pgEgress });
   }
 
   /**
@@ -208,7 +149,7 @@ export class LedgerChart extends Chart {
    * reload when it changes), takes the role from the `roles` claim, and logs in with its own
    * workload identity's token through libpq's password file.
    */
-  private api(props: LedgerChartProps, api: LedgerApiSettings, postgresEgress: k8s.NetworkPolicyEgressRule, entra: k8s.NetworkPolicyEgressRule[]): void {
+  private api(props: LedgerChartProps, api: LedgerApiSettings, pgEgress: k8s.NetworkPolicyEgressRule, entra: k8s.NetworkPolicyEgressRule[]): void {
     const ns = PLATFORM_NAMESPACE;
     const id = LEDGER_IDENTITIES.api;
     const labels = labelsFor({ name: LEDGER_API.name, component: LEDGER_API.component, version: props.postgrestImage.version });
@@ -337,7 +278,7 @@ export class LedgerChart extends Chart {
         policyTypes: ['Ingress', 'Egress'],
         // Only the Gateway's proxies call the API; Prometheus scrapes the admin port.
         ingress: [{ from: [GATEWAY_PROXY_PEER], ports: tcp(LEDGER_API.httpPort) }, metricsIngress(LEDGER_API.adminPort)],
-        egress: [postgresEgress, ...entra],
+        egress: [pgEgress, ...entra],
       },
     });
     new ServiceMonitor(this, 'api-servicemonitor', { metadata: meta, selector, port: 'metrics' });

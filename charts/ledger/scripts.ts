@@ -4,7 +4,7 @@
  * exchange and psql settings they share), so no image is built for them.
  */
 import { LEDGER_DATABASE, LEDGER_LOADER_LOCK_KEY } from '../../catalog/ledger';
-import { PSQL_ENV, TOKENS_DIR, WORK_DIR } from '../audit/scripts';
+import { migrationJobSh, PSQL_ENV, TOKEN_SCOPES, tokenRequestSh, TOKENS_DIR, WORK_DIR } from '../audit/scripts';
 
 export { TOKENS_DIR, WORK_DIR };
 export const SCRIPTS_DIR = '/etc/ledger';
@@ -79,15 +79,11 @@ echo "loaded $batches batch(es)"
 
 /** The migration Job: principals (postgres database), migrations, grants, then the tenants' groups; PostgREST reloads its schema cache. */
 export function ledgerMigrateSh(principals: readonly { variable: string; env: string }[]): string {
-  const vars = principals.map((p) => `-v "${p.variable}=$${p.env}"`).join(' ');
-  return `#!/bin/sh
-set -eu
-${PSQL_ENV}
-psql -d postgres ${vars} -f ${SCRIPTS_DIR}/principals.sql
-psql -d "$PGDATABASE" -At -f ${SCRIPTS_DIR}/migrate.sql
-psql -d "$PGDATABASE" -f ${SCRIPTS_DIR}/grants.sql
-psql -d "$PGDATABASE" -f ${SCRIPTS_DIR}/tenants.sql
-`;
+  return migrationJobSh(SCRIPTS_DIR, principals, [
+    { file: 'migrate.sql', tuplesOnly: true },
+    { file: 'grants.sql', tuplesOnly: false },
+    { file: 'tenants.sql', tuplesOnly: false },
+  ]);
 }
 
 /**
@@ -103,13 +99,7 @@ set -eu
 umask 077
 dir=${TOKENS_DIR}
 refresh() {
-  curl -fsS --retry 3 --max-time 30 "\${AZURE_AUTHORITY_HOST%/}/\${AZURE_TENANT_ID}/oauth2/v2.0/token" \\
-    --data-urlencode "client_id=$AZURE_CLIENT_ID" \\
-    --data-urlencode "grant_type=client_credentials" \\
-    --data-urlencode "client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer" \\
-    --data-urlencode "client_assertion=$(cat "$AZURE_FEDERATED_TOKEN_FILE")" \\
-    --data-urlencode "scope=https://ossrdbms-aad.database.windows.net/.default" \\
-    | sed -n 's/.*"access_token":"\\([^"]*\\)".*/\\1/p' > "$dir/token"
+${tokenRequestSh(TOKEN_SCOPES.postgres, '"$dir/token"')}
   test -s "$dir/token" || { echo "no PostgreSQL token" >&2; return 1; }
   printf '*:*:*:*:%s\\n' "$(cat "$dir/token")" > "$dir/pgpass.new"
   mv "$dir/pgpass.new" "$dir/pgpass"

@@ -8,48 +8,31 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { Migration } from '../../catalog/audit';
 import { RETRIEVAL_DATABASE, RETRIEVAL_MIGRATOR, type TenantStoreNames } from '../../catalog/retrieval';
-import { cidrEgress, egressOnlyPolicy, ExternalSecret, hookJob, labelsFor, PLATFORM_NAMESPACE, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, tcp } from '../workloads/common';
-import type { ImageRef } from '../workloads/plan';
+import { cidrEgress, egressOnlyPolicy, hookJob, labelsFor, PLATFORM_NAMESPACE } from '../workloads/common';
 import { migrationScript } from '../audit/migration-script';
-import { PSQL_ENV, TOKEN_SCOPES, TOKEN_SH, TOKENS_DIR } from '../audit/scripts';
-import { POSTGRES_PORT } from '../audit/writer';
+import { postgresEgress, postgresEnv, scriptContainer, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from '../audit/job-pod';
+import { migrationJobSh, TOKEN_SH } from '../audit/scripts';
 import { principalsScript, principalVariable, reconcileScript } from './sql';
 
 export const RETRIEVAL_APP = 'retrieval';
 export const RETRIEVAL_MIGRATE_JOB = 'retrieval-migrate';
 const SCRIPTS_DIR = '/etc/retrieval';
 
-export interface RetrievalChartProps {
-  readonly postgresImage: ImageRef;
-  readonly curlImage: ImageRef;
-  readonly migrations: readonly Migration[];
+export interface RetrievalChartProps extends MigratedAppProps {
   /** The environment's active retrieval tenants. */
   readonly stores: readonly TenantStoreNames[];
   readonly embeddingDimensions: number;
-  readonly postgresHost: string;
-  /** The migrator's PostgreSQL role: its identity's Azure name (how the server names an Entra admin). */
-  readonly migratorRole: string;
-  /** The private-endpoint subnet: PostgreSQL is reachable only there. */
-  readonly privateEndpointsCidr: string;
-  /** CIDR:port of Entra ID, for the token exchange. */
-  readonly cloudEndpoints: readonly string[];
 }
 
 /** The Job's script: Entra roles in `postgres`, then the versioned migrations and the reconcile in the retrieval database. */
 export function retrievalMigrateSh(stores: readonly TenantStoreNames[]): string {
-  const vars = stores.map(principalVariable).map((p) => ` -v "${p.variable}=$${p.env}"`).join('');
   // A tenant stack not deployed yet has not written its object id: fail with that, and Argo CD retries the sync.
   const checks = stores.map((s) => `: "\${${principalVariable(s).env}:?${s.objectIdSecret} is not in the platform vault yet: deploy the tenant stack of ${s.tenant}}"\n`).join('');
-  return `#!/bin/sh
-set -eu
-${checks}${PSQL_ENV}
-psql -d postgres${vars} -f ${SCRIPTS_DIR}/principals.sql
-psql -d "$PGDATABASE" -At -f ${SCRIPTS_DIR}/migrate.sql
-psql -d "$PGDATABASE" -At -f ${SCRIPTS_DIR}/reconcile.sql
-`;
+  return migrationJobSh(SCRIPTS_DIR, stores.map(principalVariable), [
+    { file: 'migrate.sql', tuplesOnly: true },
+    { file: 'reconcile.sql', tuplesOnly: true },
+  ], checks);
 }
 
 export class RetrievalChart extends Chart {
@@ -60,72 +43,36 @@ export class RetrievalChart extends Chart {
     // Wave -2: the namespace denies by default, so the policy and the secret exist before the hook runs.
     const earlier = { 'argocd.argoproj.io/sync-wave': '-2' };
     const labels = labelsFor({ name: RETRIEVAL_MIGRATE_JOB, component: 'retrieval-migration', version: props.postgresImage.version });
-    const metadata = { name: RETRIEVAL_MIGRATE_JOB, namespace: ns, labels, annotations: earlier };
+    const meta = { namespace: ns, labels, annotations: earlier };
+    const layout: ScriptPodLayout = { scriptsDir: SCRIPTS_DIR, work: false, ephemeralStorage: { request: '64Mi', limit: '256Mi' }, workloadPool: false };
 
-    new k8s.KubeServiceAccount(this, 'sa', { metadata: { ...metadata, name: m.serviceAccount }, automountServiceAccountToken: false });
     // The tenants' object ids are written to the platform vault by their tenant stacks.
-    new ExternalSecret(this, 'secret', {
-      metadata: { ...metadata, name: m.serviceAccount },
-      data: { AZURE_CLIENT_ID: m.clientIdSecret, ...Object.fromEntries(props.stores.map((s) => [principalVariable(s).env, s.objectIdSecret])) },
-    });
-    new k8s.KubeConfigMap(this, 'files', {
-      metadata,
-      data: {
-        'token.sh': TOKEN_SH,
-        'migrate.sh': retrievalMigrateSh(props.stores),
-        'principals.sql': principalsScript(props.stores),
-        'migrate.sql': migrationScript(props.migrations),
-        'reconcile.sql': reconcileScript(props.stores, props.embeddingDimensions),
-      },
+    scriptIdentity(this, m, meta, Object.fromEntries(props.stores.map((s) => [principalVariable(s).env, s.objectIdSecret])));
+    scriptFiles(this, RETRIEVAL_MIGRATE_JOB, meta, {
+      'token.sh': TOKEN_SH,
+      'migrate.sh': retrievalMigrateSh(props.stores),
+      'principals.sql': principalsScript(props.stores),
+      'migrate.sql': migrationScript(props.migrations),
+      'reconcile.sql': reconcileScript(props.stores, props.embeddingDimensions),
     });
     egressOnlyPolicy(this, {
-      ...metadata,
-      egress: [{ to: [{ ipBlock: { cidr: props.privateEndpointsCidr } }], ports: tcp(POSTGRES_PORT) }, ...props.cloudEndpoints.map(cidrEgress)],
-    });
-
-    const container = (name: string, image: ImageRef, script: string, env: k8s.EnvVar[]): k8s.Container => ({
-      name,
-      image: image.ref,
-      imagePullPolicy: 'IfNotPresent',
-      command: ['/bin/sh', `${SCRIPTS_DIR}/${script}`],
-      env: [{ name: 'HOME', value: '/tmp' }, ...env],
-      envFrom: [{ secretRef: { name: m.serviceAccount } }],
-      resources: resources({ cpuRequest: '100m', cpuLimit: '400m', memory: '256Mi', ephemeralStorage: { request: '64Mi', limit: '256Mi' } }),
-      securityContext: RESTRICTED_CONTAINER,
-      volumeMounts: [
-        { name: 'scripts', mountPath: SCRIPTS_DIR, readOnly: true },
-        { name: 'tokens', mountPath: TOKENS_DIR },
-        { name: 'tmp', mountPath: '/tmp' },
-      ],
+      name: RETRIEVAL_MIGRATE_JOB,
+      ...meta,
+      egress: [postgresEgress(props.privateEndpointsCidr), ...props.cloudEndpoints.map(cidrEgress)],
     });
     hookJob(this, {
       name: RETRIEVAL_MIGRATE_JOB,
       namespace: ns,
       labels,
-      // The workload identity webhook gives every container, init containers too, the federated token.
-      podLabels: { ...labels, 'azure.workload.identity/use': 'true' },
+      podLabels: withWorkloadIdentity(labels),
       hook: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1' },
-      pod: {
-        serviceAccountName: m.serviceAccount,
-        automountServiceAccountToken: false,
-        enableServiceLinks: false,
-        securityContext: RESTRICTED_POD,
-        initContainers: [container('token', props.curlImage, 'token.sh', [{ name: 'TOKEN_SCOPES', value: `postgres=${TOKEN_SCOPES.postgres}` }])],
-        containers: [
-          container('migrate', props.postgresImage, 'migrate.sh', [
-            { name: 'PGHOST', value: props.postgresHost },
-            { name: 'PGPORT', value: String(POSTGRES_PORT) },
-            { name: 'PGDATABASE', value: RETRIEVAL_DATABASE },
-            { name: 'PGUSER', value: props.migratorRole },
-          ]),
-        ],
-        volumes: [
-          { name: 'scripts', configMap: { name: RETRIEVAL_MIGRATE_JOB } },
-          // Access tokens never touch a disk.
-          { name: 'tokens', emptyDir: { medium: 'Memory', sizeLimit: q('1Mi') } },
-          { name: 'tmp', emptyDir: { sizeLimit: q('64Mi') } },
-        ],
-      },
+      pod: scriptJobPod(
+        layout,
+        m.serviceAccount,
+        RETRIEVAL_MIGRATE_JOB,
+        [tokenContainer(layout, props.curlImage, m.serviceAccount, ['postgres'])],
+        scriptContainer(layout, { name: 'migrate', image: props.postgresImage, script: 'migrate.sh', env: postgresEnv(props.postgresHost, RETRIEVAL_DATABASE, props.migratorRole), secret: m.serviceAccount }),
+      ),
     });
   }
 }

@@ -6,11 +6,11 @@
  * tenant left the list. Every statement is idempotent, so the Job may run on every sync.
  */
 import { RETRIEVAL_RECONCILE_LOCK_KEY, type TenantStoreNames } from '../../catalog/retrieval';
-import { entraPrincipalScript } from '../audit/migration-script';
+import { entraPrincipalScript, objectIdVariable } from '../audit/migration-script';
 
 /** psql variable and env var carrying a tenant identity's object id into principals.sql. */
 export function principalVariable(s: TenantStoreNames): { variable: string; env: string } {
-  return { variable: s.loginRole.replace(/-/g, '_'), env: s.objectIdSecret.replace(/-/g, '_').toUpperCase() };
+  return objectIdVariable(s.loginRole, s.objectIdSecret);
 }
 
 const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;

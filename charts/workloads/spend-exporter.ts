@@ -9,20 +9,15 @@
  * replica: spend changes every few seconds at most and a gap of a scrape or two does not matter to a
  * budget alert, while every replica is another client of the router's database.
  */
-import { Construct } from 'constructs';
-import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { stringify } from 'yaml';
-import { METRICS, SERVICES } from '../../catalog/services';
-import type { ImageRef } from './plan';
-import { PlatformService } from './service';
+import type { Construct } from 'constructs';
+import { SERVICES } from '../../catalog/services';
+import { catalogMetric, SqlExporter, sqlExporterFile, type SqlExporterAppProps, type SqlExporterCollector } from './sql-exporter';
 
 export const SPEND_EXPORTER = SERVICES.spendExporter;
 /** Key Vault secret with the read-only role's connection URL (docs/workloads.md). */
 export const SPEND_EXPORTER_DATABASE_SECRET = 'llm-spend-exporter-database-url';
 /** The database role the exporter logs in as; the URL in Key Vault names it. */
 export const SPEND_READER_ROLE = 'llm_spend_reader';
-const CONFIG_DIR = '/etc/sql_exporter';
-const COLLECTOR = 'llm_router_team_spend';
 
 /**
  * The only query: the team id is the tenant name (charts/workloads/router.ts, tenantTeams), `spend`
@@ -30,57 +25,22 @@ const COLLECTOR = 'llm_router_team_spend';
  */
 export const TEAM_SPEND_QUERY = 'SELECT team_id AS team, spend, max_budget FROM "LiteLLM_TeamTable"';
 
-/** sql_exporter.yml: the target (the DSN) comes from the environment, so the file holds no secret. */
+const COLLECTOR: SqlExporterCollector = {
+  name: 'llm_router_team_spend',
+  metrics: [
+    catalogMetric('teamSpend', 'spend', 'teams'),
+    catalogMetric('teamMaxBudget', 'max_budget', 'teams'),
+  ],
+  queries: [{ query_name: 'teams', query: TEAM_SPEND_QUERY }],
+};
+
+/** The spend exporter's sql_exporter.yml. */
 export function sqlExporterConfig(): Record<string, unknown> {
-  return {
-    global: {
-      scrape_timeout: '10s',
-      scrape_timeout_offset: '500ms',
-      // Results are cached for a minute: Prometheus scrapes every 30 s and the table is small,
-      // but the router's database serves requests first.
-      min_interval: '60s',
-      max_connections: 1,
-      max_idle_connections: 1,
-      max_connection_lifetime: '10m',
-    },
-    collectors: [
-      {
-        collector_name: COLLECTOR,
-        metrics: [
-          { metric_name: METRICS.teamSpend.name, type: 'gauge', help: METRICS.teamSpend.help, key_labels: ['team'], values: ['spend'], query_ref: 'teams' },
-          { metric_name: METRICS.teamMaxBudget.name, type: 'gauge', help: METRICS.teamMaxBudget.help, key_labels: ['team'], values: ['max_budget'], query_ref: 'teams' },
-        ],
-        queries: [{ query_name: 'teams', query: TEAM_SPEND_QUERY }],
-      },
-    ],
-  };
+  return sqlExporterFile(COLLECTOR);
 }
 
-export interface SpendExporterProps {
-  readonly environment: string;
-  readonly image: ImageRef;
-  /** The router's egress rule to PostgreSQL (its private endpoint). */
-  readonly databaseEgress: k8s.NetworkPolicyEgressRule;
-}
-
-export class SpendExporter extends Construct {
-  constructor(scope: Construct, id: string, props: SpendExporterProps) {
-    super(scope, id);
-    new PlatformService(this, 'exporter', {
-      service: SPEND_EXPORTER,
-      environment: props.environment,
-      image: props.image,
-      health: { live: '/healthz', ready: '/healthz' },
-      resources: { cpuRequest: '50m', cpuLimit: '200m', memory: '128Mi' },
-      scaling: { kind: 'fixed', replicas: 1 },
-      // Nobody calls it; Prometheus reaches the metrics port through the policy's scrape rule.
-      callers: [],
-      egress: [props.databaseEgress],
-      args: [`--config.file=${CONFIG_DIR}/sql_exporter.yml`, `--web.listen-address=:${SPEND_EXPORTER.httpPort}`, '--log.format=json'],
-      files: { mountPath: CONFIG_DIR, data: { 'sql_exporter.yml': stringify(sqlExporterConfig(), { lineWidth: 0 }) } },
-      // The target is set by environment (SQLEXPORTER_TARGET_*): a target in the file would need the DSN there.
-      config: { SQLEXPORTER_TARGET_COLLECTORS: COLLECTOR },
-      secrets: { SQLEXPORTER_TARGET_DSN: SPEND_EXPORTER_DATABASE_SECRET },
-    });
+export class SpendExporter extends SqlExporter {
+  constructor(scope: Construct, id: string, props: SqlExporterAppProps) {
+    super(scope, id, { ...props, service: SPEND_EXPORTER, databaseSecret: SPEND_EXPORTER_DATABASE_SECRET, collector: COLLECTOR });
   }
 }

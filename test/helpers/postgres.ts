@@ -52,3 +52,40 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
   };
 }
+
+/** What runs SQL: a pg Client or a PGlite database. */
+export interface SqlSession {
+  query(sql: string): Promise<unknown>;
+}
+
+/** Runs `fn` with `role` set on the session (SET ROLE), and resets it afterwards, also when `fn` throws. */
+export async function asRole<T>(session: SqlSession, role: string, fn: () => Promise<T>): Promise<T> {
+  await session.query(`SET ROLE "${role}"`);
+  try {
+    return await fn();
+  } finally {
+    await session.query('RESET ROLE');
+  }
+}
+
+/**
+ * Like an Entra admin of a Flexible Server, what the migration Jobs log in as: a login that may
+ * create roles, not a superuser, a member of azure_pg_admin, which owns `database`.
+ */
+export async function createEntraAdmin(admin: Client, role: string, database: string): Promise<void> {
+  await admin.query('CREATE ROLE azure_pg_admin NOLOGIN');
+  await admin.query(`CREATE ROLE "${role}" LOGIN CREATEROLE IN ROLE azure_pg_admin`);
+  await admin.query(`CREATE DATABASE ${database} OWNER azure_pg_admin`);
+}
+
+/** Runs `sql` on `database` as `role` in a session of its own (what a Job does with psql), returning its rows' first column. */
+export async function runAs(pg: TestPostgres, database: string, role: string, sql: string): Promise<string[]> {
+  const session = await pg.client(database);
+  try {
+    await session.query(`SET ROLE "${role}"`);
+    const results = await session.query(sql);
+    return (Array.isArray(results) ? results : [results]).flatMap((r) => r.rows.map((row: Record<string, unknown>) => String(Object.values(row)[0])));
+  } finally {
+    await session.end();
+  }
+}

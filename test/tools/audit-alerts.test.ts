@@ -6,18 +6,14 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { AUDIT_SEVERITY, auditRuleGroups } from '../../charts/audit/alerts';
 import { ARCHIVE_CRONJOB } from '../../charts/audit/chart';
 import { PLATFORM_NAMESPACE } from '../../catalog/services';
 import { MCP_AUDIT_WRITER, MCP_HUB } from '../../catalog/audit';
-import { runTool } from '../helpers/tools';
+import { assertAlertsDocumented, promtoolRules } from '../helpers/promtool';
 
-const dir = mkdtempSync(join(tmpdir(), 'audit-prom-'));
 const groups = auditRuleGroups();
+const promtool = promtoolRules('audit', groups);
 const labels = { namespace: PLATFORM_NAMESPACE, cronjob: ARCHIVE_CRONJOB };
 const gauge = (name: string, values: string) => ({ series: `${name}{namespace="${labels.namespace}",cronjob="${labels.cronjob}",job="kube-state-metrics"}`, values });
 const firing = (alert: keyof typeof AUDIT_SEVERITY) => {
@@ -25,21 +21,14 @@ const firing = (alert: keyof typeof AUDIT_SEVERITY) => {
   return { exp_labels: { ...labels, ...rule.labels }, exp_annotations: rule.annotations };
 };
 
-function promtoolTest(name: string, tests: unknown[]) {
-  writeFileSync(join(dir, `${name}-rules.yaml`), stringify({ groups }, { lineWidth: 0 }));
-  writeFileSync(join(dir, `${name}-test.yaml`), stringify({ rule_files: [join(dir, `${name}-rules.yaml`)], evaluation_interval: '1m', tests }, { lineWidth: 0 }));
-  return runTool('promtool', ['test', 'rules', join(dir, `${name}-test.yaml`)]);
-}
 
 describe('audit archive alerts (promtool)', () => {
   it('every alert has its severity and a runbook anchor', () => {
-    const alerts = groups.flatMap((g) => g.rules) as any[];
-    assert.deepEqual(alerts.map((a) => a.alert).sort(), Object.keys(AUDIT_SEVERITY).sort());
-    for (const a of alerts) assert.equal(a.annotations.runbook_url, `docs/runbooks/audit.md#${a.alert.toLowerCase()}`);
+    assertAlertsDocumented(groups, AUDIT_SEVERITY, 'docs/runbooks/audit.md');
   });
 
   it('a run that fails (or never succeeds) fires after its deadline; one that succeeds stays quiet', () => {
-    const res = promtoolTest('failing', [
+    const res = promtool.test('failing', [
       {
         name: 'scheduled at minute 100, last success at minute 1: failing from minute 165',
         interval: '1m',
@@ -66,7 +55,7 @@ describe('audit archive alerts (promtool)', () => {
   });
 
   it('no success for more than 26 hours (or never, for a CronJob that old) fires; a daily success stays quiet', () => {
-    const res = promtoolTest('stale', [
+    const res = promtool.test('stale', [
       {
         name: 'last success at minute 1',
         interval: '5m',
@@ -98,7 +87,7 @@ describe('audit archive alerts (promtool)', () => {
   it("the MCP hub's writer: a loader not ready for 15 minutes fires; a ready one, or one that recovers, stays quiet", () => {
     const ready = (pod: string, values: string, container = 'loader') => ({ series: `kube_pod_container_status_ready{namespace="${MCP_HUB.namespace}",pod="${pod}",container="${container}",job="kube-state-metrics"}`, values });
     const rule = groups.flatMap((g) => g.rules).find((r: any) => r.alert === 'AuditMcpWriterBehind') as any;
-    const res = promtoolTest('mcp-writer', [
+    const res = promtool.test('mcp-writer', [
       {
         name: 'one loader stops loading at minute 10, the other keeps going',
         interval: '1m',
@@ -119,7 +108,7 @@ describe('audit archive alerts (promtool)', () => {
   });
 
   it('a wrong expectation fails promtool (the test can fail)', () => {
-    const res = promtoolTest('negative', [
+    const res = promtool.test('negative', [
       {
         name: 'succeeded in time, but expected to fire',
         interval: '1m',

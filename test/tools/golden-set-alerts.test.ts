@@ -7,17 +7,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { GOLDEN_SET_METRICS, GOLDEN_SET_NAME } from '../../catalog/golden-sets';
 import { GOLDEN_SET_SEVERITY, goldenSetRuleGroups } from '../../charts/golden-sets/alerts';
-import { runTool } from '../helpers/tools';
+import { assertAlertsDocumented, promtoolRules } from '../helpers/promtool';
 
-const dir = mkdtempSync(join(tmpdir(), 'golden-prom-'));
 const groups = goldenSetRuleGroups();
-const rule = groups[0].rules[0] as any;
+const promtool = promtoolRules('golden', groups);
 
 /** The labels of one run's series: resource attributes (service.*, k8s.pod.name) and the data point's set and target. */
 const run = (pod: string, set = 'router-tenants', target = 'llm-router') => ({
@@ -45,22 +40,15 @@ const ANNOTATIONS = {
   runbook_url: 'docs/golden-sets.md#goldensetfailing',
 };
 
-function promtool(tests: unknown[]) {
-  writeFileSync(join(dir, 'rules.yaml'), stringify({ groups }, { lineWidth: 0 }));
-  writeFileSync(join(dir, 'test.yaml'), stringify({ rule_files: [join(dir, 'rules.yaml')], evaluation_interval: '1m', tests }, { lineWidth: 0 }));
-  return runTool('promtool', ['test', 'rules', join(dir, 'test.yaml')]);
-}
 
 describe('golden-set alert (promtool)', () => {
   it('has its severity and a runbook anchor', () => {
-    assert.equal(rule.alert, 'GoldenSetFailing');
-    assert.equal(rule.labels.severity, GOLDEN_SET_SEVERITY.GoldenSetFailing);
-    assert.equal(rule.annotations.runbook_url, 'docs/golden-sets.md#goldensetfailing');
+    assertAlertsDocumented(groups, GOLDEN_SET_SEVERITY, 'docs/golden-sets.md');
   });
 
   it('a failed run fires until a later run passes; passing runs and other sets stay quiet', () => {
     const failed = run('golden-set-run-1');
-    const res = promtool([
+    const res = promtool.test('latest-failure', [
       {
         name: 'run 1 fails at minute 0, run 2 passes at minute 30',
         interval: '1m',
@@ -94,7 +82,7 @@ describe('golden-set alert (promtool)', () => {
   });
 
   it('the test can fail: expecting silence while run 1 is the latest failure is refused', () => {
-    const res = promtool([
+    const res = promtool.test('negative', [
       {
         interval: '1m',
         input_series: push(run('golden-set-run-1'), 0, 0),

@@ -5,17 +5,13 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { LEDGER_RUNBOOK, LEDGER_SEVERITY, ledgerRuleGroups } from '../../charts/ledger/alerts';
 import { LEDGER_LOAD_CRONJOB } from '../../charts/ledger/chart';
 import { PLATFORM_NAMESPACE } from '../../catalog/services';
-import { runTool } from '../helpers/tools';
+import { assertAlertsDocumented, promtoolRules } from '../helpers/promtool';
 
-const dir = mkdtempSync(join(tmpdir(), 'ledger-prom-'));
 const groups = ledgerRuleGroups();
+const promtool = promtoolRules('ledger', groups);
 const labels = { namespace: PLATFORM_NAMESPACE, cronjob: LEDGER_LOAD_CRONJOB };
 const gauge = (name: string, values: string) => ({ series: `${name}{namespace="${labels.namespace}",cronjob="${labels.cronjob}",job="kube-state-metrics"}`, values });
 const firing = (alert: keyof typeof LEDGER_SEVERITY) => {
@@ -23,21 +19,14 @@ const firing = (alert: keyof typeof LEDGER_SEVERITY) => {
   return { exp_labels: { ...labels, ...rule.labels }, exp_annotations: rule.annotations };
 };
 
-function promtoolTest(name: string, tests: unknown[]) {
-  writeFileSync(join(dir, `${name}-rules.yaml`), stringify({ groups }, { lineWidth: 0 }));
-  writeFileSync(join(dir, `${name}-test.yaml`), stringify({ rule_files: [join(dir, `${name}-rules.yaml`)], evaluation_interval: '1m', tests }, { lineWidth: 0 }));
-  return runTool('promtool', ['test', 'rules', join(dir, `${name}-test.yaml`)]);
-}
 
 describe('cost ledger loader alerts (promtool)', () => {
   it('every alert has its severity and a runbook anchor', () => {
-    const alerts = groups.flatMap((g) => g.rules) as any[];
-    assert.deepEqual(alerts.map((a) => a.alert).sort(), Object.keys(LEDGER_SEVERITY).sort());
-    for (const a of alerts) assert.equal(a.annotations.runbook_url, `${LEDGER_RUNBOOK}#${a.alert.toLowerCase()}`);
+    assertAlertsDocumented(groups, LEDGER_SEVERITY, LEDGER_RUNBOOK);
   });
 
   it('a run that does not succeed fires after its grace; one that succeeds stays quiet', () => {
-    const res = promtoolTest('failing', [
+    const res = promtool.test('failing', [
       {
         name: 'scheduled at minute 30, last success at minute 15: failing 20 minutes after the schedule',
         interval: '1m',
@@ -58,7 +47,7 @@ describe('cost ledger loader alerts (promtool)', () => {
   });
 
   it('no success for two hours fires; a success every 15 minutes does not', () => {
-    const res = promtoolTest('stale', [
+    const res = promtool.test('stale', [
       {
         name: 'last success at 0, never again',
         interval: '5m',

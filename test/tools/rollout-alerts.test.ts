@@ -6,19 +6,18 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { monitorJobs, monitorNamespace, ADDON_MONITORS } from '../../catalog/addon-monitors';
 import { ROLLOUT_SEVERITY, rolloutRuleGroups } from '../../charts/observability/rollout-rules';
-import { readdirSync, readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { analysisQueries } from '../helpers/analysis';
+import { assertAlertsDocumented, promtoolRules } from '../helpers/promtool';
 import { ROOT, runTool } from '../helpers/tools';
 
-const dir = mkdtempSync(join(tmpdir(), 'rollout-prom-'));
 const groups = rolloutRuleGroups();
+const promtool = promtoolRules('rollout', groups);
+const { dir } = promtool;
 const monitor = ADDON_MONITORS.find((m) => m.name === 'argo-rollouts')!;
 const target = { namespace: monitorNamespace(monitor), job: monitorJobs(monitor)[0] };
 const rollout = { exported_namespace: 'serving', name: 'vllm-llama-3-1-8b-instruct' };
@@ -31,22 +30,15 @@ const firing = (alert: keyof typeof ROLLOUT_SEVERITY) => {
   return { exp_labels: { ...rollout, ...rule.labels }, exp_annotations: { ...rule.annotations, summary: rule.annotations.summary.replace('{{ $labels.exported_namespace }}/{{ $labels.name }}', `${rollout.exported_namespace}/${rollout.name}`) } };
 };
 
-function promtoolTest(name: string, tests: unknown[]) {
-  writeFileSync(join(dir, `${name}-rules.yaml`), stringify({ groups }, { lineWidth: 0 }));
-  writeFileSync(join(dir, `${name}-test.yaml`), stringify({ rule_files: [join(dir, `${name}-rules.yaml`)], evaluation_interval: '1m', tests }, { lineWidth: 0 }));
-  return runTool('promtool', ['test', 'rules', join(dir, `${name}-test.yaml`)]);
-}
 
 describe('canary delivery alerts (promtool)', () => {
   it('every alert has its severity and a runbook anchor', () => {
-    const alerts = groups.flatMap((g) => g.rules) as any[];
-    assert.deepEqual(alerts.map((a) => a.alert).sort(), Object.keys(ROLLOUT_SEVERITY).sort());
-    for (const a of alerts) assert.equal(a.annotations.runbook_url, `docs/runbooks/rollouts.md#${a.alert.toLowerCase()}`);
+    assertAlertsDocumented(groups, ROLLOUT_SEVERITY, 'docs/runbooks/rollouts.md');
   });
 
   it('an aborted rollout fires; one that progresses, pauses at a step and completes stays quiet', () => {
     // The gauge carries the current phase only: the series of the previous phase ends when it changes.
-    const res = promtoolTest('aborted', [
+    const res = promtool.test('aborted', [
       {
         name: 'progressing for 10 minutes, then aborted',
         interval: '1m',
@@ -71,7 +63,7 @@ describe('canary delivery alerts (promtool)', () => {
   });
 
   it('a rollout stuck in Error fires after ten minutes; a short Error does not', () => {
-    const res = promtoolTest('degraded', [
+    const res = promtool.test('degraded', [
       {
         name: 'error for 30 minutes',
         interval: '1m',
@@ -110,7 +102,7 @@ describe('canary delivery alerts (promtool)', () => {
   });
 
   it('negative control: an expectation the rules do not meet fails promtool', () => {
-    const res = promtoolTest('negative', [
+    const res = promtool.test('negative', [
       {
         name: 'completed rollout expected to fire',
         interval: '1m',

@@ -17,7 +17,7 @@ import { AUDIT_IDENTITIES, AUDIT_ROLES, MCP_AUDIT_FIELDS, MCP_AUDIT_WRITER, MIGR
 import { loadMigrations } from '../../config/audit-migrations';
 import { ValidationError } from '../../config/yaml-validate';
 import { migrationScript, roleGrantsScript } from '../../charts/audit/migration-script';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { asRole, createEntraAdmin, runAs, startPostgres, type TestPostgres } from '../helpers/postgres';
 import { ROOT } from '../helpers/tools';
 
 const MIGRATOR = 'audit-migrator';
@@ -41,36 +41,16 @@ describe('audit migrations on a real PostgreSQL', () => {
   const migrations = loadMigrations();
 
   /** Runs `sql` in the audit database as the migrator in a session of its own (what the Job does with psql), returning its rows' first column. */
-  async function asMigrator(sql: string): Promise<string[]> {
-    const session = await pg.client('audit');
-    try {
-      await session.query(`SET ROLE "${MIGRATOR}"`);
-      const results = await session.query(sql);
-      return (Array.isArray(results) ? results : [results]).flatMap((r) => r.rows.map((row: Record<string, unknown>) => String(Object.values(row)[0])));
-    } finally {
-      await session.end();
-    }
-  }
+  const asMigrator = (sql: string) => runAs(pg, 'audit', MIGRATOR, sql);
 
-  async function as<T>(role: string, fn: () => Promise<T>): Promise<T> {
-    await db.query(`SET ROLE "${role}"`);
-    try {
-      return await fn();
-    } finally {
-      await db.query('RESET ROLE');
-    }
-  }
+  const as = <T>(role: string, fn: () => Promise<T>): Promise<T> => asRole(db, role, fn);
 
   const ledger = async () => (await db.query('SELECT version, name, checksum, applied_at FROM public.schema_migrations ORDER BY version')).rows;
 
   before(async () => {
     pg = await startPostgres();
     admin = await pg.client();
-    // Like an Entra admin of a Flexible Server: not a superuser, may create roles, a member of
-    // azure_pg_admin, here the owner of the database (the role Azure's admins share).
-    await admin.query(`CREATE ROLE azure_pg_admin NOLOGIN`);
-    await admin.query(`CREATE ROLE "${MIGRATOR}" LOGIN CREATEROLE IN ROLE azure_pg_admin`);
-    await admin.query(`CREATE DATABASE audit OWNER azure_pg_admin`);
+    await createEntraAdmin(admin, MIGRATOR, 'audit');
     db = await pg.client('audit');
   });
 

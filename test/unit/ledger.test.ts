@@ -24,7 +24,7 @@ import { ledgerDashboardName, ledgerFolder } from '../../charts/observability/le
 import { loadLedgerMigrations } from '../../config/ledger-migrations';
 import { loadInputs } from '../../config/inputs';
 import { GATEWAY_PROXY_PEER } from '../../charts/workloads/common';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { createEntraAdmin, runAs, startPostgres, type TestPostgres } from '../helpers/postgres';
 import { ROOT } from '../helpers/tools';
 
 type Obj = Record<string, any>;
@@ -60,16 +60,7 @@ describe('cost ledger on a real PostgreSQL', () => {
     await c.connect();
     return c;
   };
-  async function asMigrator(sql: string): Promise<string[]> {
-    const s = await pg.client('ledger');
-    try {
-      await s.query(`SET ROLE "${MIGRATOR}"`);
-      const results = await s.query(sql);
-      return (Array.isArray(results) ? results : [results]).flatMap((r) => r.rows.map((row: Record<string, unknown>) => String(Object.values(row)[0])));
-    } finally {
-      await s.end();
-    }
-  }
+  const asMigrator = (sql: string) => runAs(pg, 'ledger', MIGRATOR, sql);
   const spendLog = (id: string, team: string | null, start: string, extra: { spend?: number; tags?: string[]; metadata?: Obj; model?: string; seconds?: number } = {}) =>
     router.query(
       `INSERT INTO "LiteLLM_SpendLogs" (request_id, call_type, api_key, spend, total_tokens, prompt_tokens, completion_tokens, "startTime", "endTime", model, model_group, team_id, request_tags, metadata, messages, requester_ip_address)
@@ -137,10 +128,7 @@ describe('cost ledger on a real PostgreSQL', () => {
   before(async () => {
     pg = await startPostgres();
     admin = await pg.client();
-    // Like an Entra admin of a Flexible Server: not a superuser, may create roles, a member of azure_pg_admin.
-    await admin.query(`CREATE ROLE azure_pg_admin NOLOGIN`);
-    await admin.query(`CREATE ROLE "${MIGRATOR}" LOGIN CREATEROLE IN ROLE azure_pg_admin`);
-    await admin.query(`CREATE DATABASE ledger OWNER azure_pg_admin`);
+    await createEntraAdmin(admin, MIGRATOR, 'ledger');
     // The router's database belongs to LiteLLM's login, like on the server.
     await admin.query(`CREATE ROLE litellm LOGIN PASSWORD '${PASSWORD}'`);
     await admin.query(`CREATE DATABASE router OWNER litellm`);

@@ -16,7 +16,7 @@ import { PLATFORM_ROUTES } from '../../catalog/routes';
 import { MLFLOW_CONTAINER, MLFLOW_IDENTITIES, MLFLOW_SERVER } from '../../catalog/mlflow';
 import { BOOTSTRAP_JOB } from '../../charts/mlflow/chart';
 import { MLFLOW_SCHEMA, PGPASS_FILE } from '../../charts/mlflow/scripts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { asRole, createEntraAdmin, startPostgres, type TestPostgres } from '../helpers/postgres';
 import { ROOT } from '../helpers/tools';
 
 type Obj = Record<string, any>;
@@ -118,22 +118,12 @@ describe('MLflow bootstrap SQL on a real PostgreSQL', () => {
   const BOOTSTRAP = 'id-aip-dev-weu-mlflow-bootstrap';
   const SERVER = MLFLOW_IDENTITIES.server.name;
 
-  async function as<T>(role: string, fn: () => Promise<T>): Promise<T> {
-    await db.query(`SET ROLE "${role}"`);
-    try {
-      return await fn();
-    } finally {
-      await db.query('RESET ROLE');
-    }
-  }
+  const as = <T>(role: string, fn: () => Promise<T>): Promise<T> => asRole(db, role, fn);
 
   before(async () => {
     pg = await startPostgres();
     admin = await pg.client();
-    // Like an Entra admin of a Flexible Server: not a superuser, a member of azure_pg_admin, which owns the database.
-    await admin.query('CREATE ROLE azure_pg_admin NOLOGIN');
-    await admin.query(`CREATE ROLE "${BOOTSTRAP}" LOGIN CREATEROLE IN ROLE azure_pg_admin`);
-    await admin.query('CREATE DATABASE mlflow OWNER azure_pg_admin');
+    await createEntraAdmin(admin, BOOTSTRAP, 'mlflow');
     // pgaadauth_create_principal_with_oid makes a login role; vanilla PostgreSQL gets a plain one.
     await admin.query(`CREATE ROLE "${SERVER}" LOGIN`);
     await admin.query('CREATE ROLE stranger LOGIN');

@@ -32,6 +32,7 @@ import { reconcileScript } from '../../charts/retrieval/sql';
 import { EMBEDDINGS_TABLE, tenantStoreNames, type TenantStoreNames } from '../../catalog/retrieval';
 import { loadEnvironment } from '../../config/load';
 import { ROOT } from '../helpers/tools';
+import { asRole } from '../helpers/postgres';
 
 const MIGRATOR = 'retrieval-migrator';
 
@@ -59,14 +60,7 @@ describe('tenant vector stores on PostgreSQL 16 with pgvector', () => {
   const b = tenantStoreNames('tenant-b');
   const vec = (seed: number) => `[${Array.from({ length: dimensions }, (_, i) => ((i * 7 + seed) % 13) / 13 + 0.01).join(',')}]`;
 
-  async function as<T>(role: string, fn: () => Promise<T>): Promise<T> {
-    await db.exec(`SET ROLE "${role}"`);
-    try {
-      return await fn();
-    } finally {
-      await db.exec('RESET ROLE');
-    }
-  }
+  const as = <T>(role: string, fn: () => Promise<T>): Promise<T> => asRole(db, role, fn);
   /** A script as the migrator; a failed one leaves nothing behind, as psql's ON_ERROR_STOP ending the session does. */
   const asMigrator = (sql: string) =>
     as(MIGRATOR, async () => {
