@@ -34,6 +34,10 @@ export type ConditionKind =
   | { kind: 'never'; reason: string };
 
 export const CONDITIONAL_RULES: Record<string, ConditionKind> = {
+  // Cognitive accounts (Azure OpenAI, Content Safety): a subdomain, once set, is the account's identity.
+  'azurerm_cognitive_account:custom_subdomain_name': { kind: 'changed-when-set' },
+  'azurerm_cognitive_account:customer_managed_key': { kind: 'never', reason: 'replaced only when a customer-managed key is removed with project_management_enabled, which only kind AIServices allows; the platform builds OpenAI and ContentSafety accounts without either' },
+  'azurerm_cognitive_account:project_management_enabled': { kind: 'never', reason: 'replaced when project management is switched off; the platform never switches it on (kind AIServices only)' },
   // Removing a cache rule's credential set replaces the rule (adding or changing one updates it).
   'azurerm_container_registry_cache_rule:credential_set_id': { kind: 'cleared' },
   'azurerm_kubernetes_cluster:default_node_pool.upgrade_settings.drain_timeout_in_minutes': { kind: 'cleared' },
@@ -103,6 +107,7 @@ export type GuardKind =
   | { kind: 'while-flag'; flag: string; change: 'any' | 'decrease' | 'unset' };
 
 export const GUARD_RULES: Record<string, GuardKind> = {
+  'azurerm_cognitive_account:`network_acls.bypass` cannot be set when `kind` is set to `%s`': { kind: 'validation' },
   'azurerm_dns_zone:`email` which is concatenated with DNS Zone `name` cannot exceed 253 characters excluding a trailing period': { kind: 'validation' },
   'azurerm_private_dns_zone:the value %q for `email` which is concatenated with Private DNS Zone `name` cannot exceed 253 characters excluding a trailing period': { kind: 'validation' },
   'azurerm_key_vault:updating %s: once `soft_delete_retention_days` has been configured it cannot be modified': { kind: 'unchangeable-once-set' },

@@ -183,7 +183,10 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
     const path = at('serving', 'abTests', alias);
     const sides = Object.keys(mix);
     const total = Object.values(mix).reduce((n, w) => n + w, 0);
-    if (!wanted.has(alias)) wl(path, `alias ${alias} is not routed in ${env.name}, so there is nothing to split`, `routed here: ${aliases.join(', ') || 'none'}`);
+    // An A/B test of an alias nobody here uses is dormant, not wrong: it wakes with the first
+    // entitlement (a retired pilot tenant or a new environment must not block the render).
+    // Its shape and catalogue ids are still checked, so a typo never waits for that day.
+    const active = wanted.has(alias);
     if (sides.length < 2) wl(path, `an A/B test needs at least two models, got ${sides.length}`, 'e.g. { llama-3-1-8b-instruct: 90, gpt-4o-mini-eu: 10 }');
     if (total !== 100) wl(path, `weights sum to ${total}, not 100`, 'weights are percent of the alias\'s traffic');
     const classes: DataBoundary[] = [];
@@ -194,7 +197,7 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
         continue;
       }
       classes.push(model.dataBoundary);
-      if (!isSelfHosted(model) && !deployed.has(side)) {
+      if (active && !isSelfHosted(model) && !deployed.has(side)) {
         wl([...path, side], `cloud model ${side} is not deployed in ${env.name}`, `add it to azureOpenAI.models in config/environments/${env.name}.yaml (the data stack then deploys it)`);
       }
     }

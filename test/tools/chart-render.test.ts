@@ -6,6 +6,7 @@
  * constraints (and each add-on exemption must still be needed), and the namespace quotas at
  * maximum scale. Each check has a negative control.
  */
+import { MLFLOW_SERVER } from '../../catalog/mlflow';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -458,8 +459,9 @@ for (const env of inputs.allEnvironments) {
 
     it("every platform route's backend is a Service the charts render (Argo CD, Grafana), on the port the route names", async () => {
       const render = await rendered();
-      // Routes to the rendered apps' Services (catalog/services.ts) are checked against those apps (workloads, n8n tests).
-      for (const r of PLATFORM_ROUTE_LIST.filter((x) => !Object.values(SERVICES).some((s) => s.name === x.service && s.namespace === x.namespace))) {
+      // Routes to the rendered apps' Services (catalog/services.ts, catalog/mlflow.ts) are checked against those apps (workloads, n8n, mlflow tests).
+      const appServices = [...Object.values(SERVICES), MLFLOW_SERVER];
+      for (const r of PLATFORM_ROUTE_LIST.filter((x) => !appServices.some((s) => s.name === x.service && s.namespace === x.namespace))) {
         const service = render.objects.find((o) => o.object.kind === 'Service' && o.object.metadata?.name === r.service && o.object.metadata?.namespace === r.namespace);
         assert.ok(service, `${r.host}: Service ${r.namespace}/${r.service}`);
         assert.ok((service.object.spec as any).ports.some((p: any) => p.port === r.port), `${r.host}: port ${r.port}`);

@@ -163,6 +163,17 @@ describe('A/B tests and fallbacks are validated against the boundaries of the en
     assert.equal(out.length, 2, out.join('\n'));
   });
 
+  it('an A/B test of an alias nobody in the environment uses is dormant: only its shape and catalogue ids are checked', () => {
+    // No tenant in dev is entitled to gpt-4-1-global, and neither of its sides is deployed there.
+    const dormant = workloadsWith((t) => t.replace(AB, `${AB}\n        gpt-4-1-global: { gpt-4-1-global: 50, gpt-4o-mini-eu: 50 }`));
+    assert.deepEqual(planProblems('dev', { workloadsFile: dormant }), []);
+    // Negative control: the same dormant test with a typo and bad weights is still refused.
+    const typo = workloadsWith((t) => t.replace(AB, `${AB}\n        gpt-4-1-global: { gpt-4-1-globl: 50, gpt-4o-mini-eu: 40 }`));
+    const out = planProblems('dev', { workloadsFile: typo }).join('\n');
+    assert.match(out, /abTests\.gpt-4-1-global\.gpt-4-1-globl: unknown model "gpt-4-1-globl"/);
+    assert.match(out, /weights sum to 90, not 100/);
+  });
+
   it('weights that do not sum to 100, an unknown side and an undeployed cloud side are reported together', () => {
     const file = workloadsWith((t) => t.replace(AB, '        mistral-7b-instruct-v0-3: { mistral-7b-instruct-v0-3: 50, gpt-4-1-global: 10, gpt-9: 20 }'));
     const out = planProblems('dev', { workloadsFile: file }).join('\n');

@@ -71,10 +71,12 @@ for (const envName of ['dev', 'prod']) {
       assert.equal(access.config.object_id, `\${azurerm_user_assigned_identity.${identity.id}.principal_id}`);
       assert.equal(access.config.redis_cache_id, refId(platformCache()));
       assert.equal(vaultSecret('llm-router-client-id')?.config.value, `\${azurerm_user_assigned_identity.${identity.id}.client_id}`);
-      // No Azure role beyond the Redis data policy, except inference on the Azure OpenAI account where there is one (azure-openai.test.ts).
-      const account = data.of('azurerm_cognitive_account')[0];
+      // No Azure role beyond the Redis data policy, except inference on the Azure OpenAI account and
+      // moderation on the Content Safety account where there are cloud models (azure-openai.test.ts).
+      const accounts = data.of('azurerm_cognitive_account');
+      const expected = accounts.map((a) => `${a.config.kind === 'OpenAI' ? 'Cognitive Services OpenAI User' : 'Cognitive Services User'}@${refId(a)}`).sort();
       const roles = data.of('azurerm_role_assignment').filter((r) => r.config.principal_id.includes(`.${identity.id}.`));
-      assert.deepEqual(roles.map((r) => `${r.config.role_definition_name}@${r.config.scope}`), account ? [`Cognitive Services OpenAI User@${refId(account)}`] : [], 'no Azure role beyond the Redis data policy and OpenAI inference');
+      assert.deepEqual(roles.map((r) => `${r.config.role_definition_name}@${r.config.scope}`).sort(), expected, 'no Azure role beyond the Redis data policy, OpenAI inference and Content Safety moderation');
     });
 
     it('the audit identities: each federated with its service account, client and object id in the vault; only the archiver holds an Azure role (Blob Data Contributor on the audit container); the migrator administers PostgreSQL', () => {

@@ -67,7 +67,7 @@ describe('golden sets: bad input is a located error, nothing renders', () => {
           'golden-sets/bad/references.yaml:2:7 name: name "refs" does not match the file name references.yaml',
           'golden-sets/bad/references.yaml:9:12 cases.0.model: unknown model "gpt-5"',
           'golden-sets/bad/references.yaml:14:13 cases.1.tenant: unknown tenant "initech"',
-          'golden-sets/bad/references.yaml:21:12 cases.2.model: tenant "contoso-docs" is not entitled to model "llama-3-1-70b-instruct" (its spec.llm.models: mistral-7b-instruct-v0-3)',
+          'golden-sets/bad/references.yaml:21:12 cases.2.model: tenant "contoso-docs" is not entitled to model "llama-3-1-70b-instruct" (its spec.llm.models: mistral-7b-instruct-v0-3, gpt-4o-mini-eu)',
           'golden-sets/bad/references.yaml:24:22 cases.2.expect.regex: not a regular expression: Invalid regular expression: /(unclosed/: Unterminated group',
           'golden-sets/bad/shapes.yaml:5:9 target: expected one of "llm-router", "serving", got string "canary"',
           'golden-sets/bad/shapes.yaml:20:37 cases.1.expect.maxLatency: unknown key "maxLatency"',

@@ -73,10 +73,17 @@ for name, text in files.items():
     with open(os.path.join(mount, name), "w") as f:
         f.write(text)
 config = yaml.safe_load(files["config.yaml"])
-if cloud:
+rendered_cloud = [g for g in config["guardrails"] if g["guardrail_name"] == "cloud-moderation"]
+if cloud and rendered_cloud:
+    # The environment has cloud routes: the rendered guardrail and its aliases, as they are.
+    CLOUD_ALIAS = json.loads(files["guardrails.json"])["cloudModeration"]["models"][0]
+elif cloud:
     with open(os.path.join(mount, "guardrails.json"), "w") as f:
         json.dump({**json.loads(files["guardrails.json"]), "cloudModeration": {"models": [CLOUD_ALIAS], "severityThreshold": 4}}, f)
     config["guardrails"].append({"guardrail_name": "cloud-moderation", "litellm_params": {"guardrail": "platform_guardrails.CloudModeration", "mode": ["pre_call", "post_call"], "default_on": False}})
+else:
+    # PII masking alone, as an environment without cloud routes renders it.
+    config["guardrails"] = [g for g in config["guardrails"] if g["guardrail_name"] != "cloud-moderation"]
 
 import litellm  # noqa: E402
 from fastapi import HTTPException  # noqa: E402
