@@ -9,6 +9,8 @@ export interface RenderContext {
   readonly models: ModelCatalogue;
   /** Every validated tenant (filter by `spec.environments` for this environment). */
   readonly tenants: readonly Tenant[];
+  /** Tenants whose files say `retired: true`: nothing of theirs renders, but files may still name them. */
+  readonly retiredTenants?: readonly string[];
 }
 
 /** Adds the charts of one app (rendered/<env>/<app>/manifests.yaml) to a fresh cdk8s App. */

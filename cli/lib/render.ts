@@ -170,7 +170,7 @@ export interface RenderOptions {
 /** rendered/<env>/<app>/manifests.yaml paths (relative to rendered/) -> content. */
 export function renderEnvironments(environments: EnvironmentConfig[], inputs: RenderInputs, options: RenderOptions = {}): Map<string, string> {
   // A retired tenant keeps its file until its stacks are destroyed, but gets nothing in the cluster.
-  const active = { ...inputs, tenants: inputs.tenants.filter((t) => !t.spec.retired) };
+  const active = { ...inputs, tenants: inputs.tenants.filter((t) => !t.spec.retired), retiredTenants: inputs.tenants.filter((t) => t.spec.retired).map((t) => t.metadata.name) };
   const items = renderItems(environments, active);
   if (!options.cache) return new Map(items.map((item) => [item.file, item.build()]));
   const { files, report } = renderWithCache(items, active, { cache: options.cache, root: resolve(__dirname, '../..'), notData: [RENDERED_DIR, ...(options.inputFiles ?? [])] });

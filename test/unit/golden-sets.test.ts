@@ -82,6 +82,18 @@ describe('golden sets: bad input is a located error, nothing renders', () => {
     );
   });
 
+  it('a retired tenant\'s cases are inactive, not an error; once its file is gone they are an unknown tenant', () => {
+    const active = inputs.tenants.filter((t) => t.metadata.name !== 'contoso-docs');
+    // Offboarding step one: contoso-docs is retired, its file (and so the name) still there.
+    assert.doesNotThrow(() => loadGoldenSets({ ...inputs, tenants: active, retiredTenants: ['contoso-docs'] }));
+    // Step two (negative control): the file is deleted, the cases still name it.
+    assert.throws(() => loadGoldenSets({ ...inputs, tenants: active }), (err: unknown) => {
+      assert.ok(err instanceof ValidationError);
+      assert.ok(err.problems.some((p) => p.file.endsWith('router-tenants.yaml') && p.message === 'unknown tenant "contoso-docs"'), err.message);
+      return true;
+    });
+  });
+
   it('a case that can never fail is refused', () => {
     assert.throws(() => loadGoldenSets(inputs, `${FIXTURES}/empty`), (err: unknown) => {
       assert.ok(err instanceof ValidationError);
