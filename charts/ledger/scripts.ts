@@ -109,8 +109,8 @@ ${tokenRequestSh(TOKEN_SCOPES.postgres, '"$dir/token"')}
   if ! cmp -s "$dir/jwks.new" "$dir/jwks.json"; then
     mv "$dir/jwks.new" "$dir/jwks.json"
     echo "signing keys changed"
-    pid=$(pidof postgrest || true)
-    [ -z "$pid" ] || kill -USR2 $pid
+    # Before PostgREST has started there is nothing to tell: it reads the file at start.
+    if pid=$(pidof postgrest); then kill -USR2 $pid; fi
   else
     # Unchanged: only the time moves on, which the probes read as "refreshed".
     rm -f "$dir/jwks.new"
