@@ -9,7 +9,7 @@ import { PLATFORM_NAMESPACE, SERVICES } from './services';
 import type { AuditIdentity } from './audit';
 
 export const LEDGER_DATABASE = 'ledger';
-/** The migration runner's ledger lives in `public`; this migrations folder is read by config/ledger-migrations.ts. */
+/** The migration runner's ledger lives in `public`; this migrations folder is read by config/audit-migrations.ts. */
 export const LEDGER_MIGRATIONS_FOLDER = 'ledger';
 
 /**

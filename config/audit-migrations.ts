@@ -1,16 +1,19 @@
 /**
- * Schema migrations (migrations/audit/V0001__name.sql ..., likewise migrations/retrieval): read, named and
+ * Schema migrations (migrations/audit/V0001__name.sql ..., likewise migrations/retrieval and migrations/ledger): read, named and
  * numbered without gaps, each a plain SQL file. The migration Job applies them in version order
  * exactly once (charts/audit/migration-script.ts); this is the only place that reads them.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MIGRATION_QUOTE, type Migration } from '../catalog/audit';
+import { LEDGER_MIGRATIONS_FOLDER } from '../catalog/ledger';
 import { displayPath, ValidationError, type Problem } from './yaml-validate';
 
 export const AUDIT_MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations', 'audit');
 /** The retrieval database's structure (tenant stores), same format and runner. */
 export const RETRIEVAL_MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations', 'retrieval');
+/** The cost ledger's schema (docs/cost-ledger.md), same format and runner. */
+export const LEDGER_MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations', LEDGER_MIGRATIONS_FOLDER);
 
 const NAME = /^V(\d{4})__([a-z0-9]+(?:_[a-z0-9]+)*)\.sql$/;
 

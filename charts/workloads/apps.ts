@@ -31,11 +31,10 @@ import { GOLDEN_SET_NAME, ROUTER_TARGET } from '../../catalog/golden-sets';
 import { ROUTER_NAME, ROUTER_PORT, ROUTER_SECRETS } from './router';
 import { VLLM_PORT } from '../serving/vllm';
 import { podPeer, PLATFORM_NAMESPACE, SERVING_NAMESPACE, tcp } from './common';
-import { AUDIT_MIGRATIONS_DIR, loadMigrations, RETRIEVAL_MIGRATIONS_DIR } from '../../config/audit-migrations';
+import { AUDIT_MIGRATIONS_DIR, LEDGER_MIGRATIONS_DIR, loadMigrations, RETRIEVAL_MIGRATIONS_DIR } from '../../config/audit-migrations';
 import { RETRIEVAL_APP, RetrievalChart } from '../retrieval/chart';
 import { RETRIEVAL_MIGRATOR, tenantStoreNames } from '../../catalog/retrieval';
 import { LEDGER_APP, LedgerChart } from '../ledger/chart';
-import { LEDGER_MIGRATIONS_DIR, loadLedgerMigrations } from '../../config/ledger-migrations';
 import { LEDGER_IDENTITIES } from '../../catalog/ledger';
 import { MLFLOW_APP, MlflowChart } from '../mlflow/chart';
 import { MLFLOW_IDENTITIES } from '../../catalog/mlflow';
@@ -177,7 +176,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         curlImage: images.curl,
         postgrestImage: images.postgrest,
         sqlExporterImage: images['sql-exporter'],
-        migrations: loadLedgerMigrations(files.ledgerMigrationsDir ?? LEDGER_MIGRATIONS_DIR),
+        migrations: loadMigrations(files.ledgerMigrationsDir ?? LEDGER_MIGRATIONS_DIR),
         postgresHost: p.postgresHost,
         migratorRole: naming.name('userAssignedIdentity', LEDGER_IDENTITIES.migrator.name),
         privateEndpointsCidr: p.privateEndpointsCidr,

@@ -21,7 +21,7 @@ import { ENTRA_SH, LOAD_SH, routerGrantSql, SCRIPTS_DIR, SPEND_LOG_COLUMNS, TOKE
 import { tenantGroupsScript } from '../../charts/ledger/sql';
 import { migrationScript } from '../../charts/audit/migration-script';
 import { ledgerDashboardName, ledgerFolder } from '../../charts/observability/ledger-dashboards';
-import { loadLedgerMigrations } from '../../config/ledger-migrations';
+import { LEDGER_MIGRATIONS_DIR, loadMigrations } from '../../config/audit-migrations';
 import { loadInputs } from '../../config/inputs';
 import { GATEWAY_PROXY_PEER } from '../../charts/workloads/common';
 import { createEntraAdmin, runAs, startPostgres, type TestPostgres } from '../helpers/postgres';
@@ -51,7 +51,7 @@ describe('cost ledger on a real PostgreSQL', () => {
   let admin: Client;
   let ledger: Client;
   let router: Client;
-  const migrations = loadLedgerMigrations();
+  const migrations = loadMigrations(LEDGER_MIGRATIONS_DIR);
   const work = mkdtempSync(join(tmpdir(), 'ledger-'));
   chmodSync(work, 0o755);
 
