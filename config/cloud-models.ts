@@ -5,7 +5,6 @@
  * never disagree.
  */
 import { join } from 'node:path';
-import { AZURE_REGIONS } from '../catalog/azure-regions';
 import { EU_REGIONS } from '../catalog/data-boundary';
 import { isCloudModel, type CloudModel, type ModelCatalogue } from './models';
 import type { EnvironmentConfig } from './schema';
@@ -46,10 +45,7 @@ export function cloudModelProblems(envs: readonly EnvironmentConfig[], tenants: 
     const { location, models } = cloudModelsFor(env, tenants, catalogue);
     if (models.length === 0) continue;
     const where = env.azureOpenAI.location ? ['azureOpenAI', 'location'] : ['location'];
-    if (!AZURE_REGIONS[location]) {
-      at(where, `unknown Azure region "${location}"`, 'set azureOpenAI.location to a region that offers the models (catalog/azure-regions.ts)');
-      continue;
-    }
+    // An unknown region never gets here: the environment schema's guard rails refuse it first.
     const eu = models.filter((m) => m.dataBoundary === 'eu-cloud');
     if (eu.length > 0 && !EU_REGIONS.includes(location)) {
       at(where, `the Azure OpenAI account would be in ${location}, outside the EU, but ${eu.map((m) => m.id).join(', ')} ${eu.length > 1 ? 'are' : 'is'} eu-cloud`, `set azureOpenAI.location to an EU region (catalog/data-boundary.ts EU_REGIONS), e.g. swedencentral`);

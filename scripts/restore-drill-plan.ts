@@ -8,7 +8,7 @@
  */
 import { loadEnvironment } from '../config/load';
 import { Naming } from '../catalog/naming';
-import { DATABASES } from '../stacks/data-stack';
+import { environmentDatabases } from '../stacks/data-stack';
 import { PRIVATE_DNS_ZONES } from '../constructs/network';
 
 /** The class whose RTO a PostgreSQL restore is measured against: the platform's own databases. */
@@ -27,7 +27,8 @@ export function drillPlan(envName: string): Record<string, string> {
     DRILL_SUBNET: naming.name('subnet', 'private-endpoints'),
     DRILL_DNS_ZONE: PRIVATE_DNS_ZONES.postgres,
     DRILL_RTO_MINUTES: String(target.rtoMinutes),
-    DRILL_DATABASES: DATABASES.join(' '),
+    // What the data stack creates here, the tenant vector stores' database included.
+    DRILL_DATABASES: environmentDatabases(env).join(' '),
   };
 }
 

@@ -113,16 +113,11 @@ export class DataStack extends EnvironmentStack {
     const router = this.routerIdentity(props);
     if (props.cloudModels && props.cloudModels.models.length > 0) {
       this.openAI = new AzureOpenAI(this, 'azure-openai', {
+        ...common,
         name: this.naming.name('cognitiveAccount', AZURE_OPENAI_ACCOUNT),
-        resourceGroupName: this.resourceGroup.name,
-        location: props.cloudModels.location,
-        privateEndpoint: {
-          name: this.naming.name('privateEndpoint', AZURE_OPENAI_ACCOUNT),
-          location: env.location,
-          subnetId: net.subnets.privateEndpoints.id,
-          privateDnsZoneId: net.privateDnsZones.openAI.id,
-        },
-        logAnalyticsWorkspaceId: props.platform.logs.workspace.id,
+        privateEndpointName: this.naming.name('privateEndpoint', AZURE_OPENAI_ACCOUNT),
+        privateDnsZoneId: net.privateDnsZones.openAI.id,
+        accountLocation: props.cloudModels.location,
         deployments: props.cloudModels.models.map((m) => ({ name: m.id, model: m.model, sku: m.deployment.sku, capacity: m.deployment.capacity })),
         // The router is the only caller: tenants reach cloud models through it, within their boundary.
         users: { [ROUTER_NAME]: router.identity.principalId },
@@ -130,16 +125,11 @@ export class DataStack extends EnvironmentStack {
       new TerraformOutput(this, 'azure_openai_endpoint', { value: this.openAI.endpoint });
       // Every cloud route is moderated (charts/workloads/guardrails.ts): its account comes with the first one.
       this.contentSafety = new ContentSafety(this, 'content-safety', {
+        ...common,
         name: this.naming.name('cognitiveAccount', CONTENT_SAFETY_ACCOUNT),
-        resourceGroupName: this.resourceGroup.name,
-        location: props.cloudModels.location,
-        privateEndpoint: {
-          name: this.naming.name('privateEndpoint', CONTENT_SAFETY_ACCOUNT),
-          location: env.location,
-          subnetId: net.subnets.privateEndpoints.id,
-          privateDnsZoneId: net.privateDnsZones.cognitiveServices.id,
-        },
-        logAnalyticsWorkspaceId: props.platform.logs.workspace.id,
+        privateEndpointName: this.naming.name('privateEndpoint', CONTENT_SAFETY_ACCOUNT),
+        privateDnsZoneId: net.privateDnsZones.cognitiveServices.id,
+        accountLocation: props.cloudModels.location,
         users: { [ROUTER_NAME]: router.identity.principalId },
       });
     }

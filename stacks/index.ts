@@ -21,8 +21,8 @@ export interface EnvironmentStacksOptions {
   readonly localBackend?: boolean;
   /** Every validated tenant; those that list this environment get a stack. */
   readonly tenants?: Tenant[];
-  /** The model catalogue: the data stack deploys the cloud models the environment's tenants are entitled to. */
-  readonly models?: ModelCatalogue;
+  /** The model catalogue: the data stack deploys the cloud models the environment's tenants are entitled to (required: without it those accounts would be planned away). */
+  readonly models: ModelCatalogue;
   /**
    * Which tenants' stacks to construct (default: all). Incremental synth constructs only those
    * it has to rebuild; the network stack still sees every tenant.
@@ -30,7 +30,7 @@ export interface EnvironmentStacksOptions {
   readonly tenantStacks?: (env: string, tenant: Tenant) => boolean;
 }
 
-export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, options: EnvironmentStacksOptions = {}): EnvironmentStack[] {
+export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, options: EnvironmentStacksOptions): EnvironmentStack[] {
   const common = { env, localBackend: options.localBackend };
   // The shared stacks given the tenant list (TENANT_LIST_CONCERNS in names.ts: the synth cache relies on it): network, data and control-plane.
   const network = new NetworkStack(scope, { ...common, tenants: options.tenants });
@@ -43,7 +43,7 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   // The receivers' secret and the Grafana ingress need the secret store and issuers.
   const observability = new ObservabilityStack(scope, { ...common, network, platform });
   observability.addDependency(clusterConfig);
-  const cloudModels = options.models ? cloudModelsFor(env, options.tenants ?? [], options.models) : undefined;
+  const cloudModels = cloudModelsFor(env, options.tenants ?? [], options.models);
   const data = new DataStack(scope, { ...common, network, platform, cloudModels });
   data.addDependency(network);
   data.addDependency(platform);

@@ -9,7 +9,7 @@
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { GOLDEN_SET_NAME, GOLDEN_SET_POD_LABELS, type GoldenSetTarget } from '../../catalog/golden-sets';
+import { GOLDEN_SET_NAME, GOLDEN_SET_POD_LABELS } from '../../catalog/golden-sets';
 import { ANALYSIS_TEMPLATES, GOLDEN_SET_ARGS } from '../../catalog/rollouts';
 import { OTEL_COLLECTOR_NAME } from '../../catalog/cluster-names';
 import type { GoldenSet } from '../../config/golden-sets';
@@ -38,7 +38,6 @@ export interface GoldenSetAnalysisProps {
   /** An image with python3 (the router's). */
   readonly image: ImageRef;
   /** `llm-router` sets in `platform`, `serving` sets in `serving`; already filtered to what runs in this environment. */
-  readonly target: GoldenSetTarget;
   readonly sets: readonly GoldenSet[];
   readonly auth: GoldenSetAuth;
   /** Where the canaries it checks run (the router's or the model servers' pods and port). */

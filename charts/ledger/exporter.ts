@@ -8,7 +8,7 @@
  */
 import type { Construct } from 'constructs';
 import { SERVICES, type MetricKey } from '../../catalog/services';
-import { catalogMetric, SqlExporter, sqlExporterFile, type SqlExporterAppProps, type SqlExporterCollector } from '../workloads/sql-exporter';
+import { catalogMetric, SqlExporter, type SqlExporterAppProps, type SqlExporterCollector } from '../workloads/sql-exporter';
 
 export const LEDGER_EXPORTER = SERVICES.ledgerExporter;
 /** Key Vault secret with the metrics login's connection URL (docs/cost-ledger.md). */
@@ -31,11 +31,6 @@ const COLLECTOR: SqlExporterCollector = {
   metrics: Object.entries(LEDGER_METRIC_COLUMNS).map(([key, column]) => catalogMetric(key as MetricKey, column, 'totals')),
   queries: [{ query_name: 'totals', query: LEDGER_TOTALS_QUERY }],
 };
-
-/** The ledger exporter's sql_exporter.yml. */
-export function ledgerExporterConfig(): Record<string, unknown> {
-  return sqlExporterFile(COLLECTOR);
-}
 
 export class LedgerExporter extends SqlExporter {
   constructor(scope: Construct, id: string, props: SqlExporterAppProps) {

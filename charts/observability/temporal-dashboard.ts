@@ -6,14 +6,12 @@
 import { monitorMatchers } from '../../catalog/addon-monitors';
 import type { Dashboard } from './chart';
 import { dashboard } from './dashboard-builder';
-import { CLOSED_WORKFLOWS, FAILED_WORKFLOWS, TEMPORAL_SEVERITY } from './temporal-rules';
+import { CLOSED_WORKFLOWS, FAILED_WORKFLOWS, TEMPORAL_SEVERITY, temporalRateOf } from './temporal-rules';
 
 export function temporalDashboard(): Dashboard {
   const sel = monitorMatchers('temporal');
   const s = (metric: string) => `${metric}{${sel}}`;
-  // As in temporal-rules.ts: each counter summed, 0 where a namespace lacks it.
-  const present = `0 * count by (exported_namespace) ({__name__=~"${CLOSED_WORKFLOWS.join('|')}",${sel}})`;
-  const rateOf = (metrics: readonly string[]) => `(${metrics.map((m) => `(sum by (exported_namespace) (rate(${s(m)}[15m])) or ${present})`).join(' + ')})`;
+  const rateOf = (metrics: readonly string[]) => temporalRateOf(metrics, '15m');
   return dashboard({
     name: 'temporal',
     uid: 'platform-temporal',

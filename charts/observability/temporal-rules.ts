@@ -46,16 +46,23 @@ const alert = (name: Alert, expr: string, forDuration: string, summary: string, 
   annotations: { summary, description, runbook_url: runbook(name) },
 });
 
+/**
+ * Per-namespace rate of the sum of Temporal workflow counters, for the alerts and the dashboard.
+ * Per counter, with 0 for a namespace that has the other counters but not this one: a plain sum of
+ * per-counter sums would drop it, and one selector over all names collides once rate() drops them.
+ */
+export function temporalRateOf(metrics: readonly string[], window: string): string {
+  const matchers = monitorMatchers('temporal');
+  const present = `0 * count by (exported_namespace) ({__name__=~"${CLOSED_WORKFLOWS.join('|')}",${matchers}})`;
+  return `(${metrics.map((m) => `(sum by (exported_namespace) (rate(${m}{${matchers}}[${window}])) or ${present})`).join(' + ')})`;
+}
+
 export function temporalRuleGroups(): RuleGroup[] {
   const matchers = monitorMatchers('temporal');
   const sel = `{${matchers}}`;
   const t = TEMPORAL_THRESHOLDS;
   const ns = 'exported_namespace';
-  // Per counter, with 0 for a namespace that has the other counters but not this one: a plain sum
-  // of per-counter sums would drop it, and one selector over all names collides once rate() drops them.
-  const present = `0 * count by (${ns}) ({__name__=~"${CLOSED_WORKFLOWS.join('|')}",${matchers}})`;
-  const rateOf = (metrics: readonly string[], window: string) =>
-    `(${metrics.map((m) => `(sum by (${ns}) (rate(${m}${sel}[${window}])) or ${present})`).join(' + ')})`;
+  const rateOf = temporalRateOf;
   return [
     {
       name: 'temporal',

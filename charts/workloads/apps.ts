@@ -25,7 +25,7 @@ import { dearestRatePer1kTokens, routerDelivery, servingDelivery } from './deliv
 import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
 import { mcpGrants } from '../../catalog/mcp-tools';
 import { AUDIT_APP, AuditChart } from '../audit/chart';
-import { GOLDEN_SETS_DIR, goldenSetsFor, loadGoldenSets } from '../../config/golden-sets';
+import { GOLDEN_SETS_DIR, goldenSetsFor, loadGoldenSets, type GoldenSet } from '../../config/golden-sets';
 import { GoldenSetAnalysis } from '../golden-sets/analysis';
 import { GOLDEN_SET_NAME, ROUTER_TARGET } from '../../catalog/golden-sets';
 import { ROUTER_NAME, ROUTER_PORT, ROUTER_SECRETS } from './router';
@@ -71,6 +71,13 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
     byEnv.set(ctx.env, fresh);
     return fresh;
   };
+  // Likewise the golden sets: read and checked once per render (they depend on tenants and models, not the environment).
+  const sets = new WeakMap<RenderContext['tenants'], GoldenSet[]>();
+  const goldenSets = (ctx: RenderContext): GoldenSet[] => {
+    const loaded = sets.get(ctx.tenants) ?? loadGoldenSets(ctx, files.goldenSetsDir ?? GOLDEN_SETS_DIR).map((l) => l.set);
+    sets.set(ctx.tenants, loaded);
+    return loaded;
+  };
   /** Every image, or undefined when one is missing (not promoted). */
   const all = <K extends ImageName>(p: WorkloadPlan, names: K[]): Record<K, ImageRef> | undefined =>
     names.every((n) => p.images[n]) ? (Object.fromEntries(names.map((n) => [n, p.images[n]])) as Record<K, ImageRef>) : undefined;
@@ -88,7 +95,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
     },
     'llm-serving': (app, ctx) => {
       // Checked before the images are looked at: a bad set fails every render.
-      const sets = loadGoldenSets(ctx, files.goldenSetsDir ?? GOLDEN_SETS_DIR).map((l) => l.set);
+      const sets = goldenSets(ctx);
       const p = plan(ctx);
       const images = all(p, ['vllm', 'litellm']);
       if (!images || p.served.length === 0) return;
@@ -109,7 +116,6 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         environment: p.env,
         // The runner needs python3, which the router's image has and vLLM's much larger one need not be pulled for.
         image: images.litellm,
-        target: 'serving',
         sets: goldenSetsFor(sets, 'serving', (c) => served.has(c.model)),
         auth: { kind: 'none' },
         canaryEgress: { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'model-server' } } }], ports: tcp(VLLM_PORT) },
@@ -205,7 +211,7 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
       });
     },
     'llm-router': (app, ctx) => {
-      const sets = loadGoldenSets(ctx, files.goldenSetsDir ?? GOLDEN_SETS_DIR).map((l) => l.set);
+      const sets = goldenSets(ctx);
       const p = plan(ctx);
       const images = all(p, ['litellm', 'sql-exporter', 'presidio-analyzer', 'presidio-anonymizer']);
       if (!images) return;
@@ -241,7 +247,6 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         namespace: PLATFORM_NAMESPACE,
         environment: p.env,
         image: images.litellm,
-        target: ROUTER_TARGET,
         sets: goldenSetsFor(sets, ROUTER_TARGET, (c) => teams.has(c.tenant)),
         auth: { kind: 'tenant-keys', masterKeySecret: ROUTER_SECRETS.LITELLM_MASTER_KEY },
         canaryEgress: { to: [podPeer(ROUTER_NAME)], ports: tcp(ROUTER_PORT) },

@@ -23,11 +23,8 @@ export const MODERATION_SEVERITY_THRESHOLD = 4;
 /** A route whose catalogue entry leaves the platform; self-hosted routes carry no boundary or `self-hosted`. */
 export type CloudRoutePredicate = (route: RouterModel) => boolean;
 
-/** Keys on the catalogue's data-boundary class once routes carry it (issue 18, cloud models). */
-export const isCloudRoute: CloudRoutePredicate = (route) => {
-  const boundary = (route as RouterModel & { readonly dataBoundary?: string }).dataBoundary;
-  return boundary !== undefined && boundary !== 'self-hosted';
-};
+/** Keys on the catalogue's data-boundary class of the model that answers the route. */
+export const isCloudRoute: CloudRoutePredicate = (route) => route.dataBoundary !== undefined && route.dataBoundary !== 'self-hosted';
 
 /** Aliases with at least one cloud deployment: an alias split between self-hosted and cloud (A/B) is moderated whole. */
 export function cloudAliases(routes: readonly RouterModel[], isCloud: CloudRoutePredicate = isCloudRoute): string[] {

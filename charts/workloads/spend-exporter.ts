@@ -11,7 +11,7 @@
  */
 import type { Construct } from 'constructs';
 import { SERVICES } from '../../catalog/services';
-import { catalogMetric, SqlExporter, sqlExporterFile, type SqlExporterAppProps, type SqlExporterCollector } from './sql-exporter';
+import { catalogMetric, SqlExporter, type SqlExporterAppProps, type SqlExporterCollector } from './sql-exporter';
 
 export const SPEND_EXPORTER = SERVICES.spendExporter;
 /** Key Vault secret with the read-only role's connection URL (docs/workloads.md). */
@@ -33,11 +33,6 @@ const COLLECTOR: SqlExporterCollector = {
   ],
   queries: [{ query_name: 'teams', query: TEAM_SPEND_QUERY }],
 };
-
-/** The spend exporter's sql_exporter.yml. */
-export function sqlExporterConfig(): Record<string, unknown> {
-  return sqlExporterFile(COLLECTOR);
-}
 
 export class SpendExporter extends SqlExporter {
   constructor(scope: Construct, id: string, props: SqlExporterAppProps) {

@@ -13,33 +13,20 @@ import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account'
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { AZURE_OPENAI_SUBRESOURCE } from '../../catalog/data-boundary';
 import { grantRole } from '../identity';
-import { Diagnostics } from '../monitoring';
-import { PrivateEndpoint } from '../private-endpoint';
+import { connectPrivately, type PrivateServiceProps } from '../private-service';
 
-export interface PrivateCognitiveAccountProps {
-  /** Account name, also its custom subdomain. */
-  readonly name: string;
+export interface PrivateCognitiveAccountProps extends PrivateServiceProps {
   readonly kind: 'OpenAI' | 'ContentSafety';
-  readonly resourceGroupName: string;
-  /** Region of the account; may differ from the VNet's (not every service is offered everywhere). */
-  readonly location: string;
-  readonly privateEndpoint: {
-    readonly name: string;
-    /** The VNet's region: a private endpoint lives next to its subnet. */
-    readonly location: string;
-    readonly subnetId: string;
-    /** The service's privatelink zone, linked to the VNet (network stack), so pods resolve the account privately. */
-    readonly privateDnsZoneId: string;
-  };
-  readonly logAnalyticsWorkspaceId: string;
+  /** Region of the account; may differ from the VNet's (`location`, where its private endpoint lives): not every service is offered everywhere. */
+  readonly accountLocation: string;
 }
 
-/** The account, its private endpoint (`account` sub-resource) and its diagnostics, in `scope`. */
+/** The account, its private endpoint (`account` sub-resource) and its diagnostics (connectPrivately), in `scope`. */
 export function privateCognitiveAccount(scope: Construct, props: PrivateCognitiveAccountProps): CognitiveAccount {
   const account = new CognitiveAccount(scope, 'account', {
     name: props.name,
     resourceGroupName: props.resourceGroupName,
-    location: props.location,
+    location: props.accountLocation,
     kind: props.kind,
     skuName: 'S0',
     // Entra ID needs a custom subdomain; Private Link resolves <subdomain>.<service domain>.
@@ -52,21 +39,7 @@ export function privateCognitiveAccount(scope: Construct, props: PrivateCognitiv
     networkAcls: { defaultAction: 'Deny' },
     identity: { type: 'SystemAssigned' },
   });
-  new PrivateEndpoint(scope, 'private-endpoint', {
-    name: props.privateEndpoint.name,
-    resourceGroupName: props.resourceGroupName,
-    location: props.privateEndpoint.location,
-    subnetId: props.privateEndpoint.subnetId,
-    targetResourceId: account.id,
-    subresource: AZURE_OPENAI_SUBRESOURCE,
-    privateDnsZoneId: props.privateEndpoint.privateDnsZoneId,
-  });
-  new Diagnostics(scope, 'diagnostics', {
-    name: 'diag-to-log-analytics',
-    targetResourceId: account.id,
-    workspaceId: props.logAnalyticsWorkspaceId,
-    categoryGroups: ['allLogs'],
-  });
+  connectPrivately(scope, props, account.id, AZURE_OPENAI_SUBRESOURCE);
   return account;
 }
 

@@ -10,6 +10,7 @@ import { N8N_DATABASE, N8N_SECRETS } from '../../catalog/n8n';
 import { AUDIT_CONTAINER, AUDIT_IDENTITIES } from '../../catalog/audit';
 import { MLFLOW_CONTAINER, MLFLOW_DATABASE, MLFLOW_IDENTITIES, MLFLOW_SERVER } from '../../catalog/mlflow';
 import { refId, synthApp } from '../helpers/synth';
+import { drillPlan } from '../../scripts/restore-drill-plan';
 import { MCP_HUB_NAMESPACE, MCP_TOOL_SERVERS } from '../../catalog/mcp-tools';
 
 const app = synthApp();
@@ -128,6 +129,8 @@ for (const envName of ['dev', 'prod']) {
       assert.match(params['azure.extensions'], /VECTOR/);
       assert.deepEqual(data.of('azurerm_postgresql_flexible_server_database').map((d) => d.config.name).sort(), [...environmentDatabases(env)].sort());
       assert.equal(environmentDatabases(env).includes(RETRIEVAL_DATABASE), Boolean(env.data.retrieval));
+      // The restore drill checks every database the stack creates (scripts/restore-drill-plan.ts).
+      assert.deepEqual(drillPlan(envName).DRILL_DATABASES.split(' ').sort(), data.of('azurerm_postgresql_flexible_server_database').map((d) => d.config.name).sort());
       const admin = data.of('azurerm_postgresql_flexible_server_active_directory_administrator').find((d) => d.config.principal_type === 'Group');
       assert.equal(admin?.config.object_id, env.data.postgres.entraAdmin.objectId);
     });
