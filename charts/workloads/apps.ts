@@ -21,7 +21,7 @@ import { AgentServicesChart } from './agents';
 import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
 import { LlmRouterChart } from './router';
 import { PresidioChart } from './presidio';
-import { dearestRatePer1kTokens, routerDelivery, servingDelivery } from './delivery';
+import { routerDelivery, servingDelivery } from './delivery';
 import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
 import { mcpGrants } from '../../catalog/mcp-tools';
 import { AUDIT_APP, AuditChart } from '../audit/chart';
@@ -215,17 +215,6 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
       const p = plan(ctx);
       const images = all(p, ['litellm', 'sql-exporter', 'presidio-analyzer', 'presidio-anonymizer']);
       if (!images) return;
-      const dearest = dearestRatePer1kTokens(p.routes);
-      const limit = p.config.delivery.router.maxCostPer1kTokens;
-      if (ctx.env.addons.argoRollouts.enabled && dearest && dearest.per1k > limit) {
-        const path = ['environments', ctx.env.name, 'delivery', 'router', 'maxCostPer1kTokens'];
-        throw new ValidationError([{
-          ...positionOf(workloadsFile, path),
-          path: path.join('.'),
-          message: `${limit} per 1000 tokens is below what the router books for ${dearest.served} (${dearest.per1k} per 1000 tokens at its chargeback rate): every router canary would fail its cost analysis`,
-          hint: `raise maxCostPer1kTokens to at least ${dearest.per1k}`,
-        }]);
-      }
       const chart = new LlmRouterChart(app, 'llm-router', {
         environment: p.env,
         image: images.litellm,

@@ -17,6 +17,7 @@ import { Naming } from '../../catalog/naming';
 import { AUDIT_IDENTITIES } from '../../catalog/audit';
 import { registryLoginServer } from '../../catalog/registry-mirrors';
 import { sizeModel, SizingError, type Sizing } from '../serving/sizing';
+import { dearestRatePer1kTokens } from './delivery';
 import { CapacityError, gatewayCapacity, orchestratorCapacity, vllmStartupSeconds, type Capacity } from './capacity';
 
 /** Where a problem points: a file and a key path inside it. */
@@ -267,6 +268,16 @@ export function planWorkloads(ctx: RenderContext, cfg: WorkloadsConfig, lock: Im
     wl(at('serving', 'replicas'), `the minimum replicas of the served models need ${minGpus} GPUs, but the pool has at most ${pool.maxGpus} (aks.nodePools.gpu.maxGpus)`, 'lower the minimum replicas, use stand-ins, or grow the GPU pool');
   }
 
+  // The router's cost analysis must let through what the router itself books, or every canary fails.
+  const dearest = dearestRatePer1kTokens(routes);
+  const costLimit = envCfg.delivery.router.maxCostPer1kTokens;
+  if (env.addons.argoRollouts.enabled && dearest && dearest.per1k > costLimit) {
+    wl(
+      at('delivery', 'router', 'maxCostPer1kTokens'),
+      `${costLimit} per 1000 tokens is below what the router books for ${dearest.served} (${dearest.per1k} per 1000 tokens at its chargeback rate): every router canary would fail its cost analysis`,
+      `raise maxCostPer1kTokens to at least ${dearest.per1k}`,
+    );
+  }
   if (problems.length > 0) throw new ValidationError(problems);
 
   const entitlements: TenantEntitlement[] = tenants.map(routerEntitlement).filter((e): e is TenantEntitlement => e !== undefined);
