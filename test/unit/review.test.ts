@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { costDelta, loadPrices, stackCost } from '../../cli/lib/review/cost';
+import { costDelta, loadPrices, MAY_BE_UNPRICED_TYPES, mayBeUnpriced, stackCost } from '../../cli/lib/review/cost';
 import { CHARGEBACK_CURRENCY } from '../../catalog/chargeback';
 import { diffSynthOutputs, readSynthOutput, type SynthOutput } from '../../cli/lib/review/diff';
 import { loadEnvironment } from '../../config/load';
@@ -228,6 +228,48 @@ describe('review: cost estimate', () => {
     const expected = pg + 2 * redis + 4 * prices.monthly.privateEndpoint;
     assert.ok(Math.abs(cost.min - expected) < 0.01, `${cost.min} vs ${expected}`);
     assert.deepEqual(cost.unpriced, []);
+  });
+
+  it('stacks byte-identical on both sides are priced only for a total that is shown: the same result as pricing every stack', () => {
+    for (const edit of [(j: any) => (entries(j, 'azurerm_kubernetes_cluster_node_pool').find(([, p]) => p.name === 'gpu')![1].max_count += 1), (j: any) => (entries(j, 'azurerm_kubernetes_cluster_node_pool').find(([, p]) => p.name === 'gpu')![1].vm_size = 'Standard_X99'), () => undefined]) {
+      const dir = join(mkdtempSync(join(tmpdir(), 'same-bytes-')), 'out');
+      cpSync(app.outdir, dir, { recursive: true });
+      const file = join(dir, 'stacks', 'prod-platform', 'cdk.tf.json');
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      edit(json);
+      writeFileSync(file, JSON.stringify(json, null, 2));
+      const head = readSynthOutput(dir);
+      const parsedOnly = (o: SynthOutput): SynthOutput => ({ manifest: o.manifest, stacks: o.stacks });
+      assert.deepEqual(costDelta(base, head, prices), costDelta(parsedOnly(base), parsedOnly(head), prices));
+    }
+  });
+
+  it('a stack\'s possibly unpriced resource types read from its text agree with its parsed resources, for every stack', () => {
+    let seen = 0;
+    for (const [name, raw] of base.raw!) {
+      const parsed = MAY_BE_UNPRICED_TYPES.some((t) => base.stacks[name].resource?.[t]);
+      assert.equal(mayBeUnpriced(raw, () => base.stacks[name]), parsed, name);
+      // Compact text (another layout) is parsed instead of scanned.
+      assert.equal(mayBeUnpriced(Buffer.from(JSON.stringify(base.stacks[name])), () => base.stacks[name]), parsed, name);
+      if (parsed) seen++;
+    }
+    assert.ok(seen > 0, 'some stack has a node pool');
+    // Negative control: a tenant stack names the cluster as a data source, which the scan must not count.
+    assert.ok(base.raw!.get('prod-tenant-acme-search')!.includes('"azurerm_kubernetes_cluster"'));
+    assert.equal(mayBeUnpriced(base.raw!.get('prod-tenant-acme-search')!, () => base.stacks['prod-tenant-acme-search']), false);
+  });
+
+  it('only the types listed as possibly unpriced can leave a stack unestimated (what lets an identical stack go unparsed)', () => {
+    const read = new Set<string>();
+    const resource = new Proxy({}, { get: (_t, type: string) => (read.add(type), undefined) });
+    stackCost('probe', { resource }, prices);
+    const nonsense = { vm_size: 'X', sku_name: 'X', sku_tier: 'X', family: 'X', capacity: 0, default_node_pool: { vm_size: 'X' } };
+    for (const type of read) {
+      const cost = stackCost('probe', { resource: { [type]: { r: nonsense } } }, prices);
+      // Negative control included: each listed type does report an unknown SKU.
+      assert.equal(cost.unpriced.length > 0, MAY_BE_UNPRICED_TYPES.includes(type), `${type}: unpriced ${JSON.stringify(cost.unpriced)}`);
+    }
+    assert.ok(MAY_BE_UNPRICED_TYPES.every((t) => read.has(t)), 'every listed type is one the estimate reads');
   });
 
   it('tenant budget changes are listed', () => {

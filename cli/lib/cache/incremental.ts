@@ -170,7 +170,21 @@ export class IncrementalSynth {
   /** The complete output (paths relative to the output folder) when every stack is cached, else undefined. */
   fromCache(): Map<string, Buffer> | undefined {
     this.lookupAll();
-    if (this.rebuild.size > 0) return undefined;
+    return this.rebuild.size > 0 ? undefined : this.files();
+  }
+
+  /**
+   * The complete output in memory: what the cache holds, and the rest synthesized into the
+   * output folder (only those stacks are written there). The review diffs it without writing
+   * and reading back thousands of unchanged stacks.
+   */
+  inMemory(): { files: Map<string, Buffer>; report: IncrementalReport } {
+    this.lookupAll();
+    const built = this.rebuild.size > 0 ? this.build() : [];
+    return { files: this.files(), report: this.report(built) };
+  }
+
+  private files(): Map<string, Buffer> {
     const files = new Map<string, Buffer>([['manifest.json', Buffer.from(this.manifest())]]);
     for (const p of this.planned) files.set(`stacks/${p.name}/${JSON_PART}`, this.outputs.get(p.name)!.json);
     return files;

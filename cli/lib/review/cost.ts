@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile } from '../../../config/yaml-validate';
-import type { SynthOutput } from './diff';
+import { sameStack, type SynthOutput } from './diff';
 
 export const PRICES_FILE = resolve(__dirname, '../../../config/prices.yaml');
 
@@ -63,6 +63,29 @@ function pool(p: Json, prices: PriceTable, unpriced: Set<string>): [number, numb
   const min = p.auto_scaling_enabled ? p.min_count ?? 0 : p.node_count ?? 1;
   const max = p.auto_scaling_enabled ? p.max_count ?? min : min;
   return [perNode * min, perNode * max];
+}
+
+/** The resource types whose SKU or size the price table may lack; a stack without them is always estimated. */
+export const MAY_BE_UNPRICED_TYPES = ['azurerm_kubernetes_cluster', 'azurerm_kubernetes_cluster_node_pool', 'azurerm_postgresql_flexible_server', 'azurerm_redis_cache', 'azurerm_firewall', 'azurerm_cdn_frontdoor_profile'];
+const MAY_BE_UNPRICED = MAY_BE_UNPRICED_TYPES.map((t) => Buffer.from(`\n    ${JSON.stringify(t)}: `));
+
+const RESOURCE_BLOCK = Buffer.from('\n  "resource": {');
+const BLOCK_END = Buffer.from('\n  }');
+
+/**
+ * Whether a stack's resources include a type that may be unpriced, read from its text. cdktf
+ * writes JSON indented by two spaces and JSON strings hold no raw newline, so the top-level
+ * `resource` member runs from its key to the next line of exactly two spaces and a brace, and
+ * a type is a key indented by four spaces inside it (a data source of the same type is not).
+ * Text in any other layout is parsed.
+ */
+export function mayBeUnpriced(raw: Buffer, parse: () => Record<string, any>): boolean {
+  if (!raw.subarray(0, 4).equals(Buffer.from('{\n  '))) return MAY_BE_UNPRICED_TYPES.some((t) => parse().resource?.[t]);
+  const start = raw.indexOf(RESOURCE_BLOCK);
+  if (start < 0) return false;
+  const end = raw.indexOf(BLOCK_END, start + RESOURCE_BLOCK.length);
+  const block = raw.subarray(start, end < 0 ? raw.length : end);
+  return MAY_BE_UNPRICED.some((t) => block.includes(t));
 }
 
 export function stackCost(name: string, stack: Json | undefined, prices: PriceTable): StackCost {
@@ -153,17 +176,30 @@ function budgetAmount(stack: Json | undefined): number | undefined {
 export function costDelta(base: SynthOutput, head: SynthOutput, prices = loadPrices(), envOrder: (a: string, b: string) => number = (a, b) => a.localeCompare(b)): CostDelta {
   const names = [...new Set([...Object.keys(base.stacks), ...Object.keys(head.stacks)])].sort();
   const all = names.map((stack) => {
+    // A stack that is byte-for-byte the same on both sides costs the same on both: it cannot
+    // change a difference, only the totals, and it is parsed and priced only if they are shown.
+    if (sameStack(base, head, stack) && !mayBeUnpriced(base.raw!.get(stack)!, () => base.stacks[stack])) {
+      let cost: StackCost | undefined;
+      const side = () => (cost ??= stackCost(stack, base.stacks[stack], prices));
+      return { stack, estimated: true, same: true, side: { base: side, head: side } };
+    }
     const b = stackCost(stack, base.stacks[stack], prices);
     const h = stackCost(stack, head.stacks[stack], prices);
-    return { stack, base: b, head: h, estimated: b.unpriced.length === 0 && h.unpriced.length === 0 };
+    return { stack, estimated: b.unpriced.length === 0 && h.unpriced.length === 0, same: false, side: { base: () => b, head: () => h } };
   });
-  const stacks = all.filter((s) => !s.estimated || s.base.min !== s.head.min || s.base.max !== s.head.max);
+  const stacks = all
+    .filter((s) => !s.same)
+    .map((s) => ({ stack: s.stack, base: s.side.base(), head: s.side.head(), estimated: s.estimated }))
+    .filter((s) => !s.estimated || s.base.min !== s.head.min || s.base.max !== s.head.max);
   const envs = [...new Set(names.map((n) => n.split('-')[0]))].sort(envOrder);
   const environments = envs
     .map((env) => {
       const mine = all.filter((s) => s.stack.startsWith(`${env}-`));
       const counted = mine.filter((s) => s.estimated);
-      const sum = (side: 'base' | 'head', key: 'min' | 'max') => round(counted.reduce((n, s) => n + s[side][key], 0));
+      const notEstimated = mine.filter((s) => !s.estimated).map((s) => s.stack);
+      const differs = counted.some((s) => !s.same && (s.side.base().min !== s.side.head().min || s.side.base().max !== s.side.head().max));
+      if (!differs && notEstimated.length === 0) return undefined;
+      const sum = (side: 'base' | 'head', key: 'min' | 'max') => round(counted.reduce((n, s) => n + s.side[side]()[key], 0));
       const b = { min: sum('base', 'min'), max: sum('base', 'max') };
       const h = { min: sum('head', 'min'), max: sum('head', 'max') };
       const existed = mine.some((s) => base.stacks[s.stack]);
@@ -173,10 +209,10 @@ export function costDelta(base: SynthOutput, head: SynthOutput, prices = loadPri
         head: h,
         difference: round(h.max - b.max),
         ...(existed && b.max > 0 ? { percent: round(((h.max - b.max) / b.max) * 100) } : {}),
-        notEstimated: mine.filter((s) => !s.estimated).map((s) => s.stack),
+        notEstimated,
       };
     })
-    .filter((e) => e.difference !== 0 || e.base.min !== e.head.min || e.notEstimated.length > 0);
+    .filter((e): e is EnvironmentCost => e !== undefined && (e.difference !== 0 || e.base.min !== e.head.min || e.notEstimated.length > 0));
   const budgets = names
     .filter((n) => /-tenant-/.test(n))
     .map((n) => ({ tenant: n.replace(/^[^-]+-tenant-/, ''), env: n.split('-')[0], before: budgetAmount(base.stacks[n]), after: budgetAmount(head.stacks[n]) }))

@@ -18,21 +18,43 @@ type Json = Record<string, any>;
 
 export interface SynthOutput {
   readonly manifest: { stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string }> };
+  /** Parsed on first access: a review of thousands of stacks reads few of them. */
   readonly stacks: Record<string, Json>;
+  /** Each stack's file as written: equal bytes are an unchanged stack, with nothing to parse (absent: compare the parsed stacks). */
+  readonly raw?: ReadonlyMap<string, Buffer>;
+}
+
+/** A synth output from its files (paths relative to the output folder, as cdktf writes them). */
+export function synthOutputOf(file: (path: string) => Buffer | undefined, where: string): SynthOutput {
+  const manifestFile = file('manifest.json');
+  if (!manifestFile) throw new Error(`${where}/manifest.json does not exist: the synth output is missing`);
+  const manifest = JSON.parse(manifestFile.toString('utf8')) as SynthOutput['manifest'];
+  const raw = new Map<string, Buffer>();
+  const stacks: Record<string, Json> = {};
+  for (const [name, entry] of Object.entries(manifest.stacks)) {
+    const bytes = file(entry.synthesizedStackPath);
+    if (!bytes) throw new Error(`${where}/${entry.synthesizedStackPath} does not exist, but the manifest lists ${name}`);
+    raw.set(name, bytes);
+    let parsed: Json | undefined;
+    Object.defineProperty(stacks, name, { enumerable: true, get: () => (parsed ??= JSON.parse(bytes.toString('utf8')) as Json) });
+  }
+  return { manifest, stacks, raw };
 }
 
 export function readSynthOutput(dir: string): SynthOutput {
-  const file = join(dir, 'manifest.json');
-  if (!existsSync(file)) throw new Error(`${file} does not exist: the synth output is missing`);
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as SynthOutput['manifest'];
-  const stacks: Record<string, Json> = {};
-  for (const [name, entry] of Object.entries(manifest.stacks)) stacks[name] = JSON.parse(readFileSync(join(dir, entry.synthesizedStackPath), 'utf8'));
-  return { manifest, stacks };
+  return synthOutputOf((path) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path)) : undefined), dir);
+}
+
+/** Whether a stack is byte-for-byte the same on both sides (false where either lacks it). */
+export function sameStack(base: SynthOutput, head: SynthOutput, name: string): boolean {
+  const b = base.raw?.get(name);
+  const h = head.raw?.get(name);
+  return b !== undefined && h !== undefined && b.equals(h);
 }
 
 /** Stacks whose synthesized JSON differs in any way (resources, providers, backend, outputs). */
 export function changedStacks(base: SynthOutput, head: SynthOutput): string[] {
-  return Object.keys(head.stacks).filter((name) => JSON.stringify(base.stacks[name]) !== JSON.stringify(head.stacks[name]));
+  return Object.keys(head.stacks).filter((name) => !sameStack(base, head, name) && JSON.stringify(base.stacks[name]) !== JSON.stringify(head.stacks[name]));
 }
 
 /** The attribute changes of one resource, each with what the provider does with it. */
@@ -107,6 +129,10 @@ export function diffSynthOutputs(base: SynthOutput, head: SynthOutput, environme
 
   for (const name of names) {
     const env = envOf(name);
+    if (sameStack(base, head, name)) {
+      stacks.push({ name, env, status: 'unchanged', create: 0, update: 0, rotate: 0, replace: 0, delete: 0, dependsOn: order.get(name)!.deps });
+      continue;
+    }
     const before = resources(base.stacks[name]);
     const after = resources(head.stacks[name]);
     const stackChanges: ResourceChange[] = [];

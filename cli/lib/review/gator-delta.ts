@@ -32,19 +32,31 @@ function objects(side: Side, env: string, files: string[], stacks: string[]): { 
   return { policies, objects: out };
 }
 
-/** Namespace objects by name, from every stack of the environment. */
-function namespaces(side: Side, env: string): Map<string, Json> {
+/**
+ * The Namespace objects of the given names, from the environment's stacks. Only stacks whose
+ * text names one of them are parsed: with thousands of tenant stacks, each with its own
+ * namespace, parsing them all would cost more than the rest of the review.
+ */
+function namespaces(side: Side, env: string, names: string[]): Map<string, Json> {
   const out = new Map<string, Json>();
-  for (const [name, stack] of Object.entries(side.synth.stacks)) {
-    if (envOf(name) !== env || !stack.resource?.kubernetes_namespace_v1) continue;
+  if (names.length === 0) return out;
+  const quoted = names.map((n) => Buffer.from(JSON.stringify(n)));
+  for (const name of Object.keys(side.synth.stacks)) {
+    if (envOf(name) !== env) continue;
+    const raw = side.synth.raw?.get(name);
+    if (raw && !quoted.some((q) => raw.includes(q))) continue;
+    const stack = side.synth.stacks[name];
+    if (!stack.resource?.kubernetes_namespace_v1) continue;
     for (const o of stackManifests({ resource: { kubernetes_namespace_v1: stack.resource.kubernetes_namespace_v1 } })) out.set(o.metadata.name, o);
   }
   return out;
 }
 
-async function violations(env: string, policies: Json[], evaluated: Json[], ns: Map<string, Json>): Promise<Violation[]> {
+async function violations(env: string, policies: Json[], evaluated: Json[], side: Side): Promise<Violation[]> {
   if (!policies.some((o) => o.kind === 'ConstraintTemplate') || evaluated.length === 0) return [];
-  const needed = [...new Set(evaluated.map((o) => o.metadata?.namespace).filter(Boolean))].map((n) => ns.get(n)).filter((n): n is Json => n !== undefined);
+  const names = [...new Set(evaluated.map((o) => o.metadata?.namespace).filter(Boolean))] as string[];
+  const ns = namespaces(side, env, names);
+  const needed = names.map((n) => ns.get(n)).filter((n): n is Json => n !== undefined);
   const have = new Set(evaluated.map(key));
   const found = await callAsync(gatorCall([...policies, ...needed.filter((n) => !have.has(key(n))), ...evaluated]));
   return found.map((v) => ({
@@ -74,7 +86,7 @@ export async function newViolations(base: Side, head: Side, changedStacks: strin
       const differs = (k: string) => policiesChanged || JSON.stringify(b.objects.get(k)) !== JSON.stringify(h.objects.get(k));
       const pick = (side: { objects: Map<string, Json> }) => [...side.objects].filter(([k]) => differs(k)).map(([, o]) => o);
       const vkey = (v: Violation) => `${v.constraint}\u0000${v.object}\u0000${v.message}`;
-      const [before, after] = await Promise.all([violations(env, b.policies, pick(b), namespaces(base, env)), violations(env, h.policies, pick(h), namespaces(head, env))]);
+      const [before, after] = await Promise.all([violations(env, b.policies, pick(b), base), violations(env, h.policies, pick(h), head)]);
       const seen = new Set(before.map(vkey));
       return after.filter((v) => !seen.has(vkey(v)));
     }),

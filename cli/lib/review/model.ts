@@ -95,6 +95,11 @@ export interface SynthesisSummary {
   readonly base?: SideSynthesis;
   /** Rendered apps of the head taken from the cache, of all rendered. */
   readonly renderedApps?: { readonly reused: number; readonly rendered: number };
+  /**
+   * Why the base was synthesized by its own code in a worktree; absent when only tenant files and
+   * rendered/ differ and this code synthesized it in the same process.
+   */
+  readonly baseApart?: string;
 }
 
 export interface Review {

@@ -237,7 +237,8 @@ export function synthesisLine(review: Pick<Review, 'synthesis'>): string | undef
   const side = (name: string, x: { stacks: number; reused: number; synthesized: number }) => `${name} ${x.reused} of ${x.stacks} reused, ${x.synthesized} synthesized`;
   const base = s.base ? side('base', s.base) : 'base synthesized in full by its own code (it predates the cache)';
   const apps = s.renderedApps ? `; rendered apps ${s.renderedApps.reused} of ${s.renderedApps.reused + s.renderedApps.rendered} reused` : '';
-  return `Synthesis: reused ${s.reused} stacks from the cache (${side('head', s.head)}; ${base})${apps}.`;
+  const how = s.baseApart ? ` The base was synthesized by its own code in a worktree: ${s.baseApart}.` : s.base ? ' Only tenant files differ, so this code synthesized the base from its tenant files.' : '';
+  return `Synthesis: reused ${s.reused} stacks from the cache (${side('head', s.head)}; ${base})${apps}.${how}`;
 }
 
 function footer(review: Review): string {

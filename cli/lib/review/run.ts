@@ -4,24 +4,28 @@
  * drift, new policy results, risks, cost and tenants. Returns the Review; printing and exit
  * codes are the command's.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadImageLock } from '../../../config/image-lock';
 import type { Progress } from '../../progress';
 import { renderEnvironments, RENDERED_DIR } from '../render';
 import { SynthCache } from '../cache/store';
-import { synthesizeParallel } from '../synth';
+import { PARALLEL_MIN_STACKS, synthesizeParallel } from '../synth';
 import { assertTools, type ToolName } from '../tools';
 import { costDelta } from './cost';
-import { changedStacks, diffSynthOutputs, readSynthOutput } from './diff';
+import { changedStacks, diffSynthOutputs, readSynthOutput, type SynthOutput } from './diff';
 import { newViolations } from './gator-delta';
 import { diffRendered, gitopsFindings, readRendered, renderedDrift, type GitOpsReview } from './gitops';
 import { environmentOrder, envOf, type EnvironmentInfo, type Finding, type Review, type SynthesisSummary } from './model';
 import { policyDelta } from './policy-delta';
 import { riskFindings } from './risk';
 import { imagePromotions } from './images';
-import { baseLockText, headCommit, pipelineRunUrl, synthesizeRef, type RefSynth } from './synth-ref';
+import { baseLockText, headCommit, pipelineRunUrl, resolveCommit, ReviewInputError, synthesizeRef, type RefSynth } from './synth-ref';
+import { baseTree, type BaseTree } from './base-tree';
+import { plannedSide, synthesizeInMemory } from './memory-synth';
+import { loadInputs, type Inputs } from '../../../config/inputs';
+import { formatProblem, ValidationError } from '../../../config/yaml-validate';
 import { planPrerequisites, planStack } from './terraform-plan';
 
 export interface ReviewOptions {
@@ -67,36 +71,14 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
   const work = mkdtempSync(join(tmpdir(), 'review-'));
   try {
     const cache = SynthCache.forCommand(o.cache === false, (m) => o.progress.info(m));
-    const statsFile = join(work, 'base-stats.json');
-    // The base synthesizes in its own worktree and process while this one synthesizes or renders the head.
-    let basePromise: Promise<RefSynth> | undefined;
-    const startBase = () => {
-      basePromise ??= o.progress.stepAsync(`synthesize base ${o.base}`, () => synthesizeRef(o.repo, o.base, join(work, 'base'), { cacheDir: cache?.dir, statsFile }));
-      basePromise.catch(() => undefined);
-    };
-    if (!cache) startBase();
-    const headResult = await o.progress.stepAsync('synthesize the working tree', () =>
-      synthesizeParallel({
-        outdir: join(work, 'head'),
-        // Without a cache, one process per side: more workers would only compete for the cores.
-        ...(cache ? { cache, onPlan: (toSynthesize: number) => toSynthesize < BASE_AFTER_HEAD_FROM && startBase() } : { jobs: 1 }),
-      }),
-    );
-    const { inputs } = headResult;
-    startBase();
-    let renderReport: { reused: number; rendered: number } | undefined;
-    const rendered = o.gitops
-      ? o.progress.step('render the working tree', () =>
-          renderEnvironments(inputs.allEnvironments, inputs, { cache, onReport: (r) => (renderReport = { reused: r.reused.length, rendered: r.built.length }) }),
-        )
-      : undefined;
-    const baseResult = await basePromise!;
+    const commit = resolveCommit(o.repo, o.base);
+    const tree = cache ? baseTree(o.repo, commit, join(work, 'base-tree')) : undefined;
+    const sides = tree?.sameCode ? await synthesizeSameCode(o, cache!, tree, work) : await synthesizeApart(o, cache, work);
+    const { inputs, rendered, renderReport, before, after, baseResult } = sides;
     cache?.finish();
-    const synthesis = synthesisSummary(Boolean(cache), headResult, baseResult, renderReport);
+    const synthesis = synthesisSummary(Boolean(cache), sides.headStats, baseResult, renderReport, tree && !tree.sameCode ? tree.reason : undefined);
 
     const environments: EnvironmentInfo[] = inputs.allEnvironments.map((e) => ({ name: e.name, tier: e.tier }));
-    const before = readSynthOutput(join(work, 'base'));
-    const after = readSynthOutput(join(work, 'head'));
     const known = new Set(environments.map((e) => e.name));
     // An environment only the base has is treated as production: its removal must not pass quietly.
     for (const name of Object.keys(before.stacks).map(envOf)) if (!known.has(name)) (known.add(name), environments.push({ name, tier: 'production' }));
@@ -112,10 +94,12 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
         drift: renderedDrift(readRendered(RENDERED_DIR), rendered, inputs.allEnvironments.map((e) => e.name)),
       }));
     } else skipped.push('the rendered apps (not needed for the list of affected stacks)');
+    const baseDir = sides.baseDir ?? materialize(before, join(work, 'base'), changed);
+    const headDir = sides.headDir ?? materialize(after, join(work, 'head'), o.plan ? Object.keys(after.stacks) : changed);
     let policy: Finding[] = [];
     if (o.policy) {
       const [found, violations] = await o.progress.stepAsync('policy results new in the head (conftest, checkov, gator)', () => Promise.all([
-        policyDelta(join(work, 'base'), join(work, 'head'), changed),
+        policyDelta(baseDir, headDir, changed),
         rendered ? newViolations({ rendered: baseResult.rendered, synth: before }, { rendered, synth: after }, changed) : Promise.resolve(undefined),
       ]));
       policy = found;
@@ -123,7 +107,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
     } else skipped.push('policy checks (conftest, checkov, gator): --no-policy');
     const risks = riskFindings({ base: before, head: after, environments }, diff.resources, gitops?.objects ?? []);
     const toPlan = diff.stacks.filter((s) => s.status === 'added' || s.status === 'changed').map((s) => s.name);
-    const plans = o.plan ? toPlan.map((s) => o.progress.step(`terraform plan ${s}`, () => planStack(join(work, 'head'), s))) : undefined;
+    const plans = o.plan ? toPlan.map((s) => o.progress.step(`terraform plan ${s}`, () => planStack(headDir, s))) : undefined;
     return {
       base: { ref: o.base, commit: baseResult.commit },
       head,
@@ -145,8 +129,121 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
   }
 }
 
-function synthesisSummary(cache: boolean, head: { stacks: string[]; cache?: { reused: number; built: number } }, base: RefSynth, apps: SynthesisSummary['renderedApps']): SynthesisSummary {
-  const headSide = { stacks: head.stacks.length, reused: head.cache?.reused ?? 0, synthesized: head.cache?.built ?? head.stacks.length };
+interface Sides {
+  readonly inputs: Inputs;
+  readonly before: SynthOutput;
+  readonly after: SynthOutput;
+  readonly baseResult: RefSynth;
+  readonly headStats: HeadStats;
+  readonly rendered?: Map<string, string>;
+  readonly renderReport?: { reused: number; rendered: number };
+  /** Folders holding each side's whole synth output, where one was written. */
+  readonly baseDir?: string;
+  readonly headDir?: string;
+}
+
+interface HeadStats {
+  readonly stacks: number;
+  readonly cache?: { reused: number; built: number };
+}
+
+function renderHead(o: ReviewOptions, inputs: Inputs, cache: SynthCache | undefined): Pick<Sides, 'rendered' | 'renderReport'> {
+  let renderReport: Sides['renderReport'];
+  const rendered = o.gitops
+    ? o.progress.step('render the working tree', () =>
+        renderEnvironments(inputs.allEnvironments, inputs, { cache, onReport: (r) => (renderReport = { reused: r.reused.length, rendered: r.built.length }) }),
+      )
+    : undefined;
+  return { rendered, renderReport };
+}
+
+/**
+ * Base and head differ only in tenant files: one process, the head's code for both sides, each
+ * side in memory with its unchanged stacks from the cache. With a cold cache (many stacks to
+ * synthesize) the head is synthesized by worker processes into a folder first.
+ */
+async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Extract<BaseTree, { sameCode: true }>, work: string): Promise<Sides> {
+  const headSide = o.progress.step('synthesize the working tree', () => {
+    const inputs = loadInputs();
+    const planned = plannedSide(inputs, cache, join(work, 'head-build'));
+    return planned.firstLevelMisses() >= PARALLEL_MIN_STACKS ? undefined : { inputs, ...synthesizeInMemory(planned, 'the working tree') };
+  });
+  let after: SynthOutput;
+  let inputs: Inputs;
+  let headStats: HeadStats;
+  let headDir: string | undefined;
+  if (headSide) {
+    ({ inputs } = headSide);
+    after = headSide.output;
+    headStats = { stacks: Object.keys(after.stacks).length, cache: { reused: headSide.report.reused.length, built: headSide.report.built.length } };
+  } else {
+    headDir = join(work, 'head');
+    const result = await o.progress.stepAsync('synthesize the working tree (cold cache: worker processes)', () => synthesizeParallel({ outdir: headDir!, cache }));
+    inputs = result.inputs;
+    after = readSynthOutput(headDir);
+    headStats = { stacks: result.stacks.length, ...(result.cache ? { cache: { reused: result.cache.reused, built: result.cache.built } } : {}) };
+  }
+  const render = renderHead(o, inputs, cache);
+  const base = o.progress.step(`synthesize base ${o.base} (only tenant files differ: this code, the base's tenants)`, () => {
+    let baseInputs: Inputs;
+    try {
+      baseInputs = loadInputs({ tenantFiles: tree.tenantFiles });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      throw new ReviewInputError(`base ${o.base} (${tree.commit.slice(0, 12)}) does not synthesize:\n${err.problems.map(formatProblem).join('\n')}`);
+    }
+    return synthesizeInMemory(plannedSide(baseInputs, cache, join(work, 'base-build')), `base ${o.base}`);
+  });
+  const baseResult: RefSynth = { commit: tree.commit, rendered: tree.rendered, stats: { stacks: Object.keys(base.output.stacks).length, reused: base.report.reused.length, built: base.report.built.length } };
+  return { inputs, before: base.output, after, baseResult, headStats, headDir, ...render };
+}
+
+/** The base in its own worktree and process, with its own code, while this process synthesizes and renders the head. */
+async function synthesizeApart(o: ReviewOptions, cache: SynthCache | undefined, work: string): Promise<Sides> {
+  const statsFile = join(work, 'base-stats.json');
+  let basePromise: Promise<RefSynth> | undefined;
+  const startBase = () => {
+    basePromise ??= o.progress.stepAsync(`synthesize base ${o.base}`, () => synthesizeRef(o.repo, o.base, join(work, 'base'), { cacheDir: cache?.dir, statsFile }));
+    basePromise.catch(() => undefined);
+  };
+  if (!cache) startBase();
+  const headResult = await o.progress.stepAsync('synthesize the working tree', () =>
+    synthesizeParallel({
+      outdir: join(work, 'head'),
+      // Without a cache, one process per side: more workers would only compete for the cores.
+      ...(cache ? { cache, onPlan: (toSynthesize: number) => toSynthesize < BASE_AFTER_HEAD_FROM && startBase() } : { jobs: 1 }),
+    }),
+  );
+  startBase();
+  const render = renderHead(o, headResult.inputs, cache);
+  const baseResult = await basePromise!;
+  return {
+    inputs: headResult.inputs,
+    before: readSynthOutput(join(work, 'base')),
+    after: readSynthOutput(join(work, 'head')),
+    baseResult,
+    headStats: { stacks: headResult.stacks.length, ...(headResult.cache ? { cache: { reused: headResult.cache.reused, built: headResult.cache.built } } : {}) },
+    baseDir: join(work, 'base'),
+    headDir: join(work, 'head'),
+    ...render,
+  };
+}
+
+/** The manifest and some stacks of an in-memory side, for the tools that read files (conftest, checkov, terraform). */
+function materialize(output: SynthOutput, dir: string, stacks: string[]): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(output.manifest, null, 2));
+  for (const name of stacks) {
+    const bytes = output.raw?.get(name);
+    if (!bytes) continue;
+    mkdirSync(join(dir, 'stacks', name), { recursive: true });
+    writeFileSync(join(dir, output.manifest.stacks[name].synthesizedStackPath), bytes);
+  }
+  return dir;
+}
+
+function synthesisSummary(cache: boolean, head: HeadStats, base: RefSynth, apps: SynthesisSummary['renderedApps'], baseApart?: string): SynthesisSummary {
+  const headSide = { stacks: head.stacks, reused: head.cache?.reused ?? 0, synthesized: head.cache?.built ?? head.stacks };
   const baseSide = base.stats ? { stacks: base.stats.stacks, reused: base.stats.reused, synthesized: base.stats.built } : undefined;
   return {
     cache,
@@ -155,6 +252,7 @@ function synthesisSummary(cache: boolean, head: { stacks: string[]; cache?: { re
     head: headSide,
     ...(baseSide ? { base: baseSide } : {}),
     ...(apps ? { renderedApps: apps } : {}),
+    ...(baseApart ? { baseApart } : {}),
   };
 }
 
