@@ -214,7 +214,7 @@ export function costDelta(base: SynthOutput, head: SynthOutput, prices = loadPri
     })
     .filter((e): e is EnvironmentCost => e !== undefined && (e.difference !== 0 || e.base.min !== e.head.min || e.notEstimated.length > 0));
   const budgets = names
-    .filter((n) => /-tenant-/.test(n))
+    .filter((n) => /-tenant-/.test(n) && !sameStack(base, head, n))
     .map((n) => ({ tenant: n.replace(/^[^-]+-tenant-/, ''), env: n.split('-')[0], before: budgetAmount(base.stacks[n]), after: budgetAmount(head.stacks[n]) }))
     .filter((b) => b.before !== b.after)
     .map((b) => ({ tenant: b.tenant, env: b.env, ...(b.before !== undefined ? { before: b.before } : {}), ...(b.after !== undefined ? { after: b.after } : {}) }));
