@@ -1,9 +1,10 @@
 /**
  * Benchmark: the review's policy step (conftest, checkov, gator on what changed) for a one-tenant
  * change. The base is a synth output (`node cli/bin.js synth --out DIR`); the head is a copy in
- * which one tenant's quota changes in its dev and prod stacks, which is what a quota change in
- * tenants/<name>.yaml synthesizes to (2 changed stacks per side). The rendered apps are the
- * committed rendered/ on both sides.
+ * which one tenant's quota and cost centre change in its dev and prod stacks, which is what that
+ * change in tenants/<name>.yaml synthesizes to (2 changed stacks per side; the cost-centre label
+ * is on every Kubernetes object of the tenant, so gator has objects to evaluate, which a quota
+ * change alone does not give it). The rendered apps are the committed rendered/ on both sides.
  *
  *   node --import tsx bench/policy/run.ts SYNTH_OUT [runs] [tenant]     (defaults: 3 runs, the first tenant)
  *
@@ -37,7 +38,7 @@ function doctoredHead(): string {
   cpSync(base, head, { recursive: true });
   for (const env of ['dev', 'prod']) {
     const file = join(head, 'stacks', `${env}-tenant-${tenant}`, 'cdk.tf.json');
-    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const json = JSON.parse(readFileSync(file, 'utf8').replace(/"cost-center": "([^"]*)"/g, '"cost-center": "$1-1"'));
     for (const q of Object.values<any>(json.resource.kubernetes_resource_quota_v1)) q.spec.hard.pods = String(Number(q.spec.hard.pods) + 10);
     writeFileSync(file, JSON.stringify(json, null, 2));
   }

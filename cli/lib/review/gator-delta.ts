@@ -4,11 +4,13 @@
  * `gator test`; what the head violates and the base did not is new. An unchanged object can
  * only gain a violation through changed constraints, so unless an environment's policies
  * changed, only the objects that differ are evaluated, with the Namespaces they live in (for
- * namespace selectors). Both sides run at once.
+ * namespace selectors), and gator gets only the constraints that can match them (gator-scope.ts:
+ * it compiles every template it is given). Both sides run at once.
  */
 import { POLICY_APP } from '../../../charts/policies/chart';
 import { isPolicyObject } from '../../../charts/policies/objects';
 import { stackManifests } from '../stack-manifests';
+import { policiesFor } from './gator-scope';
 import { callAsync, gatorCall } from '../tools';
 import type { SynthOutput } from './diff';
 import { objectName, parseManifests, type Violation } from './gitops';
@@ -42,11 +44,13 @@ function namespaces(side: Side, env: string): Map<string, Json> {
   return out;
 }
 
-async function violations(env: string, policies: Json[], evaluated: Json[], ns: Map<string, Json>): Promise<Violation[]> {
+/** @param trim both sides have these policies: leave out the constraints that cannot match (gator-scope.ts) */
+async function violations(env: string, policies: Json[], evaluated: Json[], ns: Map<string, Json>, trim: boolean): Promise<Violation[]> {
   if (!policies.some((o) => o.kind === 'ConstraintTemplate') || evaluated.length === 0) return [];
   const needed = [...new Set(evaluated.map((o) => o.metadata?.namespace).filter(Boolean))].map((n) => ns.get(n)).filter((n): n is Json => n !== undefined);
   const have = new Set(evaluated.map(key));
-  const found = await callAsync(gatorCall([...policies, ...needed.filter((n) => !have.has(key(n))), ...evaluated]));
+  const reviewed = [...needed.filter((n) => !have.has(key(n))), ...evaluated];
+  const found = await callAsync(gatorCall([...(trim ? policiesFor(policies, reviewed) : policies), ...reviewed]));
   return found.map((v) => ({
     env,
     constraint: v.constraint.metadata.name,
@@ -74,7 +78,10 @@ export async function newViolations(base: Side, head: Side, changedStacks: strin
       const differs = (k: string) => policiesChanged || JSON.stringify(b.objects.get(k)) !== JSON.stringify(h.objects.get(k));
       const pick = (side: { objects: Map<string, Json> }) => [...side.objects].filter(([k]) => differs(k)).map(([, o]) => o);
       const vkey = (v: Violation) => `${v.constraint}\u0000${v.object}\u0000${v.message}`;
-      const [before, after] = await Promise.all([violations(env, b.policies, pick(b), namespaces(base, env)), violations(env, h.policies, pick(h), namespaces(head, env))]);
+      const [before, after] = await Promise.all([
+        violations(env, b.policies, pick(b), namespaces(base, env), !policiesChanged),
+        violations(env, h.policies, pick(h), namespaces(head, env), !policiesChanged),
+      ]);
       const seen = new Set(before.map(vkey));
       return after.filter((v) => !seen.has(vkey(v)));
     }),
