@@ -19,6 +19,8 @@ const VENV = resolve(REPO, '.tools/checkov-venv');
 const DRIVER = resolve(__dirname, 'checkov-session.py');
 
 export interface CheckovSession {
+  /** The process, also its process group's id. */
+  readonly pid: number | undefined;
   /** Settles when checkov is imported and waits for its arguments; rejects if the process ended first. */
   readonly ready: Promise<void>;
   /** Runs checkov once with the call's arguments (a `checkovCall`); rejects when checkov could not run. */
@@ -86,6 +88,7 @@ export function startCheckov(): CheckovSession {
 
   let used = false;
   return {
+    pid: child.pid,
     ready,
     async run<T>(call: ToolCall<T>): Promise<T> {
       if (call.name !== 'checkov') throw new Error(`a checkov session runs checkov, not ${call.name}`);
