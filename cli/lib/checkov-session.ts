@@ -45,16 +45,16 @@ export function startCheckov(): CheckovSession {
     child.on('error', (error) => done({ status: null, signal: null, error }));
     child.on('close', (status, signal) => done({ status, signal }));
   });
-  // An unused session must not keep Node running (a run holds it): the exit hook below ends it.
-  // The control pipe holds it until checkov is ready (the driver then closes it), for `ready`.
+  // Once ready, an unused session must not keep Node running (the exit hook below ends it); until
+  // then, during a run and after close() it does, so that `ready`, a run and the exit all settle.
   const streams = [child.stdin, child.stdout, child.stderr] as unknown as { ref?(): void; unref?(): void }[];
   const hold = (on: boolean) => {
     if (on) child.ref();
     else child.unref();
     for (const s of streams) (on ? s.ref : s.unref)?.call(s);
   };
-  hold(false);
   let running = child.pid !== undefined;
+  let used = false;
   void exited.then(() => {
     running = false;
     process.off('exit', kill);
@@ -65,7 +65,9 @@ export function startCheckov(): CheckovSession {
   const ready = new Promise<void>((done, fail) => {
     control.on('data', (d) => {
       said += d;
-      if (said.includes('ready\n')) done();
+      if (!said.includes('ready\n')) return;
+      if (!used && running) hold(false);
+      done();
     });
     void exited.then((e) => fail(failure('before it was ready', e)));
   });
@@ -73,6 +75,7 @@ export function startCheckov(): CheckovSession {
 
   function kill(): void {
     if (!running) return;
+    hold(true);
     try {
       process.kill(-child.pid!, 'SIGKILL');
     } catch {
@@ -86,7 +89,6 @@ export function startCheckov(): CheckovSession {
     return new Error(`checkov ${how} ${when}: ${stderr.slice(-2000)}`);
   }
 
-  let used = false;
   return {
     pid: child.pid,
     ready,
