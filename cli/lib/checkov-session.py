@@ -14,24 +14,31 @@ import os
 import sys
 import warnings
 
-# What the console script sees: its own folder first on the path, its own name as argv[0].
-script = sys.argv[1]
-sys.path[0] = os.path.dirname(os.path.abspath(script))
 
-from checkov.main import Checkov  # noqa: E402  (the slow part: the whole of checkov)
+def main() -> None:
+    # What the console script sees: its own folder first on the path, its own name as argv[0].
+    script = sys.argv[1]
+    sys.path[0] = os.path.dirname(os.path.abspath(script))
 
-with os.fdopen(3, "w") as control:
-    control.write("ready\n")
+    from checkov.main import Checkov  # the slow part: the whole of checkov
 
-request = sys.stdin.readline()
-if not request:
-    sys.exit(0)
-argv = json.loads(request)
-if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
-    sys.exit(f"checkov-session: expected a JSON list of strings, got {request!r}")
-sys.argv = [script, *argv]
+    with os.fdopen(3, "w") as control:
+        control.write("ready\n")
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", category=SyntaxWarning)
-    # argv explicitly: Checkov's default (sys.argv[1:]) was bound when checkov was imported.
-    sys.exit(Checkov(argv).run())
+    request = sys.stdin.readline()
+    if not request:
+        sys.exit(0)
+    argv = json.loads(request)
+    if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+        sys.exit(f"checkov-session: expected a JSON list of strings, got {request!r}")
+    sys.argv = [script, *argv]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=SyntaxWarning)
+        # argv explicitly: Checkov's default (sys.argv[1:]) was bound when checkov was imported.
+        sys.exit(Checkov(argv).run())
+
+
+# Like the console script: a worker that multiprocessing starts by "spawn" imports this file again.
+if __name__ == "__main__":
+    main()
