@@ -26,8 +26,8 @@ interface Side {
 const key = (o: Json) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 
 /** The objects of an environment, from the rendered files and stacks given (policies apart). */
-function objects(side: Side, env: string, files: string[], stacks: string[]): { policies: Json[]; objects: Map<string, Json> } {
-  const policies = parseManifests(side.rendered.get(`${env}/${POLICY_APP}/manifests.yaml`) ?? '');
+function objects(side: Side, env: string, files: string[], stacks: string[], parsePolicies: (text: string) => Json[]): { policies: Json[]; objects: Map<string, Json> } {
+  const policies = parsePolicies(side.rendered.get(`${env}/${POLICY_APP}/manifests.yaml`) ?? '');
   const out = new Map<string, Json>();
   for (const rel of files) for (const o of parseManifests(side.rendered.get(rel) ?? '')) if (!isPolicyObject(o)) out.set(key(o), o);
   for (const s of stacks) for (const o of stackManifests(side.synth.stacks[s] ?? {})) out.set(key(o), o);
@@ -72,8 +72,11 @@ export async function newViolations(base: Side, head: Side, changedStacks: strin
       const envStacks = (side: Side) => Object.keys(side.synth.stacks).filter((s) => envOf(s) === env);
       const stacks = policiesChanged ? [...new Set([...envStacks(base), ...envStacks(head)])] : changedStacks.filter((s) => envOf(s) === env);
       if (!policiesChanged && files.length === 0 && stacks.length === 0) return [];
-      const b = objects(base, env, files, stacks);
-      const h = objects(head, env, files, stacks);
+      // The policy file is the largest; unchanged, both sides share one reading (nothing modifies it).
+      const parsed = new Map<string, Json[]>();
+      const parsePolicies = (text: string) => parsed.get(text) ?? parsed.set(text, parseManifests(text)).get(text)!;
+      const b = objects(base, env, files, stacks, parsePolicies);
+      const h = objects(head, env, files, stacks, parsePolicies);
       // Only what differs can gain a violation, unless the policies themselves changed.
       const differs = (k: string) => policiesChanged || JSON.stringify(b.objects.get(k)) !== JSON.stringify(h.objects.get(k));
       const pick = (side: { objects: Map<string, Json> }) => [...side.objects].filter(([k]) => differs(k)).map(([, o]) => o);
