@@ -142,13 +142,15 @@ export interface CheckovReport {
   readonly passedByStack: Map<string, number>;
 }
 
+/** Offline: no guideline download, no telemetry. A checkov session (checkov-session.ts) starts with it. */
+export const CHECKOV_ENV: Readonly<Record<string, string>> = { BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false' };
+
 /** checkov (terraform_json) over a folder of stacks (`-d`) or some stack files (`-f`). */
 export function checkovCall(target: string[]): ToolCall<CheckovReport> {
   return {
     name: 'checkov',
     args: [...target, '--framework', 'terraform_json', '--output', 'json', '--compact', '--skip-download'],
-    // Offline: no guideline download, no telemetry.
-    env: { BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false' },
+    env: CHECKOV_ENV,
     parse: (res) => parseCheckov(res),
   };
 }

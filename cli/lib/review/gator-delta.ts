@@ -4,11 +4,13 @@
  * `gator test`; what the head violates and the base did not is new. An unchanged object can
  * only gain a violation through changed constraints, so unless an environment's policies
  * changed, only the objects that differ are evaluated, with the Namespaces they live in (for
- * namespace selectors). Both sides run at once.
+ * namespace selectors), and gator gets only the constraints that can match them (gator-scope.ts:
+ * it compiles every template it is given). Both sides run at once.
  */
 import { POLICY_APP } from '../../../charts/policies/chart';
 import { isPolicyObject } from '../../../charts/policies/objects';
 import { stackManifests } from '../stack-manifests';
+import { policiesFor } from './gator-scope';
 import { callAsync, gatorCall } from '../tools';
 import type { SynthOutput } from './diff';
 import { objectName, parseManifests, type Violation } from './gitops';
@@ -24,8 +26,8 @@ interface Side {
 const key = (o: Json) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 
 /** The objects of an environment, from the rendered files and stacks given (policies apart). */
-function objects(side: Side, env: string, files: string[], stacks: string[]): { policies: Json[]; objects: Map<string, Json> } {
-  const policies = parseManifests(side.rendered.get(`${env}/${POLICY_APP}/manifests.yaml`) ?? '');
+function objects(side: Side, env: string, files: string[], stacks: string[], parsePolicies: (text: string) => Json[]): { policies: Json[]; objects: Map<string, Json> } {
+  const policies = parsePolicies(side.rendered.get(`${env}/${POLICY_APP}/manifests.yaml`) ?? '');
   const out = new Map<string, Json>();
   for (const rel of files) for (const o of parseManifests(side.rendered.get(rel) ?? '')) if (!isPolicyObject(o)) out.set(key(o), o);
   for (const s of stacks) for (const o of stackManifests(side.synth.stacks[s] ?? {})) out.set(key(o), o);
@@ -52,13 +54,15 @@ function namespaces(side: Side, env: string, names: string[]): Map<string, Json>
   return out;
 }
 
-async function violations(env: string, policies: Json[], evaluated: Json[], side: Side): Promise<Violation[]> {
+/** @param trim both sides have these policies: leave out the constraints that cannot match (gator-scope.ts) */
+async function violations(env: string, policies: Json[], evaluated: Json[], side: Side, trim: boolean): Promise<Violation[]> {
   if (!policies.some((o) => o.kind === 'ConstraintTemplate') || evaluated.length === 0) return [];
   const names = [...new Set(evaluated.map((o) => o.metadata?.namespace).filter(Boolean))] as string[];
   const ns = namespaces(side, env, names);
   const needed = names.map((n) => ns.get(n)).filter((n): n is Json => n !== undefined);
   const have = new Set(evaluated.map(key));
-  const found = await callAsync(gatorCall([...policies, ...needed.filter((n) => !have.has(key(n))), ...evaluated]));
+  const reviewed = [...needed.filter((n) => !have.has(key(n))), ...evaluated];
+  const found = await callAsync(gatorCall([...(trim ? policiesFor(policies, reviewed) : policies), ...reviewed]));
   return found.map((v) => ({
     env,
     constraint: v.constraint.metadata.name,
@@ -80,13 +84,16 @@ export async function newViolations(base: Side, head: Side, changedStacks: strin
       const envStacks = (side: Side) => Object.keys(side.synth.stacks).filter((s) => envOf(s) === env);
       const stacks = policiesChanged ? [...new Set([...envStacks(base), ...envStacks(head)])] : changedStacks.filter((s) => envOf(s) === env);
       if (!policiesChanged && files.length === 0 && stacks.length === 0) return [];
-      const b = objects(base, env, files, stacks);
-      const h = objects(head, env, files, stacks);
+      // The policy file is the largest; unchanged, both sides share one reading (nothing modifies it).
+      const parsed = new Map<string, Json[]>();
+      const parsePolicies = (text: string) => parsed.get(text) ?? parsed.set(text, parseManifests(text)).get(text)!;
+      const b = objects(base, env, files, stacks, parsePolicies);
+      const h = objects(head, env, files, stacks, parsePolicies);
       // Only what differs can gain a violation, unless the policies themselves changed.
       const differs = (k: string) => policiesChanged || JSON.stringify(b.objects.get(k)) !== JSON.stringify(h.objects.get(k));
       const pick = (side: { objects: Map<string, Json> }) => [...side.objects].filter(([k]) => differs(k)).map(([, o]) => o);
       const vkey = (v: Violation) => `${v.constraint}\u0000${v.object}\u0000${v.message}`;
-      const [before, after] = await Promise.all([violations(env, b.policies, pick(b), base), violations(env, h.policies, pick(h), head)]);
+      const [before, after] = await Promise.all([violations(env, b.policies, pick(b), base, !policiesChanged), violations(env, h.policies, pick(h), head, !policiesChanged)]);
       const seen = new Set(before.map(vkey));
       return after.filter((v) => !seen.has(vkey(v)));
     }),

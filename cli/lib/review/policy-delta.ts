@@ -2,11 +2,13 @@
  * Policy results that a change introduces: conftest failures and checkov findings (outside the
  * accepted list) present in the head but not in the base. The backlog the base already had is
  * not this pull request's to fix, so only the difference is reported. The three tool runs go
- * side by side.
+ * side by side; checkov runs in a session started earlier when one is given (its import then
+ * overlaps synthesis), in a new process otherwise.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CheckovSession } from '../checkov-session';
 import { callAsync, checkovCall, checkovSkips, conftestCall, skipFor, stackFiles, type CheckovFinding } from '../tools';
 import type { Finding } from './model';
 
@@ -15,8 +17,9 @@ const SIDES = ['base', 'head'] as const;
 /**
  * @param changed the stacks whose synthesized JSON differs; an unchanged stack cannot introduce
  *   a finding, and skipping it keeps a one-tenant review fast with hundreds of tenants.
+ * @param session runs the (first) checkov scan; the caller closes it, used or not.
  */
-export async function policyDelta(baseDir: string, headDir: string, changed?: string[]): Promise<Finding[]> {
+export async function policyDelta(baseDir: string, headDir: string, changed?: string[], session?: CheckovSession): Promise<Finding[]> {
   const dirs = { base: baseDir, head: headDir };
   const present = (dir: string) => (changed ?? []).filter((s) => existsSync(join(dir, 'stacks', s, 'cdk.tf.json')));
   const files = (dir: string) => stackFiles(dir, changed ? present(dir) : undefined);
@@ -33,10 +36,17 @@ export async function policyDelta(baseDir: string, headDir: string, changed?: st
         copied++;
       }
     }
+    // A session serves one scan: the first one here; without `changed` the other side starts its own.
+    let sessionUsed = false;
+    const scanWith = (target: string[]) => {
+      const use = session && !sessionUsed;
+      sessionUsed ||= Boolean(use);
+      return use ? session!.run(checkovCall(target)) : callAsync(checkovCall(target));
+    };
     const checkov = async (): Promise<(CheckovFinding & { side: string })[]> => {
       if (changed && copied === 0) return [];
-      if (changed) return (await callAsync(checkovCall(['-d', join(scan, 'stacks')]))).findings.map((f) => ({ ...f, side: f.stack.split('--')[0], stack: f.stack.split('--')[1] }));
-      const sides = await Promise.all(SIDES.map(async (side) => (await callAsync(checkovCall(['-d', join(dirs[side], 'stacks')]))).findings.map((f) => ({ ...f, side }))));
+      if (changed) return (await scanWith(['-d', join(scan, 'stacks')])).findings.map((f) => ({ ...f, side: f.stack.split('--')[0], stack: f.stack.split('--')[1] }));
+      const sides = await Promise.all(SIDES.map(async (side) => (await scanWith(['-d', join(dirs[side], 'stacks')])).findings.map((f) => ({ ...f, side }))));
       return sides.flat();
     };
     const [baseConftest, headConftest, findings] = await Promise.all([conftest(baseDir), conftest(headDir), checkov()]);

@@ -13,6 +13,7 @@ import { renderEnvironments, RENDERED_DIR } from '../render';
 import { SynthCache } from '../cache/store';
 import { PARALLEL_MIN_STACKS, synthesizeParallel } from '../synth';
 import { assertTools, type ToolName } from '../tools';
+import { startCheckov, type CheckovSession } from '../checkov-session';
 import { costDelta } from './cost';
 import { changedStacks, diffSynthOutputs, readSynthOutput, type SynthOutput } from './diff';
 import { newViolations } from './gator-delta';
@@ -69,7 +70,10 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
   checkPrerequisites(o);
   const head = { ...headCommit(o.repo), ...(pipelineRunUrl(o.env) ? { runUrl: pipelineRunUrl(o.env) } : {}) };
   const work = mkdtempSync(join(tmpdir(), 'review-'));
+  let checkov: CheckovSession | undefined;
   try {
+    // First: importing checkov takes seconds of CPU, spent while the sides are synthesized.
+    checkov = o.policy ? startCheckov() : undefined;
     const cache = SynthCache.forCommand(o.cache === false, (m) => o.progress.info(m));
     const commit = resolveCommit(o.repo, o.base);
     const tree = cache ? baseTree(o.repo, commit, join(work, 'base-tree')) : undefined;
@@ -99,7 +103,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
     let policy: Finding[] = [];
     if (o.policy) {
       const [found, violations] = await o.progress.stepAsync('policy results new in the head (conftest, checkov, gator)', () => Promise.all([
-        policyDelta(baseDir, headDir, changed),
+        policyDelta(baseDir, headDir, changed, checkov),
         rendered ? newViolations({ rendered: baseResult.rendered, synth: before }, { rendered, synth: after }, changed) : Promise.resolve(undefined),
       ]));
       policy = found;
@@ -125,6 +129,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
       synthesis,
     };
   } finally {
+    checkov?.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
