@@ -35,6 +35,41 @@ export function disableTokenCreationStacks(vars: NodeJS.ProcessEnv = process.env
   return true;
 }
 
+interface TokenMapInternals {
+  stringTokenMap: Map<string, unknown>;
+  numberTokenMap: Map<number, unknown>;
+  tokenCounter: number;
+}
+
+function tokenMap(): TokenMapInternals {
+  const { TokenMap } = require('cdktf/lib/tokens/private/token-map') as { TokenMap: { instance(): TokenMapInternals } };
+  return TokenMap.instance();
+}
+
+/** A point in cdktf's token numbering: the tokens created after it can be forgotten with `forgetTokensSince`. */
+export function tokenMark(): number {
+  return tokenMap().tokenCounter;
+}
+
+/**
+ * cdktf keeps every token it ever creates in a process-wide map, and through the tokens every
+ * construct they reference, so an app that is done with still holds all its memory. Synth in
+ * batches (cli/lib/cache/incremental.ts) builds one short-lived app per batch of tenant stacks
+ * and forgets that app's tokens once its stacks are written. A forgotten token that is still
+ * used fails loudly (cdktf throws on an unknown string or number token); it is never written
+ * as text. Returns how many tokens were forgotten.
+ */
+export function forgetTokensSince(mark: number): number {
+  const map = tokenMap();
+  let forgotten = 0;
+  for (const key of map.stringTokenMap.keys()) {
+    // Keys are `<display hint>.<counter>`; the hint may itself contain dots.
+    if (Number(key.slice(key.lastIndexOf('.') + 1)) >= mark) (map.stringTokenMap.delete(key), forgotten++);
+  }
+  for (const key of map.numberTokenMap.keys()) if (key >= mark) (map.numberTokenMap.delete(key), forgotten++);
+  return forgotten;
+}
+
 export function buildApp(options: BuildAppOptions): App {
   disableTokenCreationStacks();
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), hclOutput: false });
