@@ -20,7 +20,7 @@ import { IncrementalSynth } from '../../cli/lib/cache/incremental';
 import { SynthCache } from '../../cli/lib/cache/store';
 import { loadInputs } from '../../config/inputs';
 import type { Tenant } from '../../config/tenant-schema';
-import { buildApp, forgetTokensSince, tokenMark } from '../../main';
+import { buildApp, forgetTokensSince, resolveStacksOnce, tokenMark } from '../../main';
 import { ROOT } from '../helpers/tools';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-batches-'));
@@ -86,6 +86,38 @@ describe('synth in batches', () => {
     });
     assert.ok(differs.length > 0, 'some producer has outputs only tenant stacks reference');
     assert.notEqual(diff(reference, sharedOnly), '');
+  });
+});
+
+describe('stacks resolved once', () => {
+  it('write what cdktf\'s own toTerraform (which resolves the merged stack a second time) writes, overrides included', () => {
+    const proto = TerraformStack.prototype as unknown as { toTerraform: () => unknown };
+    try {
+      assert.equal(resolveStacksOnce({ PLATFORM_RESOLVE_TWICE: '1' }), false);
+      const own = proto.toTerraform;
+      const cdktfs = dir('cdktf-own');
+      // buildApp installs the copy again: keep cdktf's own for this app.
+      const app = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir: cdktfs });
+      proto.toTerraform = own;
+      app.synth();
+      assert.equal(resolveStacksOnce({}), true);
+      assert.notEqual(proto.toTerraform, own, 'the copy is installed');
+      const once = dir('resolved-once');
+      const app2 = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir: once });
+      let calls = 0;
+      const copy = proto.toTerraform;
+      proto.toTerraform = function (this: unknown) {
+        calls++;
+        return copy.call(this);
+      };
+      app2.synth();
+      assert.ok(calls > 0, 'the copy was used');
+      assert.equal(diff(cdktfs, once), '');
+      const overridden = readFileSync(join(once, 'stacks', `${inputs.environments[0].name}-addons`, 'cdk.tf.json'), 'utf8');
+      assert.match(overridden, /"ephemeral"/, 'a stack with raw overrides is among those compared');
+    } finally {
+      resolveStacksOnce({});
+    }
   });
 });
 
