@@ -270,8 +270,9 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
 /** A worker's failure stops the others at once: abort removes the staging folder they write into. */
 function runWorker(request: WorkerRequest, workers: Set<ChildProcess>): Promise<IncrementalReport | undefined> {
   return new Promise((done, fail) => {
-    // A larger young generation halves scavenge work for synth's many short-lived token objects.
-    const child = fork(resolve(__dirname, 'synth-worker.ts'), [], { execArgv: ['--import', 'tsx', '--max-semi-space-size=128'], serialization: 'advanced' });
+    // V8's default young generation: with --max-semi-space-size=128 one process synthesizing 400
+    // tenant stacks peaked at 508 MB instead of 278 MB, for no CPU time saved (12.4 against 12.8 s).
+    const child = fork(resolve(__dirname, 'synth-worker.ts'), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
     workers.add(child);
     let reply: WorkerReply | undefined;
     child.on('message', (m: WorkerReply) => (reply = m));

@@ -52,6 +52,8 @@ export interface IncrementalRequest {
   readonly root: string;
   /** Files and folders that are validated inputs or outputs, never data dependencies. */
   readonly notData?: string[];
+  /** Tenant stacks per batch in a large run (default TENANT_BATCH); see `build()`. */
+  readonly batchSize?: number;
 }
 
 export interface IncrementalReport {
@@ -82,6 +84,20 @@ const JSON_PART = 'cdk.tf.json';
 const MANIFEST_PART = 'manifest-entry.json';
 
 type StackManifestEntry = { annotations: { stacktrace?: unknown }[] } & Record<string, unknown>;
+
+/** A stack synthesized in this run, with its manifest entry (its JSON is in the output folder). */
+interface BuiltStack {
+  readonly name: string;
+  readonly manifest: StackManifestEntry;
+}
+
+/**
+ * Tenant stacks synthesized per app in a large run. Memory grows with the batch (a worker that
+ * held all 1,000 tenant stacks of an environment peaked at about 600 MB, one with batches of 200
+ * at about 370 MB); each batch also constructs its environments' shared stacks again (about
+ * 0.1 s), so smaller batches cost time.
+ */
+export const TENANT_BATCH = 200;
 
 /** cdktf writes its manifest with this stringifier (sorted keys); the assembled one must match it byte for byte. */
 const stableStringify = createRequire(require.resolve('cdktf'))('json-stable-stringify') as (value: unknown, options: { space: number }) => string;
@@ -264,36 +280,101 @@ export class IncrementalSynth {
     this.incomingIndex = undefined;
   }
 
+  /**
+   * Synthesizes the stacks to rebuild. Tenant stacks that no stack references (every tenant
+   * stack: they only reference the shared stacks of their environment) are, in a large run,
+   * built in batches, each in a short-lived app of its own whose tokens are forgotten once the
+   * batch is written: memory holds one batch, not every tenant stack of the environment. The
+   * shared stacks come last, in one more app, with the references the batches observed
+   * replayed onto them (the same call cdktf makes), so their outputs are those of a full run.
+   */
   private build(): string[] {
-    const { req, rebuild, byName } = this;
+    const { req, rebuild } = this;
     // Loaded only when something is rebuilt: a run that copies everything never pays for cdktf and the providers.
-    const { buildApp } = require('../../../main') as typeof import('../../../main');
-    const { TerraformStack: Stack } = require('cdktf') as typeof import('cdktf');
+    const { tokenMark, forgetTokensSince } = require('../../../main') as typeof import('../../../main');
 
     // Producers must exist for consumers to reference them: every shared stack (addEnvironmentStacks
     // always constructs those) and any stack a first-level entry names as a producer.
     const producers = new Set<string>();
     for (const d of this.deps.values()) for (const name of Object.keys(d.refs)) producers.add(name);
     const dirtyEnvs = new Set(this.planned.filter((p) => rebuild.has(p.name)).map((p) => p.env.name));
+    const batchSize = Math.max(1, req.batchSize ?? TENANT_BATCH);
+    const leaves = this.planned.filter((p) => p.tenant && rebuild.has(p.name) && !producers.has(p.name)).map((p) => p.name);
+    const batched = new Set(leaves.length > batchSize ? leaves : []);
+    const built: BuiltStack[] = [];
+
+    for (let i = 0; i < leaves.length && batched.size > 0; i += batchSize) {
+      const batch = new Set(leaves.slice(i, i + batchSize));
+      const mark = tokenMark();
+      const { app, stacks } = this.construct(new Set([...batch].map((n) => this.byName.get(n)!.env.name)), (name) => batch.has(name), batch);
+      this.observe(app, (producer, consumer) => {
+        if (batched.has(producer)) {
+          throw new Error(`incremental synth: ${consumer} references ${producer}, a tenant stack built in a batch (tenant stacks are expected to reference only shared stacks); run with --no-cache and report this`);
+        }
+      });
+      const mine = stacks.filter((st) => batch.has(st.node.id));
+      for (const st of mine) this.prepare(st);
+      built.push(...this.synthesize(app, mine));
+      forgetTokensSince(mark);
+    }
+
+    const { app, stacks } = this.construct(dirtyEnvs, (name) => (rebuild.has(name) && !batched.has(name)) || producers.has(name), new Set([...rebuild].filter((n) => !batched.has(n))));
+    this.observe(app);
+    const preparedHere = new Set<string>();
+    for (const st of stacks) if (rebuild.has(st.node.id)) (this.prepare(st), preparedHere.add(st.node.id));
+    // A rebuilt consumer may reference something new in a producer that is otherwise unchanged:
+    // the producer's second-level key then differs and it is rebuilt too (which may reach its own
+    // producers), until nothing changes. Only constructed stacks can be referenced.
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const st of stacks) {
+        const p = this.byName.get(st.node.id)!;
+        if (rebuild.has(p.name) || this.lookup(p)) continue;
+        rebuild.add(p.name);
+        this.prepare(st);
+        preparedHere.add(p.name);
+        changed = true;
+      }
+    }
+
+    // References of consumers not resolved in this app (from the cache, or observed in a batch), replayed onto the producers that are rebuilt.
+    for (const st of stacks) {
+      if (!rebuild.has(st.node.id)) continue;
+      for (const p of this.planned) {
+        if (preparedHere.has(p.name)) continue;
+        for (const id of this.referencesBy(p.name)[st.node.id] ?? []) st.registerOutgoingCrossStackReference(id);
+      }
+    }
+    built.push(...this.synthesize(app, stacks.filter((st) => rebuild.has(st.node.id))));
+    this.store(built);
+    return built.map((b) => b.name);
+  }
+
+  /** An app of the given environments with the tenant stacks `tenantStacks` admits; it must hold every stack of `expected`. */
+  private construct(envs: Set<string>, tenantStacks: (name: string) => boolean, expected: Set<string>): { app: App; stacks: TerraformStack[] } {
+    const { req } = this;
+    const { buildApp } = require('../../../main') as typeof import('../../../main');
+    const { TerraformStack: Stack } = require('cdktf') as typeof import('cdktf');
     const app: App = buildApp({
-      environments: req.environments.filter((e) => dirtyEnvs.has(e.name)),
+      environments: req.environments.filter((e) => envs.has(e.name)),
       tenants: req.tenants,
       models: req.models,
       outdir: req.outdir,
       localBackend: req.localBackend,
-      tenantStacks: (env, t) => {
-        const name = stackName(env, `tenant-${t.metadata.name}`);
-        return rebuild.has(name) || producers.has(name);
-      },
+      tenantStacks: (env, t) => tenantStacks(stackName(env, `tenant-${t.metadata.name}`)),
     });
     const stacks = app.node.findAll().filter((c): c is TerraformStack => Stack.isStack(c));
     const constructed = new Set(stacks.map((st) => st.node.id));
     this.checkConstructed(stacks);
-    for (const name of rebuild) if (!constructed.has(name)) throw new Error(`incremental synth: ${name} was not constructed; run with --no-cache and report this`);
+    for (const name of expected) if (!constructed.has(name)) throw new Error(`incremental synth: ${name} was not constructed; run with --no-cache and report this`);
+    return { app, stacks };
+  }
 
-    // Every reference a stack makes while it is resolved, as cdktf wires it.
+  /** Records every reference a stack makes while it is resolved, as cdktf wires it; `check` may refuse one. */
+  private observe(app: App, check?: (producer: string, consumer: string) => void): void {
     const original = app.crossStackReference.bind(app);
     app.crossStackReference = (fromStack: TerraformStack, toStack: TerraformStack, identifier: string): string => {
+      check?.(fromStack.node.id, toStack.node.id);
       const byProducer = this.observed.get(toStack.node.id) ?? new Map<string, Set<string>>();
       this.observed.set(toStack.node.id, byProducer);
       const ids = byProducer.get(fromStack.node.id) ?? new Set<string>();
@@ -301,38 +382,17 @@ export class IncrementalSynth {
       if (!ids.has(identifier)) (ids.add(identifier), (this.incomingIndex = undefined));
       return original(fromStack, toStack, identifier);
     };
-    for (const st of stacks) if (rebuild.has(st.node.id)) this.prepare(st);
-    // A rebuilt consumer may reference something new in a producer that is otherwise unchanged:
-    // the producer's second-level key then differs and it is rebuilt too (which may reach its own
-    // producers), until nothing changes. Only constructed stacks can be referenced.
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const st of stacks) {
-        const p = byName.get(st.node.id)!;
-        if (rebuild.has(p.name) || this.lookup(p)) continue;
-        rebuild.add(p.name);
-        this.prepare(st);
-        changed = true;
-      }
-    }
+  }
 
-    // References of consumers that come from the cache, replayed onto the producers that are rebuilt.
-    for (const st of stacks) {
-      if (!rebuild.has(st.node.id)) continue;
-      for (const p of this.planned) {
-        if (this.prepared.has(p.name)) continue;
-        for (const id of this.deps.get(p.name)?.refs[st.node.id] ?? []) st.registerOutgoingCrossStackReference(id);
-      }
-    }
-    const session = { outdir: req.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
-    const built = stacks.filter((st) => rebuild.has(st.node.id));
-    for (const st of built) st.synthesizer.synthesize(session);
+  /** Writes the stacks' JSON (what `app.synth()` does for each stack) and returns their manifest entries. */
+  private synthesize(app: App, stacks: TerraformStack[]): BuiltStack[] {
+    const session = { outdir: this.req.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
+    for (const st of stacks) st.synthesizer.synthesize(session);
     if (!app.skipValidation) {
       const errors = app.node.validate();
       if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
-    this.store(app, built);
-    return built.map((st) => st.node.id);
+    return stacks.map((st) => ({ name: st.node.id, manifest: JSON.parse(JSON.stringify(app.manifest.stacks[st.node.id])) as StackManifestEntry }));
   }
 
   /** The app must hold exactly the planned stacks, each built by a module its fingerprint covers. */
@@ -349,11 +409,10 @@ export class IncrementalSynth {
     }
   }
 
-  private store(app: App, built: TerraformStack[]): void {
+  private store(built: BuiltStack[]): void {
     const reads = this.tracer.reads();
-    for (const st of built) {
-      const p = this.byName.get(st.node.id)!;
-      const manifest = JSON.parse(JSON.stringify(app.manifest.stacks[p.name])) as StackManifestEntry;
+    for (const { name, manifest } of built) {
+      const p = this.byName.get(name)!;
       const json = readFileSync(join(this.req.outdir, 'stacks', p.name, JSON_PART));
       this.outputs.set(p.name, { json, manifest });
       const refs = this.referencesBy(p.name);
@@ -371,8 +430,8 @@ export class IncrementalSynth {
       }
     }
     this.incomingIndex = undefined;
-    for (const st of built) {
-      const p = this.byName.get(st.node.id)!;
+    for (const { name } of built) {
+      const p = this.byName.get(name)!;
       const out = this.outputs.get(p.name)!;
       // A warning's stack trace names this checkout's files: such a stack is rebuilt every time rather than copied into another checkout.
       if (out.manifest.annotations.some((a) => a.stacktrace)) continue;

@@ -1,0 +1,140 @@
+/**
+ * Synth in batches (cli/lib/cache/incremental.ts `build()`): tenant stacks built in short-lived
+ * apps of a few stacks each, the shared stacks last with the batches' references replayed onto
+ * them. The output, manifest.json included, must be byte-identical to a full `app.synth()` of
+ * the same inputs: cold, in batches of one and of two, and partially (some tenant stacks rebuilt
+ * in batches, the shared producers partly from the cache).
+ *
+ * Negative controls: shared stacks built without the tenant stacks' references differ from a
+ * full run (so the comparison sees a batch whose references were lost); a token created after a
+ * mark is forgotten and fails loudly when used, one created before it still resolves.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DefaultTokenResolver, Lazy, StringConcat, TerraformStack, Tokenization } from 'cdktf';
+import { IncrementalSynth } from '../../cli/lib/cache/incremental';
+import { SynthCache } from '../../cli/lib/cache/store';
+import { loadInputs } from '../../config/inputs';
+import type { Tenant } from '../../config/tenant-schema';
+import { buildApp, forgetTokensSince, resolveStacksOnce, tokenMark } from '../../main';
+import { ROOT } from '../helpers/tools';
+
+const work = mkdtempSync(join(tmpdir(), 'synth-batches-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+let dirs = 0;
+const dir = (label: string) => join(work, `${dirs++}-${label}`);
+
+const inputs = loadInputs();
+
+function full(tenants: Tenant[], tenantStacks?: () => boolean): string {
+  const outdir = dir('full');
+  buildApp({ environments: inputs.environments, tenants, models: inputs.models, outdir, tenantStacks }).synth();
+  return outdir;
+}
+
+function batched(tenants: Tenant[], cache: string, batchSize: number) {
+  const outdir = dir(`batches-of-${batchSize}`);
+  const report = new IncrementalSynth({ environments: inputs.environments, tenants, models: inputs.models, outdir, cache: SynthCache.open(cache), root: ROOT, batchSize }).run();
+  return { outdir, report };
+}
+
+function diff(a: string, b: string): string {
+  const r = spawnSync('diff', ['-r', a, b], { encoding: 'utf8' });
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  return r.stdout;
+}
+
+const tenantStacks = inputs.environments.reduce((n, env) => n + inputs.tenants.filter((t) => t.spec.environments.includes(env.name)).length, 0);
+
+describe('synth in batches', () => {
+  const reference = full(inputs.tenants);
+
+  it('the example tenants make more than one batch (else the tests below would not exercise batching)', () => {
+    assert.ok(tenantStacks >= 3, `${tenantStacks} tenant stacks`);
+  });
+
+  for (const size of [1, 2]) {
+    it(`cold, in batches of ${size}: byte-identical to a full run, manifest.json included`, () => {
+      const { outdir, report } = batched(inputs.tenants, dir('cache'), size);
+      assert.equal(report.reused.length, 0);
+      assert.equal(diff(reference, outdir), '');
+    });
+  }
+
+  it('partial: two tenants changed, their stacks rebuilt in batches, the producers partly from the cache', () => {
+    const cache = dir('cache');
+    batched(inputs.tenants, cache, 1);
+    const changed = structuredClone(inputs.tenants);
+    for (const t of changed.slice(0, 2)) t.spec.quota.pods += 7;
+    const names = new Set(changed.slice(0, 2).flatMap((t) => t.spec.environments.map((e) => `${e}-tenant-${t.metadata.name}`)));
+    const { outdir, report } = batched(changed, cache, 1);
+    for (const name of names) assert.ok(report.built.includes(name), `${name} rebuilt`);
+    assert.ok(report.reused.some((n) => n.endsWith('-platform')), 'a producer of the tenant stacks came from the cache');
+    assert.equal(diff(full(changed), outdir), '');
+  });
+
+  it('negative control: shared stacks built without the tenant stacks\' references differ from a full run', () => {
+    const sharedOnly = full(inputs.tenants, () => false);
+    const producers = inputs.environments.flatMap((e) => [`${e.name}-network`, `${e.name}-platform`]);
+    const differs = producers.filter((name) => {
+      const file = (d: string) => readFileSync(join(d, 'stacks', name, 'cdk.tf.json'), 'utf8');
+      return file(sharedOnly) !== file(reference);
+    });
+    assert.ok(differs.length > 0, 'some producer has outputs only tenant stacks reference');
+    assert.notEqual(diff(reference, sharedOnly), '');
+  });
+});
+
+describe('stacks resolved once', () => {
+  it('write what cdktf\'s own toTerraform (which resolves the merged stack a second time) writes, overrides included', () => {
+    const proto = TerraformStack.prototype as unknown as { toTerraform: () => unknown };
+    try {
+      assert.equal(resolveStacksOnce({ PLATFORM_RESOLVE_TWICE: '1' }), false);
+      const own = proto.toTerraform;
+      const cdktfs = dir('cdktf-own');
+      // buildApp installs the copy again: keep cdktf's own for this app.
+      const app = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir: cdktfs });
+      proto.toTerraform = own;
+      app.synth();
+      assert.equal(resolveStacksOnce({}), true);
+      assert.notEqual(proto.toTerraform, own, 'the copy is installed');
+      const once = dir('resolved-once');
+      const app2 = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir: once });
+      let calls = 0;
+      const copy = proto.toTerraform;
+      proto.toTerraform = function (this: unknown) {
+        calls++;
+        return copy.call(this);
+      };
+      app2.synth();
+      assert.ok(calls > 0, 'the copy was used');
+      assert.equal(diff(cdktfs, once), '');
+      const overridden = readFileSync(join(once, 'stacks', `${inputs.environments[0].name}-addons`, 'cdk.tf.json'), 'utf8');
+      assert.match(overridden, /"ephemeral"/, 'a stack with raw overrides is among those compared');
+    } finally {
+      resolveStacksOnce({});
+    }
+  });
+});
+
+describe('forgetting tokens', () => {
+  const resolveIn = (stack: TerraformStack, value: unknown) => Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }) as unknown;
+
+  it('forgets the tokens created after the mark, which then fail loudly; earlier ones still resolve (negative control)', () => {
+    const app = buildApp({ environments: [], models: inputs.models, outdir: dir('tokens') });
+    const stack = new TerraformStack(app, 'tokens');
+    const before = Lazy.stringValue({ produce: () => 'before' });
+    const mark = tokenMark();
+    const after = Lazy.stringValue({ produce: () => 'after' });
+    const afterNumber = Lazy.numberValue({ produce: () => 42 });
+    assert.equal(resolveIn(stack, after), 'after', 'resolves before it is forgotten');
+    assert.equal(forgetTokensSince(mark), 2);
+    assert.throws(() => resolveIn(stack, after), /Unrecognized Token Key/);
+    assert.throws(() => resolveIn(stack, afterNumber), /number token/i);
+    assert.equal(resolveIn(stack, before), 'before');
+  });
+});
