@@ -6,7 +6,7 @@ import { ENVIRONMENTS_DIR, listEnvironments, loadEnvironments } from './load';
 import { loadModelCatalogue, MODELS_FILE, type ModelCatalogue } from './models';
 import type { EnvironmentConfig } from './schema';
 import type { Tenant } from './tenant-schema';
-import { loadTenants, tenantFiles, TENANTS_DIR, type LoadedTenant } from './tenants';
+import { loadTenants, tenantFiles, TENANTS_DIR, type LoadedTenant, type TenantMemoFactory } from './tenants';
 import { join } from 'node:path';
 import { PRIVATE_ENDPOINTS } from '../catalog/network';
 import { parseCidr } from '../catalog/cidr';
@@ -22,6 +22,8 @@ export interface InputOptions {
   /** Explicit tenant files instead of every file in tenantsDir. */
   readonly tenantFiles?: string[];
   readonly modelsFile?: string;
+  /** Tenants validated before (the CLI's synth cache); cross-tenant checks run over them all the same. */
+  readonly tenantMemo?: TenantMemoFactory;
 }
 
 export interface Inputs {
@@ -86,7 +88,10 @@ export function loadInputs(options: InputOptions = {}): Inputs {
   // Tenants can only be checked against valid environments and a valid catalogue.
   const loaded =
     allEnvironments && models
-      ? attempt(() => loadTenants(options.tenantFiles ?? tenantFiles(options.tenantsDir ?? TENANTS_DIR), { environments: allEnvironments, models }))
+      ? attempt(() => {
+          const ctx = { environments: allEnvironments, models };
+          return loadTenants(options.tenantFiles ?? tenantFiles(options.tenantsDir ?? TENANTS_DIR), ctx, options.tenantMemo?.(ctx));
+        })
       : undefined;
   if (allEnvironments && models && loaded) {
     problems.push(...privateEndpointCapacity(allEnvironments, loaded.map((l) => l.tenant), models, dir));

@@ -22,6 +22,7 @@ import { TENANTS_DIR } from '../../config/tenants';
 import { sharedConcerns } from '../../stacks/names';
 import { IncrementalSynth, type IncrementalReport, type IncrementalRequest } from './cache/incremental';
 import { holdsExactly } from './cache/same-output';
+import { validatedTenants } from './cache/validated';
 import type { SynthCache } from './cache/store';
 import { createProgress, type Progress } from '../progress';
 import { checkOutputFolder, ioError, isOwnOutput, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder, type Lock } from './output-dir';
@@ -102,7 +103,9 @@ function begin(options: SynthOptions): Run {
     for (const note of recoverFolder(outdir)) progress.info(note);
     let inputs;
     try {
-      inputs = progress.step('validate environments, models and tenants', () => loadInputs(options));
+      // With a cache, tenant files validated before (same bytes, code and context) come from it.
+      const tenantMemo = options.cache ? validatedTenants(options.cache, REPO) : undefined;
+      inputs = progress.step('validate environments, models and tenants', () => loadInputs({ ...options, tenantMemo }));
     } catch (err) {
       removeStale(outdir, progress);
       throw err;
