@@ -2,7 +2,7 @@
  * Everything synth reads from disk, validated together: environment files, the model
  * catalogue and tenant files. Problems of all of them are reported in one error.
  */
-import { ENVIRONMENTS_DIR, listEnvironments, loadEnvironments } from './load';
+import { ENVIRONMENTS_DIR, listEnvironments, loadEnvironments, type EnvironmentMemo } from './load';
 import { loadModelCatalogue, MODELS_FILE, type ModelCatalogue } from './models';
 import type { EnvironmentConfig } from './schema';
 import type { Tenant } from './tenant-schema';
@@ -24,6 +24,8 @@ export interface InputOptions {
   readonly modelsFile?: string;
   /** Tenants validated before (the CLI's synth cache); cross-tenant checks run over them all the same. */
   readonly tenantMemo?: TenantMemoFactory;
+  /** Environments validated before (the CLI's synth cache); checks across environments run all the same. */
+  readonly environmentMemo?: EnvironmentMemo;
 }
 
 export interface Inputs {
@@ -83,7 +85,7 @@ export function loadInputs(options: InputOptions = {}): Inputs {
   const dir = options.environmentsDir ?? ENVIRONMENTS_DIR;
   const wanted = options.envs ?? [];
   const allNames = [...new Set([...listEnvironments(dir), ...wanted])];
-  const allEnvironments = attempt(() => loadEnvironments(allNames, dir));
+  const allEnvironments = attempt(() => loadEnvironments(allNames, dir, options.environmentMemo));
   const models = attempt(() => loadModelCatalogue(options.modelsFile ?? MODELS_FILE));
   // Tenants can only be checked against valid environments and a valid catalogue.
   const loaded =

@@ -1,8 +1,9 @@
 /**
- * Validated tenants from the synth cache (cli/lib/cache/validated.ts): a cached tenant is
- * deep-equal to a freshly validated one, the cache is keyed by everything the per-file
- * validation reads, a damaged entry is reported and the file validated again, and invalid files
- * are never cached and report exactly the same located problems as without a cache.
+ * Validated tenants and environments from the synth cache (cli/lib/cache/validated.ts): a cached
+ * value is deep-equal to a freshly validated one, the cache is keyed by everything the per-file
+ * validation reads (for environments also the validation date), a damaged entry is reported
+ * and the file validated again, and invalid files are never cached and report exactly the same
+ * located problems as without a cache.
  *
  * Negative controls: an entry forged with consistent hashes is what a run then returns (so the
  * tests above do observe the cache), and a different validation context misses.
@@ -12,12 +13,13 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { loadEnvironments } from '../../config/load';
+import { loadEnvironment, loadEnvironments } from '../../config/load';
+import { loadInputs } from '../../config/inputs';
 import { loadModelCatalogue } from '../../config/models';
 import { loadTenants, tenantFiles, type TenantContext } from '../../config/tenants';
 import { ValidationError, type Problem } from '../../config/yaml-validate';
 import { SynthCache } from '../../cli/lib/cache/store';
-import { jsonFaithful, TENANT_KIND, validatedTenants, type ValidatedStats } from '../../cli/lib/cache/validated';
+import { ENVIRONMENT_KIND, jsonFaithful, TENANT_KIND, validatedInputs, validatedTenants, type ValidatedStats } from '../../cli/lib/cache/validated';
 import { generateTenants } from '../../bench/tenants/generate';
 import { ROOT } from '../helpers/tools';
 
@@ -47,8 +49,31 @@ function problemsOf(list: string[], cache?: SynthCache): Problem[] {
   }
 }
 
-function tenantEntries(dir: string): string[] {
-  return readdirSync(dir).filter((k) => /^[0-9a-f]{64}$/.test(k) && readFileSync(join(dir, k, 'entry'), 'utf8').includes(`"kind":"${TENANT_KIND}"`));
+function entriesOf(dir: string, kind: string): string[] {
+  return readdirSync(dir).filter((k) => /^[0-9a-f]{64}$/.test(k) && readFileSync(join(dir, k, 'entry'), 'utf8').includes(`"kind":"${kind}"`));
+}
+const tenantEntries = (dir: string) => entriesOf(dir, TENANT_KIND);
+
+function withDate<T>(date: string | undefined, work: () => T): T {
+  const before = process.env.PLATFORM_VALIDATION_DATE;
+  if (date === undefined) delete process.env.PLATFORM_VALIDATION_DATE;
+  else process.env.PLATFORM_VALIDATION_DATE = date;
+  try {
+    return work();
+  } finally {
+    if (before === undefined) delete process.env.PLATFORM_VALIDATION_DATE;
+    else process.env.PLATFORM_VALIDATION_DATE = before;
+  }
+}
+
+function envProblems(name: string, dir: string, cache?: SynthCache): Problem[] {
+  try {
+    loadEnvironment(name, dir, cache ? validatedInputs(cache, ROOT).environmentMemo : undefined);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    return err.problems;
+  }
 }
 
 describe('validated tenants from the synth cache', () => {
@@ -118,9 +143,9 @@ describe('validated tenants from the synth cache', () => {
     const cache = open(dir);
     const key = tenantEntries(dir).find((k) => readFileSync(join(dir, k, 'entry'), 'utf8').includes('"name":"bench-0003"'))!;
     const name = 'bench-0003.yaml';
-    const part = cache.get(key, TENANT_KIND, name)!.get('tenant.json')!.toString('utf8');
+    const part = cache.get(key, TENANT_KIND, name)!.get('value.json')!.toString('utf8');
     cache.remove(key);
-    cache.put(key, TENANT_KIND, name, { 'tenant.json': part.replace(/"costCenter":"[^"]+"/, '"costCenter":"CC-FORGED"') });
+    cache.put(key, TENANT_KIND, name, { 'value.json': part.replace(/"costCenter":"[^"]+"/, '"costCenter":"CC-FORGED"') });
     const loaded = load(open(dir));
     assert.equal(loaded.find((l) => basename(l.file) === name)!.tenant.spec.costCenter, 'CC-FORGED');
   });
@@ -161,5 +186,66 @@ describe('validated tenants from the synth cache', () => {
     for (const v of [{ a: undefined }, { a: new Date(0) }, { a: new Map() }, [1, , 3], { a: -0 }, { a: Number.NaN }, { a: () => 1 }, Object.create(null)]) {
       assert.equal(jsonFaithful(v), false, String(JSON.stringify(v)));
     }
+  });
+});
+
+describe('validated environments from the synth cache', () => {
+  it('a warm run reads every environment back deep-equal to a fresh validation, and the whole input too', () => {
+    const dir = join(work, 'environments');
+    const fresh = loadInputs({ tenantFiles: files });
+    const cold = validatedInputs(open(dir), ROOT);
+    assert.deepStrictEqual(loadInputs({ tenantFiles: files, ...cold }), fresh);
+    assert.deepEqual(cold.stats.environments, { hits: 0, misses: fresh.allEnvironments.length });
+    assert.equal(entriesOf(dir, ENVIRONMENT_KIND).length, fresh.allEnvironments.length);
+    const warm = validatedInputs(open(dir), ROOT);
+    assert.deepStrictEqual(loadInputs({ tenantFiles: files, ...warm }), fresh);
+    assert.deepEqual(warm.stats.environments, { hits: fresh.allEnvironments.length, misses: 0 });
+    assert.deepEqual(warm.stats.tenants, { hits: files.length, misses: 0 });
+  });
+
+  it('is keyed by the validation date (guard rails judge Kubernetes versions by it)', () => {
+    const dir = join(work, 'dated');
+    withDate('2026-06-01', () => loadEnvironments([], undefined, validatedInputs(open(dir), ROOT).environmentMemo));
+    const same = validatedInputs(open(dir), ROOT);
+    withDate('2026-06-01', () => loadEnvironments([], undefined, same.environmentMemo));
+    assert.equal(same.stats.environments.misses, 0);
+    const later = validatedInputs(open(dir), ROOT);
+    withDate('2026-06-02', () => loadEnvironments([], undefined, later.environmentMemo));
+    assert.equal(later.stats.environments.hits, 0, 'another day: validated again');
+  });
+
+  it('a tampered environment entry is reported and the file validated again', () => {
+    const dir = join(work, 'env-tampered');
+    const fresh = loadEnvironments();
+    loadEnvironments([], undefined, validatedInputs(open(dir), ROOT).environmentMemo);
+    const victim = join(dir, entriesOf(dir, ENVIRONMENT_KIND)[0], 'entry');
+    writeFileSync(victim, readFileSync(victim, 'utf8').replace(/"location":"([a-z]+)"/, '"location":"$1x"'));
+    const problems: string[] = [];
+    const again = validatedInputs(open(dir, problems), ROOT);
+    assert.deepStrictEqual(loadEnvironments([], undefined, again.environmentMemo), fresh);
+    assert.equal(again.stats.environments.misses, 1);
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0], /does not match its hash/);
+  });
+
+  it('invalid environment files report the same located problems with and without the cache, and are never stored', () => {
+    const dir = join(work, 'env-invalid');
+    const envs = join(work, 'env-files');
+    mkdirSync(envs, { recursive: true });
+    const dev = readFileSync(join(ROOT, 'config/environments/dev.yaml'), 'utf8');
+    const cases: Record<string, string> = {
+      badversion: dev.replace(/^name: dev$/m, 'name: badversion').replace(/kubernetesVersion: "[^"]+"/, 'kubernetesVersion: "1.2"'),
+      wrongname: dev,
+      syntax: `${dev}\n  : : [\n`,
+    };
+    const cache = open(dir);
+    for (const [name, text] of Object.entries(cases)) {
+      writeFileSync(join(envs, `${name}.yaml`), text);
+      const expected = envProblems(name, envs);
+      assert.ok(expected.length > 0, `${name} is invalid`);
+      assert.deepStrictEqual(envProblems(name, envs, cache), expected, name);
+      assert.deepStrictEqual(envProblems(name, envs, cache), expected, `${name}, second time`);
+    }
+    assert.equal(entriesOf(dir, ENVIRONMENT_KIND).length, 0);
   });
 });
