@@ -19,7 +19,7 @@
  * Deleting the folder is always safe; the next run rebuilds what it needs.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, opendirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { alive, checkOutputFolder, ioError, markOwnOutput } from '../output-dir';
 import { untraced } from './reads';
@@ -135,7 +135,7 @@ export class SynthCache {
     const abs = checkOutputFolder(dir, { repoRoot: REPO, cwd: process.cwd(), flag: 'the synth cache (PLATFORM_SYNTH_CACHE)' });
     try {
       mkdirSync(abs, { recursive: true });
-      if (readdirSync(abs).length === 0) markOwnOutput(abs);
+      if (isEmpty(abs)) markOwnOutput(abs);
     } catch (err) {
       throw ioError(abs, err, 'the synth cache (PLATFORM_SYNTH_CACHE)');
     }
@@ -435,5 +435,15 @@ function packKeys(file: string): string[] {
     return [];
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Whether a folder is empty, without listing the thousands of entries a store holds. */
+function isEmpty(dir: string): boolean {
+  const d = opendirSync(dir);
+  try {
+    return d.readSync() === null;
+  } finally {
+    d.closeSync();
   }
 }
