@@ -2,8 +2,9 @@
  * Loads config/environments/<env>.yaml. All I/O for environment config lives here so
  * constructs and stacks only ever see a validated, fully defaulted `EnvironmentConfig`.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { readAtMost } from './bounded-read';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 import { displayPath, loadYamlFile, validateYamlText, ValidationError, type Problem } from './yaml-validate';
 
@@ -54,13 +55,9 @@ export function loadEnvironment(name: string, dir = ENVIRONMENTS_DIR, memo?: Env
     ]);
   }
   const options = { hints: HINTS, maxBytes: MAX_ENVIRONMENT_FILE_BYTES };
-  let content: Buffer | undefined;
-  try {
-    content = memo ? readFileSync(file) : undefined;
-  } catch {
-    // Unreadable: loadYamlFile says so, located as always.
-  }
-  if (!memo || !content || content.length > MAX_ENVIRONMENT_FILE_BYTES) return checkName(loadYamlFile(file, environmentSchema, options), name, file);
+  const content = memo ? readAtMost(file, MAX_ENVIRONMENT_FILE_BYTES) : undefined;
+  // Without a memo, or unreadable or too big: loadYamlFile validates or says what is wrong, located as always.
+  if (!memo || !content) return checkName(loadYamlFile(file, environmentSchema, options), name, file);
   const known = memo.get(file, content);
   if (known) return checkName(known, name, file);
   // The bytes the memo is keyed by are the bytes validated.

@@ -3,12 +3,13 @@
  * model and MCP tool catalogues. Every problem of every file is collected before failing, so one CI run tells
  * a tenant author everything to fix.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CHARGEBACK_CURRENCY } from '../catalog/chargeback';
 import { boundaryCovers } from '../catalog/data-boundary';
 import { cidrContains, parseCidr } from '../catalog/cidr';
 import { MCP_TOOL_SERVER_NAMES, MCP_TOOL_SERVERS, mcpCatalogueEntries } from '../catalog/mcp-tools';
+import { readAtMost } from './bounded-read';
 import type { ModelCatalogue } from './models';
 import { parseQuantity } from './quantity';
 import type { EnvironmentConfig } from './schema';
@@ -89,14 +90,9 @@ function loadTenantFile(file: string, ctx: TenantContext): Tenant {
 
 /** The file is read once: its bytes are the memo's key and, on a miss, what is validated. */
 function loadMemoized(file: string, ctx: TenantContext, memo: TenantMemo): Tenant {
-  let content: Buffer;
-  try {
-    content = readFileSync(file);
-  } catch {
-    // Unreadable: loadYamlFile says so, located as always.
-    return loadTenantFile(file, ctx);
-  }
-  if (content.length > MAX_TENANT_FILE_BYTES) return loadTenantFile(file, ctx);
+  const content = readAtMost(file, MAX_TENANT_FILE_BYTES);
+  // Unreadable or too big: loadYamlFile says so, located as always.
+  if (!content) return loadTenantFile(file, ctx);
   const known = memo.get(file, content);
   if (known) return known;
   const tenant = validateYamlText(displayPath(file), content.toString('utf8'), tenantSchema, validationOptions(file, ctx));

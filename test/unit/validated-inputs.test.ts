@@ -168,6 +168,19 @@ describe('validated tenants from the synth cache', () => {
     assert.equal(tenantEntries(dir).length, before, 'no invalid file was stored');
   });
 
+  it('a file over the size limit reports the same problem with the cache, which reads no more than the limit', () => {
+    const dir = join(work, 'oversized');
+    const big = join(work, 'big');
+    mkdirSync(big, { recursive: true });
+    const file = join(big, 'bench-0001.yaml');
+    writeFileSync(file, `${readFileSync(files[files.length - 25 + 1], 'utf8')}${'# padding\n'.repeat(4000)}`);
+    const expected = problemsOf([file]);
+    assert.equal(expected.length, 1);
+    assert.match(expected[0].message, /^file is \d+ bytes; the limit is 32768$/);
+    assert.deepStrictEqual(problemsOf([file], open(dir)), expected);
+    assert.equal(tenantEntries(dir).length, 0);
+  });
+
   it('duplicate names are found among cached tenants too', () => {
     const dir = join(work, 'duplicates');
     const twin = join(work, 'twin');
