@@ -2,11 +2,11 @@
  * Everything synth reads from disk, validated together: environment files, the model
  * catalogue and tenant files. Problems of all of them are reported in one error.
  */
-import { ENVIRONMENTS_DIR, listEnvironments, loadEnvironments } from './load';
+import { ENVIRONMENTS_DIR, listEnvironments, loadEnvironments, type EnvironmentMemo } from './load';
 import { loadModelCatalogue, MODELS_FILE, type ModelCatalogue } from './models';
 import type { EnvironmentConfig } from './schema';
 import type { Tenant } from './tenant-schema';
-import { loadTenants, tenantFiles, TENANTS_DIR, type LoadedTenant } from './tenants';
+import { loadTenants, tenantFiles, TENANTS_DIR, type LoadedTenant, type TenantMemoFactory } from './tenants';
 import { join } from 'node:path';
 import { PRIVATE_ENDPOINTS } from '../catalog/network';
 import { parseCidr } from '../catalog/cidr';
@@ -22,6 +22,10 @@ export interface InputOptions {
   /** Explicit tenant files instead of every file in tenantsDir. */
   readonly tenantFiles?: string[];
   readonly modelsFile?: string;
+  /** Tenants validated before (the CLI's synth cache); cross-tenant checks run over them all the same. */
+  readonly tenantMemo?: TenantMemoFactory;
+  /** Environments validated before (the CLI's synth cache); checks across environments run all the same. */
+  readonly environmentMemo?: EnvironmentMemo;
 }
 
 export interface Inputs {
@@ -81,12 +85,15 @@ export function loadInputs(options: InputOptions = {}): Inputs {
   const dir = options.environmentsDir ?? ENVIRONMENTS_DIR;
   const wanted = options.envs ?? [];
   const allNames = [...new Set([...listEnvironments(dir), ...wanted])];
-  const allEnvironments = attempt(() => loadEnvironments(allNames, dir));
+  const allEnvironments = attempt(() => loadEnvironments(allNames, dir, options.environmentMemo));
   const models = attempt(() => loadModelCatalogue(options.modelsFile ?? MODELS_FILE));
   // Tenants can only be checked against valid environments and a valid catalogue.
   const loaded =
     allEnvironments && models
-      ? attempt(() => loadTenants(options.tenantFiles ?? tenantFiles(options.tenantsDir ?? TENANTS_DIR), { environments: allEnvironments, models }))
+      ? attempt(() => {
+          const ctx = { environments: allEnvironments, models };
+          return loadTenants(options.tenantFiles ?? tenantFiles(options.tenantsDir ?? TENANTS_DIR), ctx, options.tenantMemo?.(ctx));
+        })
       : undefined;
   if (allEnvironments && models && loaded) {
     problems.push(...privateEndpointCapacity(allEnvironments, loaded.map((l) => l.tenant), models, dir));

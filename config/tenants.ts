@@ -9,11 +9,12 @@ import { CHARGEBACK_CURRENCY } from '../catalog/chargeback';
 import { boundaryCovers } from '../catalog/data-boundary';
 import { cidrContains, parseCidr } from '../catalog/cidr';
 import { MCP_TOOL_SERVER_NAMES, MCP_TOOL_SERVERS, mcpCatalogueEntries } from '../catalog/mcp-tools';
+import { readAtMost } from './bounded-read';
 import type { ModelCatalogue } from './models';
 import { parseQuantity } from './quantity';
 import type { EnvironmentConfig } from './schema';
 import { RESERVED_TENANT_NAMES, splitHostPort, tenantSchema, type Tenant } from './tenant-schema';
-import { displayPath, loadYamlFile, ValidationError, type Finding, type Problem } from './yaml-validate';
+import { displayPath, loadYamlFile, validateYamlText, ValidationError, type Finding, type Problem } from './yaml-validate';
 
 export const TENANTS_DIR = resolve(__dirname, '../tenants');
 
@@ -37,6 +38,20 @@ const HINTS: Record<string, string> = {
   cpu: 'quote quantities in YAML: cpu: "32"',
 };
 
+/**
+ * A store of tenants validated before, for callers that keep one (the CLI keeps it in its synth
+ * cache; config/ does no such I/O). The memo is asked with the file's exact bytes; what it
+ * keys them with besides (the validation code, the context it was made for) is its business.
+ * Only valid tenants are stored, so invalid files are always validated and located afresh.
+ */
+export interface TenantMemo {
+  get(file: string, content: Buffer): Tenant | undefined;
+  set(file: string, content: Buffer, tenant: Tenant): void;
+}
+
+/** Makes the memo for one validation context (the environments and catalogue every per-file check reads). */
+export type TenantMemoFactory = (ctx: TenantContext) => TenantMemo;
+
 export function tenantFiles(dir = TENANTS_DIR): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -45,17 +60,12 @@ export function tenantFiles(dir = TENANTS_DIR): string[] {
     .map((f) => join(dir, f));
 }
 
-export function loadTenants(files: string[], ctx: TenantContext): LoadedTenant[] {
+export function loadTenants(files: string[], ctx: TenantContext, memo?: TenantMemo): LoadedTenant[] {
   const problems: Problem[] = [];
   const loaded: LoadedTenant[] = [];
   for (const file of files) {
     try {
-      const tenant = loadYamlFile(file, tenantSchema, {
-        maxBytes: MAX_TENANT_FILE_BYTES,
-        refuseAliases: true,
-        hints: HINTS,
-        checks: tenantChecks(basename(file, '.yaml'), ctx),
-      });
+      const tenant = memo ? loadMemoized(file, ctx, memo) : loadTenantFile(file, ctx);
       loaded.push({ file, tenant });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
@@ -65,6 +75,29 @@ export function loadTenants(files: string[], ctx: TenantContext): LoadedTenant[]
   problems.push(...duplicateNames(loaded));
   if (problems.length > 0) throw new ValidationError(problems);
   return loaded;
+}
+
+const validationOptions = (file: string, ctx: TenantContext) => ({
+  maxBytes: MAX_TENANT_FILE_BYTES,
+  refuseAliases: true,
+  hints: HINTS,
+  checks: tenantChecks(basename(file, '.yaml'), ctx),
+});
+
+function loadTenantFile(file: string, ctx: TenantContext): Tenant {
+  return loadYamlFile(file, tenantSchema, validationOptions(file, ctx));
+}
+
+/** The file is read once: its bytes are the memo's key and, on a miss, what is validated. */
+function loadMemoized(file: string, ctx: TenantContext, memo: TenantMemo): Tenant {
+  const content = readAtMost(file, MAX_TENANT_FILE_BYTES);
+  // Unreadable or too big: loadYamlFile says so, located as always.
+  if (!content) return loadTenantFile(file, ctx);
+  const known = memo.get(file, content);
+  if (known) return known;
+  const tenant = validateYamlText(displayPath(file), content.toString('utf8'), tenantSchema, validationOptions(file, ctx));
+  memo.set(file, content, tenant);
+  return tenant;
 }
 
 function duplicateNames(loaded: LoadedTenant[]): Problem[] {

@@ -11,6 +11,10 @@
  *   noop     the default command when nothing changed since the last synth (cache and output in place)
  * Wall is the whole fresh process (Node.js start, module loading, synth; in mode nocache also a
  * separate validation pass for the validate column); synth is validation + synthesis + write.
+ *
+ * The child loads TypeScript the way `platform` does (cli/bin.js registers tsx's CommonJS
+ * hooks): `node --require tsx/cjs`. $BENCH_TSX=esm runs it as earlier figures were taken,
+ * `node --import tsx`, whose module loader and hooks thread cost about 0.25 s of CPU more.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +28,7 @@ const runs = Number(runsArg ?? 3);
 const sizes = sizeArgs.length ? sizeArgs.map(Number) : [10, 100, 1000];
 const modes = (process.env.BENCH_MODES ?? 'nocache').split(',');
 const child = resolve(__dirname, 'child.ts');
+const loader = process.env.BENCH_TSX === 'esm' ? ['--import', 'tsx'] : ['--require', 'tsx/cjs'];
 
 interface Sample {
   tenants: number;
@@ -43,7 +48,7 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 function measure(mode: string, work: string): Sample {
   const start = performance.now();
   const cpu0 = childrenCpuSeconds();
-  const res = spawnSync(process.execPath, ['--import', 'tsx', child, mode === 'nocache' ? 'nocache' : 'cached', work], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [...loader, child, mode === 'nocache' ? 'nocache' : 'cached', work], { encoding: 'utf8' });
   const wallMs = performance.now() - start;
   if (res.status !== 0) throw new Error(`${mode} failed:\n${res.stderr}`);
   return { ...(JSON.parse(res.stdout) as Omit<Sample, 'wallMs' | 'cpuS'>), wallMs, cpuS: childrenCpuSeconds() - cpu0 };
@@ -83,7 +88,7 @@ for (const mode of modes) {
 
 process.stdout.write(
   [
-    `tenants benchmark: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores; load average ${loadBefore} before, ${load()} after)`,
+    `tenants benchmark: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores, tsx ${loader.join(' ')}; load average ${loadBefore} before, ${load()} after)`,
     '',
     '| mode | tenants | stacks | validate | synth (validate + synthesize + write) | synth per tenant | wall, whole process (min to max) | CPU user+sys, whole process | peak RSS (all processes) |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -22,6 +22,7 @@ import { TENANTS_DIR } from '../../config/tenants';
 import { sharedConcerns } from '../../stacks/names';
 import { IncrementalSynth, type IncrementalReport, type IncrementalRequest } from './cache/incremental';
 import { holdsExactly } from './cache/same-output';
+import { validatedInputs } from './cache/validated';
 import type { SynthCache } from './cache/store';
 import { createProgress, type Progress } from '../progress';
 import { checkOutputFolder, ioError, isOwnOutput, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder, type Lock } from './output-dir';
@@ -100,9 +101,13 @@ function begin(options: SynthOptions): Run {
   const lock = lockFolder(outdir, { holder: 'platform synth', flag: '--out', onWait: (m) => progress.info(m) });
   try {
     for (const note of recoverFolder(outdir)) progress.info(note);
+    // A folder synthesized before is likely to be synthesized from the same entries again: they come from its pack.
+    if (options.cache && isOwnOutput(outdir)) options.cache.usePack(outdir);
     let inputs;
     try {
-      inputs = progress.step('validate environments, models and tenants', () => loadInputs(options));
+      // With a cache, tenant and environment files validated before (same bytes, code and context) come from it.
+      const memos = options.cache ? validatedInputs(options.cache, REPO) : undefined;
+      inputs = progress.step('validate environments, models and tenants', () => loadInputs({ ...options, tenantMemo: memos?.tenantMemo, environmentMemo: memos?.environmentMemo }));
     } catch (err) {
       removeStale(outdir, progress);
       throw err;
@@ -150,11 +155,13 @@ function commit(run: Run, reports?: { dir: string; parts: IncrementalReport[] },
 }
 
 /** Every stack came from the cache and the output folder already holds exactly that: nothing to write. */
-function unchanged(run: Run, dir: string, report: IncrementalReport): SynthResult {
+function unchanged(run: Run, store: SynthCache, report: IncrementalReport): SynthResult {
   rmSync(run.staging, { recursive: true, force: true });
+  // Before the lock goes: the pack this folder's next run reads is written for this folder's content.
+  store.finish();
   run.uninstall();
   run.lock.release();
-  const cache: CacheSummary = { dir, reused: report.reused.length, built: 0, problems: report.problems };
+  const cache: CacheSummary = { dir: store.dir, reused: report.reused.length, built: 0, problems: report.problems };
   run.progress.info(`${run.outdir} is up to date: all ${report.reused.length} stacks have cached fingerprints and the folder holds exactly their output`);
   writeStats(report.reused.length, cache);
   return { outdir: run.outdir, stacks: [...report.reused].sort(), inputs: run.inputs, cache };
@@ -212,7 +219,7 @@ function inProcess(run: Run, options: SynthOptions, planned?: IncrementalSynth):
     }
     const incremental = planned ?? new IncrementalSynth(incrementalRequest(run, options, run.inputs.environments, run.staging));
     const complete = incremental.fromCache();
-    if (complete && holdsExactly(run.outdir, complete)) return unchanged(run, options.cache.dir, incremental.report([]));
+    if (complete && holdsExactly(run.outdir, complete)) return unchanged(run, options.cache, incremental.report([]));
     const report = run.progress.step(`${label(run.inputs)}, unchanged stacks from the cache`, () => incremental.run());
     return commit(run, { dir: options.cache.dir, parts: [report] }, options);
   } catch (err) {

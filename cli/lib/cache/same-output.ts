@@ -5,7 +5,7 @@
  * differs in any file, or holds anything more (a `.terraform` folder, a stray file), is
  * replaced as usual, so the result is always what a full run writes.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { isOwnOutput, OUTPUT_MARKER } from '../output-dir';
 import { untraced } from './reads';
@@ -14,8 +14,39 @@ export function holdsExactly(dir: string, files: Map<string, Buffer>): boolean {
   return untraced(() => compare(dir, files));
 }
 
+/**
+ * Whether the file holds exactly `want`: read into one reused buffer (a no-op run compares
+ * thousands of files, and a fresh buffer for each is most of the garbage it makes), up to one
+ * byte more than expected, so that a longer file differs too.
+ */
+function holds(path: string, want: Buffer, scratch: Buffer): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    let n = 0;
+    for (;;) {
+      const read = readSync(fd, scratch, n, want.length + 1 - n, n);
+      if (read === 0) break;
+      n += read;
+      if (n > want.length) return false;
+    }
+    return n === want.length && scratch.subarray(0, n).equals(want);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function compare(dir: string, files: Map<string, Buffer>): boolean {
   if (!isOwnOutput(dir)) return false;
+  let largest = 0;
+  for (const b of files.values()) largest = Math.max(largest, b.length);
+  const scratch = Buffer.allocUnsafe(largest + 1);
   const expectedDirs = new Set<string>();
   for (const rel of files.keys()) {
     const parts = rel.split('/');
@@ -36,14 +67,7 @@ function compare(dir: string, files: Map<string, Buffer>): boolean {
       } else if (e.isFile()) {
         if (path === OUTPUT_MARKER && !rel) continue;
         const want = files.get(path);
-        if (!want) return false;
-        let have: Buffer;
-        try {
-          have = readFileSync(join(dir, path));
-        } catch {
-          return false;
-        }
-        if (!have.equals(want)) return false;
+        if (!want || !holds(join(dir, path), want, scratch)) return false;
         seen++;
       } else return false;
     }

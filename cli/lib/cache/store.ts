@@ -7,17 +7,28 @@
  * half-written one, and two runs writing the same fingerprint write the same content. The store
  * is bounded: least recently used entries go first (a hit refreshes the entry's mtime).
  *
+ * A run that synthesizes into an output folder synthesized before reads its entries from one
+ * pack (`<dir>/pack-<hash of the folder>`): the entries that folder's last run used, each a
+ * verbatim copy of its entry file, with the same checks (header, key, kind, every part's hash).
+ * Reading one file instead of thousands is most of a no-op run's cache time. A copy is used
+ * only while its entry file is the one it was copied from (same inode, size and mtime), so a
+ * replaced, removed or evicted entry is never served from a pack; a pack that is damaged or
+ * foreign is reported and dropped, and the entry files are read instead. The pack is written
+ * again at the end of a run whose entries differ from it, and it counts towards the bound.
+ *
  * Deleting the folder is always safe; the next run rebuilds what it needs.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, opendirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { alive, checkOutputFolder, ioError, markOwnOutput } from '../output-dir';
 import { untraced } from './reads';
 import { REPO } from '../tools';
 
 /** Bumped whenever the entry layout or what an entry means changes; part of every fingerprint too. */
 export const CACHE_FORMAT = 'platform-synth-cache/1';
+/** The layout of a pack (its header line); the entries inside keep their own format. */
+export const PACK_FORMAT = 'platform-synth-pack/1';
 
 export const DEFAULT_CACHE_DIR = resolve(REPO, '.cache/synth');
 export const DEFAULT_MAX_MB = 1024;
@@ -25,6 +36,21 @@ export const DEFAULT_MAX_MB = 1024;
 const EVICT_TO = 0.8;
 
 const KEY = /^[0-9a-f]{64}$/;
+const PACK = /^pack-[0-9a-f]{64}$/;
+
+/** An entry in a pack: its key, its bytes in the pack, and the entry file it was copied from. */
+type PackSlot = [key: string, bytes: number, ino: number, size: number, mtimeMs: number];
+
+interface PackHeader {
+  format: string;
+  entries: PackSlot[];
+}
+
+interface LoadedPack {
+  readonly raw: Buffer;
+  readonly keys: string[];
+  readonly slots: Map<string, { at: number; bytes: number; ino: number; size: number; mtimeMs: number }>;
+}
 
 interface Header {
   format: string;
@@ -38,6 +64,8 @@ export interface CacheStats {
   hits: number;
   misses: number;
   writes: number;
+  /** Hits served from the run's pack (counted in hits too). */
+  packHits: number;
   /** Entries that were found damaged or foreign, removed, and rebuilt (one line each). */
   problems: string[];
 }
@@ -51,10 +79,44 @@ export interface CacheOptions {
 
 const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** The parts of an entry's bytes when its header is ours and every part hashes to what the header says, else what is wrong. */
+function check(key: string, kind: string, raw: Buffer): Map<string, Buffer> | string {
+  const nl = raw.indexOf(10);
+  let header: Header;
+  try {
+    header = JSON.parse(raw.subarray(0, nl < 0 ? raw.length : nl).toString('utf8')) as Header;
+  } catch {
+    return 'has no readable header (truncated, or not written by this tool)';
+  }
+  if (header?.format !== CACHE_FORMAT) {
+    return `was written by another version of the tool (format ${JSON.stringify(header?.format ?? null)}, expected ${CACHE_FORMAT})`;
+  }
+  if (header.key !== key || header.kind !== kind || !Array.isArray(header.parts)) {
+    return `is not the ${kind} entry for this fingerprint (it says ${header.kind} ${String(header.key).slice(0, 12)})`;
+  }
+  const parts = new Map<string, Buffer>();
+  let at = nl + 1;
+  for (const [part, bytes, sha] of header.parts) {
+    const body = raw.subarray(at, at + bytes);
+    at += bytes;
+    if (body.length !== bytes || digest(body) !== sha) return `has content that does not match its hash (${part}: truncated or modified)`;
+    parts.set(part, body);
+  }
+  if (at !== raw.length) return 'has content beyond what its header lists';
+  return parts;
+}
+
 
 export class SynthCache {
-  readonly stats: CacheStats = { hits: 0, misses: 0, writes: 0, problems: [] };
+  readonly stats: CacheStats = { hits: 0, misses: 0, writes: 0, packHits: 0, problems: [] };
   private readonly maxBytes: number;
+  /** The pack of this run's output folder, when usePack named one. */
+  private packFile?: string;
+  /** undefined: not read yet; null: none, or dropped. */
+  private pack?: LoadedPack | null;
+  private packStale = false;
+  /** Every entry this run read or wrote (its bytes, in first-use order): what the pack holds next. */
+  private readonly used = new Map<string, Buffer>();
 
   private constructor(
     readonly dir: string,
@@ -73,7 +135,7 @@ export class SynthCache {
     const abs = checkOutputFolder(dir, { repoRoot: REPO, cwd: process.cwd(), flag: 'the synth cache (PLATFORM_SYNTH_CACHE)' });
     try {
       mkdirSync(abs, { recursive: true });
-      if (readdirSync(abs).length === 0) markOwnOutput(abs);
+      if (isEmpty(abs)) markOwnOutput(abs);
     } catch (err) {
       throw ioError(abs, err, 'the synth cache (PLATFORM_SYNTH_CACHE)');
     }
@@ -93,6 +155,7 @@ export class SynthCache {
 
   /** Removes an entry (a damaged one, or a first-level entry that grew). */
   remove(key: string): void {
+    this.used.delete(key);
     const trash = join(this.dir, `.trash-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       renameSync(join(this.dir, key), trash);
@@ -111,6 +174,12 @@ export class SynthCache {
 
   private read(key: string, kind: string, name: string): Map<string, Buffer> | undefined {
     if (!KEY.test(key)) throw new Error(`synth cache: not a fingerprint: ${key}`);
+    const packed = this.fromPack(key, kind, name);
+    if (packed) {
+      this.stats.hits++;
+      this.stats.packHits++;
+      return packed;
+    }
     const file = join(this.dir, key, 'entry');
     let raw: Buffer;
     try {
@@ -119,54 +188,138 @@ export class SynthCache {
       this.stats.misses++;
       return undefined;
     }
-    const parts = this.parse(key, kind, name, raw);
-    if (!parts) {
+    const checked = check(key, kind, raw);
+    if (typeof checked === 'string') {
+      this.problem(key, name, checked);
       this.stats.misses++;
       return undefined;
     }
     this.stats.hits++;
+    this.used.set(key, raw);
     try {
       const now = new Date();
       utimesSync(file, now, now);
     } catch {
       // Evicted meanwhile: the content is already read and checked.
     }
-    return parts;
+    return checked;
   }
 
-  private parse(key: string, kind: string, name: string, raw: Buffer): Map<string, Buffer> | undefined {
-    const nl = raw.indexOf(10);
-    let header: Header;
+  /**
+   * Reads this run's entries from the pack of `outputFolder`: the entries its last run used. The
+   * CLI asks for it only for a folder synthesized before, so that runs into fresh folders (a
+   * review's base) leave no packs that nobody reads.
+   */
+  usePack(outputFolder: string): void {
+    this.packFile = join(this.dir, `pack-${digest(Buffer.from(resolve(outputFolder)))}`);
+    this.pack = undefined;
+  }
+
+  private loadPack(): LoadedPack | null {
+    if (!this.packFile) return null;
+    let raw: Buffer;
     try {
-      header = JSON.parse(raw.subarray(0, nl < 0 ? raw.length : nl).toString('utf8')) as Header;
+      raw = readFileSync(this.packFile);
     } catch {
-      this.problem(key, name, 'has no readable header (truncated, or not written by this tool)');
-      return undefined;
+      // None yet.
+      return null;
     }
-    if (header?.format !== CACHE_FORMAT) {
-      this.problem(key, name, `was written by another version of the tool (format ${JSON.stringify(header?.format ?? null)}, expected ${CACHE_FORMAT})`);
-      return undefined;
+    const nl = raw.indexOf(10);
+    let header: PackHeader | undefined;
+    try {
+      header = JSON.parse(raw.subarray(0, nl < 0 ? raw.length : nl).toString('utf8')) as PackHeader;
+    } catch {
+      header = undefined;
     }
-    if (header.key !== key || header.kind !== kind || !Array.isArray(header.parts)) {
-      this.problem(key, name, `is not the ${kind} entry for this fingerprint (it says ${header.kind} ${String(header.key).slice(0, 12)})`);
-      return undefined;
+    if (!header || header.format !== PACK_FORMAT || !Array.isArray(header.entries)) {
+      const why = header ? `was written by another version of the tool (format ${JSON.stringify(header.format ?? null)}, expected ${PACK_FORMAT})` : 'has no readable header (truncated, or not written by this tool)';
+      this.dropPack(why);
+      return null;
     }
-    const parts = new Map<string, Buffer>();
+    const slots: LoadedPack['slots'] = new Map();
     let at = nl + 1;
-    for (const [part, bytes, sha] of header.parts) {
-      const body = raw.subarray(at, at + bytes);
+    for (const [key, bytes, ino, size, mtimeMs] of header.entries) {
+      slots.set(key, { at, bytes, ino, size, mtimeMs });
       at += bytes;
-      if (body.length !== bytes || digest(body) !== sha) {
-        this.problem(key, name, `has content that does not match its hash (${part}: truncated or modified)`);
-        return undefined;
-      }
-      parts.set(part, body);
     }
     if (at !== raw.length) {
-      this.problem(key, name, 'has content beyond what its header lists');
+      this.dropPack(`is ${raw.length} bytes where its header lists ${at} (truncated, or modified)`);
+      return null;
+    }
+    return { raw, keys: header.entries.map((e) => e[0]), slots };
+  }
+
+  private dropPack(why: string): void {
+    this.report(`synth cache: pack ${this.packFile ? basename(this.packFile).slice(0, 17) : ''} ${why}; removed, reading the entries instead`);
+    if (this.packFile) rmSync(this.packFile, { force: true });
+    this.pack = null;
+    this.packStale = true;
+  }
+
+  /** An entry's copy in the pack, if the pack holds one of the entry file that is there now and the copy passes every check. */
+  private fromPack(key: string, kind: string, name: string): Map<string, Buffer> | undefined {
+    if (this.pack === undefined) this.pack = this.loadPack();
+    const slot = this.pack?.slots.get(key);
+    if (!this.pack || !slot) return undefined;
+    let st;
+    try {
+      st = statSync(join(this.dir, key, 'entry'));
+    } catch {
+      st = undefined;
+    }
+    if (!st || st.ino !== slot.ino || st.size !== slot.size || st.mtimeMs !== slot.mtimeMs || slot.bytes !== slot.size) {
+      // Removed, evicted or replaced since the pack was written: the entry file decides.
+      this.packStale = true;
       return undefined;
     }
-    return parts;
+    const raw = this.pack.raw.subarray(slot.at, slot.at + slot.bytes);
+    const checked = check(key, kind, raw);
+    if (typeof checked === 'string') {
+      this.dropPack(`holds a copy of entry ${key.slice(0, 12)} (${name}) that ${checked}`);
+      return undefined;
+    }
+    this.used.set(key, raw);
+    return checked;
+  }
+
+  /** At the end of a run: the pack again when this run's entries differ from it (one write, instead of thousands of reads next time). */
+  private writePack(): void {
+    if (!this.packFile || this.used.size === 0) return;
+    const pack = this.pack ?? undefined;
+    const keys = [...this.used.keys()];
+    if (pack && !this.packStale && keys.length === pack.keys.length && keys.every((k, i) => k === pack.keys[i])) {
+      // The same pack serves the next run too; it was used now (for eviction).
+      try {
+        const now = new Date();
+        utimesSync(this.packFile, now, now);
+      } catch {
+        // Removed meanwhile: the next run reads the entry files.
+      }
+      return;
+    }
+    const slots: PackSlot[] = [];
+    const bodies: Buffer[] = [];
+    for (const [key, raw] of this.used) {
+      let st;
+      try {
+        st = statSync(join(this.dir, key, 'entry'));
+      } catch {
+        continue;
+      }
+      // Only copies of entry files as they are now: one replaced meanwhile is left to its file.
+      if (st.size !== raw.length) continue;
+      slots.push([key, raw.length, st.ino, st.size, st.mtimeMs]);
+      bodies.push(raw);
+    }
+    const header: PackHeader = { format: PACK_FORMAT, entries: slots };
+    const tmp = join(this.dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...bodies]));
+      renameSync(tmp, this.packFile);
+    } catch {
+      // The disk is full, or the folder went: the pack only saves reads.
+      rmSync(tmp, { force: true });
+    }
   }
 
   /** Stores an entry; a concurrent run that stored the same fingerprint first wins (same content). */
@@ -181,9 +334,11 @@ export class SynthCache {
     const tmp = join(this.dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
       mkdirSync(tmp);
-      writeFileSync(join(tmp, 'entry'), Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...buffers.map(([, b]) => b)]));
+      const raw = Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...buffers.map(([, b]) => b)]);
+      writeFileSync(join(tmp, 'entry'), raw);
       renameSync(tmp, join(this.dir, key));
       this.stats.writes++;
+      this.used.set(key, raw);
     } catch {
       // Stored meanwhile by another run, or the disk is full: the cache is an optimisation, the
       // output does not depend on this write.
@@ -193,7 +348,10 @@ export class SynthCache {
 
   /** At the end of a run that wrote entries: keep the store within its bound. */
   finish(): void {
-    if (this.stats.writes > 0) untraced(() => this.evict());
+    untraced(() => {
+      this.writePack();
+      if (this.stats.writes > 0) this.evict();
+    });
   }
 
   /** Total size of the entries, and removal of the least recently used ones beyond the bound; also sweeps what killed runs left. */
@@ -205,11 +363,15 @@ export class SynthCache {
       return { bytes: 0, removed: 0 };
     }
     const entries: { key: string; bytes: number; used: number }[] = [];
+    /** An entry that a pack holds was used when the pack last was. */
+    const packedUse = new Map<string, number>();
     for (const name of names) {
-      if (KEY.test(name)) {
+      if (KEY.test(name) || PACK.test(name)) {
+        const pack = PACK.test(name);
         try {
-          const st = statSync(join(this.dir, name, 'entry'));
+          const st = statSync(join(this.dir, name, pack ? '' : 'entry'));
           entries.push({ key: name, bytes: st.size, used: st.mtimeMs });
+          if (pack) for (const key of packKeys(join(this.dir, name))) packedUse.set(key, Math.max(packedUse.get(key) ?? 0, st.mtimeMs));
         } catch {
           // Removed meanwhile.
         }
@@ -218,13 +380,15 @@ export class SynthCache {
       const tmp = /^\.(?:tmp|trash)-(\d+)-[0-9a-f]+$/.exec(name);
       if (tmp && !alive(Number(tmp[1]))) rmSync(join(this.dir, name), { recursive: true, force: true });
     }
+    for (const e of entries) e.used = Math.max(e.used, packedUse.get(e.key) ?? 0);
     let bytes = entries.reduce((n, e) => n + e.bytes, 0);
     let removed = 0;
     if (bytes <= this.maxBytes) return { bytes, removed };
     entries.sort((a, b) => a.used - b.used);
     for (const e of entries) {
       if (bytes <= this.maxBytes * EVICT_TO) break;
-      this.remove(e.key);
+      if (PACK.test(e.key)) rmSync(join(this.dir, e.key), { force: true });
+      else this.remove(e.key);
       bytes -= e.bytes;
       removed++;
     }
@@ -240,8 +404,46 @@ export class SynthCache {
     return SynthCache.open(undefined, { onProblem });
   }
 
+  /** The pack file this run reads and writes (tests and diagnostics). */
+  get packPath(): string | undefined {
+    return this.packFile;
+  }
+
   /** Whether the store has an entry file for a fingerprint (tests and diagnostics). */
   has(key: string): boolean {
     return untraced(() => existsSync(join(this.dir, key, 'entry')));
+  }
+}
+
+/** The keys a pack lists, from its header line alone (eviction reads no bodies). */
+function packKeys(file: string): string[] {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(1 << 16);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const nl = buf.subarray(0, n).indexOf(10);
+      chunks.push(Buffer.from(buf.subarray(0, nl < 0 ? n : nl)));
+      if (nl >= 0) break;
+    }
+    const header = JSON.parse(Buffer.concat(chunks).toString('utf8')) as PackHeader;
+    return header.format === PACK_FORMAT && Array.isArray(header.entries) ? header.entries.map((e) => e[0]) : [];
+  } catch {
+    return [];
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Whether a folder is empty, without listing the thousands of entries a store holds. */
+function isEmpty(dir: string): boolean {
+  const d = opendirSync(dir);
+  try {
+    return d.readSync() === null;
+  } finally {
+    d.closeSync();
   }
 }
