@@ -286,7 +286,9 @@ describe('unchanged output check', () => {
 describe('review synthesis summary', () => {
   it('says how many stacks were reused on each side', () => {
     const line = synthesisLine({ synthesis: { cache: true, reused: 2030, synthesized: 4, head: { stacks: 1017, reused: 1015, synthesized: 2 }, base: { stacks: 1017, reused: 1015, synthesized: 2 }, renderedApps: { reused: 8, rendered: 4 } } });
-    assert.equal(line, 'Synthesis: reused 2030 stacks from the cache (head 1015 of 1017 reused, 2 synthesized; base 1015 of 1017 reused, 2 synthesized); rendered apps 8 of 12 reused.');
+    assert.equal(line, 'Synthesis: reused 2030 stacks from the cache (head 1015 of 1017 reused, 2 synthesized; base 1015 of 1017 reused, 2 synthesized); rendered apps 8 of 12 reused. Only tenant files differ, so this code synthesized the base from its tenant files.');
+    const apart = synthesisLine({ synthesis: { cache: true, reused: 2030, synthesized: 4, head: { stacks: 1017, reused: 1015, synthesized: 2 }, base: { stacks: 1017, reused: 1015, synthesized: 2 }, baseApart: '1 file(s) besides tenants/ and rendered/ differ (main.ts)' } });
+    assert.match(apart!, /The base was synthesized by its own code in a worktree: 1 file\(s\) besides tenants\/ and rendered\/ differ \(main\.ts\)\.$/);
     assert.match(synthesisLine({ synthesis: { cache: true, reused: 0, synthesized: 36, head: { stacks: 18, reused: 0, synthesized: 18 } } })!, /base synthesized in full by its own code/);
     assert.match(synthesisLine({ synthesis: { cache: false, reused: 0, synthesized: 36, head: { stacks: 18, reused: 0, synthesized: 18 } } })!, /--no-cache/);
     assert.equal(synthesisLine({}), undefined);

@@ -11,8 +11,9 @@ import { loadImageLock } from '../../../config/image-lock';
 import type { Progress } from '../../progress';
 import { renderEnvironments, RENDERED_DIR } from '../render';
 import { SynthCache } from '../cache/store';
+import { validatedInputs } from '../cache/validated';
 import { PARALLEL_MIN_STACKS, synthesizeParallel } from '../synth';
-import { assertTools, type ToolName } from '../tools';
+import { assertTools, REPO, type ToolName } from '../tools';
 import { startCheckov, type CheckovSession } from '../checkov-session';
 import { costDelta } from './cost';
 import { changedStacks, diffSynthOutputs, readSynthOutput, type SynthOutput } from './diff';
@@ -168,8 +169,11 @@ function renderHead(o: ReviewOptions, inputs: Inputs, cache: SynthCache | undefi
  * synthesize) the head is synthesized by worker processes into a folder first.
  */
 async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Extract<BaseTree, { sameCode: true }>, work: string): Promise<Sides> {
+  // Validated tenant and environment files from the cache: the base shares all but the changed ones with the head.
+  const memos = validatedInputs(cache, REPO);
+  const validated = { tenantMemo: memos.tenantMemo, environmentMemo: memos.environmentMemo };
   const headSide = o.progress.step('synthesize the working tree', () => {
-    const inputs = loadInputs();
+    const inputs = loadInputs(validated);
     const planned = plannedSide(inputs, cache, join(work, 'head-build'));
     return planned.firstLevelMisses() >= PARALLEL_MIN_STACKS ? undefined : { inputs, ...synthesizeInMemory(planned, 'the working tree') };
   });
@@ -192,7 +196,7 @@ async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Ext
   const base = o.progress.step(`synthesize base ${o.base} (only tenant files differ: this code, the base's tenants)`, () => {
     let baseInputs: Inputs;
     try {
-      baseInputs = loadInputs({ tenantFiles: tree.tenantFiles });
+      baseInputs = loadInputs({ ...validated, tenantFiles: tree.tenantFiles });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       throw new ReviewInputError(`base ${o.base} (${tree.commit.slice(0, 12)}) does not synthesize:\n${err.problems.map(formatProblem).join('\n')}`);
