@@ -195,8 +195,9 @@ export function renderItems(environments: EnvironmentConfig[], inputs: AppInputs
 
 /** The inputs views are taken from: a retired tenant keeps its file until its stacks are destroyed, but gets nothing in the cluster. */
 export function appInputs(inputs: RenderInputs): AppInputs {
-  const active: RenderInputs = { ...inputs, tenants: inputs.tenants.filter((t) => !t.spec.retired), retiredTenants: inputs.tenants.filter((t) => t.spec.retired).map((t) => t.metadata.name) };
-  return { active, workloads: { ...active, tenants: workloadTenants(active.tenants) } };
+  // Field by field: the loaded inputs carry more (each tenant file's text and positions) that no view may take in.
+  const active: RenderInputs = { models: inputs.models, tenants: inputs.tenants.filter((t) => !t.spec.retired), retiredTenants: inputs.tenants.filter((t) => t.spec.retired).map((t) => t.metadata.name) };
+  return { active, workloads: { models: active.models, tenants: workloadTenants(active.tenants), retiredTenants: active.retiredTenants } };
 }
 
 export interface RenderOptions {

@@ -7,6 +7,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { appKeys } from '../../cli/lib/cache/render-cache';
 import { Fingerprints } from '../../cli/lib/cache/fingerprint';
@@ -130,6 +133,24 @@ describe('rendered apps keyed on their view', () => {
     const k1 = appKeys(after, fp);
     const same = before.filter((_, n) => k0[n] === k1[n]).map((i) => i.app);
     assert.deepEqual([...new Set(same)].sort(), ['apps', 'edge', 'gatekeeper-policies', 'image-signatures'].sort());
+  });
+
+  it('the keys take in only the views of the loaded inputs (which also hold each tenant file): a quota edit and a comment in a tenant file change none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'render-views-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    for (const f of readdirSync(join(ROOT, 'tenants')).filter((f) => f.endsWith('.yaml'))) copyFileSync(join(ROOT, 'tenants', f), join(dir, f));
+    const keys = () => {
+      // The whole loaded inputs, as `platform render` passes them (they also hold each file's text).
+      const loaded = loadInputs({ tenantsDir: dir });
+      return appKeys(renderItems(loaded.environments, appInputs(loaded)), fp);
+    };
+    const before = keys();
+    const quota = readFileSync(join(dir, 'acme-search.yaml'), 'utf8').replace(/pods: (\d+)/, (_, n: string) => `pods: ${Number(n) + 1}`);
+    writeFileSync(join(dir, 'acme-search.yaml'), `# reviewed\n${quota}`);
+    assert.deepEqual(keys(), before);
+    // Negative control: a field in a view does change them.
+    writeFileSync(join(dir, 'acme-search.yaml'), readFileSync(join(dir, 'acme-search.yaml'), 'utf8').replace(/monthlyBudget: (\d+)/, (_, n: string) => `monthlyBudget: ${Number(n) + 1}`));
+    assert.notDeepEqual(keys(), before);
   });
 
   describe('soundness: every app whose render changes has a changed key (byte-compare of full renders)', () => {
