@@ -6,7 +6,7 @@
  * cache: computing the views and keys, hashing, rendering; loading and validating the inputs not
  * counted).
  *
- *   node --import tsx bench/render/one-tenant.ts [tenants=1000] [edit=quota|llm-budget]
+ *   node --import tsx bench/render/one-tenant.ts [tenants=1000] [edit=quota|llm-budget|none]
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -41,8 +41,8 @@ try {
   const cold = render();
   const target = files[Math.floor(count / 2)];
   const text = readFileSync(target, 'utf8');
-  const edited = edit === 'quota' ? text.replace('pods: 50', 'pods: 51') : text.replace('monthlyBudget: 100', 'monthlyBudget: 101');
-  if (edited === text) throw new Error(`edit ${edit} did not apply to ${target}`);
+  const edited = edit === 'quota' ? text.replace('pods: 50', 'pods: 51') : edit === 'llm-budget' ? text.replace('monthlyBudget: 100', 'monthlyBudget: 101') : text;
+  if (edited === text && edit !== 'none') throw new Error(`edit ${edit} did not apply to ${target}`);
   writeFileSync(target, edited);
   const after = render();
   console.log(JSON.stringify({ tenants: count, edit, load: load(), cold: { ms: Math.round(cold.ms), cpuS: cold.cpuS.toFixed(2), rendered: cold.built.length }, afterEdit: { ms: Math.round(after.ms), cpuS: after.cpuS.toFixed(2), reused: after.reused, rendered: after.built.length, apps: after.built } }));

@@ -31,6 +31,7 @@ import { DEMO_APP } from '../../charts/edge/demo';
 import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { workloadTenants } from '../../charts/workloads/tenant-view';
+import { observabilityTenants } from '../../charts/observability/tenant-view';
 import { MCP_HUB_APP } from '../../charts/mcp-hub/chart';
 import { MCP_HUB_NAMESPACE } from '../../catalog/mcp-tools';
 import { ADDONS, type AddonName } from '../../catalog/addons';
@@ -78,14 +79,14 @@ export const APPS: Record<string, RenderedApp> = {
     },
   }),
   observability: rendered({
-    // The tenants' LLM budget rules and cost dashboards: the only tenant-dependent parts.
-    view: (env, { active }) => ({ budgets: budgetRuleGroups(active.tenants, env.name), ledger: ledgerDashboards(active.tenants, env.name) }),
-    build: (app, env, tenantParts) =>
+    // The tenants' LLM budget rules and cost dashboards are its only tenant-dependent parts.
+    view: (env, { active }) => observabilityTenants(env.name, active.tenants),
+    build: (app, env, tenants) =>
       new ObservabilityChart(app, 'observability', {
         ruleSets: {
           'platform-slos': sloRuleGroups(),
           'agent-operations': operationsRuleGroups(),
-          'tenant-llm-budgets': tenantParts.budgets,
+          'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
           'audit-archive': auditRuleGroups(),
           'golden-sets': goldenSetRuleGroups(),
           'ledger-load': ledgerRuleGroups(),
@@ -94,7 +95,7 @@ export const APPS: Record<string, RenderedApp> = {
           temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],
           'canary-delivery': env.addons.argoRollouts.enabled ? rolloutRuleGroups() : [],
         },
-        dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled), ...tenantParts.ledger].sort((a, b) => a.name.localeCompare(b.name)),
+        dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled), ...ledgerDashboards(tenants, env.name)].sort((a, b) => a.name.localeCompare(b.name)),
         monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
         thanos: {
           highAvailability: env.addons.highAvailability,

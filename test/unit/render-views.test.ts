@@ -18,6 +18,9 @@ import { loadInputs } from '../../config/inputs';
 import type { Tenant } from '../../config/tenant-schema';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { workloadTenant, type WorkloadTenant } from '../../charts/workloads/tenant-view';
+import { observabilityTenant, type ObservabilityTenant } from '../../charts/observability/tenant-view';
+import { budgetRuleGroups } from '../../charts/observability/budget-rules';
+import { ledgerDashboards } from '../../charts/observability/ledger-dashboards';
 import { ROOT } from '../helpers/tools';
 
 const inputs = loadInputs();
@@ -59,7 +62,7 @@ function kept(full: unknown, projected: unknown, path: string, out: { exact: Set
 }
 
 /** Reads outside what `project` keeps of each tenant. */
-function outside(reads: Set<string>, tenants: readonly Tenant[], project: (t: Tenant) => WorkloadTenant): string[] {
+function outside(reads: Set<string>, tenants: readonly Tenant[], project: (t: Tenant) => WorkloadTenant | ObservabilityTenant): string[] {
   const keep = { exact: new Set<string>(), below: new Set<string>() };
   for (const t of tenants) kept(t, project(t), 'tenant', keep);
   const allowed = (p: string) => keep.exact.has(p) && !p.endsWith('.*') ? true : [...keep.below].some((b) => p === b || p.startsWith(`${b}.`) || p.startsWith(`${b}[`));
@@ -84,6 +87,29 @@ describe('workload apps read only their projection of a tenant', () => {
     assert.ok(outside(reads, active, noMcp).some((p) => p.startsWith('tenant.spec.mcp')), 'the MCP hub reads spec.mcp');
     const noCurrency = (t: Tenant) => { const p = workloadTenant(t); return { ...p, spec: { ...p.spec, budget: {} as never } }; };
     assert.deepEqual(outside(reads, active, noCurrency), ['tenant.spec.budget.currency']);
+  });
+});
+
+describe('the observability app reads only its projection of a tenant', () => {
+  // What its builder calls with the tenants (cli/lib/render.ts APPS.observability).
+  const reads = new Set<string>();
+  const active = inputs.tenants.filter((t) => !t.spec.retired);
+  for (const env of inputs.environments) {
+    const tenants = active.map((t) => traced(t, 'tenant', reads));
+    budgetRuleGroups(tenants, env.name);
+    ledgerDashboards(tenants, env.name);
+  }
+
+  it('every field the budget rules and cost dashboards read of the real tenants is in observabilityTenant', () => {
+    assert.ok(reads.has('tenant.spec.llm.monthlyBudget'), [...reads].join(', '));
+    assert.deepEqual(outside(reads, active, observabilityTenant), []);
+  });
+
+  it('negative control: a projection without the currency, or without the LLM budget, is caught', () => {
+    const noCurrency = (t: Tenant) => { const p = observabilityTenant(t); return { ...p, spec: { ...p.spec, budget: {} as never } }; };
+    assert.deepEqual(outside(reads, active, noCurrency), ['tenant.spec.budget.currency']);
+    const noBudget = (t: Tenant) => { const p = observabilityTenant(t); return { ...p, spec: { ...p.spec, llm: undefined } }; };
+    assert.ok(outside(reads, active, noBudget).includes('tenant.spec.llm.monthlyBudget'));
   });
 });
 
@@ -174,7 +200,8 @@ describe('rendered apps keyed on their view', () => {
     }
 
     it('negative control: an observability view without the budget rules is caught', () => {
-      const blind = (app: string, view: unknown) => (app === 'observability' ? { ledger: (view as { ledger: unknown }).ledger } : view);
+      // Each tenant's LLM budget left out: the budget rules change, the key does not.
+    const blind = (app: string, view: unknown) => (app === 'observability' ? (view as Tenant[]).map((t) => ({ ...t, spec: { ...t.spec, llm: undefined } })) : view);
       const { uncovered: missed } = uncovered('llmBudget', blind);
       assert.deepEqual(missed, ['dev/observability/manifests.yaml', 'prod/observability/manifests.yaml']);
     });
