@@ -1,8 +1,7 @@
 /** `<env>-network`: the VNet, subnets, NSGs, private DNS zones and the egress firewall everything else plugs into. */
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import type { EgressRuleSet } from '../constructs/egress-firewall';
-import { EgressFirewall } from '../constructs/egress-firewall';
+import { EgressFirewall, type EgressRuleSet } from '../constructs/egress-firewall';
 import { PlatformNetwork } from '../constructs/network';
 import { EnvironmentStack, type EnvironmentStackProps } from './environment-stack';
 

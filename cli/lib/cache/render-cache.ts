@@ -4,8 +4,9 @@
  * (incremental.ts), without references: the first-level key covers the charts' code (the
  * closure of cli/lib/render.ts), the toolchain, the environment and the app's view of the
  * tenants and the model catalogue (the value its builder is given instead of them: APPS in
- * cli/lib/render.ts), so a tenant edit outside an app's view leaves it cached; its entry lists the data files the rendering process read (dashboards, the
- * workload config and image lock, Rego sources); the second-level key adds their content.
+ * cli/lib/render.ts), so a tenant edit outside an app's view leaves it cached; its entry lists
+ * the data files the rendering process read (dashboards, the workload config and image lock,
+ * Rego sources); the second-level key adds their content.
  */
 import type { EnvironmentConfig } from '../../../config/schema';
 import { sha256 } from './hash';
