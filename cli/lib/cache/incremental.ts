@@ -64,7 +64,7 @@ export interface IncrementalReport {
   readonly problems: string[];
 }
 
-export interface Planned {
+interface Planned {
   readonly name: string;
   readonly env: EnvironmentConfig;
   readonly concern: string;
