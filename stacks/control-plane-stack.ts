@@ -8,8 +8,6 @@
 import { Construct } from 'constructs';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import type { Tenant } from '../config/tenant-schema';
-import { TEMPORAL_RETENTION } from '../catalog/temporal';
 import type { AddonContext } from '../constructs/addons/context';
 import { installAddon, type AddonReleases } from '../constructs/addons/release';
 import { temporalCertificates, temporalDatabaseSecret, temporalServiceAccount } from '../constructs/addons/temporal';
@@ -22,16 +20,8 @@ import type { PlatformStack } from './platform-stack';
 export interface ControlPlaneStackProps extends EnvironmentStackProps {
   readonly platform: PlatformStack;
   readonly data: DataStack;
-  /** Every validated tenant; those deployed to this environment and not retired get a Temporal namespace. */
-  readonly tenants: readonly Tenant[];
-}
-
-/** One Temporal namespace per tenant of the environment, named after it; a retired tenant's is no longer managed. */
-export function temporalNamespaces(envName: string, tenants: readonly Tenant[]): TemporalNamespace[] {
-  return tenants
-    .filter((t) => t.spec.environments.includes(envName) && !t.spec.retired)
-    .map((t) => ({ name: t.metadata.name, retentionDays: t.spec.workflows?.retentionDays ?? TEMPORAL_RETENTION.defaultDays }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  /** One per tenant of the environment (stacks/tenant-views.ts): the stack's whole view of the tenant list; undefined where Temporal is off. */
+  readonly temporalNamespaces?: readonly TemporalNamespace[];
 }
 
 export class ControlPlaneStack extends EnvironmentStack {
@@ -42,7 +32,8 @@ export class ControlPlaneStack extends EnvironmentStack {
     const { env, platform } = props;
     const cluster = platform.aks.cluster;
     new ClusterAccess(this, 'cluster-access', { clusterName: cluster.name, resourceGroupName: cluster.resourceGroupName, helm: true });
-    if (!env.addons.temporal.enabled) return;
+    const namespaces = props.temporalNamespaces;
+    if (!env.addons.temporal.enabled || !namespaces) return;
     const client = new DataAzurermClientConfig(this, 'client', {});
     const ctx: AddonContext = {
       env,
@@ -61,7 +52,7 @@ export class ControlPlaneStack extends EnvironmentStack {
     ];
     installAddon(this, this.releases, {
       addon: 'temporal',
-      values: temporalChartValues(ctx, { postgresHost: props.data.postgres.server.fqdn, namespaces: temporalNamespaces(env.name, props.tenants) }) as Record<string, unknown>,
+      values: temporalChartValues(ctx, { postgresHost: props.data.postgres.server.fqdn, namespaces }) as Record<string, unknown>,
       config: env.addons.temporal,
       extra: prerequisites,
       // The schema hook migrates two databases before the services roll.

@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
 import type { Tenant } from '../config/tenant-schema';
 import type { ModelCatalogue } from '../config/models';
-import { cloudModelsFor } from '../config/cloud-models';
 import type { EnvironmentStack } from './environment-stack';
 import { AddonsStack } from './addons-stack';
 import { ClusterConfigStack } from './cluster-config-stack';
@@ -14,6 +13,7 @@ import { NetworkStack } from './network-stack';
 import { ObservabilityStack } from './observability-stack';
 import { PlatformStack } from './platform-stack';
 import { RetiredTenantStack, TenantStack } from './tenant-stack';
+import { tenantListViews } from './tenant-views';
 
 export { SHARED_CONCERNS, sharedConcerns, stackName } from './names';
 
@@ -25,15 +25,16 @@ export interface EnvironmentStacksOptions {
   readonly models: ModelCatalogue;
   /**
    * Which tenants' stacks to construct (default: all). Incremental synth constructs only those
-   * it has to rebuild; the network stack still sees every tenant.
+   * it has to rebuild; the shared stacks' views still cover every tenant.
    */
   readonly tenantStacks?: (env: string, tenant: Tenant) => boolean;
 }
 
 export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, options: EnvironmentStacksOptions): EnvironmentStack[] {
   const common = { env, localBackend: options.localBackend };
-  // The shared stacks given the tenant list (TENANT_LIST_CONCERNS in names.ts: the synth cache relies on it): network, data and control-plane.
-  const network = new NetworkStack(scope, { ...common, tenants: options.tenants });
+  // The shared stacks built from the tenant list (TENANT_LIST_CONCERNS in names.ts) get only their view of it, the value the synth cache keys them on.
+  const views = tenantListViews(env, options.tenants ?? [], options.models);
+  const network = new NetworkStack(scope, { ...common, egressRuleSets: views.network });
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);
   const addons = new AddonsStack(scope, { ...common, network, platform });
@@ -43,12 +44,11 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   // The receivers' secret and the Grafana ingress need the secret store and issuers.
   const observability = new ObservabilityStack(scope, { ...common, network, platform });
   observability.addDependency(clusterConfig);
-  const cloudModels = cloudModelsFor(env, options.tenants ?? [], options.models);
-  const data = new DataStack(scope, { ...common, network, platform, cloudModels });
+  const data = new DataStack(scope, { ...common, network, platform, cloudModels: views.data });
   data.addDependency(network);
   data.addDependency(platform);
   // Temporal: its databases, the internal CA and secret store, and the CRDs of its Certificates and ExternalSecret.
-  const controlPlane = new ControlPlaneStack(scope, { ...common, platform, data, tenants: options.tenants ?? [] });
+  const controlPlane = new ControlPlaneStack(scope, { ...common, platform, data, temporalNamespaces: views['control-plane'] });
   controlPlane.addDependency(addons);
   controlPlane.addDependency(clusterConfig);
   controlPlane.addDependency(data);

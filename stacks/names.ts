@@ -13,14 +13,21 @@ export function sharedConcerns(env: Pick<EnvironmentConfig, 'network'>): string[
 }
 
 /**
- * The shared stacks built from the tenant list (the network's firewall allows every tenant's
- * declared egress; the data stack deploys the cloud models tenants are entitled to, from the model
- * catalogue, which is hashed with the tenant list; the control plane creates every tenant's Temporal namespace). Only these depend on every tenant's file; the other shared stacks depend on
- * tenants only through the cross-stack outputs tenant stacks reference in them, which the
- * synth cache keys separately (a test checks that editing every tenant changes no other shared
- * stack).
+ * The shared stacks built from the tenant list, each from one view of it (stacks/tenant-views.ts:
+ * the network's firewall rule sets, with every tenant's declared egress; the cloud models the data
+ * stack deploys, from the tenants' entitlements and the model catalogue; the control plane's
+ * Temporal namespaces). The stack is given only its view, and the synth cache keys it on the
+ * view's hash, not on every tenant: a quota change rebuilds none of them. The other shared stacks
+ * get no tenant and depend on tenants only through the cross-stack outputs tenant stacks
+ * reference in them, which the synth cache keys separately (test/unit/synth-cache.test.ts checks
+ * both).
  */
-export const TENANT_LIST_CONCERNS: readonly string[] = ['network', 'data', 'control-plane'];
+export const TENANT_LIST_CONCERNS = ['network', 'data', 'control-plane'] as const;
+export type TenantListConcern = (typeof TENANT_LIST_CONCERNS)[number];
+
+export function isTenantListConcern(concern: string): concern is TenantListConcern {
+  return (TENANT_LIST_CONCERNS as readonly string[]).includes(concern);
+}
 
 export function stackName(env: string, concern: string): string {
   return `${env}-${concern}`;

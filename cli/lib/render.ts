@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { App } from 'cdk8s';
-import type { AppBuilder, RenderContext } from '../../charts/app-builder';
+import type { RenderContext } from '../../charts/app-builder';
 import { GatekeeperPoliciesChart, POLICY_APP } from '../../charts/policies/chart';
 import { budgetRuleGroups } from '../../charts/observability/budget-rules';
 import { ObservabilityChart } from '../../charts/observability/chart';
@@ -30,6 +30,8 @@ import { gatewaySignIn } from '../../charts/edge/sign-in';
 import { DEMO_APP } from '../../charts/edge/demo';
 import { GATEWAY_NAMESPACE } from '../../catalog/edge';
 import { WORKLOAD_APPS } from '../../charts/workloads/apps';
+import { workloadTenants } from '../../charts/workloads/tenant-view';
+import { observabilityTenants } from '../../charts/observability/tenant-view';
 import { MCP_HUB_APP } from '../../charts/mcp-hub/chart';
 import { MCP_HUB_NAMESPACE } from '../../catalog/mcp-tools';
 import { ADDONS, type AddonName } from '../../catalog/addons';
@@ -45,46 +47,77 @@ import { ioError, lockFolder, onInterrupt, recoverFolder, replaceFolder, staging
 
 export const RENDERED_DIR = resolve(__dirname, '../../rendered');
 
-/** app name -> chart builder. */
-export const APPS: Record<string, AppBuilder> = {
-  [POLICY_APP]: (app, { env }) => new GatekeeperPoliciesChart(app, POLICY_APP, { objects: environmentPolicyApp(env) }),
+/**
+ * A rendered app: its view of the validated inputs (what it reads of the tenants and the model
+ * catalogue, undefined for neither) and how it is built from its environment and that view. The
+ * builder gets nothing else, and the render cache keys the app on the view's hash
+ * (cli/lib/cache/render-cache.ts): an edit outside every app's view re-renders nothing.
+ */
+export interface RenderedApp<V = unknown> {
+  view(env: EnvironmentConfig, inputs: AppInputs): V;
+  build(app: App, env: EnvironmentConfig, view: V): void;
+}
+
+/** What views are taken from: the active tenants (retired ones listed apart) and the catalogue, and the workload apps' shared view. */
+export interface AppInputs {
+  readonly active: RenderInputs;
+  /** The workload apps' one view (charts/workloads/tenant-view.ts), computed once per render: they share one workload plan per environment, memoized on its identity. */
+  readonly workloads: RenderInputs;
+}
+
+const rendered = <V>(a: RenderedApp<V>): RenderedApp => a as RenderedApp;
+const NO_VIEW = (): undefined => undefined;
+
+/** app name -> its view and chart builder. */
+export const APPS: Record<string, RenderedApp> = {
+  [POLICY_APP]: rendered({ view: NO_VIEW, build: (app, env) => new GatekeeperPoliciesChart(app, POLICY_APP, { objects: environmentPolicyApp(env) }) }),
   // Same chart shape: a template (wave -10) and its constraint (wave 0).
-  [IMAGE_SIGNATURES_APP]: (app, { env }) => {
-    if (env.addons.ratify.enabled) new GatekeeperPoliciesChart(app, IMAGE_SIGNATURES_APP, { objects: imageSignatureObjects(env) });
-  },
-  observability: (app, { env, tenants }) =>
-    new ObservabilityChart(app, 'observability', {
-      ruleSets: {
-        'platform-slos': sloRuleGroups(),
-        'agent-operations': operationsRuleGroups(),
-        'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
-        'audit-archive': auditRuleGroups(),
-        'golden-sets': goldenSetRuleGroups(),
-        'ledger-load': ledgerRuleGroups(),
-        // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
-        thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
-        temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],
-        'canary-delivery': env.addons.argoRollouts.enabled ? rolloutRuleGroups() : [],
-      },
-      dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled), ...ledgerDashboards(tenants, env.name)].sort((a, b) => a.name.localeCompare(b.name)),
-      monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
-      thanos: {
-        highAvailability: env.addons.highAvailability,
-        metricsDays: env.observability.retention.metricsDays,
-        prometheusVolumeGi: env.observability.prometheusVolumeGi,
-        registryLoginServer: registryLoginServer(env),
-      },
-    }),
-  ...WORKLOAD_APPS,
-  [EDGE_APP]: (app, { env }) =>
-    new EdgeChart(app, EDGE_APP, {
-      env: env.name,
-      zone: env.dns.zoneName,
-      probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled,
-      canaries: env.addons.argoRollouts.enabled,
-      contracts: { agentGateway: loadServiceContract().operations },
-      ...(env.network.edge.signIn ? { signIn: gatewaySignIn(env.network.edge.signIn, env.aks.adminGroupObjectIds) } : {}),
-    }),
+  [IMAGE_SIGNATURES_APP]: rendered({
+    view: NO_VIEW,
+    build: (app, env) => {
+      if (env.addons.ratify.enabled) new GatekeeperPoliciesChart(app, IMAGE_SIGNATURES_APP, { objects: imageSignatureObjects(env) });
+    },
+  }),
+  observability: rendered({
+    // The tenants' LLM budget rules and cost dashboards are its only tenant-dependent parts.
+    view: (env, { active }) => observabilityTenants(env.name, active.tenants),
+    build: (app, env, tenants) =>
+      new ObservabilityChart(app, 'observability', {
+        ruleSets: {
+          'platform-slos': sloRuleGroups(),
+          'agent-operations': operationsRuleGroups(),
+          'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
+          'audit-archive': auditRuleGroups(),
+          'golden-sets': goldenSetRuleGroups(),
+          'ledger-load': ledgerRuleGroups(),
+          // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
+          thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
+          temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],
+          'canary-delivery': env.addons.argoRollouts.enabled ? rolloutRuleGroups() : [],
+        },
+        dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled), ...ledgerDashboards(tenants, env.name)].sort((a, b) => a.name.localeCompare(b.name)),
+        monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
+        thanos: {
+          highAvailability: env.addons.highAvailability,
+          metricsDays: env.observability.retention.metricsDays,
+          prometheusVolumeGi: env.observability.prometheusVolumeGi,
+          registryLoginServer: registryLoginServer(env),
+        },
+      }),
+  }),
+  ...Object.fromEntries(Object.entries(WORKLOAD_APPS).map(([name, build]) => [name, rendered<RenderInputs>({ view: (_env, { workloads }) => workloads, build: (app, env, view) => build(app, { ...view, env }) })])),
+  [EDGE_APP]: rendered({
+    view: NO_VIEW,
+    build: (app, env) =>
+      new EdgeChart(app, EDGE_APP, {
+        env: env.name,
+        zone: env.dns.zoneName,
+        probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled,
+        canaries: env.addons.argoRollouts.enabled,
+        contracts: { agentGateway: loadServiceContract().operations },
+        ...(env.network.edge.signIn ? { signIn: gatewaySignIn(env.network.edge.signIn, env.aks.adminGroupObjectIds) } : {}),
+      }),
+  }),
 };
 
 export type RenderInputs = Omit<RenderContext, 'env'>;
@@ -126,18 +159,20 @@ export function platformApps(env: EnvironmentConfig): { name: string; namespace:
     .map(({ name, namespace, wave }) => ({ name, namespace, wave }));
 }
 
-/** One rendered app: its rendered/-relative file and how to build it. */
-function renderItems(environments: EnvironmentConfig[], inputs: RenderInputs): RenderItem[] {
+/** Every app of every environment: its rendered/-relative file, its view, and how to build it from that view. */
+export function renderItems(environments: EnvironmentConfig[], inputs: AppInputs): RenderItem[] {
   const items: RenderItem[] = [];
   for (const env of environments) {
-    for (const [name, build] of Object.entries(APPS)) {
+    for (const [name, spec] of Object.entries(APPS)) {
+      const view = spec.view(env, inputs);
       items.push({
         file: join(env.name, name, 'manifests.yaml'),
         env,
         app: name,
+        view,
         build: () => {
           const app = new App();
-          build(app, { ...inputs, env });
+          spec.build(app, env, view);
           return app.synthYaml();
         },
       });
@@ -147,6 +182,7 @@ function renderItems(environments: EnvironmentConfig[], inputs: RenderInputs): R
         file: join(env.name, APPS_APP, 'manifests.yaml'),
         env,
         app: APPS_APP,
+        view: undefined,
         build: () => {
           const app = new App();
           new PlatformAppsChart(app, APPS_APP, { env: env.name, ...env.addons.gitops, apps: platformApps(env) });
@@ -156,6 +192,13 @@ function renderItems(environments: EnvironmentConfig[], inputs: RenderInputs): R
     }
   }
   return items;
+}
+
+/** The inputs views are taken from: a retired tenant keeps its file until its stacks are destroyed, but gets nothing in the cluster. */
+export function appInputs(inputs: RenderInputs): AppInputs {
+  // Field by field: the loaded inputs carry more (each tenant file's text and positions) that no view may take in.
+  const active: RenderInputs = { models: inputs.models, tenants: inputs.tenants.filter((t) => !t.spec.retired), retiredTenants: inputs.tenants.filter((t) => t.spec.retired).map((t) => t.metadata.name) };
+  return { active, workloads: { models: active.models, tenants: workloadTenants(active.tenants), retiredTenants: active.retiredTenants } };
 }
 
 export interface RenderOptions {
@@ -169,11 +212,9 @@ export interface RenderOptions {
 
 /** rendered/<env>/<app>/manifests.yaml paths (relative to rendered/) -> content. */
 export function renderEnvironments(environments: EnvironmentConfig[], inputs: RenderInputs, options: RenderOptions = {}): Map<string, string> {
-  // A retired tenant keeps its file until its stacks are destroyed, but gets nothing in the cluster.
-  const active = { ...inputs, tenants: inputs.tenants.filter((t) => !t.spec.retired), retiredTenants: inputs.tenants.filter((t) => t.spec.retired).map((t) => t.metadata.name) };
-  const items = renderItems(environments, active);
+  const items = renderItems(environments, appInputs(inputs));
   if (!options.cache) return new Map(items.map((item) => [item.file, item.build()]));
-  const { files, report } = renderWithCache(items, active, { cache: options.cache, root: resolve(__dirname, '../..'), notData: [RENDERED_DIR, ...(options.inputFiles ?? [])] });
+  const { files, report } = renderWithCache(items, { cache: options.cache, root: resolve(__dirname, '../..'), notData: [RENDERED_DIR, ...(options.inputFiles ?? [])] });
   options.onReport?.(report);
   return files;
 }

@@ -30,7 +30,7 @@ import { stackManifests } from '../../cli/lib/stack-manifests';
 import { loadInputs } from '../../config/inputs';
 import type { Tenant } from '../../config/tenant-schema';
 import { TEMPORAL_NAMESPACE_JOB, TEMPORAL_SERVER_VERSION } from '../../constructs/addons/values/temporal';
-import { temporalNamespaces } from '../../stacks/control-plane-stack';
+import { temporalNamespaces } from '../../stacks/tenant-views';
 import { renderStacks, type EnvironmentRender } from '../helpers/chart-render';
 import { synthApp } from '../helpers/synth';
 import { ROOT } from '../helpers/tools';

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack } from 'cdktf';
 import { canonicalJson, sha256 } from '../../cli/lib/cache/hash';
-import { Fingerprints, stackModule } from '../../cli/lib/cache/fingerprint';
+import { Fingerprints, InputHashes, stackModule } from '../../cli/lib/cache/fingerprint';
+import { plan } from '../../cli/lib/cache/incremental';
 import { importSpecifiers, moduleGraph } from '../../cli/lib/cache/module-graph';
 import { holdsExactly } from '../../cli/lib/cache/same-output';
 import { CACHE_FORMAT, SynthCache } from '../../cli/lib/cache/store';
@@ -20,6 +21,8 @@ import { synthesisLine } from '../../cli/lib/review/render';
 import { loadInputs } from '../../config/inputs';
 import { buildApp } from '../../main';
 import { TENANT_LIST_CONCERNS } from '../../stacks/names';
+import { tenantListViews } from '../../stacks/tenant-views';
+import type { Tenant } from '../../config/tenant-schema';
 import { ROOT } from '../helpers/tools';
 
 const key = (s: string) => sha256(s);
@@ -199,7 +202,7 @@ describe('stack fingerprints', () => {
 });
 
 describe('shared stacks and the tenant list', () => {
-  it('only the TENANT_LIST_CONCERNS stacks change when every tenant\'s content changes (the other shared stacks\' fingerprints leave tenants out)', () => {
+  it('only the TENANT_LIST_CONCERNS stacks change when every tenant\'s content changes (the other shared stacks get no tenant, and are keyed on none)', () => {
     const inputs = loadInputs();
     const synth = (tenants: typeof inputs.tenants) => {
       const outdir = tmp('tenant-list-');
@@ -230,6 +233,105 @@ describe('shared stacks and the tenant list', () => {
     // Negative control: the edit does reach the stacks built from the tenant list, and the tenant stacks.
     assert.deepEqual(concerns, [...TENANT_LIST_CONCERNS].sort(), `shared stacks changed by tenant content: ${shared.join(', ')}`);
     assert.ok(changed.length > shared.length, 'the tenant stacks changed too');
+  });
+});
+
+describe('shared stacks keyed on their view of the tenant list', () => {
+  const inputs = loadInputs();
+  const fp = new Fingerprints(ROOT);
+  const sharedKeys = (tenants: Tenant[], viewsOf = tenantListViews) =>
+    new Map(plan({ environments: inputs.environments, tenants, models: inputs.models }, fp, new InputHashes(), viewsOf).filter((p) => !p.tenant).map((p) => [p.name, p.key1]));
+  const base = sharedKeys(inputs.tenants);
+  const changedKeys = (tenants: Tenant[], viewsOf = tenantListViews) => {
+    const before = viewsOf === tenantListViews ? base : sharedKeys(inputs.tenants, viewsOf);
+    const after = sharedKeys(tenants, viewsOf);
+    assert.deepEqual([...after.keys()], [...before.keys()]);
+    return [...before.keys()].filter((n) => before.get(n) !== after.get(n)).sort();
+  };
+  /** The tenant list with one tenant (acme-search, in dev and prod) edited. */
+  const editOne = (edit: (t: Tenant) => void, name = 'acme-search'): Tenant[] => {
+    assert.ok(inputs.tenants.some((t) => t.metadata.name === name), name);
+    return inputs.tenants.map((t) => (t.metadata.name === name ? (() => { const c = structuredClone(t); edit(c); return c; })() : t));
+  };
+  const added = (): Tenant[] => {
+    const c = structuredClone(inputs.tenants.find((t) => t.metadata.name === 'acme-search')!);
+    c.metadata.name = 'zz-new-tenant';
+    c.spec.network.allowEgressTo = [];
+    return [...inputs.tenants, c];
+  };
+  const edits: Record<string, () => Tenant[]> = {
+    quota: () => editOne((t) => { t.spec.quota.pods += 1; t.spec.quota.cpu = '99'; }),
+    budget: () => editOne((t) => { t.spec.budget.monthly += 1; }),
+    egress: () => editOne((t) => { t.spec.network.allowEgressTo = [...t.spec.network.allowEgressTo, 'api.acme-new.example:443']; }),
+    // prod has no cloud model before: acme-search's entitlement brings the account and the deployment.
+    entitlement: () => editOne((t) => { t.spec.llm!.models = [...t.spec.llm!.models, 'gpt-4-1-global']; }),
+    retention: () => editOne((t) => { t.spec.workflows = { retentionDays: (t.spec.workflows?.retentionDays ?? 7) + 5 }; }),
+    added,
+  };
+
+  it('a quota or budget change leaves every shared stack\'s key unchanged, network, data and control-plane included', () => {
+    assert.deepEqual(changedKeys(edits.quota()), []);
+    assert.deepEqual(changedKeys(edits.budget()), []);
+  });
+
+  it('a tenant\'s egress changes only the network stack\'s key, and only where there is a firewall (prod)', () => {
+    assert.equal(inputs.environments.find((e) => e.name === 'dev')!.network.egressFirewall.enabled, false, 'the fixture: dev has no firewall');
+    assert.deepEqual(changedKeys(edits.egress()), ['prod-network']);
+  });
+
+  it('a tenant\'s entitlement to a cloud model changes the data stack\'s key', () => {
+    assert.deepEqual(changedKeys(edits.entitlement()), ['dev-data', 'prod-data']);
+  });
+
+  it('a tenant\'s Temporal retention, and a tenant added, change the control-plane stack\'s key', () => {
+    assert.deepEqual(changedKeys(edits.retention()), ['dev-control-plane', 'prod-control-plane']);
+    assert.deepEqual(changedKeys(edits.added()), ['dev-control-plane', 'prod-control-plane']);
+  });
+
+  describe('soundness: every shared stack whose output changes has a changed key', () => {
+    const dir = tmp('views-');
+    const synthShared = (tenants: Tenant[]) => {
+      const outdir = mkdtempSync(join(dir, 'out-'));
+      // The shared stacks only: tenant stacks are keyed on their own tenant, and what they reference is the second-level key's.
+      buildApp({ environments: inputs.environments, tenants, models: inputs.models, outdir, tenantStacks: () => false }).synth();
+      return new Map(readdirSync(join(outdir, 'stacks')).map((name) => [name, readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')]));
+    };
+    const before = synthShared(inputs.tenants);
+    const outputs = new Map(Object.entries(edits).map(([label, edit]) => { const tenants = edit(); return [label, { tenants, out: synthShared(tenants) }]; }));
+    /** The identifiers consumers reference in a stack: its second-level key holds them (incremental.ts), so a change there is covered too. */
+    const incoming = (json: string) => Object.keys((JSON.parse(json) as { output?: object }).output ?? {}).filter((o) => o.startsWith('cross-stack-output-')).sort().join(',');
+    const uncovered = (label: string, viewsOf = tenantListViews) => {
+      const { tenants, out } = outputs.get(label)!;
+      assert.deepEqual([...out.keys()].sort(), [...before.keys()].sort());
+      const keys = new Set([...changedKeys(tenants, viewsOf), ...[...before.keys()].filter((n) => incoming(before.get(n)!) !== incoming(out.get(n)!))]);
+      const changed = [...before.keys()].filter((n) => before.get(n) !== out.get(n));
+      return { changed, keys: [...keys].sort(), uncovered: changed.filter((n) => !keys.has(n)) };
+    };
+
+    for (const label of Object.keys(edits)) {
+      it(`${label}: the byte-compare of a full synth of the shared stacks finds no change the keys miss`, () => {
+        const { changed, keys, uncovered: missed } = uncovered(label);
+        assert.deepEqual(missed, [], `${label} changed ${changed.join(', ')}`);
+        // The keys are not coarser than the output either, for these edits: what changes is what is rebuilt.
+        assert.deepEqual(changed.sort(), keys);
+      });
+    }
+
+    it('a stack whose output changes only by what others reference in it (prod-network, once prod has a cloud model) is covered by the references, not by its first-level key', () => {
+      const { changed } = uncovered('entitlement');
+      assert.ok(changed.includes('prod-network') && !changedKeys(outputs.get('entitlement')!.tenants).includes('prod-network'), changed.join(', '));
+    });
+
+    it('negative control: a view that omits what its stack reads (the namespaces\' retention) is caught', () => {
+      const blind: typeof tenantListViews = (env, tenants, models) => {
+        const views = tenantListViews(env, tenants, models);
+        return { ...views, 'control-plane': views['control-plane']?.map((n) => ({ ...n, retentionDays: 0 })) };
+      };
+      const { uncovered: missed } = uncovered('retention', blind);
+      assert.deepEqual(missed, ['dev-control-plane', 'prod-control-plane']);
+      // The same wrong view still looks right for an edit that does not touch what it leaves out.
+      assert.deepEqual(uncovered('added', blind).uncovered, []);
+    });
   });
 });
 

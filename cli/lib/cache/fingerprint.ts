@@ -6,10 +6,12 @@
  *   plus the files that compose the app (stacks/index.ts, main.ts) and this cache's own code;
  * - the toolchain: package-lock.json (cdktf, the providers, cdk8s, tsx), tsconfig.json, the
  *   Node.js major version, and the environment variables cdktf reads;
- * - the validated inputs it is built from: its environment, its tenant (a tenant stack) or
- *   every tenant (the shared stacks built from the tenant list, TENANT_LIST_CONCERNS: the
- *   network's firewall lists every tenant's egress; the other shared stacks get no tenant), the
- *   model catalogue (rendered apps), and synth options such as the local backend;
+ * - the validated inputs it is built from: its environment, its tenant (a tenant stack) or its
+ *   view of the tenant list (the shared stacks built from it, TENANT_LIST_CONCERNS: the value
+ *   stacks/tenant-views.ts computes and the stack is given instead of the tenants, such as the
+ *   network's firewall rule sets; the other shared stacks get no tenant), a rendered app's view
+ *   of the tenants and the model catalogue (render-cache.ts), and synth options such as the
+ *   local backend;
  * - in the second-level key (see incremental.ts): the cross-stack outputs its consumers
  *   reference, and the content of every data file the build was seen to read (reads.ts).
  */

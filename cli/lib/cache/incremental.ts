@@ -33,7 +33,8 @@ import type { App, TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../../../config/schema';
 import type { Tenant } from '../../../config/tenant-schema';
 import type { ModelCatalogue } from '../../../config/models';
-import { sharedConcerns, stackName, TENANT_LIST_CONCERNS } from '../../../stacks/names';
+import { isTenantListConcern, sharedConcerns, stackName } from '../../../stacks/names';
+import { tenantListViews } from '../../../stacks/tenant-views';
 import { sha256 } from './hash';
 import { Fingerprints, InputHashes, readJson, stackModule } from './fingerprint';
 import { traceReads } from './reads';
@@ -42,7 +43,7 @@ import type { SynthCache } from './store';
 export interface IncrementalRequest {
   readonly environments: EnvironmentConfig[];
   readonly tenants: Tenant[];
-  /** The model catalogue: hashed with the tenant list (the data stack deploys the cloud models tenants are entitled to). */
+  /** The model catalogue: part of the data stack's view (the cloud models tenants are entitled to). */
   readonly models: ModelCatalogue;
   /** The folder cdktf writes into (a staging folder or a worker's part). */
   readonly outdir: string;
@@ -106,18 +107,28 @@ function cdktfVersion(): string {
   return (JSON.parse(readFileSync(join(dirname(require.resolve('cdktf')), '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** The stacks addEnvironmentStacks constructs, in its order, with their first-level keys. */
-function plan(req: IncrementalRequest, fp: Fingerprints, inputs: InputHashes): Planned[] {
+/**
+ * The stacks addEnvironmentStacks constructs, in its order, with their first-level keys. A shared
+ * stack built from the tenant list is keyed on its view of it (stacks/tenant-views.ts, the value
+ * stacks/index.ts gives it), a tenant stack on its tenant, any other shared stack on no tenant.
+ */
+export function plan(
+  req: Pick<IncrementalRequest, 'environments' | 'tenants' | 'models' | 'localBackend'>,
+  fp: Fingerprints,
+  inputs: InputHashes,
+  // Tests pass a deliberately wrong one (the negative control of the views' soundness check).
+  viewsOf: typeof tenantListViews = tenantListViews,
+): Planned[] {
   const toolchain = fp.toolchain();
-  const everyTenant = inputs.of({ tenants: req.tenants, models: req.models });
   const out: Planned[] = [];
   for (const env of req.environments) {
     const envHash = inputs.of(env);
+    const views = viewsOf(env, req.tenants, req.models);
     const key1 = (name: string, concern: string, tenantHash: string) =>
       sha256('stack', toolchain, name, fp.code(fp.stackCodeFiles(concern)), envHash, tenantHash, `localBackend=${Boolean(req.localBackend)}`);
     for (const concern of sharedConcerns(env)) {
       const name = stackName(env.name, concern);
-      out.push({ name, env, concern, key1: key1(name, concern, TENANT_LIST_CONCERNS.includes(concern) ? everyTenant : 'no tenant list') });
+      out.push({ name, env, concern, key1: key1(name, concern, isTenantListConcern(concern) ? inputs.of({ view: views[concern] }) : 'no tenant list') });
     }
     for (const tenant of req.tenants.filter((t) => t.spec.environments.includes(env.name))) {
       const concern = `tenant-${tenant.metadata.name}`;

@@ -2,13 +2,13 @@
  * Incremental render: each rendered app (rendered/<env>/<app>/manifests.yaml) is taken from the
  * cache when its fingerprint is there, and built otherwise. Same two levels as the stacks
  * (incremental.ts), without references: the first-level key covers the charts' code (the
- * closure of cli/lib/render.ts), the toolchain, the environment, the tenants and the model
- * catalogue; its entry lists the data files the rendering process read (dashboards, the
- * workload config and image lock, Rego sources); the second-level key adds their content.
+ * closure of cli/lib/render.ts), the toolchain, the environment and the app's view of the
+ * tenants and the model catalogue (the value its builder is given instead of them: APPS in
+ * cli/lib/render.ts), so a tenant edit outside an app's view leaves it cached; its entry lists
+ * the data files the rendering process read (dashboards, the workload config and image lock,
+ * Rego sources); the second-level key adds their content.
  */
 import type { EnvironmentConfig } from '../../../config/schema';
-import type { Tenant } from '../../../config/tenant-schema';
-import type { ModelCatalogue } from '../../../config/models';
 import { sha256 } from './hash';
 import { Fingerprints, InputHashes, readJson } from './fingerprint';
 import { traceReads } from './reads';
@@ -31,6 +31,8 @@ export interface RenderItem {
   readonly file: string;
   readonly env: EnvironmentConfig;
   readonly app: string;
+  /** What the app reads of the tenants and the model catalogue, the only part of them its builder gets (undefined: neither). */
+  readonly view: unknown;
   /** Builds the file's content (undefined: the app is not rendered). */
   build(): string;
 }
@@ -39,20 +41,24 @@ interface Deps {
   reads: string[];
 }
 
-/**
- * The content of every item, from the cache or built. `inputs` are what every builder gets
- * besides its environment (the tenants and the model catalogue).
- */
-export function renderWithCache(items: RenderItem[], inputs: { tenants: readonly Tenant[]; models: ModelCatalogue }, req: RenderCacheRequest): { files: Map<string, string>; report: RenderReport } {
+/** The first-level key of each item: code, toolchain, environment, and its view of the tenants and models. */
+export function appKeys(items: RenderItem[], fp: Fingerprints, hashes = new InputHashes()): string[] {
+  const common = sha256('app', fp.toolchain(), fp.code(fp.renderCodeFiles()));
+  // By identity: the workload apps of every environment share one view, hashed once.
+  const viewHash = (view: unknown) => (view === undefined ? 'no view' : typeof view === 'object' && view !== null ? hashes.of(view) : hashes.of({ view }));
+  return items.map((item) => sha256(common, item.file, hashes.of(item.env), viewHash(item.view)));
+}
+
+/** The content of every item, from the cache or built. */
+export function renderWithCache(items: RenderItem[], req: RenderCacheRequest): { files: Map<string, string>; report: RenderReport } {
   const tracer = traceReads(req.root, [req.cache.dir, ...(req.notData ?? [])]);
   const fp = new Fingerprints(req.root);
-  const hashes = new InputHashes();
-  const common = sha256('app', fp.toolchain(), fp.code(fp.renderCodeFiles()), hashes.of(inputs.tenants as Tenant[]), hashes.of(inputs.models));
+  const keys = appKeys(items, fp);
   const files = new Map<string, string>();
   const report: RenderReport = { reused: [], built: [] };
   const built: { item: RenderItem; key1: string; known?: Deps; content: string }[] = [];
-  for (const item of items) {
-    const key1 = sha256(common, item.file, hashes.of(item.env));
+  for (const [i, item] of items.entries()) {
+    const key1 = keys[i];
     const known = readJson<Deps>(req.cache.get(key1, 'app-deps', item.file)?.get('deps'));
     const valid = known && Array.isArray(known.reads) ? known : undefined;
     const hit = valid ? req.cache.get(sha256('app-output', key1, fp.data(valid.reads)), 'app', item.file)?.get('manifests.yaml') : undefined;
