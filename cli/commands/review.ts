@@ -8,6 +8,8 @@ import { blocking, type Review } from '../lib/review/model';
 import { renderFailureMarkdown, renderJson, renderMarkdown, renderSarif } from '../lib/review/render';
 import type { runReview as RunReview } from '../lib/review/run';
 import { headCommit, pipelineRunUrl, ReviewInputError } from '../lib/review/synth-ref';
+import { checkPrerequisites } from '../lib/review/prerequisites';
+import { startCheckov, type CheckovSession } from '../lib/checkov-session';
 
 const FORMATS = ['markdown', 'json', 'sarif', 'affected'] as const;
 type Format = (typeof FORMATS)[number];
@@ -65,14 +67,20 @@ export const reviewCommand: Command = {
     if (!FORMATS.includes(format)) return cannotReview(ctx, base, 'markdown', reportDir, `unknown --format ${format}; use one of ${FORMATS.join(', ')}`, EXIT.USAGE);
     if (!base) return cannotReview(ctx, base, format, reportDir, '--base is required (e.g. --base origin/main)', EXIT.USAGE);
     let review: Review;
-    // Loaded with the command: synth, render and the charts are not every command's cost.
-    const { affectedStacks, runReview } = require('../lib/review/run') as { affectedStacks: (r: Review) => string[]; runReview: typeof RunReview };
+    // The list of stacks to deploy never depends on the policy tools.
+    const policy = !values['no-policy'] && format !== 'affected';
+    let checkov: CheckovSession | undefined;
     try {
+      checkPrerequisites({ policy, plan: Boolean(values.plan) });
+      // Importing checkov takes seconds: started before the review's own modules load, it is ready about when the sides are synthesized.
+      if (policy) checkov = startCheckov();
+      // Loaded with the command: synth, render and the charts are not every command's cost.
+      const { runReview } = require('../lib/review/run') as { runReview: typeof RunReview };
       review = await runReview({
         repo: REPO_ROOT,
         base,
-        // The list of stacks to deploy never depends on the policy tools.
-        policy: !values['no-policy'] && format !== 'affected',
+        policy,
+        checkov,
         gitops: format !== 'affected',
         plan: Boolean(values.plan),
         approveDestroy: Boolean(values['approve-destroy']),
@@ -89,7 +97,10 @@ export const reviewCommand: Command = {
       // A bug still leaves a report behind, then surfaces as an internal error with its stack.
       cannotReview(ctx, base, format, reportDir, `internal error: ${(err as Error)?.message ?? String(err)}`, EXIT.INTERNAL);
       throw err;
+    } finally {
+      checkov?.close();
     }
+    const { affectedStacks } = require('../lib/review/run') as { affectedStacks: (r: Review) => string[] };
     const outputs = { markdown: renderMarkdown(review), json: renderJson(review), sarif: renderSarif(review), affected: affectedStacks(review).map((s) => `${s}\n`).join('') };
     writeReports(reportDir, outputs);
     ctx.stdout.write(outputs[format]);

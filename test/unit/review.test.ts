@@ -241,6 +241,8 @@ describe('review: cost estimate', () => {
       const head = readSynthOutput(dir);
       const parsedOnly = (o: SynthOutput): SynthOutput => ({ manifest: o.manifest, stacks: o.stacks });
       assert.deepEqual(costDelta(base, head, prices), costDelta(parsedOnly(base), parsedOnly(head), prices));
+      // The edited stack on both sides: byte-identical, and unpriced in one case.
+      assert.deepEqual(costDelta(head, head, prices), costDelta(parsedOnly(head), parsedOnly(head), prices));
     }
   });
 

@@ -178,17 +178,19 @@ export function costDelta(base: SynthOutput, head: SynthOutput, prices = loadPri
   const all = names.map((stack) => {
     // A stack that is byte-for-byte the same on both sides costs the same on both: it cannot
     // change a difference, only the totals, and it is parsed and priced only if they are shown.
-    if (sameStack(base, head, stack) && !mayBeUnpriced(base.raw!.get(stack)!, () => base.stacks[stack])) {
+    if (sameStack(base, head, stack)) {
       let cost: StackCost | undefined;
       const side = () => (cost ??= stackCost(stack, base.stacks[stack], prices));
-      return { stack, estimated: true, same: true, side: { base: side, head: side } };
+      // Only a stack with a type the table may lack has to be priced to know whether it is estimated.
+      const estimated = !mayBeUnpriced(base.raw!.get(stack)!, () => base.stacks[stack]) || side().unpriced.length === 0;
+      return { stack, estimated, same: true, side: { base: side, head: side } };
     }
     const b = stackCost(stack, base.stacks[stack], prices);
     const h = stackCost(stack, head.stacks[stack], prices);
     return { stack, estimated: b.unpriced.length === 0 && h.unpriced.length === 0, same: false, side: { base: () => b, head: () => h } };
   });
   const stacks = all
-    .filter((s) => !s.same)
+    .filter((s) => !s.same || !s.estimated)
     .map((s) => ({ stack: s.stack, base: s.side.base(), head: s.side.head(), estimated: s.estimated }))
     .filter((s) => !s.estimated || s.base.min !== s.head.min || s.base.max !== s.head.max);
   const envs = [...new Set(names.map((n) => n.split('-')[0]))].sort(envOrder);

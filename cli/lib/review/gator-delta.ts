@@ -26,8 +26,9 @@ interface Side {
 const key = (o: Json) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 
 /** The objects of an environment, from the rendered files and stacks given (policies apart). */
-function objects(side: Side, env: string, files: string[], stacks: string[], parsePolicies: (text: string) => Json[]): { policies: Json[]; objects: Map<string, Json> } {
-  const policies = parsePolicies(side.rendered.get(`${env}/${POLICY_APP}/manifests.yaml`) ?? '');
+function objects(side: Side, env: string, files: string[], stacks: string[], parsePolicies: (text: string) => Json[]): { policies: () => Json[]; objects: Map<string, Json> } {
+  // Parsed only when there is something to evaluate: the policy file is the largest of all.
+  const policies = () => parsePolicies(side.rendered.get(`${env}/${POLICY_APP}/manifests.yaml`) ?? '');
   const out = new Map<string, Json>();
   for (const rel of files) for (const o of parseManifests(side.rendered.get(rel) ?? '')) if (!isPolicyObject(o)) out.set(key(o), o);
   for (const s of stacks) for (const o of stackManifests(side.synth.stacks[s] ?? {})) out.set(key(o), o);
@@ -55,8 +56,10 @@ function namespaces(side: Side, env: string, names: string[]): Map<string, Json>
 }
 
 /** @param trim both sides have these policies: leave out the constraints that cannot match (gator-scope.ts) */
-async function violations(env: string, policies: Json[], evaluated: Json[], side: Side, trim: boolean): Promise<Violation[]> {
-  if (!policies.some((o) => o.kind === 'ConstraintTemplate') || evaluated.length === 0) return [];
+async function violations(env: string, policyObjects: () => Json[], evaluated: Json[], side: Side, trim: boolean): Promise<Violation[]> {
+  if (evaluated.length === 0) return [];
+  const policies = policyObjects();
+  if (!policies.some((o) => o.kind === 'ConstraintTemplate')) return [];
   const names = [...new Set(evaluated.map((o) => o.metadata?.namespace).filter(Boolean))] as string[];
   const ns = namespaces(side, env, names);
   const needed = names.map((n) => ns.get(n)).filter((n): n is Json => n !== undefined);

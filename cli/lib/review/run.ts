@@ -12,8 +12,8 @@ import type { Progress } from '../../progress';
 import { renderEnvironments, RENDERED_DIR } from '../render';
 import { SynthCache } from '../cache/store';
 import { validatedInputs } from '../cache/validated';
-import { PARALLEL_MIN_STACKS, synthesizeParallel } from '../synth';
-import { assertTools, REPO, type ToolName } from '../tools';
+import { DEFAULT_OUTDIR, PARALLEL_MIN_STACKS, synthesizeParallel } from '../synth';
+import { REPO } from '../tools';
 import { startCheckov, type CheckovSession } from '../checkov-session';
 import { costDelta } from './cost';
 import { changedStacks, diffSynthOutputs, readSynthOutput, type SynthOutput } from './diff';
@@ -28,7 +28,7 @@ import { baseTree, type BaseTree } from './base-tree';
 import { plannedSide, synthesizeInMemory } from './memory-synth';
 import { loadInputs, type Inputs } from '../../../config/inputs';
 import { formatProblem, ValidationError } from '../../../config/yaml-validate';
-import { planPrerequisites, planStack } from './terraform-plan';
+import { planStack } from './terraform-plan';
 
 export interface ReviewOptions {
   readonly repo: string;
@@ -44,6 +44,8 @@ export interface ReviewOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Reuse unchanged stacks and apps from the synth cache (default true; `--no-cache` turns it off). */
   readonly cache?: boolean;
+  /** A checkov session the caller started earlier (and closes); without one the review starts and closes its own. */
+  readonly checkov?: CheckovSession;
 }
 
 /**
@@ -53,14 +55,10 @@ export interface ReviewOptions {
  */
 export const BASE_AFTER_HEAD_FROM = 50;
 
-export const POLICY_TOOLS: ToolName[] = ['conftest', 'checkov', 'gator'];
-export const APPROVE_DESTROY_LABEL = 'approve-destroy';
+import { checkPrerequisites } from './prerequisites';
 
-/** Before anything is synthesized: a review that cannot finish should fail in seconds, saying what to install. */
-export function checkPrerequisites(o: Pick<ReviewOptions, 'policy' | 'plan' | 'env'>): void {
-  if (o.policy) assertTools(POLICY_TOOLS, 'the review\'s policy step (or pass --no-policy)');
-  if (o.plan) planPrerequisites(o.env);
-}
+export { checkPrerequisites, POLICY_TOOLS } from './prerequisites';
+export const APPROVE_DESTROY_LABEL = 'approve-destroy';
 
 function approve(findings: Finding[], approved: boolean): Finding[] {
   if (!approved) return findings;
@@ -71,15 +69,22 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
   checkPrerequisites(o);
   const head = { ...headCommit(o.repo), ...(pipelineRunUrl(o.env) ? { runUrl: pipelineRunUrl(o.env) } : {}) };
   const work = mkdtempSync(join(tmpdir(), 'review-'));
-  let checkov: CheckovSession | undefined;
+  let own: CheckovSession | undefined;
   try {
     // First: importing checkov takes seconds of CPU, spent while the sides are synthesized.
-    checkov = o.policy ? startCheckov() : undefined;
+    const checkov = o.policy ? (o.checkov ?? (own = startCheckov())) : undefined;
     const cache = SynthCache.forCommand(o.cache === false, (m) => o.progress.info(m));
     const commit = resolveCommit(o.repo, o.base);
     const tree = cache ? baseTree(o.repo, commit, join(work, 'base-tree')) : undefined;
     const sides = tree?.sameCode ? await synthesizeSameCode(o, cache!, tree, work) : await synthesizeApart(o, cache, work);
-    const { inputs, rendered, renderReport, before, after, baseResult } = sides;
+    const { inputs, before, after, baseResult } = sides;
+    const changed = changedStacks(before, after);
+    const baseDir = sides.baseDir ?? materialize(before, join(work, 'base'), changed);
+    const headDir = sides.headDir ?? materialize(after, join(work, 'head'), o.plan ? Object.keys(after.stacks) : changed);
+    // conftest and checkov need only the stacks: started now, they run while the head is rendered and compared.
+    const stackPolicy = o.policy ? policyDelta(baseDir, headDir, changed, checkov) : undefined;
+    stackPolicy?.catch(() => undefined);
+    const { rendered, renderReport } = sides.render ?? renderHead(o, inputs, cache);
     cache?.finish();
     const synthesis = synthesisSummary(Boolean(cache), sides.headStats, baseResult, renderReport, tree && !tree.sameCode ? tree.reason : undefined);
 
@@ -90,7 +95,6 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
     environments.sort((a, b) => environmentOrder(environments)(a.name, b.name));
 
     const diff = o.progress.step('compare the stacks', () => diffSynthOutputs(before, after, environments));
-    const changed = changedStacks(before, after);
     const skipped: string[] = [];
     let gitops: GitOpsReview | undefined;
     if (rendered) {
@@ -99,12 +103,10 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
         drift: renderedDrift(readRendered(RENDERED_DIR), rendered, inputs.allEnvironments.map((e) => e.name)),
       }));
     } else skipped.push('the rendered apps (not needed for the list of affected stacks)');
-    const baseDir = sides.baseDir ?? materialize(before, join(work, 'base'), changed);
-    const headDir = sides.headDir ?? materialize(after, join(work, 'head'), o.plan ? Object.keys(after.stacks) : changed);
     let policy: Finding[] = [];
-    if (o.policy) {
+    if (stackPolicy) {
       const [found, violations] = await o.progress.stepAsync('policy results new in the head (conftest, checkov, gator)', () => Promise.all([
-        policyDelta(baseDir, headDir, changed, checkov),
+        stackPolicy,
         rendered ? newViolations({ rendered: baseResult.rendered, synth: before }, { rendered, synth: after }, changed) : Promise.resolve(undefined),
       ]));
       policy = found;
@@ -130,7 +132,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
       synthesis,
     };
   } finally {
-    checkov?.close();
+    own?.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -141,8 +143,8 @@ interface Sides {
   readonly after: SynthOutput;
   readonly baseResult: RefSynth;
   readonly headStats: HeadStats;
-  readonly rendered?: Map<string, string>;
-  readonly renderReport?: { reused: number; rendered: number };
+  /** The head's rendered apps, where they were rendered while the base was synthesized. */
+  readonly render?: Rendered;
   /** Folders holding each side's whole synth output, where one was written. */
   readonly baseDir?: string;
   readonly headDir?: string;
@@ -153,8 +155,13 @@ interface HeadStats {
   readonly cache?: { reused: number; built: number };
 }
 
-function renderHead(o: ReviewOptions, inputs: Inputs, cache: SynthCache | undefined): Pick<Sides, 'rendered' | 'renderReport'> {
-  let renderReport: Sides['renderReport'];
+interface Rendered {
+  readonly rendered?: Map<string, string>;
+  readonly renderReport?: { reused: number; rendered: number };
+}
+
+function renderHead(o: ReviewOptions, inputs: Inputs, cache: SynthCache | undefined): Rendered {
+  let renderReport: Rendered['renderReport'];
   const rendered = o.gitops
     ? o.progress.step('render the working tree', () =>
         renderEnvironments(inputs.allEnvironments, inputs, { cache, onReport: (r) => (renderReport = { reused: r.reused.length, rendered: r.built.length }) }),
@@ -169,6 +176,8 @@ function renderHead(o: ReviewOptions, inputs: Inputs, cache: SynthCache | undefi
  * synthesize) the head is synthesized by worker processes into a folder first.
  */
 async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Extract<BaseTree, { sameCode: true }>, work: string): Promise<Sides> {
+  // The entries of the last `platform synth` into cdktf.out are most of both sides: read from its pack, which stays as that synth wrote it.
+  cache.usePack(join(REPO, DEFAULT_OUTDIR), { update: false });
   // Validated tenant and environment files from the cache: the base shares all but the changed ones with the head.
   const memos = validatedInputs(cache, REPO);
   const validated = { tenantMemo: memos.tenantMemo, environmentMemo: memos.environmentMemo };
@@ -192,7 +201,6 @@ async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Ext
     after = readSynthOutput(headDir);
     headStats = { stacks: result.stacks.length, ...(result.cache ? { cache: { reused: result.cache.reused, built: result.cache.built } } : {}) };
   }
-  const render = renderHead(o, inputs, cache);
   const base = o.progress.step(`synthesize base ${o.base} (only tenant files differ: this code, the base's tenants)`, () => {
     let baseInputs: Inputs;
     try {
@@ -204,7 +212,7 @@ async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Ext
     return synthesizeInMemory(plannedSide(baseInputs, cache, join(work, 'base-build')), `base ${o.base}`);
   });
   const baseResult: RefSynth = { commit: tree.commit, rendered: tree.rendered, stats: { stacks: Object.keys(base.output.stacks).length, reused: base.report.reused.length, built: base.report.built.length } };
-  return { inputs, before: base.output, after, baseResult, headStats, headDir, ...render };
+  return { inputs, before: base.output, after, baseResult, headStats, headDir };
 }
 
 /** The base in its own worktree and process, with its own code, while this process synthesizes and renders the head. */
@@ -224,6 +232,7 @@ async function synthesizeApart(o: ReviewOptions, cache: SynthCache | undefined, 
     }),
   );
   startBase();
+  // Rendered while the base is synthesized in its own process.
   const render = renderHead(o, headResult.inputs, cache);
   const baseResult = await basePromise!;
   return {
@@ -234,7 +243,7 @@ async function synthesizeApart(o: ReviewOptions, cache: SynthCache | undefined, 
     headStats: { stacks: headResult.stacks.length, ...(headResult.cache ? { cache: { reused: headResult.cache.reused, built: headResult.cache.built } } : {}) },
     baseDir: join(work, 'base'),
     headDir: join(work, 'head'),
-    ...render,
+    render,
   };
 }
 
