@@ -80,7 +80,6 @@ async function bench(tenants: number): Promise<Row[]> {
     sh(clone, 'git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.org', 'commit', '--quiet', '-m', `${tenants} generated tenants`]);
     if (modes.includes('warm')) {
       // The base side in the cache (render above stored the base's apps): kept aside, restored before every warm run.
-      // Into cdktf.out, as CI's main job does: its pack is what a review reads both sides from.
       sh(clone, process.execPath, ['cli/bin.js', 'synth', '--quiet']);
       cpSync(cacheDir, warmCache, { recursive: true });
     }

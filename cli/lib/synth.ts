@@ -101,9 +101,8 @@ function begin(options: SynthOptions): Run {
   const lock = lockFolder(outdir, { holder: 'platform synth', flag: '--out', onWait: (m) => progress.info(m) });
   try {
     for (const note of recoverFolder(outdir)) progress.info(note);
-    // A folder synthesized before is likely to be synthesized from the same entries again: they
-    // come from its pack. The default folder always has one: the review reads it for both sides.
-    if (options.cache && (isOwnOutput(outdir) || outdir === resolve(REPO, DEFAULT_OUTDIR))) options.cache.usePack(outdir);
+    // A folder synthesized before is likely to be synthesized from the same entries again: they come from its pack.
+    if (options.cache && isOwnOutput(outdir)) options.cache.usePack(outdir);
     let inputs;
     try {
       // With a cache, tenant and environment files validated before (same bytes, code and context) come from it.

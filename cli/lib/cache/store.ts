@@ -115,8 +115,6 @@ export class SynthCache {
   /** undefined: not read yet; null: none, or dropped. */
   private pack?: LoadedPack | null;
   private packStale = false;
-  /** False: the pack is only read (the review reads the output folder's, and leaves it as that folder's runs wrote it). */
-  private packUpdate = true;
   /** Every entry this run read or wrote (its bytes, in first-use order): what the pack holds next. */
   private readonly used = new Map<string, Buffer>();
 
@@ -212,9 +210,8 @@ export class SynthCache {
    * CLI asks for it only for a folder synthesized before, so that runs into fresh folders (a
    * review's base) leave no packs that nobody reads.
    */
-  usePack(outputFolder: string, o: { readonly update?: boolean } = {}): void {
+  usePack(outputFolder: string): void {
     this.packFile = join(this.dir, `pack-${digest(Buffer.from(resolve(outputFolder)))}`);
-    this.packUpdate = o.update ?? true;
     this.pack = undefined;
   }
 
@@ -287,7 +284,7 @@ export class SynthCache {
 
   /** At the end of a run: the pack again when this run's entries differ from it (one write, instead of thousands of reads next time). */
   private writePack(): void {
-    if (!this.packFile || !this.packUpdate || this.used.size === 0) return;
+    if (!this.packFile || this.used.size === 0) return;
     const pack = this.pack ?? undefined;
     const keys = [...this.used.keys()];
     if (pack && !this.packStale && keys.length === pack.keys.length && keys.every((k, i) => k === pack.keys[i])) {

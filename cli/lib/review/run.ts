@@ -12,7 +12,7 @@ import type { Progress } from '../../progress';
 import { renderEnvironments, RENDERED_DIR } from '../render';
 import { SynthCache } from '../cache/store';
 import { validatedInputs } from '../cache/validated';
-import { DEFAULT_OUTDIR, PARALLEL_MIN_STACKS, synthesizeParallel } from '../synth';
+import { PARALLEL_MIN_STACKS, synthesizeParallel } from '../synth';
 import { REPO } from '../tools';
 import { startCheckov, type CheckovSession } from '../checkov-session';
 import { costDelta } from './cost';
@@ -176,8 +176,6 @@ function renderHead(o: ReviewOptions, inputs: Inputs, cache: SynthCache | undefi
  * synthesize) the head is synthesized by worker processes into a folder first.
  */
 async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Extract<BaseTree, { sameCode: true }>, work: string): Promise<Sides> {
-  // The entries of the last `platform synth` into cdktf.out are most of both sides: read from its pack, which stays as that synth wrote it.
-  cache.usePack(join(REPO, DEFAULT_OUTDIR), { update: false });
   // Validated tenant and environment files from the cache: the base shares all but the changed ones with the head.
   const memos = validatedInputs(cache, REPO);
   const validated = { tenantMemo: memos.tenantMemo, environmentMemo: memos.environmentMemo };
