@@ -69,20 +69,20 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
   checkPrerequisites(o);
   const head = { ...headCommit(o.repo), ...(pipelineRunUrl(o.env) ? { runUrl: pipelineRunUrl(o.env) } : {}) };
   const work = mkdtempSync(join(tmpdir(), 'review-'));
-  let own: CheckovSession | undefined;
+  let checkov: PolicySession | undefined;
   try {
     // First: importing checkov takes seconds of CPU, spent while the sides are synthesized.
-    const checkov = o.policy ? (o.checkov ?? (own = startCheckov())) : undefined;
+    checkov = new PolicySession(o.policy, o.checkov);
     const cache = SynthCache.forCommand(o.cache === false, (m) => o.progress.info(m));
     const commit = resolveCommit(o.repo, o.base);
     const tree = cache ? baseTree(o.repo, commit, join(work, 'base-tree')) : undefined;
-    const sides = tree?.sameCode ? await synthesizeSameCode(o, cache!, tree, work) : await synthesizeApart(o, cache, work);
+    const sides = tree?.sameCode ? await synthesizeSameCode(o, cache!, tree, work, checkov) : await synthesizeApart(o, cache, work);
     const { inputs, before, after, baseResult } = sides;
     const changed = changedStacks(before, after);
     const baseDir = sides.baseDir ?? materialize(before, join(work, 'base'), changed);
     const headDir = sides.headDir ?? materialize(after, join(work, 'head'), o.plan ? Object.keys(after.stacks) : changed);
     // conftest and checkov need only the stacks: started now, they run while the head is rendered and compared.
-    const stackPolicy = o.policy ? policyDelta(baseDir, headDir, changed, checkov) : undefined;
+    const stackPolicy = o.policy ? policyDelta(baseDir, headDir, changed, checkov.current) : undefined;
     stackPolicy?.catch(() => undefined);
     const { rendered, renderReport } = sides.render ?? renderHead(o, inputs, cache);
     cache?.finish();
@@ -132,7 +132,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
       synthesis,
     };
   } finally {
-    own?.close();
+    checkov?.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -175,7 +175,42 @@ function renderHead(o: ReviewOptions, inputs: Inputs, cache: SynthCache | undefi
  * side in memory with its unchanged stacks from the cache. With a cold cache (many stacks to
  * synthesize) the head is synthesized by worker processes into a folder first.
  */
-async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Extract<BaseTree, { sameCode: true }>, work: string): Promise<Sides> {
+/**
+ * The review's checkov session: the caller's, or its own. Set aside while worker processes
+ * synthesize a cold cache: checkov's memory on top of theirs passes 1 GB at 1,000 tenants, and
+ * its import is then hidden behind the base's synthesis and the render instead.
+ */
+class PolicySession {
+  private session?: CheckovSession;
+  private own = false;
+
+  constructor(private readonly enabled: boolean, given?: CheckovSession) {
+    this.session = enabled ? given : undefined;
+    if (enabled && !given) this.resume();
+  }
+
+  get current(): CheckovSession | undefined {
+    return this.session;
+  }
+
+  pause(): void {
+    this.session?.close();
+    this.session = undefined;
+  }
+
+  resume(): void {
+    if (!this.enabled || this.session) return;
+    this.session = startCheckov();
+    this.own = true;
+  }
+
+  /** Ends a session this review started; the caller closes its own. */
+  close(): void {
+    if (this.own) this.session?.close();
+  }
+}
+
+async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Extract<BaseTree, { sameCode: true }>, work: string, checkov: PolicySession): Promise<Sides> {
   // Validated tenant and environment files from the cache: the base shares all but the changed ones with the head.
   const memos = validatedInputs(cache, REPO);
   const validated = { tenantMemo: memos.tenantMemo, environmentMemo: memos.environmentMemo };
@@ -194,7 +229,9 @@ async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Ext
     headStats = { stacks: Object.keys(after.stacks).length, cache: { reused: headSide.report.reused.length, built: headSide.report.built.length } };
   } else {
     headDir = join(work, 'head');
+    checkov.pause();
     const result = await o.progress.stepAsync('synthesize the working tree (cold cache: worker processes)', () => synthesizeParallel({ outdir: headDir!, cache }));
+    checkov.resume();
     inputs = result.inputs;
     after = readSynthOutput(headDir);
     headStats = { stacks: result.stacks.length, ...(result.cache ? { cache: { reused: result.cache.reused, built: result.cache.built } } : {}) };
