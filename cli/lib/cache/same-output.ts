@@ -5,8 +5,9 @@
  * differs in any file, or holds anything more (a `.terraform` folder, a stray file), is
  * replaced as usual, so the result is always what a full run writes.
  */
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readInto } from '../../../config/bounded-read';
 import { isOwnOutput, OUTPUT_MARKER } from '../output-dir';
 import { untraced } from './reads';
 
@@ -20,26 +21,8 @@ export function holdsExactly(dir: string, files: Map<string, Buffer>): boolean {
  * byte more than expected, so that a longer file differs too.
  */
 function holds(path: string, want: Buffer, scratch: Buffer): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    let n = 0;
-    for (;;) {
-      const read = readSync(fd, scratch, n, want.length + 1 - n, n);
-      if (read === 0) break;
-      n += read;
-      if (n > want.length) return false;
-    }
-    return n === want.length && scratch.subarray(0, n).equals(want);
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
+  const n = readInto(path, scratch.subarray(0, want.length + 1));
+  return n === want.length && scratch.subarray(0, n).equals(want);
 }
 
 function compare(dir: string, files: Map<string, Buffer>): boolean {
