@@ -71,7 +71,8 @@ export const reviewCommand: Command = {
     const policy = !values['no-policy'] && format !== 'affected';
     let checkov: CheckovSession | undefined;
     try {
-      checkPrerequisites({ policy, plan: Boolean(values.plan) });
+      // The policy tools before checkov starts (the review checks the rest, --plan's included).
+      checkPrerequisites({ policy, plan: false });
       // Importing checkov takes seconds: started before the review's own modules load, it is ready about when the sides are synthesized.
       if (policy) checkov = startCheckov();
       // Loaded with the command: synth, render and the charts are not every command's cost.

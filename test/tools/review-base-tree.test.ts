@@ -94,8 +94,12 @@ describe('base tree: what differs, and the base\'s tenant files', () => {
     assert.deepEqual([...blobsAt(dir, commit, ['main.ts', 'tenants/a.yaml'])].map(([p, b]) => [p, b.toString()]), [['main.ts', ''], ['tenants/a.yaml', 'a: 1\n']]);
   });
 
-  it('negative control: an untracked or edited file outside tenants/ and rendered/ means different code', () => {
-    const { dir, commit } = repoWith({ 'tenants/a.yaml': 'a: 1\n', 'main.ts': '' });
+  it('negative control: an untracked or edited file besides tenant files and rendered/ means different code (other files under tenants/ too)', () => {
+    const { dir, commit } = repoWith({ 'tenants/a.yaml': 'a: 1\n', 'tenants/README.md': 'x', 'main.ts': '' });
+    writeFileSync(join(dir, 'tenants/README.md'), 'y');
+    const readme = baseTree(dir, commit, mkdtempSync(join(tmpdir(), 'scratch-')));
+    assert.match(!readme.sameCode ? readme.reason : '', /tenants\/README\.md/);
+    writeFileSync(join(dir, 'tenants/README.md'), 'x');
     writeFileSync(join(dir, 'stray.ts'), 'export {};\n');
     const untracked = baseTree(dir, commit, mkdtempSync(join(tmpdir(), 'scratch-')));
     assert.equal(untracked.sameCode, false);

@@ -1,7 +1,7 @@
 /**
  * The base side of a review without a worktree or a second process. When the base commit and
- * the working tree differ only in tenant files (a tenant pull request, the common case) and in
- * rendered/ (output, never input), every line of code is the same on both sides, so the base is
+ * the working tree differ only in tenant files (tenants/*.yaml: a tenant pull request, the
+ * common case) and in rendered/ (output, never input), every line of code is the same on both sides, so the base is
  * the head's own code run on the base's tenant files: its stacks come from the synth cache by
  * fingerprint like any other run's, and its committed rendered/ is read from git. Any other
  * difference (code, environments, catalogues, tools) leaves the base to its own code in a
@@ -12,10 +12,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { git } from './synth-ref';
 
-/** Paths a difference may touch for the base to be synthesized by the head's code: validated tenant input, and rendered output. */
-export const SAME_CODE_PREFIXES = ['tenants/', 'rendered/'] as const;
 const TENANTS = 'tenants/';
 const RENDERED = 'rendered/';
+
+/** A tenant file as config/tenants.ts tenantFiles() selects them: top-level *.yaml, no dot-files. */
+const isTenantFile = (p: string) => p.startsWith(TENANTS) && !p.slice(TENANTS.length).includes('/') && p.endsWith('.yaml') && !basename(p).startsWith('.');
+
+/** Paths a difference may touch for the base to be synthesized by the head's code: validated tenant input, and rendered output. */
+const sameCodePath = (p: string) => isTenantFile(p) || p.startsWith(RENDERED);
 
 export type BaseTree =
   | { readonly sameCode: true; readonly commit: string; readonly tenantFiles: string[]; readonly rendered: Map<string, string> }
@@ -66,11 +70,10 @@ function filesAt(repo: string, commit: string, dir: string): string[] {
  */
 export function baseTree(repo: string, commit: string, scratch: string): BaseTree {
   const differing = differingPaths(repo, commit);
-  const other = differing.filter((p) => !SAME_CODE_PREFIXES.some((prefix) => p.startsWith(prefix)));
-  if (other.length > 0) return { sameCode: false, reason: `${other.length} file(s) besides tenants/ and rendered/ differ (${other.slice(0, 3).join(', ')}${other.length > 3 ? ', …' : ''})` };
+  const other = differing.filter((p) => !sameCodePath(p));
+  if (other.length > 0) return { sameCode: false, reason: `${other.length} file(s) besides tenant files and rendered/ differ (${other.slice(0, 3).join(', ')}${other.length > 3 ? ', …' : ''})` };
   const changed = new Set(differing);
-  // The same selection as config/tenants.ts tenantFiles(): top-level *.yaml, no dot-files.
-  const tenantPaths = filesAt(repo, commit, TENANTS).filter((p) => !p.slice(TENANTS.length).includes('/') && p.endsWith('.yaml') && !basename(p).startsWith('.'));
+  const tenantPaths = filesAt(repo, commit, TENANTS).filter(isTenantFile);
   const fromGit = blobsAt(repo, commit, tenantPaths.filter((p) => changed.has(p)));
   if (fromGit.size > 0) mkdirSync(join(scratch, TENANTS), { recursive: true });
   const tenantFiles = tenantPaths

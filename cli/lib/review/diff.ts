@@ -18,7 +18,11 @@ type Json = Record<string, any>;
 
 export interface SynthOutput {
   readonly manifest: { stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string }> };
-  /** Parsed on first access: a review of thousands of stacks reads few of them. */
+  /**
+   * Parsed on first access: a review of thousands of stacks reads few of them. Read-only: an
+   * edit to a parsed stack is not seen by `sameStack`, which compares `raw`; build a new output
+   * (without `raw`) to compare edited stacks.
+   */
   readonly stacks: Record<string, Json>;
   /** Each stack's file as written: equal bytes are an unchanged stack, with nothing to parse (absent: compare the parsed stacks). */
   readonly raw?: ReadonlyMap<string, Buffer>;

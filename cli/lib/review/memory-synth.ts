@@ -1,7 +1,7 @@
 /**
  * One side of a review synthesized into memory: every stack whose fingerprint is cached is
- * taken from the cache as bytes, only the rest is synthesized (into a scratch folder), and
- * nothing else is written or read back. A one-tenant review of a thousand tenants then costs
+ * taken from the cache as bytes, and only the rest is synthesized (written to a scratch folder
+ * and read back from it). A one-tenant review of a thousand tenants then costs
  * two tenant stacks, not two thousand files written, read, parsed and deleted per side.
  */
 import type { Inputs } from '../../../config/inputs';

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadImageLock } from '../../../config/image-lock';
 import type { Progress } from '../../progress';
 import { renderEnvironments, RENDERED_DIR } from '../render';
@@ -21,6 +21,7 @@ import { newViolations } from './gator-delta';
 import { diffRendered, gitopsFindings, readRendered, renderedDrift, type GitOpsReview } from './gitops';
 import { environmentOrder, envOf, type EnvironmentInfo, type Finding, type Review, type SynthesisSummary } from './model';
 import { policyDelta } from './policy-delta';
+import { checkPrerequisites } from './prerequisites';
 import { riskFindings } from './risk';
 import { imagePromotions } from './images';
 import { baseLockText, headCommit, pipelineRunUrl, resolveCommit, ReviewInputError, synthesizeRef, type RefSynth } from './synth-ref';
@@ -55,9 +56,6 @@ export interface ReviewOptions {
  */
 export const BASE_AFTER_HEAD_FROM = 50;
 
-import { checkPrerequisites } from './prerequisites';
-
-export { checkPrerequisites, POLICY_TOOLS } from './prerequisites';
 export const APPROVE_DESTROY_LABEL = 'approve-destroy';
 
 function approve(findings: Finding[], approved: boolean): Finding[] {
@@ -70,19 +68,23 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
   const head = { ...headCommit(o.repo), ...(pipelineRunUrl(o.env) ? { runUrl: pipelineRunUrl(o.env) } : {}) };
   const work = mkdtempSync(join(tmpdir(), 'review-'));
   let checkov: PolicySession | undefined;
+  let stackPolicy: Promise<Finding[]> | undefined;
   try {
     // First: importing checkov takes seconds of CPU, spent while the sides are synthesized.
     checkov = new PolicySession(o.policy, o.checkov);
     const cache = SynthCache.forCommand(o.cache === false, (m) => o.progress.info(m));
     const commit = resolveCommit(o.repo, o.base);
-    const tree = cache ? baseTree(o.repo, commit, join(work, 'base-tree')) : undefined;
-    const sides = tree?.sameCode ? await synthesizeSameCode(o, cache!, tree, work, checkov) : await synthesizeApart(o, cache, work);
+    // This checkout's code synthesizes the base only when the repository reviewed is this checkout.
+    const tree = cache && resolve(o.repo) === REPO ? baseTree(o.repo, commit, join(work, 'base-tree')) : undefined;
+    const sides = tree?.sameCode ? await synthesizeSameCode(o, cache!, tree, work, checkov) : await synthesizeApart(o, cache, work, checkov);
     const { inputs, before, after, baseResult } = sides;
     const changed = changedStacks(before, after);
     const baseDir = sides.baseDir ?? materialize(before, join(work, 'base'), changed);
     const headDir = sides.headDir ?? materialize(after, join(work, 'head'), o.plan ? Object.keys(after.stacks) : changed);
-    // conftest and checkov need only the stacks: started now, they run while the head is rendered and compared.
-    const stackPolicy = o.policy ? policyDelta(baseDir, headDir, changed, checkov.current) : undefined;
+    // conftest and checkov need only the stacks: started now, they run while the rest is compared
+    // (and, when the base was synthesized here, while the head is rendered).
+    stackPolicy = o.policy ? policyDelta(baseDir, headDir, changed, checkov.current) : undefined;
+    // Awaited below; on a failure before that, awaited in `finally` so no tool outlives the folder it reads.
     stackPolicy?.catch(() => undefined);
     const { rendered, renderReport } = sides.render ?? renderHead(o, inputs, cache);
     cache?.finish();
@@ -104,9 +106,10 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
       }));
     } else skipped.push('the rendered apps (not needed for the list of affected stacks)');
     let policy: Finding[] = [];
-    if (stackPolicy) {
+    const stacksChecked = stackPolicy;
+    if (stacksChecked) {
       const [found, violations] = await o.progress.stepAsync('policy results new in the head (conftest, checkov, gator)', () => Promise.all([
-        stackPolicy,
+        stacksChecked,
         rendered ? newViolations({ rendered: baseResult.rendered, synth: before }, { rendered, synth: after }, changed) : Promise.resolve(undefined),
       ]));
       policy = found;
@@ -132,6 +135,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
       synthesis,
     };
   } finally {
+    await stackPolicy?.catch(() => undefined);
     checkov?.close();
     rmSync(work, { recursive: true, force: true });
   }
@@ -171,11 +175,6 @@ function renderHead(o: ReviewOptions, inputs: Inputs, cache: SynthCache | undefi
 }
 
 /**
- * Base and head differ only in tenant files: one process, the head's code for both sides, each
- * side in memory with its unchanged stacks from the cache. With a cold cache (many stacks to
- * synthesize) the head is synthesized by worker processes into a folder first.
- */
-/**
  * The review's checkov session: the caller's, or its own. Set aside while worker processes
  * synthesize a cold cache: checkov's memory on top of theirs passes 1 GB at 1,000 tenants, and
  * its import is then hidden behind the base's synthesis and the render instead.
@@ -210,6 +209,11 @@ class PolicySession {
   }
 }
 
+/**
+ * Base and head differ only in tenant files: one process, the head's code for both sides, each
+ * side in memory with its unchanged stacks from the cache. With a cold cache (many stacks to
+ * synthesize) the head is synthesized by worker processes into a folder first.
+ */
 async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Extract<BaseTree, { sameCode: true }>, work: string, checkov: PolicySession): Promise<Sides> {
   // Validated tenant and environment files from the cache: the base shares all but the changed ones with the head.
   const memos = validatedInputs(cache, REPO);
@@ -251,7 +255,7 @@ async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Ext
 }
 
 /** The base in its own worktree and process, with its own code, while this process synthesizes and renders the head. */
-async function synthesizeApart(o: ReviewOptions, cache: SynthCache | undefined, work: string): Promise<Sides> {
+async function synthesizeApart(o: ReviewOptions, cache: SynthCache | undefined, work: string, checkov: PolicySession): Promise<Sides> {
   const statsFile = join(work, 'base-stats.json');
   let basePromise: Promise<RefSynth> | undefined;
   const startBase = () => {
@@ -263,9 +267,18 @@ async function synthesizeApart(o: ReviewOptions, cache: SynthCache | undefined, 
     synthesizeParallel({
       outdir: join(work, 'head'),
       // Without a cache, one process per side: more workers would only compete for the cores.
-      ...(cache ? { cache, onPlan: (toSynthesize: number) => toSynthesize < BASE_AFTER_HEAD_FROM && startBase() } : { jobs: 1 }),
+      ...(cache
+        ? {
+            cache,
+            onPlan: (toSynthesize: number) => {
+              if (toSynthesize >= PARALLEL_MIN_STACKS) checkov.pause();
+              if (toSynthesize < BASE_AFTER_HEAD_FROM) startBase();
+            },
+          }
+        : { jobs: 1 }),
     }),
   );
+  checkov.resume();
   startBase();
   // Rendered while the base is synthesized in its own process.
   const render = renderHead(o, headResult.inputs, cache);
@@ -287,8 +300,7 @@ function materialize(output: SynthOutput, dir: string, stacks: string[]): string
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(output.manifest, null, 2));
   for (const name of stacks) {
-    const bytes = output.raw?.get(name);
-    if (!bytes) continue;
+    const bytes = output.raw!.get(name)!;
     mkdirSync(join(dir, 'stacks', name), { recursive: true });
     writeFileSync(join(dir, output.manifest.stacks[name].synthesizedStackPath), bytes);
   }
