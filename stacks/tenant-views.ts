@@ -18,8 +18,6 @@ import type { EgressRule, EgressRuleSet } from '../constructs/egress-firewall';
 import type { TemporalNamespace } from '../constructs/addons/values/temporal';
 import type { TenantListConcern } from './names';
 
-export { cloudModelsFor };
-
 /** AKS's own dependencies, in the form Microsoft maintains (the FQDN tag), and node time sync. */
 const AKS_EGRESS: EgressRule[] = [
   { name: 'aks', fqdns: ['AzureKubernetesService'], port: 443, reason: 'AKS required endpoints: the FQDN tag Microsoft keeps current (MCR, node images, management, Entra ID)' },
