@@ -300,7 +300,9 @@ function materialize(output: SynthOutput, dir: string, stacks: string[]): string
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(output.manifest, null, 2));
   for (const name of stacks) {
-    const bytes = output.raw!.get(name)!;
+    // A stack only the other side has (a tenant added or removed) is not in this one.
+    const bytes = output.raw?.get(name);
+    if (!bytes) continue;
     mkdirSync(join(dir, 'stacks', name), { recursive: true });
     writeFileSync(join(dir, output.manifest.stacks[name].synthesizedStackPath), bytes);
   }
