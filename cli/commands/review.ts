@@ -4,7 +4,7 @@ import { formatProblem, ValidationError } from '../../config/yaml-validate';
 import type { Command, CommandContext } from '../command';
 import { EXIT, MissingToolError, UsageError, type ExitCode } from '../exit-codes';
 import { REPO_ROOT } from '../lib/codeowners';
-import { blocking, type Review } from '../lib/review/model';
+import { affectedStacks, blocking, type Review } from '../lib/review/model';
 import { renderFailureMarkdown, renderJson, renderMarkdown, renderSarif } from '../lib/review/render';
 import type { runReview as RunReview } from '../lib/review/run';
 import { headCommit, pipelineRunUrl, ReviewInputError } from '../lib/review/synth-ref';
@@ -101,7 +101,6 @@ export const reviewCommand: Command = {
     } finally {
       checkov?.close();
     }
-    const { affectedStacks } = require('../lib/review/run') as { affectedStacks: (r: Review) => string[] };
     const outputs = { markdown: renderMarkdown(review), json: renderJson(review), sarif: renderSarif(review), affected: affectedStacks(review).map((s) => `${s}\n`).join('') };
     writeReports(reportDir, outputs);
     ctx.stdout.write(outputs[format]);

@@ -35,6 +35,8 @@ export interface SynthOptions extends InputOptions {
   readonly progress?: Progress;
   /** Reuse unchanged stacks from this cache (the CLI's default); without one every stack is synthesized. */
   readonly cache?: SynthCache;
+  /** Inputs the caller has already validated (the review's cold path), instead of loading them again. */
+  readonly inputs?: Inputs;
 }
 
 /** What an incremental run took from the cache. */
@@ -106,8 +108,8 @@ function begin(options: SynthOptions): Run {
     let inputs;
     try {
       // With a cache, tenant and environment files validated before (same bytes, code and context) come from it.
-      const memos = options.cache ? validatedInputs(options.cache, REPO) : undefined;
-      inputs = progress.step('validate environments, models and tenants', () => loadInputs({ ...options, tenantMemo: memos?.tenantMemo, environmentMemo: memos?.environmentMemo }));
+      const memos = options.cache && !options.inputs ? validatedInputs(options.cache, REPO) : undefined;
+      inputs = options.inputs ?? progress.step('validate environments, models and tenants', () => loadInputs({ ...options, tenantMemo: memos?.tenantMemo, environmentMemo: memos?.environmentMemo }));
     } catch (err) {
       removeStale(outdir, progress);
       throw err;
@@ -134,6 +136,8 @@ function begin(options: SynthOptions): Run {
 function commit(run: Run, reports?: { dir: string; parts: IncrementalReport[] }, options?: SynthOptions): SynthResult {
   try {
     replaceFolder(run.staging, run.outdir);
+    // Before the lock goes, as in unchanged(): the pack this folder's next run reads is written for this folder's content.
+    if (reports) options?.cache?.finish();
   } finally {
     run.uninstall();
     run.lock.release();
@@ -142,7 +146,6 @@ function commit(run: Run, reports?: { dir: string; parts: IncrementalReport[] },
   const stacks = Object.keys(manifest.stacks);
   run.progress.info(`wrote ${stacks.length} stacks to ${run.outdir}`);
   if (!reports) return { outdir: run.outdir, stacks, inputs: run.inputs };
-  options?.cache?.finish();
   const cache: CacheSummary = {
     dir: reports.dir,
     reused: reports.parts.reduce((n, r) => n + r.reused.length, 0),

@@ -9,8 +9,6 @@
  * The fault tests (synth-cache-faults.test.ts) run it too, in the repository itself: it only
  * writes into the three folders it is given.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { ENVIRONMENTS_DIR } from '../../config/load';
 import { MODELS_FILE } from '../../config/models';
 import { TENANTS_DIR } from '../../config/tenants';
@@ -18,6 +16,7 @@ import { SynthCache } from '../../cli/lib/cache/store';
 import { renderEnvironments } from '../../cli/lib/render';
 import { synthesize } from '../../cli/lib/synth';
 import { createProgress } from '../../cli/progress';
+import { readTree } from './tree';
 
 /** What one round prints: the incremental run's reuse and problems, and every byte that differs from the full run. */
 export interface RoundResult {
@@ -32,18 +31,6 @@ export interface RoundResult {
   renderDiff: string[];
 }
 
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function differences(a: Map<string, Buffer | string>, b: Map<string, Buffer | string>): string[] {
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
@@ -77,7 +64,7 @@ const result: RoundResult = {
     apps: fullRendered.size,
     appsReused: renderReport.reused,
     appsBuilt: renderReport.built,
-    synthDiff: differences(files(incOut), files(fullOut)),
+    synthDiff: differences(readTree(incOut), readTree(fullOut)),
     renderDiff: differences(incRendered, fullRendered),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -22,6 +22,7 @@ import { observabilityTenant, type ObservabilityTenant } from '../../charts/obse
 import { budgetRuleGroups } from '../../charts/observability/budget-rules';
 import { ledgerDashboards } from '../../charts/observability/ledger-dashboards';
 import { ROOT } from '../helpers/tools';
+import { changedNames, editOne as editTenant } from '../helpers/tenant-edits';
 
 const inputs = loadInputs();
 
@@ -120,16 +121,8 @@ describe('rendered apps keyed on their view', () => {
     const keys = appKeys(items, fp);
     return new Map(items.map((i, n) => [i.file, keys[n]]));
   };
-  const changedKeys = (tenants: Tenant[], blind?: (app: string, view: unknown) => unknown) => {
-    const before = keysOf(inputs.tenants, blind);
-    const after = keysOf(tenants, blind);
-    assert.deepEqual([...after.keys()], [...before.keys()]);
-    return [...before.keys()].filter((f) => before.get(f) !== after.get(f)).sort();
-  };
-  const editOne = (edit: (t: Tenant) => void, name = 'acme-search'): Tenant[] => {
-    assert.ok(inputs.tenants.some((t) => t.metadata.name === name), name);
-    return inputs.tenants.map((t) => (t.metadata.name === name ? (() => { const c = structuredClone(t); edit(c); return c; })() : t));
-  };
+  const changedKeys = (tenants: Tenant[], blind?: (app: string, view: unknown) => unknown) => changedNames(keysOf(inputs.tenants, blind), keysOf(tenants, blind));
+  const editOne = (edit: (t: Tenant) => void, name?: string): Tenant[] => editTenant(inputs.tenants, edit, name);
   const apps = (files: string[]) => [...new Set(files.map((f) => f.split('/')[1]))].sort();
   const workloadApps = Object.keys(WORKLOAD_APPS).sort();
   const edits: Record<string, () => Tenant[]> = {

@@ -24,6 +24,7 @@ import { TENANT_LIST_CONCERNS } from '../../stacks/names';
 import { tenantListViews } from '../../stacks/tenant-views';
 import type { Tenant } from '../../config/tenant-schema';
 import { ROOT } from '../helpers/tools';
+import { changedNames, editOne as editTenant } from '../helpers/tenant-edits';
 
 const key = (s: string) => sha256(s);
 const tmp = (prefix: string) => {
@@ -242,17 +243,9 @@ describe('shared stacks keyed on their view of the tenant list', () => {
   const sharedKeys = (tenants: Tenant[], viewsOf = tenantListViews) =>
     new Map(plan({ environments: inputs.environments, tenants, models: inputs.models }, fp, new InputHashes(), viewsOf).filter((p) => !p.tenant).map((p) => [p.name, p.key1]));
   const base = sharedKeys(inputs.tenants);
-  const changedKeys = (tenants: Tenant[], viewsOf = tenantListViews) => {
-    const before = viewsOf === tenantListViews ? base : sharedKeys(inputs.tenants, viewsOf);
-    const after = sharedKeys(tenants, viewsOf);
-    assert.deepEqual([...after.keys()], [...before.keys()]);
-    return [...before.keys()].filter((n) => before.get(n) !== after.get(n)).sort();
-  };
-  /** The tenant list with one tenant (acme-search, in dev and prod) edited. */
-  const editOne = (edit: (t: Tenant) => void, name = 'acme-search'): Tenant[] => {
-    assert.ok(inputs.tenants.some((t) => t.metadata.name === name), name);
-    return inputs.tenants.map((t) => (t.metadata.name === name ? (() => { const c = structuredClone(t); edit(c); return c; })() : t));
-  };
+  const changedKeys = (tenants: Tenant[], viewsOf = tenantListViews) =>
+    changedNames(viewsOf === tenantListViews ? base : sharedKeys(inputs.tenants, viewsOf), sharedKeys(tenants, viewsOf));
+  const editOne = (edit: (t: Tenant) => void, name?: string): Tenant[] => editTenant(inputs.tenants, edit, name);
   const added = (): Tenant[] => {
     const c = structuredClone(inputs.tenants.find((t) => t.metadata.name === 'acme-search')!);
     c.metadata.name = 'zz-new-tenant';

@@ -7,30 +7,19 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { SynthCache } from '../../cli/lib/cache/store';
 import { synthesize, type SynthResult } from '../../cli/lib/synth';
 import { createProgress } from '../../cli/progress';
+import { readTree } from '../helpers/tree';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-noop-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const cacheDir = join(work, 'cache');
 const out = join(work, 'out');
 
-function files(dir: string): Map<string, string> {
-  const found = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else found.set(relative(dir, p), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return found;
-}
 
 function run(): { result: SynthResult; cache: SynthCache; problems: string[] } {
   const problems: string[] = [];
@@ -40,11 +29,11 @@ function run(): { result: SynthResult; cache: SynthCache; problems: string[] } {
 }
 
 describe('no-op synth', () => {
-  let expected: Map<string, string>;
+  let expected: Map<string, Buffer>;
   before(() => {
     const cold = run();
     assert.equal(cold.result.cache!.reused, 0);
-    expected = files(out);
+    expected = readTree(out);
   });
 
   it('after an identical run leaves the folder untouched, validates nothing again and writes the folder\'s pack', () => {
@@ -52,7 +41,7 @@ describe('no-op synth', () => {
     const r = run();
     assert.equal(r.result.cache!.built, 0);
     assert.equal(statSync(out).ino, folder, 'the folder was not replaced');
-    assert.deepEqual(files(out), expected);
+    assert.deepEqual(readTree(out), expected);
     assert.deepEqual(r.problems, []);
     assert.ok(statSync(r.cache.packPath!).size > 0, 'the pack of this folder');
   });
@@ -63,7 +52,7 @@ describe('no-op synth', () => {
     assert.ok(r.cache.stats.hits > r.result.stacks.length, `${r.cache.stats.hits} hits`);
     assert.equal(r.cache.stats.packHits, r.cache.stats.hits, 'every hit from the pack');
     assert.equal(r.cache.stats.misses, 0);
-    assert.deepEqual(files(out), expected);
+    assert.deepEqual(readTree(out), expected);
   });
 
   it('a damaged pack is reported and dropped; the run reads the entry files and is still exact', () => {
@@ -77,7 +66,7 @@ describe('no-op synth', () => {
     assert.equal(r.problems.length, 1, r.problems.join('\n'));
     assert.match(r.problems[0], /pack .* holds a copy of entry .* that has content that does not match its hash.*removed, reading the entries instead/);
     assert.equal(r.result.cache!.built, 0, 'the entry files are intact');
-    assert.deepEqual(files(out), expected);
+    assert.deepEqual(readTree(out), expected);
     const again = run();
     assert.deepEqual(again.problems, [], 'the pack was written again');
     assert.equal(again.cache.stats.packHits, again.cache.stats.hits);
@@ -90,6 +79,6 @@ describe('no-op synth', () => {
     const r = run();
     assert.equal(r.result.cache!.built, 0);
     assert.notEqual(statSync(out).ino, folder, 'the folder was replaced');
-    assert.deepEqual(files(out), expected);
+    assert.deepEqual(readTree(out), expected);
   });
 });

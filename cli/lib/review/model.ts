@@ -147,3 +147,8 @@ export function environmentOrder(envs: EnvironmentInfo[]): (a: string, b: string
 export function isProduction(envs: EnvironmentInfo[], name: string): boolean {
   return envs.find((e) => e.name === name)?.tier !== 'non-production';
 }
+
+/** The stacks a merge deploys, in deploy order: added and changed ones (retired tenants' included). */
+export function affectedStacks(review: Pick<Review, 'stacks'>): string[] {
+  return review.stacks.filter((s) => s.status === 'added' || s.status === 'changed').map((s) => s.name);
+}

@@ -19,7 +19,7 @@ import { costDelta } from './cost';
 import { changedStacks, diffSynthOutputs, readSynthOutput, type SynthOutput } from './diff';
 import { newViolations } from './gator-delta';
 import { diffRendered, gitopsFindings, readRendered, renderedDrift, type GitOpsReview } from './gitops';
-import { environmentOrder, envOf, type EnvironmentInfo, type Finding, type Review, type SynthesisSummary } from './model';
+import { affectedStacks, environmentOrder, envOf, type EnvironmentInfo, type Finding, type Review, type SynthesisSummary } from './model';
 import { policyDelta } from './policy-delta';
 import { checkPrerequisites } from './prerequisites';
 import { riskFindings } from './risk';
@@ -116,7 +116,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
       if (gitops && violations) gitops = { ...gitops, newViolations: violations };
     } else skipped.push('policy checks (conftest, checkov, gator): --no-policy');
     const risks = riskFindings({ base: before, head: after, environments }, diff.resources, gitops?.objects ?? []);
-    const toPlan = diff.stacks.filter((s) => s.status === 'added' || s.status === 'changed').map((s) => s.name);
+    const toPlan = affectedStacks(diff);
     const plans = o.plan ? toPlan.map((s) => o.progress.step(`terraform plan ${s}`, () => planStack(headDir, s))) : undefined;
     return {
       base: { ref: o.base, commit: baseResult.commit },
@@ -218,25 +218,24 @@ async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Ext
   // Validated tenant and environment files from the cache: the base shares all but the changed ones with the head.
   const memos = validatedInputs(cache, REPO);
   const validated = { tenantMemo: memos.tenantMemo, environmentMemo: memos.environmentMemo };
-  const headSide = o.progress.step('synthesize the working tree', () => {
+  const head = o.progress.step('synthesize the working tree', () => {
     const inputs = loadInputs(validated);
     const planned = plannedSide(inputs, cache, join(work, 'head-build'));
-    return planned.firstLevelMisses() >= PARALLEL_MIN_STACKS ? undefined : { inputs, ...synthesizeInMemory(planned, 'the working tree') };
+    return { inputs, side: planned.firstLevelMisses() >= PARALLEL_MIN_STACKS ? undefined : synthesizeInMemory(planned, 'the working tree') };
   });
+  const { inputs } = head;
   let after: SynthOutput;
-  let inputs: Inputs;
   let headStats: HeadStats;
   let headDir: string | undefined;
-  if (headSide) {
-    ({ inputs } = headSide);
-    after = headSide.output;
-    headStats = { stacks: Object.keys(after.stacks).length, cache: { reused: headSide.report.reused.length, built: headSide.report.built.length } };
+  if (head.side) {
+    after = head.side.output;
+    headStats = { stacks: Object.keys(after.stacks).length, cache: { reused: head.side.report.reused.length, built: head.side.report.built.length } };
   } else {
     headDir = join(work, 'head');
     checkov.pause();
-    const result = await o.progress.stepAsync('synthesize the working tree (cold cache: worker processes)', () => synthesizeParallel({ outdir: headDir!, cache }));
+    // The inputs validated above: a cold cache is no reason to validate every file twice.
+    const result = await o.progress.stepAsync('synthesize the working tree (cold cache: worker processes)', () => synthesizeParallel({ outdir: headDir!, cache, inputs }));
     checkov.resume();
-    inputs = result.inputs;
     after = readSynthOutput(headDir);
     headStats = { stacks: result.stacks.length, ...(result.cache ? { cache: { reused: result.cache.reused, built: result.cache.built } } : {}) };
   }
@@ -321,9 +320,4 @@ function synthesisSummary(cache: boolean, head: HeadStats, base: RefSynth, apps:
     ...(apps ? { renderedApps: apps } : {}),
     ...(baseApart ? { baseApart } : {}),
   };
-}
-
-/** The stacks a merge deploys, in deploy order: added and changed ones (retired tenants' included). */
-export function affectedStacks(review: Pick<Review, 'stacks'>): string[] {
-  return review.stacks.filter((s) => s.status === 'added' || s.status === 'changed').map((s) => s.name);
 }
