@@ -4,7 +4,7 @@
  * `platform synth` calls `buildApp` in-process (validating all input before writing anything);
  * `cdktf synth` runs this file directly through cdktf.json, with the same result.
  */
-import { App, type TerraformElement } from 'cdktf';
+import { App, Token, Tokenization, type TerraformElement } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from './config/schema';
 import type { Tenant } from './config/tenant-schema';
@@ -89,6 +89,128 @@ export function resolveStacksOnce(vars: NodeJS.ProcessEnv = process.env): boolea
   return true;
 }
 
+/** What cdktf's private `resolve` takes; the walk below reads only the path. */
+interface ResolveOptions {
+  readonly prefix?: string[];
+  readonly [option: string]: unknown;
+}
+type Resolve = (value: unknown, options: ResolveOptions) => unknown;
+
+/** cdktf's own depth limit (resolve.js): deeper than this it refuses, and the walk lets it. */
+const MAX_RESOLVE_DEPTH = 200;
+
+/** What may hold a token, by cdktf's encoding (lib/tokens/private/encoding.js, token.js), read once cdktf is loaded. */
+interface TokenMarkers {
+  /** Token numbers are negative and grow in magnitude with their index: anything above the first is none. */
+  readonly numbersBelow: number;
+  readonly mapValues: { string: string; any: string; number: number };
+  readonly isNumberString: (s: string) => boolean;
+}
+
+let markers: TokenMarkers | undefined;
+
+// The string, list and map markers all contain `{TfToken[`; cdktf takes `<digits>e<digits>` for an encoded number.
+const plainString = (s: string) => !s.includes('{TfToken[') && s !== markers!.mapValues.string && s !== markers!.mapValues.any && !(s.includes('e') && markers!.isNumberString(s));
+const plainNumber = (n: number) => n > markers!.numbersBelow && n !== markers!.mapValues.number;
+/** cdktf resolves a list that holds a list token as a whole. */
+const mayHoldListToken = (xs: unknown[]) => xs.some((x) => (typeof x === 'string' && x.includes('#{TfToken[')) || (typeof x === 'number' && !plainNumber(x)));
+/** cdktf's own test (resolve.js `isConstruct`): a construct is refused with its error, never walked. */
+const isConstructLike = (v: object) => (v as { _children?: unknown })._children !== undefined && (v as { _metadata?: unknown })._metadata !== undefined;
+
+/** One `resolve` call: plain values walked here, the rest handed to cdktf's function at the same path. */
+class PlainWalk {
+  private readonly path: string[];
+
+  constructor(private readonly cdktf: Resolve, private readonly options: ResolveOptions) {
+    this.path = [...(options.prefix ?? [])];
+  }
+
+  walk(v: unknown): unknown {
+    if (this.path.length > MAX_RESOLVE_DEPTH) return this.cdktfs(v);
+    switch (typeof v) {
+      case 'undefined':
+        return undefined;
+      case 'string':
+        return plainString(v) ? v : this.cdktfs(v);
+      case 'number':
+        return plainNumber(v) ? v : this.cdktfs(v);
+      case 'function':
+        return this.cdktfs(v);
+      case 'object':
+        if (v === null || v instanceof Date) return v;
+        return Array.isArray(v) ? this.list(v) : this.map(v);
+      default:
+        return v;
+    }
+  }
+
+  private list(v: unknown[]): unknown {
+    if (mayHoldListToken(v)) return this.cdktfs(v);
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      this.path.push(`${i}`);
+      const r = this.walk(v[i]);
+      this.path.pop();
+      if (r !== undefined) out.push(r);
+    }
+    return out;
+  }
+
+  private map(v: object): unknown {
+    const keys = Object.keys(v);
+    if (!keys.every(plainString) || Tokenization.isResolvable(v) || isConstructLike(v)) return this.cdktfs(v);
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      this.path.push(key);
+      const r = this.walk((v as Record<string, unknown>)[key]);
+      this.path.pop();
+      if (r !== undefined) out[key] = r;
+    }
+    return out;
+  }
+
+  /**
+   * cdktf's nested contexts carry the caller's flags down unchanged, so the caller's options
+   * with this path are what cdktf would pass here itself.
+   */
+  private cdktfs(v: unknown): unknown {
+    const top = this.path.length === (this.options.prefix?.length ?? 0);
+    return this.cdktf(v, top ? this.options : { ...this.options, prefix: [...this.path] });
+  }
+}
+
+/**
+ * cdktf's private `resolve` builds a context of closures and copies its options for every value
+ * it visits, token or not: 40 % of a cold synth's CPU at 1,000 tenants (docs/performance.md).
+ * This installs a walk that takes what cannot hold a token (booleans, numbers that are not token
+ * numbers, strings without a token marker or an encoded number, arrays and plain objects of
+ * those) as it is, in cdktf's order, and hands everything else (a string or number that may be
+ * a token, a list or map token, an IResolvable, a function, a construct, a path too deep) to
+ * cdktf's own function at the same path: results, the order of token side effects and the
+ * error messages stay cdktf's. For cdktf 0.21.0 only; `PLATFORM_CDKTF_RESOLVE=1` keeps
+ * cdktf's own. test/unit/resolve-plain.test.ts compares both.
+ */
+export function resolvePlainValuesDirectly(vars: NodeJS.ProcessEnv = process.env): boolean {
+  const mod = require('cdktf/lib/tokens/private/resolve') as { resolve: Resolve; __platformOriginal?: Resolve };
+  const cdktf = (mod.__platformOriginal ??= mod.resolve);
+  const version = (require('cdktf/package.json') as { version: string }).version;
+  if (vars.PLATFORM_CDKTF_RESOLVE === '1' || version !== TO_TERRAFORM_OF) {
+    mod.resolve = cdktf;
+    return false;
+  }
+  const { TokenString, createTokenDouble } = require('cdktf/lib/tokens/private/encoding') as {
+    TokenString: { forNumbers(s: string): { test(): boolean } };
+    createTokenDouble(x: number, list: boolean): number;
+  };
+  markers ??= {
+    numbersBelow: Math.max(createTokenDouble(0, false), createTokenDouble(0, true)),
+    mapValues: { string: Token.STRING_MAP_TOKEN_VALUE, any: Token.ANY_MAP_TOKEN_VALUE, number: Token.NUMBER_MAP_TOKEN_VALUE },
+    isNumberString: (s) => TokenString.forNumbers(s).test(),
+  };
+  mod.resolve = (value, options) => new PlainWalk(cdktf, options).walk(value);
+  return true;
+}
+
 interface TokenMapInternals {
   stringTokenMap: Map<string, unknown>;
   numberTokenMap: Map<number, unknown>;
@@ -127,6 +249,7 @@ export function forgetTokensSince(mark: number): number {
 export function buildApp(options: BuildAppOptions): App {
   disableTokenCreationStacks();
   resolveStacksOnce();
+  resolvePlainValuesDirectly();
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), hclOutput: false });
   for (const env of options.environments) {
     addEnvironmentStacks(app, env, { localBackend: options.localBackend, tenants: options.tenants, models: options.models, tenantStacks: options.tenantStacks });

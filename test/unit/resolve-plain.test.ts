@@ -1,0 +1,133 @@
+/**
+ * `resolvePlainValuesDirectly` (main.ts) walks plain values itself and hands everything that may
+ * hold a token to cdktf's own `resolve`. Proven equal to cdktf's function on every kind of value
+ * cdktf distinguishes (tokens in strings, numbers, lists and maps, escapes, strings that look like
+ * encoded numbers, IResolvables, keys with tokens, refused values and their messages, the order
+ * in which lazy values are produced), in both of cdktf's modes, and on the full synth of every
+ * environment and example tenant, byte for byte.
+ *
+ * Negative controls: a walk that takes a token string as plain text is caught by the same
+ * comparison; `PLATFORM_CDKTF_RESOLVE=1` puts cdktf's own function back.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktf';
+import { loadInputs } from '../../config/inputs';
+import { buildApp, resolvePlainValuesDirectly } from '../../main';
+
+const work = mkdtempSync(join(tmpdir(), 'resolve-plain-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+type Resolve = (value: unknown, options: Record<string, unknown>) => unknown;
+const resolveModule = require('cdktf/lib/tokens/private/resolve') as { resolve: Resolve };
+
+/** The outcome of one resolve: its value, or the refusal's message; and which lazy values were produced, in order. */
+function outcome(make: (log: string[]) => unknown, stack: TerraformStack, preparing: boolean): { value?: unknown; error?: string; produced: string[] } {
+  const produced: string[] = [];
+  const value = make(produced);
+  try {
+    return { value: Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing }), produced };
+  } catch (err) {
+    // The stack where a token was made (recorded outside buildApp) differs by the line that made it.
+    return { error: (err as Error).message.split('\nObject creation stack:')[0], produced };
+  }
+}
+
+function nested(depth: number): unknown {
+  let v: unknown = 'leaf';
+  for (let i = 0; i < depth; i++) v = { [`k${i}`]: v };
+  return v;
+}
+
+/** Values of every kind cdktf's resolve tells apart. Each builds fresh tokens, so both functions see their own. */
+function cases(stack: TerraformStack): Record<string, (log: string[]) => unknown> {
+  const lazy = (log: string[], name: string, v: unknown) => Lazy.anyValue({ produce: () => (log.push(name), v) });
+  const variable = new TerraformVariable(stack, `v${Math.random().toString(36).slice(2)}`, { type: 'string' });
+  return {
+    'plain values, undefined dropped from maps and lists': () => ({ a: 'x', b: [1, 2.5, -0, undefined, { c: true, d: undefined }], e: null, f: new Date(0), g: [], h: {}, i: false }),
+    'strings that look like encoded numbers': () => ['1e5', 'v1.2e3', '10.0.0.0/16', 'e', '3e', 'e3', '-e-', 'Standard_E4s_v5', '2.0e+10', '|e|'],
+    'numbers at the edges': () => [Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -1e300, 0],
+    'escapes in plain strings and beside tokens': (log) => ({ plain: '${var.x} and $${y}', mixed: `\${var.x}-${Token.asString(lazy(log, 'mixed', 'z'))}` }),
+    'string tokens, alone and inside text': (log) => ({ alone: Token.asString(lazy(log, 'alone', 'a')), inside: `pre-${Token.asString(lazy(log, 'inside', 'b'))}-post`, ref: variable.stringValue }),
+    'a token resolving to a structure with undefined in it': (log) => ({ x: lazy(log, 'structure', { y: [1, undefined, 'z'], w: undefined }) }),
+    'number tokens, alone and in lists': (log) => ({ n: Token.asNumber(lazy(log, 'n', 7)), list: [1, Token.asNumber(lazy(log, 'in-list', 8))] }),
+    'list tokens': (log) => ({ l: Token.asList(lazy(log, 'l', ['p', 'q'])), split: Fn.split(',', variable.stringValue), joined: Fn.join('-', Fn.split(',', variable.stringValue)) }),
+    'refused: a list token beside other elements': (log) => ({ ok: 'x', mixed: ['first', ...Token.asList(lazy(log, 'spread', ['r']))] }),
+    'map tokens': (log) => ({ s: Token.asStringMap(lazy(log, 's', { k: 'v' })), n: Token.asNumberMap(lazy(log, 'nm', { k: 1 })), a: Token.asAnyMap(lazy(log, 'a', { k: [1] })) }),
+    'a key that is a token': (log) => ({ [Token.asString(lazy(log, 'key', 'resolved-key'))]: 'value', other: 'o' }),
+    'lazy values produced in order across nesting': (log) => ({ a: [lazy(log, '1', 'one'), { b: lazy(log, '2', 'two') }], c: lazy(log, '3', [lazy(log, '4', 'four')]) }),
+    'refused: a function': () => ({ ok: 'x', f: () => 1 }),
+    'refused: a construct': () => ({ ok: 'x', c: stack }),
+    'refused: the map token value as a string': () => ({ s: Token.STRING_MAP_TOKEN_VALUE }),
+    'refused: the map token value as a number': () => ({ n: Token.NUMBER_MAP_TOKEN_VALUE }),
+    'refused: deeper than 200': () => nested(205),
+    'at the depth limit': () => nested(199),
+  };
+}
+
+const numbered = (o: unknown) => JSON.stringify(o).replace(/TOKEN\.\d+/g, 'TOKEN.n');
+
+function compare(stack: TerraformStack, install: () => void): string[] {
+  const differences: string[] = [];
+  for (const preparing of [false, true]) {
+    for (const [name, make] of Object.entries(cases(stack))) {
+      resolvePlainValuesDirectly({ PLATFORM_CDKTF_RESOLVE: '1' });
+      const cdktfs = outcome(make, stack, preparing);
+      install();
+      const walked = outcome(make, stack, preparing);
+      try {
+        // Each run makes its own tokens: their numbers in a refusal's message differ.
+        assert.equal(numbered(walked), numbered(cdktfs));
+      } catch {
+        differences.push(`${name}${preparing ? ' (preparing)' : ''}: ${JSON.stringify(walked)} != ${JSON.stringify(cdktfs)}`);
+      }
+    }
+  }
+  resolvePlainValuesDirectly({});
+  return differences;
+}
+
+describe('resolving plain values directly', () => {
+  const stack = new TerraformStack(new App({ outdir: join(work, 'cases') }), 'cases');
+
+  it('gives what cdktf\'s resolve gives for every kind of value, refusals and production order included', () => {
+    const outcomes = Object.values(cases(stack)).map((make) => outcome(make, stack, false));
+    assert.ok(outcomes.some((o) => o.error) && outcomes.some((o) => o.produced.length > 1), 'the cases include refusals and lazy values');
+    assert.deepEqual(compare(stack, () => resolvePlainValuesDirectly({})), []);
+  });
+
+  it('negative control: a walk that takes every value as plain data is caught', () => {
+    const differences = compare(stack, () => {
+      resolveModule.resolve = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+    });
+    assert.ok(differences.some((d) => d.startsWith('string tokens')), differences.join('\n'));
+  });
+
+  it('PLATFORM_CDKTF_RESOLVE=1 puts cdktf\'s own function back', () => {
+    assert.equal(resolvePlainValuesDirectly({ PLATFORM_CDKTF_RESOLVE: '1' }), false);
+    const own = resolveModule.resolve;
+    assert.equal(resolvePlainValuesDirectly({}), true);
+    assert.notEqual(resolveModule.resolve, own);
+  });
+
+  it('a full synth of every environment and example tenant is byte-identical to one with cdktf\'s resolve', () => {
+    const inputs = loadInputs();
+    const synth = (label: string, vars: NodeJS.ProcessEnv) => {
+      const outdir = join(work, label);
+      const app = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir });
+      // buildApp installs the walk; the reference run puts cdktf's own back before synthesizing.
+      resolvePlainValuesDirectly(vars);
+      app.synth();
+      return outdir;
+    };
+    const cdktfs = synth('cdktf', { PLATFORM_CDKTF_RESOLVE: '1' });
+    const walked = synth('walked', {});
+    const r = spawnSync('diff', ['-r', cdktfs, walked], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout.slice(0, 2000) || r.stderr);
+    assert.ok(inputs.tenants.length > 0);
+  });
+});
