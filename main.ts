@@ -188,7 +188,7 @@ class PlainWalk {
  * a token, a list or map token, an IResolvable, a function, a construct, a path too deep) to
  * cdktf's own function at the same path: results, the order of token side effects and the
  * error messages stay cdktf's. For cdktf 0.21.0 only; `PLATFORM_CDKTF_RESOLVE=1` keeps
- * cdktf's own. test/unit/resolve-plain.test.ts compares both.
+ * cdktf's own. test/unit/cdktf-shortcuts.test.ts compares both.
  */
 export function resolvePlainValuesDirectly(vars: NodeJS.ProcessEnv = process.env): boolean {
   const mod = require('cdktf/lib/tokens/private/resolve') as { resolve: Resolve; __platformOriginal?: Resolve };
@@ -208,6 +208,51 @@ export function resolvePlainValuesDirectly(vars: NodeJS.ProcessEnv = process.env
     isNumberString: (s) => TokenString.forNumbers(s).test(),
   };
   mod.resolve = (value, options) => new PlainWalk(cdktf, options).walk(value);
+  return true;
+}
+
+/**
+ * cdktf turns every attribute key of every resource into snake case with three regular
+ * expressions each time (util.js `keysToSnakeCase`), the same few hundred keys again and again:
+ * a tenth of a cold synth's CPU. This installs the same conversion with each key's snake case
+ * remembered (cdktf's `snakeCase` is a function of the key alone); the structure walked, the keys
+ * left alone (`tags`, `environment`) and the errors are cdktf's. For cdktf 0.21.0 only;
+ * `PLATFORM_CDKTF_RESOLVE=1` keeps cdktf's own. test/unit/cdktf-shortcuts.test.ts compares both.
+ */
+export function rememberSnakeCaseKeys(vars: NodeJS.ProcessEnv = process.env): boolean {
+  const util = require('cdktf/lib/util') as { snakeCase(s: string): string; keysToSnakeCase(o: unknown): unknown; __platformOriginal?: (o: unknown) => unknown };
+  const cdktf = (util.__platformOriginal ??= util.keysToSnakeCase);
+  const version = (require('cdktf/package.json') as { version: string }).version;
+  if (vars.PLATFORM_CDKTF_RESOLVE === '1' || version !== TO_TERRAFORM_OF) {
+    util.keysToSnakeCase = cdktf;
+    return false;
+  }
+  const snake = new Map<string, string>();
+  const snakeCase = (key: string) => {
+    let s = snake.get(key);
+    if (s === undefined) snake.set(key, (s = util.snakeCase(key)));
+    return s;
+  };
+  const elements = (xs: unknown[]) => xs.map((x) => (typeof x === 'object' ? convert(x) : x));
+  const convert = (o: unknown): unknown => {
+    if (Tokenization.isResolvable(o)) return o;
+    if (Array.isArray(o)) return elements(o);
+    const from = o as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(from)) {
+      if (key === 'tags' || key === 'environment') {
+        out[key] = from[key];
+        continue;
+      }
+      let value = from[key];
+      if (typeof value === 'object') value = convert(value);
+      // cdktf converts a list's elements again after converting the list.
+      if (Array.isArray(value)) value = elements(value);
+      out[snakeCase(key)] = value;
+    }
+    return out;
+  };
+  util.keysToSnakeCase = convert;
   return true;
 }
 
@@ -250,6 +295,7 @@ export function buildApp(options: BuildAppOptions): App {
   disableTokenCreationStacks();
   resolveStacksOnce();
   resolvePlainValuesDirectly();
+  rememberSnakeCaseKeys();
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), hclOutput: false });
   for (const env of options.environments) {
     addEnvironmentStacks(app, env, { localBackend: options.localBackend, tenants: options.tenants, models: options.models, tenantStacks: options.tenantStacks });

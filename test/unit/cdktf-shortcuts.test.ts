@@ -1,13 +1,19 @@
 /**
- * `resolvePlainValuesDirectly` (main.ts) walks plain values itself and hands everything that may
+ * The shortcuts main.ts installs in cdktf 0.21.0, each proven equal to the cdktf function it
+ * stands in for.
+ *
+ * `resolvePlainValuesDirectly` walks plain values itself and hands everything that may
  * hold a token to cdktf's own `resolve`. Proven equal to cdktf's function on every kind of value
  * cdktf distinguishes (tokens in strings, numbers, lists and maps, escapes, strings that look like
  * encoded numbers, IResolvables, keys with tokens, refused values and their messages, the order
  * in which lazy values are produced), in both of cdktf's modes, and on the full synth of every
  * environment and example tenant, byte for byte.
  *
- * Negative controls: a walk that takes a token string as plain text is caught by the same
- * comparison; `PLATFORM_CDKTF_RESOLVE=1` puts cdktf's own function back.
+ * `rememberSnakeCaseKeys`: the same keys, structure and refusals as cdktf's `keysToSnakeCase`.
+ *
+ * Negative controls: a walk that takes every value as plain data, and a conversion that also
+ * converts `tags`, are caught by the same comparisons; `PLATFORM_CDKTF_RESOLVE=1` puts cdktf's
+ * own functions back.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,13 +23,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktf';
 import { loadInputs } from '../../config/inputs';
-import { buildApp, resolvePlainValuesDirectly } from '../../main';
+import { buildApp, rememberSnakeCaseKeys, resolvePlainValuesDirectly } from '../../main';
 
 const work = mkdtempSync(join(tmpdir(), 'resolve-plain-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 type Resolve = (value: unknown, options: Record<string, unknown>) => unknown;
 const resolveModule = require('cdktf/lib/tokens/private/resolve') as { resolve: Resolve };
+const util = require('cdktf/lib/util') as { keysToSnakeCase: (o: unknown) => unknown };
 
 /** The outcome of one resolve: its value, or the refusal's message; and which lazy values were produced, in order. */
 function outcome(make: (log: string[]) => unknown, stack: TerraformStack, preparing: boolean): { value?: unknown; error?: string; produced: string[] } {
@@ -107,11 +114,14 @@ describe('resolving plain values directly', () => {
     assert.ok(differences.some((d) => d.startsWith('string tokens')), differences.join('\n'));
   });
 
-  it('PLATFORM_CDKTF_RESOLVE=1 puts cdktf\'s own function back', () => {
+  it('PLATFORM_CDKTF_RESOLVE=1 puts cdktf\'s own functions back', () => {
     assert.equal(resolvePlainValuesDirectly({ PLATFORM_CDKTF_RESOLVE: '1' }), false);
-    const own = resolveModule.resolve;
+    assert.equal(rememberSnakeCaseKeys({ PLATFORM_CDKTF_RESOLVE: '1' }), false);
+    const own = [resolveModule.resolve, util.keysToSnakeCase];
     assert.equal(resolvePlainValuesDirectly({}), true);
-    assert.notEqual(resolveModule.resolve, own);
+    assert.equal(rememberSnakeCaseKeys({}), true);
+    assert.notEqual(resolveModule.resolve, own[0]);
+    assert.notEqual(util.keysToSnakeCase, own[1]);
   });
 
   it('a full synth of every environment and example tenant is byte-identical to one with cdktf\'s resolve', () => {
@@ -119,8 +129,9 @@ describe('resolving plain values directly', () => {
     const synth = (label: string, vars: NodeJS.ProcessEnv) => {
       const outdir = join(work, label);
       const app = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir });
-      // buildApp installs the walk; the reference run puts cdktf's own back before synthesizing.
+      // buildApp installs the shortcuts; the reference run puts cdktf's own back before synthesizing.
       resolvePlainValuesDirectly(vars);
+      rememberSnakeCaseKeys(vars);
       app.synth();
       return outdir;
     };
@@ -129,5 +140,59 @@ describe('resolving plain values directly', () => {
     const r = spawnSync('diff', ['-r', cdktfs, walked], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout.slice(0, 2000) || r.stderr);
     assert.ok(inputs.tenants.length > 0);
+  });
+});
+
+describe('snake case keys remembered', () => {
+  const resolvable = Lazy.anyValue({ produce: () => ({ keptAsIs: 1 }) });
+  const values: Record<string, unknown> = {
+    'keys of every shape': { fooBar: 1, 'foo-bar': 2, _lead_: 3, ABC: 4, a1B2c3: 5, 'x.y z': 6, '': 7, already_snake: 8, HTTPServer: 9 },
+    'nested objects and lists, lists in lists': { outerKey: { innerKey: [{ deepKey: 1 }, 'plain', 2, [{ inListInList: true }]] }, listKey: [[{ aB: 1 }]] },
+    'tags and environment left alone': { tags: { costCenter: 'x' }, environment: { someVar: 'y' }, nestedBlock: { tags: { keepMe: 1 } } },
+    'a resolvable value': { someKey: resolvable },
+    'a resolvable whole': resolvable,
+    'a key that becomes another key': { fooBar: 1, foo_bar: 2 },
+    'refused: a null value': { someKey: null },
+  };
+  const outcome = (f: (o: unknown) => unknown, v: unknown) => {
+    try {
+      return { value: f(v) };
+    } catch (err) {
+      return { error: `${(err as Error).name}: ${(err as Error).message}` };
+    }
+  };
+
+  function compare(install: () => void): string[] {
+    rememberSnakeCaseKeys({ PLATFORM_CDKTF_RESOLVE: '1' });
+    const cdktf = util.keysToSnakeCase;
+    install();
+    const mine = util.keysToSnakeCase;
+    rememberSnakeCaseKeys({});
+    // Twice: the second conversion takes every key from what the first remembered.
+    return Object.entries(values).flatMap(([name, v]) =>
+      [1, 2].flatMap((round) => {
+        const [a, b] = [outcome(cdktf, v), outcome(mine, v)];
+        try {
+          assert.deepEqual(b, a);
+          return [];
+        } catch {
+          return [`${name} (${round}): ${JSON.stringify(b)} != ${JSON.stringify(a)}`];
+        }
+      }),
+    );
+  }
+
+  it('converts what cdktf\'s keysToSnakeCase converts, refusals included', () => {
+    assert.ok(outcome(util.keysToSnakeCase, values['refused: a null value']).error, 'cdktf refuses a null value');
+    assert.deepEqual(compare(() => rememberSnakeCaseKeys({})), []);
+  });
+
+  it('negative control: a conversion that also converts tags is caught', () => {
+    const differences = compare(() => {
+      rememberSnakeCaseKeys({});
+      const mine = util.keysToSnakeCase;
+      util.keysToSnakeCase = (o) => mine(o && typeof o === 'object' && 'tags' in o ? { ...o, tags: mine((o as { tags: unknown }).tags) } : o);
+    });
+    assert.ok(differences.some((d) => d.startsWith('tags and environment')), differences.join('\n'));
   });
 });
