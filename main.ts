@@ -104,13 +104,29 @@ interface TokenMarkers {
   /** Token numbers are negative and grow in magnitude with their index: anything above the first is none. */
   readonly numbersBelow: number;
   readonly mapValues: { string: string; any: string; number: number };
-  readonly isNumberString: (s: string) => boolean;
 }
 
 let markers: TokenMarkers | undefined;
 
-// The string, list and map markers all contain `{TfToken[`; cdktf takes `<digits>e<digits>` for an encoded number.
-const plainString = (s: string) => !s.includes('{TfToken[') && s !== markers!.mapValues.string && s !== markers!.mapValues.any && !(s.includes('e') && markers!.isNumberString(s));
+const charSet = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
+const BEFORE_E = charSet('-|.+0123456789');
+const AFTER_E = charSet('-|.+eE0123456789');
+
+/**
+ * Whether cdktf's pattern for numbers encoded in strings (encoding.js `NUMBER_TOKEN_REGEX`,
+ * `[-|\d|.\+]+(e[-|\d|.|e|E|\+]+)`) matches somewhere in `s`: exactly when an `e` has one of
+ * the first class before it and one of the second after it. A scan instead of the expression:
+ * most strings have an `e`, few have one between digits.
+ */
+export function mayHoldEncodedNumber(s: string): boolean {
+  for (let i = s.indexOf('e', 1); i !== -1 && i < s.length - 1; i = s.indexOf('e', i + 1)) {
+    if (BEFORE_E.has(s.charCodeAt(i - 1)) && AFTER_E.has(s.charCodeAt(i + 1))) return true;
+  }
+  return false;
+}
+
+// The string, list and map markers all contain `{TfToken[`.
+const plainString = (s: string) => !s.includes('{TfToken[') && s !== markers!.mapValues.string && s !== markers!.mapValues.any && !mayHoldEncodedNumber(s);
 const plainNumber = (n: number) => n > markers!.numbersBelow && n !== markers!.mapValues.number;
 /** cdktf resolves a list that holds a list token as a whole. */
 const mayHoldListToken = (xs: unknown[]) => xs.some((x) => (typeof x === 'string' && x.includes('#{TfToken[')) || (typeof x === 'number' && !plainNumber(x)));
@@ -198,14 +214,10 @@ export function resolvePlainValuesDirectly(vars: NodeJS.ProcessEnv = process.env
     mod.resolve = cdktf;
     return false;
   }
-  const { TokenString, createTokenDouble } = require('cdktf/lib/tokens/private/encoding') as {
-    TokenString: { forNumbers(s: string): { test(): boolean } };
-    createTokenDouble(x: number, list: boolean): number;
-  };
+  const { createTokenDouble } = require('cdktf/lib/tokens/private/encoding') as { createTokenDouble(x: number, list: boolean): number };
   markers ??= {
     numbersBelow: Math.max(createTokenDouble(0, false), createTokenDouble(0, true)),
     mapValues: { string: Token.STRING_MAP_TOKEN_VALUE, any: Token.ANY_MAP_TOKEN_VALUE, number: Token.NUMBER_MAP_TOKEN_VALUE },
-    isNumberString: (s) => TokenString.forNumbers(s).test(),
   };
   mod.resolve = (value, options) => new PlainWalk(cdktf, options).walk(value);
   return true;

@@ -18,12 +18,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktf';
 import { loadInputs } from '../../config/inputs';
-import { buildApp, rememberSnakeCaseKeys, resolvePlainValuesDirectly } from '../../main';
+import { buildApp, mayHoldEncodedNumber, rememberSnakeCaseKeys, resolvePlainValuesDirectly } from '../../main';
 
 const work = mkdtempSync(join(tmpdir(), 'resolve-plain-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -31,6 +31,7 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 type Resolve = (value: unknown, options: Record<string, unknown>) => unknown;
 const resolveModule = require('cdktf/lib/tokens/private/resolve') as { resolve: Resolve };
 const util = require('cdktf/lib/util') as { keysToSnakeCase: (o: unknown) => unknown };
+const { TokenString } = require('cdktf/lib/tokens/private/encoding') as { TokenString: { forNumbers(s: string): { test(): boolean } } };
 
 /** The outcome of one resolve: its value, or the refusal's message; and which lazy values were produced, in order. */
 function outcome(make: (log: string[]) => unknown, stack: TerraformStack, preparing: boolean): { value?: unknown; error?: string; produced: string[] } {
@@ -124,22 +125,63 @@ describe('resolving plain values directly', () => {
     assert.notEqual(util.keysToSnakeCase, own[1]);
   });
 
-  it('a full synth of every environment and example tenant is byte-identical to one with cdktf\'s resolve', () => {
-    const inputs = loadInputs();
-    const synth = (label: string, vars: NodeJS.ProcessEnv) => {
-      const outdir = join(work, label);
-      const app = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir });
-      // buildApp installs the shortcuts; the reference run puts cdktf's own back before synthesizing.
-      resolvePlainValuesDirectly(vars);
-      rememberSnakeCaseKeys(vars);
-      app.synth();
-      return outdir;
-    };
-    const cdktfs = synth('cdktf', { PLATFORM_CDKTF_RESOLVE: '1' });
-    const walked = synth('walked', {});
-    const r = spawnSync('diff', ['-r', cdktfs, walked], { encoding: 'utf8' });
+  it('a full synth of every environment and example tenant is byte-identical to one with cdktf\'s functions', () => {
+    const { cdktfs, shortcuts } = fullSynths();
+    const r = spawnSync('diff', ['-r', cdktfs, shortcuts], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout.slice(0, 2000) || r.stderr);
-    assert.ok(inputs.tenants.length > 0);
+  });
+});
+
+let synths: { cdktfs: string; shortcuts: string } | undefined;
+
+/** The example inputs synthesized once with cdktf's own functions and once with the shortcuts. */
+function fullSynths(): { cdktfs: string; shortcuts: string } {
+  const inputs = loadInputs();
+  assert.ok(inputs.tenants.length > 0);
+  const synth = (label: string, vars: NodeJS.ProcessEnv) => {
+    const outdir = join(work, label);
+    const app = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir });
+    // buildApp installs the shortcuts; the reference run puts cdktf's own back before synthesizing.
+    resolvePlainValuesDirectly(vars);
+    rememberSnakeCaseKeys(vars);
+    app.synth();
+    resolvePlainValuesDirectly({});
+    rememberSnakeCaseKeys({});
+    return outdir;
+  };
+  return (synths ??= { cdktfs: synth('cdktf', { PLATFORM_CDKTF_RESOLVE: '1' }), shortcuts: synth('shortcuts', {}) });
+}
+
+describe('encoded numbers found by a scan', () => {
+  const cdktfs = (s: string) => TokenString.forNumbers(s).test();
+  /** Every string of up to `length` characters from the characters around an `e` that matter. */
+  function strings(length: number): string[] {
+    const chars = ['e', 'E', '-', '|', '.', '+', '0', '9', 'a', ' ', '{'];
+    let level = [''];
+    const all = [''];
+    for (let i = 0; i < length; i++) all.push(...(level = level.flatMap((s) => chars.map((c) => s + c))));
+    return all;
+  }
+  const disagree = (scan: (s: string) => boolean, corpus: string[]) => corpus.filter((s) => scan(s) !== cdktfs(s));
+
+  it('agrees with cdktf\'s expression on every short string of the characters that matter and on every key and value synthesized', () => {
+    const all = strings(4);
+    assert.ok(all.length > 10_000 && all.some(cdktfs) && !all.every(cdktfs));
+    assert.deepEqual(disagree(mayHoldEncodedNumber, all), []);
+    const stacks = join(fullSynths().shortcuts, 'stacks');
+    const synthesized = readdirSync(stacks).map((name) => readFileSync(join(stacks, name, 'cdk.tf.json'), 'utf8'));
+    const found = new Set<string>();
+    const collect = (v: unknown): void => {
+      if (typeof v === 'string') found.add(v);
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (found.add(k), collect(x));
+    };
+    for (const text of synthesized) collect(JSON.parse(text));
+    assert.deepEqual(disagree(mayHoldEncodedNumber, [...found]), []);
+  });
+
+  it('negative control: a scan that forgets `|` before the `e` is caught', () => {
+    const forgetful = (s: string) => mayHoldEncodedNumber(s.replaceAll('|e', 'xe'));
+    assert.ok(disagree(forgetful, strings(3)).includes('|e0'));
   });
 });
 
