@@ -163,7 +163,8 @@ class PlainWalk {
   private list(v: unknown[]): unknown {
     if (mayHoldListToken(v)) return this.cdktfs(v);
     const out: unknown[] = [];
-    for (let i = 0; i < v.length; i++) {
+    // The length when the walk starts, as cdktf's `map` takes it.
+    for (let i = 0, n = v.length; i < n; i++) {
       this.path.push(`${i}`);
       const r = this.walk(v[i]);
       this.path.pop();
