@@ -36,6 +36,14 @@ describe('workers started while the inputs are validated', () => {
   // Each generated tenant lists dev and prod: just enough tenant stacks for parallel synthesis.
   const files = generateTenants(join(work, 'tenants'), PARALLEL_MIN_STACKS / 2);
   const entries = (dir: string) => readdirSync(dir).filter((n) => /^[0-9a-f]{64}$/.test(n)).sort();
+  /** Worker processes of this test process still running after a run (stopped, so that a failure does not also hang the test). */
+  const leftWorkers = async () => {
+    const running = () => spawnSync('pgrep', ['-P', String(process.pid), '-f', 'synth-worker'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    for (const deadline = Date.now() + 5000; running().length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    const left = running();
+    for (const pid of left) process.kill(Number(pid), 'SIGKILL');
+    return left;
+  };
   const logged = () => {
     let text = '';
     const stream = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
@@ -75,14 +83,28 @@ describe('workers started while the inputs are validated', () => {
     assert.notDeepEqual(entries(join(work, 'early-cache')), entries(lateCache));
   });
 
+  it('are stopped when validation fails, and nothing is written', async () => {
+    const bad = join(work, 'tenants', 'bench-0000.yaml');
+    const text = readFileSync(bad, 'utf8');
+    writeFileSync(bad, text.replace('costCenter: CC-1000', 'costCenter: 1000'));
+    try {
+      assert.equal(earlyWorkers({ tenantFiles: files, jobs: 2 }), 2);
+      await assert.rejects(synthesizeParallel({ tenantFiles: files, outdir: join(work, 'bad-out'), jobs: 2 }), (err: Error) => err.name === 'ValidationError' && /bench-0000\.yaml/.test(err.message));
+      assert.deepEqual(await leftWorkers(), [], 'the workers started early were stopped');
+      assert.ok(!readdirSync(work).includes('bad-out'));
+    } finally {
+      writeFileSync(bad, text);
+    }
+  });
+
   it('that the plan does not need are stopped, and the run synthesizes in-process', async () => {
     // Tenants in dev only: the file count suggests twice the tenant stacks there are.
     const few = generateTenants(join(work, 'dev-only'), PARALLEL_MIN_STACKS / 2);
     for (const f of few) writeFileSync(f, readFileSync(f, 'utf8').replace('environments: [dev, prod]', 'environments: [dev]'));
     assert.equal(earlyWorkers({ tenantFiles: few }), Math.min(availableParallelism(), 2) > 1 ? 2 : 0);
     const log = logged();
-    // The workers hold IPC channels: one left running would keep this test process from ending.
     const result = await synthesizeParallel({ tenantFiles: few, outdir: join(work, 'dev-only-out'), progress: log.progress });
+    assert.deepEqual(await leftWorkers(), [], 'the workers started early were stopped');
     assert.ok(stackCount(result.inputs) < PARALLEL_MIN_STACKS);
     assert.equal(result.stacks.length, stackCount(result.inputs));
     assert.doesNotMatch(log.text(), /processes/, 'synthesized in this process');
