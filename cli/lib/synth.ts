@@ -16,9 +16,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadInputs, type InputOptions, type Inputs } from '../../config/inputs';
-import { ENVIRONMENTS_DIR } from '../../config/load';
+import { ENVIRONMENTS_DIR, listEnvironments } from '../../config/load';
 import { MODELS_FILE } from '../../config/models';
-import { TENANTS_DIR } from '../../config/tenants';
+import { TENANTS_DIR, tenantFiles } from '../../config/tenants';
 import { sharedConcerns } from '../../stacks/names';
 import { IncrementalSynth, type IncrementalReport, type IncrementalRequest } from './cache/incremental';
 import { holdsExactly } from './cache/same-output';
@@ -27,7 +27,7 @@ import type { SynthCache } from './cache/store';
 import { createProgress, type Progress } from '../progress';
 import { checkOutputFolder, ioError, isOwnOutput, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder, type Lock } from './output-dir';
 import { REPO } from './tools';
-import type { WorkerReply, WorkerRequest } from './synth-worker';
+import type { WorkerMessage, WorkerPreload, WorkerReply, WorkerRequest } from './synth-worker';
 
 export interface SynthOptions extends InputOptions {
   readonly outdir?: string;
@@ -91,8 +91,11 @@ interface Run {
   readonly uninstall: () => void;
 }
 
-/** The output folder is checked and locked before anything else, so a refused folder costs nothing. */
-function begin(options: SynthOptions): Run {
+/**
+ * The output folder is checked and locked before anything else, so a refused folder costs
+ * nothing. `prestart` may start workers (into `workers`) that load while the inputs are validated.
+ */
+function begin(options: SynthOptions, prestart?: (workers: Set<ChildProcess>, outdir: string) => void): Run {
   const progress = options.progress ?? createProgress(true);
   const outdir = checkOutputFolder(options.outdir ?? DEFAULT_OUTDIR, { repoRoot: REPO, cwd: process.cwd(), flag: '--out' });
   try {
@@ -101,10 +104,12 @@ function begin(options: SynthOptions): Run {
     throw ioError(dirname(outdir), err, '--out');
   }
   const lock = lockFolder(outdir, { holder: 'platform synth', flag: '--out', onWait: (m) => progress.info(m) });
+  const workers = new Set<ChildProcess>();
   try {
     for (const note of recoverFolder(outdir)) progress.info(note);
     // A folder synthesized before is likely to be synthesized from the same entries again: they come from its pack.
     if (options.cache && isOwnOutput(outdir)) options.cache.usePack(outdir);
+    prestart?.(workers, outdir);
     let inputs;
     try {
       // With a cache, tenant and environment files validated before (same bytes, code and context) come from it.
@@ -120,7 +125,6 @@ function begin(options: SynthOptions): Run {
     } catch (err) {
       throw ioError(dirname(outdir), err, '--out');
     }
-    const workers = new Set<ChildProcess>();
     const uninstall = onInterrupt(() => {
       for (const w of workers) w.kill('SIGKILL');
       rmSync(staging, { recursive: true, force: true });
@@ -128,6 +132,7 @@ function begin(options: SynthOptions): Run {
     });
     return { progress, outdir, staging, inputs, lock, workers, uninstall };
   } catch (err) {
+    for (const w of workers) w.kill('SIGKILL');
     lock.release();
     throw err;
   }
@@ -189,9 +194,13 @@ function incrementalRequest(run: Run, options: SynthOptions, environments: Input
     localBackend: options.localBackend,
     cache: options.cache!,
     root: REPO,
-    // The validated inputs are fingerprinted as objects, not as files.
-    notData: [options.environmentsDir ?? ENVIRONMENTS_DIR, options.modelsFile ?? MODELS_FILE, options.tenantsDir ?? TENANTS_DIR, ...(options.tenantFiles ?? []), run.outdir],
+    notData: notData(options, run.outdir),
   };
+}
+
+/** The validated inputs are fingerprinted as objects, not as files: reading them is not a data dependency. */
+function notData(options: SynthOptions, outdir: string): string[] {
+  return [options.environmentsDir ?? ENVIRONMENTS_DIR, options.modelsFile ?? MODELS_FILE, options.tenantsDir ?? TENANTS_DIR, ...(options.tenantFiles ?? []), outdir];
 }
 
 function abort(run: Run, err: unknown): never {
@@ -241,7 +250,10 @@ export function stackCount({ environments, tenants }: Pick<Inputs, 'environments
 
 /** Synthesis that uses several processes when the run is large enough to profit. */
 export async function synthesizeParallel(options: ParallelSynthOptions = {}): Promise<SynthResult> {
-  const run = begin(options);
+  const early: WorkerHandle[] = [];
+  const run = begin(options, (workers, outdir) => {
+    for (let i = earlyWorkers(options); i > 0; i--) early.push(startWorker(workers, preloadFor(options, outdir)));
+  });
   const { environments, tenants } = run.inputs;
   let toSynthesize: number;
   let planned: IncrementalSynth | undefined;
@@ -253,20 +265,21 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
     return abort(run, err);
   }
   options.onPlan?.(toSynthesize);
-  const auto = toSynthesize >= PARALLEL_MIN_STACKS ? availableParallelism() : 1;
-  const fromEnv = Number(process.env.PLATFORM_SYNTH_JOBS) || undefined;
-  const jobs = Math.max(1, Math.min(options.jobs ?? fromEnv ?? auto, environments.length));
+  const jobs = jobCount(options, toSynthesize, environments.length);
+  // Workers started early that the plan does not need (fewer environments than expected, or little to synthesize).
+  for (const w of early.splice(jobs === 1 ? 0 : jobs)) w.child.kill('SIGKILL');
   if (jobs === 1) return inProcess(run, options, planned);
   try {
     const buckets = Array.from({ length: jobs }, (_, i) => environments.filter((_e, j) => j % jobs === i));
     const parts = buckets.map((_envs, i) => join(run.staging, `.part-${i}`));
     for (const part of parts) mkdirSync(part, { recursive: true });
     const started = Date.now();
-    run.progress.info(`- ${label(run.inputs)} in ${jobs} processes ...`);
+    run.progress.info(`- ${label(run.inputs)} in ${jobs} processes${early.length > 0 ? ' (started while the inputs were validated)' : ''} ...`);
     const replies = await Promise.all(
       buckets.map((envs, i) => {
         const { cache: _cache, ...request } = options.cache ? incrementalRequest(run, options, envs, parts[i]) : { environments: envs, tenants, models: run.inputs.models, outdir: parts[i], localBackend: options.localBackend, cache: undefined };
-        return runWorker({ ...request, ...(options.cache ? { cacheDir: options.cache.dir } : {}) }, run.workers);
+        const worker = early[i] ?? startWorker(run.workers, preloadFor(options, run.outdir));
+        return worker.run({ ...request, ...(options.cache ? { cacheDir: options.cache.dir } : {}) });
       }),
     );
     mergeParts(run.staging, parts);
@@ -277,24 +290,74 @@ export async function synthesizeParallel(options: ParallelSynthOptions = {}): Pr
   }
 }
 
-/** A worker's failure stops the others at once: abort removes the staging folder they write into. */
-function runWorker(request: WorkerRequest, workers: Set<ChildProcess>): Promise<IncrementalReport | undefined> {
-  return new Promise((done, fail) => {
-    // V8's default young generation: with --max-semi-space-size=128 one process synthesizing 400
-    // tenant stacks peaked at 508 MB instead of 278 MB, for no CPU time saved (12.4 against 12.8 s).
-    const child = fork(resolve(__dirname, 'synth-worker.ts'), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
-    workers.add(child);
-    let reply: WorkerReply | undefined;
+/** Worker processes for a run: one per environment bucket, up to the CPU count, for large runs only. */
+function jobCount(options: ParallelSynthOptions, toSynthesize: number, environments: number): number {
+  const auto = toSynthesize >= PARALLEL_MIN_STACKS ? availableParallelism() : 1;
+  const fromEnv = Number(process.env.PLATFORM_SYNTH_JOBS) || undefined;
+  return Math.max(1, Math.min(options.jobs ?? fromEnv ?? auto, environments));
+}
+
+/**
+ * Workers worth starting before validation, so that they load cdktf, the providers and the
+ * stacks (about a second of CPU each) while this process validates: only for a run that will
+ * synthesize every stack (no cache, or an empty one) and, by the file counts, is large enough
+ * for parallel synthesis. A run the cache may mostly serve starts its workers after planning,
+ * if at all. A wrong guess costs the killed workers' start-up, never a different output.
+ */
+export function earlyWorkers(options: ParallelSynthOptions): number {
+  if (options.inputs || (options.cache && !options.cache.startedEmpty)) return 0;
+  const environments = options.envs?.length || listEnvironments(options.environmentsDir).length;
+  // Every tenant in every environment: the most tenant stacks these files can make.
+  const stacks = environments * (options.tenantFiles ?? tenantFiles(options.tenantsDir)).length;
+  if (stacks < PARALLEL_MIN_STACKS) return 0;
+  const jobs = jobCount(options, stacks, environments);
+  return jobs > 1 ? jobs : 0;
+}
+
+/** What a worker loads early; the read tracer ignores what the incremental request will call not data. */
+function preloadFor(options: SynthOptions, outdir: string): WorkerPreload {
+  return { cache: Boolean(options.cache), root: REPO, ignore: options.cache ? [options.cache.dir, ...notData(options, outdir)] : [] };
+}
+
+interface WorkerHandle {
+  readonly child: ChildProcess;
+  /** Sends the request; resolves with the worker's report once it has exited. */
+  run(request: WorkerRequest): Promise<IncrementalReport | undefined>;
+}
+
+/**
+ * Starts a worker, which begins loading the app at once. A worker's failure stops the others
+ * at once: abort removes the staging folder they write into.
+ */
+function startWorker(workers: Set<ChildProcess>, preload: WorkerPreload): WorkerHandle {
+  // V8's default young generation: with --max-semi-space-size=128 one process synthesizing 400
+  // tenant stacks peaked at 508 MB instead of 278 MB, for no CPU time saved (12.4 against 12.8 s).
+  // tsx's CommonJS hooks, as cli/bin.js uses: `--import tsx` adds an ES module loader thread (about 0.2 s of CPU per worker).
+  const child = fork(resolve(__dirname, 'synth-worker.ts'), [], { execArgv: ['--require', 'tsx/cjs'], serialization: 'advanced' });
+  workers.add(child);
+  let envs = '(not started)';
+  let reply: WorkerReply | undefined;
+  const result = new Promise<IncrementalReport | undefined>((done, fail) => {
     child.on('message', (m: WorkerReply) => (reply = m));
     child.on('error', fail);
     child.on('exit', (code) => {
       workers.delete(child);
       if (reply?.ok) return done(reply.report);
-      const envs = request.environments.map((e) => e.name).join(', ');
       fail(new Error(`synth worker for ${envs} failed (exit ${code}): ${reply && !reply.ok ? reply.error : 'no reply'}`));
     });
-    child.send(request);
   });
+  // A worker killed before it got a request (not needed after all) is nobody's failure.
+  result.catch(() => undefined);
+  const send = (message: WorkerMessage) => child.send(message);
+  send({ kind: 'preload', ...preload });
+  return {
+    child,
+    run(request) {
+      envs = request.environments.map((e) => e.name).join(', ');
+      send({ kind: 'synth', ...request });
+      return result;
+    },
+  };
 }
 
 /** cdktf writes its manifest with this stringifier (sorted keys); merging must match it byte for byte. */

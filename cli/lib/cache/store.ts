@@ -115,12 +115,17 @@ export class SynthCache {
   /** undefined: not read yet; null: none, or dropped. */
   private pack?: LoadedPack | null;
   private packStale = false;
-  /** Every entry this run read or wrote (its bytes, in first-use order): what the pack holds next. */
+  /**
+   * Every entry this run read or wrote (its bytes, in first-use order): what the pack holds next.
+   * Kept only when there is a pack to write: a worker or a render keeps no copy of every entry it wrote.
+   */
   private readonly used = new Map<string, Buffer>();
 
   private constructor(
     readonly dir: string,
     private readonly options: CacheOptions,
+    /** The store held nothing when this run opened it: every stack will be synthesized. */
+    readonly startedEmpty = false,
   ) {
     const mb = Number(process.env.PLATFORM_SYNTH_CACHE_MAX_MB);
     this.maxBytes = options.maxBytes ?? (Number.isFinite(mb) && mb > 0 ? mb : DEFAULT_MAX_MB) * 1024 * 1024;
@@ -133,13 +138,15 @@ export class SynthCache {
    */
   static open(dir: string = process.env.PLATFORM_SYNTH_CACHE || DEFAULT_CACHE_DIR, options: CacheOptions = {}): SynthCache {
     const abs = checkOutputFolder(dir, { repoRoot: REPO, cwd: process.cwd(), flag: 'the synth cache (PLATFORM_SYNTH_CACHE)' });
+    let empty: boolean;
     try {
       mkdirSync(abs, { recursive: true });
-      if (isEmpty(abs)) markOwnOutput(abs);
+      empty = isEmpty(abs);
+      if (empty) markOwnOutput(abs);
     } catch (err) {
       throw ioError(abs, err, 'the synth cache (PLATFORM_SYNTH_CACHE)');
     }
-    return new SynthCache(abs, options);
+    return new SynthCache(abs, options, empty);
   }
 
   private problem(key: string, name: string, why: string): void {
@@ -195,7 +202,7 @@ export class SynthCache {
       return undefined;
     }
     this.stats.hits++;
-    this.used.set(key, raw);
+    this.remember(key, raw);
     try {
       const now = new Date();
       utimesSync(file, now, now);
@@ -205,10 +212,15 @@ export class SynthCache {
     return checked;
   }
 
+  private remember(key: string, raw: Buffer): void {
+    if (this.packFile) this.used.set(key, raw);
+  }
+
   /**
    * Reads this run's entries from the pack of `outputFolder`: the entries its last run used. The
    * CLI asks for it only for a folder synthesized before, so that runs into fresh folders (a
-   * review's base) leave no packs that nobody reads.
+   * review's base) leave no packs that nobody reads. Called before the run reads or writes an
+   * entry: only entries used after it go into the pack.
    */
   usePack(outputFolder: string): void {
     this.packFile = join(this.dir, `pack-${digest(Buffer.from(resolve(outputFolder)))}`);
@@ -338,7 +350,7 @@ export class SynthCache {
       writeFileSync(join(tmp, 'entry'), raw);
       renameSync(tmp, join(this.dir, key));
       this.stats.writes++;
-      this.used.set(key, raw);
+      this.remember(key, raw);
     } catch {
       // Stored meanwhile by another run, or the disk is full: the cache is an optimisation, the
       // output does not depend on this write.
