@@ -108,21 +108,20 @@ interface TokenMarkers {
 
 let markers: TokenMarkers | undefined;
 
-const charSet = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
-const BEFORE_E = charSet('-|.+0123456789');
-const AFTER_E = charSet('-|.+eE0123456789');
-
 /**
- * Whether cdktf's pattern for numbers encoded in strings (encoding.js `NUMBER_TOKEN_REGEX`,
- * `[-|\d|.\+]+(e[-|\d|.|e|E|\+]+)`) matches somewhere in `s`: exactly when an `e` has one of
- * the first class before it and one of the second after it. A scan instead of the expression:
- * most strings have an `e`, few have one between digits.
+ * cdktf's pattern for numbers encoded in strings (encoding.js `NUMBER_TOKEN_REGEX`), taken from
+ * cdktf itself once it is loaded, without the global flag so a test keeps no state.
  */
+let encodedNumber: RegExp | undefined;
+
+/** Whether cdktf would look for an encoded number in `s`; every such number has an `e`. */
 export function mayHoldEncodedNumber(s: string): boolean {
-  for (let i = s.indexOf('e', 1); i !== -1 && i < s.length - 1; i = s.indexOf('e', i + 1)) {
-    if (BEFORE_E.has(s.charCodeAt(i - 1)) && AFTER_E.has(s.charCodeAt(i + 1))) return true;
+  if (!s.includes('e')) return false;
+  if (!encodedNumber) {
+    const { TokenString } = require('cdktf/lib/tokens/private/encoding') as { TokenString: { forNumbers(s: string): { re: RegExp } } };
+    encodedNumber = new RegExp(TokenString.forNumbers('').re.source);
   }
-  return false;
+  return encodedNumber.test(s);
 }
 
 // The string, list and map markers all contain `{TfToken[`.

@@ -152,7 +152,7 @@ function fullSynths(): { cdktfs: string; shortcuts: string } {
   return (synths ??= { cdktfs: synth('cdktf', { PLATFORM_CDKTF_RESOLVE: '1' }), shortcuts: synth('shortcuts', {}) });
 }
 
-describe('encoded numbers found by a scan', () => {
+describe('strings that may hold an encoded number', () => {
   const cdktfs = (s: string) => TokenString.forNumbers(s).test();
   /** Every string of up to `length` characters from the characters around an `e` that matter. */
   function strings(length: number): string[] {
@@ -179,7 +179,7 @@ describe('encoded numbers found by a scan', () => {
     assert.deepEqual(disagree(mayHoldEncodedNumber, [...found]), []);
   });
 
-  it('negative control: a scan that forgets `|` before the `e` is caught', () => {
+  it('negative control: a check that misses `|` before the `e` is caught', () => {
     const forgetful = (s: string) => mayHoldEncodedNumber(s.replaceAll('|e', 'xe'));
     assert.ok(disagree(forgetful, strings(3)).includes('|e0'));
   });
