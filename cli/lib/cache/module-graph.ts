@@ -98,7 +98,8 @@ const EXTENSIONS = ['.ts', '.tsx', '.js', '.cjs', '.mjs', '.json'];
 
 function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    // Most candidates do not exist: no exception is made for those (one per candidate was a good part of a graph's cost).
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
