@@ -117,6 +117,12 @@ export class SynthCache {
   private packStale = false;
   /** Every entry this run read or wrote (its bytes, in first-use order): what the pack holds next. */
   private readonly used = new Map<string, Buffer>();
+  /**
+   * Entries this run read and checked, by key: read again (a review's base and head share all
+   * but the changed stacks), they are served from here, as checked, instead of read, hashed and
+   * touched a second time. Removing or writing a key forgets it.
+   */
+  private readonly checkedThisRun = new Map<string, { kind: string; parts: Map<string, Buffer>; packed: boolean }>();
 
   private constructor(
     readonly dir: string,
@@ -156,6 +162,7 @@ export class SynthCache {
   /** Removes an entry (a damaged one, or a first-level entry that grew). */
   remove(key: string): void {
     this.used.delete(key);
+    this.checkedThisRun.delete(key);
     const trash = join(this.dir, `.trash-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       renameSync(join(this.dir, key), trash);
@@ -174,10 +181,17 @@ export class SynthCache {
 
   private read(key: string, kind: string, name: string): Map<string, Buffer> | undefined {
     if (!KEY.test(key)) throw new Error(`synth cache: not a fingerprint: ${key}`);
+    const seen = this.checkedThisRun.get(key);
+    if (seen && seen.kind === kind) {
+      this.stats.hits++;
+      if (seen.packed) this.stats.packHits++;
+      return seen.parts;
+    }
     const packed = this.fromPack(key, kind, name);
     if (packed) {
       this.stats.hits++;
       this.stats.packHits++;
+      this.checkedThisRun.set(key, { kind, parts: packed, packed: true });
       return packed;
     }
     const file = join(this.dir, key, 'entry');
@@ -196,6 +210,7 @@ export class SynthCache {
     }
     this.stats.hits++;
     this.used.set(key, raw);
+    this.checkedThisRun.set(key, { kind, parts: checked, packed: false });
     try {
       const now = new Date();
       utimesSync(file, now, now);
@@ -329,6 +344,7 @@ export class SynthCache {
 
   private write(key: string, kind: string, name: string, parts: Record<string, string | Buffer>): void {
     if (!KEY.test(key)) throw new Error(`synth cache: not a fingerprint: ${key}`);
+    this.checkedThisRun.delete(key);
     const buffers = Object.entries(parts).map(([part, v]) => [part, Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8')] as const);
     const header: Header = { format: CACHE_FORMAT, key, kind, name, parts: buffers.map(([part, b]) => [part, b.length, digest(b)]) };
     const tmp = join(this.dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
