@@ -52,8 +52,9 @@ export type AppName = keyof typeof APPS;
 
 /**
  * The charts, loaded on the first app that must be built (a cached app needs only its view):
- * they are most of what rendering loads, and a review whose apps all come from the cache never
- * builds one. A literal require, so the render cache's module graph still covers every chart.
+ * they are over half of the modules rendering loads, and a review whose apps all come from the
+ * cache never builds one. A literal require, so the render cache's module graph still covers
+ * every chart.
  */
 const builders = () => require('./render-apps') as typeof import('./render-apps');
 
