@@ -22,6 +22,11 @@ export interface InputOptions {
   /** Explicit tenant files instead of every file in tenantsDir. */
   readonly tenantFiles?: string[];
   readonly modelsFile?: string;
+  /**
+   * The model catalogue, validated before from the same file (a review's base whose models file
+   * is the working tree's): not read or validated again.
+   */
+  readonly models?: ModelCatalogue;
   /** Tenants validated before (the CLI's synth cache); cross-tenant checks run over them all the same. */
   readonly tenantMemo?: TenantMemoFactory;
   /** Environments validated before (the CLI's synth cache); checks across environments run all the same. */
@@ -86,7 +91,7 @@ export function loadInputs(options: InputOptions = {}): Inputs {
   const wanted = options.envs ?? [];
   const allNames = [...new Set([...listEnvironments(dir), ...wanted])];
   const allEnvironments = attempt(() => loadEnvironments(allNames, dir, options.environmentMemo));
-  const models = attempt(() => loadModelCatalogue(options.modelsFile ?? MODELS_FILE));
+  const models = options.models ?? attempt(() => loadModelCatalogue(options.modelsFile ?? MODELS_FILE));
   // Tenants can only be checked against valid environments and a valid catalogue.
   const loaded =
     allEnvironments && models

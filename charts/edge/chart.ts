@@ -11,8 +11,9 @@ import { platformRoute, routeTrafficPolicy, type RouteContracts } from './routes
 import { signInClientSecret, signInPolicy, type GatewaySignIn } from './sign-in';
 import { edgeDashboard, edgeRuleGroups, routeProbe } from './probes';
 import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
+import { EDGE_APP } from '../app-names';
 
-export const EDGE_APP = 'edge';
+export { EDGE_APP };
 
 export interface EdgeChartProps {
   readonly env: string;

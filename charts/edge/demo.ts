@@ -12,8 +12,9 @@ import { GATEWAY_PROXY_PEER, PLATFORM_NAMESPACE } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { PlatformService } from '../workloads/service';
 import { smokeObjects } from './smoke';
+import { DEMO_APP } from '../app-names';
 
-export const DEMO_APP = 'edge-demo';
+export { DEMO_APP };
 
 export interface DemoChartProps {
   readonly environment: string;

@@ -15,8 +15,9 @@ import { ADDONS } from '../../catalog/addons';
 import { gatewayClientCertificate, gatewayConfig, tenantMcpRoute, tenantSecurityPolicy, tenantTrafficPolicy, toolServerBackend, type HubIdentity, type TenantTools } from './gateway';
 import { McpToolServerWorkload } from './tool-server';
 import { McpAuditWriter } from './audit-writer';
+import { MCP_HUB_APP } from '../app-names';
 
-export const MCP_HUB_APP = 'mcp-hub';
+export { MCP_HUB_APP };
 
 export const MCP_HUB_LABELS = {
   'app.kubernetes.io/name': MCP_HUB_APP,

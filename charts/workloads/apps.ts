@@ -6,6 +6,7 @@
  * digests, renders no objects (docs/workloads.md explains why that is safe).
  */
 import type { AppBuilder, RenderContext } from '../app-builder';
+import { AGENT_SERVICES_APP, LLM_ROUTER_APP, LLM_SERVING_APP, type WorkloadAppName } from '../app-names';
 import { TENANTS_DIR } from '../../config/tenants';
 import { IMAGE_LOCK_FILE, loadImageLock, loadWorkloadsConfig, tenantFile, WORKLOADS_FILE, type ImageName } from '../../config/workloads';
 import { positionOf, ValidationError } from '../../config/yaml-validate';
@@ -83,24 +84,24 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
     names.every((n) => p.images[n]) ? (Object.fromEntries(names.map((n) => [n, p.images[n]])) as Record<K, ImageRef>) : undefined;
 
   return {
-    'agent-services': (app, ctx) => {
+    [AGENT_SERVICES_APP]: (app, ctx) => {
       const p = plan(ctx);
       const images = all(p, ['gateway', 'orchestrator', 'repo-adapter', 'patch-worker']);
       if (!images) return;
-      new AgentServicesChart(app, 'agent-services', {
+      new AgentServicesChart(app, AGENT_SERVICES_APP, {
         plan: p,
         images: { gateway: images.gateway, orchestrator: images.orchestrator, repoAdapter: images['repo-adapter'], patchWorker: images['patch-worker'] },
         gatewayHost: `api.${ctx.env.dns.zoneName}`,
       });
     },
-    'llm-serving': (app, ctx) => {
+    [LLM_SERVING_APP]: (app, ctx) => {
       // Checked before the images are looked at: a bad set fails every render.
       const sets = goldenSets(ctx);
       const p = plan(ctx);
       const images = all(p, ['vllm', 'litellm']);
       if (!images || p.served.length === 0) return;
       const s = p.config.serving;
-      const chart = new VllmServingChart(app, 'llm-serving', {
+      const chart = new VllmServingChart(app, LLM_SERVING_APP, {
         image: images.vllm,
         models: p.served,
         gpuPool: p.gpuPool,
@@ -210,12 +211,12 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         cloudEndpoints: p.config.agents.cloudEndpoints,
       });
     },
-    'llm-router': (app, ctx) => {
+    [LLM_ROUTER_APP]: (app, ctx) => {
       const sets = goldenSets(ctx);
       const p = plan(ctx);
       const images = all(p, ['litellm', 'sql-exporter', 'presidio-analyzer', 'presidio-anonymizer']);
       if (!images) return;
-      const chart = new LlmRouterChart(app, 'llm-router', {
+      const chart = new LlmRouterChart(app, LLM_ROUTER_APP, {
         environment: p.env,
         image: images.litellm,
         spendExporterImage: images['sql-exporter'],
@@ -295,7 +296,8 @@ export function workloadApps(files: WorkloadFiles = {}): Record<string, AppBuild
         tenants,
       });
     },
-  };
+    // Exactly the names charts/app-names.ts lists, which cli/lib/render.ts keys apps on without loading this module.
+  } satisfies Record<WorkloadAppName, AppBuilder>;
 }
 
 export const WORKLOAD_APPS: Record<string, AppBuilder> = workloadApps();

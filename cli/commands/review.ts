@@ -10,6 +10,7 @@ import type { runReview as RunReview } from '../lib/review/run';
 import { headCommit, pipelineRunUrl, ReviewInputError } from '../lib/review/synth-ref';
 import { checkPrerequisites } from '../lib/review/prerequisites';
 import { startCheckov, type CheckovSession } from '../lib/checkov-session';
+import { takeEarlyCheckov } from '../lib/review/early-checkov';
 
 const FORMATS = ['markdown', 'json', 'sarif', 'affected'] as const;
 type Format = (typeof FORMATS)[number];
@@ -61,50 +62,62 @@ export const reviewCommand: Command = {
     'no-cache': { type: 'boolean' },
   },
   async run(values, _positionals, ctx) {
-    const base = (values.base as string | undefined) ?? '';
-    const format = values.format as Format;
-    const reportDir = values['report-dir'] ? resolve(ctx.cwd, String(values['report-dir'])) : undefined;
-    if (!FORMATS.includes(format)) return cannotReview(ctx, base, 'markdown', reportDir, `unknown --format ${format}; use one of ${FORMATS.join(', ')}`, EXIT.USAGE);
-    if (!base) return cannotReview(ctx, base, format, reportDir, '--base is required (e.g. --base origin/main)', EXIT.USAGE);
-    let review: Review;
-    // The list of stacks to deploy never depends on the policy tools.
-    const policy = !values['no-policy'] && format !== 'affected';
-    let checkov: CheckovSession | undefined;
+    // Started by cli/bin.js for this command line (early-checkov.ts): this command's from now on, used by the policy checks or ended.
+    const early = takeEarlyCheckov();
     try {
-      // The policy tools before checkov starts (the review checks the rest, --plan's included).
-      checkPrerequisites({ policy, plan: false });
-      // Importing checkov takes seconds: started before the review's own modules load, it is ready about when the sides are synthesized.
-      if (policy) checkov = startCheckov();
-      // Loaded with the command: synth, render and the charts are not every command's cost.
-      const { runReview } = require('../lib/review/run') as { runReview: typeof RunReview };
-      review = await runReview({
-        repo: REPO_ROOT,
-        base,
-        policy,
-        checkov,
-        gitops: format !== 'affected',
-        plan: Boolean(values.plan),
-        approveDestroy: Boolean(values['approve-destroy']),
-        cache: !values['no-cache'],
-        progress: ctx.progress,
-      });
-    } catch (err) {
-      if (err instanceof MissingToolError) return cannotReview(ctx, base, format, reportDir, err.message, EXIT.MISSING_TOOL);
-      if (err instanceof ValidationError) {
-        const n = err.problems.length;
-        return cannotReview(ctx, base, format, reportDir, `the working tree has invalid input (${n} problem${n === 1 ? '' : 's'}): ${err.problems.map(formatProblem).join('\n')}`, EXIT.CANNOT_REVIEW);
-      }
-      if (err instanceof ReviewInputError || err instanceof UsageError) return cannotReview(ctx, base, format, reportDir, err.message, EXIT.CANNOT_REVIEW);
-      // A bug still leaves a report behind, then surfaces as an internal error with its stack.
-      cannotReview(ctx, base, format, reportDir, `internal error: ${(err as Error)?.message ?? String(err)}`, EXIT.INTERNAL);
-      throw err;
+      return await reviewCommandLine(values, ctx, early);
     } finally {
-      checkov?.close();
+      early?.close();
     }
-    const outputs = { markdown: renderMarkdown(review), json: renderJson(review), sarif: renderSarif(review), affected: affectedStacks(review).map((s) => `${s}\n`).join('') };
-    writeReports(reportDir, outputs);
-    ctx.stdout.write(outputs[format]);
-    if (format === 'affected') return EXIT.OK;
-    return blocking(review) ? EXIT.INVALID_INPUT : EXIT.OK;
   },
 };
+
+/** The command proper; `early`: a checkov session started for it, or none. */
+async function reviewCommandLine(values: Record<string, unknown>, ctx: CommandContext, early: CheckovSession | undefined): Promise<ExitCode> {
+  const base = (values.base as string | undefined) ?? '';
+  const format = values.format as Format;
+  const reportDir = values['report-dir'] ? resolve(ctx.cwd, String(values['report-dir'])) : undefined;
+  if (!FORMATS.includes(format)) return cannotReview(ctx, base, 'markdown', reportDir, `unknown --format ${format}; use one of ${FORMATS.join(', ')}`, EXIT.USAGE);
+  if (!base) return cannotReview(ctx, base, format, reportDir, '--base is required (e.g. --base origin/main)', EXIT.USAGE);
+  let review: Review;
+  // The list of stacks to deploy never depends on the policy tools.
+  const policy = !values['no-policy'] && format !== 'affected';
+  let checkov: CheckovSession | undefined;
+  try {
+    // The policy tools before checkov starts here (the review checks the rest, --plan's included); a session cli/bin.js started is ended if one is missing.
+    checkPrerequisites({ policy, plan: false });
+    // Importing checkov takes seconds: started before the review's own modules load (or by cli/bin.js, before the command line's), it is ready about when the sides are synthesized.
+    if (policy) checkov = early ?? startCheckov();
+    else early?.close();
+    // Loaded with the command: synth, render and the charts are not every command's cost.
+    const { runReview } = require('../lib/review/run') as { runReview: typeof RunReview };
+    review = await runReview({
+      repo: REPO_ROOT,
+      base,
+      policy,
+      checkov,
+      gitops: format !== 'affected',
+      plan: Boolean(values.plan),
+      approveDestroy: Boolean(values['approve-destroy']),
+      cache: !values['no-cache'],
+      progress: ctx.progress,
+    });
+  } catch (err) {
+    if (err instanceof MissingToolError) return cannotReview(ctx, base, format, reportDir, err.message, EXIT.MISSING_TOOL);
+    if (err instanceof ValidationError) {
+      const n = err.problems.length;
+      return cannotReview(ctx, base, format, reportDir, `the working tree has invalid input (${n} problem${n === 1 ? '' : 's'}): ${err.problems.map(formatProblem).join('\n')}`, EXIT.CANNOT_REVIEW);
+    }
+    if (err instanceof ReviewInputError || err instanceof UsageError) return cannotReview(ctx, base, format, reportDir, err.message, EXIT.CANNOT_REVIEW);
+    // A bug still leaves a report behind, then surfaces as an internal error with its stack.
+    cannotReview(ctx, base, format, reportDir, `internal error: ${(err as Error)?.message ?? String(err)}`, EXIT.INTERNAL);
+    throw err;
+  } finally {
+    checkov?.close();
+  }
+  const outputs = { markdown: renderMarkdown(review), json: renderJson(review), sarif: renderSarif(review), affected: affectedStacks(review).map((s) => `${s}\n`).join('') };
+  writeReports(reportDir, outputs);
+  ctx.stdout.write(outputs[format]);
+  if (format === 'affected') return EXIT.OK;
+  return blocking(review) ? EXIT.INVALID_INPUT : EXIT.OK;
+}

@@ -12,7 +12,17 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MissingToolError } from '../exit-codes';
-import { CHECKOV_ENV, REPO, type ToolCall } from './tools';
+import type { ToolCall } from './tools';
+
+/**
+ * The repository root (tools.ts REPO), and the environment every checkov call has (tools.ts
+ * checkovCall takes it from here): this module is loaded by cli/bin.js before anything else
+ * (review/early-checkov.ts), so it does not load tools.ts and the YAML parser with it.
+ */
+const REPO = resolve(__dirname, '../..');
+
+/** Offline: no guideline download, no telemetry. A checkov session starts with it. */
+export const CHECKOV_ENV: Readonly<Record<string, string>> = { BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false' };
 
 /** The venv scripts/tools.sh installs checkov into, and the console script it makes. */
 const VENV = resolve(REPO, '.tools/checkov-venv');

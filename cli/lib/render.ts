@@ -5,42 +5,16 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { App } from 'cdk8s';
 import type { RenderContext } from '../../charts/app-builder';
-import { GatekeeperPoliciesChart, POLICY_APP } from '../../charts/policies/chart';
-import { budgetRuleGroups } from '../../charts/observability/budget-rules';
-import { ObservabilityChart } from '../../charts/observability/chart';
-import { loadDashboards } from '../../charts/observability/dashboards';
-import { operationsRuleGroups } from '../../charts/observability/operations';
-import { platformDashboards } from '../../charts/observability/platform-dashboards';
-import { ledgerDashboards } from '../../charts/observability/ledger-dashboards';
-import { sloRuleGroups } from '../../charts/observability/slo';
-import { thanosRuleGroups } from '../../charts/observability/thanos-rules';
-import { temporalRuleGroups } from '../../charts/observability/temporal-rules';
-import { auditRuleGroups } from '../../charts/audit/alerts';
-import { goldenSetRuleGroups } from '../../charts/golden-sets/alerts';
-import { ledgerRuleGroups } from '../../charts/ledger/alerts';
-import { rolloutRuleGroups } from '../../charts/observability/rollout-rules';
-import { ADDON_MONITORS } from '../../catalog/addon-monitors';
-import { registryLoginServer } from '../../catalog/registry-mirrors';
-import { PlatformAppsChart } from '../../charts/platform-apps/chart';
-import { EDGE_APP, EdgeChart } from '../../charts/edge/chart';
-import { loadServiceContract } from '../../config/gateway-contract';
-import { gatewaySignIn } from '../../charts/edge/sign-in';
-import { DEMO_APP } from '../../charts/edge/demo';
+import { DEMO_APP, EDGE_APP, IMAGE_SIGNATURES_APP, MCP_HUB_APP, N8N_APP, OBSERVABILITY_APP, POLICY_APP, WORKLOAD_APP_NAMES, type WorkloadAppName } from '../../charts/app-names';
 import { GATEWAY_NAMESPACE } from '../../catalog/edge';
-import { WORKLOAD_APPS } from '../../charts/workloads/apps';
 import { workloadTenants } from '../../charts/workloads/tenant-view';
 import { observabilityTenants } from '../../charts/observability/tenant-view';
-import { MCP_HUB_APP } from '../../charts/mcp-hub/chart';
 import { MCP_HUB_NAMESPACE } from '../../catalog/mcp-tools';
 import { ADDONS, type AddonName } from '../../catalog/addons';
 import { PLATFORM_NAMESPACE, SERVING_NAMESPACE } from '../../charts/workloads/names';
-import { N8N_APP } from '../../charts/control-plane/n8n';
 import { N8N_NAMESPACE } from '../../catalog/services';
 import type { EnvironmentConfig } from '../../config/schema';
-import { environmentPolicyApp, imageSignatureObjects } from './gatekeeper';
-import { IMAGE_SIGNATURES_APP } from '../../charts/policies/image-signatures';
 import { renderWithCache, type RenderItem, type RenderReport } from './cache/render-cache';
 import type { SynthCache } from './cache/store';
 import { ioError, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder } from './output-dir';
@@ -48,15 +22,12 @@ import { ioError, lockFolder, onInterrupt, recoverFolder, replaceFolder, staging
 export const RENDERED_DIR = resolve(__dirname, '../../rendered');
 
 /**
- * A rendered app: its view of the validated inputs (what it reads of the tenants and the model
- * catalogue, undefined for neither) and how it is built from its environment and that view. The
- * builder gets nothing else, and the render cache keys the app on the view's hash
- * (cli/lib/cache/render-cache.ts): an edit outside every app's view re-renders nothing.
+ * A rendered app's view of the validated inputs: what it reads of the tenants and the model
+ * catalogue (undefined for neither). Its builder (cli/lib/render-apps.ts) gets nothing else, and
+ * the render cache keys the app on the view's hash (cli/lib/cache/render-cache.ts): an edit
+ * outside every app's view re-renders nothing.
  */
-export interface RenderedApp<V = unknown> {
-  view(env: EnvironmentConfig, inputs: AppInputs): V;
-  build(app: App, env: EnvironmentConfig, view: V): void;
-}
+export type AppView = (env: EnvironmentConfig, inputs: AppInputs) => unknown;
 
 /** What views are taken from: the active tenants (retired ones listed apart) and the catalogue, and the workload apps' shared view. */
 export interface AppInputs {
@@ -65,60 +36,27 @@ export interface AppInputs {
   readonly workloads: RenderInputs;
 }
 
-const rendered = <V>(a: RenderedApp<V>): RenderedApp => a as RenderedApp;
 const NO_VIEW = (): undefined => undefined;
 
-/** app name -> its view and chart builder. */
-export const APPS: Record<string, RenderedApp> = {
-  [POLICY_APP]: rendered({ view: NO_VIEW, build: (app, env) => new GatekeeperPoliciesChart(app, POLICY_APP, { objects: environmentPolicyApp(env) }) }),
-  // Same chart shape: a template (wave -10) and its constraint (wave 0).
-  [IMAGE_SIGNATURES_APP]: rendered({
-    view: NO_VIEW,
-    build: (app, env) => {
-      if (env.addons.ratify.enabled) new GatekeeperPoliciesChart(app, IMAGE_SIGNATURES_APP, { objects: imageSignatureObjects(env) });
-    },
-  }),
-  observability: rendered({
-    // The tenants' LLM budget rules and cost dashboards are its only tenant-dependent parts.
-    view: (env, { active }) => observabilityTenants(env.name, active.tenants),
-    build: (app, env, tenants) =>
-      new ObservabilityChart(app, 'observability', {
-        ruleSets: {
-          'platform-slos': sloRuleGroups(),
-          'agent-operations': operationsRuleGroups(),
-          'tenant-llm-budgets': budgetRuleGroups(tenants, env.name),
-          'audit-archive': auditRuleGroups(),
-          'golden-sets': goldenSetRuleGroups(),
-          'ledger-load': ledgerRuleGroups(),
-          // As many sidecars as Prometheus replicas, as many Store Gateways as the Thanos chart runs (both checked against the charts).
-          thanos: thanosRuleGroups({ sidecars: env.addons.highAvailability ? 2 : 1, storeGateways: env.addons.highAvailability ? 2 : 1 }),
-          temporal: env.addons.temporal.enabled ? temporalRuleGroups() : [],
-          'canary-delivery': env.addons.argoRollouts.enabled ? rolloutRuleGroups() : [],
-        },
-        dashboards: [...loadDashboards(), ...platformDashboards((a) => env.addons[a].enabled), ...ledgerDashboards(tenants, env.name)].sort((a, b) => a.name.localeCompare(b.name)),
-        monitors: ADDON_MONITORS.filter((m) => env.addons[m.addon].enabled),
-        thanos: {
-          highAvailability: env.addons.highAvailability,
-          metricsDays: env.observability.retention.metricsDays,
-          prometheusVolumeGi: env.observability.prometheusVolumeGi,
-          registryLoginServer: registryLoginServer(env),
-        },
-      }),
-  }),
-  ...Object.fromEntries(Object.entries(WORKLOAD_APPS).map(([name, build]) => [name, rendered<RenderInputs>({ view: (_env, { workloads }) => workloads, build: (app, env, view) => build(app, { ...view, env }) })])),
-  [EDGE_APP]: rendered({
-    view: NO_VIEW,
-    build: (app, env) =>
-      new EdgeChart(app, EDGE_APP, {
-        env: env.name,
-        zone: env.dns.zoneName,
-        probes: env.addons.blackboxExporter.enabled && env.addons.kubePrometheusStack.enabled,
-        canaries: env.addons.argoRollouts.enabled,
-        contracts: { agentGateway: loadServiceContract().operations },
-        ...(env.network.edge.signIn ? { signIn: gatewaySignIn(env.network.edge.signIn, env.aks.adminGroupObjectIds) } : {}),
-      }),
-  }),
-};
+/** app name -> its view, in the order of rendered/<env>/apps. */
+export const APPS = {
+  [POLICY_APP]: NO_VIEW,
+  [IMAGE_SIGNATURES_APP]: NO_VIEW,
+  // The tenants' LLM budget rules and cost dashboards are its only tenant-dependent parts.
+  [OBSERVABILITY_APP]: (env: EnvironmentConfig, { active }: AppInputs) => observabilityTenants(env.name, active.tenants),
+  ...(Object.fromEntries(WORKLOAD_APP_NAMES.map((name) => [name, (_env: EnvironmentConfig, { workloads }: AppInputs) => workloads])) as Record<WorkloadAppName, (env: EnvironmentConfig, inputs: AppInputs) => RenderInputs>),
+  [EDGE_APP]: NO_VIEW,
+} satisfies Record<string, AppView>;
+
+export type AppName = keyof typeof APPS;
+
+/**
+ * The charts, loaded on the first app that must be built (a cached app needs only its view):
+ * they are over half of the modules rendering loads, and a review whose apps all come from the
+ * cache never builds one. A literal require, so the render cache's module graph still covers
+ * every chart.
+ */
+const builders = () => require('./render-apps') as typeof import('./render-apps');
 
 export type RenderInputs = Omit<RenderContext, 'env'>;
 
@@ -163,32 +101,12 @@ export function platformApps(env: EnvironmentConfig): { name: string; namespace:
 export function renderItems(environments: EnvironmentConfig[], inputs: AppInputs): RenderItem[] {
   const items: RenderItem[] = [];
   for (const env of environments) {
-    for (const [name, spec] of Object.entries(APPS)) {
-      const view = spec.view(env, inputs);
-      items.push({
-        file: join(env.name, name, 'manifests.yaml'),
-        env,
-        app: name,
-        view,
-        build: () => {
-          const app = new App();
-          spec.build(app, env, view);
-          return app.synthYaml();
-        },
-      });
+    for (const [name, viewOf] of Object.entries(APPS) as [AppName, AppView][]) {
+      const view = viewOf(env, inputs);
+      items.push({ file: join(env.name, name, 'manifests.yaml'), env, app: name, view, build: () => builders().buildApp(name, env, view) });
     }
     if (env.addons.argocd.enabled) {
-      items.push({
-        file: join(env.name, APPS_APP, 'manifests.yaml'),
-        env,
-        app: APPS_APP,
-        view: undefined,
-        build: () => {
-          const app = new App();
-          new PlatformAppsChart(app, APPS_APP, { env: env.name, ...env.addons.gitops, apps: platformApps(env) });
-          return app.synthYaml();
-        },
-      });
+      items.push({ file: join(env.name, APPS_APP, 'manifests.yaml'), env, app: APPS_APP, view: undefined, build: () => builders().buildAppOfApps(APPS_APP, env, platformApps(env)) });
     }
   }
   return items;

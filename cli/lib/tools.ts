@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { MissingToolError } from '../exit-codes';
+import { CHECKOV_ENV } from './checkov-session';
 
 export const REPO = resolve(__dirname, '../..');
 export type ToolName = 'opa' | 'conftest' | 'gator' | 'actionlint' | 'helm' | 'promtool' | 'amtool' | 'checkov' | 'litellm-python' | 'mlflow' | 'shellcheck';
@@ -142,8 +143,8 @@ export interface CheckovReport {
   readonly passedByStack: Map<string, number>;
 }
 
-/** Offline: no guideline download, no telemetry. A checkov session (checkov-session.ts) starts with it. */
-export const CHECKOV_ENV: Readonly<Record<string, string>> = { BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false' };
+/** Offline: no guideline download, no telemetry (defined with the checkov session, which starts with it). */
+export { CHECKOV_ENV };
 
 /** checkov (terraform_json) over a folder of stacks (`-d`) or some stack files (`-f`). */
 export function checkovCall(target: string[]): ToolCall<CheckovReport> {

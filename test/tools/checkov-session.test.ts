@@ -11,6 +11,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCheckov, type CheckovSession } from '../../cli/lib/checkov-session';
+import { startEarlyCheckov, takeEarlyCheckov } from '../../cli/lib/review/early-checkov';
+import { reviewCommand } from '../../cli/commands/review';
+import { createProgress } from '../../cli/progress';
 import { changedStacks, readSynthOutput } from '../../cli/lib/review/diff';
 import { policyDelta } from '../../cli/lib/review/policy-delta';
 import { callAsync, checkovCall, REPO, type ToolCall, type ToolResult } from '../../cli/lib/tools';
@@ -144,5 +147,20 @@ describe('checkov session', () => {
     const orphan = Number(child.stdout.trim());
     assert.ok(orphan > 0, child.stdout);
     assert.deepEqual(await gone(orphan), []);
+  });
+
+  it('started early (cli/bin.js) for a review: taken once by the command, and ended by one that stops at its arguments', async () => {
+    assert.equal(startEarlyCheckov(['review', '--no-policy']), undefined, 'none without the policy checks');
+    assert.equal(takeEarlyCheckov(), undefined);
+
+    const early = startEarlyCheckov(['review', '--format', 'bogus']);
+    const pid = pidOf(early!);
+    assert.notDeepEqual(groupMembers(pid), []);
+    const out: string[] = [];
+    const ctx = { cwd: REPO, stdout: { write: (s: string) => out.push(s) }, stderr: { write: () => true }, progress: createProgress(true) } as never;
+    // The command takes the session at its start, so a second command finds none; an unknown format stops it before any work.
+    assert.equal(await reviewCommand.run({ base: 'HEAD', format: 'bogus' }, [], ctx), 2);
+    assert.equal(takeEarlyCheckov(), undefined, 'taken by the command');
+    assert.deepEqual(await gone(pid), [], 'ended with the command');
   });
 });

@@ -74,19 +74,32 @@ const SPECIFIERS = [
   /\b(?:require(?:\.resolve)?|import)\s*\(\s*(['"])([^'"]+)\1\s*\)/g,
 ];
 
+/**
+ * By source text, for the whole process: a review builds a graph for each side's stacks and one
+ * for the rendered apps, over mostly the same files, and scanning is most of a graph's cost. A
+ * file is still read every time, so an edited file is scanned again.
+ */
+const specifiersByText = new Map<string, readonly string[]>();
+
 /** Every module specifier written in a TypeScript source. */
 export function importSpecifiers(text: string): string[] {
-  const code = stripComments(text);
-  const found = new Set<string>();
-  for (const re of SPECIFIERS) for (const m of code.matchAll(re)) found.add(m[2]);
-  return [...found];
+  let specs = specifiersByText.get(text);
+  if (!specs) {
+    const code = stripComments(text);
+    const found = new Set<string>();
+    for (const re of SPECIFIERS) for (const m of code.matchAll(re)) found.add(m[2]);
+    specs = [...found];
+    specifiersByText.set(text, specs);
+  }
+  return [...specs];
 }
 
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.cjs', '.mjs', '.json'];
 
 function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    // Most candidates do not exist: no exception is made for those (one per candidate was a good part of a graph's cost).
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }

@@ -120,6 +120,12 @@ export class SynthCache {
    * Kept only when there is a pack to write: a worker or a render keeps no copy of every entry it wrote.
    */
   private readonly used = new Map<string, Buffer>();
+  /**
+   * Entries this run read and checked, by key: read again (a review's base and head share all
+   * but the changed stacks), they are served from here, as checked, instead of read, hashed and
+   * touched a second time. Removing or writing a key forgets it.
+   */
+  private readonly checkedThisRun = new Map<string, { kind: string; parts: Map<string, Buffer>; packed: boolean }>();
 
   private constructor(
     readonly dir: string,
@@ -163,6 +169,7 @@ export class SynthCache {
   /** Removes an entry (a damaged one, or a first-level entry that grew). */
   remove(key: string): void {
     this.used.delete(key);
+    this.checkedThisRun.delete(key);
     const trash = join(this.dir, `.trash-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       renameSync(join(this.dir, key), trash);
@@ -181,10 +188,17 @@ export class SynthCache {
 
   private read(key: string, kind: string, name: string): Map<string, Buffer> | undefined {
     if (!KEY.test(key)) throw new Error(`synth cache: not a fingerprint: ${key}`);
+    const seen = this.checkedThisRun.get(key);
+    if (seen && seen.kind === kind) {
+      this.stats.hits++;
+      if (seen.packed) this.stats.packHits++;
+      return seen.parts;
+    }
     const packed = this.fromPack(key, kind, name);
     if (packed) {
       this.stats.hits++;
       this.stats.packHits++;
+      this.checkedThisRun.set(key, { kind, parts: packed, packed: true });
       return packed;
     }
     const file = join(this.dir, key, 'entry');
@@ -203,6 +217,7 @@ export class SynthCache {
     }
     this.stats.hits++;
     this.remember(key, raw);
+    this.checkedThisRun.set(key, { kind, parts: checked, packed: false });
     try {
       const now = new Date();
       utimesSync(file, now, now);
@@ -341,6 +356,7 @@ export class SynthCache {
 
   private write(key: string, kind: string, name: string, parts: Record<string, string | Buffer>): void {
     if (!KEY.test(key)) throw new Error(`synth cache: not a fingerprint: ${key}`);
+    this.checkedThisRun.delete(key);
     const buffers = Object.entries(parts).map(([part, v]) => [part, Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8')] as const);
     const header: Header = { format: CACHE_FORMAT, key, kind, name, parts: buffers.map(([part, b]) => [part, b.length, digest(b)]) };
     const tmp = join(this.dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);

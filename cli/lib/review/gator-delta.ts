@@ -7,7 +7,7 @@
  * namespace selectors), and gator gets only the constraints that can match them (gator-scope.ts:
  * it compiles every template it is given). Both sides run at once.
  */
-import { POLICY_APP } from '../../../charts/policies/chart';
+import { POLICY_APP } from '../../../charts/app-names';
 import { isPolicyObject } from '../../../charts/policies/objects';
 import { stackManifests } from '../stack-manifests';
 import { policiesFor } from './gator-scope';

@@ -6,7 +6,7 @@
 import { coveredBy, coversAllAddresses, prefixOf } from '../../../catalog/cidr';
 import { MIN_ALLOWED_PREFIX } from '../../../config/guard-rails';
 import type { SynthOutput } from './diff';
-import { POLICY_APP } from '../../../charts/policies/chart';
+import { POLICY_APP } from '../../../charts/app-names';
 import { objectName, type ObjectChange } from './gitops';
 import { envOf, isProduction, type EnvironmentInfo, type Finding, type Level, type ResourceChange } from './model';
 

@@ -107,15 +107,25 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
     } else skipped.push('the rendered apps (not needed for the list of affected stacks)');
     let policy: Finding[] = [];
     const stacksChecked = stackPolicy;
-    if (stacksChecked) {
-      const [found, violations] = await o.progress.stepAsync('policy results new in the head (conftest, checkov, gator)', () => Promise.all([
-        stacksChecked,
-        rendered ? newViolations({ rendered: baseResult.rendered, synth: before }, { rendered, synth: after }, changed) : Promise.resolve(undefined),
-      ]));
+    const policyRun = stacksChecked
+      ? o.progress.stepAsync('policy results new in the head (conftest, checkov, gator)', () => Promise.all([
+          stacksChecked,
+          rendered ? newViolations({ rendered: baseResult.rendered, synth: before }, { rendered, synth: after }, changed) : Promise.resolve(undefined),
+        ]))
+      : undefined;
+    // Awaited below, after the work that needs no policy result: done while checkov scans, that
+    // work is off the review's critical path (the scan ends last). On a failure before the await,
+    // `finally` settles the stack checks; gator's run is only left to finish.
+    policyRun?.catch(() => undefined);
+    // The rendered objects are those of the comparison above; gator's results only add to them.
+    const risks = riskFindings({ base: before, head: after, environments }, diff.resources, gitops?.objects ?? []);
+    const images = imagePromotions(baseLockText(o.repo, baseResult.commit), loadImageLock());
+    const cost = costDelta(before, after, undefined, environmentOrder(environments));
+    if (policyRun) {
+      const [found, violations] = await policyRun;
       policy = found;
       if (gitops && violations) gitops = { ...gitops, newViolations: violations };
     } else skipped.push('policy checks (conftest, checkov, gator): --no-policy');
-    const risks = riskFindings({ base: before, head: after, environments }, diff.resources, gitops?.objects ?? []);
     const toPlan = affectedStacks(diff);
     const plans = o.plan ? toPlan.map((s) => o.progress.step(`terraform plan ${s}`, () => planStack(headDir, s))) : undefined;
     return {
@@ -128,8 +138,8 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
       risks,
       findings: approve([...diff.findings, ...(gitops ? gitopsFindings(gitops) : []), ...policy], o.approveDestroy),
       ...(gitops ? { gitops } : {}),
-      images: imagePromotions(baseLockText(o.repo, baseResult.commit), loadImageLock()),
-      cost: costDelta(before, after, undefined, environmentOrder(environments)),
+      images,
+      cost,
       ...(plans ? { plans } : {}),
       skipped,
       synthesis,
@@ -242,7 +252,8 @@ async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Ext
   const base = o.progress.step(`synthesize base ${o.base} (only tenant files differ: this code, the base's tenants)`, () => {
     let baseInputs: Inputs;
     try {
-      baseInputs = loadInputs({ ...validated, tenantFiles: tree.tenantFiles });
+      // Only tenant files differ: the model catalogue is the head's file, validated above, not read and validated again.
+      baseInputs = loadInputs({ ...validated, tenantFiles: tree.tenantFiles, models: inputs.models });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       throw new ReviewInputError(`base ${o.base} (${tree.commit.slice(0, 12)}) does not synthesize:\n${err.problems.map(formatProblem).join('\n')}`);

@@ -1,0 +1,40 @@
+/**
+ * checkov for `platform review`, started by cli/bin.js before the command line's modules load.
+ * The review waits longest for checkov's import (seconds of CPU, cli/lib/checkov-session.ts),
+ * and loading the command line takes a few tenths of a second that the import then overlaps.
+ * The review command takes the session (`takeEarlyCheckov`) and uses it or ends it; cli/bin.js
+ * ends it when the command is done, taken or not (closing twice is safe).
+ *
+ * Only the arguments are looked at here, not parsed: a command line this guesses wrong about
+ * costs a checkov start that is ended at once, or one that starts later, never a different review.
+ */
+import { MissingToolError } from '../../exit-codes';
+import { startCheckov, type CheckovSession } from '../checkov-session';
+
+let early: CheckovSession | undefined;
+
+/** Whether a command line is a review that runs the policy checks (`--no-policy` and `--format affected` run none). */
+export function wantsEarlyCheckov(argv: readonly string[]): boolean {
+  if (argv[0] !== 'review') return false;
+  const noPolicy = argv.some((a, i) => a === '--no-policy' || a === '--help' || a === '-h' || a === '--format=affected' || (a === '--format' && argv[i + 1] === 'affected'));
+  return !noPolicy;
+}
+
+/** Starts the session for such a command line; checkov not installed: none, and the review reports it as it would otherwise. */
+export function startEarlyCheckov(argv: readonly string[]): CheckovSession | undefined {
+  if (!wantsEarlyCheckov(argv)) return undefined;
+  try {
+    early = startCheckov();
+  } catch (err) {
+    if (!(err instanceof MissingToolError)) throw err;
+    early = undefined;
+  }
+  return early;
+}
+
+/** The session started early, once: the caller owns it from then on. */
+export function takeEarlyCheckov(): CheckovSession | undefined {
+  const session = early;
+  early = undefined;
+  return session;
+}
