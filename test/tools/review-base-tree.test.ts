@@ -2,17 +2,20 @@
  * The review's same-code base (cli/lib/review/base-tree.ts): when only tenant files differ, the
  * base is synthesized in the review's own process with the head's code and the base's tenant
  * files. Its report must be exactly the report of the other path (`--no-cache`: the base's own
- * code in a worktree, every stack synthesized), for each tenant scenario of the review corpus.
+ * code in a worktree, every stack synthesized), for each tenant scenario of the review corpus,
+ * and with a cold cache large enough for the head's worker processes.
  * The negative control: a change to anything else must take the worktree path, since the
  * head's code would synthesize the base wrongly.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { baseTree, blobsAt, differingPaths } from '../../cli/lib/review/base-tree';
+import { PARALLEL_MIN_STACKS } from '../../cli/lib/synth';
+import { generateTenants } from '../../bench/tenants/generate';
 import { cloneWorkingTree, loadCorpus, runScenario, type Scenario } from '../helpers/review-corpus';
 
 const tenantOnly = (s: Scenario) => !s.baseEdits?.length && !s.withoutTools && s.expect.verdict !== 'cannot-review' && s.edits.length > 0 && s.edits.every((e) => e.file.startsWith('tenants/'));
@@ -44,6 +47,35 @@ describe('review: the base synthesized by the head\'s code when only tenant file
       assert.equal(same.exit, apart.exit, s.name);
     });
   }
+
+  it('a cold cache with enough stacks for worker processes: the same report as --no-cache', () => {
+    repo ??= cloneWorkingTree();
+    const generated = mkdtempSync(join(tmpdir(), 'review-cold-'));
+    const count = PARALLEL_MIN_STACKS / 2;
+    generateTenants(generated, count);
+    const files = readdirSync(generated).sort();
+    const scenario: Scenario = {
+      name: 'cold-workers',
+      description: `${count} more tenants in the base, one quota changed`,
+      baseEdits: files.map((f) => ({ file: `tenants/${f}`, write: readFileSync(join(generated, f), 'utf8') })),
+      edits: [{ file: `tenants/${files[count / 2]}`, replace: [['pods: 50', 'pods: 60']] }],
+      expect: { exit: 0, verdict: 'changes' },
+    };
+    rmSync(join(repo, '.cache', 'synth'), { recursive: true, force: true });
+    const cold = runScenario(repo, scenario);
+    const apart = runScenario(repo, { ...scenario, args: ['--no-cache'] });
+    assert.ok(cold.json?.synthesis?.cache, cold.stderr);
+    assert.equal(cold.json.synthesis.baseApart, undefined, cold.json.synthesis.baseApart);
+    // Nothing reused by the head, and at least PARALLEL_MIN_STACKS stacks to build: the worker path.
+    assert.equal(cold.json.synthesis.head.reused, 0);
+    assert.ok(cold.json.synthesis.head.synthesized >= PARALLEL_MIN_STACKS, JSON.stringify(cold.json.synthesis));
+    assert.ok(cold.json.synthesis.renderedApps, 'the head was rendered');
+    // Each run commits the scenario's base anew: the commits differ, nothing else may.
+    const uncommitted = (json: any) => ({ ...comparable(json), base: { ...json.base, commit: undefined }, head: { ...json.head, commit: undefined } });
+    assert.deepEqual(uncommitted(cold.json), uncommitted(apart.json));
+    assert.equal(cold.exit, apart.exit);
+    rmSync(generated, { recursive: true, force: true });
+  });
 
   it('negative control: a change outside tenants/ takes the worktree path, and its base is the base\'s own code', () => {
     repo ??= cloneWorkingTree();
