@@ -36,8 +36,21 @@ export function disableTokenCreationStacks(vars: NodeJS.ProcessEnv = process.env
   return true;
 }
 
-/** The cdktf release whose `TerraformStack.toTerraform` `resolveStacksOnce` reproduces. */
+/** The cdktf release whose internals the replacements below follow (archived upstream, so they do not move). */
 const TO_TERRAFORM_OF = '0.21.0';
+
+/**
+ * Puts `make(cdktf's own)` in place of `owner[name]`, or cdktf's own back when `off` or when the
+ * installed cdktf is not the release the replacement follows; says whether it is in place.
+ * Idempotent: cdktf's own is remembered on the owner the first time.
+ */
+function replaceInCdktf<F>(owner: object, name: string, off: boolean, make: (own: F) => F): boolean {
+  const slots = owner as Record<string, F | undefined>;
+  const own = (slots[`__platformOwn_${name}`] ??= slots[name]) as F;
+  const version = (require('cdktf/package.json') as { version: string }).version;
+  slots[name] = off || version !== TO_TERRAFORM_OF ? own : make(own);
+  return slots[name] !== own;
+}
 
 /** What the copy reads of a stack: cdktf's own fields (private in its types). */
 type StackInternals = Construct & { rawOverrides: Record<string, unknown>; cdktfVersion: string };
@@ -53,14 +66,6 @@ type StackInternals = Construct & { rawOverrides: Record<string, unknown>; cdktf
  */
 export function resolveStacksOnce(vars: NodeJS.ProcessEnv = process.env): boolean {
   const { TerraformStack, TerraformElement, TerraformOutput } = require('cdktf') as typeof import('cdktf');
-  const proto = TerraformStack.prototype as unknown as { toTerraform: () => unknown; __platformOriginal?: () => unknown };
-  const original = proto.__platformOriginal ?? proto.toTerraform;
-  proto.__platformOriginal = original;
-  const version = (require('cdktf/package.json') as { version: string }).version;
-  if (vars.PLATFORM_RESOLVE_TWICE === '1' || version !== TO_TERRAFORM_OF) {
-    proto.toTerraform = original;
-    return false;
-  }
   const { resolve } = require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
   const { deepMerge } = require('cdktf/lib/util') as { deepMerge: (target: unknown, ...sources: unknown[]) => unknown };
   const elementsOf = (node: Construct, into: TerraformElement[] = []): TerraformElement[] => {
@@ -68,7 +73,7 @@ export function resolveStacksOnce(vars: NodeJS.ProcessEnv = process.env): boolea
     for (const child of node.node.children) if (!TerraformStack.isStack(child)) elementsOf(child, into);
     return into;
   };
-  proto.toTerraform = function toTerraformOnce(this: StackInternals) {
+  return replaceInCdktf<() => unknown>(TerraformStack.prototype, 'toTerraform', vars.PLATFORM_RESOLVE_TWICE === '1', (original) => function toTerraformOnce(this: StackInternals) {
     if (Object.keys(this.rawOverrides).length > 0) return original.call(this);
     const tf: Record<string, unknown> = {};
     const metadata = { version: this.cdktfVersion, stackName: this.node.id, backend: 'local', cloud: undefined };
@@ -85,8 +90,7 @@ export function resolveStacksOnce(vars: NodeJS.ProcessEnv = process.env): boolea
     // cdktf resolves `tf` as a whole here; only the metadata part has not been resolved yet.
     tf['//'] = resolve(this, tf['//']);
     return tf;
-  };
-  return true;
+  });
 }
 
 /** What cdktf's private `resolve` takes; the walk below reads only the path. */
@@ -207,20 +211,15 @@ class PlainWalk {
  * cdktf's own. test/unit/cdktf-shortcuts.test.ts compares both.
  */
 export function resolvePlainValuesDirectly(vars: NodeJS.ProcessEnv = process.env): boolean {
-  const mod = require('cdktf/lib/tokens/private/resolve') as { resolve: Resolve; __platformOriginal?: Resolve };
-  const cdktf = (mod.__platformOriginal ??= mod.resolve);
-  const version = (require('cdktf/package.json') as { version: string }).version;
-  if (vars.PLATFORM_CDKTF_RESOLVE === '1' || version !== TO_TERRAFORM_OF) {
-    mod.resolve = cdktf;
-    return false;
-  }
-  const { createTokenDouble } = require('cdktf/lib/tokens/private/encoding') as { createTokenDouble(x: number, list: boolean): number };
-  markers ??= {
-    numbersBelow: Math.max(createTokenDouble(0, false), createTokenDouble(0, true)),
-    mapValues: { string: Token.STRING_MAP_TOKEN_VALUE, any: Token.ANY_MAP_TOKEN_VALUE, number: Token.NUMBER_MAP_TOKEN_VALUE },
-  };
-  mod.resolve = (value, options) => new PlainWalk(cdktf, options).walk(value);
-  return true;
+  const resolveModule = require('cdktf/lib/tokens/private/resolve') as object;
+  return replaceInCdktf<Resolve>(resolveModule, 'resolve', vars.PLATFORM_CDKTF_RESOLVE === '1', (cdktf) => {
+    const { createTokenDouble } = require('cdktf/lib/tokens/private/encoding') as { createTokenDouble(x: number, list: boolean): number };
+    markers ??= {
+      numbersBelow: Math.max(createTokenDouble(0, false), createTokenDouble(0, true)),
+      mapValues: { string: Token.STRING_MAP_TOKEN_VALUE, any: Token.ANY_MAP_TOKEN_VALUE, number: Token.NUMBER_MAP_TOKEN_VALUE },
+    };
+    return (value, options) => new PlainWalk(cdktf, options).walk(value);
+  });
 }
 
 /**
@@ -232,13 +231,7 @@ export function resolvePlainValuesDirectly(vars: NodeJS.ProcessEnv = process.env
  * `PLATFORM_CDKTF_RESOLVE=1` keeps cdktf's own. test/unit/cdktf-shortcuts.test.ts compares both.
  */
 export function rememberSnakeCaseKeys(vars: NodeJS.ProcessEnv = process.env): boolean {
-  const util = require('cdktf/lib/util') as { snakeCase(s: string): string; keysToSnakeCase(o: unknown): unknown; __platformOriginal?: (o: unknown) => unknown };
-  const cdktf = (util.__platformOriginal ??= util.keysToSnakeCase);
-  const version = (require('cdktf/package.json') as { version: string }).version;
-  if (vars.PLATFORM_CDKTF_RESOLVE === '1' || version !== TO_TERRAFORM_OF) {
-    util.keysToSnakeCase = cdktf;
-    return false;
-  }
+  const util = require('cdktf/lib/util') as { snakeCase(s: string): string };
   const snake = new Map<string, string>();
   const snakeCase = (key: string) => {
     let s = snake.get(key);
@@ -264,8 +257,7 @@ export function rememberSnakeCaseKeys(vars: NodeJS.ProcessEnv = process.env): bo
     }
     return out;
   };
-  util.keysToSnakeCase = convert;
-  return true;
+  return replaceInCdktf<(o: unknown) => unknown>(util, 'keysToSnakeCase', vars.PLATFORM_CDKTF_RESOLVE === '1', () => convert);
 }
 
 interface TokenMapInternals {
