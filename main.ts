@@ -37,7 +37,7 @@ export function disableTokenCreationStacks(vars: NodeJS.ProcessEnv = process.env
 }
 
 /** The cdktf release whose internals the replacements below follow (archived upstream, so they do not move). */
-const TO_TERRAFORM_OF = '0.21.0';
+const CDKTF_FOLLOWED = '0.21.0';
 
 /**
  * Puts `make(cdktf's own)` in place of `owner[name]`, or cdktf's own back when `off` or when the
@@ -48,7 +48,7 @@ function replaceInCdktf<F>(owner: object, name: string, off: boolean, make: (own
   const slots = owner as Record<string, F | undefined>;
   const own = (slots[`__platformOwn_${name}`] ??= slots[name]) as F;
   const version = (require('cdktf/package.json') as { version: string }).version;
-  slots[name] = off || version !== TO_TERRAFORM_OF ? own : make(own);
+  slots[name] = off || version !== CDKTF_FOLLOWED ? own : make(own);
   return slots[name] !== own;
 }
 
