@@ -114,7 +114,8 @@ let markers: TokenMarkers | undefined;
 
 /**
  * cdktf's pattern for numbers encoded in strings (encoding.js `NUMBER_TOKEN_REGEX`), taken from
- * cdktf itself once it is loaded, without the global flag so a test keeps no state.
+ * cdktf itself once it is loaded, without the global flag so that `test` keeps no position
+ * from one string to the next.
  */
 let encodedNumber: RegExp | undefined;
 
@@ -166,8 +167,9 @@ class PlainWalk {
   private list(v: unknown[]): unknown {
     if (mayHoldListToken(v)) return this.cdktfs(v);
     const out: unknown[] = [];
-    // The length when the walk starts, as cdktf's `map` takes it.
+    // The length when the walk starts, and no holes, as cdktf's `map` takes them.
     for (let i = 0, n = v.length; i < n; i++) {
+      if (!(i in v)) continue;
       this.path.push(`${i}`);
       const r = this.walk(v[i]);
       this.path.pop();

@@ -11,9 +11,6 @@ import { platformRoute, routeTrafficPolicy, type RouteContracts } from './routes
 import { signInClientSecret, signInPolicy, type GatewaySignIn } from './sign-in';
 import { edgeDashboard, edgeRuleGroups, routeProbe } from './probes';
 import { OBSERVABILITY_NAMESPACE } from '../../catalog/namespaces';
-import { EDGE_APP } from '../app-names';
-
-export { EDGE_APP };
 
 export interface EdgeChartProps {
   readonly env: string;

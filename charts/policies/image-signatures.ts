@@ -7,10 +7,6 @@
  */
 import { RATIFY_PROVIDER } from '../../catalog/cluster-names';
 import { addonExemptions, SYSTEM_EXEMPTIONS, type PolicyDefinition } from './catalog';
-import { IMAGE_SIGNATURES_APP } from '../app-names';
-
-/** The rendered app (rendered/<env>/image-signatures). */
-export { IMAGE_SIGNATURES_APP };
 
 /** policies/external-data/<dir>/src.rego holds the rule. */
 export const IMAGE_SIGNATURES_POLICY: PolicyDefinition = {

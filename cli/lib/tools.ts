@@ -144,7 +144,6 @@ export interface CheckovReport {
 }
 
 /** Offline: no guideline download, no telemetry (defined with the checkov session, which starts with it). */
-export { CHECKOV_ENV };
 
 /** checkov (terraform_json) over a folder of stacks (`-d`) or some stack files (`-f`). */
 export function checkovCall(target: string[]): ToolCall<CheckovReport> {

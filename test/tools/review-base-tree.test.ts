@@ -62,6 +62,7 @@ describe('review: the base synthesized by the head\'s code when only tenant file
       expect: { exit: 0, verdict: 'changes' },
     };
     rmSync(join(repo, '.cache', 'synth'), { recursive: true, force: true });
+    rmSync(generated, { recursive: true, force: true });
     const cold = runScenario(repo, scenario);
     const apart = runScenario(repo, { ...scenario, args: ['--no-cache'] });
     assert.ok(cold.json?.synthesis?.cache, cold.stderr);
@@ -74,7 +75,6 @@ describe('review: the base synthesized by the head\'s code when only tenant file
     const uncommitted = (json: any) => ({ ...comparable(json), base: { ...json.base, commit: undefined }, head: { ...json.head, commit: undefined } });
     assert.deepEqual(uncommitted(cold.json), uncommitted(apart.json));
     assert.equal(cold.exit, apart.exit);
-    rmSync(generated, { recursive: true, force: true });
   });
 
   it('negative control: a change outside tenants/ takes the worktree path, and its base is the base\'s own code', () => {

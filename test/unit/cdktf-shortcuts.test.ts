@@ -1,10 +1,10 @@
 /**
- * The shortcuts main.ts installs in cdktf 0.21.0, each proven equal to the cdktf function it
+ * The shortcuts main.ts installs in cdktf 0.21.0, each compared with the cdktf function it
  * stands in for.
  *
  * `resolvePlainValuesDirectly` walks plain values itself and hands everything that may
- * hold a token to cdktf's own `resolve`. Proven equal to cdktf's function on every kind of value
- * cdktf distinguishes (tokens in strings, numbers, lists and maps, escapes, strings that look like
+ * hold a token to cdktf's own `resolve`. Compared with cdktf's function on the kinds of value
+ * cdktf tells apart (tokens in strings, numbers, lists and maps, escapes, strings that look like
  * encoded numbers, IResolvables, keys with tokens, refused values and their messages, the order
  * in which lazy values are produced), in both of cdktf's modes, and on the full synth of every
  * environment and example tenant, byte for byte.
@@ -31,6 +31,8 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 type Resolve = (value: unknown, options: Record<string, unknown>) => unknown;
 const resolveModule = require('cdktf/lib/tokens/private/resolve') as { resolve: Resolve };
 const util = require('cdktf/lib/util') as { keysToSnakeCase: (o: unknown) => unknown };
+/** cdktf's own functions, taken before anything installs a replacement. */
+const cdktfOwn = { resolve: resolveModule.resolve, keysToSnakeCase: util.keysToSnakeCase };
 const { TokenString } = require('cdktf/lib/tokens/private/encoding') as { TokenString: { forNumbers(s: string): { test(): boolean } } };
 
 /** The outcome of one resolve: its value, or the refusal's message; and which lazy values were produced, in order. */
@@ -45,8 +47,8 @@ function outcome(make: (log: string[]) => unknown, stack: TerraformStack, prepar
   }
 }
 
-function nested(depth: number): unknown {
-  let v: unknown = 'leaf';
+function nested(depth: number, leaf: unknown = 'leaf'): unknown {
+  let v: unknown = leaf;
   for (let i = 0; i < depth; i++) v = { [`k${i}`]: v };
   return v;
 }
@@ -57,6 +59,10 @@ function cases(stack: TerraformStack): Record<string, (log: string[]) => unknown
   const variable = new TerraformVariable(stack, `v${Math.random().toString(36).slice(2)}`, { type: 'string' });
   return {
     'plain values, undefined dropped from maps and lists': () => ({ a: 'x', b: [1, 2.5, -0, undefined, { c: true, d: undefined }], e: null, f: new Date(0), g: [], h: {}, i: false }),
+    // eslint-disable-next-line no-sparse-arrays
+    'sparse lists, one of them where its elements would be too deep': () => ({ sparse: [1, , 3], deep: nested(199, [,]) }),
+    'numbers cdktf hands to its token map': () => ({ nan: NaN, minusInfinity: -Infinity, inList: [Token.asNumber(Lazy.numberValue({ produce: () => 3 }))], numberList: Token.asNumberList(Lazy.anyValue({ produce: () => [4, 5] })) }),
+    'an instance of a class': () => ({ instance: new (class Point { x = 1; y = 'two'; })() }),
     'strings that look like encoded numbers': () => ['1e5', 'v1.2e3', '10.0.0.0/16', 'e', '3e', 'e3', '-e-', 'Standard_E4s_v5', '2.0e+10', '|e|'],
     'numbers at the edges': () => [Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -1e300, 0],
     'escapes in plain strings and beside tokens': (log) => ({ plain: '${var.x} and $${y}', mixed: `\${var.x}-${Token.asString(lazy(log, 'mixed', 'z'))}` }),
@@ -69,6 +75,7 @@ function cases(stack: TerraformStack): Record<string, (log: string[]) => unknown
     'a key that is a token': (log) => ({ [Token.asString(lazy(log, 'key', 'resolved-key'))]: 'value', other: 'o' }),
     'lazy values produced in order across nesting': (log) => ({ a: [lazy(log, '1', 'one'), { b: lazy(log, '2', 'two') }], c: lazy(log, '3', [lazy(log, '4', 'four')]) }),
     'refused: a function': () => ({ ok: 'x', f: () => 1 }),
+    // cdktf's test finds the stack's node (its `_children` and `_metadata`), one level down.
     'refused: a construct': () => ({ ok: 'x', c: stack }),
     'refused: the map token value as a string': () => ({ s: Token.STRING_MAP_TOKEN_VALUE }),
     'refused: the map token value as a number': () => ({ n: Token.NUMBER_MAP_TOKEN_VALUE }),
@@ -116,13 +123,17 @@ describe('resolving plain values directly', () => {
   });
 
   it('PLATFORM_CDKTF_RESOLVE=1 puts cdktf\'s own functions back', () => {
-    assert.equal(resolvePlainValuesDirectly({ PLATFORM_CDKTF_RESOLVE: '1' }), false);
-    assert.equal(rememberSnakeCaseKeys({ PLATFORM_CDKTF_RESOLVE: '1' }), false);
-    const own = [resolveModule.resolve, util.keysToSnakeCase];
     assert.equal(resolvePlainValuesDirectly({}), true);
     assert.equal(rememberSnakeCaseKeys({}), true);
-    assert.notEqual(resolveModule.resolve, own[0]);
-    assert.notEqual(util.keysToSnakeCase, own[1]);
+    assert.notEqual(resolveModule.resolve, cdktfOwn.resolve);
+    assert.notEqual(util.keysToSnakeCase, cdktfOwn.keysToSnakeCase);
+    // The comparisons above take their reference this way: it must be cdktf's function itself.
+    assert.equal(resolvePlainValuesDirectly({ PLATFORM_CDKTF_RESOLVE: '1' }), false);
+    assert.equal(rememberSnakeCaseKeys({ PLATFORM_CDKTF_RESOLVE: '1' }), false);
+    assert.equal(resolveModule.resolve, cdktfOwn.resolve);
+    assert.equal(util.keysToSnakeCase, cdktfOwn.keysToSnakeCase);
+    resolvePlainValuesDirectly({});
+    rememberSnakeCaseKeys({});
   });
 
   it('a full synth of every environment and example tenant is byte-identical to one with cdktf\'s functions', () => {

