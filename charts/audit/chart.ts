@@ -16,9 +16,7 @@ import type { ImageRef } from '../workloads/plan';
 import { entraPrincipalScript, migrationScript, objectIdVariable, roleGrantsScript } from './migration-script';
 import { postgresEgress, postgresEnv, scriptContainer, scriptCronJob, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from './job-pod';
 import { EXPORT_DAY_SQL, EXPORT_SH, migrateSh, RECORD_SH, SCRIPTS_DIR, TOKEN_SH, UPLOAD_SH } from './scripts';
-import { AUDIT_APP } from '../app-names';
 
-export { AUDIT_APP };
 export const MIGRATE_JOB = 'audit-migrate';
 export const ARCHIVE_CRONJOB = 'audit-archive';
 /** 01:30 UTC: the previous UTC day is closed and late writers (clock skew, retries) are done. */

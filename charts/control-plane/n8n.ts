@@ -22,9 +22,6 @@ import { N8nImport } from './n8n-import';
 import { N8N_CONFIG, N8N_SECRET, N8N_SERVICE_ACCOUNT, N8nProcess } from './n8n-process';
 import { webhookAutoscaler, workerAutoscaler } from './n8n-scaling';
 import { n8nSettings, POSTGRES_PORT, REDIS_TLS_PORT, SECRET_FILES, SHUTDOWN_SECONDS } from './n8n-settings';
-import { N8N_APP } from '../app-names';
-
-export { N8N_APP };
 
 export interface N8nChartProps {
   readonly environment: string;

@@ -12,9 +12,6 @@ import { GATEWAY_PROXY_PEER, PLATFORM_NAMESPACE } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
 import { PlatformService } from '../workloads/service';
 import { smokeObjects } from './smoke';
-import { DEMO_APP } from '../app-names';
-
-export { DEMO_APP };
 
 export interface DemoChartProps {
   readonly environment: string;

@@ -37,9 +37,7 @@ import type { ImageRef } from '../workloads/plan';
 import { LedgerExporter } from './exporter';
 import { ENTRA_SH, EXTRACT_SQL, LOAD_SH, LOAD_SQL, ledgerMigrateSh, SCRIPTS_DIR, SINCE_SQL, TOKENS_DIR } from './scripts';
 import { ledgerGrantsScript, tenantGroupsScript, type TenantGroup } from './sql';
-import { LEDGER_APP } from '../app-names';
 
-export { LEDGER_APP };
 export const LEDGER_MIGRATE_JOB = 'ledger-migrate';
 export const LEDGER_LOAD_CRONJOB = 'ledger-load';
 /** Every 15 minutes: the dashboards and the API lag the router by at most that and the overlap's rewrite. */

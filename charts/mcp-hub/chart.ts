@@ -17,8 +17,6 @@ import { McpToolServerWorkload } from './tool-server';
 import { McpAuditWriter } from './audit-writer';
 import { MCP_HUB_APP } from '../app-names';
 
-export { MCP_HUB_APP };
-
 export const MCP_HUB_LABELS = {
   'app.kubernetes.io/name': MCP_HUB_APP,
   'app.kubernetes.io/part-of': 'platform',

@@ -23,9 +23,7 @@ import {
 import type { ImageRef } from '../workloads/plan';
 import { POSTGRES_PORT } from '../audit/writer';
 import { backendStoreUri, grantsSql, PGPASS_FILE, PGPASS_SH, principalSql, PSQL_SH, SCHEMA_SQL, SCRIPTS_DIR, TOKENS_DIR } from './scripts';
-import { MLFLOW_APP } from '../app-names';
 
-export { MLFLOW_APP };
 export const BOOTSTRAP_JOB = 'mlflow-bootstrap';
 const HTTPS_PORT = 443;
 /** Where the hook's and the server's scripts are mounted from. */

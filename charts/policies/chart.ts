@@ -4,10 +4,6 @@
  */
 import { Construct } from 'constructs';
 import { ApiObject, Chart } from 'cdk8s';
-import { POLICY_APP } from '../app-names';
-
-/** The rendered app (rendered/<env>/gatekeeper-policies) that carries the templates and constraints. */
-export { POLICY_APP };
 
 export interface GatekeeperPoliciesChartProps {
   /** ConstraintTemplates and constraints, as produced by charts/policies/objects.ts. */

@@ -14,9 +14,7 @@ import { migrationScript } from '../audit/migration-script';
 import { postgresEgress, postgresEnv, scriptContainer, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from '../audit/job-pod';
 import { migrationJobSh, TOKEN_SH } from '../audit/scripts';
 import { principalsScript, principalVariable, reconcileScript } from './sql';
-import { RETRIEVAL_APP } from '../app-names';
 
-export { RETRIEVAL_APP };
 export const RETRIEVAL_MIGRATE_JOB = 'retrieval-migrate';
 const SCRIPTS_DIR = '/etc/retrieval';
 

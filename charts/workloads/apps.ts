@@ -6,7 +6,7 @@
  * digests, renders no objects (docs/workloads.md explains why that is safe).
  */
 import type { AppBuilder, RenderContext } from '../app-builder';
-import { AGENT_SERVICES_APP, LLM_ROUTER_APP, LLM_SERVING_APP, type WorkloadAppName } from '../app-names';
+import { AGENT_SERVICES_APP, AUDIT_APP, DEMO_APP, LEDGER_APP, LLM_ROUTER_APP, LLM_SERVING_APP, MCP_HUB_APP, MLFLOW_APP, N8N_APP, RETRIEVAL_APP, type WorkloadAppName } from '../app-names';
 import { TENANTS_DIR } from '../../config/tenants';
 import { IMAGE_LOCK_FILE, loadImageLock, loadWorkloadsConfig, tenantFile, WORKLOADS_FILE, type ImageName } from '../../config/workloads';
 import { positionOf, ValidationError } from '../../config/yaml-validate';
@@ -15,17 +15,17 @@ import { loadN8nWorkflows, N8N_WORKFLOWS_DIR } from '../../config/n8n-workflows'
 import { N8N_CREDENTIALS } from '../../catalog/n8n-credentials';
 import { platformHostname } from '../../catalog/edge';
 import { Naming } from '../../catalog/naming';
-import { N8N_APP, N8nChart } from '../control-plane/n8n';
+import { N8nChart } from '../control-plane/n8n';
 import { VllmServingChart } from '../serving/vllm';
-import { DEMO_APP, EdgeDemoChart } from '../edge/demo';
+import { EdgeDemoChart } from '../edge/demo';
 import { AgentServicesChart } from './agents';
 import { planWorkloads, type ImageRef, type WorkloadPlan } from './plan';
 import { LlmRouterChart } from './router';
 import { PresidioChart } from './presidio';
 import { routerDelivery, servingDelivery } from './delivery';
-import { MCP_HUB_APP, McpHubChart } from '../mcp-hub/chart';
+import { McpHubChart } from '../mcp-hub/chart';
 import { mcpGrants } from '../../catalog/mcp-tools';
-import { AUDIT_APP, AuditChart } from '../audit/chart';
+import { AuditChart } from '../audit/chart';
 import { GOLDEN_SETS_DIR, goldenSetsFor, loadGoldenSets, type GoldenSet } from '../../config/golden-sets';
 import { GoldenSetAnalysis } from '../golden-sets/analysis';
 import { GOLDEN_SET_NAME, ROUTER_TARGET } from '../../catalog/golden-sets';
@@ -33,11 +33,11 @@ import { ROUTER_NAME, ROUTER_PORT, ROUTER_SECRETS } from './router';
 import { VLLM_PORT } from '../serving/vllm';
 import { podPeer, PLATFORM_NAMESPACE, SERVING_NAMESPACE, tcp } from './common';
 import { AUDIT_MIGRATIONS_DIR, LEDGER_MIGRATIONS_DIR, loadMigrations, RETRIEVAL_MIGRATIONS_DIR } from '../../config/audit-migrations';
-import { RETRIEVAL_APP, RetrievalChart } from '../retrieval/chart';
+import { RetrievalChart } from '../retrieval/chart';
 import { RETRIEVAL_MIGRATOR, tenantStoreNames } from '../../catalog/retrieval';
-import { LEDGER_APP, LedgerChart } from '../ledger/chart';
+import { LedgerChart } from '../ledger/chart';
 import { LEDGER_IDENTITIES } from '../../catalog/ledger';
-import { MLFLOW_APP, MlflowChart } from '../mlflow/chart';
+import { MlflowChart } from '../mlflow/chart';
 import { MLFLOW_IDENTITIES } from '../../catalog/mlflow';
 
 export interface WorkloadFiles {

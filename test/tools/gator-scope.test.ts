@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { POLICY_APP } from '../../charts/policies/chart';
+import { POLICY_APP } from '../../charts/app-names';
 import { isPolicyObject } from '../../charts/policies/objects';
 import { policiesFor } from '../../cli/lib/review/gator-scope';
 import { parseManifests } from '../../cli/lib/review/gitops';

@@ -18,7 +18,8 @@ import { MCP_GATEWAY_CLIENT_SAN, MCP_HUB_NAMESPACE, MCP_SIDECAR_METRICS_PORT, MC
 import { PLATFORM_NAMESPACES } from '../../catalog/namespaces';
 import { MCP_AUDIT_WRITER } from '../../catalog/audit';
 import { gatewayObjects } from '../../constructs/edge/gateway';
-import { McpHubChart, MCP_HUB_APP, azureDevOpsCommand } from '../../charts/mcp-hub/chart';
+import { McpHubChart, azureDevOpsCommand } from '../../charts/mcp-hub/chart';
+import { MCP_HUB_APP } from '../../charts/app-names';
 import { exactTools, MCP_MAIN_ROUTE_PREFIX } from '../../charts/mcp-hub/gateway';
 import { tlsSidecarConfig } from '../../charts/mcp-hub/tls-sidecar';
 import { schemaErrors, type KubeObject } from '../helpers/k8s-schemas';
