@@ -143,8 +143,6 @@ export interface CheckovReport {
   readonly passedByStack: Map<string, number>;
 }
 
-/** Offline: no guideline download, no telemetry (defined with the checkov session, which starts with it). */
-
 /** checkov (terraform_json) over a folder of stacks (`-d`) or some stack files (`-f`). */
 export function checkovCall(target: string[]): ToolCall<CheckovReport> {
   return {

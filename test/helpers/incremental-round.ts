@@ -31,7 +31,6 @@ export interface RoundResult {
   renderDiff: string[];
 }
 
-
 function differences(a: Map<string, Buffer | string>, b: Map<string, Buffer | string>): string[] {
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
   return names.filter((n) => {
