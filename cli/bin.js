@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // The `platform` command. TypeScript runs through tsx, so there is no build step to forget.
-require('tsx/cjs/api').register();
+require('./register');
 const argv = process.argv.slice(2);
 // `platform review` waits longest for checkov's import: started before the command line's modules
 // load, it starts that much sooner (cli/lib/review/early-checkov.ts). The command takes it over;

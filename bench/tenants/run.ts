@@ -12,9 +12,11 @@
  * Wall is the whole fresh process (Node.js start, module loading, synth; in mode nocache also a
  * separate validation pass for the validate column); synth is validation + synthesis + write.
  *
- * The child loads TypeScript the way `platform` does (cli/bin.js registers tsx's CommonJS
- * hooks): `node --require tsx/cjs`. $BENCH_TSX=esm runs it as earlier figures were taken,
- * `node --import tsx`, whose module loader and hooks thread cost about 0.25 s of CPU more.
+ * The child loads TypeScript the way `platform` does: `node --require cli/register.js` (tsx's
+ * CommonJS hooks for the project, Node's own loader for CommonJS packages). $BENCH_TSX=cjs runs
+ * it with tsx's hooks for every file, `node --require tsx/cjs`, as the third round's figures were
+ * taken; $BENCH_TSX=esm as earlier ones, `node --import tsx`, whose module loader and hooks
+ * thread cost about 0.25 s of CPU more.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +30,8 @@ const runs = Number(runsArg ?? 3);
 const sizes = sizeArgs.length ? sizeArgs.map(Number) : [10, 100, 1000];
 const modes = (process.env.BENCH_MODES ?? 'nocache').split(',');
 const child = resolve(__dirname, 'child.ts');
-const loader = process.env.BENCH_TSX === 'esm' ? ['--import', 'tsx'] : ['--require', 'tsx/cjs'];
+const loaders: Record<string, string[]> = { esm: ['--import', 'tsx'], cjs: ['--require', 'tsx/cjs'] };
+const loader = loaders[process.env.BENCH_TSX ?? ''] ?? ['--require', resolve(__dirname, '..', '..', 'cli', 'register.js')];
 
 interface Sample {
   tenants: number;
@@ -88,7 +91,7 @@ for (const mode of modes) {
 
 process.stdout.write(
   [
-    `tenants benchmark: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores, tsx ${loader.join(' ')}; load average ${loadBefore} before, ${load()} after)`,
+    `tenants benchmark: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores, ${loader.join(' ').replace(`${resolve(__dirname, '..', '..')}/`, '')}; load average ${loadBefore} before, ${load()} after)`,
     '',
     '| mode | tenants | stacks | validate | synth (validate + synthesize + write) | synth per tenant | wall, whole process (min to max) | CPU user+sys, whole process | peak RSS (all processes) |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -1,0 +1,50 @@
+'use strict';
+/**
+ * What cli/register.js needs to know of a `.js` file under node_modules before it compiles the
+ * file as it is: whether Node treats its package as CommonJS, and whether it may hold module
+ * syntax. Plain JavaScript: it loads before tsx does.
+ */
+const { readFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+
+/** Folder -> the module type of the package it belongs to, as Node decides it. */
+const typeOf = new Map();
+
+function packageType(dir) {
+  let type = typeOf.get(dir);
+  if (type !== undefined) return type;
+  let text;
+  try {
+    text = readFileSync(join(dir, 'package.json'), 'utf8');
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) {
+    const up = dirname(dir);
+    type = up === dir ? 'commonjs' : packageType(up);
+  } else {
+    try {
+      type = JSON.parse(text).type === 'module' ? 'module' : 'commonjs';
+    } catch {
+      type = 'unknown';
+    }
+  }
+  typeOf.set(dir, type);
+  return type;
+}
+
+/** The words as words, anywhere: most files that mention them do so only inside longer names. */
+const WORDS = /\b(?:import|export)\b/;
+/**
+ * Where module syntax can be: an import or export statement begins a line or follows `;`, `}`
+ * or the end of a comment (nothing else can precede one on its line), and `import.meta` may
+ * stand anywhere. A match may be a false alarm (a property named `import`), which only costs
+ * tsx's lexer; no ES module escapes it.
+ */
+const MODULE_SYNTAX = /(?:^|[;}/])\s*(?:import|export)\b|\bimport\s*\.\s*meta\b/m;
+
+function mayBeModule(source) {
+  return WORDS.test(source) && MODULE_SYNTAX.test(source);
+}
+
+module.exports = { packageType, mayBeModule };
