@@ -4,12 +4,14 @@
  * `platform synth` calls `buildApp` in-process (validating all input before writing anything);
  * `cdktf synth` runs this file directly through cdktf.json, with the same result.
  */
-import { App, Token, Tokenization, type TerraformElement } from 'cdktf';
+import { App, Aspects, TerraformElement, TerraformOutput, TerraformStack, Token, Tokenization } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from './config/schema';
 import type { Tenant } from './config/tenant-schema';
 import type { ModelCatalogue } from './config/models';
 import { addEnvironmentStacks } from './stacks';
+import { PreventDestroyAspect } from './constructs/protection';
+import { TaggingAspect } from './constructs/tagging';
 
 export interface BuildAppOptions {
   readonly environments: EnvironmentConfig[];
@@ -22,6 +24,8 @@ export interface BuildAppOptions {
   readonly localBackend?: boolean;
   /** Which tenants' stacks to construct (default: all; see addEnvironmentStacks). */
   readonly tenantStacks?: (env: string, tenant: Tenant) => boolean;
+  /** Of the shared stacks, only those tenant stacks are given (see addEnvironmentStacks). */
+  readonly tenantProducersOnly?: boolean;
 }
 
 /**
@@ -55,6 +59,22 @@ function replaceInCdktf<F>(owner: object, name: string, off: boolean, make: (own
 /** What the copy reads of a stack: cdktf's own fields (private in its types). */
 type StackInternals = Construct & { rawOverrides: Record<string, unknown>; cdktfVersion: string };
 
+/** Every element of a stack in cdktf's order (terraform-stack.js `terraformElements`): depth first, nested stacks left out. */
+function elementsOf(node: Construct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) if (!TerraformStack.isStack(child)) elementsOf(child, into);
+  return into;
+}
+
+/** cdktf's private `resolve` (lib/_tokens.js); it calls whichever token resolver resolvePlainValuesDirectly left in place. */
+const { resolve: cdktfResolve } = require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
+
+/** Elements' fragments resolved while their stack was prepared in one pass (prepareInOnePass), taken by its next toTerraform. */
+const preparedFragments = new WeakMap<object, Map<TerraformElement, unknown>>();
+
+/** Whether toTerraformOnce is in place (the last call of resolveStacksOnce installed it). */
+let resolvingStacksOnce = false;
+
 /**
  * cdktf's `TerraformStack.toTerraform` resolves each element's fragment, merges them, and then
  * resolves the merged result again: a second walk over JSON that holds no tokens any more (a
@@ -62,23 +82,19 @@ type StackInternals = Construct & { rawOverrides: Record<string, unknown>; cdktf
  * (docs/performance.md). This installs the same method without that walk, for cdktf
  * 0.21.0 only (the copy follows its lib/terraform-stack.js line by line); a stack with raw
  * overrides (`addOverride`, whose values only the last walk resolves) still takes cdktf's own.
+ * An element whose fragment prepareInOnePass resolved is not resolved again.
  * `PLATFORM_RESOLVE_TWICE=1` turns it off. test/unit/synth-batches.test.ts compares both.
  */
 export function resolveStacksOnce(vars: NodeJS.ProcessEnv = process.env): boolean {
-  const { TerraformStack, TerraformElement, TerraformOutput } = require('cdktf') as typeof import('cdktf');
-  const { resolve } = require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
   const { deepMerge } = require('cdktf/lib/util') as { deepMerge: (target: unknown, ...sources: unknown[]) => unknown };
-  const elementsOf = (node: Construct, into: TerraformElement[] = []): TerraformElement[] => {
-    if (TerraformElement.isTerraformElement(node)) into.push(node);
-    for (const child of node.node.children) if (!TerraformStack.isStack(child)) elementsOf(child, into);
-    return into;
-  };
-  return replaceInCdktf<() => unknown>(TerraformStack.prototype, 'toTerraform', vars.PLATFORM_RESOLVE_TWICE === '1', (original) => function toTerraformOnce(this: StackInternals) {
+  resolvingStacksOnce = replaceInCdktf<() => unknown>(TerraformStack.prototype, 'toTerraform', vars.PLATFORM_RESOLVE_TWICE === '1', (original) => function toTerraformOnce(this: StackInternals) {
+    const prepared = preparedFragments.get(this);
+    preparedFragments.delete(this);
     if (Object.keys(this.rawOverrides).length > 0) return original.call(this);
     const tf: Record<string, unknown> = {};
     const metadata = { version: this.cdktfVersion, stackName: this.node.id, backend: 'local', cloud: undefined };
     const elements = elementsOf(this);
-    for (const meta of elements.map((e) => resolve(this, e.toMetadata()))) deepMerge(metadata, meta);
+    for (const meta of elements.map((e) => cdktfResolve(this, e.toMetadata()))) deepMerge(metadata, meta);
     const outputs = elements.reduce((carry: Record<string, unknown>, item) => {
       if (!TerraformOutput.isTerraformOutput(item)) return carry;
       const nested = item.node.path.split('/').reduceRight<Record<string, unknown>>((inner, part) => (Object.keys(inner).length === 0 ? { [part]: item.friendlyUniqueId } : { [part]: inner }), {});
@@ -86,11 +102,55 @@ export function resolveStacksOnce(vars: NodeJS.ProcessEnv = process.env): boolea
       return carry;
     }, {});
     tf['//'] = { metadata, outputs };
-    for (const fragment of elements.map((e) => resolve(this, e.toTerraform()))) deepMerge(tf, fragment);
+    for (const fragment of elements.map((e) => (prepared?.has(e) ? prepared.get(e) : cdktfResolve(this, e.toTerraform())))) deepMerge(tf, fragment);
     // cdktf resolves `tf` as a whole here; only the metadata part has not been resolved yet.
-    tf['//'] = resolve(this, tf['//']);
+    tf['//'] = cdktfResolve(this, tf['//']);
     return tf;
   });
+  return resolvingStacksOnce;
+}
+
+/**
+ * Aspects that set plain values only (no tokens, so no references between stacks) and leave an
+ * element as it was when applied again: prepareInOnePass may apply them before cdktf does.
+ */
+const REAPPLICABLE_ASPECTS: readonly (abstract new (...args: never[]) => object)[] = [TaggingAspect, PreventDestroyAspect];
+
+/**
+ * Prepares a stack that no other stack references (incremental synth's batches of tenant
+ * stacks) so that its synthesis resolves each element once instead of twice. cdktf prepares a
+ * stack by resolving every element (which registers its references to other stacks, adding
+ * remote-state data sources to it), then synthesizes it by applying its aspects and resolving
+ * every element again, about a fifth of a cold synth's CPU (docs/performance.md). Here the
+ * aspects are applied first, the elements are resolved once in cdktf's preparing mode (the same
+ * references registered, the same values: only a reference to another stack reads the mode, and
+ * it resolves to the same identifier either way once registered), and toTerraformOnce takes
+ * those fragments; cdktf's synthesis applies the aspects again and resolves only the elements
+ * added since. That is cdktf's result when every aspect of the stack is one of
+ * REAPPLICABLE_ASPECTS, and when nothing else references the stack (its elements change between
+ * the passes only through aspects and its own references); for any other stack, or with
+ * toTerraformOnce off, this is cdktf's own `prepareStack`. Says whether the one pass was taken.
+ * test/unit/synth-batches.test.ts compares both, with a negative control.
+ */
+export function prepareInOnePass(stack: TerraformStack, reapplicable: readonly (abstract new (...args: never[]) => object)[] = REAPPLICABLE_ASPECTS): boolean {
+  const onePass = resolvingStacksOnce && Object.keys((stack as unknown as StackInternals).rawOverrides).length === 0 && onlyAspects(stack, reapplicable);
+  if (!onePass) {
+    stack.prepareStack();
+    return false;
+  }
+  const { invokeAspects } = require('cdktf/lib/synthesize/synthesizer') as { invokeAspects: (root: Construct) => void };
+  stack.ensureBackendExists();
+  invokeAspects(stack);
+  const fragments = new Map<TerraformElement, unknown>();
+  for (const e of elementsOf(stack)) fragments.set(e, cdktfResolve(stack, e.toTerraform(), true));
+  preparedFragments.set(stack, fragments);
+  return true;
+}
+
+/** Whether every aspect cdktf applies to the stack (those of the stack and of every node below it) is one of `kinds`. */
+function onlyAspects(node: Construct, kinds: readonly (abstract new (...args: never[]) => object)[]): boolean {
+  if (!Aspects.of(node).all.every((a) => kinds.some((k) => a instanceof k))) return false;
+  return node.node.children.every((child) => onlyAspects(child, kinds));
 }
 
 /** What cdktf's private `resolve` takes; the walk below reads only the path. */
@@ -304,7 +364,8 @@ export function buildApp(options: BuildAppOptions): App {
   rememberSnakeCaseKeys();
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), hclOutput: false });
   for (const env of options.environments) {
-    addEnvironmentStacks(app, env, { localBackend: options.localBackend, tenants: options.tenants, models: options.models, tenantStacks: options.tenantStacks });
+    const { localBackend, tenants, models, tenantStacks, tenantProducersOnly } = options;
+    addEnvironmentStacks(app, env, { localBackend, tenants, models, tenantStacks, tenantProducersOnly });
   }
   return app;
 }

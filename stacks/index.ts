@@ -28,6 +28,13 @@ export interface EnvironmentStacksOptions {
    * it has to rebuild; the shared stacks' views still cover every tenant.
    */
   readonly tenantStacks?: (env: string, tenant: Tenant) => boolean;
+  /**
+   * Only the shared stacks a tenant stack is given or depends on (network, platform,
+   * cluster-config), with the tenant stacks: incremental synth builds tenant stacks in batches,
+   * one app each, and constructing the other shared stacks for every batch cost about half a
+   * second of CPU per synth worker (docs/performance.md).
+   */
+  readonly tenantProducersOnly?: boolean;
 }
 
 export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, options: EnvironmentStacksOptions): EnvironmentStack[] {
@@ -37,10 +44,33 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   const network = new NetworkStack(scope, { ...common, egressRuleSets: views.network });
   const platform = new PlatformStack(scope, { ...common, network });
   platform.addDependency(network);
-  const addons = new AddonsStack(scope, { ...common, network, platform });
-  addons.addDependency(platform);
+  const addons = options.tenantProducersOnly ? undefined : new AddonsStack(scope, { ...common, network, platform });
+  addons?.addDependency(platform);
   const clusterConfig = new ClusterConfigStack(scope, { ...common, platform });
-  clusterConfig.addDependency(addons);
+  if (addons) clusterConfig.addDependency(addons);
+  const services = addons ? serviceStacks(scope, common, { network, platform, addons, clusterConfig }, views) : [];
+  const tenants = (options.tenants ?? [])
+    .filter((t) => t.spec.environments.includes(env.name) && (options.tenantStacks?.(env.name, t) ?? true))
+    .map((tenant) => {
+      const props = { ...common, tenant, network, platform };
+      const stack = tenant.spec.retired ? new RetiredTenantStack(scope, props) : new TenantStack(scope, props);
+      stack.addDependency(network);
+      stack.addDependency(platform);
+      // The tenant's AppProject and Application need Argo CD's CRDs and the platform project.
+      stack.addDependency(clusterConfig);
+      return stack;
+    });
+  return [network, platform, ...(addons ? [addons] : []), clusterConfig, ...services, ...tenants];
+}
+
+/** Observability, data, control-plane and edge: the shared stacks no tenant stack is given. */
+function serviceStacks(
+  scope: Construct,
+  common: { env: EnvironmentConfig; localBackend?: boolean },
+  { network, platform, addons, clusterConfig }: { network: NetworkStack; platform: PlatformStack; addons: AddonsStack; clusterConfig: ClusterConfigStack },
+  views: ReturnType<typeof tenantListViews>,
+): EnvironmentStack[] {
+  const { env } = common;
   // The receivers' secret and the Grafana ingress need the secret store and issuers.
   const observability = new ObservabilityStack(scope, { ...common, network, platform });
   observability.addDependency(clusterConfig);
@@ -55,16 +85,5 @@ export function addEnvironmentStacks(scope: Construct, env: EnvironmentConfig, o
   // Front Door's Private Link origin is the service AKS creates for the Gateway's load balancer.
   const edge = env.network.edge.frontDoor.enabled ? [new EdgeStack(scope, { ...common, platform })] : [];
   for (const e of edge) e.addDependency(clusterConfig);
-  const tenants = (options.tenants ?? [])
-    .filter((t) => t.spec.environments.includes(env.name) && (options.tenantStacks?.(env.name, t) ?? true))
-    .map((tenant) => {
-      const props = { ...common, tenant, network, platform };
-      const stack = tenant.spec.retired ? new RetiredTenantStack(scope, props) : new TenantStack(scope, props);
-      stack.addDependency(network);
-      stack.addDependency(platform);
-      // The tenant's AppProject and Application need Argo CD's CRDs and the platform project.
-      stack.addDependency(clusterConfig);
-      return stack;
-    });
-  return [network, platform, addons, clusterConfig, observability, data, controlPlane, ...edge, ...tenants];
+  return [observability, data, controlPlane, ...edge];
 }

@@ -3,7 +3,10 @@
  * apps of a few stacks each, the shared stacks last with the batches' references replayed onto
  * them. The output, manifest.json included, must be byte-identical to a full `app.synth()` of
  * the same inputs: cold, in batches of one and of two, and partially (some tenant stacks rebuilt
- * in batches, the shared producers partly from the cache).
+ * in batches, the shared producers partly from the cache). A batch's app holds only the shared
+ * stacks tenant stacks are given, and its stacks are prepared in one pass (main.ts
+ * prepareInOnePass): what cdktf's two passes write, and cdktf's two passes for a stack with an
+ * aspect that may not be applied early (negative control: forced, the output differs).
  *
  * Negative controls: shared stacks built without the tenant stacks' references differ from a
  * full run (so the comparison sees a batch whose references were lost); a token created after a
@@ -15,12 +18,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefaultTokenResolver, Lazy, StringConcat, TerraformStack, Tokenization } from 'cdktf';
+import { Aspects, DefaultTokenResolver, type IAspect, Lazy, StringConcat, TerraformStack, Tokenization } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import { IncrementalSynth } from '../../cli/lib/cache/incremental';
 import { SynthCache } from '../../cli/lib/cache/store';
 import { loadInputs } from '../../config/inputs';
 import type { Tenant } from '../../config/tenant-schema';
-import { buildApp, forgetTokensSince, resolveStacksOnce, tokenMark } from '../../main';
+import { buildApp, forgetTokensSince, prepareInOnePass, resolveStacksOnce, tokenMark } from '../../main';
+import { PreventDestroyAspect } from '../../constructs/protection';
+import { isTaggable, TaggingAspect } from '../../constructs/tagging';
 import { ROOT } from '../helpers/tools';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-batches-'));
@@ -64,6 +70,15 @@ describe('synth in batches', () => {
       assert.equal(diff(reference, outdir), '');
     });
   }
+
+  it("a batch's app holds, of the shared stacks, only those tenant stacks are given", () => {
+    const { TerraformStack: Stack } = require('cdktf') as typeof import('cdktf');
+    const env = inputs.environments[0];
+    const app = buildApp({ environments: [env], tenants: inputs.tenants, models: inputs.models, outdir: dir('producers'), tenantProducersOnly: true });
+    const names = app.node.findAll().filter((c) => Stack.isStack(c)).map((c) => c.node.id);
+    const tenantNames = inputs.tenants.filter((t) => t.spec.environments.includes(env.name)).map((t) => `${env.name}-tenant-${t.metadata.name}`);
+    assert.deepEqual(names, [`${env.name}-network`, `${env.name}-platform`, `${env.name}-cluster-config`, ...tenantNames]);
+  });
 
   it('partial: two tenants changed, their stacks rebuilt in batches, the producers partly from the cache', () => {
     const cache = dir('cache');
@@ -118,6 +133,59 @@ describe('stacks resolved once', () => {
     } finally {
       resolveStacksOnce({});
     }
+  });
+});
+
+describe('stacks prepared in one pass', () => {
+  const env = inputs.environments[0];
+  const mine = inputs.tenants.filter((t) => t.spec.environments.includes(env.name));
+
+  /** An aspect that puts a reference to the network stack's resource group in a tag: not one that may be applied before cdktf does. */
+  class ReferencingAspect implements IAspect {
+    constructor(private readonly target: () => string) {}
+    visit(node: IConstruct): void {
+      if (isTaggable(node)) node.tags = { ...(node.tagsInput ?? {}), 'network-group': this.target() };
+    }
+  }
+
+  /**
+   * The tenant stacks of one environment synthesized as a batch does (prepared, then each one's
+   * synthesizer): prepared by cdktf (`cdktf`), by prepareInOnePass (`one pass`), or by it with
+   * the referencing aspect counted as one that may be applied early (`forced`).
+   */
+  function tenantStacks(how: 'cdktf' | 'one pass' | 'forced', referencing = false): { files: Record<string, string>; onePass: boolean[] } {
+    const outdir = dir(`one-pass-${how.replace(' ', '-')}`);
+    const app = buildApp({ environments: [env], tenants: mine, models: inputs.models, outdir, tenantProducersOnly: true });
+    const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+    const network = stacks.find((st) => st.node.id === `${env.name}-network`) as unknown as { resourceGroup: { name: string } };
+    const tenants = stacks.filter((st) => st.node.id.includes('-tenant-'));
+    if (referencing) for (const st of tenants) Aspects.of(st).add(new ReferencingAspect(() => network.resourceGroup.name));
+    const onePass = tenants.map((st) => {
+      if (how === 'cdktf') return (st.prepareStack(), false);
+      return how === 'forced' ? prepareInOnePass(st, [TaggingAspect, PreventDestroyAspect, ReferencingAspect]) : prepareInOnePass(st);
+    });
+    const session = { outdir, skipValidation: app.skipValidation, manifest: app.manifest };
+    for (const st of tenants) st.synthesizer.synthesize(session);
+    const files = Object.fromEntries(tenants.map((st) => [st.node.id, readFileSync(join(outdir, 'stacks', st.node.id, 'cdk.tf.json'), 'utf8')]));
+    return { files, onePass };
+  }
+
+  it("writes what cdktf's two passes write, in one pass for every tenant stack", () => {
+    const cdktfs = tenantStacks('cdktf');
+    const once = tenantStacks('one pass');
+    assert.ok(mine.length >= 2 && once.onePass.every(Boolean), `one pass taken: ${once.onePass}`);
+    assert.deepEqual(once.files, cdktfs.files);
+    assert.match(Object.values(once.files)[0], /cross-stack-reference-input-/, 'the stacks reference shared stacks');
+  });
+
+  it('takes cdktf\'s two passes for a stack with any other aspect; forced, the result differs (negative control)', () => {
+    const cdktfs = tenantStacks('cdktf', true);
+    const guarded = tenantStacks('one pass', true);
+    assert.ok(guarded.onePass.every((taken) => !taken), 'refused');
+    assert.deepEqual(guarded.files, cdktfs.files);
+    const forced = tenantStacks('forced', true);
+    assert.ok(forced.onePass.every(Boolean));
+    assert.notDeepEqual(forced.files, cdktfs.files);
   });
 });
 

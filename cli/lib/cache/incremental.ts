@@ -285,8 +285,10 @@ export class IncrementalSynth {
     return true;
   }
 
-  private prepare(st: TerraformStack): void {
-    st.prepareStack();
+  /** `unreferenced`: nothing references the stack, so it may be prepared in one pass with its synthesis (main.ts prepareInOnePass). */
+  private prepare(st: TerraformStack, unreferenced = false): void {
+    if (unreferenced) (require('../../../main') as typeof import('../../../main')).prepareInOnePass(st);
+    else st.prepareStack();
     this.prepared.add(st.node.id);
     this.incomingIndex = undefined;
   }
@@ -317,14 +319,15 @@ export class IncrementalSynth {
     for (let i = 0; i < leaves.length && batched.size > 0; i += batchSize) {
       const batch = new Set(leaves.slice(i, i + batchSize));
       const mark = tokenMark();
-      const { app, stacks } = this.construct(new Set([...batch].map((n) => this.byName.get(n)!.env.name)), (name) => batch.has(name), batch);
+      // Tenant stacks reference only the shared stacks they are given: the app holds just those.
+      const { app, stacks } = this.construct(new Set([...batch].map((n) => this.byName.get(n)!.env.name)), (name) => batch.has(name), batch, true);
       this.observe(app, (producer, consumer) => {
         if (batched.has(producer)) {
           throw new Error(`incremental synth: ${consumer} references ${producer}, a tenant stack built in a batch (tenant stacks are expected to reference only shared stacks); run with --no-cache and report this`);
         }
       });
       const mine = stacks.filter((st) => batch.has(st.node.id));
-      for (const st of mine) this.prepare(st);
+      for (const st of mine) this.prepare(st, true);
       built.push(...this.synthesize(app, mine));
       forgetTokensSince(mark);
     }
@@ -361,8 +364,12 @@ export class IncrementalSynth {
     return built.map((b) => b.name);
   }
 
-  /** An app of the given environments with the tenant stacks `tenantStacks` admits; it must hold every stack of `expected`. */
-  private construct(envs: Set<string>, tenantStacks: (name: string) => boolean, expected: Set<string>): { app: App; stacks: TerraformStack[] } {
+  /**
+   * An app of the given environments with the tenant stacks `tenantStacks` admits (and, with
+   * `tenantProducersOnly`, of the shared stacks only those tenant stacks are given); it must hold
+   * every stack of `expected`.
+   */
+  private construct(envs: Set<string>, tenantStacks: (name: string) => boolean, expected: Set<string>, tenantProducersOnly = false): { app: App; stacks: TerraformStack[] } {
     const { req } = this;
     const { buildApp } = require('../../../main') as typeof import('../../../main');
     const { TerraformStack: Stack } = require('cdktf') as typeof import('cdktf');
@@ -373,6 +380,7 @@ export class IncrementalSynth {
       outdir: req.outdir,
       localBackend: req.localBackend,
       tenantStacks: (env, t) => tenantStacks(stackName(env, `tenant-${t.metadata.name}`)),
+      tenantProducersOnly,
     });
     const stacks = app.node.findAll().filter((c): c is TerraformStack => Stack.isStack(c));
     const constructed = new Set(stacks.map((st) => st.node.id));
