@@ -326,9 +326,9 @@ export class IncrementalSynth {
           throw new Error(`incremental synth: ${consumer} references ${producer}, a tenant stack built in a batch (tenant stacks are expected to reference only shared stacks); run with --no-cache and report this`);
         }
       });
+      // Nothing references a batch's stacks: each is prepared just before it is synthesized, so that only one stack's prepared fragments are held at a time.
       const mine = stacks.filter((st) => batch.has(st.node.id));
-      for (const st of mine) this.prepare(st, true);
-      built.push(...this.synthesize(app, mine));
+      built.push(...this.synthesize(app, mine, (st) => this.prepare(st, true)));
       forgetTokensSince(mark);
     }
 
@@ -403,10 +403,13 @@ export class IncrementalSynth {
     };
   }
 
-  /** Writes the stacks' JSON (what `app.synth()` does for each stack) and returns their manifest entries. */
-  private synthesize(app: App, stacks: TerraformStack[]): BuiltStack[] {
+  /** Writes the stacks' JSON (what `app.synth()` does for each stack; `before` runs first for each) and returns their manifest entries. */
+  private synthesize(app: App, stacks: TerraformStack[], before?: (st: TerraformStack) => void): BuiltStack[] {
     const session = { outdir: this.req.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
-    for (const st of stacks) st.synthesizer.synthesize(session);
+    for (const st of stacks) {
+      before?.(st);
+      st.synthesizer.synthesize(session);
+    }
     if (!app.skipValidation) {
       const errors = app.node.validate();
       if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
