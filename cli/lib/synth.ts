@@ -58,6 +58,8 @@ export interface ParallelSynthOptions extends SynthOptions {
    * count for large runs only.
    */
   readonly jobs?: number;
+  /** Workers the caller started before it validated `inputs` (prestartWorkers); this run takes them over. */
+  readonly prestarted?: PrestartedWorkers;
 }
 
 export interface SynthResult {
@@ -251,9 +253,15 @@ export function stackCount({ environments, tenants }: Pick<Inputs, 'environments
 /** Synthesis that uses several processes when the run is large enough to profit. */
 export async function synthesizeParallel(options: ParallelSynthOptions = {}): Promise<SynthResult> {
   const early: WorkerHandle[] = [];
-  const run = begin(options, (workers, outdir) => {
-    for (let i = earlyWorkers(options); i > 0; i--) early.push(startWorker(workers, preloadFor(options, outdir)));
-  });
+  let run: Run;
+  try {
+    run = begin(options, (workers, outdir) => {
+      for (const handle of options.prestarted?.take() ?? []) (early.push(handle), workers.add(handle.child));
+      for (let i = options.prestarted ? 0 : earlyWorkers(options); i > 0; i--) early.push(startWorker(workers, preloadFor(options, outdir)));
+    });
+  } finally {
+    options.prestarted?.close();
+  }
   const { environments, tenants } = run.inputs;
   let toSynthesize: number;
   let planned: IncrementalSynth | undefined;
@@ -312,6 +320,45 @@ export function earlyWorkers(options: ParallelSynthOptions): number {
   if (stacks < PARALLEL_MIN_STACKS) return 0;
   const jobs = jobCount(options, stacks, environments);
   return jobs > 1 ? jobs : 0;
+}
+
+/** Synth workers started before the inputs are validated, for a synthesizeParallel call that will be given those inputs. */
+export interface PrestartedWorkers {
+  /** Hands the workers over (once). */
+  take(): WorkerHandle[];
+  /** Stops the workers not taken over: the caller did not need them after all. */
+  close(): void;
+}
+
+/**
+ * For a caller that validates the inputs itself and passes them to synthesizeParallel (the
+ * review's cold path): starts the workers that synthesizeParallel would start early without
+ * `inputs` (earlyWorkers), so that they load cdktf and the providers while the caller validates.
+ * Undefined when none would be. The caller passes them as `prestarted`, or closes them.
+ */
+export function prestartWorkers(options: ParallelSynthOptions): PrestartedWorkers | undefined {
+  const count = earlyWorkers({ ...options, inputs: undefined });
+  if (count === 0) return undefined;
+  let outdir: string;
+  try {
+    outdir = checkOutputFolder(options.outdir ?? DEFAULT_OUTDIR, { repoRoot: REPO, cwd: process.cwd(), flag: '--out' });
+  } catch {
+    // synthesizeParallel refuses the folder itself, with the message.
+    return undefined;
+  }
+  // A worker whose parent is gone stops on its own (synth-worker.ts): no interrupt handler needed.
+  let handles = Array.from({ length: count }, () => startWorker(new Set(), preloadFor(options, outdir)));
+  return {
+    take() {
+      const taken = handles;
+      handles = [];
+      return taken;
+    },
+    close() {
+      for (const h of handles) h.child.kill('SIGKILL');
+      handles = [];
+    },
+  };
 }
 
 /** What a worker loads early; the read tracer ignores what the incremental request will call not data. */

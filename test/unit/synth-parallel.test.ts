@@ -9,7 +9,7 @@ import { Token } from 'cdktf';
 import { generateTenants } from '../../bench/tenants/generate';
 import { loadInputs } from '../../config/inputs';
 import { SynthCache } from '../../cli/lib/cache/store';
-import { earlyWorkers, PARALLEL_MIN_STACKS, stackCount, synthesize, synthesizeParallel } from '../../cli/lib/synth';
+import { earlyWorkers, PARALLEL_MIN_STACKS, prestartWorkers, stackCount, synthesize, synthesizeParallel } from '../../cli/lib/synth';
 import { createProgress } from '../../cli/progress';
 import { disableTokenCreationStacks } from '../../main';
 
@@ -28,7 +28,8 @@ describe('parallel synth', () => {
 /**
  * A run that will synthesize everything starts its workers before validating, so that they load
  * the app meanwhile. Such workers must write what late-started ones write: the same output and,
- * with a cache, the same entries (the read tracer must see what the app reads as it loads).
+ * with a cache, the same entries (the read tracer must see what the app reads as it loads). The
+ * same for workers a caller prestarts before validating the inputs it passes (the review).
  */
 describe('workers started while the inputs are validated', () => {
   const work = mkdtempSync(join(tmpdir(), 'par-early-'));
@@ -80,6 +81,28 @@ describe('workers started while the inputs are validated', () => {
     assert.equal(diff.status, 0, diff.stdout);
     // A key that missed a data read would differ here (synth-cache.test.ts shows which edits change which keys).
     assert.deepEqual(entries(join(work, 'early-cache')), entries(lateCache).filter((k) => k !== 'b'.repeat(64)), 'the same fingerprints, data reads included');
+  });
+
+  it('prestarted by a caller that validates the inputs itself (the review) write what workers started after planning write; unused ones are stopped', async () => {
+    const cache = SynthCache.open(join(work, 'prestarted-cache'));
+    const prestarted = prestartWorkers({ tenantFiles: files, outdir: join(work, 'prestarted'), jobs: 2, cache });
+    assert.ok(prestarted, 'an empty cache and enough stacks');
+    const inputs = loadInputs({ tenantFiles: files });
+    const log = logged();
+    await synthesizeParallel({ inputs, tenantFiles: files, outdir: join(work, 'prestarted'), jobs: 2, cache, prestarted, progress: log.progress });
+    assert.match(log.text(), /in 2 processes \(started while the inputs were validated\)/);
+    // The same inputs synthesized by workers started after planning (no validated-input entries either: the caller validated).
+    const late = SynthCache.open(join(work, 'given-inputs-cache'));
+    await synthesizeParallel({ inputs, tenantFiles: files, outdir: join(work, 'given-inputs'), jobs: 2, cache: late });
+    const diff = spawnSync('diff', ['-r', join(work, 'prestarted'), join(work, 'given-inputs')], { encoding: 'utf8' });
+    assert.equal(diff.status, 0, diff.stdout);
+    assert.deepEqual(entries(join(work, 'prestarted-cache')), entries(late.dir), 'the same fingerprints, data reads included');
+
+    assert.equal(prestartWorkers({ tenantFiles: files, outdir: join(work, 'unused'), jobs: 2, cache: SynthCache.open(cache.dir) }), undefined, 'a cache that may hold the stacks');
+    const unused = prestartWorkers({ tenantFiles: files, outdir: join(work, 'unused'), jobs: 2 });
+    assert.ok(unused);
+    unused.close();
+    assert.deepEqual(await leftWorkers(), [], 'closed workers were stopped');
   });
 
   it('are stopped when validation fails, and nothing is written', async () => {

@@ -12,7 +12,7 @@ import type { Progress } from '../../progress';
 import { renderEnvironments, RENDERED_DIR } from '../render';
 import { SynthCache } from '../cache/store';
 import { validatedInputs } from '../cache/validated';
-import { PARALLEL_MIN_STACKS, synthesizeParallel } from '../synth';
+import { PARALLEL_MIN_STACKS, prestartWorkers, synthesizeParallel } from '../synth';
 import { REPO } from '../tools';
 import { startCheckov, type CheckovSession } from '../checkov-session';
 import { costDelta } from './cost';
@@ -231,23 +231,33 @@ async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Ext
   // Validated tenant and environment files from the cache: the base shares all but the changed ones with the head.
   const memos = validatedInputs(cache, REPO);
   const validated = { tenantMemo: memos.tenantMemo, environmentMemo: memos.environmentMemo };
-  const head = o.progress.step('synthesize the working tree', () => {
-    const inputs = loadInputs(validated);
-    const planned = plannedSide(inputs, cache, join(work, 'head-build'));
-    return { inputs, side: planned.firstLevelMisses() >= PARALLEL_MIN_STACKS ? undefined : synthesizeInMemory(planned, 'the working tree') };
-  });
+  const headDir = join(work, 'head');
+  // An empty cache and many stacks: the head will be synthesized by workers, which load cdktf while the inputs are validated.
+  const prestarted = prestartWorkers({ outdir: headDir, cache });
+  let head;
+  try {
+    head = o.progress.step('synthesize the working tree', () => {
+      const inputs = loadInputs(validated);
+      const planned = plannedSide(inputs, cache, join(work, 'head-build'));
+      return { inputs, side: planned.firstLevelMisses() >= PARALLEL_MIN_STACKS ? undefined : synthesizeInMemory(planned, 'the working tree') };
+    });
+  } catch (err) {
+    prestarted?.close();
+    throw err;
+  }
   const { inputs } = head;
   let after: SynthOutput;
   let headStats: HeadStats;
-  let headDir: string | undefined;
   if (head.side) {
+    prestarted?.close();
     after = head.side.output;
     headStats = { stacks: Object.keys(after.stacks).length, cache: { reused: head.side.report.reused.length, built: head.side.report.built.length } };
   } else {
-    headDir = join(work, 'head');
     checkov.pause();
     // The inputs validated above: a cold cache is no reason to validate every file twice.
-    const result = await o.progress.stepAsync('synthesize the working tree (cold cache: worker processes)', () => synthesizeParallel({ outdir: headDir!, cache, inputs }));
+    const result = await o.progress.stepAsync(`synthesize the working tree (cold cache: worker processes${prestarted ? ', started while the inputs were validated' : ''})`, () =>
+      synthesizeParallel({ outdir: headDir, cache, inputs, prestarted }),
+    );
     checkov.resume();
     after = readSynthOutput(headDir);
     headStats = { stacks: result.stacks.length, ...(result.cache ? { cache: { reused: result.cache.reused, built: result.cache.built } } : {}) };
@@ -264,7 +274,7 @@ async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Ext
     return synthesizeInMemory(plannedSide(baseInputs, cache, join(work, 'base-build')), `base ${o.base}`);
   });
   const baseResult: RefSynth = { commit: tree.commit, rendered: tree.rendered, stats: { stacks: Object.keys(base.output.stacks).length, reused: base.report.reused.length, built: base.report.built.length } };
-  return { inputs, before: base.output, after, baseResult, headStats, headDir };
+  return { inputs, before: base.output, after, baseResult, headStats, headDir: head.side ? undefined : headDir };
 }
 
 /** The base in its own worktree and process, with its own code, while this process synthesizes and renders the head. */
