@@ -110,11 +110,13 @@ export function resolveStacksOnce(vars: NodeJS.ProcessEnv = process.env): boolea
   return resolvingStacksOnce;
 }
 
+type AspectClass = abstract new (...args: never[]) => object;
+
 /**
  * Aspects that set plain values only (no tokens, so no references between stacks) and leave an
  * element as it was when applied again: prepareInOnePass may apply them before cdktf does.
  */
-const REAPPLICABLE_ASPECTS: readonly (abstract new (...args: never[]) => object)[] = [TaggingAspect, PreventDestroyAspect];
+const REAPPLICABLE_ASPECTS: readonly AspectClass[] = [TaggingAspect, PreventDestroyAspect];
 
 /**
  * Prepares a stack that no other stack references (incremental synth's batches of tenant
@@ -132,7 +134,7 @@ const REAPPLICABLE_ASPECTS: readonly (abstract new (...args: never[]) => object)
  * toTerraformOnce off, this is cdktf's own `prepareStack`. Says whether the one pass was taken.
  * test/unit/synth-batches.test.ts compares both, with a negative control.
  */
-export function prepareInOnePass(stack: TerraformStack, reapplicable: readonly (abstract new (...args: never[]) => object)[] = REAPPLICABLE_ASPECTS): boolean {
+export function prepareInOnePass(stack: TerraformStack, reapplicable: readonly AspectClass[] = REAPPLICABLE_ASPECTS): boolean {
   const onePass = resolvingStacksOnce && Object.keys((stack as unknown as StackInternals).rawOverrides).length === 0 && onlyAspects(stack, reapplicable);
   if (!onePass) {
     stack.prepareStack();
@@ -148,7 +150,7 @@ export function prepareInOnePass(stack: TerraformStack, reapplicable: readonly (
 }
 
 /** Whether every aspect cdktf applies to the stack (those of the stack and of every node below it) is one of `kinds`. */
-function onlyAspects(node: Construct, kinds: readonly (abstract new (...args: never[]) => object)[]): boolean {
+function onlyAspects(node: Construct, kinds: readonly AspectClass[]): boolean {
   if (!Aspects.of(node).all.every((a) => kinds.some((k) => a instanceof k))) return false;
   return node.node.children.every((child) => onlyAspects(child, kinds));
 }
@@ -363,10 +365,8 @@ export function buildApp(options: BuildAppOptions): App {
   resolvePlainValuesDirectly();
   rememberSnakeCaseKeys();
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), hclOutput: false });
-  for (const env of options.environments) {
-    const { localBackend, tenants, models, tenantStacks, tenantProducersOnly } = options;
-    addEnvironmentStacks(app, env, { localBackend, tenants, models, tenantStacks, tenantProducersOnly });
-  }
+  const { localBackend, tenants, models, tenantStacks, tenantProducersOnly } = options;
+  for (const env of options.environments) addEnvironmentStacks(app, env, { localBackend, tenants, models, tenantStacks, tenantProducersOnly });
   return app;
 }
 
