@@ -5,7 +5,7 @@
  * syntax. Plain JavaScript: it loads before tsx does.
  */
 const { readFileSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { basename, dirname, join } = require('node:path');
 
 /** Folder -> the module type of the package it belongs to, as Node decides it. */
 const typeOf = new Map();
@@ -20,8 +20,9 @@ function packageType(dir) {
     text = undefined;
   }
   if (text === undefined) {
+    // As Node does, the search ends at the file system root and at a node_modules folder (no package scope: CommonJS).
     const up = dirname(dir);
-    type = up === dir ? 'commonjs' : packageType(up);
+    type = up === dir || basename(dir) === 'node_modules' ? 'commonjs' : packageType(up);
   } else {
     try {
       type = JSON.parse(text).type === 'module' ? 'module' : 'commonjs';
@@ -36,12 +37,13 @@ function packageType(dir) {
 /** The words as words, anywhere: most files that mention them do so only inside longer names. */
 const WORDS = /\b(?:import|export)\b/;
 /**
- * Where module syntax can be: an import or export statement begins a line or follows `;`, `}`
- * or the end of a comment (nothing else can precede one on its line), and `import.meta` may
- * stand anywhere. A match may be a false alarm (a property named `import`), which only costs
- * tsx's lexer; no ES module escapes it.
+ * Where module syntax can be. An import or export declaration begins a line or follows `;`, `}`,
+ * `)` (a do-while's, whose semicolon may be left out) or the end of a comment: nothing else can
+ * precede one on its line. `import.meta` may stand anywhere, with a comment before its dot. A
+ * match may be a false alarm (a property named `import`, a comment), which only costs tsx's
+ * lexer; no ES module escapes it.
  */
-const MODULE_SYNTAX = /(?:^|[;}/])\s*(?:import|export)\b|\bimport\s*\.\s*meta\b/m;
+const MODULE_SYNTAX = /(?:^|[;})/])\s*(?:import|export)\b|\bimport\s*[./]/m;
 
 function mayBeModule(source) {
   return WORDS.test(source) && MODULE_SYNTAX.test(source);

@@ -60,6 +60,11 @@ describe('module syntax check', () => {
     '/** doc */\n  export function g() {}',
     'const u = import.meta.url;',
     'x();\r\nexport * from "z";',
+    // A do-while's semicolon may be left out, so a declaration may follow its `)` on the same line.
+    'do;while(0)export const x = 1;',
+    'do f(); while (a) import x from "y";',
+    'const u = import/* c */.meta.url;',
+    'const u = import // c\n.meta.url;',
   ];
   const plain = [
     'exports.importFrom = function importFrom() {};',
@@ -82,6 +87,11 @@ describe('module syntax check', () => {
     mkdirSync(join(esm, 'lib', 'inner'), { recursive: true });
     assert.equal(packageType(join(esm, 'lib', 'inner')), 'module');
     assert.equal(packageType(pkg('type-none', {}, {})), 'commonjs');
+    // No package.json in the package: the search stops at node_modules, not at a package above it.
+    writeFileSync(join(work, 'package.json'), JSON.stringify({ type: 'module' }));
+    mkdirSync(join(work, 'node_modules', 'no-manifest', 'lib'), { recursive: true });
+    assert.equal(packageType(join(work, 'node_modules', 'no-manifest', 'lib')), 'commonjs');
+    assert.equal(packageType(join(work, 'own-code')), 'module', 'outside node_modules the search goes on up');
     assert.equal(packageType(join(REPO, 'node_modules', 'cdktf', 'lib')), 'commonjs');
   });
 });
