@@ -110,11 +110,18 @@ export function resolveStacksOnce(vars: NodeJS.ProcessEnv = process.env): boolea
   return resolvingStacksOnce;
 }
 
-type AspectClass = abstract new (...args: never[]) => object;
+/** An aspect that can say whether visiting a node would overwrite a value holding a token. */
+interface Reapplicable {
+  overwritesToken(node: Construct): boolean;
+}
+
+type AspectClass = abstract new (...args: never[]) => Reapplicable;
 
 /**
  * Aspects that set plain values only (no tokens, so no references between stacks) and leave an
- * element as it was when applied again: prepareInOnePass may apply them before cdktf does.
+ * element as it was when applied again: prepareInOnePass may apply them before cdktf does, to a
+ * node from which they would not take a token (cdktf's preparing pass, before the aspects, would
+ * register that token's reference).
  */
 const REAPPLICABLE_ASPECTS: readonly AspectClass[] = [TaggingAspect, PreventDestroyAspect];
 
@@ -129,10 +136,11 @@ const REAPPLICABLE_ASPECTS: readonly AspectClass[] = [TaggingAspect, PreventDest
  * it resolves to the same identifier either way once registered), and toTerraformOnce takes
  * those fragments; cdktf's synthesis applies the aspects again and resolves only the elements
  * added since. That is cdktf's result when every aspect of the stack is one of
- * REAPPLICABLE_ASPECTS, and when nothing else references the stack (its elements change between
- * the passes only through aspects and its own references); for any other stack, or with
- * toTerraformOnce off, this is cdktf's own `prepareStack`. Says whether the one pass was taken.
- * test/unit/synth-batches.test.ts compares both, with a negative control.
+ * REAPPLICABLE_ASPECTS and would take no token from the node it visits, and when nothing else
+ * references the stack (its elements change between the passes only through aspects and its own
+ * references); for any other stack, or with toTerraformOnce off, this is cdktf's own
+ * `prepareStack`. Says whether the one pass was taken. test/unit/synth-batches.test.ts compares
+ * both, with negative controls.
  */
 export function prepareInOnePass(stack: TerraformStack, reapplicable: readonly AspectClass[] = REAPPLICABLE_ASPECTS): boolean {
   const onePass = resolvingStacksOnce && Object.keys((stack as unknown as StackInternals).rawOverrides).length === 0 && onlyAspects(stack, reapplicable);
@@ -149,10 +157,17 @@ export function prepareInOnePass(stack: TerraformStack, reapplicable: readonly A
   return true;
 }
 
-/** Whether every aspect cdktf applies to the stack (those of the stack and of every node below it) is one of `kinds`. */
-function onlyAspects(node: Construct, kinds: readonly AspectClass[]): boolean {
-  if (!Aspects.of(node).all.every((a) => kinds.some((k) => a instanceof k))) return false;
-  return node.node.children.every((child) => onlyAspects(child, kinds));
+/**
+ * Whether every aspect cdktf applies to each node of the stack (those of the node and of the
+ * nodes above it, up to the stack, as synthesizer.js `invokeAspects` goes) is one of `kinds` and
+ * would take no token from that node.
+ */
+function onlyAspects(node: Construct, kinds: readonly AspectClass[], inherited: readonly object[] = []): boolean {
+  const here = [...inherited, ...Aspects.of(node).all];
+  for (const aspect of here) {
+    if (!kinds.some((k) => aspect instanceof k) || (aspect as Reapplicable).overwritesToken(node)) return false;
+  }
+  return node.node.children.every((child) => onlyAspects(child, kinds, here));
 }
 
 /** What cdktf's private `resolve` takes; the walk below reads only the path. */

@@ -4,7 +4,7 @@
  * resource (`allowDestroy`), so a reviewer sees it in the diff.
  */
 import { IConstruct } from 'constructs';
-import { IAspect, TerraformResource } from 'cdktf';
+import { IAspect, TerraformResource, Token } from 'cdktf';
 
 /** Resource types whose loss loses data, identity or addresses that others depend on. */
 export const STATEFUL_RESOURCE_TYPES: ReadonlySet<string> = new Set([
@@ -33,9 +33,15 @@ export function allowDestroy(resource: TerraformResource, reason: string): void 
 
 export class PreventDestroyAspect implements IAspect {
   visit(node: IConstruct): void {
-    if (!TerraformResource.isTerraformResource(node)) return;
-    if (!STATEFUL_RESOURCE_TYPES.has(node.terraformResourceType)) return;
-    if (node.node.metadata.some((m) => m.type === ALLOW_DESTROY)) return;
-    node.lifecycle = { ...(node.lifecycle ?? {}), preventDestroy: true };
+    if (this.protects(node)) node.lifecycle = { ...(node.lifecycle ?? {}), preventDestroy: true };
+  }
+
+  /** Whether visiting `node` would overwrite a value that holds a token (main.ts prepareInOnePass applies this aspect early only where it would not). */
+  overwritesToken(node: IConstruct): boolean {
+    return this.protects(node) && (Token.isUnresolved(node.lifecycle) || Token.isUnresolved(node.lifecycle?.preventDestroy));
+  }
+
+  private protects(node: IConstruct): node is TerraformResource {
+    return TerraformResource.isTerraformResource(node) && STATEFUL_RESOURCE_TYPES.has(node.terraformResourceType) && !node.node.metadata.some((m) => m.type === ALLOW_DESTROY);
   }
 }

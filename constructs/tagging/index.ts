@@ -3,7 +3,7 @@
  * an Aspect does it at synth time: a resource added by a later construct cannot be forgotten.
  */
 import { IConstruct } from 'constructs';
-import { IAspect, TerraformResource } from 'cdktf';
+import { IAspect, TerraformResource, Token } from 'cdktf';
 
 /** Keys every taggable resource must carry; policies/terraform and the tests check the same list. */
 export const REQUIRED_TAG_KEYS = ['env', 'tier', 'tenant', 'app', 'cost-center', 'managed-by'] as const;
@@ -45,6 +45,18 @@ export class TaggingAspect implements IAspect {
   visit(node: IConstruct): void {
     if (!isTaggable(node)) return;
     const own = node.tagsInput ?? {};
-    node.tags = { ...this.tags, ...own, env: this.tags.env, tier: this.tags.tier, 'managed-by': this.tags['managed-by'] };
+    node.tags = { ...this.tags, ...own, ...this.forced() };
+  }
+
+  /** Whether visiting `node` would overwrite a value that holds a token (main.ts prepareInOnePass applies this aspect early only where it would not). */
+  overwritesToken(node: IConstruct): boolean {
+    if (!isTaggable(node)) return false;
+    const own = node.tagsInput;
+    return Token.isUnresolved(own) || Object.keys(this.forced()).some((key) => own !== undefined && key in own && Token.isUnresolved(own[key]));
+  }
+
+  /** The tags a resource may not override. */
+  private forced(): Record<string, string> {
+    return { env: this.tags.env, tier: this.tags.tier, 'managed-by': this.tags['managed-by'] };
   }
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { App, Aspects, Lazy, TerraformStack, Testing, Token } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
@@ -70,5 +70,29 @@ describe('PreventDestroyAspect', () => {
     new AzurermProvider(stack, 'azurerm', { features: [{}] });
     const vnet = new VirtualNetwork(stack, 'vnet', vnetProps);
     assert.throws(() => allowDestroy(vnet, '  '), /reason/);
+  });
+});
+
+describe('aspects applied before cdktf does (main.ts prepareInOnePass)', () => {
+  const token = () => Token.asString(Lazy.stringValue({ produce: () => 'late' }));
+
+  it('say whether visiting a node would overwrite a value that holds a token', () => {
+    const app = Testing.app() as App;
+    const stack = new TerraformStack(app, 'test');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
+    const tagging = new TaggingAspect(required);
+    const protection = new PreventDestroyAspect();
+    const plain = new VirtualNetwork(stack, 'plain', { ...vnetProps, tags: { env: 'dev', extra: 'x' } });
+    const keptToken = new VirtualNetwork(stack, 'kept', { ...vnetProps, tags: { extra: token() } });
+    const forcedToken = new VirtualNetwork(stack, 'forced', { ...vnetProps, tags: { 'managed-by': token() } });
+    const lifecycleToken = new VirtualNetwork(stack, 'lifecycle', { ...vnetProps, lifecycle: { preventDestroy: Token.asAny(Lazy.anyValue({ produce: () => false })) as unknown as boolean } });
+    const role = new RoleAssignment(stack, 'ra', { principalId: 'p', scope: 's', roleDefinitionName: 'Reader' });
+    assert.equal(tagging.overwritesToken(plain), false);
+    assert.equal(tagging.overwritesToken(keptToken), false, 'a token under a key the resource may set stays');
+    assert.equal(tagging.overwritesToken(forcedToken), true);
+    assert.equal(tagging.overwritesToken(role), false, 'not taggable');
+    assert.equal(protection.overwritesToken(plain), false);
+    assert.equal(protection.overwritesToken(lifecycleToken), true);
+    assert.equal(protection.overwritesToken(role), false, 'not stateful');
   });
 });

@@ -146,27 +146,42 @@ describe('stacks prepared in one pass', () => {
     visit(node: IConstruct): void {
       if (isTaggable(node)) node.tags = { ...(node.tagsInput ?? {}), 'network-group': this.target() };
     }
+    overwritesToken(): boolean {
+      return false;
+    }
   }
 
   /**
    * The tenant stacks of one environment synthesized as a batch does (prepared, then each one's
-   * synthesizer): prepared by cdktf (`cdktf`), by prepareInOnePass (`one pass`), or by it with
-   * the referencing aspect counted as one that may be applied early (`forced`).
+   * synthesizer), and then the network stack with the outputs they registered: prepared by cdktf
+   * (`cdktf`), by prepareInOnePass (`one pass`), or by it with the referencing aspect counted as
+   * one that may be applied early (`forced`). `twist`: the referencing aspect added to every
+   * tenant stack, or a resource's own `env` tag (which the tagging aspect overwrites) set to a
+   * reference to the network stack.
    */
-  function tenantStacks(how: 'cdktf' | 'one pass' | 'forced', referencing = false): { files: Record<string, string>; onePass: boolean[] } {
+  function tenantStacks(how: 'cdktf' | 'one pass' | 'forced', twist?: 'referencing aspect' | 'own env tag'): { files: Record<string, string>; onePass: boolean[] } {
     const outdir = dir(`one-pass-${how.replace(' ', '-')}`);
     const app = buildApp({ environments: [env], tenants: mine, models: inputs.models, outdir, tenantProducersOnly: true });
     const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
-    const network = stacks.find((st) => st.node.id === `${env.name}-network`) as unknown as { resourceGroup: { name: string } };
+    const networkStack = stacks.find((st) => st.node.id === `${env.name}-network`)!;
+    const network = networkStack as unknown as { resourceGroup: { name: string; location: string } };
     const tenants = stacks.filter((st) => st.node.id.includes('-tenant-'));
-    if (referencing) for (const st of tenants) Aspects.of(st).add(new ReferencingAspect(() => network.resourceGroup.name));
+    if (twist === 'referencing aspect') for (const st of tenants) Aspects.of(st).add(new ReferencingAspect(() => network.resourceGroup.name));
+    if (twist === 'own env tag') {
+      for (const st of tenants) {
+        const resource = st.node.findAll().find(isTaggable)!;
+        resource.tags = { ...(resource.tagsInput ?? {}), env: network.resourceGroup.location };
+      }
+    }
     const onePass = tenants.map((st) => {
       if (how === 'cdktf') return (st.prepareStack(), false);
       return how === 'forced' ? prepareInOnePass(st, [TaggingAspect, PreventDestroyAspect, ReferencingAspect]) : prepareInOnePass(st);
     });
     const session = { outdir, skipValidation: app.skipValidation, manifest: app.manifest };
     for (const st of tenants) st.synthesizer.synthesize(session);
-    const files = Object.fromEntries(tenants.map((st) => [st.node.id, readFileSync(join(outdir, 'stacks', st.node.id, 'cdk.tf.json'), 'utf8')]));
+    networkStack.prepareStack();
+    networkStack.synthesizer.synthesize(session);
+    const files = Object.fromEntries([...tenants, networkStack].map((st) => [st.node.id, readFileSync(join(outdir, 'stacks', st.node.id, 'cdk.tf.json'), 'utf8')]));
     return { files, onePass };
   }
 
@@ -179,13 +194,31 @@ describe('stacks prepared in one pass', () => {
   });
 
   it('takes cdktf\'s two passes for a stack with any other aspect; forced, the result differs (negative control)', () => {
-    const cdktfs = tenantStacks('cdktf', true);
-    const guarded = tenantStacks('one pass', true);
+    const cdktfs = tenantStacks('cdktf', 'referencing aspect');
+    const guarded = tenantStacks('one pass', 'referencing aspect');
     assert.ok(guarded.onePass.every((taken) => !taken), 'refused');
     assert.deepEqual(guarded.files, cdktfs.files);
-    const forced = tenantStacks('forced', true);
+    const forced = tenantStacks('forced', 'referencing aspect');
     assert.ok(forced.onePass.every(Boolean));
     assert.notDeepEqual(forced.files, cdktfs.files);
+  });
+
+  it("takes cdktf's two passes where an aspect would overwrite a token; forced, the producer's outputs differ (negative control)", () => {
+    const cdktfs = tenantStacks('cdktf', 'own env tag');
+    const guarded = tenantStacks('one pass', 'own env tag');
+    assert.ok(guarded.onePass.every((taken) => !taken), 'refused');
+    assert.deepEqual(guarded.files, cdktfs.files);
+    const proto = TaggingAspect.prototype as unknown as { overwritesToken: (node: IConstruct) => boolean };
+    const own = proto.overwritesToken;
+    proto.overwritesToken = () => false;
+    try {
+      const forced = tenantStacks('one pass', 'own env tag');
+      assert.ok(forced.onePass.every(Boolean));
+      const network = `${env.name}-network`;
+      assert.notEqual(forced.files[network], cdktfs.files[network], 'cdktf registers the overwritten reference before the aspect runs');
+    } finally {
+      proto.overwritesToken = own;
+    }
   });
 });
 
