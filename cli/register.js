@@ -1,12 +1,12 @@
 'use strict';
 /**
- * Loads this project's TypeScript through tsx, and leaves the CommonJS packages under
- * node_modules to Node's own loader. Every process the CLI starts (cli/bin.js, the synth
- * workers) requires this first.
+ * Loads this project's TypeScript through tsx, and compiles the CommonJS files under
+ * node_modules as they are. Every process the CLI starts (cli/bin.js, the synth workers)
+ * requires this first.
  *
  * tsx decides for every `.js` file whether it is an ES module by running a lexer over any file
  * that contains the letters of import or export; cdktf's providers all do (`importFrom`), so
- * loading cdktf and the providers costs about 0.4 s more CPU per process (docs/performance.md).
+ * loading cdktf and the providers cost about 0.35 s more CPU per process (docs/performance.md).
  * A file of a package Node treats as CommonJS (its nearest package.json has no
  * `"type": "module"`) in which no statement can begin with import or export is compiled here as
  * tsx compiles a file its lexer finds is not an ES module: as it is.
