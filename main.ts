@@ -69,6 +69,9 @@ function elementsOf(node: Construct, into: TerraformElement[] = []): TerraformEl
 /** cdktf's private `resolve` (lib/_tokens.js); it calls whichever token resolver resolvePlainValuesDirectly left in place. */
 const { resolve: cdktfResolve } = require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
 
+/** cdktf's aspect pass (synthesizer.js), as its synthesis runs it. */
+const { invokeAspects } = require('cdktf/lib/synthesize/synthesizer') as { invokeAspects: (root: Construct) => void };
+
 /** Elements' fragments resolved while their stack was prepared in one pass (prepareInOnePass), taken by its next toTerraform. */
 const preparedFragments = new WeakMap<object, Map<TerraformElement, unknown>>();
 
@@ -148,7 +151,6 @@ export function prepareInOnePass(stack: TerraformStack, reapplicable: readonly A
     stack.prepareStack();
     return false;
   }
-  const { invokeAspects } = require('cdktf/lib/synthesize/synthesizer') as { invokeAspects: (root: Construct) => void };
   stack.ensureBackendExists();
   invokeAspects(stack);
   const fragments = new Map<TerraformElement, unknown>();

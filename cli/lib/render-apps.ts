@@ -81,7 +81,7 @@ const BUILDS: Record<AppName, Build<never>> = {
 };
 
 /** The manifests of one app, built from its view. */
-export function buildApp(name: AppName, env: EnvironmentConfig, view: unknown): string {
+export function buildRenderedApp(name: AppName, env: EnvironmentConfig, view: unknown): string {
   const app = new App();
   (BUILDS[name] as Build<unknown>)(app, env, view);
   return app.synthYaml();

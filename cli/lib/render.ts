@@ -103,7 +103,7 @@ export function renderItems(environments: EnvironmentConfig[], inputs: AppInputs
   for (const env of environments) {
     for (const [name, viewOf] of Object.entries(APPS) as [AppName, AppView][]) {
       const view = viewOf(env, inputs);
-      items.push({ file: join(env.name, name, 'manifests.yaml'), env, app: name, view, build: () => builders().buildApp(name, env, view) });
+      items.push({ file: join(env.name, name, 'manifests.yaml'), env, app: name, view, build: () => builders().buildRenderedApp(name, env, view) });
     }
     if (env.addons.argocd.enabled) {
       items.push({ file: join(env.name, APPS_APP, 'manifests.yaml'), env, app: APPS_APP, view: undefined, build: () => builders().buildAppOfApps(APPS_APP, env, platformApps(env)) });

@@ -27,6 +27,8 @@ export function isTaggable(node: IConstruct): node is TerraformResource & { tags
 
 export class TaggingAspect implements IAspect {
   private readonly tags: Record<string, string>;
+  /** The tags a resource may not override. */
+  private readonly forced: Record<string, string>;
 
   /**
    * @param required the convention tags; a construct may override `tenant` and `app` on a
@@ -36,6 +38,7 @@ export class TaggingAspect implements IAspect {
    */
   constructor(required: RequiredTags, extra: Record<string, string> = {}) {
     this.tags = { ...extra, ...required };
+    this.forced = { env: required.env, tier: required.tier, 'managed-by': required['managed-by'] };
     for (const [key, value] of Object.entries(this.tags)) {
       if (FORBIDDEN_KEY_CHARS.test(key) || key.length > 512) throw new Error(`tag key "${key}" is not allowed by Azure`);
       if (!value || value.length > 256) throw new Error(`tag "${key}" must have a value of 1-256 characters, got "${value}"`);
@@ -45,18 +48,13 @@ export class TaggingAspect implements IAspect {
   visit(node: IConstruct): void {
     if (!isTaggable(node)) return;
     const own = node.tagsInput ?? {};
-    node.tags = { ...this.tags, ...own, ...this.forced() };
+    node.tags = { ...this.tags, ...own, ...this.forced };
   }
 
   /** Whether visiting `node` would overwrite a value that holds a token (main.ts prepareInOnePass applies this aspect early only where it would not). */
   overwritesToken(node: IConstruct): boolean {
     if (!isTaggable(node)) return false;
     const own = node.tagsInput;
-    return Token.isUnresolved(own) || Object.keys(this.forced()).some((key) => own !== undefined && key in own && Token.isUnresolved(own[key]));
-  }
-
-  /** The tags a resource may not override. */
-  private forced(): Record<string, string> {
-    return { env: this.tags.env, tier: this.tags.tier, 'managed-by': this.tags['managed-by'] };
+    return Token.isUnresolved(own) || Object.keys(this.forced).some((key) => own !== undefined && key in own && Token.isUnresolved(own[key]));
   }
 }

@@ -4,9 +4,8 @@
  * common case) and in rendered/ (output, never input), every line of code is the same on both
  * sides, so the base is the head's own code run on the base's tenant files: its stacks come
  * from the synth cache by fingerprint like any other run's, and its committed rendered/ is read
- * from git. Any other
- * difference (code, environments, catalogues, tools) leaves the base to its own code in a
- * worktree (synth-ref.ts), exactly as before.
+ * from git. Any other difference (code, environments, catalogues, tools) leaves the base to its
+ * own code in a worktree (synth-ref.ts), exactly as before.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
