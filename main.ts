@@ -4,14 +4,17 @@
  * `platform synth` calls `buildApp` in-process (validating all input before writing anything);
  * `cdktf synth` runs this file directly through cdktf.json, with the same result.
  */
-import { App, Aspects, TerraformElement, TerraformOutput, TerraformStack, Token, Tokenization } from 'cdktf';
-import type { Construct } from 'constructs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, App, Aspects, type IAspect, TerraformElement, TerraformOutput, TerraformStack, Token, Tokenization } from 'cdktf';
+import { ConstructOrder, type Construct } from 'constructs';
 import type { EnvironmentConfig } from './config/schema';
 import type { Tenant } from './config/tenant-schema';
 import type { ModelCatalogue } from './config/models';
 import { addEnvironmentStacks } from './stacks';
 import { PreventDestroyAspect } from './constructs/protection';
 import { TaggingAspect } from './constructs/tagging';
+import { stableJson } from './cli/lib/stable-json';
 
 export interface BuildAppOptions {
   readonly environments: EnvironmentConfig[];
@@ -69,8 +72,43 @@ function elementsOf(node: Construct, into: TerraformElement[] = []): TerraformEl
 /** cdktf's private `resolve` (lib/_tokens.js); it calls whichever token resolver resolvePlainValuesDirectly left in place. */
 const { resolve: cdktfResolve } = require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
 
-/** cdktf's aspect pass (synthesizer.js), as its synthesis runs it. */
-const { invokeAspects } = require('cdktf/lib/synthesize/synthesizer') as { invokeAspects: (root: Construct) => void };
+/** How many aspects applied to each node when prepareInOnePass applied them (see applyAspects). */
+const aspectsApplied = new WeakMap<TerraformStack, WeakMap<Construct, number>>();
+
+/**
+ * cdktf's aspect pass (synthesizer.js `invokeAspects`): every aspect of a node and of the nodes
+ * above it, up to `root`, visits the node once, parents before children, in cdktf's order and
+ * with its warning for an aspect added by another. cdktf keys what each node has been visited
+ * by on the node's path, which it builds for every node and aspect; this keeps it per node.
+ * `applied` records how many aspects visited each node; a node in `skip` that as many apply to
+ * now is not visited again (prepareInOnePass applied them, and they leave a node as it was when
+ * applied again: REAPPLICABLE_ASPECTS). `visited` hears of every node the aspects visit.
+ */
+function applyAspects(root: Construct, options: { skip?: WeakMap<Construct, number>; applied?: WeakMap<Construct, number>; visited?: (node: Construct) => void } = {}): void {
+  const { skip, applied, visited } = options;
+  let warned = false;
+  const visit = (node: Construct, inherited: readonly IAspect[]) => {
+    const own = Aspects.of(node).all;
+    const here = [...inherited, ...own];
+    if (skip?.get(node) !== here.length) {
+      const count = own.length;
+      const invoked: IAspect[] = [];
+      for (const aspect of here) {
+        if (invoked.includes(aspect)) continue;
+        aspect.visit(node);
+        if (!warned && count !== Aspects.of(node).all.length) {
+          Annotations.of(node).addWarning('We detected an Aspect was added via another Aspect, and will not be applied');
+          warned = true;
+        }
+        invoked.push(aspect);
+      }
+      applied?.set(node, here.length);
+      if (here.length > 0) visited?.(node);
+    }
+    for (const child of node.node.children) visit(child, here);
+  };
+  visit(root, []);
+}
 
 /** Elements' fragments resolved while their stack was prepared in one pass (prepareInOnePass), taken by its next toTerraform. */
 const preparedFragments = new WeakMap<object, Map<TerraformElement, unknown>>();
@@ -113,6 +151,82 @@ export function resolveStacksOnce(vars: NodeJS.ProcessEnv = process.env): boolea
   return resolvingStacksOnce;
 }
 
+/** What the copy of cdktf's `StackSynthesizer.synthesize` reads of the synthesizer (private in its types). */
+interface SynthesizerInternals {
+  readonly stack: TerraformStack;
+  readonly continueOnErrorAnnotations: boolean;
+  readonly hclOutput: boolean;
+}
+
+/** What cdktf's synthesis passes each stack's synthesizer (synthesize/types.d.ts `ISynthesisSession`). */
+interface SynthesisSession {
+  readonly outdir: string;
+  readonly skipValidation?: boolean;
+  readonly manifest: { forStack(stack: TerraformStack): { workingDirectory: string; synthesizedStackPath: string; annotations: unknown } };
+}
+
+/** The text of each stack's `cdk.tf.json` as synthesizeStacksDirectly wrote it, until takeWrittenStack. */
+const writtenStacks = new WeakMap<TerraformStack, string>();
+
+/** The text synthesizeStacksDirectly wrote for `stack` (once), so that a caller need not read the file back. */
+export function takeWrittenStack(stack: TerraformStack): string | undefined {
+  const text = writtenStacks.get(stack);
+  writtenStacks.delete(stack);
+  return text;
+}
+
+/**
+ * Installs a copy of cdktf's `StackSynthesizer.synthesize` (synthesize/synthesizer.js, cdktf
+ * 0.21.0 only) that writes `cdk.tf.json` with stableJson instead of json-stable-stringify (the
+ * same text, with the native stringifier), applies the aspects with applyAspects (so a stack
+ * prepareInOnePass has already applied them to is not walked by them again), and keeps the
+ * text it wrote for takeWrittenStack. Everything else follows cdktf line by line; HCL output
+ * takes cdktf's own. `PLATFORM_CDKTF_SYNTHESIZER=1` keeps cdktf's own.
+ * test/unit/synth-batches.test.ts compares both.
+ */
+export function synthesizeStacksDirectly(vars: NodeJS.ProcessEnv = process.env): boolean {
+  const { StackSynthesizer } = require('cdktf/lib/synthesize/synthesizer') as { StackSynthesizer: { prototype: object } };
+  const { AnnotationMetadataEntryType: Level } = require('cdktf/lib/annotations') as typeof import('cdktf/lib/annotations');
+  const { encounteredAnnotationWithLevelError } = require('cdktf/lib/errors') as { encounteredAnnotationWithLevelError(message: string): Error };
+  const { ValidateTerraformVersion } = require('cdktf/lib/validations/validate-terraform-version') as typeof import('cdktf/lib/validations/validate-terraform-version');
+  const customSynthesis = Symbol.for('cdktf/customSynthesis');
+  const annotationLevels: string[] = [Level.INFO, Level.WARN, Level.ERROR];
+  type Annotation = { constructPath: string; level: string; message: unknown; stacktrace?: string[] };
+  const isError = (a: Annotation) => a.level === Level.ERROR;
+  return replaceInCdktf<(session: SynthesisSession) => void>(StackSynthesizer.prototype, 'synthesize', vars.PLATFORM_CDKTF_SYNTHESIZER === '1', (own) => function synthesizeDirectly(this: SynthesizerInternals, session) {
+    const { stack } = this;
+    const applied = aspectsApplied.get(stack);
+    aspectsApplied.delete(stack);
+    if (this.hclOutput) return own.call(this, session);
+    // An element an aspect visits after the one pass (one added since) is resolved again.
+    const fragments = preparedFragments.get(stack);
+    applyAspects(stack, { skip: applied, visited: fragments && ((node) => fragments.delete(node as TerraformElement)) });
+    if (stack.hasResourceMove()) {
+      stack.node.addValidation(new ValidateTerraformVersion('>=1.5', 'Resource move functionality is only supported for Terraform >=1.5. Please upgrade your Terraform version.'));
+    }
+    if (!session.skipValidation) stack.runAllValidations();
+    const stackManifest = session.manifest.forStack(stack);
+    const workingDirectory = join(session.outdir, stackManifest.workingDirectory);
+    if (!existsSync(workingDirectory)) mkdirSync(workingDirectory);
+    for (const node of stack.node.findAll(ConstructOrder.POSTORDER)) (node as unknown as Record<symbol, { onSynthesize(s: SynthesisSession): void } | undefined>)[customSynthesis]?.onSynthesize(session);
+    const annotations: Annotation[] = stack.node
+      .findAll()
+      .flatMap((node) => node.node.metadata.filter((m) => annotationLevels.includes(m.type)).map((m) => ({ constructPath: node.node.path, level: m.type, message: m.data, stacktrace: m.trace })));
+    stackManifest.annotations = annotations;
+    if (!this.continueOnErrorAnnotations && annotations.some(isError)) {
+      throw encounteredAnnotationWithLevelError(
+        annotations
+          .filter(isError)
+          .map((a) => `[${a.constructPath}] ${String(a.message)}`)
+          .join('\n'),
+      );
+    }
+    const text = stableJson(stack.toTerraform(), 2);
+    writeFileSync(join(session.outdir, stackManifest.synthesizedStackPath), text);
+    writtenStacks.set(stack, text);
+  });
+}
+
 /** An aspect that can say whether visiting a node would overwrite a value holding a token. */
 interface Reapplicable {
   overwritesToken(node: Construct): boolean;
@@ -137,8 +251,9 @@ const REAPPLICABLE_ASPECTS: readonly AspectClass[] = [TaggingAspect, PreventDest
  * aspects are applied first, the elements are resolved once in cdktf's preparing mode (the same
  * references registered, the same values: only a reference to another stack reads the mode, and
  * it resolves to the same identifier either way once registered), and toTerraformOnce takes
- * those fragments; cdktf's synthesis applies the aspects again and resolves only the elements
- * added since. That is cdktf's result when every aspect of the stack is one of
+ * those fragments; the synthesis (synthesizeStacksDirectly) applies to a node only what is new
+ * to it (every aspect, to a node added since or given another aspect since, which is then
+ * resolved again) and resolves the elements added since. That is cdktf's result when every aspect of the stack is one of
  * REAPPLICABLE_ASPECTS and would take no token from the node it visits, and when nothing else
  * references the stack (its elements change between the passes only through aspects and its own
  * references); for any other stack, or with toTerraformOnce off, this is cdktf's own
@@ -152,7 +267,9 @@ export function prepareInOnePass(stack: TerraformStack, reapplicable: readonly A
     return false;
   }
   stack.ensureBackendExists();
-  invokeAspects(stack);
+  const applied = new WeakMap<Construct, number>();
+  applyAspects(stack, { applied });
+  aspectsApplied.set(stack, applied);
   const fragments = new Map<TerraformElement, unknown>();
   for (const e of elementsOf(stack)) fragments.set(e, cdktfResolve(stack, e.toTerraform(), true));
   preparedFragments.set(stack, fragments);
@@ -381,6 +498,7 @@ export function buildApp(options: BuildAppOptions): App {
   resolveStacksOnce();
   resolvePlainValuesDirectly();
   rememberSnakeCaseKeys();
+  synthesizeStacksDirectly();
   const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), hclOutput: false });
   const { localBackend, tenants, models, tenantStacks, tenantProducersOnly } = options;
   for (const env of options.environments) addEnvironmentStacks(app, env, { localBackend, tenants, models, tenantStacks, tenantProducersOnly });

@@ -11,7 +11,6 @@
  * copied from it and only the rest is synthesized; the result is byte-identical to a full run.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,6 +26,7 @@ import type { SynthCache } from './cache/store';
 import { createProgress, type Progress } from '../progress';
 import { checkOutputFolder, ioError, isOwnOutput, lockFolder, onInterrupt, recoverFolder, replaceFolder, stagingFolder, type Lock } from './output-dir';
 import { REPO } from './tools';
+import { stableJson } from './stable-json';
 import type { WorkerMessage, WorkerPreload, WorkerReply, WorkerRequest } from './synth-worker';
 
 export interface SynthOptions extends InputOptions {
@@ -410,9 +410,6 @@ function startWorker(workers: Set<ChildProcess>, preload: WorkerPreload): Worker
   };
 }
 
-/** cdktf writes its manifest with this stringifier (sorted keys); merging must match it byte for byte. */
-const stableStringify = createRequire(require.resolve('cdktf'))('json-stable-stringify') as (value: unknown, options: { space: number }) => string;
-
 /** Moves every part's stacks into the staging folder and writes one manifest for all of them. */
 function mergeParts(staging: string, parts: string[]): void {
   const manifests = parts.map((p) => JSON.parse(readFileSync(join(p, 'manifest.json'), 'utf8')) as Manifest);
@@ -425,7 +422,8 @@ function mergeParts(staging: string, parts: string[]): void {
     }
   });
   for (const p of parts) rmSync(p, { recursive: true, force: true });
-  writeFileSync(join(staging, 'manifest.json'), stableStringify(merged, { space: 2 }));
+  // As cdktf writes its manifest (json-stable-stringify's text), byte for byte.
+  writeFileSync(join(staging, 'manifest.json'), stableJson(merged, 2));
 }
 
 /** After a failed run, the tool's own previous output no longer matches the inputs: it goes, so it cannot be deployed. */

@@ -24,7 +24,7 @@ import { IncrementalSynth } from '../../cli/lib/cache/incremental';
 import { SynthCache } from '../../cli/lib/cache/store';
 import { loadInputs } from '../../config/inputs';
 import type { Tenant } from '../../config/tenant-schema';
-import { buildApp, forgetTokensSince, prepareInOnePass, resolveStacksOnce, tokenMark } from '../../main';
+import { buildApp, forgetTokensSince, prepareInOnePass, resolveStacksOnce, synthesizeStacksDirectly, takeWrittenStack, tokenMark } from '../../main';
 import { PreventDestroyAspect } from '../../constructs/protection';
 import { isTaggable, TaggingAspect } from '../../constructs/tagging';
 import { ROOT } from '../helpers/tools';
@@ -136,6 +136,31 @@ describe('stacks resolved once', () => {
   });
 });
 
+describe("the copy of cdktf's stack synthesizer", () => {
+  const proto = (require('cdktf/lib/synthesize/synthesizer') as { StackSynthesizer: { prototype: { synthesize: unknown } } }).StackSynthesizer.prototype;
+
+  it("writes what cdktf's own writes, manifest.json included, and keeps each stack's text", () => {
+    try {
+      const cdktfs = dir('cdktf-synthesizer');
+      const app = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir: cdktfs });
+      // buildApp installs the copy: cdktf's own for this app.
+      assert.equal(synthesizeStacksDirectly({ PLATFORM_CDKTF_SYNTHESIZER: '1' }), false);
+      const own = proto.synthesize;
+      app.synth();
+      const copied = dir('copied-synthesizer');
+      const app2 = buildApp({ environments: inputs.environments, tenants: inputs.tenants, models: inputs.models, outdir: copied });
+      assert.notEqual(proto.synthesize, own, 'the copy is installed');
+      app2.synth();
+      assert.equal(diff(cdktfs, copied), '');
+      const stack = app2.node.findAll().find((c): c is TerraformStack => TerraformStack.isStack(c))!;
+      assert.equal(takeWrittenStack(stack), readFileSync(join(copied, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
+      assert.equal(takeWrittenStack(stack), undefined, 'taken once');
+    } finally {
+      synthesizeStacksDirectly({});
+    }
+  });
+});
+
 describe('stacks prepared in one pass', () => {
   const env = inputs.environments[0];
   const mine = inputs.tenants.filter((t) => t.spec.environments.includes(env.name));
@@ -159,9 +184,11 @@ describe('stacks prepared in one pass', () => {
    * tenant stack, or a resource's own `env` tag (which the tagging aspect overwrites) set to a
    * reference to the network stack.
    */
-  function tenantStacks(how: 'cdktf' | 'one pass' | 'forced', twist?: 'referencing aspect' | 'own env tag'): { files: Record<string, string>; onePass: boolean[] } {
+  function tenantStacks(how: 'cdktf' | 'one pass' | 'forced', twist?: 'referencing aspect' | 'own env tag' | 'late aspect'): { files: Record<string, string>; onePass: boolean[] } {
     const outdir = dir(`one-pass-${how.replace(' ', '-')}`);
     const app = buildApp({ environments: [env], tenants: mine, models: inputs.models, outdir, tenantProducersOnly: true });
+    // The reference is cdktf's own synthesis throughout: its synthesizer too (buildApp installed the copy).
+    if (how === 'cdktf') synthesizeStacksDirectly({ PLATFORM_CDKTF_SYNTHESIZER: '1' });
     const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
     const networkStack = stacks.find((st) => st.node.id === `${env.name}-network`)!;
     const network = networkStack as unknown as { resourceGroup: { name: string; location: string } };
@@ -177,10 +204,16 @@ describe('stacks prepared in one pass', () => {
       if (how === 'cdktf') return (st.prepareStack(), false);
       return how === 'forced' ? prepareInOnePass(st, [TaggingAspect, PreventDestroyAspect, ReferencingAspect]) : prepareInOnePass(st);
     });
+    // An aspect added between preparing and synthesizing: cdktf's synthesis applies it to every node.
+    if (twist === 'late aspect') for (const st of tenants) Aspects.of(st).add(new TaggingAspect({ env: 'late', tier: 'late', tenant: 'late', app: 'late', 'cost-center': 'late', 'managed-by': 'late' }));
     const session = { outdir, skipValidation: app.skipValidation, manifest: app.manifest };
-    for (const st of tenants) st.synthesizer.synthesize(session);
-    networkStack.prepareStack();
-    networkStack.synthesizer.synthesize(session);
+    try {
+      for (const st of tenants) st.synthesizer.synthesize(session);
+      networkStack.prepareStack();
+      networkStack.synthesizer.synthesize(session);
+    } finally {
+      synthesizeStacksDirectly({});
+    }
     const files = Object.fromEntries([...tenants, networkStack].map((st) => [st.node.id, readFileSync(join(outdir, 'stacks', st.node.id, 'cdk.tf.json'), 'utf8')]));
     return { files, onePass };
   }
@@ -191,6 +224,16 @@ describe('stacks prepared in one pass', () => {
     assert.ok(mine.length >= 2 && once.onePass.every(Boolean), `one pass taken: ${once.onePass}`);
     assert.deepEqual(once.files, cdktfs.files);
     assert.match(Object.values(once.files)[0], /cross-stack-reference-input-/, 'the stacks reference shared stacks');
+  });
+
+  it('applies an aspect added after the one pass to every node, as cdktf does (the aspects already applied are not applied again)', () => {
+    const cdktfs = tenantStacks('cdktf', 'late aspect');
+    const once = tenantStacks('one pass', 'late aspect');
+    assert.ok(once.onePass.every(Boolean));
+    assert.deepEqual(once.files, cdktfs.files);
+    // Negative control: the late aspect changes what is written, so an aspect pass that skipped it would be seen.
+    assert.notDeepEqual(once.files, tenantStacks('one pass').files);
+    assert.match(Object.values(once.files)[0], /"env": "late"/);
   });
 
   it('takes cdktf\'s two passes for a stack with any other aspect; forced, the result differs (negative control)', () => {

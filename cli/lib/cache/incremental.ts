@@ -26,7 +26,6 @@
  * tenant stacks it rebuilds; it prepares and synthesizes only the stacks it rebuilds, which is
  * where the time goes (bench/tenants: resolving and writing are about 90 % of synth).
  */
-import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { App, TerraformStack } from 'cdktf';
@@ -36,6 +35,7 @@ import type { ModelCatalogue } from '../../../config/models';
 import { isTenantListConcern, sharedConcerns, stackName } from '../../../stacks/names';
 import { tenantListViews } from '../../../stacks/tenant-views';
 import { sha256 } from './hash';
+import { stableJson } from '../stable-json';
 import { Fingerprints, InputHashes, readJson, stackModule } from './fingerprint';
 import { traceReads } from './reads';
 import type { SynthCache } from './store';
@@ -86,10 +86,11 @@ const MANIFEST_PART = 'manifest-entry.json';
 
 type StackManifestEntry = { annotations: { stacktrace?: unknown }[] } & Record<string, unknown>;
 
-/** A stack synthesized in this run, with its manifest entry (its JSON is in the output folder). */
+/** A stack synthesized in this run, with its manifest entry (its JSON is in the output folder, and here when the synthesizer kept it). */
 interface BuiltStack {
   readonly name: string;
   readonly manifest: StackManifestEntry;
+  readonly json?: string;
 }
 
 /**
@@ -99,9 +100,6 @@ interface BuiltStack {
  * 0.1 s), so smaller batches cost time.
  */
 export const TENANT_BATCH = 200;
-
-/** cdktf writes its manifest with this stringifier (sorted keys); the assembled one must match it byte for byte. */
-const stableStringify = createRequire(require.resolve('cdktf'))('json-stable-stringify') as (value: unknown, options: { space: number }) => string;
 
 function cdktfVersion(): string {
   return (JSON.parse(readFileSync(join(dirname(require.resolve('cdktf')), '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -229,7 +227,8 @@ export class IncrementalSynth {
       if (!out) throw new Error(`incremental synth: no output for ${p.name}`);
       manifest.stacks[p.name] = out.manifest;
     }
-    return stableStringify(manifest, { space: 2 });
+    // As cdktf writes its manifest (json-stable-stringify's text), byte for byte.
+    return stableJson(manifest, 2);
   }
 
   run(): IncrementalReport {
@@ -405,6 +404,7 @@ export class IncrementalSynth {
 
   /** Writes the stacks' JSON (what `app.synth()` does for each stack; `before` runs first for each) and returns their manifest entries. */
   private synthesize(app: App, stacks: TerraformStack[], before?: (st: TerraformStack) => void): BuiltStack[] {
+    const { takeWrittenStack } = require('../../../main') as typeof import('../../../main');
     const session = { outdir: this.req.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
     for (const st of stacks) {
       before?.(st);
@@ -414,7 +414,7 @@ export class IncrementalSynth {
       const errors = app.node.validate();
       if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
-    return stacks.map((st) => ({ name: st.node.id, manifest: JSON.parse(JSON.stringify(app.manifest.stacks[st.node.id])) as StackManifestEntry }));
+    return stacks.map((st) => ({ name: st.node.id, manifest: JSON.parse(JSON.stringify(app.manifest.stacks[st.node.id])) as StackManifestEntry, json: takeWrittenStack(st) }));
   }
 
   /** The app must hold exactly the planned stacks, each built by a module its fingerprint covers. */
@@ -433,14 +433,14 @@ export class IncrementalSynth {
 
   private store(built: BuiltStack[]): void {
     const reads = this.tracer.reads();
-    for (const { name, manifest } of built) {
+    for (const { name, manifest, json: written } of built) {
       const p = this.byName.get(name)!;
-      const json = readFileSync(join(this.req.outdir, 'stacks', p.name, JSON_PART));
+      const json = written !== undefined ? Buffer.from(written) : readFileSync(join(this.req.outdir, 'stacks', p.name, JSON_PART));
       this.outputs.set(p.name, { json, manifest });
       const refs = this.referencesBy(p.name);
       const known = this.deps.get(p.name);
       const allReads = [...new Set([...(known?.reads ?? []), ...reads])].sort();
-      const sameRefs = known && stableJson(known.refs) === stableJson(refs);
+      const sameRefs = known && stableJson(known.refs, 0) === stableJson(refs, 0);
       if (known && !sameRefs) {
         this.cache.report(`synth cache: ${p.name} referenced other stacks differently than its entry ${p.key1.slice(0, 12)} says; the entry was replaced (an input its fingerprint misses, or non-deterministic code)`);
       }
@@ -471,8 +471,3 @@ function moduleOf(ctor: unknown, root: string): string | undefined {
   }
   return undefined;
 }
-
-function stableJson(v: unknown): string {
-  return stableStringify(v, { space: 0 });
-}
-
