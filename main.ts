@@ -165,24 +165,13 @@ interface SynthesisSession {
   readonly manifest: { forStack(stack: TerraformStack): { workingDirectory: string; synthesizedStackPath: string; annotations: unknown } };
 }
 
-/** The text of each stack's `cdk.tf.json` as synthesizeStacksDirectly wrote it, until takeWrittenStack. */
-const writtenStacks = new WeakMap<TerraformStack, string>();
-
-/** The text synthesizeStacksDirectly wrote for `stack` (once), so that a caller need not read the file back. */
-export function takeWrittenStack(stack: TerraformStack): string | undefined {
-  const text = writtenStacks.get(stack);
-  writtenStacks.delete(stack);
-  return text;
-}
-
 /**
  * Installs a copy of cdktf's `StackSynthesizer.synthesize` (synthesize/synthesizer.js, cdktf
  * 0.21.0 only) that writes `cdk.tf.json` with stableJson instead of json-stable-stringify (the
- * same text, with the native stringifier), applies the aspects with applyAspects (so a stack
- * prepareInOnePass has already applied them to is not walked by them again), and keeps the
- * text it wrote for takeWrittenStack. Everything else follows cdktf line by line; HCL output
- * takes cdktf's own. `PLATFORM_CDKTF_SYNTHESIZER=1` keeps cdktf's own.
- * test/unit/synth-batches.test.ts compares both.
+ * same text, with the native stringifier) and applies the aspects with applyAspects, so that a
+ * stack prepareInOnePass has applied them to is not walked by them again. Everything else
+ * follows cdktf line by line; HCL output takes cdktf's own. `PLATFORM_CDKTF_SYNTHESIZER=1` keeps
+ * cdktf's own. test/unit/synth-batches.test.ts compares both.
  */
 export function synthesizeStacksDirectly(vars: NodeJS.ProcessEnv = process.env): boolean {
   const { StackSynthesizer } = require('cdktf/lib/synthesize/synthesizer') as { StackSynthesizer: { prototype: object } };
@@ -221,9 +210,7 @@ export function synthesizeStacksDirectly(vars: NodeJS.ProcessEnv = process.env):
           .join('\n'),
       );
     }
-    const text = stableJson(stack.toTerraform(), 2);
-    writeFileSync(join(session.outdir, stackManifest.synthesizedStackPath), text);
-    writtenStacks.set(stack, text);
+    writeFileSync(join(session.outdir, stackManifest.synthesizedStackPath), stableJson(stack.toTerraform(), 2));
   });
 }
 

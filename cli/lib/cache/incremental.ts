@@ -86,11 +86,10 @@ const MANIFEST_PART = 'manifest-entry.json';
 
 type StackManifestEntry = { annotations: { stacktrace?: unknown }[] } & Record<string, unknown>;
 
-/** A stack synthesized in this run, with its manifest entry (its JSON is in the output folder, and here when the synthesizer kept it). */
+/** A stack synthesized in this run, with its manifest entry (its JSON is in the output folder). */
 interface BuiltStack {
   readonly name: string;
   readonly manifest: StackManifestEntry;
-  readonly json?: string;
 }
 
 /**
@@ -404,7 +403,6 @@ export class IncrementalSynth {
 
   /** Writes the stacks' JSON (what `app.synth()` does for each stack; `before` runs first for each) and returns their manifest entries. */
   private synthesize(app: App, stacks: TerraformStack[], before?: (st: TerraformStack) => void): BuiltStack[] {
-    const { takeWrittenStack } = require('../../../main') as typeof import('../../../main');
     const session = { outdir: this.req.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
     for (const st of stacks) {
       before?.(st);
@@ -414,7 +412,7 @@ export class IncrementalSynth {
       const errors = app.node.validate();
       if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
-    return stacks.map((st) => ({ name: st.node.id, manifest: JSON.parse(JSON.stringify(app.manifest.stacks[st.node.id])) as StackManifestEntry, json: takeWrittenStack(st) }));
+    return stacks.map((st) => ({ name: st.node.id, manifest: JSON.parse(JSON.stringify(app.manifest.stacks[st.node.id])) as StackManifestEntry }));
   }
 
   /** The app must hold exactly the planned stacks, each built by a module its fingerprint covers. */
@@ -433,9 +431,9 @@ export class IncrementalSynth {
 
   private store(built: BuiltStack[]): void {
     const reads = this.tracer.reads();
-    for (const { name, manifest, json: written } of built) {
+    for (const { name, manifest } of built) {
       const p = this.byName.get(name)!;
-      const json = written !== undefined ? Buffer.from(written) : readFileSync(join(this.req.outdir, 'stacks', p.name, JSON_PART));
+      const json = readFileSync(join(this.req.outdir, 'stacks', p.name, JSON_PART));
       this.outputs.set(p.name, { json, manifest });
       const refs = this.referencesBy(p.name);
       const known = this.deps.get(p.name);
