@@ -238,12 +238,12 @@ const REAPPLICABLE_ASPECTS: readonly AspectClass[] = [TaggingAspect, PreventDest
  * aspects are applied first, the elements are resolved once in cdktf's preparing mode (the same
  * references registered, the same values: only a reference to another stack reads the mode, and
  * it resolves to the same identifier either way once registered), and toTerraformOnce takes
- * those fragments; the synthesis (synthesizeStacksDirectly) applies to a node only what is new
- * to it (every aspect, to a node added since or given another aspect since, which is then
- * resolved again) and resolves the elements added since. That is cdktf's result when every aspect of the stack is one of
- * REAPPLICABLE_ASPECTS and would take no token from the node it visits, and when nothing else
- * references the stack (its elements change between the passes only through aspects and its own
- * references); for any other stack, or with toTerraformOnce off, this is cdktf's own
+ * those fragments; the synthesis (synthesizeStacksDirectly) applies the aspects only to a node
+ * added since or given another aspect since (an element it visits is resolved again) and
+ * resolves the elements added since. That is cdktf's result when every aspect of the stack is
+ * one of REAPPLICABLE_ASPECTS and would take no token from the node it visits, and when nothing
+ * else references the stack (its elements change between the passes only through aspects and
+ * its own references); for any other stack, or with toTerraformOnce off, this is cdktf's own
  * `prepareStack`. Says whether the one pass was taken. test/unit/synth-batches.test.ts compares
  * both, with negative controls.
  */

@@ -16,6 +16,9 @@ echo "== tests"
 # suite run used to leave about 500 folders there, and thousands of them slow down every file
 # operation in it (docs/performance.md).
 TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/platform-tests.XXXXXX")"
+# Open to every user, as /tmp is: the embedded PostgreSQL's initdb runs as its own user and reads
+# the password file the tests write here.
+chmod 1777 "$TMPDIR"
 export TMPDIR
 trap 'rm -rf "$TMPDIR"' EXIT
 mapfile -t files < <(find test -name '*.test.ts' | sort)
