@@ -15,10 +15,15 @@ echo "== tests"
 # test that is killed, or forgets its own, leaves nothing in the machine's temporary folder: a
 # suite run used to leave about 500 folders there, and thousands of them slow down every file
 # operation in it (docs/performance.md).
-TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/platform-tests.XXXXXX")"
+machine_tmp="${TMPDIR:-/tmp}"
+TMPDIR="$(mktemp -d "$machine_tmp/platform-tests.XXXXXX")"
 # Open to every user, as /tmp is: the embedded PostgreSQL's initdb runs as its own user and reads
 # the password file the tests write here.
 chmod 1777 "$TMPDIR"
+# tsx keeps its compiled files in $TMPDIR/tsx-<uid>: that one stays where it was, shared with
+# every run outside the suite (tsx expires its own files).
+mkdir -p "$machine_tmp/tsx-$(id -u)"
+ln -s "$machine_tmp/tsx-$(id -u)" "$TMPDIR/tsx-$(id -u)"
 export TMPDIR
 trap 'rm -rf "$TMPDIR"' EXIT
 mapfile -t files < <(find test -name '*.test.ts' | sort)
