@@ -15,6 +15,12 @@
 /** Thrown by the replacer where only the walk writes what json-stable-stringify does. */
 const WALK = Symbol('stable JSON: walk');
 const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
+
+/** Whether a key is one an object holds ahead of all others, in numeric order, whatever the order it was added in. */
+export function indexLike(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57 && INDEX_LIKE.test(key);
+}
 /**
  * Numbers the replacer writes in place of an empty array or object (a value equal to one takes
  * the walk). A number token is followed by the end of its line (after a comma, perhaps), which
@@ -49,8 +55,7 @@ function sortedCopies(this: Record<string, unknown>, key: string): unknown {
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i];
         // A copy would move an index-like key to the front; an own `__proto__` key would set its prototype.
-        const c = k.charCodeAt(0);
-        if ((c >= 48 && c <= 57 && INDEX_LIKE.test(k)) || k === '__proto__') throw WALK;
+        if (indexLike(k) || k === '__proto__') throw WALK;
         if ((i > 0 && keys[i - 1] > k) || (raw as Record<string, unknown>)[k] === undefined) inOrder = false;
       }
       if (inOrder) return keys.length === 0 ? EMPTY_OBJECT : raw;

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { untraced } from './reads';
+import { indexLike } from '../stable-json';
 
 export function sha256(...parts: (string | Buffer)[]): string {
   const h = createHash('sha256');
@@ -15,7 +16,6 @@ export function sha256(...parts: (string | Buffer)[]): string {
 
 /** Thrown by the fast path where only the walker can say precisely what is wrong (or where key order needs it). */
 const SLOW = Symbol('canonical JSON: slow path');
-const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
 
 /** A JSON.stringify replacer that sorts keys and refuses what is not plain data, judging the raw value (before any toJSON). */
 function sortedPlain(this: Record<string, unknown>, key: string): unknown {
@@ -37,8 +37,7 @@ function sortedPlain(this: Record<string, unknown>, key: string): unknown {
       const copy = Object.create(null) as Record<string, unknown>;
       for (const k of keys) {
         // Index-like keys would be re-ordered numerically by the copy: the walker keeps string order.
-        const c = k.charCodeAt(0);
-        if (c >= 48 && c <= 57 && INDEX_LIKE.test(k)) throw SLOW;
+        if (indexLike(k)) throw SLOW;
         copy[k] = (raw as Record<string, unknown>)[k];
       }
       return copy;
