@@ -2,14 +2,15 @@
  * cdktf writes every `cdk.tf.json` and its `manifest.json` with json-stable-stringify (keys
  * sorted, indented), a walk in JavaScript that costs about a tenth of a tenant stack's
  * synthesis (docs/performance.md). `stableJson` writes the same text with the native
- * stringifier: a replacer hands it each object as a copy with its keys in sorted order, and an
- * empty array or object (which json-stable-stringify writes open, over two lines) as a marker
- * that is put back afterwards. Where the native stringifier would write something else (an
- * index-like key, which a copy would move to the front; `toJSON`, which it calls with an
- * argument; a value that is not a string, number, boolean, null, plain array or plain object; a
- * string holding the marker's control character; a circular structure), the walk below, the
- * definition, writes the whole value. test/unit/stable-json.test.ts holds both to
- * json-stable-stringify on every synthesized stack and on every shape where they could part.
+ * stringifier and a replacer: an object whose keys are already in order is written as it is,
+ * any other as a copy with sorted keys, and an empty array or object (which json-stable-stringify
+ * writes open, over two lines) as a marker number that is reopened afterwards. Where the native
+ * stringifier would write something else (an index-like key, which an object holds first; an own
+ * `__proto__` key; `toJSON`, which it calls with an argument; a value that is not a string,
+ * number, boolean, null, plain array or plain object; a value equal to a marker; a circular
+ * structure), the walk below, the definition, writes the whole value.
+ * test/unit/stable-json.test.ts holds both to json-stable-stringify on every synthesized stack
+ * and on every shape where they could part.
  */
 
 /** Thrown by the replacer where only the walk writes what json-stable-stringify does. */
@@ -21,11 +22,12 @@ export function indexLike(key: string): boolean {
   const c = key.charCodeAt(0);
   return c >= 48 && c <= 57 && INDEX_LIKE.test(key);
 }
+
 /**
  * Numbers the replacer writes in place of an empty array or object (a value equal to one takes
- * the walk). A number token is followed by the end of its line (after a comma, perhaps), which
- * the same characters inside a string never are: a string cannot hold a line break, and its
- * closing quote comes first.
+ * the walk). Written, a marker follows a space (of its indent, or after its key's colon) and ends
+ * its line (before a comma, perhaps); the same characters inside a string never end a line: a
+ * string cannot hold a line break, and its closing quote comes first.
  */
 const EMPTY_ARRAY = 1e-300;
 const EMPTY_OBJECT = 2e-300;
@@ -93,11 +95,12 @@ export function stableJson(value: unknown, space = 2): string {
     return stableJsonWalk(value, space);
   }
   // An empty container is written open, closed at the indent of the line it starts on.
-  for (const [marker, open, close] of MARKERS) if (text.includes(marker)) text = reopen(text, marker, open, close, space > 0);
+  for (const [marker, open, close] of MARKERS) if (text.includes(marker)) text = reopen(text, marker, open, close);
   return text;
 }
 
-function reopen(text: string, marker: string, open: string, close: string, lines: boolean): string {
+/** `text` with every written `marker` replaced by an open, empty container closed at its line's indent. */
+function reopen(text: string, marker: string, open: string, close: string): string {
   const out: string[] = [];
   let from = 0;
   for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + marker.length)) {
@@ -109,7 +112,7 @@ function reopen(text: string, marker: string, open: string, close: string, lines
     const line = text.lastIndexOf('\n', at) + 1;
     let indent = line;
     while (text.charCodeAt(indent) === 32) indent++;
-    out.push(text.slice(from, at), open, lines ? '\n' : '', text.slice(line, indent), close);
+    out.push(text.slice(from, at), open, '\n', text.slice(line, indent), close);
     from = end;
   }
   out.push(text.slice(from));
