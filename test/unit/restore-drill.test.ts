@@ -85,6 +85,8 @@ function drill(env: Record<string, string> = {}, script = SCRIPT, fakeDate = fal
     encoding: 'utf8',
     env: {
       PATH: `${bin}:${process.env.PATH}`,
+      // The script's own temporary folder goes in this run's (a run without the trap leaves it).
+      TMPDIR: dir,
       FAKE_LOG: log,
       FAKE_DIR: dir,
       FAKE_STEP: '1',
