@@ -6,7 +6,9 @@
  * in batches, the shared producers partly from the cache). A batch's app holds only the shared
  * stacks tenant stacks are given, and its stacks are prepared in one pass (main.ts
  * prepareInOnePass): what cdktf's two passes write, and cdktf's two passes for a stack with an
- * aspect that may not be applied early (negative control: forced, the output differs).
+ * aspect that may not be applied early (negative control: forced, the output differs). The copy
+ * of cdktf's stack synthesizer (main.ts synthesizeStacksDirectly) writes what cdktf's own writes,
+ * and applies an aspect added after the one pass to every node, as cdktf does.
  *
  * Negative controls: shared stacks built without the tenant stacks' references differ from a
  * full run (so the comparison sees a batch whose references were lost); a token created after a
