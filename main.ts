@@ -72,8 +72,15 @@ function elementsOf(node: Construct, into: TerraformElement[] = []): TerraformEl
 /** cdktf's private `resolve` (lib/_tokens.js); it calls whichever token resolver resolvePlainValuesDirectly left in place. */
 const { resolve: cdktfResolve } = require('cdktf/lib/_tokens') as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
 
-/** How many aspects applied to each node when prepareInOnePass applied them (see applyAspects). */
-const aspectsApplied = new WeakMap<TerraformStack, WeakMap<Construct, number>>();
+/** What prepareInOnePass did to a stack, for its synthesis (toTerraformOnce takes it). */
+interface OnePass {
+  /** Each element's fragment, resolved once. */
+  readonly fragments: Map<TerraformElement, unknown>;
+  /** How many aspects visited each node (see applyAspects). */
+  readonly applied: WeakMap<Construct, number>;
+}
+
+const preparedInOnePass = new WeakMap<object, OnePass>();
 
 /**
  * cdktf's aspect pass (synthesizer.js `invokeAspects`): every aspect of a node and of the nodes
@@ -110,9 +117,6 @@ function applyAspects(root: Construct, options: { skip?: WeakMap<Construct, numb
   visit(root, []);
 }
 
-/** Elements' fragments resolved while their stack was prepared in one pass (prepareInOnePass), taken by its next toTerraform. */
-const preparedFragments = new WeakMap<object, Map<TerraformElement, unknown>>();
-
 /** Whether toTerraformOnce is in place (the last call of resolveStacksOnce installed it). */
 let resolvingStacksOnce = false;
 
@@ -129,8 +133,8 @@ let resolvingStacksOnce = false;
 export function resolveStacksOnce(vars: NodeJS.ProcessEnv = process.env): boolean {
   const { deepMerge } = require('cdktf/lib/util') as { deepMerge: (target: unknown, ...sources: unknown[]) => unknown };
   resolvingStacksOnce = replaceInCdktf<() => unknown>(TerraformStack.prototype, 'toTerraform', vars.PLATFORM_RESOLVE_TWICE === '1', (original) => function toTerraformOnce(this: StackInternals) {
-    const prepared = preparedFragments.get(this);
-    preparedFragments.delete(this);
+    const prepared = preparedInOnePass.get(this)?.fragments;
+    preparedInOnePass.delete(this);
     if (Object.keys(this.rawOverrides).length > 0) return original.call(this);
     const tf: Record<string, unknown> = {};
     const metadata = { version: this.cdktfVersion, stackName: this.node.id, backend: 'local', cloud: undefined };
@@ -184,12 +188,10 @@ export function synthesizeStacksDirectly(vars: NodeJS.ProcessEnv = process.env):
   const isError = (a: Annotation) => a.level === Level.ERROR;
   return replaceInCdktf<(session: SynthesisSession) => void>(StackSynthesizer.prototype, 'synthesize', vars.PLATFORM_CDKTF_SYNTHESIZER === '1', (own) => function synthesizeDirectly(this: SynthesizerInternals, session) {
     const { stack } = this;
-    const applied = aspectsApplied.get(stack);
-    aspectsApplied.delete(stack);
     if (this.hclOutput) return own.call(this, session);
     // An element an aspect visits after the one pass (one added since) is resolved again.
-    const fragments = preparedFragments.get(stack);
-    applyAspects(stack, { skip: applied, visited: fragments && ((node) => fragments.delete(node as TerraformElement)) });
+    const prepared = preparedInOnePass.get(stack);
+    applyAspects(stack, { skip: prepared?.applied, visited: prepared && ((node) => prepared.fragments.delete(node as TerraformElement)) });
     if (stack.hasResourceMove()) {
       stack.node.addValidation(new ValidateTerraformVersion('>=1.5', 'Resource move functionality is only supported for Terraform >=1.5. Please upgrade your Terraform version.'));
     }
@@ -256,10 +258,9 @@ export function prepareInOnePass(stack: TerraformStack, reapplicable: readonly A
   stack.ensureBackendExists();
   const applied = new WeakMap<Construct, number>();
   applyAspects(stack, { applied });
-  aspectsApplied.set(stack, applied);
   const fragments = new Map<TerraformElement, unknown>();
   for (const e of elementsOf(stack)) fragments.set(e, cdktfResolve(stack, e.toTerraform(), true));
-  preparedFragments.set(stack, fragments);
+  preparedInOnePass.set(stack, { fragments, applied });
   return true;
 }
 
