@@ -2,13 +2,14 @@
  * Loads config/environments/<env>.yaml. All I/O for environment config lives here so
  * constructs and stacks only ever see a validated, fully defaulted `EnvironmentConfig`.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { readAtMost } from './bounded-read';
+import { ENVIRONMENTS_DIR, listEnvironments } from './input-files';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 import { displayPath, loadYamlFile, validateYamlText, ValidationError, type Problem } from './yaml-validate';
 
-export const ENVIRONMENTS_DIR = resolve(__dirname, 'environments');
+export { ENVIRONMENTS_DIR, listEnvironments } from './input-files';
 
 const HINTS: Record<string, string> = {
   name: 'the name must equal the file name without .yaml, e.g. dev for dev.yaml',
@@ -26,15 +27,6 @@ const MAX_ENVIRONMENT_FILE_BYTES = 256 * 1024;
 export interface EnvironmentMemo {
   get(file: string, content: Buffer): EnvironmentConfig | undefined;
   set(file: string, content: Buffer, env: EnvironmentConfig): void;
-}
-
-/** Environment names that have a file in `dir`, sorted. */
-export function listEnvironments(dir = ENVIRONMENTS_DIR): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => basename(f, '.yaml'))
-    .sort();
 }
 
 export function loadEnvironment(name: string, dir = ENVIRONMENTS_DIR, memo?: EnvironmentMemo): EnvironmentConfig {

@@ -3,8 +3,7 @@
  * model and MCP tool catalogues. Every problem of every file is collected before failing, so one CI run tells
  * a tenant author everything to fix.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { CHARGEBACK_CURRENCY } from '../catalog/chargeback';
 import { boundaryCovers } from '../catalog/data-boundary';
 import { cidrContains, parseCidr } from '../catalog/cidr';
@@ -16,7 +15,7 @@ import type { EnvironmentConfig } from './schema';
 import { RESERVED_TENANT_NAMES, splitHostPort, tenantSchema, type Tenant } from './tenant-schema';
 import { displayPath, loadYamlFile, validateYamlText, ValidationError, type Finding, type Problem } from './yaml-validate';
 
-export const TENANTS_DIR = resolve(__dirname, '../tenants');
+export { TENANTS_DIR, tenantFiles } from './input-files';
 
 /** Tenant files are at most this big; anything larger is a mistake or an attack. */
 export const MAX_TENANT_FILE_BYTES = 32 * 1024;
@@ -52,13 +51,6 @@ export interface TenantMemo {
 /** Makes the memo for one validation context (the environments and catalogue every per-file check reads). */
 export type TenantMemoFactory = (ctx: TenantContext) => TenantMemo;
 
-export function tenantFiles(dir = TENANTS_DIR): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') && !f.startsWith('.'))
-    .sort()
-    .map((f) => join(dir, f));
-}
 
 export function loadTenants(files: string[], ctx: TenantContext, memo?: TenantMemo): LoadedTenant[] {
   const problems: Problem[] = [];

@@ -10,7 +10,7 @@ import type { runReview as RunReview } from '../lib/review/run';
 import { headCommit, pipelineRunUrl, ReviewInputError } from '../lib/review/synth-ref';
 import { checkPrerequisites } from '../lib/review/prerequisites';
 import { startCheckov, type CheckovSession } from '../lib/checkov-session';
-import { takeEarlyCheckov } from '../lib/review/early-checkov';
+import { setAsideAtStart, takeEarlyCheckov } from '../lib/review/early-checkov';
 
 const FORMATS = ['markdown', 'json', 'sarif', 'affected'] as const;
 type Format = (typeof FORMATS)[number];
@@ -87,7 +87,8 @@ async function reviewCommandLine(values: Record<string, unknown>, ctx: CommandCo
     // The policy tools before checkov starts here (the review checks the rest, --plan's included); a session cli/bin.js started is ended if one is missing.
     checkPrerequisites({ policy, plan: false });
     // Importing checkov takes seconds: started before the review's own modules load (or by cli/bin.js, before the command line's), it is ready about when the sides are synthesized.
-    if (policy) checkov = early ?? startCheckov();
+    // Not for a review that sets it aside until worker processes have synthesized every stack (early-checkov.ts): the review starts it then.
+    if (policy) checkov = early ?? (setAsideAtStart(Boolean(values['no-cache'])) ? undefined : startCheckov());
     else early?.close();
     // Loaded with the command: synth, render and the charts are not every command's cost.
     const { runReview } = require('../lib/review/run') as { runReview: typeof RunReview };

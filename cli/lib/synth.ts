@@ -17,8 +17,9 @@ import { dirname, join, resolve } from 'node:path';
 import { loadInputs, type InputOptions, type Inputs } from '../../config/inputs';
 import { ENVIRONMENTS_DIR, listEnvironments } from '../../config/load';
 import { MODELS_FILE } from '../../config/models';
-import { TENANTS_DIR, tenantFiles } from '../../config/tenants';
+import { TENANTS_DIR } from '../../config/tenants';
 import { sharedConcerns } from '../../stacks/names';
+import { mostTenantStacks, PARALLEL_MIN_STACKS } from './cache/cold';
 import { IncrementalSynth, type IncrementalReport, type IncrementalRequest } from './cache/incremental';
 import { holdsExactly } from './cache/same-output';
 import { validatedInputs } from './cache/validated';
@@ -79,8 +80,7 @@ interface Manifest {
 
 export const DEFAULT_OUTDIR = 'cdktf.out';
 
-/** Below this many stacks, starting worker processes costs more than it saves. */
-export const PARALLEL_MIN_STACKS = 200;
+export { PARALLEL_MIN_STACKS } from './cache/cold';
 
 interface Run {
   readonly progress: Progress;
@@ -314,11 +314,9 @@ function jobCount(options: ParallelSynthOptions, toSynthesize: number, environme
  */
 export function earlyWorkers(options: ParallelSynthOptions): number {
   if (options.inputs || (options.cache && !options.cache.startedEmpty)) return 0;
-  const environments = options.envs?.length || listEnvironments(options.environmentsDir).length;
-  // Every tenant in every environment: the most tenant stacks these files can make.
-  const stacks = environments * (options.tenantFiles ?? tenantFiles(options.tenantsDir)).length;
+  const stacks = mostTenantStacks(options);
   if (stacks < PARALLEL_MIN_STACKS) return 0;
-  const jobs = jobCount(options, stacks, environments);
+  const jobs = jobCount(options, stacks, options.envs?.length || listEnvironments(options.environmentsDir).length);
   return jobs > 1 ? jobs : 0;
 }
 

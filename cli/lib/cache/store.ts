@@ -19,9 +19,10 @@
  * Deleting the folder is always safe; the next run rebuilds what it needs.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, opendirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { alive, checkOutputFolder, ioError, markOwnOutput } from '../output-dir';
+import { cacheFolder, DEFAULT_CACHE_DIR, holdsNothing } from './cold';
 import { untraced } from './reads';
 import { REPO } from '../tools';
 
@@ -30,7 +31,7 @@ export const CACHE_FORMAT = 'platform-synth-cache/1';
 /** The layout of a pack (its header line); the entries inside keep their own format. */
 export const PACK_FORMAT = 'platform-synth-pack/1';
 
-export const DEFAULT_CACHE_DIR = resolve(REPO, '.cache/synth');
+export { DEFAULT_CACHE_DIR } from './cold';
 export const DEFAULT_MAX_MB = 1024;
 /** Eviction brings the store down to this share of its bound, so that it does not run on every write. */
 const EVICT_TO = 0.8;
@@ -147,7 +148,7 @@ export class SynthCache {
     let empty: boolean;
     try {
       mkdirSync(abs, { recursive: true });
-      empty = isEmpty(abs);
+      empty = holdsNothing(abs);
       if (empty) markOwnOutput(abs);
     } catch (err) {
       throw ioError(abs, err, 'the synth cache (PLATFORM_SYNTH_CACHE)');
@@ -428,7 +429,7 @@ export class SynthCache {
    * asks a base synth for a full run), else the default store.
    */
   static forCommand(noCache: boolean, onProblem?: (message: string) => void): SynthCache | undefined {
-    if (noCache || process.env.PLATFORM_SYNTH_CACHE === 'off') return undefined;
+    if (!cacheFolder(noCache)) return undefined;
     return SynthCache.open(undefined, { onProblem });
   }
 
@@ -463,15 +464,5 @@ function packKeys(file: string): string[] {
     return [];
   } finally {
     if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** Whether a folder is empty, without listing the thousands of entries a store holds. */
-function isEmpty(dir: string): boolean {
-  const d = opendirSync(dir);
-  try {
-    return d.readSync() === null;
-  } finally {
-    d.closeSync();
   }
 }

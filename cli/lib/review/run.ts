@@ -10,11 +10,13 @@ import { join, resolve } from 'node:path';
 import { loadImageLock } from '../../../config/image-lock';
 import type { Progress } from '../../progress';
 import { renderEnvironments, RENDERED_DIR } from '../render';
+import { synthesizesAllInWorkers } from '../cache/cold';
 import { SynthCache } from '../cache/store';
 import { validatedInputs } from '../cache/validated';
 import { PARALLEL_MIN_STACKS, prestartWorkers, synthesizeParallel } from '../synth';
 import { REPO } from '../tools';
-import { startCheckov, type CheckovSession } from '../checkov-session';
+import type { CheckovSession } from '../checkov-session';
+import { PolicySession } from './policy-session';
 import { costDelta } from './cost';
 import { changedStacks, diffSynthOutputs, readSynthOutput, type SynthOutput } from './diff';
 import { newViolations } from './gator-delta';
@@ -71,9 +73,10 @@ export async function runReview(o: ReviewOptions): Promise<Review> {
   let stackPolicy: Promise<Finding[]> | undefined;
   let policyRun: Promise<unknown> | undefined;
   try {
-    // First: importing checkov takes seconds of CPU, spent while the sides are synthesized.
-    checkov = new PolicySession(o.policy, o.checkov);
     const cache = SynthCache.forCommand(o.cache === false, (m) => o.progress.info(m));
+    // Importing checkov takes seconds of CPU, spent while the sides are synthesized; a head that
+    // worker processes will synthesize in full has it set aside from the start (PolicySession).
+    checkov = new PolicySession(o.policy, o.checkov, synthesizesAllInWorkers(cache?.startedEmpty));
     const commit = resolveCommit(o.repo, o.base);
     // This checkout's code synthesizes the base only when the repository reviewed is this checkout.
     const tree = cache && resolve(o.repo) === REPO ? baseTree(o.repo, commit, join(work, 'base-tree')) : undefined;
@@ -188,41 +191,6 @@ function renderHead(o: ReviewOptions, inputs: Inputs, cache: SynthCache | undefi
 }
 
 /**
- * The review's checkov session: the caller's, or its own. Set aside while worker processes
- * synthesize a cold cache: checkov's memory on top of theirs passes 1 GB at 1,000 tenants, and
- * its import is then hidden behind the base's synthesis and the render instead.
- */
-class PolicySession {
-  private session?: CheckovSession;
-  private own = false;
-
-  constructor(private readonly enabled: boolean, given?: CheckovSession) {
-    this.session = enabled ? given : undefined;
-    if (enabled && !given) this.resume();
-  }
-
-  get current(): CheckovSession | undefined {
-    return this.session;
-  }
-
-  pause(): void {
-    this.session?.close();
-    this.session = undefined;
-  }
-
-  resume(): void {
-    if (!this.enabled || this.session) return;
-    this.session = startCheckov();
-    this.own = true;
-  }
-
-  /** Ends a session this review started; the caller closes its own. */
-  close(): void {
-    if (this.own) this.session?.close();
-  }
-}
-
-/**
  * Base and head differ only in tenant files: one process, the head's code for both sides, each
  * side in memory with its unchanged stacks from the cache. With a cold cache (many stacks to
  * synthesize) the head is synthesized by worker processes into a folder first.
@@ -250,6 +218,8 @@ async function synthesizeSameCode(o: ReviewOptions, cache: SynthCache, tree: Ext
   let headStats: HeadStats;
   if (head.side) {
     prestarted?.close();
+    // Set aside for workers that were not needed after all.
+    checkov.resume();
     after = head.side.output;
     headStats = { stacks: Object.keys(after.stacks).length, cache: { reused: head.side.report.reused.length, built: head.side.report.built.length } };
   } else {
