@@ -382,7 +382,8 @@ export class IncrementalSynth {
     });
     const stacks = app.node.findAll().filter((c): c is TerraformStack => Stack.isStack(c));
     const constructed = new Set(stacks.map((st) => st.node.id));
-    this.checkConstructed(stacks);
+    // The app must hold exactly the planned stacks, each built by a module its fingerprint covers.
+    checkConstructed(stacks, (name) => this.byName.get(name)?.concern, (concern) => this.fp.stackCodeFiles(concern), (ctor) => moduleOf(ctor, req.root));
     for (const name of expected) if (!constructed.has(name)) throw new Error(`incremental synth: ${name} was not constructed; run with --no-cache and report this`);
     return { app, stacks };
   }
@@ -413,20 +414,6 @@ export class IncrementalSynth {
       if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
     return stacks.map((st) => ({ name: st.node.id, manifest: JSON.parse(JSON.stringify(app.manifest.stacks[st.node.id])) as StackManifestEntry }));
-  }
-
-  /** The app must hold exactly the planned stacks, each built by a module its fingerprint covers. */
-  private checkConstructed(stacks: TerraformStack[]): void {
-    const modules = new Map<unknown, string | undefined>();
-    for (const st of stacks) {
-      const p = this.byName.get(st.node.id);
-      if (!p) throw new Error(`incremental synth: the app has a stack ${st.node.id} that the plan does not (stacks/index.ts and cli/lib/cache/incremental.ts disagree); run with --no-cache and report this`);
-      if (!modules.has(st.constructor)) modules.set(st.constructor, moduleOf(st.constructor, this.req.root));
-      const module = modules.get(st.constructor);
-      if (module && !this.fp.stackCodeFiles(p.concern).includes(module)) {
-        throw new Error(`incremental synth: ${st.node.id} is built by ${module}, which its fingerprint does not cover (expected ${stackModule(p.concern)}); run with --no-cache and report this`);
-      }
-    }
   }
 
   private store(built: BuiltStack[]): void {
@@ -460,8 +447,33 @@ export class IncrementalSynth {
   }
 }
 
+/** A constructed stack, as checkConstructed sees it: its name and its class. */
+export interface ConstructedStack {
+  readonly node: { readonly id: string };
+  readonly constructor: unknown;
+}
+
+/**
+ * Throws unless every constructed stack is planned (`concernOf` knows it) and its class comes
+ * from a module that its concern's code files (`codeFiles`, what its fingerprint hashes) hold:
+ * a stack built by code the fingerprint misses would be reused from the cache after that code
+ * changed. A class no project module exports (`moduleOf` undefined) is not judged.
+ */
+export function checkConstructed(stacks: readonly ConstructedStack[], concernOf: (name: string) => string | undefined, codeFiles: (concern: string) => readonly string[], moduleOf: (ctor: unknown) => string | undefined): void {
+  const modules = new Map<unknown, string | undefined>();
+  for (const st of stacks) {
+    const concern = concernOf(st.node.id);
+    if (concern === undefined) throw new Error(`incremental synth: the app has a stack ${st.node.id} that the plan does not (stacks/index.ts and cli/lib/cache/incremental.ts disagree); run with --no-cache and report this`);
+    if (!modules.has(st.constructor)) modules.set(st.constructor, moduleOf(st.constructor));
+    const module = modules.get(st.constructor);
+    if (module && !codeFiles(concern).includes(module)) {
+      throw new Error(`incremental synth: ${st.node.id} is built by ${module}, which its fingerprint does not cover (expected ${stackModule(concern)}); run with --no-cache and report this`);
+    }
+  }
+}
+
 /** The project module that exports a class (the stacks/<concern>-stack.ts convention, checked when stacks are constructed). */
-function moduleOf(ctor: unknown, root: string): string | undefined {
+export function moduleOf(ctor: unknown, root: string): string | undefined {
   for (const [file, mod] of Object.entries(require.cache)) {
     if (!mod || !file.startsWith(root + '/') || file.includes('/node_modules/')) continue;
     const exported = mod.exports as Record<string, unknown> | undefined;
