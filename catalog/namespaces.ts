@@ -5,6 +5,7 @@
  */
 
 import { LOG_AGENT_NAMESPACE, LOKI_GATEWAY_POD_LABELS, LOKI_GATEWAY_POD_PORT, RATIFY_PROVIDER_PORT } from './cluster-names';
+import { POSTGRES_PORT, REDIS_TLS_PORT } from './data-services';
 import { N8N_PORT } from './n8n';
 import { N8N_NAMESPACE } from './services';
 import { ENVOY_PORTS, ENVOY_PROXY_POD_LABELS, ENVOY_PROXY_SIZE, GATEWAY_NAMESPACE } from './edge';
@@ -288,7 +289,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
     webhookPorts: [6443, 9443],
     ingressFrom: [SCRAPE],
     egressTo: [{ namespace: OBSERVABILITY_NAMESPACE, ports: [9090], why: 'Prometheus queries behind the ScaledObjects' }],
-    egressCidrs: [{ cidrs: [PRIVATE_ENDPOINTS], ports: [6380], why: "the n8n workers' trigger reads the Bull queue's length from their Redis (TLS) through its private endpoint" }],
+    egressCidrs: [{ cidrs: [PRIVATE_ENDPOINTS], ports: [REDIS_TLS_PORT], why: "the n8n workers' trigger reads the Bull queue's length from their Redis (TLS) through its private endpoint" }],
   },
   {
     name: 'argo-rollouts',
@@ -379,7 +380,7 @@ export const PLATFORM_NAMESPACES: readonly PlatformNamespace[] = [
       { namespace: SERVICES.orchestrator.namespace, pods: { 'app.kubernetes.io/name': SERVICES.orchestrator.name }, ports: [TEMPORAL_PORTS.frontend.grpc], why: "the orchestrator starts and signals workflows through the frontend (mutual TLS)" },
       { namespace: GATEWAY_NAMESPACE, pods: ENVOY_PROXY_POD_LABELS, ports: [TEMPORAL_PORTS.web], why: "the Web UI through the platform Gateway's Envoy proxies (Entra ID sign-in)" },
     ],
-    egressCidrs: [{ cidrs: [PRIVATE_ENDPOINTS], ports: [5432], why: 'PostgreSQL (persistence and visibility) through its private endpoint' }],
+    egressCidrs: [{ cidrs: [PRIVATE_ENDPOINTS], ports: [POSTGRES_PORT], why: 'PostgreSQL (persistence and visibility) through its private endpoint' }],
   },
   // Workload namespaces: the charts in charts/workloads add the allowances of each service.
   {

@@ -8,7 +8,7 @@ import { TerraformOutput } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RETRIEVAL_DATABASE, tenantStoreNames } from '../catalog/retrieval';
-import { POSTGRES_PORT } from '../charts/audit/writer';
+import { POSTGRES_PORT } from '../catalog/data-services';
 import type { Tenant } from '../config/tenant-schema';
 import { TenantBudget } from '../constructs/budget';
 import { ClusterAccess } from '../constructs/cluster-access';

@@ -11,7 +11,7 @@ import { ExternalSecret, q, resources, RESTRICTED_CONTAINER, RESTRICTED_POD, tcp
 import type { Migration } from '../../catalog/audit';
 import type { ImageRef } from '../workloads/plan';
 import { TOKEN_SCOPES, TOKENS_DIR, WORK_DIR } from './scripts';
-import { POSTGRES_PORT } from './writer';
+import { POSTGRES_PORT } from '../../catalog/data-services';
 
 /** What an app with a migration Job on the platform PostgreSQL is given by its stack. */
 export interface MigratedAppProps {

@@ -6,9 +6,8 @@
  */
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { AUDIT_DATABASE, type AuditIdentity } from '../../catalog/audit';
+import { POSTGRES_PORT } from '../../catalog/data-services';
 import { tcp } from '../workloads/common';
-
-export const POSTGRES_PORT = 5432;
 
 export interface AuditWriterSettings {
   /** Non-secret environment (ConfigMap). */

@@ -9,7 +9,8 @@ import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { N8N_QUEUE_WAITING_LIST } from '../../catalog/n8n';
 import { N8N_SECRET } from './n8n-process';
-import { REDIS_TLS_PORT, SECRET_FILES } from './n8n-settings';
+import { REDIS_TLS_PORT } from '../../catalog/data-services';
+import { SECRET_FILES } from './n8n-settings';
 
 type Meta = { name: string; namespace: string; labels: Record<string, string> };
 

@@ -5,6 +5,7 @@
  * encryption key and the passwords are files from the ExternalSecret, and the environment holds
  * nothing a workflow's `$env` could leak.
  */
+import { POSTGRES_PORT, REDIS_TLS_PORT } from '../../catalog/data-services';
 import { N8N_DATABASE, N8N_DATABASE_USER, N8N_PORT, N8N_QUEUE, type N8nWorkflowEnv } from '../../catalog/n8n';
 
 /** Where the ExternalSecret's files are mounted, and their keys. */
@@ -12,9 +13,6 @@ export const SECRET_DIR = '/var/run/secrets/n8n';
 export const SECRET_FILES = { encryptionKey: 'encryption-key', databasePassword: 'database-password', redisPassword: 'redis-password' } as const;
 /** n8n's user folder: settings, the task runner's files; the image's HOME. */
 export const USER_FOLDER = '/home/node';
-/** Azure Cache for Redis: TLS only, on 6380. */
-export const REDIS_TLS_PORT = 6380;
-export const POSTGRES_PORT = 5432;
 
 export interface N8nSettingsProps {
   readonly postgresHost: string;

@@ -21,7 +21,8 @@ import type { ImageRef } from '../workloads/plan';
 import { N8nImport } from './n8n-import';
 import { N8N_CONFIG, N8N_SECRET, N8N_SERVICE_ACCOUNT, N8nProcess } from './n8n-process';
 import { webhookAutoscaler, workerAutoscaler } from './n8n-scaling';
-import { n8nSettings, POSTGRES_PORT, REDIS_TLS_PORT, SECRET_FILES, SHUTDOWN_SECONDS } from './n8n-settings';
+import { POSTGRES_PORT, REDIS_TLS_PORT } from '../../catalog/data-services';
+import { n8nSettings, SECRET_FILES, SHUTDOWN_SECONDS } from './n8n-settings';
 
 export interface N8nChartProps {
   readonly environment: string;

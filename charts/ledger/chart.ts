@@ -13,7 +13,7 @@ import { LEDGER_API, LEDGER_APP_ROLE, LEDGER_DATABASE, LEDGER_IDENTITIES, LEDGER
 import { entraPrincipalScript, migrationScript, objectIdVariable } from '../audit/migration-script';
 import { postgresEgress, postgresEnv, scriptContainer, scriptCronJob, scriptFiles, scriptIdentity, scriptJobPod, tokenContainer, withWorkloadIdentity, type MigratedAppProps, type ScriptPodLayout } from '../audit/job-pod';
 import { TOKEN_SH } from '../audit/scripts';
-import { POSTGRES_PORT } from '../audit/writer';
+import { POSTGRES_PORT } from '../../catalog/data-services';
 import {
   cidrEgress,
   egressOnlyPolicy,

@@ -19,7 +19,8 @@ import {
   workloadPod,
 } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
-import { auditWriter, POSTGRES_PORT } from '../audit/writer';
+import { POSTGRES_PORT } from '../../catalog/data-services';
+import { auditWriter } from '../audit/writer';
 import { SCRIPTS_DIR, TOKEN_SCOPES, TOKEN_SH, TOKENS_DIR } from '../audit/scripts';
 import { collectorConfig, LOAD_SH, LOAD_SQL, LOADER_LIVE_SH, REFRESH_SH, SHARED_TOKENS_DIR, SPOOL_DIR, TOKEN_FRESH_SH } from './audit-writer-files';
 

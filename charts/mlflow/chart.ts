@@ -21,7 +21,7 @@ import {
   selectorFor, ServiceMonitor, spreadOverZonesAndNodes, tcp, workloadPod,
 } from '../workloads/common';
 import type { ImageRef } from '../workloads/plan';
-import { POSTGRES_PORT } from '../audit/writer';
+import { POSTGRES_PORT } from '../../catalog/data-services';
 import { backendStoreUri, grantsSql, PGPASS_FILE, PGPASS_SH, principalSql, PSQL_SH, SCHEMA_SQL, SCRIPTS_DIR, TOKENS_DIR } from './scripts';
 
 export const BOOTSTRAP_JOB = 'mlflow-bootstrap';

@@ -21,6 +21,7 @@ import {
   TENANT_NAMESPACE_LABEL,
   GATEWAY_PROXY_PEER,
 } from './common';
+import { POSTGRES_PORT, REDIS_TLS_PORT } from '../../catalog/data-services';
 import { SERVICES } from '../../catalog/services';
 import { GOLDEN_SET_POD_LABELS } from '../../catalog/golden-sets';
 import type { ImageRef, RouterModel, TenantEntitlement } from './plan';
@@ -35,8 +36,6 @@ import { CanaryRollout, ROLLOUT_TARGET, type CanaryPolicy } from './rollout';
 export { ROUTER_NAME } from './names';
 export const ROUTER_PORT = SERVICES.router.httpPort;
 const CONFIG_DIR = '/etc/litellm';
-export const POSTGRES_PORT = 5432;
-const REDIS_TLS_PORT = 6380;
 /** LiteLLM duration (`<n>d`): how long the router keeps per-request spend logs. */
 export const SPEND_LOGS_RETENTION = '90d';
 const HTTPS_PORT = 443;

@@ -8,6 +8,7 @@
  * post-upgrade Job that creates or updates one Temporal namespace per tenant with its retention.
  */
 import { stringify } from 'yaml';
+import { POSTGRES_PORT } from '../../../catalog/data-services';
 import { mirrorRepository, type AddonContext } from '../context';
 import type { TemporalValues } from '../../../catalog/chart-values/temporal';
 import { RESTRICTED_CONTAINER, restrictedPod, type Resources } from '../../../catalog/chart-values/common';
@@ -38,7 +39,6 @@ export const TEMPORAL_UI_VERSION = '2.52.0';
 
 /** The images' user (docker/targets/*.Dockerfile: adduser -u 1000 temporal; the UI's likewise). */
 const TEMPORAL_UID = 1000;
-const POSTGRES_PORT = 5432;
 
 /** One tenant's Temporal namespace. */
 export interface TemporalNamespace {
