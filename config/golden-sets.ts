@@ -5,10 +5,10 @@
  * model it is asked through, a duplicate case id or a regular expression that does not compile are
  * located errors, every problem of every file at once, and nothing renders from a bad set.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import { GOLDEN_SET_TARGETS } from '../catalog/golden-sets';
+import { yamlFiles } from './input-files';
 import type { ModelCatalogue } from './models';
 import type { Tenant } from './tenant-schema';
 import { loadYamlFile, ValidationError, type Finding, type Problem } from './yaml-validate';
@@ -118,11 +118,7 @@ const HINTS: Record<string, string> = {
 };
 
 export function goldenSetFiles(dir = GOLDEN_SETS_DIR): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') && !f.startsWith('.'))
-    .sort()
-    .map((f) => join(dir, f));
+  return yamlFiles(dir);
 }
 
 /**

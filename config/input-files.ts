@@ -19,11 +19,16 @@ export function listEnvironments(dir = ENVIRONMENTS_DIR): string[] {
     .sort();
 }
 
-/** The tenant files in `dir` (hidden files left out), sorted, as paths. */
-export function tenantFiles(dir = TENANTS_DIR): string[] {
+/** The `.yaml` files in `dir` (hidden files left out), sorted, as paths; none when `dir` does not exist. */
+export function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && !f.startsWith('.'))
     .sort()
     .map((f) => join(dir, f));
+}
+
+/** The tenant files in `dir`. */
+export function tenantFiles(dir = TENANTS_DIR): string[] {
+  return yamlFiles(dir);
 }
