@@ -15,11 +15,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadInputs, type InputOptions, type Inputs } from '../../config/inputs';
-import { ENVIRONMENTS_DIR, listEnvironments } from '../../config/load';
+import { ENVIRONMENTS_DIR } from '../../config/load';
 import { MODELS_FILE } from '../../config/models';
 import { TENANTS_DIR } from '../../config/tenants';
 import { sharedConcerns } from '../../stacks/names';
-import { mostTenantStacks, PARALLEL_MIN_STACKS } from './cache/cold';
+import { environmentCount, mostTenantStacks, PARALLEL_MIN_STACKS } from './cache/cold';
 import { IncrementalSynth, type IncrementalReport, type IncrementalRequest } from './cache/incremental';
 import { holdsExactly } from './cache/same-output';
 import { validatedInputs } from './cache/validated';
@@ -314,9 +314,10 @@ function jobCount(options: ParallelSynthOptions, toSynthesize: number, environme
  */
 export function earlyWorkers(options: ParallelSynthOptions): number {
   if (options.inputs || (options.cache && !options.cache.startedEmpty)) return 0;
-  const stacks = mostTenantStacks(options);
+  const environments = environmentCount(options);
+  const stacks = mostTenantStacks(options, environments);
   if (stacks < PARALLEL_MIN_STACKS) return 0;
-  const jobs = jobCount(options, stacks, options.envs?.length || listEnvironments(options.environmentsDir).length);
+  const jobs = jobCount(options, stacks, environments);
   return jobs > 1 ? jobs : 0;
 }
 

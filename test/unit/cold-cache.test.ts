@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheFolder, DEFAULT_CACHE_DIR, holdsNothing, mostTenantStacks, PARALLEL_MIN_STACKS, synthesizesAllInWorkers } from '../../cli/lib/cache/cold';
+import { cacheFolder, DEFAULT_CACHE_DIR, environmentCount, holdsNothing, mostTenantStacks, PARALLEL_MIN_STACKS, synthesizesAllInWorkers } from '../../cli/lib/cache/cold';
 import { SynthCache } from '../../cli/lib/cache/store';
 import { listEnvironments, tenantFiles } from '../../config/input-files';
 
@@ -68,6 +68,9 @@ describe('whether a run synthesizes every stack in worker processes', () => {
     assert.equal(mostTenantStacks({ ...enough, envs: ['env0'] }), PARALLEL_MIN_STACKS / 2, 'the environments asked for');
     assert.equal(mostTenantStacks({ ...enough, tenantFiles: ['one.yaml'] }), 2, 'the tenant files given');
     assert.equal(mostTenantStacks({ environmentsDir: join(work, 'absent'), tenantsDir: join(work, 'absent') }), 0);
+    assert.equal(environmentCount(enough), 2);
+    assert.equal(environmentCount({ ...enough, envs: ['env1'] }), 1, 'the environments asked for');
+    assert.equal(mostTenantStacks(enough, 3), 3 * (PARALLEL_MIN_STACKS / 2), 'an environment count the caller has');
   });
 
   it('an empty store and enough stacks: yes; a store that may hold them, or too few stacks: no (negative controls)', () => {

@@ -49,9 +49,13 @@ export interface InputFolders {
   readonly tenantFiles?: readonly string[];
 }
 
+/** How many environments a run synthesizes: those asked for, else every environment file. */
+export function environmentCount(o: InputFolders = {}): number {
+  return o.envs?.length || listEnvironments(o.environmentsDir ?? ENVIRONMENTS_DIR).length;
+}
+
 /** The most tenant stacks the files can make: every tenant in every environment. */
-export function mostTenantStacks(o: InputFolders = {}): number {
-  const environments = o.envs?.length || listEnvironments(o.environmentsDir ?? ENVIRONMENTS_DIR).length;
+export function mostTenantStacks(o: InputFolders = {}, environments: number = environmentCount(o)): number {
   return environments * (o.tenantFiles ?? tenantFiles(o.tenantsDir ?? TENANTS_DIR)).length;
 }
 
