@@ -16,7 +16,7 @@
  * and its children); the machine is shared, so the load average is printed before and after.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RENDERED_DIR } from '../../cli/lib/render';
 import { changedStacks, readSynthOutput } from '../../cli/lib/review/diff';
@@ -25,12 +25,12 @@ import { readRendered } from '../../cli/lib/review/gitops';
 import { policyDelta } from '../../cli/lib/review/policy-delta';
 import { callAsync, checkovCall, conftestCall, stackFiles } from '../../cli/lib/tools';
 import { childrenCpuSeconds } from '../rss';
+import { loadAverage } from '../machine';
 
 const [base, runsArg, tenantArg] = process.argv.slice(2);
 if (!base) throw new Error('usage: bench/policy/run.ts SYNTH_OUT [runs] [tenant]');
 const runs = Number(runsArg ?? 3);
 const tenant = tenantArg ?? readdirSync(join(base, 'stacks')).find((s) => s.startsWith('dev-tenant-'))!.slice('dev-tenant-'.length);
-const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 
 function doctoredHead(): string {
   const head = join(mkdtempSync(join(tmpdir(), 'bench-policy-')), 'out');
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     const after = readSynthOutput(head);
     const changed = changedStacks(before, after);
     const rendered = readRendered(RENDERED_DIR);
-    console.log(`changed stacks: ${changed.join(', ')}; load average before: ${load()}`);
+    console.log(`changed stacks: ${changed.join(', ')}; load average before: ${loadAverage()}`);
     const scanDir = mkdtempSync(join(tmpdir(), 'bench-checkov-'));
     for (const side of ['base', 'head'] as const) for (const s of changed) cpSync(join(side === 'base' ? base : head, 'stacks', s), join(scanDir, `${side}--${s}`), { recursive: true });
     const rows: Record<string, { wall: number[]; cpu: number[] }> = {};
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     rmSync(scanDir, { recursive: true, force: true });
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     for (const [label, r] of Object.entries(rows)) console.log(`${label}: wall ${median(r.wall).toFixed(2)} s, CPU ${median(r.cpu).toFixed(2)} s (median of ${r.wall.length}; walls ${r.wall.map((w) => w.toFixed(2)).join(' ')})`);
-    console.log(`load average after: ${load()}`);
+    console.log(`load average after: ${loadAverage()}`);
   } finally {
     rmSync(join(head, '..'), { recursive: true, force: true });
   }

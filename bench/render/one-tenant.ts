@@ -9,19 +9,19 @@
  *   node --import tsx bench/render/one-tenant.ts [tenants=1000] [edit=quota|llm-budget|none]
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateTenants } from '../tenants/generate';
 import { loadInputs } from '../../config/inputs';
 import { renderEnvironments } from '../../cli/lib/render';
 import { SynthCache } from '../../cli/lib/cache/store';
+import { loadAverage } from '../machine';
 
 const count = Number(process.argv[2] ?? 1000);
 const edit = process.argv[3] ?? 'quota';
 const root = resolve(__dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'bench-render-'));
 const tenantsDir = join(work, 'tenants');
-const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 
 try {
   const files = generateTenants(tenantsDir, count);
@@ -45,7 +45,7 @@ try {
   if (edited === text && edit !== 'none') throw new Error(`edit ${edit} did not apply to ${target}`);
   writeFileSync(target, edited);
   const after = render();
-  console.log(JSON.stringify({ tenants: count, edit, load: load(), cold: { ms: Math.round(cold.ms), cpuS: cold.cpuS.toFixed(2), rendered: cold.built.length }, afterEdit: { ms: Math.round(after.ms), cpuS: after.cpuS.toFixed(2), reused: after.reused, rendered: after.built.length, apps: after.built } }));
+  console.log(JSON.stringify({ tenants: count, edit, load: loadAverage(), cold: { ms: Math.round(cold.ms), cpuS: cold.cpuS.toFixed(2), rendered: cold.built.length }, afterEdit: { ms: Math.round(after.ms), cpuS: after.cpuS.toFixed(2), reused: after.reused, rendered: after.built.length, apps: after.built } }));
   rmSync(cache.dir, { recursive: true, force: true });
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -13,20 +13,21 @@
  *            `platform render` of the base commit leave (what CI restores from the main branch's
  *            cache key); the changed tenant's head stacks are not in it
  *   nocache  `platform review --no-cache`: both sides synthesized in full
- * Prints the machine load (load average) before and after, since this machine is shared.
+ * Prints the machine's state (load average, file-system latency: bench/machine.ts) before and
+ * after, and before every run, since this machine is shared.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { childrenCpuSeconds, sampleTreeRss } from '../rss';
+import { machineState } from '../machine';
+import { childrenCpu, sampleTreeRss } from '../rss';
 import { generateTenants } from '../tenants/generate';
 
 const runs = Number(process.argv[2] ?? 3);
 const sizes = process.argv.length > 3 ? process.argv.slice(3).map(Number) : [500];
 const modes = (process.env.BENCH_MODES ?? 'cold,warm').split(',');
 const repo = resolve(__dirname, '../..');
-const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 
 function sh(cwd: string, cmd: string, args: string[]) {
   const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -35,10 +36,10 @@ function sh(cwd: string, cmd: string, args: string[]) {
 }
 
 /** Runs the review in a fresh process, sampling the peak memory of its process tree. */
-function review(clone: string, args: string[]): Promise<{ ms: number; cpu: number; peakMb: number; code: number | null; out: string; err: string }> {
+function review(clone: string, args: string[]): Promise<{ ms: number; cpu: number; system: number; peakMb: number; code: number | null; out: string; err: string }> {
   return new Promise((done, fail) => {
     const start = performance.now();
-    const cpu0 = childrenCpuSeconds();
+    const cpu0 = childrenCpu();
     const child = spawn(process.execPath, ['cli/bin.js', 'review', '--quiet', '--base', 'HEAD', '--format', 'json', ...args], { cwd: clone });
     const rss = sampleTreeRss(50, child.pid);
     let out = '';
@@ -48,7 +49,8 @@ function review(clone: string, args: string[]): Promise<{ ms: number; cpu: numbe
     child.on('error', fail);
     child.on('close', (code) => {
       const ms = performance.now() - start;
-      done({ ms, cpu: childrenCpuSeconds() - cpu0, peakMb: rss.stop(), code, out, err });
+      const cpu1 = childrenCpu();
+      done({ ms, cpu: cpu1.user + cpu1.system - cpu0.user - cpu0.system, system: cpu1.system - cpu0.system, peakMb: rss.stop(), code, out, err });
     });
   });
 }
@@ -91,6 +93,7 @@ async function bench(tenants: number): Promise<Row[]> {
       for (let i = 0; i < runs; i++) {
         rmSync(cacheDir, { recursive: true, force: true });
         if (mode === 'warm') cpSync(warmCache, cacheDir, { recursive: true });
+        const state = machineState(work);
         const res = await review(clone, mode === 'nocache' ? ['--no-cache'] : []);
         if (res.code !== 0 && res.code !== 1) throw new Error(`review failed (${res.code}):\n${res.err}`);
         const r = JSON.parse(res.out);
@@ -102,7 +105,7 @@ async function bench(tenants: number): Promise<Row[]> {
         row.times.push(res.ms);
         row.cpu.push(res.cpu);
         row.peaks.push(res.peakMb);
-        process.stderr.write(`${mode} N=${tenants} run ${i + 1}/${runs}: ${res.ms.toFixed(0)} ms, cpu ${res.cpu.toFixed(1)} s, peak ${res.peakMb.toFixed(0)} MB, reused ${row.reused} (load ${load()})\n`);
+        process.stderr.write(`${mode} N=${tenants} run ${i + 1}/${runs}: ${res.ms.toFixed(0)} ms, cpu ${res.cpu.toFixed(1)} s (system ${res.system.toFixed(1)} s), peak ${res.peakMb.toFixed(0)} MB, reused ${row.reused} (before it: ${state})\n`);
       }
       rows.push(row);
     }
@@ -113,14 +116,14 @@ async function bench(tenants: number): Promise<Row[]> {
 }
 
 async function main(): Promise<void> {
-  const before = load();
+  const before = machineState(tmpdir());
   const rows: Row[] = [];
   for (const n of sizes) rows.push(...(await bench(n)));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   process.stdout.write(
     [
-      `platform review, one-tenant change: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores; load average ${before} before, ${load()} after)`,
+      `platform review, one-tenant change: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores; ${before} before, ${machineState(tmpdir())} after)`,
       '',
       '| cache | tenants | stacks per side | median | min | max | CPU user+sys (median) | peak RSS (median) | stacks reused (last run) |',
       '|---|---|---|---|---|---|---|---|---|',

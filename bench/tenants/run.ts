@@ -1,7 +1,8 @@
 /**
  * Benchmark: validation and synth (the `platform synth` path) for N generated tenants, each
  * listing dev and prod, N = 10, 100, 1000; every run in a fresh process. Prints medians and the
- * cost per tenant, so linear growth is visible, and the machine load (uptime) before and after.
+ * cost per tenant, so linear growth is visible, and the machine's state (load average, file-system
+ * latency: bench/machine.ts) before and after, and before every run.
  *
  *   npm run bench:tenants -- [runs] [sizes...]     (defaults: 3 runs of 10 100 1000)
  *
@@ -20,9 +21,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { childrenCpuSeconds } from '../rss';
+import { machineState } from '../machine';
+import { childrenCpu } from '../rss';
 import { generateTenants } from './generate';
 
 const [runsArg, ...sizeArgs] = process.argv.slice(2);
@@ -40,25 +42,28 @@ interface Sample {
   synthMs: number;
   wallMs: number;
   cpuS: number;
+  systemS: number;
   peakMb: number;
   reused: number;
   built: number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
 
 function measure(mode: string, work: string): Sample {
   const start = performance.now();
-  const cpu0 = childrenCpuSeconds();
+  const cpu0 = childrenCpu();
   const res = spawnSync(process.execPath, [...loader, child, mode === 'nocache' ? 'nocache' : 'cached', work], { encoding: 'utf8' });
   const wallMs = performance.now() - start;
   if (res.status !== 0) throw new Error(`${mode} failed:\n${res.stderr}`);
-  return { ...(JSON.parse(res.stdout) as Omit<Sample, 'wallMs' | 'cpuS'>), wallMs, cpuS: childrenCpuSeconds() - cpu0 };
+  const cpu1 = childrenCpu();
+  return { ...(JSON.parse(res.stdout) as Omit<Sample, 'wallMs' | 'cpuS' | 'systemS'>), wallMs, cpuS: cpu1.user + cpu1.system - cpu0.user - cpu0.system, systemS: cpu1.system - cpu0.system };
 }
 
+const line = (s: Sample) => `wall ${s.wallMs.toFixed(0)} ms, cpu ${s.cpuS.toFixed(1)} s (system ${s.systemS.toFixed(1)} s), synth ${s.synthMs.toFixed(0)} ms, peak ${s.peakMb.toFixed(0)} MB`;
+
 const rows: string[] = [];
-const loadBefore = load();
+const stateBefore = machineState(tmpdir());
 for (const mode of modes) {
   for (const n of sizes) {
     const work = mkdtempSync(join(tmpdir(), 'bench-tenants-'));
@@ -66,17 +71,19 @@ for (const mode of modes) {
       generateTenants(join(work, 'tenants'), n);
       // A no-op run needs the output and the cache of a run of the same tree (not timed).
       if (mode === 'noop') {
+        const state = machineState(work);
         const s = measure('cold', work);
-        process.stderr.write(`(the cold run before the no-op runs, N=${n}: wall ${s.wallMs.toFixed(0)} ms, cpu ${s.cpuS.toFixed(1)} s, synth ${s.synthMs.toFixed(0)} ms, peak ${s.peakMb.toFixed(0)} MB (load ${load()}))\n`);
+        process.stderr.write(`(the cold run before the no-op runs, N=${n}: ${line(s)} (before it: ${state}))\n`);
       }
       const samples: Sample[] = [];
       for (let i = 0; i < runs; i++) {
         if (mode === 'cold') rmSync(join(work, 'cache'), { recursive: true, force: true });
+        const state = machineState(work);
         const s = measure(mode, work);
         if (mode === 'noop' && s.built !== 0) throw new Error(`a no-op run synthesized ${s.built} stacks`);
         if (mode === 'cold' && s.reused !== 0) throw new Error(`a cold run reused ${s.reused} stacks`);
         samples.push(s);
-        process.stderr.write(`${mode} N=${n} run ${i + 1}/${runs}: wall ${s.wallMs.toFixed(0)} ms, cpu ${s.cpuS.toFixed(1)} s, synth ${s.synthMs.toFixed(0)} ms, peak ${s.peakMb.toFixed(0)} MB (load ${load()})\n`);
+        process.stderr.write(`${mode} N=${n} run ${i + 1}/${runs}: ${line(s)} (before it: ${state})\n`);
       }
       const synth = median(samples.map((s) => s.synthMs));
       const sorted = samples.map((s) => s.wallMs).sort((a, b) => a - b);
@@ -91,7 +98,7 @@ for (const mode of modes) {
 
 process.stdout.write(
   [
-    `tenants benchmark: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores, ${loader.join(' ').replace(`${resolve(__dirname, '..', '..')}/`, '')}; load average ${loadBefore} before, ${load()} after)`,
+    `tenants benchmark: median of ${runs} fresh-process runs (node ${process.version}, ${availableParallelism()} cores, ${loader.join(' ').replace(`${resolve(__dirname, '..', '..')}/`, '')}; ${stateBefore} before, ${machineState(tmpdir())} after)`,
     '',
     '| mode | tenants | stacks | validate | synth (validate + synthesize + write) | synth per tenant | wall, whole process (min to max) | CPU user+sys, whole process | peak RSS (all processes) |',
     '|---|---|---|---|---|---|---|---|---|',
