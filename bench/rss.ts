@@ -58,3 +58,9 @@ export function childrenCpu(): { user: number; system: number } {
   // Fields 16 and 17 of stat(5), counted from the state field (3).
   return { user: Number(fields[16 - 3]) / 100, system: Number(fields[17 - 3]) / 100 };
 }
+
+/** The children's CPU seconds since `start` (a childrenCpu() reading): user and system together, and system alone. */
+export function childrenCpuSince(start: { user: number; system: number }): { total: number; system: number } {
+  const now = childrenCpu();
+  return { total: now.user - start.user + now.system - start.system, system: now.system - start.system };
+}

@@ -21,7 +21,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { machineState } from '../machine';
-import { childrenCpu, sampleTreeRss } from '../rss';
+import { childrenCpu, childrenCpuSince, sampleTreeRss } from '../rss';
 import { generateTenants } from '../tenants/generate';
 
 const runs = Number(process.argv[2] ?? 3);
@@ -49,8 +49,8 @@ function review(clone: string, args: string[]): Promise<{ ms: number; cpu: numbe
     child.on('error', fail);
     child.on('close', (code) => {
       const ms = performance.now() - start;
-      const cpu1 = childrenCpu();
-      done({ ms, cpu: cpu1.user + cpu1.system - cpu0.user - cpu0.system, system: cpu1.system - cpu0.system, peakMb: rss.stop(), code, out, err });
+      const cpu = childrenCpuSince(cpu0);
+      done({ ms, cpu: cpu.total, system: cpu.system, peakMb: rss.stop(), code, out, err });
     });
   });
 }

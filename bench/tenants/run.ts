@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { machineState } from '../machine';
-import { childrenCpu } from '../rss';
+import { childrenCpu, childrenCpuSince } from '../rss';
 import { generateTenants } from './generate';
 
 const [runsArg, ...sizeArgs] = process.argv.slice(2);
@@ -56,8 +56,8 @@ function measure(mode: string, work: string): Sample {
   const res = spawnSync(process.execPath, [...loader, child, mode === 'nocache' ? 'nocache' : 'cached', work], { encoding: 'utf8' });
   const wallMs = performance.now() - start;
   if (res.status !== 0) throw new Error(`${mode} failed:\n${res.stderr}`);
-  const cpu1 = childrenCpu();
-  return { ...(JSON.parse(res.stdout) as Omit<Sample, 'wallMs' | 'cpuS' | 'systemS'>), wallMs, cpuS: cpu1.user + cpu1.system - cpu0.user - cpu0.system, systemS: cpu1.system - cpu0.system };
+  const cpu = childrenCpuSince(cpu0);
+  return { ...(JSON.parse(res.stdout) as Omit<Sample, 'wallMs' | 'cpuS' | 'systemS'>), wallMs, cpuS: cpu.total, systemS: cpu.system };
 }
 
 const line = (s: Sample) => `wall ${s.wallMs.toFixed(0)} ms, cpu ${s.cpuS.toFixed(1)} s (system ${s.systemS.toFixed(1)} s), synth ${s.synthMs.toFixed(0)} ms, peak ${s.peakMb.toFixed(0)} MB`;
